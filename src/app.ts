@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { csrf } from 'hono/csrf';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { etag } from 'hono/etag';
+import { requestId } from 'hono/request-id';
+import type { Deps } from './deps.js';
+import type { AppEnv } from './lib/env.js';
+import { requestLog } from './lib/logger.js';
+import { readFlash } from './lib/flash.js';
+import { serveAsset } from './lib/assets.js';
+import { DomainError } from './lib/errors.js';
+import { loadUser } from './auth/middleware.js';
+import { handleError, notFound } from './lib/error-pages.js';
+import { platformRoutes } from './platform/routes.js';
+
+/** Paths that stream forever: never buffered, compressed or ETagged. */
+const isStream = (path: string) => path === '/events';
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(requestLog);
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      strictTransportSecurity: deps.config.secureCookies ? 'max-age=63072000; includeSubDomains' : false,
+      crossOriginEmbedderPolicy: false,
+      xFrameOptions: 'DENY',
+    }),
+  );
+  // Hashed assets first: no session lookup, no compression pass (they are precompressed).
+  app.on(['GET', 'HEAD'], '/static/*', (c, next) => serveAsset(c, deps.assets) ?? next());
+  app.use(async (c, next) => (isStream(c.req.path) ? next() : compress()(c, next)));
+  app.use(async (c, next) => (isStream(c.req.path) || c.req.method !== 'GET' ? next() : etag()(c, next)));
+  app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new DomainError(`That upload is too large (the limit is ${Math.round(deps.config.bodyLimitBytes / 1024 / 1024)} MB).`, undefined, 422);
+      },
+    }),
+  );
+  app.use(readFlash);
+  app.use(loadUser);
+
+  app.route('/', platformRoutes);
+  // Features mount here, one app.route() each (accounts, trips, bookings, payments, ...).
+
+  app.notFound(notFound);
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+export { HTTPException };

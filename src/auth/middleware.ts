@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../lib/env.js';
+import { ForbiddenError } from '../lib/errors.js';
+import { can, type Permission } from './permissions.js';
+import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session.js';
+
+/** Loads the signed-in user (or null) into c.var.user. */
+export const loadUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = readSessionCookie(c);
+  c.set('user', null);
+  if (token) {
+    const { db, clock } = c.var.deps;
+    const found = await validateSessionToken(db, clock, token);
+    if (found) {
+      c.set('user', found.user);
+      if (found.renewedUntil) setSessionCookie(c, token, found.renewedUntil);
+    } else {
+      clearSessionCookie(c);
+    }
+  }
+  await next();
+};
+
+/** Only local paths: "/x" but not "//host" or "/\host". */
+export function safeNext(next: string | undefined | null): string | null {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return null;
+  return next;
+}
+
+/** Anonymous visitors are sent to sign in and come back; htmx gets an HX-Redirect. */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.var.user;
+  if (!user) {
+    const url = new URL(c.req.url);
+    const back = c.req.method === 'GET' ? url.pathname + url.search : (safeNext(c.req.header('HX-Current-URL') ? new URL(c.req.header('HX-Current-URL')!).pathname : null) ?? url.pathname);
+    const to = `/login?next=${encodeURIComponent(back)}`;
+    if (c.req.header('HX-Request')) {
+      c.header('HX-Redirect', to);
+      return c.body(null, 401);
+    }
+    return c.redirect(to, 303);
+  }
+  if (!user.profileComplete && !['/complete-profile', '/logout'].includes(new URL(c.req.url).pathname)) {
+    return c.redirect('/complete-profile', 303);
+  }
+  await next();
+});
+
+/** Signed in and allowed by the matrix; otherwise 403. */
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) =>
+    requireUser(c, async () => {
+      if (!can(c.var.user!.role, permission)) throw new ForbiddenError();
+      await next();
+    });
+}

@@ -1,0 +1,43 @@
+import type { Role } from './tables.js';
+
+/**
+ * The one permission matrix (SPEC "Roles and permissions"). Ownership rules sit on top of
+ * it as named predicates below; routes ask for a permission, services check ownership.
+ */
+export const PERMISSIONS = {
+  'trips:read': ['traveler', 'organizer', 'agent', 'admin'],
+  'trips:create': ['organizer', 'admin'],
+  'trips:update': ['organizer', 'admin'],
+  'trips:delete': ['organizer', 'admin'],
+  'trips:moderate': ['admin'],
+  'bookings:create': ['traveler', 'admin'],
+  'bookings:read': ['traveler', 'organizer', 'agent', 'admin'],
+  'bookings:verify': ['organizer', 'admin'],
+  'billing:autopay': ['organizer', 'admin'],
+  'reviews:create': ['traveler', 'admin'],
+  'tickets:create': ['traveler', 'organizer', 'agent', 'admin'],
+  'tickets:manage': ['agent', 'admin'],
+  'users:read': ['agent', 'admin'],
+  'users:manage': ['admin'],
+  'messages:send': ['agent', 'admin'],
+  'platform:admin': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+interface Actor {
+  id: number;
+  role: Role;
+}
+
+/** An organizer touches only their own trips; an admin touches all. */
+export const canManageTrip = (actor: Actor, trip: { organizer_id: number }) =>
+  actor.role === 'admin' || (actor.role === 'organizer' && trip.organizer_id === actor.id);
+
+/** A traveler sees only their own bookings; the trip's organizer and staff see them too. */
+export const canSeeBooking = (actor: Actor, booking: { user_id: number; organizer_id: number }) =>
+  actor.role === 'admin' || actor.role === 'agent' || booking.user_id === actor.id || booking.organizer_id === actor.id;

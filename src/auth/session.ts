@@ -1,0 +1,97 @@
+import type { Context } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import type { DB } from '../db.js';
+import type { Clock } from '../lib/clock.js';
+import { DAY, addMs } from '../lib/clock.js';
+import { hashToken, randomToken } from '../lib/tokens.js';
+import type { Role } from './tables.js';
+import type { AppEnv } from '../lib/env.js';
+
+export const SESSION_COOKIE = 'tt_session';
+const SESSION_DAYS = 30;
+/** Extend the expiry once less than this is left (sliding expiry without a write per request). */
+const RENEW_WITHIN_DAYS = 15;
+
+export interface CurrentUser {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  profileComplete: boolean;
+  emailVerified: boolean;
+  phoneVerified: boolean;
+  sessionId: string;
+}
+
+export async function createSession(db: DB, clock: Clock, userId: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken();
+  const now = clock.now();
+  const expiresAt = addMs(now, SESSION_DAYS * DAY);
+  await db
+    .insertInto('sessions')
+    .values({ id: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString(), created_at: now.toISOString() })
+    .execute();
+  return { token, expiresAt };
+}
+
+/** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
+export async function validateSessionToken(db: DB, clock: Clock, token: string): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
+  const id = hashToken(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.status', 'users.profile_complete', 'users.email_verified_at', 'users.phone_verified_at'])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = clock.now();
+  const expires = new Date(row.expires_at);
+  if (expires <= now || row.status !== 'active') {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    return null;
+  }
+  let renewedUntil: Date | null = null;
+  if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * DAY) {
+    renewedUntil = addMs(now, SESSION_DAYS * DAY);
+    await db.updateTable('sessions').set({ expires_at: renewedUntil.toISOString() }).where('id', '=', id).execute();
+  }
+  return {
+    user: {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      role: row.role,
+      profileComplete: row.profile_complete === 1,
+      emailVerified: row.email_verified_at !== null,
+      phoneVerified: row.phone_verified_at !== null,
+      sessionId: row.sid,
+    },
+    renewedUntil,
+  };
+}
+
+export async function invalidateSession(db: DB, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function invalidateUserSessions(db: DB, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    secure: c.var.deps.config.secureCookies,
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.var.deps.config.secureCookies });
+}
+
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, SESSION_COOKIE);
+}

@@ -1,0 +1,41 @@
+import type { Generated } from 'kysely';
+
+export type Role = 'traveler' | 'organizer' | 'agent' | 'admin';
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  email_verified_at: string | null;
+  name: string;
+  /** E.164; null only for a Google user who has not completed the profile yet. */
+  phone: string | null;
+  phone_verified_at: string | null;
+  password_hash: string | null;
+  role: Role;
+  google_sub: string | null;
+  status: Generated<'active' | 'deactivated' | 'deleted'>;
+  profile_complete: Generated<number>;
+  bio: string | null;
+  location: string | null;
+  /** Upload key of the profile photo. */
+  photo: string | null;
+  org_display_name: string | null;
+  org_about: string | null;
+  upi_id: string | null;
+  first_organizer_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the token in the cookie; the token itself is never stored. */
+  id: string;
+  user_id: number;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface AccountTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** Environment variables that carry a value we understand; everything else is ignored. */
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(12),
+
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('TrekTribe <no-reply@trektribe.local>'),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  TWILIO_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164, e.g. +14155550100').optional(),
+  TWILIO_WHATSAPP_FROM: z.string().regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'a WhatsApp sender in E.164, e.g. +14155550100').optional(),
+  /** Only for pointing the real twilio SDK at a local stand-in. */
+  TWILIO_API_BASE: z.url().optional(),
+
+  RAZORPAY_KEY_ID: z.string().min(4).optional(),
+  RAZORPAY_KEY_SECRET: z.string().min(4).optional(),
+  RAZORPAY_WEBHOOK_SECRET: z.string().min(4).optional(),
+  /** Only for pointing the real razorpay SDK at a local stand-in. */
+  RAZORPAY_API_BASE: z.url().optional(),
+  TEST_GATEWAY: z.enum(['on', 'off']).optional(),
+
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+
+  DEV_MAILBOX: z.enum(['on', 'off']).optional(),
+  SETUP_PASSWORD: z.string().min(10).optional(),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {}
+
+function toConfig(e: z.infer<typeof Env>) {
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const twilio = e.TWILIO_ACCOUNT_SID
+    ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, smsFrom: e.TWILIO_SMS_FROM, whatsappFrom: e.TWILIO_WHATSAPP_FROM, apiBase: e.TWILIO_API_BASE }
+    : undefined;
+  const razorpay = e.RAZORPAY_KEY_ID
+    ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET!, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET!, apiBase: e.RAZORPAY_API_BASE }
+    : undefined;
+  return {
+    env: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    twilio,
+    razorpay,
+    /** The built-in stand-in for Razorpay: on without keys, never in production unless asked for. */
+    testGateway: !razorpay && (e.TEST_GATEWAY === 'on' || (!production && e.TEST_GATEWAY !== 'off')),
+    google: e.GOOGLE_CLIENT_ID
+      ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET!, authUrl: e.GOOGLE_AUTH_URL, tokenUrl: e.GOOGLE_TOKEN_URL }
+      : undefined,
+    /** The dev mailbox page; never in production. */
+    devMailbox: !production && e.DEV_MAILBOX !== 'off',
+    setupPassword: e.SETUP_PASSWORD,
+  };
+}
+
+/** Variables that only make sense together: name the missing one. */
+const together: string[][] = [
+  ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+  ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
+  ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+];
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(Env.shape)) {
+    const v = source[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = Env.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: expected ${describe(issue)}`);
+  }
+  for (const group of together) {
+    const set = group.filter((k) => raw[k] !== undefined);
+    if (set.length > 0 && set.length < group.length) {
+      const missing = group.find((k) => raw[k] === undefined)!;
+      throw new ConfigError(`Missing environment variable ${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`);
+    }
+  }
+  if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
+    throw new ConfigError('Missing environment variable TWILIO_SMS_FROM: Twilio needs a sender (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM)');
+  }
+  return toConfig(parsed.data);
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type') {
+    return issue.message.replace(/^(Too (small|big): )?(expected )?/i, '');
+  }
+  return issue.message.replace(/^Invalid (string: must match pattern .*|input)$/, 'a valid value').replace(/^expected /i, '');
+}

@@ -1,0 +1,78 @@
+import Sqlite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection, type Migration, type MigrationResultSet } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from '../migrations/index.js';
+import type { Database } from './schema.js';
+
+export type DB = Kysely<Database>;
+
+/**
+ * Kysely begins SQLite transactions as DEFERRED; a second process holding a read lock can
+ * then make our write fail half-way. IMMEDIATE takes the write lock up front, and
+ * busy_timeout makes the other writer wait instead of failing.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(cfg);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
+export function openSqlite(file: string): Sqlite.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Sqlite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return sqlite;
+}
+
+export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {
+  const sqlite = openSqlite(file);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db, sqlite };
+}
+
+/**
+ * Migrations are listed statically (FileMigrationProvider cannot import .ts under vitest)
+ * and each runs inside its own transaction, because SQLite DDL under Kysely's migrator is
+ * otherwise applied statement by statement.
+ */
+export function migrator(db: Kysely<any>, list: Record<string, Migration> = migrations): Migrator {
+  const wrapped: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(list)) {
+    wrapped[name] = {
+      up: (d) => d.transaction().execute((trx) => m.up(trx)),
+      down: m.down ? (d) => d.transaction().execute((trx) => m.down!(trx)) : undefined,
+    };
+  }
+  return new Migrator({ db, provider: { getMigrations: async () => wrapped } });
+}
+
+function check(result: MigrationResultSet): MigrationResultSet {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    err.message = `migration ${failed?.migrationName ?? '?'} failed: ${err.message}`;
+    throw err;
+  }
+  return result;
+}
+
+export async function migrateToLatest(db: Kysely<any>, list?: Record<string, Migration>) {
+  return check(await migrator(db, list).migrateToLatest());
+}
+
+export async function migrateDown(db: Kysely<any>, list?: Record<string, Migration>) {
+  return check(await migrator(db, list).migrateDown());
+}

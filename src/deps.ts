@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { DB } from './db.js';
+import type { Clock } from './lib/clock.js';
+import type { Assets } from './lib/assets.js';
+
+/**
+ * What the app needs from the outside world, chosen once at start (server.ts) or by a
+ * test. Features add their providers here (mail transports, payment gateway, SSE hub).
+ */
+export interface Deps {
+  config: Config;
+  db: DB;
+  clock: Clock;
+  log: Logger;
+  assets: Assets;
+}

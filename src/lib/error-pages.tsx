@@ -1,0 +1,30 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorBody, ErrorFragment, ForbiddenBody, NotFoundBody } from '../../views/errors.js';
+import type { AppEnv } from './env.js';
+import { DomainError } from './errors.js';
+import { page } from './render.js';
+
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  page(c, <NotFoundBody />, { title: 'Not found', status: 404, fragment: <ErrorFragment message="Not found." /> });
+
+/** One place turns errors into pages: 4xx for what the user can fix, 500 (logged) for the rest. */
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof DomainError) {
+    if (err.status === 404) return notFound(c as Context<AppEnv>);
+    if (err.status === 403) {
+      return page(c as Context<AppEnv>, <ForbiddenBody message={err.message} />, { title: 'Not allowed', status: 403, fragment: <ErrorFragment message={err.message} /> });
+    }
+    return page(c as Context<AppEnv>, <section><h1>That did not work</h1><p>{err.message}</p></section>, { title: 'Error', status: err.status, fragment: <ErrorFragment message={err.message} /> });
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    const res = err.getResponse();
+    if (err.status === 404) return notFound(c as Context<AppEnv>);
+    return res;
+  }
+  const log = c.var.deps?.log;
+  if (log) log.error({ reqId: c.var.requestId, err }, 'unhandled error');
+  else console.error(err);
+  const rid = c.var.requestId ?? '-';
+  return page(c as Context<AppEnv>, <ErrorBody requestId={rid} />, { title: 'Error', status: 500, fragment: <ErrorFragment message={`Something went wrong (reference ${rid}). Please try again.`} /> });
+};

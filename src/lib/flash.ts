@@ -1,0 +1,35 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv, Flash } from './env.js';
+
+const COOKIE = 'tt_flash';
+
+/** A one-time message shown on the next page (POST → redirect → GET). */
+export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string): void {
+  setCookie(c, COOKIE, encodeURIComponent(JSON.stringify({ kind, message })), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.var.deps.config.secureCookies });
+}
+
+export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('flash', null);
+  const raw = getCookie(c, COOKIE);
+  if (raw && c.req.method === 'GET') {
+    try {
+      const f = JSON.parse(decodeURIComponent(raw));
+      if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message });
+    } catch {
+      // a mangled cookie is simply dropped
+    }
+    deleteCookie(c, COOKIE, { path: '/' });
+  }
+  await next();
+};
+
+/** Redirect after a successful POST, with an optional flash message. */
+export function redirectWith(c: Context<AppEnv>, to: string, message?: string, kind: Flash['kind'] = 'ok'): Response {
+  if (message) setFlash(c, kind, message);
+  if (c.req.header('HX-Request') && !c.req.header('HX-Boosted')) {
+    c.header('HX-Location', to);
+    return c.body(null, 204);
+  }
+  return c.redirect(to, 303);
+}

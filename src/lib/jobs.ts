@@ -1,0 +1,36 @@
+import type { Deps } from '../deps.js';
+
+export interface Job {
+  name: string;
+  /** croner expression, read in Asia/Kolkata (six fields = with seconds). */
+  cron: string;
+  /** Returns a short note for the job_runs row ("sent 4, failed 1"). */
+  run(deps: Deps): Promise<string | void>;
+}
+
+/**
+ * Runs a job and records it in job_runs. A run that finds the same job still running is
+ * recorded as skipped; a throwing run is recorded as failed and never stops the schedule.
+ */
+export async function recordedRun(deps: Deps, job: Job, running: Set<string>): Promise<'ok' | 'failed' | 'skipped'> {
+  const { db, clock, log } = deps;
+  const started = clock.now().toISOString();
+  if (running.has(job.name)) {
+    await db.insertInto('job_runs').values({ name: job.name, started_at: started, finished_at: started, outcome: 'skipped', detail: 'previous run still in progress' }).execute();
+    return 'skipped';
+  }
+  running.add(job.name);
+  const { id } = await db.insertInto('job_runs').values({ name: job.name, started_at: started, finished_at: null, outcome: 'running', detail: null }).returning('id').executeTakeFirstOrThrow();
+  try {
+    const detail = await job.run(deps);
+    await db.updateTable('job_runs').set({ finished_at: clock.now().toISOString(), outcome: 'ok', detail: detail ?? null }).where('id', '=', id).execute();
+    return 'ok';
+  } catch (err) {
+    log.error({ err, job: job.name }, 'job failed');
+    const message = err instanceof Error ? err.message : String(err);
+    await db.updateTable('job_runs').set({ finished_at: clock.now().toISOString(), outcome: 'failed', detail: message.slice(0, 2000) }).where('id', '=', id).execute();
+    return 'failed';
+  } finally {
+    running.delete(job.name);
+  }
+}

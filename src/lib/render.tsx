@@ -1,0 +1,36 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { Layout } from '../../views/layout.js';
+import type { AppEnv } from './env.js';
+
+export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
+
+interface PageOptions {
+  title: string;
+  status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
+  head?: Child;
+  /** What an htmx (non-boosted) request gets instead of the whole page. */
+  fragment?: Child;
+}
+
+/** Renders a page in the layout, or only its fragment for htmx requests that asked for one. */
+export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response | Promise<Response> {
+  const status = o.status ?? 200;
+  if (o.fragment !== undefined && isHtmx(c)) return c.html(<>{o.fragment}</>, status);
+  const { assets, config } = c.var.deps;
+  const user = c.var.user;
+  return c.html(
+    <Layout
+      title={o.title}
+      css={assets.url('app.css')}
+      js={assets.url('app.js')}
+      user={user ? { name: user.name, role: user.role } : null}
+      flash={c.var.flash}
+      testMode={config.testGateway}
+      head={o.head}
+    >
+      {body}
+    </Layout>,
+    status,
+  );
+}

@@ -1,0 +1,62 @@
+import type { Generated } from 'kysely';
+
+export type Difficulty = 'beginner' | 'intermediate' | 'advanced';
+export type TripStatus = 'draft' | 'active' | 'inactive' | 'cancelled' | 'completed';
+
+export interface TripsTable {
+  id: Generated<number>;
+  organizer_id: number;
+  title: string;
+  description: string;
+  destination: string;
+  region: string;
+  price_paise: number;
+  /** JSON string[] */
+  categories: string;
+  difficulty: Difficulty;
+  /** JSON string[] */
+  included: string;
+  /** JSON string[] */
+  requirements: string;
+  itinerary: string;
+  /** JSON { day: number, title: string, activities: string }[] */
+  schedule: string;
+  meeting_point: string | null;
+  status: Generated<TripStatus>;
+  /** JSON { days: number, percent: number }[]; null means the platform default. */
+  refund_policy: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TripImagesTable {
+  id: Generated<number>;
+  trip_id: number;
+  /** Upload key; the files are key-<width>.webp under uploads. */
+  key: string;
+  width: number;
+  height: number;
+  position: number;
+  is_cover: Generated<number>;
+}
+
+export interface DeparturesTable {
+  id: Generated<number>;
+  trip_id: number;
+  /** Calendar dates in India, YYYY-MM-DD. */
+  start_date: string;
+  end_date: string;
+  capacity: number;
+  /**
+   * Seats held by pending bookings plus seats of confirmed ones. Only the booking service
+   * writes it, in the same statement/transaction as the booking it accounts for.
+   */
+  seats_taken: Generated<number>;
+  status: Generated<'open' | 'cancelled'>;
+}
+
+export interface TripTables {
+  trips: TripsTable;
+  trip_images: TripImagesTable;
+  departures: DeparturesTable;
+}
