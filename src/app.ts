@@ -15,6 +15,11 @@ import { DomainError } from './lib/errors.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
 import { platformRoutes } from './platform/routes.js';
+import { accountRoutes } from './auth/routes.js';
+import { tripRoutes } from './trips/routes.js';
+import { bookingRoutes } from './bookings/routes.js';
+import { adminRoutes } from './admin/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 
 /** Paths that stream forever: never buffered, compressed or ETagged. */
 const isStream = (path: string) => path === '/events';
@@ -65,7 +70,11 @@ export function createApp(deps: Deps) {
   app.use(loadUser);
 
   app.route('/', platformRoutes);
-  // Features mount here, one app.route() each (accounts, trips, bookings, payments, ...).
+  app.route('/', accountRoutes);
+  app.route('/', tripRoutes);
+  app.route('/', bookingRoutes);
+  app.route('/', adminRoutes);
+  app.route('/', notificationRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

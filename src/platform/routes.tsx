@@ -4,6 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { HomePage } from '../../views/home.js';
 import { VERSION } from '../version.js';
+import { readUpload } from '../lib/images.js';
 
 const startedAt = Date.now();
 
@@ -19,3 +20,10 @@ export const platformRoutes = new Hono<AppEnv>()
       return c.json({ status: 'error', db: 'unavailable', version: VERSION, uptime }, 503);
     }
   });
+
+/** Stored images: random names, never change, so they are cached for a year. */
+platformRoutes.get('/uploads/:name', async (c) => {
+  const bytes = await readUpload(c.var.deps.config.dataDir, c.req.param('name'));
+  if (!bytes) return c.notFound();
+  return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'public, max-age=31536000, immutable' });
+});

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Clock } from './clock.js';
+
+export interface RefundRule {
+  /** Applies when the cancellation is at least this many days before the start. */
+  minDays: number;
+  percent: number;
+}
+
+/** Platform settings an admin can change; the defaults apply until they do. */
+export const DEFAULT_SETTINGS = {
+  /** Minutes an unpaid booking holds its seats. */
+  holdMinutes: 30,
+  /** Minutes a hold is extended to while a UPI payment proof waits for the organizer. */
+  proofHoldMinutes: 48 * 60,
+  /** Default refund policy: ≥ 30 days 100 %, 15–29 days 50 %, < 15 days 0 %. */
+  refundPolicy: [
+    { minDays: 30, percent: 100 },
+    { minDays: 15, percent: 50 },
+    { minDays: 0, percent: 0 },
+  ] as RefundRule[],
+  planAmountPaise: 149_900,
+  planPeriodDays: 60,
+  planListings: 5,
+  trialDays: 60,
+};
+
+export type Settings = typeof DEFAULT_SETTINGS;
+export type SettingKey = keyof Settings;
+
+export async function getSettings(db: Kysely<Database>): Promise<Settings> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) if (r.key in DEFAULT_SETTINGS) s[r.key] = JSON.parse(r.value);
+  return s as Settings;
+}
+
+export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
+}
+
+export async function putSetting<K extends SettingKey>(db: Kysely<Database>, clock: Clock, key: K, value: Settings[K]): Promise<void> {
+  const now = clock.now().toISOString();
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+    .execute();
+}
