@@ -84,7 +84,7 @@ export interface SearchHit {
 }
 
 /**
- * One page of matching trips and the number of matches (counted up to `cap`).
+ * The matching trips in order, at most `cap` of them (the caller pages through them).
  *
  * Two plans, chosen by how many trips the trip-level conditions leave: few (a specific text,
  * a narrow filter) → walk those trips and look up each one's next matching departure; many
@@ -92,11 +92,11 @@ export interface SearchHit {
  * order) through an index and stop once the page, or the capped count, is full. Either way
  * no query scans all departures.
  */
-export async function searchTripIds(db: Db, f: SearchFilters, sort: Sort, offset: number, limit: number, cap: number): Promise<{ hits: SearchHit[]; total: number; plan: SearchPlan }> {
+export async function searchTripIds(db: Db, f: SearchFilters, sort: Sort, cap: number): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
   const plan: SearchPlan = hasTripFilters(f) && (await countCandidates(db, f, TRIP_DRIVEN_LIMIT + 1)) <= TRIP_DRIVEN_LIMIT ? 'trips' : 'stream';
-  // One query up to the cap gives both the count and the page (pages never go past the cap).
+  // One query up to the cap gives both the count and every page (pages never go past the cap).
   const r = await sql<SearchHit>`${searchSql(f, sort, plan)} limit ${cap}`.execute(db);
-  return { hits: r.rows.slice(offset, offset + limit), total: r.rows.length, plan };
+  return { hits: r.rows, plan };
 }
 
 export type SearchPlan = 'trips' | 'stream';

@@ -130,11 +130,13 @@ export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: Searc
     maxPaise: query.max !== undefined ? query.max * 100 : undefined,
     seatsOnly: query.seats === '1',
   };
-  const page = Math.min(query.page, Math.ceil(MAX_RESULTS / PAGE_SIZE));
-  const { hits, total } = await q.searchTripIds(deps.db, filters, query.sort, (page - 1) * PAGE_SIZE, PAGE_SIZE, MAX_RESULTS + 1);
-  const capped = total > MAX_RESULTS;
-  const counted = Math.min(total, MAX_RESULTS);
-  return { query, cards: await cardsFor(deps.db, hits, from, filters.seatsOnly), total: counted, capped, page, pages: Math.ceil(counted / PAGE_SIZE) };
+  const { hits } = await q.searchTripIds(deps.db, filters, query.sort, MAX_RESULTS + 1);
+  const capped = hits.length > MAX_RESULTS;
+  const total = Math.min(hits.length, MAX_RESULTS);
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const page = Math.max(1, Math.min(query.page, pages));
+  const shown = hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  return { query, cards: await cardsFor(deps.db, shown, from, filters.seatsOnly), total, capped, page, pages };
 }
 
 export interface HomeData {

@@ -41,3 +41,10 @@ export async function jpeg(width = 1600, height = 1000, name = 'photo.jpg'): Pro
 
 /** The trip id from a redirect Location such as /trips/12 or /organizer/trips/12/edit. */
 export const idFrom = (res: Response) => Number(/\/trips\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+
+/** Follows a POST's 303 like a browser: GET the Location with the flash cookie it set. */
+export async function follow(t: TestApp, res: Response, cookie: string): Promise<string> {
+  const flash = res.headers.get('set-cookie')?.split(';')[0];
+  const next = await t.request(res.headers.get('location')!, { cookie: flash ? `${cookie}; ${flash}` : cookie });
+  return next.text();
+}
