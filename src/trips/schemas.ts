@@ -35,7 +35,9 @@ export type SearchQuery = z.infer<typeof SearchQuery>;
  */
 export function ftsQuery(q: string | undefined): string | null {
   if (!q) return null;
+  // Control characters (a NUL ends the string for FTS5) separate words like spaces.
   const terms = q
+    .replace(/\p{Cc}/gu, ' ')
     .split(/\s+/)
     .filter((t) => /[\p{L}\p{N}]/u.test(t))
     .slice(0, 8)
