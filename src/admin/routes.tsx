@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
+import { adminUserRoutes } from './users.js';
 
 /** /admin pages: users, jobs, outbox, audit. */
 export const adminRoutes = new Hono<AppEnv>();
+adminRoutes.route('/', adminUserRoutes);
