@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../lib/env.js';
-import type { FieldErrors } from '../lib/errors.js';
+import { DomainError, type FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { clientIp } from '../lib/rate-limit.js';
@@ -168,14 +168,20 @@ accountRoutes
     for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT]) deleteCookie(c, name, { path: '/auth/google', secure: config.secureCookies });
     const state = c.req.query('state');
     const code = c.req.query('code');
-    const failed = (message: string) => page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status: 400 });
+    const failed = (message: string, status: 400 | 403 = 400) =>
+      page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status });
     // The state is checked before anything else: without a match the request is not ours.
     if (!expected || !state || !verifier || !constantTimeEqual(expected, state)) return failed('This sign-in link has expired or was not started here. Please try again.');
     if (!code) return failed('Google did not let you in. Please try again.');
-    const r = await tryForm(async () => svc.googleSignIn(c.var.deps, await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now())));
-    if (!r.ok) return failed(Object.values(r.errors)[0]);
-    await startSession(c, r.value.id);
-    return redirectWith(c, r.value.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
+    let user;
+    try {
+      user = await svc.googleSignIn(c.var.deps, await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
+    } catch (e) {
+      if (e instanceof DomainError) return failed(e.message, e.status === 403 ? 403 : 400);
+      throw e;
+    }
+    await startSession(c, user.id);
+    return redirectWith(c, user.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
   })
   .get('/complete-profile', requireUser, (c) => (c.var.user!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {})))
   .post('/complete-profile', requireUser, zValidator('form', s.completeProfileForm, formHook(renderComplete)), async (c) => {

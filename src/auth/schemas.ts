@@ -16,7 +16,7 @@ export function normalizePhone(input: string): string | null {
 }
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`);
-const optionalText = (max: number) => text(max).transform((s) => (s === '' ? null : s));
+const optionalText = (max: number) => text(max).optional().transform((s) => (s ? s : null));
 
 export const name = text(80).min(1, 'Enter your name.');
 export const email = z

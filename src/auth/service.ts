@@ -4,7 +4,7 @@ import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import { HOUR, MINUTE, addMs } from '../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
-import { hashToken, randomToken } from '../lib/tokens.js';
+import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
 import { assertNotLimited, clearHits, consume, recordHit, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
@@ -235,20 +235,24 @@ export async function sendPhoneCode(deps: Ctx, userId: number, ip: string): Prom
 /** Checks a code: right once, within 10 minutes, with at most 5 wrong tries per code. */
 export async function verifyPhoneCode(deps: Ctx, userId: number, code: string): Promise<void> {
   const { db, clock } = deps;
-  await db.transaction().execute(async (trx) => {
+  // A wrong try must be counted even though the answer is an error: the transaction
+  // returns the refusal instead of throwing it, so the count is committed.
+  const refusal = await db.transaction().execute(async (trx): Promise<string | null> => {
     const now = nowIso(clock);
     const row = await q.latestOpenToken(trx, userId, 'phone-otp');
     const user = await q.findUserById(trx, userId);
-    if (!row || !user || row.expires_at <= now || row.target !== user.phone) throw new DomainError('That code has expired. Ask for a new one.', 'code');
-    if (row.attempts >= OTP_MAX_ATTEMPTS) throw new DomainError('Too many wrong codes. Ask for a new one.', 'code');
-    if (otpHash(userId, row.created_at, code) !== row.token_hash) {
+    if (!row || !user || row.expires_at <= now || row.target !== user.phone) return 'That code has expired. Ask for a new one.';
+    if (row.attempts >= OTP_MAX_ATTEMPTS) return 'Too many wrong codes. Ask for a new one.';
+    if (!constantTimeEqual(otpHash(userId, row.created_at, code), row.token_hash)) {
       await q.countTokenAttempt(trx, row.id);
       const left = OTP_MAX_ATTEMPTS - row.attempts - 1;
-      throw new DomainError(left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes. Ask for a new one.', 'code');
+      return left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes. Ask for a new one.';
     }
-    await q.useToken(trx, row.id, now);
+    if (!(await q.useToken(trx, row.id, now))) return 'That code has expired. Ask for a new one.';
     await q.updateUser(trx, userId, { phone_verified_at: now, updated_at: now });
+    return null;
   });
+  if (refusal) throw new DomainError(refusal, 'code');
 }
 
 // ---------------------------------------------------------------- Google

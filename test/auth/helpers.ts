@@ -19,11 +19,13 @@ export const fromIp = (ip: string) => ({ 'X-Forwarded-For': ip });
 
 /** The session token a response set, or null if it set none (or cleared it). */
 export function sessionToken(res: Response): string | null {
+  let token: string | null = null;
+  // The last one wins, as in a browser (a stale cookie may be cleared before a new one is set).
   for (const c of res.headers.getSetCookie()) {
     const m = c.match(new RegExp(`^${SESSION_COOKIE}=([^;]*)`));
-    if (m) return m[1] || null;
+    if (m) token = m[1] || null;
   }
-  return null;
+  return token;
 }
 
 export const cookieOf = (token: string) => `${SESSION_COOKIE}=${token}`;
