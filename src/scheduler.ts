@@ -2,17 +2,21 @@ import { Cron } from 'croner';
 import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { recordedRun, type Job } from './lib/jobs.js';
+import { deliverDue } from './notifications/delivery.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
  * Each job is safe to run twice and safe to be killed midway.
  */
-export const SCHEDULE: Job[] = [];
+export const SCHEDULE: Job[] = [
+  // Every 10 seconds: a queued message reaches its recipient within seconds.
+  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+];
 
 export interface Scheduler {
   stop(): void;
   /** Run one job now (admin "run by hand", tests); recorded like a scheduled run. */
-  runNow(name: string): Promise<void>;
+  runNow(name: string): Promise<'ok' | 'failed' | 'skipped'>;
   jobs: Cron[];
 }
 
@@ -36,7 +40,7 @@ export function startScheduler(deps: Deps, jobs: Job[] = SCHEDULE): Scheduler {
     async runNow(name) {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`no job named ${name}`);
-      await recordedRun(deps, job, running);
+      return recordedRun(deps, job, running);
     },
   };
 }

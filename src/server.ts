@@ -7,6 +7,7 @@ import { createLogger } from './lib/logger.js';
 import { loadAssets } from './lib/assets.js';
 import { systemClock } from './lib/clock.js';
 import { startScheduler } from './scheduler.js';
+import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
 
 function configOrExit(): Config {
@@ -26,9 +27,12 @@ const log = createLogger(config.logLevel);
 const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
 await migrateToLatest(db);
 
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets() };
-const app = createApp(deps);
+const transports = transportsFromConfig(config);
+const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), transports };
 const scheduler = startScheduler(deps);
+deps.runJob = (name) => scheduler.runNow(name);
+const app = createApp(deps);
+log.info({ email: transports.email.name, sms: transports.sms.name, whatsapp: transports.whatsapp.name }, 'message transports');
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
