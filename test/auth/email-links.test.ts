@@ -1,25 +1,40 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
-import { accountsApp, flashOf, fromIp, linkIn, PASSWORD, queued, register, signIn } from './helpers.js';
+import { accountsApp, flashOf, fromIp, mailedLink, mailsFor, PASSWORD, queued, register, signIn } from './helpers.js';
+
+/** Every link here is followed from the email as a real SMTP server received it. */
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(() => smtp.stop());
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await accountsApp();
+  t = await accountsApp({ SMTP_URL: smtp.url });
 });
 afterEach(() => t.close());
 
+const CONFIRM = /^Confirm your email address$/;
+const RESET = /^Reset your TrekTribe password$/;
+const tokenOf = (link: string) => new URL(link, 'http://x').searchParams.get('token')!;
+
 const user = (email: string) => t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
-async function verificationLink(email: string, nth = -1) {
-  const mails = await queued(t, email, 'verify-email');
-  return linkIn(mails.at(nth)!.text, '/verify-email');
-}
+const verificationLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, CONFIRM, '/verify-email', atLeast);
+const resetLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, RESET, '/reset-password', atLeast);
 
 describe('email verification', () => {
   it('confirms the address from the emailed link, once', async () => {
     const { person } = await register(t);
+    const [mail] = await mailsFor(t, smtp, person.email, CONFIRM);
+    expect(mail.from?.text).toContain('no-reply@trektribe.local');
+    expect(mail.html).toContain('Confirm my email');
     const link = await verificationLink(person.email);
+    expect(link).toMatch(/^\/verify-email\?token=[a-z2-7]{32}$/);
+    expect((await queued(t, person.email, 'verify-email'))[0].text).toContain(link);
     const res = await t.request(link);
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/login');
@@ -57,7 +72,8 @@ describe('email verification', () => {
     expect(await queued(t, person.email, 'verify-email')).toHaveLength(2);
 
     expect((await t.request(first)).status).toBe(400);
-    const second = await verificationLink(person.email);
+    const second = await verificationLink(person.email, 2);
+    expect(second).not.toBe(first);
     expect((await t.request(second, { cookie })).headers.get('Location')).toBe('/dashboard');
     expect((await user(person.email)).email_verified_at).not.toBeNull();
   });
@@ -81,10 +97,10 @@ describe('forgot and reset password', () => {
     const { person } = await register(t);
     const { cookie } = await signIn(t, person.email);
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.2'));
-    const link = linkIn((await queued(t, person.email, 'reset-password'))[0].text, '/reset-password');
+    const link = await resetLink(person.email);
     const form = await t.request(link);
     expect(form.status).toBe(200);
-    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    const token = tokenOf(link);
     expect(await form.text()).toContain(`name="token" value="${token}"`);
 
     const res = await t.post('/reset-password', { token, password: 'my brand new secret' });
@@ -105,9 +121,8 @@ describe('forgot and reset password', () => {
   it('does not work after one hour', async () => {
     const { person } = await register(t);
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.3'));
-    const link = linkIn((await queued(t, person.email, 'reset-password'))[0].text, '/reset-password');
+    const token = tokenOf(await resetLink(person.email));
     t.clock.advance(HOUR + 1000);
-    const token = new URL(link, 'http://x').searchParams.get('token')!;
     const res = await t.post('/reset-password', { token, password: 'my brand new secret' });
     expect(res.status).toBe(400);
     await signIn(t, person.email, PASSWORD);
@@ -116,7 +131,7 @@ describe('forgot and reset password', () => {
   it('refuses a weak new password next to the field and keeps the link usable', async () => {
     const { person } = await register(t);
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.4'));
-    const token = new URL(linkIn((await queued(t, person.email, 'reset-password'))[0].text, '/reset-password'), 'http://x').searchParams.get('token')!;
+    const token = tokenOf(await resetLink(person.email));
     const weak = await t.post('/reset-password', { token, password: 'short' });
     expect(weak.status).toBe(422);
     expect(await weak.text()).toContain('Use at least 10 characters.');
@@ -127,10 +142,10 @@ describe('forgot and reset password', () => {
     const { person } = await register(t);
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.5'));
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.5'));
-    const [oldMail, newMail] = await queued(t, person.email, 'reset-password');
-    const tokenOf = (text: string) => new URL(linkIn(text, '/reset-password'), 'http://x').searchParams.get('token')!;
-    expect((await t.post('/reset-password', { token: tokenOf(oldMail.text), password: 'long enough secret' })).status).toBe(400);
-    expect((await t.post('/reset-password', { token: tokenOf(newMail.text), password: 'long enough secret' })).status).toBe(303);
+    const [oldMail, newMail] = (await mailsFor(t, smtp, person.email, RESET, 2)).slice(-2);
+    const tokenIn = (m: (typeof oldMail)) => tokenOf(new URL(m.text!.match(/http\S+reset-password\S+/)![0]).search);
+    expect((await t.post('/reset-password', { token: tokenIn(oldMail), password: 'long enough secret' })).status).toBe(400);
+    expect((await t.post('/reset-password', { token: tokenIn(newMail), password: 'long enough secret' })).status).toBe(303);
   });
 
   it('limits requests per address (visibly) and per account (silently)', async () => {

@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import type { ParsedMail } from 'mailparser';
 import { SESSION_COOKIE } from '../../src/auth/session.js';
+import { deliverDue } from '../../src/notifications/delivery.js';
+import { linkPath, type TestSmtp } from '../support/smtp.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -78,3 +81,23 @@ export const flashOf = (res: Response) => {
   }
   return null;
 };
+
+/** Delivers the outbox through the app's real transport, then returns every mail the test SMTP server got for `to` with that subject (at least `atLeast`). */
+export async function mailsFor(t: TestApp, smtp: TestSmtp, to: string, subject: RegExp, atLeast = 1): Promise<ParsedMail[]> {
+  expect(await deliverDue(t.deps)).toMatch(/^sent \d+, retrying 0, failed 0$/);
+  const matches = () => smtp.messages.filter((m) => recipients(m).includes(to.toLowerCase()) && subject.test(m.subject ?? ''));
+  const deadline = Date.now() + 5000;
+  while (matches().length < atLeast && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(matches().length, `mails to ${to} matching ${subject}`).toBeGreaterThanOrEqual(atLeast);
+  return matches();
+}
+
+/** The last such mail's link to `prefix` (path + query). */
+export async function mailedLink(t: TestApp, smtp: TestSmtp, to: string, subject: RegExp, prefix: string, atLeast = 1): Promise<string> {
+  return linkPath((await mailsFor(t, smtp, to, subject, atLeast)).at(-1)!, prefix);
+}
+
+function recipients(m: ParsedMail): string {
+  const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+  return to.map((a) => a.text.toLowerCase()).join(', ');
+}
