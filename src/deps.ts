@@ -19,4 +19,6 @@ export interface Deps {
   transports?: Transports;
   /** Runs a scheduled job now, recorded like a scheduled run (the admin "run now" button). */
   runJob?(name: string): Promise<'ok' | 'failed' | 'skipped'>;
+  /** Aborted when the process starts shutting down: long-lived responses (SSE) end on it. */
+  stopping?: AbortSignal;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
 
@@ -113,8 +113,14 @@ export async function troubledMessages(db: Db, limit: number): Promise<OutboxRow
     .execute();
 }
 
-export async function listDevMessages(db: Db, limit: number): Promise<DevMessageRow[]> {
-  return db.selectFrom('dev_messages').selectAll().orderBy('id', 'desc').limit(limit).execute();
+export async function listDevMessages(db: Db, limit: number, recipient?: string): Promise<DevMessageRow[]> {
+  return db
+    .selectFrom('dev_messages')
+    .selectAll()
+    .$if(recipient !== undefined, (q) => q.where(sql<boolean>`recipient like ${'%' + recipient!.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'} escape '\\'`))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function findDevMessage(db: Db, id: number): Promise<DevMessageRow | undefined> {
