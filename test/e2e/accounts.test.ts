@@ -79,7 +79,7 @@ describe.each([
     expect(await page.getByLabel('Location').inputValue()).toBe('Leh, Ladakh');
     await screenshot(page, `accounts-me-js-${label}`);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByText('You are signed out.').waitFor();
     await expect(page.getByRole('link', { name: 'Sign in' }).count()).resolves.toBe(1);
 
