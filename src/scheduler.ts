@@ -3,6 +3,7 @@ import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
+import { purgeStaleAccountData } from './auth/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -11,6 +12,8 @@ import { deliverDue } from './notifications/delivery.js';
 export const SCHEDULE: Job[] = [
   // Every 10 seconds: a queued message reaches its recipient within seconds.
   { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+  // 03:30: expired sessions, old rate-limit windows and spent one-time tokens.
+  { name: 'account-housekeeping', cron: '30 3 * * *', run: purgeStaleAccountData },
 ];
 
 export interface Scheduler {
