@@ -4,6 +4,7 @@ import { ZONE } from './lib/time.js';
 import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
 import { housekeeping } from './lib/housekeeping.js';
+import { purgeStaleAccountData } from './auth/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -14,6 +15,8 @@ export const SCHEDULE: Job[] = [
   { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
   // 03:30 IST: forget old job runs and delivered messages.
   { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
+  // 03:35 IST: expired sessions, old rate-limit windows and spent one-time tokens.
+  { name: 'account-housekeeping', cron: '35 3 * * *', run: purgeStaleAccountData },
 ];
 
 export interface Scheduler {
