@@ -181,6 +181,8 @@ describe('the search page', () => {
   it('an htmx request gets only the result list; a history restore gets the page', async () => {
     const frag = await t.request('/trips?q=valley', { headers: { 'HX-Request': 'true' } });
     expect(frag.headers.get('vary')).toContain('HX-Request');
+    const tidy = await t.request('/trips?q=valley&region=&category=&min=&sort=soonest&page=1', { headers: { 'HX-Request': 'true' } });
+    expect(tidy.headers.get('hx-push-url')).toBe('/trips?q=valley');
     const body = await frag.text();
     expect(body.startsWith('<section id="results"')).toBe(true);
     expect(body).not.toContain('<html');
