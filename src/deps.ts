@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { DB } from './db.js';
 import type { Clock } from './lib/clock.js';
 import type { Assets } from './lib/assets.js';
+import type { PaymentGateway } from './payments/gateway.js';
 
 /**
  * What the app needs from the outside world, chosen once at start (server.ts) or by a
@@ -14,4 +15,6 @@ export interface Deps {
   clock: Clock;
   log: Logger;
   assets: Assets;
+  /** Traveler payments: Razorpay, the built-in test gateway, or off (src/payments/gateway.ts). */
+  payments: PaymentGateway;
 }

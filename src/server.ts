@@ -8,6 +8,7 @@ import { loadAssets } from './lib/assets.js';
 import { systemClock } from './lib/clock.js';
 import { startScheduler } from './scheduler.js';
 import type { Deps } from './deps.js';
+import { createGateway } from './payments/gateway.js';
 
 function configOrExit(): Config {
   try {
@@ -26,12 +27,14 @@ const log = createLogger(config.logLevel);
 const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
 await migrateToLatest(db);
 
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets() };
+const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), payments: createGateway(config) };
 const app = createApp(deps);
 const scheduler = startScheduler(deps);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
+  // The test gateway is served by this process: its SDK calls and webhooks come back here.
+  if (deps.payments.mode === 'test') deps.payments.useApiBase(`http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`);
   console.log(`TrekTribe is running at ${config.publicUrl} (listening on ${config.host}:${info.port})`);
 });
 
