@@ -10,6 +10,7 @@ import { getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { storeImage } from '../lib/images.js';
+import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
 import * as q from './queries.js';
 import type { BookingRow } from './queries.js';
@@ -634,4 +635,39 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
   if (t.price_paise !== 0) throw new DomainError('This trip is not free; fill in the booking form.', 'departure');
   const me = await deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor.id).executeTakeFirstOrThrow();
   return createBooking(deps, actor, tripId, { departureId, participants: [{ name: me.name, phone: me.phone ?? '', age: 0, dietary: '' }], specialRequests: '' });
+}
+
+export const formatRefund = (paise: number) => formatPaise(paise);
+
+/** The departure an organizer is about to cancel, with how many bookings it touches. */
+export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
+  const d = await q.findDeparture(deps.db, departureId);
+  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (d.status !== 'open') throw new DomainError('This departure is already cancelled.', undefined, 409);
+  return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
+}
+
+const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+
+/** An all-day calendar event from the first to the last day of the trip (RFC 5545). */
+export function bookingIcs(b: BookingRow, publicUrl: string, now: Date): string {
+  const day = (d: string) => d.replace(/-/g, '');
+  const after = new Date(`${b.end_date}T00:00:00Z`);
+  after.setUTCDate(after.getUTCDate() + 1);
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const lines = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TrekTribe//Bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
+    'BEGIN:VEVENT',
+    `UID:booking-${b.code}@trektribe`,
+    `DTSTAMP:${stamp}`,
+    `DTSTART;VALUE=DATE:${day(b.start_date)}`,
+    `DTEND;VALUE=DATE:${day(after.toISOString().slice(0, 10))}`,
+    `SUMMARY:${icsText(`${b.title} (${b.code})`)}`,
+    `LOCATION:${icsText(b.meeting_point ?? b.destination)}`,
+    `DESCRIPTION:${icsText(`Booking ${b.code}, ${b.guests} guest(s). ${publicUrl}/bookings/${b.id}`)}`,
+    `URL:${publicUrl}/bookings/${b.id}`,
+    'END:VEVENT', 'END:VCALENDAR',
+  ];
+  // Lines longer than 75 octets are folded (a CRLF and a space).
+  return lines.map((l) => (l.length > 74 ? l.match(/.{1,73}/g)!.join('\r\n ') : l)).join('\r\n') + '\r\n';
 }
