@@ -2,12 +2,17 @@ import { Cron } from 'croner';
 import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { recordedRun, type Job } from './lib/jobs.js';
+import * as bookings from './bookings/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
  * Each job is safe to run twice and safe to be killed midway.
  */
-export const SCHEDULE: Job[] = [];
+export const SCHEDULE: Job[] = [
+  { name: 'bookings.expire-holds', cron: '* * * * *', run: bookings.expireHolds },
+  { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
+  { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
+];
 
 export interface Scheduler {
   stop(): void;

@@ -569,7 +569,7 @@ export async function participantsCsv(deps: Deps, actor: Actor, departureId: num
   const rows = await q.participantsOfDeparture(deps.db, departureId);
   const cell = (v: string | number) => {
     let s = String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    if (/^[=+\-@\t\r]/.test(s) && !/^\+\d{7,15}$/.test(s)) s = `'${s}`; // a phone number stays a phone number
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [['booking', 'status', 'payment', 'guest', 'name', 'phone', 'age', 'dietary', 'special requests']];

@@ -63,7 +63,7 @@ describe('seat holds under concurrency', () => {
     expect(await seatsTaken(t.deps, departureId)).toBe(SEATS);
     const held = await t.db.selectFrom('bookings').select((eb) => eb.fn.sum<number>('guests').as('guests')).where('departure_id', '=', departureId).where('status', '=', 'pending').executeTakeFirstOrThrow();
     expect(Number(held.guests)).toBe(SEATS);
-  });
+  }, 90_000);
 
   it('two server processes on one database file still hold exactly the seats there are', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tt-race-'));
@@ -104,7 +104,7 @@ describe('seat holds under concurrency', () => {
     expect(await seatsTaken(deps, departureId)).toBe(SEATS);
     const rows = await db.selectFrom('bookings').select(['guests']).where('departure_id', '=', departureId).execute();
     expect(rows.reduce((s, r) => s + r.guests, 0)).toBe(SEATS);
-  }, 60_000);
+  }, 90_000);
 
   it('control: a naive read-then-write hold served the same way grants more holds than there are seats', async () => {
     const t = await makeTestApp();
@@ -126,5 +126,5 @@ describe('seat holds under concurrency', () => {
     const tally = await stampede([url], 1, departureId, ['x=1']);
 
     expect(tally[303]).toBeGreaterThan(SEATS);
-  });
+  }, 90_000);
 });
