@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
-import { recordedRun, type Job } from './lib/jobs.js';
+import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
+import { deliverDue } from './notifications/delivery.js';
 import * as bookings from './bookings/jobs.js';
 
 /**
@@ -9,39 +10,55 @@ import * as bookings from './bookings/jobs.js';
  * Each job is safe to run twice and safe to be killed midway.
  */
 export const SCHEDULE: Job[] = [
+  // Every 10 seconds: a queued message reaches its recipient within seconds.
+  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
   { name: 'bookings.expire-holds', cron: '* * * * *', run: bookings.expireHolds },
   { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
   { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
 ];
 
 export interface Scheduler {
-  stop(): void;
+  /** No new runs start; resolves once the runs in progress have finished. */
+  stop(): Promise<void>;
   /** Run one job now (admin "run by hand", tests); recorded like a scheduled run. */
-  runNow(name: string): Promise<void>;
+  runNow(name: string): Promise<'ok' | 'failed' | 'skipped'>;
   jobs: Cron[];
 }
 
 export function startScheduler(deps: Deps, jobs: Job[] = SCHEDULE): Scheduler {
   const running = new Set<string>();
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T,>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p)).catch(() => {});
+    return p;
+  };
   const crons = jobs.map(
     (job) =>
       new Cron(
         job.cron,
-        { timezone: ZONE, protect: true, name: job.name, catch: (err) => deps.log.error({ err, job: job.name }, 'job crashed') },
+        {
+          timezone: ZONE,
+          name: job.name,
+          // croner skips a tick while the previous run is still going; we record the skip.
+          protect: () => void recordSkip(deps, job).catch((err) => deps.log.error({ err, job: job.name }, 'could not record a skipped run')),
+          catch: (err) => deps.log.error({ err, job: job.name }, 'job crashed'),
+        },
         async () => {
-          await recordedRun(deps, job, running);
+          await track(recordedRun(deps, job, running));
         },
       ),
   );
   return {
     jobs: crons,
-    stop() {
+    async stop() {
       for (const c of crons) c.stop();
+      await Promise.allSettled([...inFlight]);
     },
     async runNow(name) {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`no job named ${name}`);
-      await recordedRun(deps, job, running);
+      return track(recordedRun(deps, job, running));
     },
   };
 }

@@ -7,6 +7,7 @@ import { createLogger } from './lib/logger.js';
 import { loadAssets } from './lib/assets.js';
 import { systemClock } from './lib/clock.js';
 import { startScheduler } from './scheduler.js';
+import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
 
@@ -27,9 +28,13 @@ const log = createLogger(config.logLevel);
 const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
 await migrateToLatest(db);
 
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), payments: createGateway(config) };
-const app = createApp(deps);
+const transports = transportsFromConfig(config);
+const stopping = new AbortController();
+const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), transports, stopping: stopping.signal, payments: createGateway(config) };
 const scheduler = startScheduler(deps);
+deps.runJob = (name) => scheduler.runNow(name);
+const app = createApp(deps);
+log.info({ email: transports.email.name, sms: transports.sms.name, whatsapp: transports.whatsapp.name }, 'message transports');
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
@@ -37,18 +42,23 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   if (deps.payments.mode === 'test') deps.payments.useApiBase(`http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`);
   console.log(`TrekTribe is running at ${config.publicUrl} (listening on ${config.host}:${info.port})`);
 });
+server.on('error', (err: NodeJS.ErrnoException) => {
+  // Port taken or not ours to bind: one plain line, not a stack trace.
+  console.error(`Cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message} (set PORT or HOST)`);
+  process.exit(1);
+});
 
-let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
+  if (stopping.signal.aborted) return;
   log.info({ signal }, 'shutting down');
-  scheduler.stop();
+  // Endless responses (SSE streams) listen for this and end, so their sockets free up.
+  stopping.abort();
   // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
-  await Promise.race([closed, bounded]);
+  // Jobs stop starting; a run in progress may finish (it is safe to cut, but finishing is tidier).
+  await Promise.race([Promise.all([closed, scheduler.stop()]), bounded]);
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
   await db.destroy();
   if (sqlite.open) sqlite.close();

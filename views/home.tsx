@@ -1,8 +1,13 @@
+import { CATEGORIES } from '../src/trips/catalog.js';
+import type { HomeData } from '../src/trips/service.js';
+import { TripCardView } from './trips/parts.js';
+
 export interface HomeProps {
   signedIn: boolean;
+  data: HomeData;
 }
 
-/** The front page. The trips issue fills it with upcoming departures and categories. */
+/** The front page: a search box, the soonest departures with seats, categories. */
 export function HomePage(p: HomeProps) {
   return (
     <>
@@ -14,6 +19,23 @@ export function HomePage(p: HomeProps) {
         <input type="search" name="q" placeholder="Where do you want to go?" aria-label="Search treks" inputmode="search" />
         <button type="submit">Search</button>
       </form>
+      {p.data.soonest.length > 0 && (
+        <section>
+          <h2>Leaving soon</h2>
+          <div class="cards">{p.data.soonest.map((t) => <TripCardView trip={t} />)}</div>
+          <p><a href="/trips">All upcoming treks →</a></p>
+        </section>
+      )}
+      {p.data.categories.length > 0 && (
+        <section>
+          <h2>Browse by kind of trek</h2>
+          <ul>
+            {p.data.categories.map((c) => (
+              <li><a href={`/trips?category=${c.slug}`}>{CATEGORIES[c.slug]}</a> <span class="muted">({c.count >= 100 ? '100+' : c.count})</span></li>
+            ))}
+          </ul>
+        </section>
+      )}
       {!p.signedIn && (
         <p>
           Lead treks? <a href="/register">List your treks on TrekTribe</a>.

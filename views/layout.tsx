@@ -11,6 +11,7 @@ export interface LayoutProps {
   title: string;
   css: string;
   js: string;
+  icon: string;
   user: LayoutUser | null;
   flash: Flash | null;
   testMode?: boolean;
@@ -30,6 +31,7 @@ export function Layout(p: LayoutProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"scrollIntoViewOnBoost":false}' />
           <title>{p.title ? `${p.title} · TrekTribe` : 'TrekTribe'}</title>
+          <link rel="icon" href={p.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={p.css} />
           <script src={p.js} defer></script>
           {p.head}

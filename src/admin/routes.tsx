@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
+import { platformAdminRoutes } from './platform-routes.js';
 
 /** /admin pages: users, jobs, outbox, audit. */
 export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.route('/', platformAdminRoutes);

@@ -41,6 +41,7 @@ const BUNDLES: Record<string, { type: string; files: string[] }> = {
     type: 'text/javascript; charset=utf-8',
     files: ['node_modules/htmx.org/dist/htmx.min.js', 'node_modules/htmx-ext-sse/dist/sse.min.js', 'static/app.js'],
   },
+  'icon.svg': { type: 'image/svg+xml', files: ['static/icon.svg'] },
 };
 
 export function loadAssets(root = projectRoot()): Assets {

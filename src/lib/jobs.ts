@@ -16,7 +16,7 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
   const { db, clock, log } = deps;
   const started = clock.now().toISOString();
   if (running.has(job.name)) {
-    await db.insertInto('job_runs').values({ name: job.name, started_at: started, finished_at: started, outcome: 'skipped', detail: 'previous run still in progress' }).execute();
+    await recordSkip(deps, job);
     return 'skipped';
   }
   running.add(job.name);
@@ -33,4 +33,10 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
   } finally {
     running.delete(job.name);
   }
+}
+
+/** Records a run that did not start because the previous one was still going. */
+export async function recordSkip(deps: Pick<Deps, 'db' | 'clock'>, job: Pick<Job, 'name'>): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.db.insertInto('job_runs').values({ name: job.name, started_at: at, finished_at: at, outcome: 'skipped', detail: 'previous run still in progress' }).execute();
 }

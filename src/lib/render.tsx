@@ -24,6 +24,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       title={o.title}
       css={assets.url('app.css')}
       js={assets.url('app.js')}
+      icon={assets.url('icon.svg')}
       user={user ? { name: user.name, role: user.role } : null}
       flash={c.var.flash}
       testMode={config.testGateway}

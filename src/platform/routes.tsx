@@ -1,16 +1,13 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
-import { HomePage } from '../../views/home.js';
 import { VERSION } from '../version.js';
 import { readUpload } from '../lib/images.js';
 
 const startedAt = Date.now();
 
-/** The home page and the health check: what is left once features take their own pages. */
+/** The health check and uploads (the home page is the trips feature's: src/trips/routes.tsx). */
 export const platformRoutes = new Hono<AppEnv>()
-  .get('/', (c) => page(c, <HomePage signedIn={c.var.user !== null} />, { title: '' }))
   .get('/healthz', async (c) => {
     const uptime = Math.round((Date.now() - startedAt) / 1000);
     try {

@@ -1,5 +1,148 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
+import { page } from '../lib/render.js';
+import { redirectWith } from '../lib/flash.js';
+import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { istDate } from '../lib/time.js';
+import { requirePermission } from '../auth/middleware.js';
+import { HomePage } from '../../views/home.js';
+import { SearchPage, SearchResults } from '../../views/trips/SearchPage.js';
+import { TripHead, TripPage } from '../../views/trips/TripPage.js';
+import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js';
+import { ManageList } from '../../views/trips/ManageList.js';
+import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
+import * as trips from './service.js';
+import { emptyDraft, fieldErrors, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
 
-/** Discovery (/trips, /trips/:id, /organizers/:id) and organizer trip management. */
+/** Discovery (/, /trips, /trips/:id, /organizers/:id) and organizer trip management. */
 export const tripRoutes = new Hono<AppEnv>();
+
+const idParam = (c: Context<AppEnv>, name = 'id') => {
+  const id = Number(c.req.param(name));
+  if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError();
+  return id;
+};
+const today = (c: Context<AppEnv>) => istDate(c.var.deps.clock.now());
+const actor = (c: Context<AppEnv>) => ({ id: c.var.user!.id, role: c.var.user!.role });
+/** A back/forward restore needs the whole page, never the fragment. */
+const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
+
+tripRoutes.get('/', async (c) => page(c, <HomePage signedIn={c.var.user !== null} data={await trips.homePage(c.var.deps)} />, { title: '' }));
+
+tripRoutes.get('/trips', async (c) => {
+  const query = SearchQuery.parse(c.req.query());
+  const r = await trips.searchTrips(c.var.deps, query);
+  c.header('Vary', 'HX-Request');
+  return page(c, <SearchPage r={r} today={today(c)} />, { title: query.q ? `Treks for “${query.q}”` : 'Find a trek', fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined });
+});
+
+tripRoutes.get('/trips/:id', async (c) => {
+  const user = c.var.user;
+  const trip = await trips.tripPage(c.var.deps, idParam(c), user ? { id: user.id, role: user.role } : null);
+  return page(c, <TripPage trip={trip} />, { title: trip.title, head: <TripHead trip={trip} publicUrl={c.var.deps.config.publicUrl} /> });
+});
+
+tripRoutes.get('/organizers/:id', async (c) => {
+  const org = await trips.organizerPage(c.var.deps, idParam(c));
+  return page(c, <OrganizerPage org={org} />, { title: org.name });
+});
+
+// ---------------------------------------------------------------------------------------
+// Organizer
+
+tripRoutes.get('/organizer/trips', requirePermission('trips:update'), async (c) =>
+  page(c, <ManageList trips={await trips.managedTrips(c.var.deps, actor(c))} />, { title: 'Your trips' }),
+);
+
+const renderForm = (c: Context<AppEnv>, p: Omit<TripFormProps, 'today'> & { title: string }, status: 200 | 422 = 200) =>
+  page(c, <TripFormPage {...p} today={today(c)} />, { title: p.title, status });
+
+tripRoutes.get('/organizer/trips/new', requirePermission('trips:create'), (c) =>
+  renderForm(c, { title: 'New trip', action: '/organizer/trips/new', draft: emptyDraft(), errors: {} }),
+);
+
+/** Adds a row for "add departure"/"add day"; null when the button was a save. */
+function grow(draft: TripDraft, intent: string): TripDraft | null {
+  if (intent === 'add_departure') return { ...draft, departures: [...draft.departures, { id: '', start_date: '', end_date: '', capacity: draft.departures.at(-1)?.capacity ?? '', remove: false }] };
+  if (intent === 'add_day') return { ...draft, schedule: [...draft.schedule, { title: '', activities: '' }] };
+  return null;
+}
+
+/** Reads and checks the posted trip form; a re-render (422 or "add a row") is returned as a Response. */
+async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors'> & { title: string }) {
+  const { draft, files, intent } = readTripForm(await c.req.parseBody({ all: true }));
+  const grown = grow(draft, intent);
+  if (grown) return { response: await renderForm(c, { ...form, draft: grown, errors: {} }) };
+  const parsed = tripInputSchema(today(c)).safeParse(draft);
+  if (!parsed.success) return { response: await renderForm(c, { ...form, draft, errors: fieldErrors(parsed.error) }, 422) };
+  const retry = (e: unknown) => {
+    if (e instanceof DomainError && e.status === 422) {
+      const errors: FieldErrors = { [e.field ?? 'form']: e.message };
+      return renderForm(c, { ...form, draft, errors }, 422);
+    }
+    throw e;
+  };
+  return { input: parsed.data, files, publish: intent === 'publish', retry };
+}
+
+tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async (c) => {
+  const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
+  if ('response' in f) return f.response;
+  try {
+    const id = await trips.createTrip(c.var.deps, actor(c), f.input, f.files, f.publish);
+    return redirectWith(c, f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`, f.publish ? 'Your trip is published.' : 'Draft saved.');
+  } catch (e) {
+    return f.retry(e);
+  }
+});
+
+tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
+  const t = await trips.tripForEdit(c.var.deps, actor(c), idParam(c));
+  return renderForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, draft: t.draft, errors: {}, existing: t });
+});
+
+tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
+  const t = await trips.tripForEdit(c.var.deps, actor(c), idParam(c));
+  const f = await tripForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, existing: t });
+  if ('response' in f) return f.response;
+  try {
+    await trips.updateTrip(c.var.deps, actor(c), t.id, f.input, f.files, f.publish);
+    return redirectWith(c, `/organizer/trips/${t.id}/edit`, f.publish ? 'Saved and published.' : 'Saved.');
+  } catch (e) {
+    return f.retry(e);
+  }
+});
+
+/** Status changes: one verb each, back to the list with what happened (or why not). */
+const verbs = {
+  publish: [trips.publishTrip, 'Published: travelers can find it now.'],
+  deactivate: [trips.deactivateTrip, 'Deactivated: travelers no longer see it.'],
+  cancel: [trips.cancelTrip, 'The trip is cancelled.'],
+} as const;
+for (const [verb, [act, done]] of Object.entries(verbs)) {
+  tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), async (c) => {
+    try {
+      await act(c.var.deps, actor(c), idParam(c));
+    } catch (e) {
+      if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, '/organizer/trips', e.message, 'error');
+      throw e;
+    }
+    return redirectWith(c, '/organizer/trips', done);
+  });
+}
+
+tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:create'), async (c) => {
+  const id = await trips.duplicateTrip(c.var.deps, actor(c), idParam(c));
+  return redirectWith(c, `/organizer/trips/${id}/edit`, 'A draft copy was made. Check the dates and publish it.');
+});
+
+tripRoutes.post('/organizer/trips/:id/departures/:departureId/cancel', requirePermission('trips:update'), async (c) => {
+  const id = idParam(c);
+  try {
+    await trips.cancelDeparture(c.var.deps, actor(c), id, idParam(c, 'departureId'));
+  } catch (e) {
+    if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, `/organizer/trips/${id}/edit`, e.message, 'error');
+    throw e;
+  }
+  return redirectWith(c, `/organizer/trips/${id}/edit`, 'The departure is cancelled.');
+});

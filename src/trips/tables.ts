@@ -55,8 +55,15 @@ export interface DeparturesTable {
   status: Generated<'open' | 'cancelled'>;
 }
 
+/** One row per category of a trip; written by triggers from trips.categories. */
+export interface TripCategoriesTable {
+  trip_id: number;
+  category: string;
+}
+
 export interface TripTables {
   trips: TripsTable;
+  trip_categories: TripCategoriesTable;
   trip_images: TripImagesTable;
   departures: DeparturesTable;
 }

@@ -64,7 +64,7 @@ describe('hold expiry job', () => {
     try {
       await s.runNow('bookings.expire-holds');
     } finally {
-      s.stop();
+      await s.stop();
     }
     const run = await t.db.selectFrom('job_runs').selectAll().where('name', '=', 'bookings.expire-holds').executeTakeFirstOrThrow();
     expect(run.outcome).toBe('ok');

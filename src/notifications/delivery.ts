@@ -1,0 +1,89 @@
+import type { Config } from '../config.js';
+import type { Deps } from '../deps.js';
+import { addMs, HOUR, MINUTE } from '../lib/clock.js';
+import type { Channel } from '../lib/tables.js';
+import { claimNextDue, failExhaustedLeases, markFailed, markRetry, markSent, type OutboxRow } from './queries.js';
+import { PermanentDeliveryError, transportsFromConfig, type Delivery, type Transports } from './transports.js';
+
+/** After this many attempts a message is marked failed (an admin can put it back). */
+export const MAX_ATTEMPTS = 10;
+/** Retry delays: 1, 2, 4 … minutes, at most 2 hours apart (about 6 h of outage in all). */
+export const BASE_DELAY = MINUTE;
+export const MAX_DELAY = 2 * HOUR;
+/**
+ * How long a claimed row belongs to its sender. A process killed mid-send leaves the row
+ * 'sending'; after the lease another run takes it again. Longer than any one send can take
+ * (transports have timeouts well under it).
+ */
+export const LEASE = 5 * MINUTE;
+/** Messages delivered side by side in one run, and at most per run (the next run continues). */
+const WORKERS = 4;
+const PER_RUN = 1000;
+
+/** Delay before the next attempt, after `attempts` attempts so far. */
+export const backoff = (attempts: number) => Math.min(BASE_DELAY * 2 ** Math.max(0, attempts - 1), MAX_DELAY);
+
+const chosen = new WeakMap<Config, Transports>();
+
+/** The transports for this config, created once (tests may pass their own in deps). */
+function transportsFor(deps: Deps): Transports {
+  if (deps.transports) return deps.transports;
+  let t = chosen.get(deps.config);
+  if (!t) {
+    t = transportsFromConfig(deps.config);
+    chosen.set(deps.config, t);
+  }
+  return t;
+}
+
+/**
+ * The outbox job: delivers every due message through its channel's transport. A refused
+ * send is retried with exponential back-off; after MAX_ATTEMPTS (or a permanent refusal)
+ * the message is failed with its last error. When a provider looks down, the rest of that
+ * channel waits for the next run instead of each message timing out in turn.
+ */
+export async function deliverDue(deps: Deps): Promise<string> {
+  const { db, clock, log } = deps;
+  const transports = transportsFor(deps);
+  const down = new Set<Channel>();
+  let sent = 0;
+  let retrying = 0;
+  let failed = await failExhaustedLeases(db, clock.now().toISOString(), MAX_ATTEMPTS);
+  let claimed = 0;
+
+  async function deliverOne(row: OutboxRow): Promise<void> {
+    const transport = transports[row.channel];
+    const payload = JSON.parse(row.payload) as { subject?: string | null; text: string; html?: string | null };
+    const d: Delivery = { outboxId: row.id, channel: row.channel, to: row.recipient, template: row.template, subject: payload.subject ?? null, text: payload.text, html: payload.html ?? null };
+    try {
+      const providerId = await transport.send(d, deps);
+      await markSent(db, row, providerId, clock.now().toISOString());
+      sent += 1;
+    } catch (err) {
+      const error = `${transport.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000);
+      if (err instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS) {
+        await markFailed(db, row, error);
+        failed += 1;
+        log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error }, 'message failed for good');
+      } else {
+        down.add(row.channel);
+        await markRetry(db, row, addMs(clock.now(), backoff(row.attempts)).toISOString(), error);
+        retrying += 1;
+        log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error }, 'message will be retried');
+      }
+    }
+  }
+
+  async function worker(): Promise<void> {
+    while (claimed < PER_RUN) {
+      const now = clock.now();
+      const row = await claimNextDue(db, { now: now.toISOString(), leaseUntil: addMs(now, LEASE).toISOString(), maxAttempts: MAX_ATTEMPTS, skipChannels: [...down] });
+      if (!row) return;
+      claimed += 1;
+      await deliverOne(row);
+    }
+  }
+
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+  return `sent ${sent}, retrying ${retrying}, failed ${failed}`;
+}

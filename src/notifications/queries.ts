@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
+
+type Db = Kysely<Database>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type DevMessageRow = Selectable<DevMessagesTable>;
+
+/**
+ * Claims the next due row in one statement, so two runs (or two processes) can never
+ * claim the same row: it is 'pending' and due, or 'sending' under an expired lease (its
+ * sender died). The claim counts as an attempt and holds the row until `leaseUntil`.
+ */
+export async function claimNextDue(db: Db, o: { now: string; leaseUntil: string; maxAttempts: number; skipChannels: Channel[] }): Promise<OutboxRow | undefined> {
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), next_attempt_at: o.leaseUntil }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', 'in', ['pending', 'sending'])
+        .where('next_attempt_at', '<=', o.now)
+        .where('attempts', '<', o.maxAttempts)
+        .$if(o.skipChannels.length > 0, (q) => q.where('channel', 'not in', o.skipChannels))
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(1),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Rows whose every attempt was interrupted (lease expired with no attempts left). */
+export async function failExhaustedLeases(db: Db, now: string, maxAttempts: number): Promise<number> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: 'delivery was interrupted on every attempt' })
+    .where('status', '=', 'sending')
+    .where('next_attempt_at', '<=', now)
+    .where('attempts', '>=', maxAttempts)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The guard on `attempts` makes sure we only settle a claim that is still ours. */
+export async function markSent(db: Db, row: { id: number; attempts: number }, providerId: string, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', provider_id: providerId, sent_at: now, last_error: null })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', row.attempts)
+    .execute();
+}
+
+export async function markRetry(db: Db, row: { id: number; attempts: number }, nextAttemptAt: string, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'pending', next_attempt_at: nextAttemptAt, last_error: error })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', row.attempts)
+    .execute();
+}
+
+export async function markFailed(db: Db, row: { id: number; attempts: number }, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: error })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', row.attempts)
+    .execute();
+}
+
+/** A failed message goes back in the queue with a fresh set of attempts. */
+export async function requeueFailed(db: Db, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash. */
+export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
+  if (m.outbox_id !== null) {
+    const existing = await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', m.outbox_id).executeTakeFirst();
+    if (existing) return existing.id;
+  }
+  const { id } = await db.insertInto('dev_messages').values(m).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function outboxCounts(db: Db): Promise<Record<OutboxRow['status'], number>> {
+  const rows = await db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const counts = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return counts;
+}
+
+/** Messages that failed for good, or are being retried after an error: newest trouble first. */
+export async function troubledMessages(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', 'in', ['pending', 'sending']), eb('last_error', 'is not', null)])]))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function listDevMessages(db: Db, limit: number, recipient?: string): Promise<DevMessageRow[]> {
+  return db
+    .selectFrom('dev_messages')
+    .selectAll()
+    .$if(recipient !== undefined, (q) => q.where(sql<boolean>`recipient like ${'%' + recipient!.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'} escape '\\'`))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function findDevMessage(db: Db, id: number): Promise<DevMessageRow | undefined> {
+  return db.selectFrom('dev_messages').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,35 @@
+import type { Deps } from '../deps.js';
+import { audit } from '../lib/audit.js';
+import { DomainError, NotFoundError } from '../lib/errors.js';
+import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
+import { findDevMessage, listDevMessages, outboxCounts, requeueFailed, troubledMessages, type DevMessageRow } from './queries.js';
+
+const toItem = (r: DevMessageRow): MailboxItem => ({ id: r.id, channel: r.channel, recipient: r.recipient, subject: r.subject, text: r.text, createdAt: r.created_at });
+
+/** The latest messages the dev mailbox received, optionally for one recipient. */
+export async function devMailbox(deps: Deps, to = ''): Promise<MailboxItem[]> {
+  return (await listDevMessages(deps.db, 200, to || undefined)).map(toItem);
+}
+
+export async function devMessage(deps: Deps, id: number): Promise<MailboxMessage> {
+  const r = await findDevMessage(deps.db, id);
+  if (!r) throw new NotFoundError();
+  const c = deps.config;
+  const from = r.channel === 'email' ? c.mail.from : r.channel === 'sms' ? (c.twilio?.smsFrom ?? 'TrekTribe') : (c.twilio?.whatsappFrom ?? 'TrekTribe');
+  return { ...toItem(r), html: r.html, from };
+}
+
+/** What the admin outbox page shows: counts by status and the messages in trouble. */
+export async function outboxOverview(deps: Deps) {
+  const [counts, troubled] = await Promise.all([outboxCounts(deps.db), troubledMessages(deps.db, 100)]);
+  return { counts, troubled };
+}
+
+/** Puts a failed message back in the queue with a fresh set of attempts (an admin action). */
+export async function retryFailedMessage(deps: Deps, actorId: number, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const ok = await requeueFailed(trx, id, deps.clock.now().toISOString());
+    if (!ok) throw new DomainError('That message is not failed (it may have been retried already).', undefined, 409);
+    await audit(trx, deps.clock, { actorId, action: 'outbox.retry', targetType: 'outbox', targetId: id, before: { status: 'failed' }, after: { status: 'pending' } });
+  });
+}

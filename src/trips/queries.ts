@@ -1,0 +1,336 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Difficulty, TripStatus } from './tables.js';
+import type { Sort } from './catalog.js';
+
+type Db = Kysely<Database>;
+
+// ---------------------------------------------------------------------------------------
+// Public visibility
+
+/**
+ * Whether the organizer of trip `t` may be shown to the public. Today: the account is
+ * active. The subscription issue adds its condition here (a lapsed subscription hides
+ * the organizer's trips everywhere the public looks).
+ */
+export const organizerListed = () => sql<SqlBool>`exists (select 1 from users u where u.id = t.organizer_id and u.status = 'active')`;
+
+/** Trip `t` is public: active, its organizer listed (a departure is checked separately). */
+const tripPublic = () => sql<SqlBool>`t.status = 'active' and ${organizerListed()}`;
+
+/** Departure `alias` is upcoming: open and not started yet (IST date `today`). */
+const upcoming = (alias: string, today: string) => sql<SqlBool>`${sql.ref(`${alias}.status`)} = 'open' and ${sql.ref(`${alias}.start_date`)} >= ${today}`;
+
+/** Whether the trip is public: active, listed organizer, at least one upcoming departure. */
+export async function isTripPublic(db: Db, tripId: number, today: string): Promise<boolean> {
+  const r = await sql<{ one: number }>`select 1 as one from trips t where t.id = ${tripId} and ${tripPublic()}
+    and exists (select 1 from departures e where e.trip_id = t.id and ${upcoming('e', today)})`.execute(db);
+  return r.rows.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+export interface SearchFilters {
+  /** An FTS5 MATCH expression built by ftsQuery(), never the user's raw text. */
+  match?: string;
+  region?: string;
+  category?: string;
+  difficulty?: Difficulty;
+  /** Departure start date range, YYYY-MM-DD; `from` is never before today. */
+  from: string;
+  to?: string;
+  minPaise?: number;
+  maxPaise?: number;
+  seatsOnly?: boolean;
+}
+
+const hasTripFilters = (f: SearchFilters) => Boolean(f.match || f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined);
+
+/** Conditions on trip `t` itself (visibility, text, region, category, difficulty, price). */
+function tripWhere(f: SearchFilters, byText = false): RawBuilder<SqlBool> {
+  const c: RawBuilder<unknown>[] = [tripPublic()];
+  // Only the trip-driven plan looks trips up by their text; the others merely check it (+t.id).
+  if (f.match) c.push(byText ? sql`t.id in (select rowid from trips_fts where trips_fts match ${f.match})` : sql`+t.id in (select rowid from trips_fts where trips_fts match ${f.match})`);
+  if (f.region) c.push(sql`t.region = ${f.region}`);
+  if (f.difficulty) c.push(sql`t.difficulty = ${f.difficulty}`);
+  if (f.minPaise !== undefined) c.push(sql`t.price_paise >= ${f.minPaise}`);
+  if (f.maxPaise !== undefined) c.push(sql`t.price_paise <= ${f.maxPaise}`);
+  if (f.category) c.push(sql`exists (select 1 from trip_categories tc where tc.category = ${f.category} and tc.trip_id = t.id)`);
+  return sql<SqlBool>`${sql.join(c, sql` and `)}`;
+}
+
+/** Conditions that make departure `alias` match the search. */
+function departureWhere(alias: 'd' | 'e', f: SearchFilters): RawBuilder<SqlBool> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const parts = [sql`${col('status')} = 'open'`, sql`${col('start_date')} >= ${f.from}`];
+  if (f.to) parts.push(sql`${col('start_date')} <= ${f.to}`);
+  if (f.seatsOnly) parts.push(sql`${col('capacity')} > ${col('seats_taken')}`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+}
+
+/** Trips at most this many (by their own conditions) are searched trip by trip; more are streamed by date. */
+const TRIP_DRIVEN_LIMIT = 1500;
+
+/** How many public trips satisfy the trip-level conditions, counted up to `cap`. */
+async function countCandidates(db: Db, f: SearchFilters, cap: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from trips t where ${tripWhere(f, true)} limit ${cap})`.execute(db);
+  return Number(r.rows[0].n);
+}
+
+export interface SearchHit {
+  id: number;
+  next_start: string;
+}
+
+/**
+ * The matching trips in order, at most `cap` of them (the caller pages through them).
+ *
+ * Two plans, chosen by how many trips the trip-level conditions leave: few (a specific text,
+ * a narrow filter) → walk those trips and look up each one's next matching departure; many
+ * (no text, a broad word) → walk upcoming departures in date order (or trips in price/age
+ * order) through an index and stop once the page, or the capped count, is full. Either way
+ * no query scans all departures.
+ */
+export async function searchTripIds(db: Db, f: SearchFilters, sort: Sort, cap: number): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
+  const plan: SearchPlan = hasTripFilters(f) && (await countCandidates(db, f, TRIP_DRIVEN_LIMIT + 1)) <= TRIP_DRIVEN_LIMIT ? 'trips' : 'stream';
+  // One query up to the cap gives both the count and every page (pages never go past the cap).
+  const r = await sql<SearchHit>`${searchSql(f, sort, plan)} limit ${cap}`.execute(db);
+  return { hits: r.rows, plan };
+}
+
+export type SearchPlan = 'trips' | 'stream';
+
+/** The SQL of a search (without limit), for searchTripIds and EXPLAIN QUERY PLAN checks. */
+export function searchSql(f: SearchFilters, sort: Sort, plan: SearchPlan): RawBuilder<SearchHit> {
+  const nextStart = sql`(select min(e.start_date) from departures e where e.trip_id = t.id and ${departureWhere('e', f)})`;
+  const order = (t: string) =>
+    ({
+      price_asc: sql`${sql.ref(`${t}.price_paise`)} asc, ${sql.ref(`${t}.id`)} asc`,
+      price_desc: sql`${sql.ref(`${t}.price_paise`)} desc, ${sql.ref(`${t}.id`)} desc`,
+      newest: sql`${sql.ref(`${t}.created_at`)} desc, ${sql.ref(`${t}.id`)} desc`,
+      soonest: sql`next_start asc, ${sql.ref(`${t}.id`)} asc`,
+    })[sort];
+  if (plan === 'trips') {
+    return sql<SearchHit>`with c as materialized (select t.id, t.price_paise, t.created_at, ${nextStart} as next_start from trips t where ${tripWhere(f, true)})
+      select c.id, c.next_start from c where c.next_start is not null order by ${order('c')}`;
+  }
+  if (sort !== 'soonest') {
+    // Walk trips in price/age order through an index; keep those with a matching departure.
+    return sql<SearchHit>`select t.id, ${nextStart} as next_start from trips t where ${tripWhere(f)}
+      and exists (select 1 from departures e where e.trip_id = t.id and ${departureWhere('e', f)}) order by ${order('t')}`;
+  }
+  // Walk matching departures by date; a trip shows up at its first matching departure.
+  // (Referring to t, not d, makes SQLite check the trip before the costlier NOT EXISTS;
+  // +d.trip_id keeps SQLite from turning a text match into a lookup by trip on the date index.)
+  return sql<SearchHit>`select d.trip_id as id, d.start_date as next_start
+    from departures d indexed by departures_open_start cross join trips t on t.id = +d.trip_id
+    where ${departureWhere('d', f)} and ${tripWhere(f)}
+      and not exists (select 1 from departures e where e.trip_id = t.id and ${departureWhere('e', f)}
+        and (e.start_date < d.start_date or (e.start_date = d.start_date and e.id < d.id)))
+    order by d.start_date, d.trip_id`;
+}
+
+/** What a trip card needs, for a page of ids. */
+export async function tripCards(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('trips')
+    .innerJoin('users', 'users.id', 'trips.organizer_id')
+    .leftJoin('trip_images as img', (j) => j.onRef('img.trip_id', '=', 'trips.id').on('img.is_cover', '=', 1))
+    .select([
+      'trips.id',
+      'trips.title',
+      'trips.destination',
+      'trips.region',
+      'trips.difficulty',
+      'trips.price_paise',
+      'trips.status',
+      'trips.schedule',
+      'users.name as organizer_name',
+      'users.org_display_name',
+      'img.key as image_key',
+      'img.width as image_width',
+      'img.height as image_height',
+    ])
+    .where('trips.id', 'in', ids)
+    .execute();
+}
+
+/** Upcoming open departures of some trips, soonest first (for cards and the trip page). */
+export async function upcomingDepartures(db: Db, tripIds: number[], today: string) {
+  if (tripIds.length === 0) return [];
+  return db
+    .selectFrom('departures')
+    .selectAll()
+    .where('trip_id', 'in', tripIds)
+    .where('status', '=', 'open')
+    .where('start_date', '>=', today)
+    .orderBy('start_date')
+    .orderBy('id')
+    .execute();
+}
+
+/** The soonest public departures across the site (home page). */
+export async function soonestPublicTrips(db: Db, today: string, limit: number) {
+  const r = await sql<SearchHit>`${searchSql({ from: today, seatsOnly: true }, 'soonest', 'stream')} limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** Public trip counts per category (home page). */
+export async function categoryCounts(db: Db, today: string, category: string, cap: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from trip_categories tc cross join trips t on t.id = tc.trip_id
+    where tc.category = ${category} and ${tripPublic()} and exists (select 1 from departures e where e.trip_id = t.id and ${upcoming('e', today)}) limit ${cap})`.execute(db);
+  return Number(r.rows[0].n);
+}
+
+// ---------------------------------------------------------------------------------------
+// One trip
+
+export async function findTrip(db: Db, id: number) {
+  return db.selectFrom('trips').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findOrganizer(db: Db, id: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'org_display_name', 'org_about', 'bio', 'location', 'photo', 'status', 'role', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function tripImages(db: Db, tripId: number) {
+  return db.selectFrom('trip_images').selectAll().where('trip_id', '=', tripId).orderBy('is_cover', 'desc').orderBy('position').orderBy('id').execute();
+}
+
+export async function tripDepartures(db: Db, tripId: number) {
+  return db.selectFrom('departures').selectAll().where('trip_id', '=', tripId).orderBy('start_date').orderBy('id').execute();
+}
+
+/** Public trips of one organizer with their next departure. */
+export async function organizerPublicTripIds(db: Db, organizerId: number, today: string): Promise<SearchHit[]> {
+  const r = await sql<SearchHit>`select t.id, min(e.start_date) as next_start from trips t join departures e on e.trip_id = t.id
+    where t.organizer_id = ${organizerId} and ${tripPublic()} and ${upcoming('e', today)} group by t.id order by next_start, t.id limit 100`.execute(db);
+  return r.rows;
+}
+
+/** Whether the organizer's profile is public (same rule as their trips). */
+export async function isOrganizerListed(db: Db, organizerId: number): Promise<boolean> {
+  const r = await sql`select 1 from users t0 where t0.id = ${organizerId} and t0.role in ('organizer','admin')
+    and exists (select 1 from (select ${organizerId} as organizer_id) t where ${organizerListed()})`.execute(db);
+  return r.rows.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Organizer's own trips
+
+export async function managedTrips(db: Db, organizerId: number | null) {
+  let q = db
+    .selectFrom('trips')
+    .leftJoin('departures as d', (j) => j.onRef('d.trip_id', '=', 'trips.id').on('d.status', '=', 'open'))
+    .select([
+      'trips.id',
+      'trips.title',
+      'trips.status',
+      'trips.destination',
+      'trips.price_paise',
+      'trips.updated_at',
+      (eb) => eb.fn.count<number>('d.id').as('departures'),
+      (eb) => eb.fn.coalesce(eb.fn.sum<number>('d.capacity'), sql<number>`0`).as('capacity'),
+      (eb) => eb.fn.coalesce(eb.fn.sum<number>('d.seats_taken'), sql<number>`0`).as('taken'),
+      (eb) => eb.fn.min<string | null>('d.start_date').as('first_start'),
+      (eb) => eb.fn.max<string | null>('d.start_date').as('last_start'),
+    ])
+    .groupBy('trips.id')
+    .orderBy('trips.updated_at', 'desc')
+    .orderBy('trips.id', 'desc');
+  if (organizerId !== null) q = q.where('trips.organizer_id', '=', organizerId);
+  return q.limit(500).execute();
+}
+
+export type TripInsert = {
+  organizer_id: number;
+  title: string;
+  description: string;
+  destination: string;
+  region: string;
+  price_paise: number;
+  categories: string;
+  difficulty: Difficulty;
+  included: string;
+  requirements: string;
+  itinerary: string;
+  schedule: string;
+  meeting_point: string | null;
+  status: TripStatus;
+  refund_policy: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export async function insertTrip(db: Db, row: TripInsert): Promise<number> {
+  const r = await db.insertInto('trips').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function updateTrip(db: Db, id: number, row: Partial<TripInsert>): Promise<void> {
+  await db.updateTable('trips').set(row).where('id', '=', id).execute();
+}
+
+export async function setTripStatus(db: Db, id: number, status: TripStatus, now: string): Promise<void> {
+  await db.updateTable('trips').set({ status, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function insertDeparture(db: Db, row: { trip_id: number; start_date: string; end_date: string; capacity: number }): Promise<number> {
+  const r = await db.insertInto('departures').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** Changes dates/capacity; the capacity never drops below the seats already taken (checked in SQL). */
+export async function updateDeparture(db: Db, id: number, tripId: number, row: { start_date: string; end_date: string; capacity: number }): Promise<boolean> {
+  const r = await db
+    .updateTable('departures')
+    .set(row)
+    .where('id', '=', id)
+    .where('trip_id', '=', tripId)
+    .where('seats_taken', '<=', row.capacity)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Removes a departure nobody has booked; false if it has seats taken. */
+export async function deleteUnbookedDeparture(db: Db, id: number, tripId: number): Promise<boolean> {
+  const r = await db.deleteFrom('departures').where('id', '=', id).where('trip_id', '=', tripId).where('seats_taken', '=', 0).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Cancels an unbooked departure; false if seats are taken (bookings must be refunded first). */
+export async function cancelUnbookedDeparture(db: Db, id: number, tripId: number): Promise<boolean> {
+  const r = await db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('trip_id', '=', tripId).where('seats_taken', '=', 0).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function seatsTakenOnTrip(db: Db, tripId: number): Promise<number> {
+  const r = await db
+    .selectFrom('departures')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('seats_taken'), sql<number>`0`).as('n'))
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function insertImage(db: Db, row: { trip_id: number; key: string; width: number; height: number; position: number; is_cover: number }) {
+  const r = await db.insertInto('trip_images').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function deleteImages(db: Db, tripId: number, ids: number[]) {
+  if (ids.length === 0) return;
+  await db.deleteFrom('trip_images').where('trip_id', '=', tripId).where('id', 'in', ids).execute();
+}
+
+export async function setCover(db: Db, tripId: number, imageId: number | null) {
+  await db.updateTable('trip_images').set({ is_cover: 0 }).where('trip_id', '=', tripId).execute();
+  if (imageId !== null) await db.updateTable('trip_images').set({ is_cover: 1 }).where('trip_id', '=', tripId).where('id', '=', imageId).execute();
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { rupeesToPaise } from '../lib/money.js';
+import type { FieldErrors } from '../lib/errors.js';
+import { CATEGORY_SLUGS, DIFFICULTIES, MAX_CATEGORIES, REGIONS, SORTS, type Sort } from './catalog.js';
+import type { Difficulty } from './tables.js';
+
+// ---------------------------------------------------------------------------------------
+// Search (GET /trips): lenient — a value we do not understand is ignored, never an error.
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const optional = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const rupees = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).optional()).catch(undefined);
+
+export const SearchQuery = z.object({
+  q: z.preprocess((v) => (typeof v === 'string' ? v.slice(0, 100) : undefined), z.string().optional()),
+  region: optional(z.enum(REGIONS)),
+  category: optional(z.enum(CATEGORY_SLUGS as [string, ...string[]])),
+  difficulty: optional(z.enum(DIFFICULTIES as [Difficulty, ...Difficulty[]])),
+  from: optional(z.string().refine(isDay)),
+  to: optional(z.string().refine(isDay)),
+  min: rupees,
+  max: rupees,
+  seats: optional(z.literal('1')),
+  sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]]).catch('soonest').default('soonest'),
+  page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+/**
+ * The user's words as an FTS5 expression that cannot be an operator: each term quoted (a
+ * `"` doubled), prefix-matched, all required. Terms without a letter or digit are dropped;
+ * null when nothing is left.
+ */
+export function ftsQuery(q: string | undefined): string | null {
+  if (!q) return null;
+  // Control characters (a NUL ends the string for FTS5) separate words like spaces.
+  const terms = q
+    .replace(/\p{Cc}/gu, ' ')
+    .split(/\s+/)
+    .filter((t) => /[\p{L}\p{N}]/u.test(t))
+    .slice(0, 8)
+    .map((t) => `"${t.replace(/"/g, '""')}"*`);
+  return terms.length ? terms.join(' ') : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// The organizer's trip form
+
+export const MAX_DEPARTURES = 20;
+export const MAX_DAYS = 30;
+export const MAX_IMAGES = 8;
+
+/** The form as typed: strings only, so it can be shown again exactly as it was. */
+export interface TripDraft {
+  title: string;
+  description: string;
+  destination: string;
+  region: string;
+  price: string;
+  categories: string[];
+  difficulty: string;
+  included: string;
+  requirements: string;
+  itinerary: string;
+  meeting_point: string;
+  schedule: { title: string; activities: string }[];
+  departures: { id: string; start_date: string; end_date: string; capacity: string; remove: boolean; seats_taken?: number }[];
+  cover: string;
+  remove_images: string[];
+}
+
+export type Intent = 'save' | 'publish' | 'add_departure' | 'add_day';
+
+export const emptyDraft = (): TripDraft => ({
+  title: '',
+  description: '',
+  destination: '',
+  region: '',
+  price: '',
+  categories: [],
+  difficulty: 'beginner',
+  included: '',
+  requirements: '',
+  itinerary: '',
+  meeting_point: '',
+  schedule: [{ title: '', activities: '' }],
+  departures: [{ id: '', start_date: '', end_date: '', capacity: '', remove: false }],
+  cover: '',
+  remove_images: [],
+});
+
+type Raw = Record<string, string | File | (string | File)[]>;
+const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? str(v[0]) : '');
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+
+/** Reads the posted form (parseBody({ all: true })) into a draft, the new image files and the button pressed. */
+export function readTripForm(raw: Raw): { draft: TripDraft; files: File[]; intent: Intent } {
+  const rows = (prefix: string) => {
+    const out: Record<number, Record<string, string>> = {};
+    const re = new RegExp(`^${prefix}\\[(\\d{1,2})\\]\\[(\\w+)\\]$`);
+    for (const [k, v] of Object.entries(raw)) {
+      const m = re.exec(k);
+      if (m) (out[Number(m[1])] ??= {})[m[2]] = str(v);
+    }
+    return Object.keys(out)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((i) => out[i]);
+  };
+  const draft: TripDraft = {
+    title: str(raw.title),
+    description: str(raw.description),
+    destination: str(raw.destination),
+    region: str(raw.region),
+    price: str(raw.price),
+    categories: strs(raw.categories),
+    difficulty: str(raw.difficulty),
+    included: str(raw.included),
+    requirements: str(raw.requirements),
+    itinerary: str(raw.itinerary),
+    meeting_point: str(raw.meeting_point),
+    schedule: rows('schedule').map((r) => ({ title: r.title ?? '', activities: r.activities ?? '' })).slice(0, MAX_DAYS),
+    departures: rows('departures')
+      .map((r) => ({ id: r.id ?? '', start_date: r.start_date ?? '', end_date: r.end_date ?? '', capacity: r.capacity ?? '', remove: r.remove === '1' }))
+      .slice(0, MAX_DEPARTURES),
+    cover: str(raw.cover),
+    remove_images: strs(raw.remove_images),
+  };
+  const files = (Array.isArray(raw.images) ? raw.images : raw.images ? [raw.images] : []).filter((f): f is File => typeof f !== 'string' && f.size > 0);
+  const i = str(raw.intent);
+  const intent: Intent = i === 'publish' || i === 'add_departure' || i === 'add_day' ? i : 'save';
+  return { draft, files, intent };
+}
+
+const lines = (max: number, label: string) =>
+  z
+    .string()
+    .max(max * 210, `Keep ${label} shorter.`)
+    .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .refine((a) => a.length <= max, `List at most ${max} ${label}, one per line.`)
+    .refine((a) => a.every((l) => l.length <= 200), `Keep each of the ${label} under 200 characters.`);
+
+const text = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .min(min, min <= 1 ? `Enter the ${what}.` : `Enter the ${what} (at least ${min} characters).`)
+    .max(max, `The ${what} is too long (at most ${max.toLocaleString('en-IN')} characters).`);
+
+/** The draft checked and turned into a trip; `today` is the IST calendar date. */
+export function tripInputSchema(today: string) {
+  const departure = z
+    .object({
+      id: z.string().regex(/^\d*$/).transform((s) => (s ? Number(s) : null)),
+      start_date: z.string().refine(isDay, 'Choose the start date.'),
+      end_date: z.string().refine(isDay, 'Choose the end date.'),
+      capacity: z
+        .string()
+        .trim()
+        .regex(/^\d{1,4}$/, 'Enter the number of seats (1 to 500).')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'Seats must be between 1 and 500.'),
+      remove: z.boolean(),
+    })
+    .superRefine((d, ctx) => {
+      if (d.remove) return;
+      if (isDay(d.start_date) && d.start_date < today) ctx.addIssue({ code: 'custom', path: ['start_date'], message: 'This date has passed. Choose a future start date.' });
+      if (isDay(d.start_date) && isDay(d.end_date) && d.end_date < d.start_date) ctx.addIssue({ code: 'custom', path: ['end_date'], message: 'The end date must be on or after the start date.' });
+    });
+  return z.object({
+    title: text(5, 120, 'title'),
+    description: text(20, 5000, 'description'),
+    destination: text(2, 120, 'destination'),
+    region: z.enum(REGIONS, 'Choose a region.'),
+    price: z
+      .string()
+      .transform((s, ctx) => {
+        const p = rupeesToPaise(s);
+        if (p === null) {
+          ctx.addIssue({ code: 'custom', message: 'Enter the price in rupees, e.g. 12499.' });
+          return z.NEVER;
+        }
+        return p;
+      })
+      .refine((p) => p >= 100 * 100, 'The price must be at least ₹100.')
+      .refine((p) => p <= 10_00_000 * 100, 'The price must be at most ₹10,00,000.'),
+    categories: z
+      .array(z.enum(CATEGORY_SLUGS as [string, ...string[]], 'Choose categories from the list.'))
+      .max(MAX_CATEGORIES, `Choose at most ${MAX_CATEGORIES} categories.`)
+      .transform((a) => [...new Set(a)]),
+    difficulty: z.enum(DIFFICULTIES as [Difficulty, ...Difficulty[]], 'Choose a difficulty.'),
+    included: lines(30, 'included items'),
+    requirements: lines(30, 'requirements'),
+    itinerary: z.string().trim().max(10_000, 'The itinerary is too long (at most 10,000 characters).'),
+    meeting_point: z.string().trim().max(200, 'Keep the meeting point under 200 characters.'),
+    schedule: z
+      .array(z.object({ title: z.string().trim().max(120, 'Keep the day title under 120 characters.'), activities: z.string().trim().max(2000, 'Keep the activities under 2,000 characters.') }))
+      .transform((days) => days.filter((d) => d.title || d.activities).map((d, i) => ({ day: i + 1, ...d }))),
+    departures: z
+      .array(departure)
+      .refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
+    cover: z.string(),
+    remove_images: z.array(z.string().regex(/^\d+$/).transform(Number)),
+  });
+}
+export type TripInput = z.output<ReturnType<typeof tripInputSchema>>;
+
+/** Zod issues as messages keyed by the form field name (departures[0][start_date]). */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const [head, ...rest] = issue.path.map(String);
+    const name = head === undefined ? 'form' : head + rest.filter((p) => head !== 'categories' && head !== 'remove_images').map((p) => `[${p}]`).join('');
+    out[name] ??= issue.message;
+  }
+  return out;
+}

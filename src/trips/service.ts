@@ -1,0 +1,474 @@
+import type { Deps } from '../deps.js';
+import type { DB } from '../db.js';
+import { DomainError, NotFoundError } from '../lib/errors.js';
+import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
+import { istDate } from '../lib/time.js';
+import { audit } from '../lib/audit.js';
+import { getSetting } from '../lib/settings.js';
+import { canManageTrip } from '../auth/permissions.js';
+import type { Role } from '../auth/tables.js';
+import * as q from './queries.js';
+import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
+import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
+import type { Difficulty, TripStatus } from './tables.js';
+
+type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
+export interface Actor {
+  id: number;
+  role: Role;
+}
+
+const today = (deps: Pick<Deps, 'clock'>) => istDate(deps.clock.now());
+
+// ---------------------------------------------------------------------------------------
+// Domain shapes handed to views
+
+export interface ImageRef {
+  key: string;
+  width: number;
+  height: number;
+}
+
+export interface DepartureView {
+  id: number;
+  startDate: string;
+  endDate: string;
+  capacity: number;
+  seatsLeft: number;
+  status: 'open' | 'cancelled';
+}
+
+export interface TripCard {
+  id: number;
+  title: string;
+  destination: string;
+  region: string;
+  difficulty: Difficulty;
+  pricePaise: number;
+  days: number;
+  organizerName: string;
+  image: ImageRef | null;
+  next: DepartureView | null;
+  moreDepartures: number;
+}
+
+/** The widths a stored image exists in (see storeImage: never wider than the original). */
+export const storedWidths = (width: number) => [...new Set(IMAGE_WIDTHS.map((w) => Math.min(w, width)))];
+
+const toDeparture = (d: { id: number; start_date: string; end_date: string; capacity: number; seats_taken: number; status: 'open' | 'cancelled' }): DepartureView => ({
+  id: d.id,
+  startDate: d.start_date,
+  endDate: d.end_date,
+  capacity: d.capacity,
+  seatsLeft: Math.max(0, d.capacity - d.seats_taken),
+  status: d.status,
+});
+
+const parseJson = <T>(s: string | null, fallback: T): T => {
+  try {
+    return s ? (JSON.parse(s) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+};
+
+/** Cards for trips in the given order, each with its first departure on/after `from`. */
+async function cardsFor(db: DB, hits: { id: number; next_start: string }[], from: string, seatsOnly = false): Promise<TripCard[]> {
+  const ids = hits.map((h) => h.id);
+  const [rows, deps] = await Promise.all([q.tripCards(db, ids), q.upcomingDepartures(db, ids, from)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return hits.flatMap((h) => {
+    const r = byId.get(h.id);
+    if (!r) return [];
+    const mine = deps.filter((d) => d.trip_id === h.id);
+    const next = mine.find((d) => d.start_date === h.next_start && (!seatsOnly || d.capacity > d.seats_taken)) ?? mine[0];
+    return [
+      {
+        id: r.id,
+        title: r.title,
+        destination: r.destination,
+        region: r.region,
+        difficulty: r.difficulty,
+        pricePaise: r.price_paise,
+        days: next ? Math.round((Date.parse(next.end_date) - Date.parse(next.start_date)) / 86_400_000) + 1 : parseJson<unknown[]>(r.schedule, []).length,
+        organizerName: r.org_display_name ?? r.organizer_name,
+        image: r.image_key ? { key: r.image_key, width: r.image_width!, height: r.image_height! } : null,
+        next: next ? toDeparture(next) : null,
+        moreDepartures: Math.max(0, mine.length - 1),
+      },
+    ];
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Discovery
+
+export interface SearchResult {
+  query: SearchQuery;
+  cards: TripCard[];
+  total: number;
+  /** More matches exist than were counted. */
+  capped: boolean;
+  page: number;
+  pages: number;
+}
+
+/** Public trips matching a search, one page of them. */
+export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
+  const now = today(deps);
+  const from = query.from && query.from > now ? query.from : now;
+  const match = ftsQuery(query.q);
+  if (query.q && !match) return { query, cards: [], total: 0, capped: false, page: 1, pages: 0 };
+  const filters: q.SearchFilters = {
+    match: match ?? undefined,
+    region: query.region,
+    category: query.category,
+    difficulty: query.difficulty,
+    from,
+    to: query.to,
+    minPaise: query.min !== undefined ? query.min * 100 : undefined,
+    maxPaise: query.max !== undefined ? query.max * 100 : undefined,
+    seatsOnly: query.seats === '1',
+  };
+  const { hits } = await q.searchTripIds(deps.db, filters, query.sort, MAX_RESULTS + 1);
+  const capped = hits.length > MAX_RESULTS;
+  const total = Math.min(hits.length, MAX_RESULTS);
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const page = Math.max(1, Math.min(query.page, pages));
+  const shown = hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  return { query, cards: await cardsFor(deps.db, shown, from, filters.seatsOnly), total, capped, page, pages };
+}
+
+export interface HomeData {
+  soonest: TripCard[];
+  categories: { slug: Category; count: number }[];
+}
+
+export async function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
+  const now = today(deps);
+  const hits = await q.soonestPublicTrips(deps.db, now, 6);
+  const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
+  return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
+}
+
+export interface TripDetail {
+  id: number;
+  organizerId: number;
+  title: string;
+  description: string;
+  destination: string;
+  region: string;
+  pricePaise: number;
+  categories: string[];
+  difficulty: Difficulty;
+  included: string[];
+  requirements: string[];
+  itinerary: string;
+  schedule: { day: number; title: string; activities: string }[];
+  meetingPoint: string | null;
+  status: TripStatus;
+  images: (ImageRef & { id: number; isCover: boolean })[];
+  departures: DepartureView[];
+  organizer: { id: number; name: string; about: string | null; location: string | null };
+  /** The viewer may edit it (owner or admin). */
+  canManage: boolean;
+  /** Travelers can see it (owners also see non-public trips, with a notice). */
+  isPublic: boolean;
+}
+
+/** A trip as the public (or its owner) sees it; 404 for anything not public to this viewer. */
+export async function tripPage(deps: Pick<Deps, 'db' | 'clock'>, id: number, viewer: Actor | null): Promise<TripDetail> {
+  const trip = await q.findTrip(deps.db, id);
+  if (!trip) throw new NotFoundError();
+  const now = today(deps);
+  const isPublic = await q.isTripPublic(deps.db, id, now);
+  const canManage = viewer !== null && canManageTrip(viewer, trip);
+  if (!isPublic && !canManage) throw new NotFoundError();
+  const [images, departures, organizer] = await Promise.all([q.tripImages(deps.db, id), q.tripDepartures(deps.db, id), q.findOrganizer(deps.db, trip.organizer_id)]);
+  return {
+    id: trip.id,
+    organizerId: trip.organizer_id,
+    title: trip.title,
+    description: trip.description,
+    destination: trip.destination,
+    region: trip.region,
+    pricePaise: trip.price_paise,
+    categories: parseJson<string[]>(trip.categories, []),
+    difficulty: trip.difficulty,
+    included: parseJson<string[]>(trip.included, []),
+    requirements: parseJson<string[]>(trip.requirements, []),
+    itinerary: trip.itinerary,
+    schedule: parseJson(trip.schedule, []),
+    meetingPoint: trip.meeting_point,
+    status: trip.status,
+    images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })),
+    departures: departures.filter((d) => d.status === 'open' && d.start_date >= now).map(toDeparture),
+    organizer: { id: organizer!.id, name: organizer!.org_display_name ?? organizer!.name, about: organizer!.org_about ?? organizer!.bio, location: organizer!.location },
+    canManage,
+    isPublic,
+  };
+}
+
+export interface OrganizerProfile {
+  id: number;
+  name: string;
+  about: string | null;
+  location: string | null;
+  since: string;
+  trips: TripCard[];
+}
+
+/** An organizer's public page: 404 unless the organizer is listed. */
+export async function organizerPage(deps: Pick<Deps, 'db' | 'clock'>, id: number): Promise<OrganizerProfile> {
+  const org = await q.findOrganizer(deps.db, id);
+  if (!org || !(await q.isOrganizerListed(deps.db, id))) throw new NotFoundError();
+  const now = today(deps);
+  const hits = await q.organizerPublicTripIds(deps.db, id, now);
+  return { id: org.id, name: org.org_display_name ?? org.name, about: org.org_about ?? org.bio, location: org.location, since: org.created_at, trips: await cardsFor(deps.db, hits, now) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Organizer: managing trips
+
+export interface ManagedTrip {
+  id: number;
+  title: string;
+  status: TripStatus;
+  destination: string;
+  pricePaise: number;
+  departures: number;
+  capacity: number;
+  taken: number;
+  firstStart: string | null;
+  lastStart: string | null;
+}
+
+/** The actor's trips (an admin sees everyone's). */
+export async function managedTrips(deps: Pick<Deps, 'db'>, actor: Actor): Promise<ManagedTrip[]> {
+  const rows = await q.managedTrips(deps.db, actor.role === 'admin' ? null : actor.id);
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    destination: r.destination,
+    pricePaise: r.price_paise,
+    departures: Number(r.departures),
+    capacity: Number(r.capacity),
+    taken: Number(r.taken),
+    firstStart: r.first_start,
+    lastStart: r.last_start,
+  }));
+}
+
+/** The trip if the actor may manage it; otherwise 404 (another organizer's trip is not revealed). */
+async function ownTrip(db: DB, actor: Actor, id: number) {
+  const trip = await q.findTrip(db, id);
+  if (!trip || !canManageTrip(actor, trip)) throw new NotFoundError();
+  return trip;
+}
+
+export interface EditableTrip {
+  id: number;
+  status: TripStatus;
+  draft: TripDraft;
+  images: (ImageRef & { id: number; isCover: boolean })[];
+  departures: DepartureView[];
+}
+
+/** A trip as the edit form shows it. */
+export async function tripForEdit(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<EditableTrip> {
+  const trip = await ownTrip(deps.db, actor, id);
+  const [images, departures] = await Promise.all([q.tripImages(deps.db, id), q.tripDepartures(deps.db, id)]);
+  const now = today(deps);
+  const upcoming = departures.filter((d) => d.status === 'open' && d.start_date >= now);
+  const schedule = parseJson<{ title: string; activities: string }[]>(trip.schedule, []);
+  const draft: TripDraft = {
+    title: trip.title,
+    description: trip.description,
+    destination: trip.destination,
+    region: trip.region,
+    price: trip.price_paise % 100 === 0 ? String(trip.price_paise / 100) : (trip.price_paise / 100).toFixed(2),
+    categories: parseJson<string[]>(trip.categories, []),
+    difficulty: trip.difficulty,
+    included: parseJson<string[]>(trip.included, []).join('\n'),
+    requirements: parseJson<string[]>(trip.requirements, []).join('\n'),
+    itinerary: trip.itinerary,
+    meeting_point: trip.meeting_point ?? '',
+    schedule: schedule.length ? schedule.map((d) => ({ title: d.title, activities: d.activities })) : [{ title: '', activities: '' }],
+    departures: upcoming.map((d) => ({ id: String(d.id), start_date: d.start_date, end_date: d.end_date, capacity: String(d.capacity), remove: false, seats_taken: d.seats_taken })),
+    cover: String(images.find((i) => i.is_cover === 1)?.id ?? ''),
+    remove_images: [],
+  };
+  return { id, status: trip.status, draft, images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })), departures: departures.map(toDeparture) };
+}
+
+/** Stores the uploaded photos first (outside the transaction); on any later failure they are removed. */
+async function storeAll(dataDir: string, files: File[]): Promise<StoredImage[]> {
+  const stored: StoredImage[] = [];
+  try {
+    for (const f of files) stored.push(await storeImage(dataDir, f, 'images'));
+  } catch (e) {
+    await Promise.all(stored.map((s) => removeImage(dataDir, s.key, s.widths)));
+    throw e;
+  }
+  return stored;
+}
+
+function tripRow(input: TripInput) {
+  return {
+    title: input.title,
+    description: input.description,
+    destination: input.destination,
+    region: input.region,
+    price_paise: input.price,
+    categories: JSON.stringify(input.categories),
+    difficulty: input.difficulty,
+    included: JSON.stringify(input.included),
+    requirements: JSON.stringify(input.requirements),
+    itinerary: input.itinerary,
+    schedule: JSON.stringify(input.schedule),
+    meeting_point: input.meeting_point || null,
+  };
+}
+
+/** Creates a trip with its departures and photos; `publish` makes it active at once. */
+export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, files: File[], publish: boolean): Promise<number> {
+  if (files.length > MAX_IMAGES) throw new DomainError(`Upload at most ${MAX_IMAGES} photos.`, 'images');
+  const stored = await storeAll(deps.config.dataDir, files);
+  const now = deps.clock.now().toISOString();
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const refundPolicy = await getSetting(trx, 'refundPolicy');
+      const id = await q.insertTrip(trx, {
+        ...tripRow(input),
+        organizer_id: actor.id,
+        status: publish ? 'active' : 'draft',
+        refund_policy: JSON.stringify(refundPolicy),
+        created_at: now,
+        updated_at: now,
+      });
+      for (const d of input.departures) if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+      for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: i, is_cover: i === 0 ? 1 : 0 });
+      return id;
+    });
+  } catch (e) {
+    await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
+    throw e;
+  }
+}
+
+/** Saves the edit form: trip fields, departures (added, changed, removed) and photos. */
+export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: TripInput, files: File[], publish: boolean): Promise<void> {
+  const trip = await ownTrip(deps.db, actor, id);
+  if (trip.status === 'cancelled' || trip.status === 'completed') throw new DomainError(`This trip is ${trip.status} and can no longer be changed.`, 'form');
+  const current = await q.tripImages(deps.db, id);
+  const kept = current.filter((i) => !input.remove_images.includes(i.id));
+  if (kept.length + files.length > MAX_IMAGES) throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
+  const stored = await storeAll(deps.config.dataDir, files);
+  const now = deps.clock.now().toISOString();
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const existing = await q.tripDepartures(trx, id);
+      for (const [i, d] of input.departures.entries()) {
+        const field = `departures[${i}]`;
+        if (d.id === null) {
+          if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+          continue;
+        }
+        const before = existing.find((e) => e.id === d.id);
+        if (!before) throw new DomainError('This departure no longer exists. Reload the page.', `${field}[start_date]`);
+        if (d.remove) {
+          if (!(await q.deleteUnbookedDeparture(trx, d.id, id))) {
+            throw new DomainError(`${before.seats_taken} seats are booked on this departure, so it cannot be removed yet.`, `${field}[start_date]`);
+          }
+        } else if (before.seats_taken > 0 && (before.start_date !== d.start_date || before.end_date !== d.end_date)) {
+          throw new DomainError('Travelers have booked these dates; they cannot be moved.', `${field}[start_date]`);
+        } else if (!(await q.updateDeparture(trx, d.id, id, { start_date: d.start_date, end_date: d.end_date, capacity: d.capacity }))) {
+          throw new DomainError(`${before.seats_taken} seats are already booked; the capacity cannot be lower than that.`, `${field}[capacity]`);
+        }
+      }
+      await q.updateTrip(trx, id, { ...tripRow(input), updated_at: now, ...(publish ? { status: 'active' as const } : {}) });
+      await q.deleteImages(trx, id, input.remove_images);
+      const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
+      for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: start + i, is_cover: 0 });
+      const chosen = kept.find((i) => String(i.id) === input.cover) ?? kept.find((i) => i.is_cover === 1);
+      const images = await q.tripImages(trx, id);
+      await q.setCover(trx, id, chosen?.id ?? images[0]?.id ?? null);
+      if (publish) await requireUpcomingDeparture(trx, id, today(deps));
+      if (actor.role === 'admin' && trip.organizer_id !== actor.id) await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.edited', targetType: 'trip', targetId: id });
+    });
+  } catch (e) {
+    await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
+    throw e;
+  }
+}
+
+async function requireUpcomingDeparture(db: DB, id: number, now: string) {
+  const deps = await q.tripDepartures(db, id);
+  if (!deps.some((d) => d.status === 'open' && d.start_date >= now)) throw new DomainError('Add an upcoming departure before publishing this trip.', 'departures');
+}
+
+/** Makes a draft or inactive trip visible to travelers. */
+export async function publishTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const trip = await ownTrip(trx, actor, id);
+    if (trip.status === 'active') return;
+    if (trip.status !== 'draft' && trip.status !== 'inactive') throw new DomainError(`A ${trip.status} trip cannot be published.`);
+    await requireUpcomingDeparture(trx, id, today(deps));
+    await q.setTripStatus(trx, id, 'active', deps.clock.now().toISOString());
+  });
+}
+
+/** Hides an active trip from travelers; its bookings stay as they are. */
+export async function deactivateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const trip = await ownTrip(trx, actor, id);
+    if (trip.status === 'inactive' || trip.status === 'draft') return;
+    if (trip.status !== 'active') throw new DomainError(`A ${trip.status} trip cannot be deactivated.`);
+    await q.setTripStatus(trx, id, 'inactive', deps.clock.now().toISOString());
+  });
+}
+
+const BOOKED_REFUSAL = 'Travelers have booked seats on it. Cancelling with refunds to booked travelers is not available yet; deactivate the trip to stop new bookings.';
+
+/** Cancels a trip and its departures. Refused while seats are booked (refunds come with bookings). */
+export async function cancelTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const trip = await ownTrip(trx, actor, id);
+    if (trip.status === 'cancelled') return;
+    if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
+    const taken = await q.seatsTakenOnTrip(trx, id);
+    if (taken > 0) throw new DomainError(`This trip cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    for (const d of await q.tripDepartures(trx, id)) if (d.status === 'open') await q.cancelUnbookedDeparture(trx, d.id, id);
+    await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
+  });
+}
+
+/** Cancels one departure. Refused while seats are booked on it. */
+export async function cancelDeparture(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, tripId: number, departureId: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await ownTrip(trx, actor, tripId);
+    const dep = (await q.tripDepartures(trx, tripId)).find((d) => d.id === departureId);
+    if (!dep) throw new NotFoundError();
+    if (dep.status === 'cancelled') return;
+    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError(`This departure cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
+  });
+}
+
+/** A new draft copy of a trip: same details and photos, its upcoming departures with no seats taken. */
+export async function duplicateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<number> {
+  return deps.db.transaction().execute(async (trx) => {
+    const trip = await ownTrip(trx, actor, id);
+    const now = deps.clock.now().toISOString();
+    const { id: _id, status: _s, created_at: _c, updated_at: _u, ...rest } = trip;
+    const copy = await q.insertTrip(trx, { ...rest, title: `${trip.title} (copy)`.slice(0, 120), status: 'draft', created_at: now, updated_at: now });
+    const day = today(deps);
+    for (const d of await q.tripDepartures(trx, id)) {
+      if (d.status === 'open' && d.start_date >= day) await q.insertDeparture(trx, { trip_id: copy, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+    }
+    for (const i of await q.tripImages(trx, id)) await q.insertImage(trx, { trip_id: copy, key: i.key, width: i.width, height: i.height, position: i.position, is_cover: i.is_cover });
+    return copy;
+  });
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { projectRoot } from '../../../src/lib/assets.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  errors: string[];
+  /** Requests to any host other than the app's. */
+  offHost: string[];
+}
+
+/** A phone-sized page (360×640) that records console errors and off-host requests. */
+export async function openPage(browser: Browser, baseUrl: string, o: { javaScript?: boolean } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    javaScriptEnabled: o.javaScript ?? true,
+    baseURL: baseUrl,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const offHost: string[] = [];
+  const host = new URL(baseUrl).host;
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.host !== host) offHost.push(r.url());
+  });
+  return { context, page, errors, offHost };
+}
+
+/** Signs a browser context in with a session token (as the cookie the app sets). */
+export async function useSession(context: BrowserContext, baseUrl: string, cookie: string): Promise<void> {
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(projectRoot(), 'test-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** True when the page scrolls sideways at its current viewport. */
+export const hasHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

@@ -1,0 +1,62 @@
+import { formatPaise } from '../../src/lib/money.js';
+import { formatDay } from '../../src/lib/time.js';
+import { imageUrl } from '../../src/lib/images.js';
+import { DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
+import { storedWidths, type DepartureView, type ImageRef, type TripCard } from '../../src/trips/service.js';
+import type { Difficulty } from '../../src/trips/tables.js';
+
+/** A stored photo: WebP in every stored width, sized for layout, loaded lazily. */
+export function Photo(p: { image: ImageRef; alt: string; sizes: string; show?: number; eager?: boolean }) {
+  const widths = storedWidths(p.image.width);
+  const shown = widths.filter((w) => w <= (p.show ?? 640)).pop() ?? widths[0];
+  return (
+    <img
+      src={imageUrl(p.image.key, shown)}
+      srcset={widths.map((w) => `${imageUrl(p.image.key, w)} ${w}w`).join(', ')}
+      sizes={p.sizes}
+      width={shown}
+      height={Math.round((p.image.height * shown) / p.image.width)}
+      alt={p.alt}
+      loading={p.eager ? undefined : 'lazy'}
+      decoding="async"
+    />
+  );
+}
+
+export const Price = (p: { paise: number }) => <strong>{formatPaise(p.paise)}</strong>;
+
+export const DifficultyTag = (p: { level: Difficulty }) => <span>{DIFFICULTY_LABEL[p.level]}</span>;
+
+export function SeatsLeft(p: { d: DepartureView }) {
+  if (p.d.seatsLeft === 0) return <span>Full</span>;
+  return <span>{p.d.seatsLeft === 1 ? '1 seat left' : `${p.d.seatsLeft} seats left`}</span>;
+}
+
+export const Dates = (p: { d: DepartureView }) => (
+  <span>{p.d.startDate === p.d.endDate ? formatDay(p.d.startDate) : `${formatDay(p.d.startDate)} – ${formatDay(p.d.endDate)}`}</span>
+);
+
+/** A trip in a list: photo, title, where, price, next departure and seats left. */
+export function TripCardView(p: { trip: TripCard }) {
+  const t = p.trip;
+  return (
+    <article>
+      {t.image && (
+        <a href={`/trips/${t.id}`} tabindex={-1} aria-hidden="true">
+          <Photo image={t.image} alt="" sizes="(min-width: 36rem) 20rem, 100vw" />
+        </a>
+      )}
+      <h3><a href={`/trips/${t.id}`}>{t.title}</a></h3>
+      <p class="muted">
+        {t.destination} · {t.days} {t.days === 1 ? 'day' : 'days'} · <DifficultyTag level={t.difficulty} />
+      </p>
+      <p><Price paise={t.pricePaise} /> per person</p>
+      {t.next && (
+        <p>
+          <Dates d={t.next} /> · <SeatsLeft d={t.next} />
+          {t.moreDepartures > 0 && <span class="muted"> · +{t.moreDepartures} more {t.moreDepartures === 1 ? 'date' : 'dates'}</span>}
+        </p>
+      )}
+    </article>
+  );
+}
