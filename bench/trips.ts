@@ -6,6 +6,7 @@
  *  - bytes of a cold /trips visit (compressed HTML + CSS + JS) and of an htmx result swap.
  * `npx tsx bench/trips.ts` runs it alone; bench/run.ts imports benchTrips().
  */
+import { createGateway } from '../src/payments/gateway.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +96,7 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
     log(`generated ${nTrips} trips / ${nTrips * perTrip} departures in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1:3000' });
-    const deps: Deps = { config, db, clock, log: pino({ level: 'silent' }), assets: loadAssets() };
+    const deps: Deps = { config, db, clock, log: pino({ level: 'silent' }), assets: loadAssets(), payments: createGateway(config) };
 
     // 1. The search function, server side, uncached (runSearch; the pages go through a cache).
     const all: number[] = [];
