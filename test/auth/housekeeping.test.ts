@@ -15,7 +15,7 @@ const count = async (table: 'sessions' | 'rate_limits' | 'account_tokens') => Nu
 
 describe('account housekeeping', () => {
   it('is scheduled nightly', () => {
-    expect(SCHEDULE.find((j) => j.name === 'account-housekeeping')?.cron).toBe('30 3 * * *');
+    expect(SCHEDULE.find((j) => j.name === 'account-housekeeping')?.cron).toBe('35 3 * * *');
   });
 
   it('removes expired sessions, finished rate-limit windows and spent tokens, and keeps what still matters; twice is harmless', async () => {
