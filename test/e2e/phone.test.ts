@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { systemClock } from '../../src/lib/clock.js';
+import { storeImage } from '../../src/lib/images.js';
+import { launchBrowser, openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+import { createUser, sessionCookie } from '../support/factories.js';
+import { makeTrip } from '../bookings/support.js';
+
+/**
+ * "Phone first": every page is usable at 360×640 with a thumb. For each role we visit the
+ * pages it uses and check: 200, no sideways scroll, no console errors, nothing fetched from
+ * another host, and every visible control is at least 44 CSS px tall.
+ */
+
+let server: RunningServer;
+let browser: Browser;
+const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0 };
+const cookies: Record<'traveler' | 'organizer' | 'admin', string> = { traveler: '', organizer: '', admin: '' };
+
+async function seed() {
+  const deps = { db: server.db, clock: systemClock };
+  const organizerId = await createUser(deps, { role: 'organizer', name: 'Himalayan Trails Collective', upi_id: 'hills@okaxis' });
+  const start = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  const end = new Date(Date.now() + 44 * 86_400_000).toISOString().slice(0, 10);
+  const trip = await makeTrip(deps, { organizerId, title: 'Kedarkantha Winter Summit Trek', pricePaise: 1_150_000, capacity: 12, start, end });
+  const travelerId = await createUser(deps, { role: 'traveler', name: 'Asha Raghunathan', phone: '+919812300000' });
+  const adminId = await createUser(deps, { role: 'admin', name: 'Admin Anand' });
+  const now = new Date().toISOString();
+
+  const booking = async (code: string, status: 'confirmed' | 'pending', payment: 'paid' | 'pending') => {
+    const { id } = await server.db
+      .insertInto('bookings')
+      .values({
+        code, trip_id: trip.tripId, departure_id: trip.departureId, user_id: travelerId, organizer_id: organizerId,
+        guests: 2, amount_paise: 2_300_000, status, payment_method: 'upi', payment_status: payment,
+        verification_status: status === 'confirmed' ? 'verified' : 'pending',
+        hold_expires_at: status === 'pending' ? new Date(Date.now() + 86_400_000).toISOString() : null,
+        special_requests: 'Window seat in the jeep', confirmed_at: status === 'confirmed' ? now : null, created_at: now, updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await server.db
+      .insertInto('booking_participants')
+      .values([
+        { booking_id: id, position: 0, name: 'Asha Raghunathan', phone: '+919812300000', age: 31, dietary: 'vegetarian' },
+        { booking_id: id, position: 1, name: 'Vikram Raghunathan', phone: '+919812311111', age: 34, dietary: '' },
+      ])
+      .execute();
+    return id;
+  };
+  const confirmedId = await booking('TT-PH1-AAAA', 'confirmed', 'paid');
+  const pendingId = await booking('TT-PH2-BBBB', 'pending', 'pending');
+  await server.db.updateTable('departures').set({ seats_taken: 4 }).where('id', '=', trip.departureId).execute();
+  await server.db
+    .insertInto('payments')
+    .values({ booking_id: confirmedId, method: 'upi', amount_paise: 2_300_000, status: 'paid', utr: '412345678901', paid_at: now, created_at: now, updated_at: now })
+    .execute();
+  const proof = await sharp({ create: { width: 400, height: 800, channels: 3, background: '#dde' } }).png().toBuffer();
+  const img = await storeImage(server.dataDir, new Uint8Array(proof), 'screenshot');
+  await server.db
+    .insertInto('upi_proofs')
+    .values({ booking_id: pendingId, utr: '498765432109', screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: 2_300_000, created_at: now })
+    .execute();
+  await server.db
+    .insertInto('dev_messages')
+    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: 'See you at Dehradun railway station at 6 AM.', created_at: now })
+    .execute();
+
+  Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId });
+  cookies.traveler = await sessionCookie(deps, travelerId);
+  cookies.organizer = await sessionCookie(deps, organizerId);
+  cookies.admin = await sessionCookie(deps, adminId);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await seed();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * The tap-target rule. Every visible a, button, summary, select, textarea and input (not
+ * type=hidden) must be at least 44 px tall, with two exemptions:
+ * - a link inside running text: its nearest p/li/td/dd/small/figcaption holds more text than
+ *   the link itself (a thumb taps the sentence's line; padding it would break the text);
+ * - a checkbox or radio that sits in a label at least 44 px tall (the label is the target).
+ * Returns a description of each offender.
+ */
+function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const MIN = 43.5; // sub-pixel rounding
+    const out: string[] = [];
+    const describe = (el: Element) => {
+      const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      const name = el.getAttribute('name');
+      return `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${name ? ` name=${name}` : ''}${el.getAttribute('type') ? ` type=${el.getAttribute('type')}` : ''}>${text}`;
+    };
+    for (const el of Array.from(document.querySelectorAll('a[href], button, summary, select, textarea, input:not([type="hidden"])'))) {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+      if (el.tagName === 'A') {
+        const block = el.closest('p, li, td, dd, small, figcaption');
+        const own = (el.textContent ?? '').trim().length;
+        if (block && (block.textContent ?? '').trim().length > own) continue;
+      }
+      const type = el.getAttribute('type');
+      if (type === 'checkbox' || type === 'radio') {
+        const label = el.closest('label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`) : null);
+        if (label && label.getBoundingClientRect().height >= MIN) continue;
+      }
+      if (box.height < MIN) out.push(`${describe(el)} is ${Math.round(box.height)} px tall`);
+    }
+    return out;
+  });
+}
+
+interface Visit {
+  path: () => string;
+  shot: string;
+}
+
+async function checkPage(w: WatchedPage, v: Visit) {
+  const path = v.path();
+  const res = await w.page.goto(path);
+  const problems: string[] = [];
+  if (res?.status() !== 200) problems.push(`status ${res?.status()}`);
+  if (await hasHorizontalScroll(w.page)) {
+    const wide = await w.page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .slice(0, 5)
+        .map((e) => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}">`),
+    );
+    problems.push(`scrolls sideways (too wide: ${wide.join(' ')})`);
+  }
+  problems.push(...(await smallTapTargets(w.page)));
+  await screenshot(w.page, `phone-${v.shot}`);
+  if (w.errors.length) problems.push(...w.errors.map((e) => `console: ${e}`));
+  if (w.offHost.length) problems.push(...w.offHost.map((u) => `off-host request: ${u}`));
+  w.errors.length = 0;
+  w.offHost.length = 0;
+  return { path, problems };
+}
+
+const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> = {
+  anonymous: [
+    { path: () => '/', shot: 'home' },
+    { path: () => '/trips', shot: 'trips' },
+    { path: () => `/trips/${seeded.tripId}`, shot: 'trip' },
+    { path: () => `/organizers/${seeded.organizerId}`, shot: 'organizer-page' },
+    { path: () => '/login', shot: 'login' },
+    { path: () => '/register', shot: 'register' },
+    { path: () => '/forgot-password', shot: 'forgot-password' },
+    { path: () => '/dev/mailbox', shot: 'mailbox' },
+  ],
+  traveler: [
+    { path: () => '/me', shot: 'traveler-me' },
+    { path: () => '/dashboard', shot: 'traveler-dashboard' },
+    { path: () => `/trips/${seeded.tripId}/book?departure=${seeded.departureId}`, shot: 'traveler-book' },
+    { path: () => '/bookings', shot: 'traveler-bookings' },
+    { path: () => `/bookings/${seeded.confirmedId}`, shot: 'traveler-booking' },
+    { path: () => `/bookings/${seeded.confirmedId}/pass`, shot: 'traveler-pass' },
+    { path: () => `/bookings/${seeded.pendingId}/pay`, shot: 'traveler-pay' },
+  ],
+  organizer: [
+    { path: () => '/dashboard', shot: 'organizer-dashboard' },
+    { path: () => '/organizer/trips', shot: 'organizer-trips' },
+    { path: () => '/organizer/trips/new', shot: 'organizer-trip-new' },
+    { path: () => `/organizer/trips/${seeded.tripId}/edit`, shot: 'organizer-trip-edit' },
+    { path: () => '/organizer/verifications', shot: 'organizer-verifications' },
+    { path: () => '/organizer/bookings', shot: 'organizer-bookings' },
+    { path: () => '/organizer/earnings', shot: 'organizer-earnings' },
+  ],
+  admin: [
+    { path: () => '/admin/users', shot: 'admin-users' },
+    { path: () => '/admin/jobs', shot: 'admin-jobs' },
+    { path: () => '/admin/outbox', shot: 'admin-outbox' },
+  ],
+};
+
+describe('phone first: every page works at 360×640 with a thumb', () => {
+  for (const [role, visits] of Object.entries(pages) as [keyof typeof pages, Visit[]][]) {
+    it(`the ${role} pages fit the screen, raise no errors, fetch nothing from elsewhere and have 44 px tap targets`, async () => {
+      const w = await openPage(browser, server.url);
+      if (role !== 'anonymous') await useSession(w.context, server.url, cookies[role]);
+      const failures: string[] = [];
+      for (const v of visits) {
+        const { path, problems } = await checkPage(w, v);
+        failures.push(...problems.map((p) => `${path}: ${p}`));
+      }
+      await w.context.close();
+      expect(failures).toEqual([]);
+    });
+  }
+});
