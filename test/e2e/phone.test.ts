@@ -16,7 +16,7 @@ import { makeTrip } from '../bookings/support.js';
 
 let server: RunningServer;
 let browser: Browser;
-const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0 };
+const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0, messageId: 0 };
 const cookies: Record<'traveler' | 'organizer' | 'admin', string> = { traveler: '', organizer: '', admin: '' };
 
 async function seed() {
@@ -63,12 +63,13 @@ async function seed() {
     .insertInto('upi_proofs')
     .values({ booking_id: pendingId, utr: '498765432109', screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: 2_300_000, created_at: now })
     .execute();
-  await server.db
+  const { id: messageId } = await server.db
     .insertInto('dev_messages')
-    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: 'See you at Dehradun railway station at 6 AM.', created_at: now })
-    .execute();
+    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${server.url}/bookings/${confirmedId}/pass`, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
-  Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId });
+  Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId, messageId });
   cookies.traveler = await sessionCookie(deps, travelerId);
   cookies.organizer = await sessionCookie(deps, organizerId);
   cookies.admin = await sessionCookie(deps, adminId);
@@ -158,7 +159,9 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
     { path: () => '/login', shot: 'login' },
     { path: () => '/register', shot: 'register' },
     { path: () => '/forgot-password', shot: 'forgot-password' },
+    { path: () => '/forgot-password/sent', shot: 'forgot-password-sent' },
     { path: () => '/dev/mailbox', shot: 'mailbox' },
+    { path: () => `/dev/mailbox/${seeded.messageId}`, shot: 'mailbox-message' },
   ],
   traveler: [
     { path: () => '/me', shot: 'traveler-me' },
@@ -168,6 +171,7 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
     { path: () => `/bookings/${seeded.confirmedId}`, shot: 'traveler-booking' },
     { path: () => `/bookings/${seeded.confirmedId}/pass`, shot: 'traveler-pass' },
     { path: () => `/bookings/${seeded.pendingId}/pay`, shot: 'traveler-pay' },
+    { path: () => `/bookings/${seeded.confirmedId}/cancel`, shot: 'traveler-cancel' },
   ],
   organizer: [
     { path: () => '/dashboard', shot: 'organizer-dashboard' },
@@ -177,6 +181,7 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
     { path: () => '/organizer/verifications', shot: 'organizer-verifications' },
     { path: () => '/organizer/bookings', shot: 'organizer-bookings' },
     { path: () => '/organizer/earnings', shot: 'organizer-earnings' },
+    { path: () => `/organizer/departures/${seeded.departureId}/cancel`, shot: 'organizer-departure-cancel' },
   ],
   admin: [
     { path: () => '/admin/users', shot: 'admin-users' },
@@ -199,4 +204,23 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
       expect(failures).toEqual([]);
     });
   }
+
+  it('the booking pass prints as the pass alone: no site header, footer, test banner or back link', async () => {
+    const w = await openPage(browser, server.url);
+    await useSession(w.context, server.url, cookies.traveler);
+    await w.page.goto(`/bookings/${seeded.confirmedId}/pass`);
+    const shown = (sel: string) => w.page.locator(sel).first().isVisible();
+    expect(await shown('body > header')).toBe(true);
+    await w.page.emulateMedia({ media: 'print' });
+    expect({ header: await shown('body > header'), footer: await shown('body > footer'), banner: await shown('.test-mode'), back: await shown('.no-print') }).toEqual({
+      header: false,
+      footer: false,
+      banner: false,
+      back: false,
+    });
+    expect(await w.page.getByText('TT-PH1-AAAA').isVisible()).toBe(true);
+    expect(await w.page.locator('img[alt^="QR code"]').isVisible()).toBe(true);
+    await screenshot(w.page, 'phone-traveler-pass-print');
+    await w.context.close();
+  });
 });
