@@ -11,7 +11,8 @@ import { makeTrip } from '../bookings/support.js';
 /**
  * "Phone first": every page is usable at 360×640 with a thumb. For each role we visit the
  * pages it uses and check: 200, no sideways scroll, no console errors, nothing fetched from
- * another host, and every visible control is at least 44 CSS px tall.
+ * another host, every visible control is at least 44 CSS px tall, and every field brings
+ * up the right keyboard.
  */
 
 let server: RunningServer;
@@ -122,6 +123,32 @@ function smallTapTargets(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * The keyboard rule: a field asks for the phone keyboard it needs and lets the browser fill it.
+ * Only typed-in fields count (not tick boxes, dates or files). Email fields are type=email with autocomplete; phone/mobile fields are type=tel (or
+ * inputmode=tel) with autocomplete; passwords say current-password or new-password; ages,
+ * seats, prices, amounts, UTRs and codes bring up the number pad (type=number or inputmode
+ * numeric/decimal). Returns a description of each field that breaks it.
+ */
+function wrongKeyboards(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('input:not([type="hidden"])')) as HTMLInputElement[]) {
+      if (el.getBoundingClientRect().height === 0 || !['text', 'search', 'email', 'tel', 'number', 'password', 'url'].includes(el.type)) continue;
+      const name = (el.name || el.id || '').toLowerCase();
+      const type = el.type;
+      const mode = el.getAttribute('inputmode') ?? '';
+      const auto = el.getAttribute('autocomplete') ?? '';
+      const bad = (why: string) => out.push(`<input name=${el.name} type=${type}${mode ? ` inputmode=${mode}` : ''}${auto ? ` autocomplete=${auto}` : ''}> ${why}`);
+      if (/(^|[^a-z])email/.test(name) && (type !== 'email' || !auto)) bad('wants type=email and autocomplete');
+      if (/phone|mobile/.test(name) && ((type !== 'tel' && mode !== 'tel') || !auto)) bad('wants type=tel (or inputmode=tel) and autocomplete');
+      if (type === 'password' && !/current-password|new-password/.test(auto)) bad('wants autocomplete=current-password or new-password');
+      if (/(^|[^a-z])(age|seats|capacity|price|amount|utr|min|max|otp|code)($|[^a-z])/.test(name) && type !== 'number' && !/numeric|decimal/.test(mode)) bad('wants the number pad');
+    }
+    return out;
+  });
+}
+
 interface Visit {
   path: () => string;
   shot: string;
@@ -142,6 +169,7 @@ async function checkPage(w: WatchedPage, v: Visit) {
     problems.push(`scrolls sideways (too wide: ${wide.join(' ')})`);
   }
   problems.push(...(await smallTapTargets(w.page)));
+  problems.push(...(await wrongKeyboards(w.page)));
   await screenshot(w.page, `phone-${v.shot}`);
   if (w.errors.length) problems.push(...w.errors.map((e) => `console: ${e}`));
   if (w.offHost.length) problems.push(...w.offHost.map((u) => `off-host request: ${u}`));
@@ -192,7 +220,7 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
 
 describe('phone first: every page works at 360×640 with a thumb', () => {
   for (const [role, visits] of Object.entries(pages) as [keyof typeof pages, Visit[]][]) {
-    it(`the ${role} pages fit the screen, raise no errors, fetch nothing from elsewhere and have 44 px tap targets`, async () => {
+    it(`the ${role} pages fit the screen, raise no errors, fetch nothing from elsewhere, have 44 px tap targets and the right keyboards`, async () => {
       const w = await openPage(browser, server.url);
       if (role !== 'anonymous') await useSession(w.context, server.url, cookies[role]);
       const failures: string[] = [];
