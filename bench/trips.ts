@@ -99,23 +99,32 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
 
     // 1. The search function, server side, uncached (runSearch; the pages go through a cache).
     const all: number[] = [];
+    const allCpu: number[] = [];
     for (const [label, params] of SEARCHES) {
       const query = SearchQuery.parse(params);
       for (let i = 0; i < 5; i++) await runSearch(deps, query);
       const times: number[] = [];
+      const cpu: number[] = [];
       let total = 0;
       for (let i = 0; i < 40; i++) {
+        const c0 = process.cpuUsage();
         t0 = performance.now();
         const r = await runSearch(deps, query);
         times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
         total = r.total;
       }
       times.sort((a, b) => a - b);
+      cpu.sort((a, b) => a - b);
       all.push(...times);
-      lines.push({ label: `search p95: ${label} (${total}${total === 120 ? '+' : ''} hits)`, value: `p50 ${ms(pct(times, 50))} · p95 ${ms(pct(times, 95))}`, budget: '≤ 20 ms', pass: pct(times, 95) <= 20 });
+      allCpu.push(...cpu);
+      // CPU time is shown too: on a shared machine, wall time includes waiting for a core.
+      lines.push({ label: `search: ${label} (${total}${total === 120 ? '+' : ''} hits)`, value: `p50 ${ms(pct(times, 50))} · p95 ${ms(pct(times, 95))} (CPU p95 ${ms(pct(cpu, 95))})`, budget: '≤ 20 ms', pass: pct(times, 95) <= 20 });
     }
     all.sort((a, b) => a - b);
-    lines.push({ label: 'search p95: all typical searches', value: `p50 ${ms(pct(all, 50))} · p95 ${ms(pct(all, 95))}`, budget: '≤ 20 ms', pass: pct(all, 95) <= 20 });
+    allCpu.sort((a, b) => a - b);
+    lines.push({ label: 'search: all typical searches', value: `p50 ${ms(pct(all, 50))} · p95 ${ms(pct(all, 95))} (CPU p95 ${ms(pct(allCpu, 95))})`, budget: '≤ 20 ms', pass: pct(all, 95) <= 20 });
 
     // 2. Query plans: the listing walks indexes.
     const plans: [string, SearchFilters, Sort, SearchPlan][] = [
@@ -167,7 +176,10 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
 export default benchTrips;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { loadavg } = await import('node:os');
+  console.log(`load average before: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const lines = await benchTrips({ log: (s) => console.log(s) });
+  console.log(`load average after: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const w = Math.max(...lines.map((l) => l.label.length));
   for (const l of lines) console.log(`${l.pass ? 'PASS' : 'FAIL'}  ${l.label.padEnd(w)}  ${l.value}  (budget ${l.budget})`);
   process.exitCode = lines.every((l) => l.pass) ? 0 : 1;
