@@ -3,6 +3,8 @@ import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
+import { housekeeping } from './lib/housekeeping.js';
+import { purgeStaleAccountData } from './auth/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -11,6 +13,10 @@ import { deliverDue } from './notifications/delivery.js';
 export const SCHEDULE: Job[] = [
   // Every 10 seconds: a queued message reaches its recipient within seconds.
   { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+  // 03:30 IST: forget old job runs and delivered messages.
+  { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
+  // 03:35 IST: expired sessions, old rate-limit windows and spent one-time tokens.
+  { name: 'account-housekeeping', cron: '35 3 * * *', run: purgeStaleAccountData },
 ];
 
 export interface Scheduler {
