@@ -8,7 +8,7 @@ import { createUser } from '../support/factories.js';
 import { makeTrip } from './factory.js';
 import { searchTrips } from '../../src/trips/service.js';
 import { SearchQuery, ftsQuery } from '../../src/trips/schemas.js';
-import { searchSql, type SearchFilters } from '../../src/trips/queries.js';
+import { choosePlan, searchSql, type SearchFilters } from '../../src/trips/queries.js';
 import type { Sort } from '../../src/trips/catalog.js';
 
 let t: TestApp;
@@ -138,6 +138,12 @@ describe('filters and sorting', () => {
       expect(a.rows.length).toBeGreaterThan(0);
       expect(b.rows).toEqual(a.rows);
     }
+  });
+
+  it('looks few candidate trips up one by one, and walks an index for many', async () => {
+    expect(await choosePlan(t.db, { from: '2026-11-25' })).toBe('stream');
+    expect(await choosePlan(t.db, { from: '2026-11-25', match: '"goechala"*' })).toBe('trips');
+    expect(await choosePlan(t.db, { from: '2026-11-25', region: 'Sikkim', difficulty: 'advanced' })).toBe('trips');
   });
 
   it('the listing walks an index of departures, never a full scan', async () => {
