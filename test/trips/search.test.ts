@@ -174,7 +174,8 @@ describe('the result cache', () => {
 describe('the search page', () => {
   it('keeps the whole search in the URL of a GET form', async () => {
     const html = await (await t.request('/trips?q=trek&region=Uttarakhand&sort=price_asc&seats=1')).text();
-    expect(html).toContain('<form method="get" action="/trips" role="search"');
+    expect(html).toContain('<form method="get" action="/trips" aria-label="Search treks"');
+    expect(html).toContain('<div role="search"><input id="q" type="search" name="q" value="trek"');
     expect(html).toContain('value="trek"');
     expect(html).toContain('<option value="Uttarakhand" selected="">');
     expect(html).toContain('<option value="price_asc" selected="">');
