@@ -11,7 +11,7 @@ import { housekeeping } from './lib/housekeeping.js';
  */
 export const SCHEDULE: Job[] = [
   // Every 10 seconds: a queued message reaches its recipient within seconds.
-  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue, frequent: true },
   // 03:30 IST: forget old job runs and delivered messages.
   { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
 ];
