@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { createGateway } from '../src/payments/gateway.js';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ const { db, sqlite } = openDatabase(join(dataDir, 'trektribe.db'));
 await migrateToLatest(db);
 // Request logging stays on (it is part of every real request), written to nowhere.
 const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets() };
+const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), payments: createGateway(config) };
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -20,6 +20,7 @@ import { tripRoutes } from './trips/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { checkoutCsp } from './payments/csp.js';
 
 /** Paths that stream forever: never buffered, compressed or ETagged. */
 const isStream = (path: string) => path === '/events';
@@ -38,10 +39,11 @@ export function createApp(deps: Deps) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", checkoutCsp.script],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", checkoutCsp.connect],
+        frameSrc: ["'self'", checkoutCsp.frame],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],

@@ -4,6 +4,7 @@ import type { DB } from './db.js';
 import type { Clock } from './lib/clock.js';
 import type { Assets } from './lib/assets.js';
 import type { Transports } from './notifications/transports.js';
+import type { PaymentGateway } from './payments/gateway.js';
 
 /**
  * What the app needs from the outside world, chosen once at start (server.ts) or by a
@@ -21,4 +22,6 @@ export interface Deps {
   runJob?(name: string): Promise<'ok' | 'failed' | 'skipped'>;
   /** Aborted when the process starts shutting down: long-lived responses (SSE) end on it. */
   stopping?: AbortSignal;
+  /** Traveler payments: Razorpay, the built-in test gateway, or off (src/payments/gateway.ts). */
+  payments: PaymentGateway;
 }

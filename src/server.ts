@@ -9,6 +9,7 @@ import { systemClock } from './lib/clock.js';
 import { startScheduler } from './scheduler.js';
 import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
+import { createGateway } from './payments/gateway.js';
 
 function configOrExit(): Config {
   try {
@@ -29,7 +30,7 @@ await migrateToLatest(db);
 
 const transports = transportsFromConfig(config);
 const stopping = new AbortController();
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), transports, stopping: stopping.signal };
+const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), transports, stopping: stopping.signal, payments: createGateway(config) };
 const scheduler = startScheduler(deps);
 deps.runJob = (name) => scheduler.runNow(name);
 const app = createApp(deps);
@@ -40,6 +41,8 @@ if (config.production && !config.devMailbox && (!config.mail.smtpUrl || !config.
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
+  // The test gateway is served by this process: its SDK calls and webhooks come back here.
+  if (deps.payments.mode === 'test') deps.payments.useApiBase(`http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`);
   console.log(`TrekTribe is running at ${config.publicUrl} (listening on ${config.host}:${info.port})`);
 });
 server.on('error', (err: NodeJS.ErrnoException) => {

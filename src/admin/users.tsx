@@ -19,6 +19,9 @@ async function renderUsers(c: Context<AppEnv>, create?: { values: Values; errors
 
 const createFailed = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) => renderUsers(c, { values, errors }, status);
 
+/** The row forms are a select or a hidden field: a bad value is a tampered form, sent back with a flash. */
+const backWith = (message: string) => (result: { success: boolean }, c: Context<any>) => (result.success ? undefined : redirectWith(c as Context<AppEnv>, back(c as Context<AppEnv>), message, 'error'));
+
 /** /admin/users: list, search, create staff, change role, deactivate/reactivate. */
 export const adminUserRoutes = new Hono<AppEnv>()
   .use('/admin/users', requirePermission('users:manage'))
@@ -30,12 +33,12 @@ export const adminUserRoutes = new Hono<AppEnv>()
     if (!r.ok) return renderUsers(c, { values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/admin/users', `${input.name} can now sign in as ${input.role}. We sent them a link to confirm their email.`);
   })
-  .post('/admin/users/:id/role', zValidator('form', s.roleForm, (r, c) => (r.success ? undefined : redirectWith(c as never, '/admin/users', 'Choose a role.', 'error'))), async (c) => {
+  .post('/admin/users/:id/role', zValidator('form', s.roleForm, backWith('Choose a role.')), async (c) => {
     const { role } = c.req.valid('form');
     const r = await tryForm(() => svc.changeRole(c.var.deps, c.var.user!.id, userId(c.req.param('id')), role));
     return r.ok ? redirectWith(c, back(c), `Role changed to ${role}.`) : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');
   })
-  .post('/admin/users/:id/status', zValidator('form', s.statusForm, (r, c) => (r.success ? undefined : redirectWith(c as never, '/admin/users', 'Choose a status.', 'error'))), async (c) => {
+  .post('/admin/users/:id/status', zValidator('form', s.statusForm, backWith('Choose a status.')), async (c) => {
     const { status } = c.req.valid('form');
     const r = await tryForm(() => svc.setAccountStatus(c.var.deps, c.var.user!.id, userId(c.req.param('id')), status));
     return r.ok ? redirectWith(c, back(c), status === 'active' ? 'Account reactivated.' : 'Account deactivated and signed out everywhere.') : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');

@@ -29,12 +29,25 @@ export function safeNext(next: string | undefined | null): string | null {
   return next;
 }
 
+/** The local path + query of a same-origin page address, or null. */
+function samePage(address: string | undefined, here: URL): string | null {
+  if (!address) return null;
+  try {
+    const u = new URL(address, here);
+    return u.origin === here.origin ? safeNext(u.pathname + u.search) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Anonymous visitors are sent to sign in and come back; htmx gets an HX-Redirect. */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.var.user;
   if (!user) {
     const url = new URL(c.req.url);
-    const back = c.req.method === 'GET' ? url.pathname + url.search : (safeNext(c.req.header('HX-Current-URL') ? new URL(c.req.header('HX-Current-URL')!).pathname : null) ?? url.pathname);
+    // A form posted after the session ended comes back to the page that held the form
+    // (a POST-only path would be a 404 to return to).
+    const back = c.req.method === 'GET' ? url.pathname + url.search : (samePage(c.req.header('HX-Current-URL'), url) ?? samePage(c.req.header('Referer'), url) ?? '/dashboard');
     const to = `/login?next=${encodeURIComponent(back)}`;
     if (c.req.header('HX-Request')) {
       c.header('HX-Redirect', to);

@@ -97,3 +97,15 @@ export async function listUsers(db: Db, f: UserListFilter) {
   const { n } = await filtered(db, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   return { rows, total: Number(n) };
 }
+
+/** Deletes what can no longer matter; returns how many rows of each. */
+export async function purgeStale(db: Db, at: { now: string; rateWindowsBefore: string; tokensBefore: string }) {
+  const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', at.now).executeTakeFirst();
+  // Every rule's window is at most a day long.
+  const rateLimits = await db.deleteFrom('rate_limits').where('window_start', '<', at.rateWindowsBefore).executeTakeFirst();
+  const tokens = await db
+    .deleteFrom('account_tokens')
+    .where((eb) => eb.or([eb('used_at', '<', at.tokensBefore), eb('expires_at', '<', at.tokensBefore)]))
+    .executeTakeFirst();
+  return { sessions: Number(sessions.numDeletedRows), rateLimits: Number(rateLimits.numDeletedRows), tokens: Number(tokens.numDeletedRows) };
+}

@@ -29,7 +29,11 @@ const ROLE_LINKS: Record<Role, { href: string; label: string }[]> = {
   traveler: [{ href: '/trips', label: 'Find a trek' }],
   organizer: [{ href: '/me#organizer', label: 'Edit your organizer page and UPI ID' }],
   agent: [],
-  admin: [{ href: '/admin/users', label: 'Manage users' }],
+  admin: [
+    { href: '/admin/users', label: 'Manage users' },
+    { href: '/admin/jobs', label: 'Scheduled jobs' },
+    { href: '/admin/outbox', label: 'Outgoing messages' },
+  ],
 };
 
 const GOOGLE_STATE = 'tt_g_state';

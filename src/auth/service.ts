@@ -41,16 +41,26 @@ export const LIMITS = {
 
 const nowIso = (clock: Clock) => clock.now().toISOString();
 
+const EMAIL_TAKEN = 'An account with this email already exists. Sign in, or reset your password.';
+
+/** Two sign-ups with one email at the same moment: the unique index decides, the loser gets a message. */
+async function uniqueEmail<T>(fn: () => Promise<T>, message = EMAIL_TAKEN): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /users\.email/.test(String((e as Error).message))) throw new DomainError(message, 'email');
+    throw e;
+  }
+}
+
 // ---------------------------------------------------------------- registration
 
 export async function registerAccount(deps: Ctx, input: RegisterInput, ip: string): Promise<number> {
   const { db, clock } = deps;
   await consume(db, clock, [{ key: `register:ip:${ip}`, rule: LIMITS.registerPerIp }], 'Too many new accounts from your network.');
-  if (await q.findUserByEmail(db, input.email)) {
-    throw new DomainError('An account with this email already exists. Sign in, or reset your password.', 'email');
-  }
+  if (await q.findUserByEmail(db, input.email)) throw new DomainError(EMAIL_TAKEN, 'email');
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return uniqueEmail(() => db.transaction().execute(async (trx) => {
     const now = nowIso(clock);
     const userId = await q.insertUser(trx, {
       email: input.email,
@@ -66,7 +76,7 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
     await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
     await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
     return userId;
-  });
+  }));
 }
 
 async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
@@ -439,13 +449,13 @@ export async function createStaffAccount(deps: Ctx, actorId: number, input: Staf
   const { db, clock } = deps;
   if (await q.findUserByEmail(db, input.email)) throw new DomainError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return uniqueEmail(() => db.transaction().execute(async (trx) => {
     const now = nowIso(clock);
     const id = await q.insertUser(trx, { email: input.email, name: input.name, phone: input.phone, role: input.role, password_hash: passwordHash, email_verified_at: null, phone_verified_at: null, created_at: now, updated_at: now });
     await audit(trx, clock, { actorId, action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, name: input.name, role: input.role } });
     await issueEmailVerification(trx, deps, { id, email: input.email, name: input.name });
     return id;
-  });
+  }), 'An account with this email already exists.');
 }
 
 function notSelf(actorId: number, userId: number, what: string) {

@@ -1,5 +1,338 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../lib/env.js';
+import { requirePermission } from '../auth/middleware.js';
+import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { redirectWith } from '../lib/flash.js';
+import { page } from '../lib/render.js';
+import { BookPage, GuestFields, JoinPage, type GuestValues } from '../../views/bookings/book.js';
+import QRCode from 'qrcode';
+import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
+import { CancelDeparturePage, EarningsPage, OrganizerBookingsPage, VerificationsPage } from '../../views/bookings/organizer.js';
+import { PayPage, RazorpayCheckoutPage, TestCheckoutDone, TestCheckoutPage } from '../../views/payments/pay.js';
+import { getSettings } from '../lib/settings.js';
+import { CHECKOUT_JS } from '../payments/csp.js';
+import { safeNext } from '../auth/middleware.js';
+import * as svc from './service.js';
+import { bookingForm, cancelDepartureForm, checkoutReturn, fieldErrors, joinForm, rejectForm, upiProofForm } from './schemas.js';
+
+type C = Context<AppEnv>;
+
+const id = (c: C, name = 'id') => {
+  const n = Number(c.req.param(name));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new NotFoundError();
+  return n;
+};
+const actor = (c: C) => c.var.user!;
+
+function guestValues(src: Record<string, string | string[] | File | (string | File)[] | undefined>, lead?: { name: string; phone: string }): GuestValues {
+  const arr = (k: string) => {
+    const v = src[k];
+    return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
+  };
+  const name = arr('name');
+  const phone = arr('phone');
+  if (lead && name.length === 0) name.push(lead.name);
+  if (lead && phone.length === 0) phone.push(lead.phone);
+  return { name, phone, age: arr('age'), diet: arr('diet'), requests: typeof src.requests === 'string' ? src.requests : '' };
+}
+
+/** The booking form, filled with what was sent and the errors next to their fields. */
+async function renderBookForm(c: C, tripId: number, departureId: number | null, guests: number, values: GuestValues, errors: FieldErrors, status: 200 | 409 | 422 = 200) {
+  const { trip, departures, seatsLeft } = await svc.bookingFormData(c.var.deps, tripId, departureId);
+  if (trip.price_paise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
+  const n = Math.max(1, Math.min(guests || 1, 10, Math.max(1, seatsLeft)));
+  const props = { trip, departures, seatsLeft, guests: n, values, errors };
+  return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <GuestFields guests={n} values={values} errors={errors} /> });
+}
+
+const leadOf = async (c: C) => {
+  const u = await c.var.deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor(c).id).executeTakeFirst();
+  return { name: u?.name ?? '', phone: u?.phone?.replace(/^\+91/, '') ?? '' };
+};
 
 /** Booking, payment (Razorpay, UPI proof), verification queue, cancellations, webhooks. */
 export const bookingRoutes = new Hono<AppEnv>();
+
+bookingRoutes.get('/trips/:id/book', requirePermission('bookings:create'), async (c) => {
+  const dep = Number(c.req.query('departure'));
+  const values = guestValues(c.req.queries() as Record<string, string[]>, await leadOf(c));
+  values.requests = c.req.query('requests') ?? '';
+  return renderBookForm(c, id(c), Number.isSafeInteger(dep) && dep > 0 ? dep : null, Number(c.req.query('guests')) || 1, values, {});
+});
+
+bookingRoutes.post(
+  '/trips/:id/book',
+  requirePermission('bookings:create'),
+  async (c, next) => {
+    const body = await c.req.parseBody({ all: true });
+    if (body.join !== '1') return next();
+    const f = joinForm.safeParse(body);
+    if (!f.success) throw new DomainError('Choose a date.', 'departure', 422);
+    try {
+      const b = await svc.joinFreeTrip(c.var.deps, actor(c), id(c), f.data.departure);
+      return redirectWith(c, `/bookings/${b.id}`, `You joined the trip. Booking code ${b.code}.`);
+    } catch (e) {
+      if (e instanceof DomainError && e.field) return renderBookForm(c, id(c), f.data.departure, 1, guestValues({}), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
+      throw e;
+    }
+  },
+  zValidator('form', bookingForm, async (r, ctx) => {
+    const c = ctx as unknown as C;
+    if (r.success) return;
+    const body = await c.req.parseBody({ all: true });
+    const dep = Number(body.departure);
+    return renderBookForm(c, id(c), Number.isSafeInteger(dep) && dep > 0 ? dep : null, Number(body.guests) || 1, guestValues(body), fieldErrors(r.error), 422);
+  }),
+  async (c) => {
+    const f = c.req.valid('form');
+    const participants = Array.from({ length: f.guests }, (_, i) => ({ name: f.name[i], phone: f.phone[i], age: f.age[i], dietary: f.diet[i] ?? '' }));
+    try {
+      const b = await svc.createBooking(c.var.deps, actor(c), id(c), { departureId: f.departure, participants, specialRequests: f.requests });
+      if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
+      return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
+    } catch (e) {
+      if (!(e instanceof DomainError) || !e.field) throw e;
+      const body = await c.req.parseBody({ all: true });
+      return renderBookForm(c, id(c), f.departure, f.guests, guestValues(body), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
+    }
+  },
+);
+
+// ------------------------------------------------------------ traveler pages
+
+bookingRoutes.get('/bookings', requirePermission('bookings:read'), async (c) => {
+  const lists = await svc.myBookings(c.var.deps, actor(c));
+  return page(c, <BookingsListPage {...lists} />, { title: 'My bookings' });
+});
+
+bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c) => {
+  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
+});
+
+bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
+  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed') return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
+  return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
+});
+
+const svg = (c: C, body: string) => c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
+
+bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
+  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
+  return svg(c, await QRCode.toString(`${c.var.deps.config.publicUrl}/bookings/${b.id}?code=${b.code}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+});
+
+bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {
+  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
+  return c.body(svc.bookingIcs(b, c.var.deps.config.publicUrl, c.var.deps.clock.now()), 200, {
+    'Content-Type': 'text/calendar; charset=utf-8',
+    'Content-Disposition': `attachment; filename="trektribe-${b.code}.ics"`,
+  });
+});
+
+bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
+  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  if (!d.isTraveler && actor(c).role !== 'admin') throw new NotFoundError();
+  if (!d.preview) return redirectWith(c, `/bookings/${d.booking.id}`, 'This booking can no longer be cancelled.', 'error');
+  const policy = svc.policyOf(d.booking.refund_policy, (await getSettings(c.var.deps.db)).refundPolicy);
+  return page(c, <CancelPage booking={d.booking} preview={d.preview} policy={policy} />, { title: `Cancel ${d.booking.code}` });
+});
+
+bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
+  const { refund } = await svc.cancelBooking(c.var.deps, actor(c), id(c));
+  return redirectWith(c, `/bookings/${id(c)}`, refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.');
+});
+
+// ------------------------------------------------------------ payment
+
+async function renderPay(c: C, errors: Record<string, string> = {}, utr = '', status: 200 | 409 | 422 = 200) {
+  const d = await svc.paymentPage(c.var.deps, actor(c), id(c));
+  if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
+  const pending = d.proofs.find((x) => x.status === 'pending') ?? null;
+  const rejected = [...d.proofs].reverse().find((x) => x.status === 'rejected') ?? null;
+  return page(c, <PayPage booking={d.booking} upiLink={d.upi} gatewayMode={d.gatewayMode} pendingProof={pending} rejectedProof={rejected} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
+}
+
+bookingRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c) => renderPay(c));
+
+bookingRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
+  const d = await svc.paymentPage(c.var.deps, actor(c), id(c));
+  if (!d.upi) throw new NotFoundError();
+  return svg(c, await QRCode.toString(d.upi, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+});
+
+bookingRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
+  const { orderId } = await svc.startOnlinePayment(c.var.deps, actor(c), id(c));
+  if (c.var.deps.payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${id(c)}/pay/verify`)}`, 303);
+  return c.redirect(`/bookings/${id(c)}/checkout`, 303);
+});
+
+bookingRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
+  if (c.var.deps.payments.mode !== 'razorpay') throw new NotFoundError();
+  const { orderId, booking } = await svc.startOnlinePayment(c.var.deps, actor(c), id(c));
+  const traveler = { name: booking.traveler_name, email: booking.traveler_email, phone: booking.traveler_phone };
+  return page(c, <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.var.deps.payments.keyId} traveler={traveler} />, {
+    title: `Pay ${booking.code}`,
+    head: (
+      <>
+        <script src="https://checkout.razorpay.com/v1/checkout.js" defer></script>
+        <script src="/payments/checkout.js" defer></script>
+      </>
+    ),
+  });
+});
+
+bookingRoutes.get('/payments/checkout.js', (c) => c.body(CHECKOUT_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+
+bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('form', checkoutReturn), async (c) => {
+  const f = c.req.valid('form');
+  if (!f.razorpay_payment_id || !f.razorpay_order_id || !f.razorpay_signature) {
+    return redirectWith(c, `/bookings/${id(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
+  }
+  await svc.confirmCheckout(c.var.deps, actor(c), id(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
+  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
+  if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
+  return redirectWith(c, `/bookings/${b.id}`, 'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.', 'error');
+});
+
+bookingRoutes.post(
+  '/bookings/:id/pay/upi',
+  requirePermission('bookings:create'),
+  zValidator('form', upiProofForm, async (r, ctx) => {
+    const c = ctx as unknown as C;
+    if (r.success) return;
+    const body = await c.req.parseBody();
+    return renderPay(c, fieldErrors(r.error), typeof body.utr === 'string' ? body.utr : '', 422);
+  }),
+  async (c) => {
+    const f = c.req.valid('form');
+    try {
+      const { duplicate } = await svc.submitUpiProof(c.var.deps, actor(c), id(c), f.utr, f.screenshot);
+      return redirectWith(c, `/bookings/${id(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
+    } catch (e) {
+      if (e instanceof DomainError && e.field) return renderPay(c, { [e.field]: e.message }, f.utr, e.status === 409 ? 409 : 422);
+      throw e;
+    }
+  },
+);
+
+bookingRoutes.post('/webhooks/razorpay', async (c) => {
+  const raw = await c.req.text();
+  try {
+    const result = await svc.handleRazorpayWebhook(c.var.deps, raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
+    return c.json({ status: result });
+  } catch (e) {
+    if (e instanceof DomainError && e.status === 400) return c.json({ error: e.message }, 400);
+    throw e;
+  }
+});
+
+// ------------------------------------------------------------ organizer
+
+bookingRoutes.get('/organizer/verifications', requirePermission('bookings:verify'), async (c) => {
+  const q = await svc.verificationQueue(c.var.deps, actor(c));
+  return page(c, <VerificationsPage {...q} />, { title: 'Payments to verify' });
+});
+
+bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('bookings:verify'), async (c) => {
+  await svc.verifyUpiProof(c.var.deps, actor(c), id(c));
+  return redirectWith(c, '/organizer/verifications', 'Payment verified; the booking is confirmed and the traveler told.');
+});
+
+bookingRoutes.post(
+  '/organizer/verifications/:id/reject',
+  requirePermission('bookings:verify'),
+  zValidator('form', rejectForm, async (r, ctx) => {
+    const c = ctx as unknown as C;
+    if (r.success) return;
+    const q = await svc.verificationQueue(c.var.deps, actor(c));
+    return page(c, <VerificationsPage {...q} errors={fieldErrors(r.error)} errorFor={id(c)} />, { title: 'Payments to verify', status: 422 });
+  }),
+  async (c) => {
+    await svc.rejectUpiProof(c.var.deps, actor(c), id(c), c.req.valid('form').reason);
+    return redirectWith(c, '/organizer/verifications', 'Payment rejected; the seats were released and the traveler told.');
+  },
+);
+
+bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:verify'), async (c) => {
+  await svc.markManualRefund(c.var.deps, actor(c), id(c));
+  return redirectWith(c, '/organizer/verifications', 'Refund marked as paid.');
+});
+
+bookingRoutes.get('/organizer/bookings', requirePermission('bookings:verify'), async (c) => {
+  const n = (k: string) => (Number.isSafeInteger(Number(c.req.query(k))) && Number(c.req.query(k)) > 0 ? Number(c.req.query(k)) : undefined);
+  const rows = await svc.organizerBookings(c.var.deps, actor(c), n('trip'), n('departure'));
+  return page(c, <OrganizerBookingsPage rows={rows} />, { title: 'Bookings' });
+});
+
+bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermission('bookings:verify'), async (c) => {
+  const { filename, csv } = await svc.participantsCsv(c.var.deps, actor(c), id(c));
+  return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
+});
+
+bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), async (c) => {
+  const d = await svc.departureForOrganizer(c.var.deps, actor(c), id(c));
+  return page(c, <CancelDeparturePage departure={d.departure} active={d.active} />, { title: 'Cancel departure' });
+});
+
+bookingRoutes.post(
+  '/organizer/departures/:id/cancel',
+  requirePermission('bookings:verify'),
+  zValidator('form', cancelDepartureForm, async (r, ctx) => {
+    const c = ctx as unknown as C;
+    if (r.success) return;
+    const d = await svc.departureForOrganizer(c.var.deps, actor(c), id(c));
+    return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={fieldErrors(r.error)} />, { title: 'Cancel departure', status: 422 });
+  }),
+  async (c) => {
+    const { bookings } = await svc.cancelDeparture(c.var.deps, actor(c), id(c), c.req.valid('form').note);
+    return redirectWith(c, '/organizer/bookings', `Departure cancelled; ${bookings} booking${bookings === 1 ? '' : 's'} cancelled and refunded in full.`);
+  },
+);
+
+bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
+  return page(c, <EarningsPage months={await svc.earnings(c.var.deps, actor(c))} />, { title: 'Earnings' });
+});
+
+// ------------------------------------------------------------ built-in test gateway
+
+/** The fake Razorpay API the SDK calls in test mode (404 when the test gateway is off). */
+const testApi = (c: C) => {
+  const fake = c.var.deps.payments.fake;
+  if (!fake) throw new NotFoundError();
+  const url = new URL(c.req.url);
+  url.pathname = url.pathname.replace(/^\/test-gateway/, '');
+  return fake.api.fetch(new Request(url, c.req.raw));
+};
+bookingRoutes.get('/test-gateway/v1/*', testApi);
+bookingRoutes.post('/test-gateway/v1/*', testApi);
+
+const testOrder = (c: C) => {
+  const order = c.var.deps.payments.fake?.orders.get(c.req.param('orderId') ?? '');
+  if (!order) throw new NotFoundError();
+  return order;
+};
+
+bookingRoutes.get('/test-gateway/checkout/:orderId', (c) => {
+  const order = testOrder(c);
+  const callback = safeNext(c.req.query('callback')) ?? '/bookings';
+  return page(c, <TestCheckoutPage orderId={order.id} amount={order.amount} receipt={order.receipt} callback={callback} />, { title: 'Test payment' });
+});
+
+bookingRoutes.post('/test-gateway/checkout/:orderId', async (c) => {
+  const order = testOrder(c);
+  const fake = c.var.deps.payments.fake!;
+  const body = await c.req.parseBody();
+  const callback = safeNext(typeof body.callback === 'string' ? body.callback : null) ?? '/bookings';
+  if (order.status === 'paid') throw new DomainError('This test order is already paid.', undefined, 409);
+  if (body.outcome === 'pay') {
+    const { payment, signature } = fake.pay(order.id);
+    void fake.deliver(fake.webhook('payment.captured', { payment }));
+    return page(c, <TestCheckoutDone ok callback={callback} fields={{ razorpay_order_id: order.id, razorpay_payment_id: payment.id, razorpay_signature: signature }} />, { title: 'Test payment' });
+  }
+  const payment = fake.decline(order.id);
+  void fake.deliver(fake.webhook('payment.failed', { payment }));
+  return page(c, <TestCheckoutDone ok={false} callback={callback} fields={{ error_description: payment.error_description ?? 'Declined' }} />, { title: 'Test payment' });
+});

@@ -1,3 +1,109 @@
-/** Tables of the bookings and payments feature (filled in by that feature's migration). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface BookingTables {}
+import type { Generated } from 'kysely';
+
+export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed';
+export type PaymentStatus = 'pending' | 'paid' | 'refunded' | 'failed';
+export type VerificationStatus = 'pending' | 'verified' | 'rejected';
+
+export interface BookingsTable {
+  id: Generated<number>;
+  /** Short human code: the Razorpay receipt, the UPI note, the pass. */
+  code: string;
+  trip_id: number;
+  departure_id: number;
+  user_id: number;
+  /** Copied from the trip so ownership checks need no join. */
+  organizer_id: number;
+  guests: number;
+  /** price × guests at booking time, computed on the server. */
+  amount_paise: number;
+  status: BookingStatus;
+  /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' when cancelled. */
+  cancel_reason: string | null;
+  payment_method: 'online' | 'upi' | 'free' | null;
+  payment_status: Generated<PaymentStatus>;
+  verification_status: VerificationStatus | null;
+  /** While pending: when the seats are released. Null once confirmed or cancelled. */
+  hold_expires_at: string | null;
+  expiry_warned_at: string | null;
+  reminder_sent_at: string | null;
+  special_requests: Generated<string>;
+  refund_paise: Generated<number>;
+  confirmed_at: string | null;
+  cancelled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BookingParticipantsTable {
+  id: Generated<number>;
+  booking_id: number;
+  position: number;
+  name: string;
+  phone: string;
+  age: number;
+  dietary: Generated<string>;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  booking_id: number;
+  method: 'razorpay' | 'upi';
+  amount_paise: number;
+  status: 'created' | 'paid' | 'failed' | 'refunded';
+  razorpay_order_id: string | null;
+  razorpay_payment_id: string | null;
+  utr: string | null;
+  paid_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UpiProofsTable {
+  id: Generated<number>;
+  booking_id: number;
+  /** The 12-digit UPI transaction reference the traveler typed. */
+  utr: string;
+  screenshot_key: string;
+  screenshot_width: number;
+  screenshot_height: number;
+  amount_paise: number;
+  status: Generated<VerificationStatus>;
+  /** 1 when the same UTR was already given for another booking. */
+  duplicate_utr: Generated<number>;
+  reason: string | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface RefundsTable {
+  id: Generated<number>;
+  booking_id: number;
+  payment_id: number;
+  amount_paise: number;
+  /** razorpay: sent through the API; manual: the organizer pays back and marks it. */
+  method: 'razorpay' | 'manual';
+  status: 'pending' | 'initiated' | 'processed' | 'failed';
+  reason: string;
+  razorpay_refund_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: string | null;
+  created_at: string;
+}
+
+/** Every Razorpay webhook event we acted on, by X-Razorpay-Event-Id. */
+export interface RazorpayEventsTable {
+  id: string;
+  event: string;
+  received_at: string;
+}
+
+export interface BookingTables {
+  bookings: BookingsTable;
+  booking_participants: BookingParticipantsTable;
+  payments: PaymentsTable;
+  upi_proofs: UpiProofsTable;
+  refunds: RefundsTable;
+  razorpay_events: RazorpayEventsTable;
+}

@@ -74,12 +74,15 @@ describe('role × route matrix', () => {
         const v = verdict(res);
         const allowed = e.allowed === 'all' || e.allowed.includes(who);
         const label = `${who} ${e.method} ${e.sample ?? e.path} → ${res.status} ${res.headers.get('Location') ?? ''}`;
-        if (allowed) {
+        if (e.apiKey) {
+          // Machine-to-machine routes ignore the session: without the API key everyone gets 401.
+          if (res.status !== 401) wrong.push(`${label}: should be 401 without the API key`);
+        } else if (allowed) {
           if (v === 'to-login' || v === 'forbidden') wrong.push(`${label}: should be let through`);
         } else if (who === 'anon') {
           if (v !== 'to-login') wrong.push(`${label}: should be sent to /login`);
-        } else if (res.status !== (e.deniedStatus ?? 403)) {
-          wrong.push(`${label}: should be ${e.deniedStatus ?? 403}`);
+        } else if (res.status !== 403 && res.status !== e.deniedStatus) {
+          wrong.push(`${label}: should be 403${e.deniedStatus ? ` or ${e.deniedStatus}` : ''}`);
         }
       }
     }

@@ -97,6 +97,16 @@ describe('admin user management', () => {
     expect(await t.db.selectFrom('audit_log').selectAll().execute()).toHaveLength(0);
   });
 
+  it('sends a tampered role or status back with a message and changes nothing', async () => {
+    const id = await createUser(t.deps, { role: 'traveler' });
+    const res = await t.post(`/admin/users/${id}/role`, { role: 'superuser' }, admin.cookie, { Referer: 'http://localhost:3000/admin/users?q=test&page=2' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/admin/users?q=test&page=2');
+    expect(flashOf(res)).toBe('Choose a role.');
+    expect(flashOf(await t.post(`/admin/users/${id}/status`, { status: 'deleted' }, admin.cookie))).toBe('Choose a status.');
+    expect(await user(id)).toMatchObject({ role: 'traveler', status: 'active' });
+  });
+
   it('answers 404 for a user that does not exist', async () => {
     expect((await t.post('/admin/users/9999/role', { role: 'agent' }, admin.cookie)).status).toBe(404);
     expect((await t.post('/admin/users/abc/status', { status: 'active' }, admin.cookie)).status).toBe(404);

@@ -32,6 +32,9 @@ describe('email verification', () => {
     const [mail] = await mailsFor(t, smtp, person.email, CONFIRM);
     expect(mail.from?.text).toContain('no-reply@trektribe.local');
     expect(mail.html).toContain('Confirm my email');
+    const [welcome] = await mailsFor(t, smtp, person.email, /^Welcome to TrekTribe$/);
+    expect(welcome.text).toContain(`Welcome to TrekTribe, ${person.name}!`);
+    expect(welcome.html).toContain('Find your next trek');
     const link = await verificationLink(person.email);
     expect(link).toMatch(/^\/verify-email\?token=[a-z2-7]{32}$/);
     expect((await queued(t, person.email, 'verify-email'))[0].text).toContain(link);

@@ -89,7 +89,7 @@ describe('Google sign-in', () => {
     expect(user.email_verified_at).not.toBeNull();
     expect(calls[0].get('code_verifier')).toBeTruthy();
 
-    for (const path of ['/dashboard', '/me', '/dashboard/traveler', '/verify-phone']) {
+    for (const path of ['/dashboard', '/me', '/dashboard/traveler', '/verify-phone', '/trips', '/']) {
       const r = await t.request(path, { cookie: session });
       expect(r.status, path).toBe(303);
       expect(r.headers.get('Location'), path).toBe('/complete-profile');

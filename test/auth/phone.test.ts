@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { MINUTE } from '../../src/lib/clock.js';
+import { startFakeTwilio, TEST_TWILIO } from '../support/fake-twilio.js';
+import { deliverDue } from '../../src/notifications/delivery.js';
 import { accountsApp, flashOf, queued, register, signIn } from './helpers.js';
 
 let t: TestApp;
@@ -99,5 +101,27 @@ describe('phone verification by SMS code', () => {
     expect((await t.post('/verify-phone', { code }, cookie)).status).toBe(422);
     const u = await t.db.selectFrom('users').select(['phone', 'phone_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
     expect(u).toEqual({ phone: '+919123456789', phone_verified_at: null });
+  });
+});
+
+describe('the code as the phone receives it', () => {
+  it('arrives through the real Twilio SDK and verifies the number', async () => {
+    const fake = await startFakeTwilio();
+    const app = await accountsApp({ ...TEST_TWILIO, TWILIO_API_BASE: fake.url });
+    try {
+      const { person } = await register(app, { phone: '9812345678' });
+      const { cookie: c } = await signIn(app, person.email);
+      expect((await app.post('/verify-phone/send', {}, c)).status).toBe(303);
+      expect(await deliverDue(app.deps)).toMatch(/^sent \d+, retrying 0, failed 0$/);
+      const sms = fake.requests.find((r) => r.form.To === '+919812345678')!;
+      expect(sms.form.From).toBe(TEST_TWILIO.TWILIO_SMS_FROM);
+      const code = sms.form.Body.match(/^(\d{6}) is your TrekTribe verification code/)![1];
+      expect((await app.post('/verify-phone', { code }, c)).status).toBe(303);
+      const u = await app.db.selectFrom('users').select('phone_verified_at').where('email', '=', person.email).executeTakeFirstOrThrow();
+      expect(u.phone_verified_at).not.toBeNull();
+    } finally {
+      await app.close();
+      await fake.stop();
+    }
   });
 });

@@ -79,6 +79,16 @@ describe('registering', () => {
     expect(await userCount()).toBe(1);
   });
 
+  it('two sign-ups with the same email at the same moment make one account; the other gets the message', async () => {
+    const person = newPerson();
+    const [a, b] = await Promise.all([t.post('/register', person, undefined, fromIp('10.0.1.1')), t.post('/register', { ...person, name: 'Twin' }, undefined, fromIp('10.0.1.2'))]);
+    expect([a.status, b.status].sort()).toEqual([303, 422]);
+    const loser = a.status === 422 ? a : b;
+    expect(await loser.text()).toContain('An account with this email already exists');
+    expect(await userCount()).toBe(1);
+    expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(2);
+  });
+
   it('stops a flood of registrations from one address and says when to try again', async () => {
     for (let i = 0; i < 10; i++) expect((await register(t, {}, '10.9.9.9')).res.status).toBe(303);
     const { res } = await register(t, {}, '10.9.9.9');

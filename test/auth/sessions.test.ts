@@ -101,6 +101,13 @@ describe('signing in', () => {
     expect(evil).not.toContain('evil.example');
   });
 
+  it('a form posted after the session ended comes back to the page that held it', async () => {
+    const res = await t.post('/me/password', { current: 'x', password: 'y' }, undefined, { Referer: 'http://localhost:3000/me#password' });
+    expect(res.headers.get('Location')).toBe('/login?next=%2Fme');
+    const offsite = await t.post('/me/password', {}, undefined, { Referer: 'https://evil.example/me' });
+    expect(offsite.headers.get('Location')).toBe('/login?next=%2Fdashboard');
+  });
+
   it('tells htmx requests to go to the sign-in page with HX-Redirect', async () => {
     const res = await t.request('/me', { headers: { 'HX-Request': 'true' } });
     expect(res.status).toBe(401);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { createGateway } from '../../src/payments/gateway.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -94,7 +95,7 @@ describe('shutdown', () => {
       // What a restarted process does once the lease of the interrupted rows runs out.
       const clock = new FakeClock(new Date(Date.now() + LEASE + 1000));
       const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: p.dataDir, LOG_LEVEL: 'silent' });
-      for (let i = 0; i < 5; i++) await deliverDue({ config, db, clock, log: pino({ level: 'silent' }), assets: loadAssets() });
+      for (let i = 0; i < 5; i++) await deliverDue({ config, db, clock, log: pino({ level: 'silent' }), assets: loadAssets(), payments: createGateway(config) });
 
       const after = await db.selectFrom('outbox').select('status').where('status', '!=', 'sent').execute();
       expect(after).toEqual([]);

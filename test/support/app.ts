@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase } from '../../src/db.js';
 import type { Deps } from '../../src/deps.js';
 import { loadAssets } from '../../src/lib/assets.js';
 import { FakeClock } from './clock.js';
+import { createGateway } from '../../src/payments/gateway.js';
 
 const assets = loadAssets();
 
@@ -34,7 +35,7 @@ export async function makeTestApp(env: Record<string, string> = {}, overrides: P
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
   await migrateToLatest(db);
   const clock = new FakeClock();
-  const deps: Deps = { config, db, clock, log: pino({ level: 'silent' }), assets, ...overrides };
+  const deps: Deps = { config, db, clock, log: pino({ level: 'silent' }), assets, payments: createGateway(config), ...overrides };
   const app = createApp(deps);
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}): Promise<Response> => {
     const headers = new Headers(init.headers);

@@ -138,6 +138,7 @@ export function VerifyPhonePage(p: FormProps & { phone: string | null; verified:
       ) : (
         <>
           <p>We text a 6-digit code to {p.phone ?? 'your number'}. It works for 10 minutes.</p>
+          <FormError errors={p.errors?.phone ? { _form: p.errors.phone } : p.errors} />
           <form method="post" action="/verify-phone/send">
             <button type="submit" class={p.codeSent ? 'secondary' : undefined}>{p.codeSent ? 'Send a new code' : 'Text me a code'}</button>
           </form>

@@ -1,0 +1,6 @@
+/**
+ * The bookings feature's scheduled work, registered in src/scheduler.ts. Each job is
+ * idempotent (conditional updates inside one transaction per booking): safe to run twice
+ * and safe to be killed midway.
+ */
+export { expireHolds, retryRefunds, sendTripReminders } from './service.js';

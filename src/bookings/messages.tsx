@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Clock } from '../lib/clock.js';
+import { enqueue } from '../notifications/outbox.js';
+import { formatPaise } from '../lib/money.js';
+import { formatDateTime, formatDay } from '../lib/time.js';
+import type { BookingRow } from './queries.js';
+
+export type BookingMessage =
+  | 'booking-received' | 'booking-confirmed' | 'payment-verified' | 'payment-rejected' | 'hold-expiring' | 'hold-expired'
+  | 'booking-cancelled' | 'booking-refunded' | 'trip-cancelled' | 'trip-reminder' | 'payment-proof-received' | 'refund-due';
+
+function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
+  return (
+    <div style="font-family:sans-serif;max-width:560px">
+      {p.lines.map((l) => <p>{l}</p>)}
+      <p><a href={p.link}>{p.linkText}</a></p>
+      <p style="color:#666">TrekTribe</p>
+    </div>
+  );
+}
+
+export interface Extra {
+  reason?: string;
+  refundPaise?: number;
+  duplicateUtr?: boolean;
+}
+
+/** Subject and lines of each booking message; every one carries the booking code. */
+function compose(kind: BookingMessage, b: BookingRow, x: Extra): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
+  const trip = `${b.title} (${formatDay(b.start_date)})`;
+  const code = b.code;
+  const guests = `${b.guests} guest${b.guests === 1 ? '' : 's'}`;
+  switch (kind) {
+    case 'booking-received':
+      return { toOrganizer: true, subject: `New booking ${code}: ${b.title}`, lines: [`${b.traveler_name} booked ${trip} for ${guests}, ${formatPaise(b.amount_paise)}.`, `Booking code: ${code}. Status: ${b.status}.`] };
+    case 'booking-confirmed':
+      return {
+        toOrganizer: false,
+        subject: `Booking confirmed ${code}: ${b.title}`,
+        lines: [`Your booking ${code} for ${trip} is confirmed for ${guests}.`, b.meeting_point ? `Meeting point: ${b.meeting_point}.` : 'The organizer will share the meeting point.', 'Show your booking pass (code and QR) at the start.'],
+        sms: `TrekTribe: booking ${code} CONFIRMED. ${b.title}, ${formatDay(b.start_date)}, ${b.guests} pax.${b.meeting_point ? ` Meet: ${b.meeting_point.slice(0, 40)}` : ''}`,
+      };
+    case 'payment-verified':
+      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment of ${formatPaise(b.amount_paise)} for booking ${code} (${trip}).`] };
+    case 'payment-rejected':
+      return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
+    case 'payment-proof-received':
+      return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.traveler_name} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
+    case 'hold-expiring':
+      return { toOrganizer: false, subject: `Pay soon to keep your seats ${code}`, lines: [`Your seats for ${trip} (booking ${code}) are held until ${b.hold_expires_at ? formatDateTime(b.hold_expires_at) : 'soon'}.`, 'Pay before then to keep them.'] };
+    case 'hold-expired':
+      return { toOrganizer: false, subject: `Seats released ${code}`, lines: [`Booking ${code} for ${trip} was not paid in time, so its seats were released.`, 'You can book again if seats are left.'] };
+    case 'booking-cancelled':
+      return {
+        toOrganizer: false,
+        subject: `Booking cancelled ${code}`,
+        lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? `A refund of ${formatPaise(x.refundPaise)} is on its way.` : 'No refund is due under the trip\'s cancellation policy.'],
+      };
+    case 'refund-due':
+      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
+    case 'booking-refunded':
+      return { toOrganizer: false, subject: `Refund sent ${code}`, lines: [`${formatPaise(x.refundPaise ?? 0)} was refunded for booking ${code} (${trip}).`, 'Banks usually show it within 5–7 working days.'] };
+    case 'trip-cancelled':
+      return {
+        toOrganizer: false,
+        subject: `Trip cancelled ${code}: ${b.title}`,
+        lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}.` : ''].filter(Boolean),
+        sms: `TrekTribe: ${b.title} on ${formatDay(b.start_date)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}.` : ''}`,
+      };
+    case 'trip-reminder':
+      return {
+        toOrganizer: false,
+        subject: `Tomorrow: ${b.title} (${code})`,
+        lines: [`${b.title} starts tomorrow, ${formatDay(b.start_date)}.`, b.meeting_point ? `Meeting point: ${b.meeting_point}.` : 'Check the meeting point with the organizer.', `Booking ${code}, ${guests}.`],
+        sms: `TrekTribe: ${b.title} starts tomorrow. Booking ${code}.${b.meeting_point ? ` Meet: ${b.meeting_point.slice(0, 50)}` : ''}`,
+      };
+  }
+}
+
+/** Queues the message (and its SMS, if it has one) in the caller's transaction. */
+export async function sendBookingMessage(db: Kysely<Database>, clock: Clock, publicUrl: string, kind: BookingMessage, b: BookingRow, x: Extra = {}): Promise<void> {
+  const m = compose(kind, b, x);
+  const link = m.toOrganizer ? `${publicUrl}/organizer/bookings?trip=${b.trip_id}` : `${publicUrl}/bookings/${b.id}`;
+  const to = m.toOrganizer ? b.organizer_email : b.traveler_email;
+  const text = [...m.lines, '', `${m.toOrganizer ? 'Bookings' : 'Your booking'}: ${link}`].join('\n');
+  const html = (<EmailBody lines={m.lines} link={link} linkText={m.toOrganizer ? 'Open bookings' : 'Open your booking'} />).toString();
+  await enqueue(db, clock, { channel: 'email', to, template: kind, subject: m.subject, text, html });
+  const phone = m.toOrganizer ? b.organizer_phone : b.traveler_phone;
+  if (m.sms && phone) await enqueue(db, clock, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });
+}

@@ -1,0 +1,318 @@
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import type { Database } from '../schema.js';
+
+type Db = Kysely<Database>;
+
+/** The trip and departure a booking form is about, with the organizer's UPI details. */
+export function findBookable(db: Db, tripId: number, departureId: number) {
+  return db
+    .selectFrom('departures')
+    .innerJoin('trips', 'trips.id', 'departures.trip_id')
+    .innerJoin('users as org', 'org.id', 'trips.organizer_id')
+    .select([
+      'trips.id as trip_id', 'trips.title', 'trips.price_paise', 'trips.status as trip_status', 'trips.organizer_id', 'trips.refund_policy', 'trips.meeting_point', 'trips.destination',
+      'departures.id as departure_id', 'departures.start_date', 'departures.end_date', 'departures.capacity', 'departures.seats_taken', 'departures.status as departure_status',
+      'org.name as organizer_name', 'org.org_display_name', 'org.upi_id', 'org.email as organizer_email', 'org.phone as organizer_phone',
+    ])
+    .where('departures.id', '=', departureId)
+    .where('trips.id', '=', tripId)
+    .executeTakeFirst();
+}
+
+export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookable>>>;
+
+export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
+  return db
+    .selectFrom('departures')
+    .select(['id', 'start_date', 'end_date', 'capacity', 'seats_taken'])
+    .where('trip_id', '=', tripId)
+    .where('status', '=', 'open')
+    .where('start_date', '>', fromDay)
+    .orderBy('start_date')
+    .execute();
+}
+
+/**
+ * The seat hold: one conditional statement, so two bookings can never both see the last
+ * seat free. Returns how many rows changed (0 = not enough seats or departure closed).
+ */
+export async function takeSeats(db: Db, departureId: number, seats: number): Promise<number> {
+  const r = await db
+    .updateTable('departures')
+    .set({ seats_taken: sql`seats_taken + ${seats}` })
+    .where('id', '=', departureId)
+    .where('status', '=', 'open')
+    .where(sql<boolean>`seats_taken + ${seats} <= capacity`)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function releaseSeats(db: Db, departureId: number, seats: number): Promise<void> {
+  await db
+    .updateTable('departures')
+    .set({ seats_taken: sql`max(seats_taken - ${seats}, 0)` })
+    .where('id', '=', departureId)
+    .execute();
+}
+
+export function insertBooking(db: Db, b: Insertable<Database['bookings']>) {
+  return db.insertInto('bookings').values(b).returning(['id', 'code']).executeTakeFirstOrThrow();
+}
+
+export async function insertParticipants(db: Db, bookingId: number, people: { name: string; phone: string; age: number; dietary: string }[]) {
+  await db
+    .insertInto('booking_participants')
+    .values(people.map((p, i) => ({ booking_id: bookingId, position: i + 1, name: p.name, phone: p.phone, age: p.age, dietary: p.dietary })))
+    .execute();
+}
+
+const bookingColumns = [
+  'bookings.id', 'bookings.code', 'bookings.trip_id', 'bookings.departure_id', 'bookings.user_id', 'bookings.organizer_id', 'bookings.guests',
+  'bookings.amount_paise', 'bookings.status', 'bookings.cancel_reason', 'bookings.payment_method', 'bookings.payment_status',
+  'bookings.verification_status', 'bookings.hold_expires_at', 'bookings.special_requests', 'bookings.refund_paise',
+  'bookings.confirmed_at', 'bookings.cancelled_at', 'bookings.created_at',
+  'trips.title', 'trips.refund_policy', 'trips.meeting_point', 'trips.destination', 'trips.price_paise',
+  'departures.start_date', 'departures.end_date', 'departures.status as departure_status',
+  'traveler.name as traveler_name', 'traveler.email as traveler_email', 'traveler.phone as traveler_phone',
+  'org.name as organizer_name', 'org.org_display_name', 'org.upi_id', 'org.email as organizer_email', 'org.phone as organizer_phone',
+] as const;
+
+function bookingBase(db: Db) {
+  return db
+    .selectFrom('bookings')
+    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .innerJoin('users as org', 'org.id', 'bookings.organizer_id')
+    .select(bookingColumns);
+}
+
+export function findBooking(db: Db, id: number) {
+  return bookingBase(db).where('bookings.id', '=', id).executeTakeFirst();
+}
+
+export type BookingRow = NonNullable<Awaited<ReturnType<typeof findBooking>>>;
+
+export function bookingsOfUser(db: Db, userId: number) {
+  return bookingBase(db).where('bookings.user_id', '=', userId).orderBy('departures.start_date', 'desc').orderBy('bookings.id', 'desc').limit(200).execute();
+}
+
+export function participantsOf(db: Db, bookingId: number) {
+  return db.selectFrom('booking_participants').select(['position', 'name', 'phone', 'age', 'dietary']).where('booking_id', '=', bookingId).orderBy('position').execute();
+}
+
+export function paymentsOf(db: Db, bookingId: number) {
+  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
+}
+
+export function refundsOf(db: Db, bookingId: number) {
+  return db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
+}
+
+export function proofsOf(db: Db, bookingId: number) {
+  return db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
+}
+
+/** Moves a booking from one status to another only if it is still in the first: the guard against doing a thing twice. */
+export async function transition(db: Db, id: number, from: string[], set: Updateable<Database['bookings']>): Promise<boolean> {
+  const r = await db.updateTable('bookings').set(set).where('id', '=', id).where('status', 'in', from as never).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export function expiredHolds(db: Db, nowIso: string) {
+  return db
+    .selectFrom('bookings')
+    .select(['id'])
+    .where('status', '=', 'pending')
+    .where('hold_expires_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
+    .orderBy('id')
+    .limit(500)
+    .execute();
+}
+
+export function holdsExpiringBefore(db: Db, nowIso: string, untilIso: string) {
+  return db
+    .selectFrom('bookings')
+    .select(['id'])
+    .where('status', '=', 'pending')
+    .where('expiry_warned_at', 'is', null)
+    .where('hold_expires_at', '>', nowIso)
+    .where('hold_expires_at', '<=', untilIso)
+    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
+    .limit(500)
+    .execute();
+}
+
+export function confirmedStartingOn(db: Db, day: string) {
+  return db
+    .selectFrom('bookings')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .select(['bookings.id'])
+    .where('bookings.status', '=', 'confirmed')
+    .where('bookings.reminder_sent_at', 'is', null)
+    .where('departures.start_date', '=', day)
+    .limit(2000)
+    .execute();
+}
+
+export function activeBookingsOfDeparture(db: Db, departureId: number) {
+  return db.selectFrom('bookings').select(['id']).where('departure_id', '=', departureId).where('status', 'in', ['pending', 'confirmed']).execute();
+}
+
+export function findDeparture(db: Db, id: number) {
+  return db
+    .selectFrom('departures')
+    .innerJoin('trips', 'trips.id', 'departures.trip_id')
+    .select(['departures.id', 'departures.trip_id', 'departures.start_date', 'departures.end_date', 'departures.status', 'departures.capacity', 'departures.seats_taken', 'trips.organizer_id', 'trips.title'])
+    .where('departures.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function openDepartureIdsOfTrip(db: Db, tripId: number) {
+  return db.selectFrom('departures').select('id').where('trip_id', '=', tripId).where('status', '=', 'open').execute();
+}
+
+export function closeDeparture(db: Db, id: number) {
+  return db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+}
+
+// ---- payments ----
+
+export function paymentByOrder(db: Db, orderId: string) {
+  return db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirst();
+}
+
+export function openOrderOf(db: Db, bookingId: number, amount: number) {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('booking_id', '=', bookingId)
+    .where('method', '=', 'razorpay')
+    .where('status', '=', 'created')
+    .where('amount_paise', '=', amount)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+export function paidPaymentOf(db: Db, bookingId: number) {
+  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).where('status', '=', 'paid').orderBy('id').executeTakeFirst();
+}
+
+export function insertPayment(db: Db, p: Insertable<Database['payments']>) {
+  return db.insertInto('payments').values(p).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function recordEvent(db: Db, id: string, event: string, at: string): Promise<boolean> {
+  const r = await db.insertInto('razorpay_events').values({ id, event, received_at: at }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export function insertRefund(db: Db, r: Insertable<Database['refunds']>) {
+  return db.insertInto('refunds').values(r).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
+}
+
+export function refundsToSend(db: Db, bookingId?: number) {
+  let q = db.selectFrom('refunds').innerJoin('payments', 'payments.id', 'refunds.payment_id')
+    .select(['refunds.id', 'refunds.booking_id', 'refunds.amount_paise', 'refunds.attempts', 'payments.razorpay_payment_id'])
+    .where('refunds.method', '=', 'razorpay').where('refunds.status', '=', 'pending');
+  if (bookingId !== undefined) q = q.where('refunds.booking_id', '=', bookingId);
+  return q.orderBy('refunds.id').limit(100).execute();
+}
+
+export function findRefund(db: Db, id: number) {
+  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function refundByRazorpayId(db: Db, rid: string) {
+  return db.selectFrom('refunds').selectAll().where('razorpay_refund_id', '=', rid).executeTakeFirst();
+}
+
+// ---- UPI proofs ----
+
+export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
+  return db.selectFrom('upi_proofs').select('id').where('utr', '=', utr).where('booking_id', '!=', bookingId).where('status', '!=', 'rejected').executeTakeFirst();
+}
+
+export function pendingProofOf(db: Db, bookingId: number) {
+  return db.selectFrom('upi_proofs').select('id').where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
+}
+
+export function findProof(db: Db, id: number) {
+  return db.selectFrom('upi_proofs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function verificationQueue(db: Db, organizerId: number | null) {
+  let q = db
+    .selectFrom('upi_proofs')
+    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
+    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .select([
+      'upi_proofs.id', 'upi_proofs.utr', 'upi_proofs.screenshot_key', 'upi_proofs.screenshot_width', 'upi_proofs.screenshot_height', 'upi_proofs.amount_paise',
+      'upi_proofs.duplicate_utr', 'upi_proofs.created_at', 'bookings.id as booking_id', 'bookings.code', 'bookings.guests', 'bookings.hold_expires_at',
+      'trips.title', 'departures.start_date', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone',
+    ])
+    .where('upi_proofs.status', '=', 'pending')
+    .orderBy('upi_proofs.created_at');
+  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
+  return q.limit(200).execute();
+}
+
+export function manualRefundsDue(db: Db, organizerId: number | null) {
+  let q = db
+    .selectFrom('refunds')
+    .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .select(['refunds.id', 'refunds.amount_paise', 'refunds.reason', 'refunds.created_at', 'bookings.code', 'bookings.id as booking_id', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone'])
+    .where('refunds.method', '=', 'manual')
+    .where('refunds.status', '=', 'pending');
+  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
+  return q.orderBy('refunds.id').limit(200).execute();
+}
+
+// ---- organizer views ----
+
+export function organizerBookings(db: Db, organizerId: number | null, tripId?: number, departureId?: number) {
+  let q = db
+    .selectFrom('bookings')
+    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .select(['bookings.id', 'bookings.code', 'bookings.guests', 'bookings.amount_paise', 'bookings.status', 'bookings.payment_status', 'bookings.payment_method',
+      'bookings.departure_id', 'trips.id as trip_id', 'trips.title', 'departures.start_date', 'departures.capacity', 'departures.seats_taken', 'departures.status as departure_status', 'traveler.name as traveler_name'])
+    .orderBy('departures.start_date').orderBy('bookings.id');
+  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
+  if (tripId) q = q.where('bookings.trip_id', '=', tripId);
+  if (departureId) q = q.where('bookings.departure_id', '=', departureId);
+  return q.limit(500).execute();
+}
+
+export function participantsOfDeparture(db: Db, departureId: number) {
+  return db
+    .selectFrom('booking_participants')
+    .innerJoin('bookings', 'bookings.id', 'booking_participants.booking_id')
+    .select(['bookings.code', 'bookings.status', 'bookings.payment_status', 'bookings.special_requests', 'booking_participants.position', 'booking_participants.name', 'booking_participants.phone', 'booking_participants.age', 'booking_participants.dietary'])
+    .where('bookings.departure_id', '=', departureId)
+    .where('bookings.status', 'in', ['pending', 'confirmed', 'completed'])
+    .orderBy('bookings.id').orderBy('booking_participants.position')
+    .execute();
+}
+
+/** Paid, refunded and net per month in India time. */
+export async function earningsByMonth(db: Db, organizerId: number | null) {
+  const org = organizerId === null ? sql`1 = 1` : sql`b.organizer_id = ${organizerId}`;
+  const rows = await sql<{ month: string; paid: number; refunded: number }>`
+    with money as (
+      select strftime('%Y-%m', p.paid_at, '+330 minutes') as month, p.amount_paise as paid, 0 as refunded
+        from payments p join bookings b on b.id = p.booking_id
+       where p.paid_at is not null and ${org}
+      union all
+      select strftime('%Y-%m', r.processed_at, '+330 minutes'), 0, r.amount_paise
+        from refunds r join bookings b on b.id = r.booking_id
+       where r.status = 'processed' and ${org}
+    )
+    select month, sum(paid) as paid, sum(refunded) as refunded from money group by month order by month desc limit 36`.execute(db);
+  return rows.rows.map((r) => ({ month: r.month, paid: Number(r.paid), refunded: Number(r.refunded), net: Number(r.paid) - Number(r.refunded) }));
+}

@@ -1,0 +1,673 @@
+import type { Kysely } from 'kysely';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import type { Role } from '../auth/tables.js';
+import { canSeeBooking } from '../auth/permissions.js';
+import { audit } from '../lib/audit.js';
+import { addMs, DAY, MINUTE } from '../lib/clock.js';
+import { DomainError, NotFoundError } from '../lib/errors.js';
+import { getSettings, type RefundRule } from '../lib/settings.js';
+import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
+import { humanCode } from '../lib/tokens.js';
+import { storeImage } from '../lib/images.js';
+import { formatPaise } from '../lib/money.js';
+import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
+import * as q from './queries.js';
+import type { BookingRow } from './queries.js';
+import { sendBookingMessage, type BookingMessage, type Extra } from './messages.js';
+
+export interface Actor {
+  id: number;
+  role: Role;
+}
+
+export interface ParticipantInput {
+  name: string;
+  phone: string;
+  age: number;
+  dietary: string;
+}
+
+export interface BookingInput {
+  departureId: number;
+  participants: ParticipantInput[];
+  specialRequests: string;
+}
+
+export const MAX_GUESTS = 10;
+
+/** Another process held the write lock past busy_timeout: wait a little and try again. */
+async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT') || attempt >= 6) throw e;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * (attempt + 1)));
+    }
+  }
+}
+
+const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => deps.db.transaction().execute(fn));
+const nowIso = (deps: Deps) => deps.clock.now().toISOString();
+
+async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
+  const b = await q.findBooking(trx, bookingId);
+  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
+}
+
+// ---------------------------------------------------------------- booking
+
+/** The booking form's subject: trip, departure, seats left. 404 unless bookable now. */
+export async function bookingFormData(deps: Deps, tripId: number, departureId: number | null) {
+  const today = istDate(deps.clock.now());
+  const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
+  const chosen = departureId ?? departures[0]?.id;
+  if (!chosen) throw new NotFoundError();
+  const t = await q.findBookable(deps.db, tripId, chosen);
+  if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today) throw new NotFoundError();
+  return { trip: t, departures, seatsLeft: t.capacity - t.seats_taken };
+}
+
+/**
+ * Books a departure: the seats are taken by one conditional UPDATE in the same IMMEDIATE
+ * transaction that writes the booking, so concurrent bookings can never oversell. The
+ * amount is the trip's price × guests, never anything from the form.
+ */
+export async function createBooking(deps: Deps, actor: Actor, tripId: number, input: BookingInput): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' }> {
+  const { db, clock } = deps;
+  const guests = input.participants.length;
+  if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
+  const today = istDate(clock.now());
+  const t = await q.findBookable(db, tripId, input.departureId);
+  if (!t || t.trip_status !== 'active') throw new NotFoundError();
+  if (t.departure_status !== 'open' || t.start_date <= today) throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
+  if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
+  const amount = t.price_paise * guests;
+  const free = amount === 0;
+  const { holdMinutes } = await getSettings(db);
+
+  return tx(deps, async (trx) => {
+    const now = nowIso(deps);
+    if (free) {
+      const already = await trx.selectFrom('bookings').select('id').where('user_id', '=', actor.id).where('departure_id', '=', t.departure_id).where('status', '=', 'confirmed').executeTakeFirst();
+      if (already) throw new DomainError('You have already joined this departure.', 'departure');
+    }
+    if ((await q.takeSeats(trx, t.departure_id, guests)) === 0) {
+      const d = await q.findDeparture(trx, t.departure_id);
+      const left = d ? d.capacity - d.seats_taken : 0;
+      if (!d || d.status !== 'open') throw new DomainError('This departure is no longer taking bookings.', 'departure');
+      throw new DomainError(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests', 409);
+    }
+    const b = await q.insertBooking(trx, {
+      code: humanCode(8),
+      trip_id: t.trip_id,
+      departure_id: t.departure_id,
+      user_id: actor.id,
+      organizer_id: t.organizer_id,
+      guests,
+      amount_paise: amount,
+      status: free ? 'confirmed' : 'pending',
+      cancel_reason: null,
+      payment_method: free ? 'free' : null,
+      payment_status: free ? 'paid' : 'pending',
+      verification_status: null,
+      hold_expires_at: free ? null : addMs(clock.now(), holdMinutes * MINUTE).toISOString(),
+      expiry_warned_at: null,
+      reminder_sent_at: null,
+      special_requests: input.specialRequests,
+      confirmed_at: free ? now : null,
+      cancelled_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await q.insertParticipants(trx, b.id, input.participants);
+    await message(deps, trx, 'booking-received', b.id);
+    if (free) await message(deps, trx, 'booking-confirmed', b.id);
+    await audit(trx, clock, { actorId: actor.id, action: 'booking.created', targetType: 'booking', targetId: b.id, after: { code: b.code, guests, amount_paise: amount } });
+    return { id: b.id, code: b.code, status: free ? 'confirmed' : 'pending' };
+  });
+}
+
+/** A booking its traveler, its organizer or staff may see; anyone else gets a 404. */
+export async function bookingFor(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = Number.isSafeInteger(id) ? await q.findBooking(deps.db, id) : undefined;
+  if (!b || !canSeeBooking(actor, b)) throw new NotFoundError();
+  return b;
+}
+
+/** Only the traveler who booked (or an admin) acts on a booking as its traveler. */
+async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = await bookingFor(deps, actor, id);
+  if (b.user_id !== actor.id && actor.role !== 'admin') throw new NotFoundError();
+  return b;
+}
+
+export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
+  const b = await bookingFor(deps, actor, id);
+  const [participants, payments, refunds, proofs, settings] = await Promise.all([
+    q.participantsOf(deps.db, id), q.paymentsOf(deps.db, id), q.refundsOf(deps.db, id), q.proofsOf(deps.db, id), getSettings(deps.db),
+  ]);
+  const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
+  return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
+}
+
+export async function myBookings(deps: Deps, actor: Actor) {
+  const rows = await q.bookingsOfUser(deps.db, actor.id);
+  const today = istDate(deps.clock.now());
+  return {
+    upcoming: rows.filter((b) => (b.status === 'pending' || b.status === 'confirmed') && b.end_date >= today).reverse(),
+    past: rows.filter((b) => b.status === 'completed' || ((b.status === 'confirmed' || b.status === 'pending') && b.end_date < today)),
+    cancelled: rows.filter((b) => b.status === 'cancelled'),
+  };
+}
+
+// ---------------------------------------------------------------- refund policy
+
+/** The trip's own policy (JSON {days|minDays, percent}[]) or the platform default. */
+export function policyOf(json: string | null, fallback: RefundRule[]): RefundRule[] {
+  if (!json) return fallback;
+  try {
+    const rules = (JSON.parse(json) as { days?: number; minDays?: number; percent: number }[]).map((r) => ({ minDays: Number(r.minDays ?? r.days ?? 0), percent: Number(r.percent) }));
+    return rules.length ? rules : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export interface RefundPreview {
+  daysBefore: number;
+  percent: number;
+  paid: number;
+  refund: number;
+}
+
+/** What a traveler cancelling now gets back: the first rule whose minDays the notice meets. */
+export function refundPreview(b: Pick<BookingRow, 'start_date' | 'amount_paise' | 'payment_status'>, policy: RefundRule[], now: Date): RefundPreview {
+  const daysBefore = daysBetween(istDate(now), b.start_date);
+  const rule = [...policy].sort((a, c) => c.minDays - a.minDays).find((r) => daysBefore >= r.minDays);
+  const percent = rule?.percent ?? 0;
+  const paid = b.payment_status === 'paid' ? b.amount_paise : 0;
+  return { daysBefore, percent, paid, refund: Math.floor((paid * percent) / 100) };
+}
+
+const cancellable = (b: Pick<BookingRow, 'status' | 'start_date'>, now: Date) => (b.status === 'pending' || b.status === 'confirmed') && b.start_date > istDate(now);
+
+// ---------------------------------------------------------------- cancellation
+
+/** Cancels inside a transaction: status, seats, refund row, messages. Returns the refund in paise. */
+async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null, bookingId: number, reason: 'traveler' | 'organizer', refundPercent: number | null, note?: string): Promise<number> {
+  const b = await q.findBooking(trx, bookingId);
+  if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
+  const now = nowIso(deps);
+  const paid = await q.paidPaymentOf(trx, bookingId);
+  const settings = await getSettings(trx);
+  const percent = refundPercent ?? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()).percent;
+  const refund = paid ? Math.floor((paid.amount_paise * percent) / 100) : 0;
+  await q.transition(trx, bookingId, ['pending', 'confirmed'], {
+    status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refund,
+    verification_status: b.verification_status === 'pending' ? 'rejected' : b.verification_status,
+  });
+  await trx.updateTable('upi_proofs').set({ status: 'rejected', reason: 'Booking cancelled', decided_at: now }).where('booking_id', '=', bookingId).where('status', '=', 'pending').execute();
+  await q.releaseSeats(trx, b.departure_id, b.guests);
+  if (paid && refund > 0) {
+    await q.insertRefund(trx, {
+      booking_id: bookingId, payment_id: paid.id, amount_paise: refund, method: paid.method === 'razorpay' ? 'razorpay' : 'manual', status: 'pending',
+      reason: reason === 'organizer' ? 'Cancelled by the organizer' : `Cancelled by the traveler (${percent}% under the policy)`,
+      razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+    });
+    if (paid.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: refund });
+  }
+  await message(deps, trx, reason === 'organizer' ? 'trip-cancelled' : 'booking-cancelled', bookingId, { refundPaise: refund, reason: note });
+  await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'booking.cancelled', targetType: 'booking', targetId: bookingId, before: { status: b.status, payment_status: b.payment_status }, after: { status: 'cancelled', reason, refund_paise: refund, percent } });
+  return refund;
+}
+
+/** The traveler cancels; the refund follows the trip's policy at this moment. */
+export async function cancelBooking(deps: Deps, actor: Actor, bookingId: number): Promise<{ refund: number }> {
+  const b = await ownBooking(deps, actor, bookingId);
+  if (!cancellable(b, deps.clock.now())) throw new DomainError(b.status === 'cancelled' ? 'This booking is already cancelled.' : 'This trip has started or ended; it can no longer be cancelled here.', undefined, 409);
+  const refund = await tx(deps, (trx) => cancelInTx(deps, trx, actor, bookingId, 'traveler', null));
+  if (refund < 0) throw new DomainError('This booking is already cancelled.', undefined, 409);
+  await sendPendingRefunds(deps, bookingId);
+  return { refund };
+}
+
+/** The organizer cancels a departure: every booking on it is cancelled and refunded in full. */
+export async function cancelDeparture(deps: Deps, actor: Actor, departureId: number, note: string): Promise<{ bookings: number }> {
+  const d = await q.findDeparture(deps.db, departureId);
+  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  const ids = await tx(deps, async (trx) => {
+    if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1) throw new DomainError('This departure is already cancelled.', undefined, 409);
+    const active = await q.activeBookingsOfDeparture(trx, departureId);
+    for (const b of active) await cancelInTx(deps, trx, actor, b.id, 'organizer', 100, note);
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId, after: { bookings: active.length, note } });
+    return active.map((b) => b.id);
+  });
+  for (const id of ids) await sendPendingRefunds(deps, id);
+  return { bookings: ids.length };
+}
+
+/** For the trips feature: cancelling a trip cancels all its open departures and their bookings. */
+export async function cancelTripBookings(deps: Deps, actor: Actor, tripId: number, note = ''): Promise<{ bookings: number }> {
+  let total = 0;
+  for (const d of await q.openDepartureIdsOfTrip(deps.db, tripId)) total += (await cancelDeparture(deps, actor, d.id, note)).bookings;
+  return { bookings: total };
+}
+
+// ---------------------------------------------------------------- online payment
+
+function gatewayDown(deps: Deps, b: { hold_expires_at: string | null }): DomainError {
+  const until = b.hold_expires_at ? ` Your seats stay held until ${formatDateTime(b.hold_expires_at)}.` : '';
+  return new DomainError(`The payment service is not answering right now, so nothing was charged.${until} Please try again in a minute, or pay by UPI.`, undefined, 503);
+}
+
+function payable(deps: Deps, b: BookingRow) {
+  if (b.status !== 'pending' || b.payment_status === 'paid') throw new DomainError(b.status === 'confirmed' ? 'This booking is already paid.' : 'This booking can no longer be paid. Book again if seats are left.', undefined, 409);
+  if (b.hold_expires_at && b.hold_expires_at <= nowIso(deps)) throw new DomainError('Your seat hold has expired. Book again if seats are left.', undefined, 409);
+}
+
+/** Creates (or reuses) the Razorpay order for a pending booking. */
+export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; amount: number; booking: BookingRow }> {
+  const b = await ownBooking(deps, actor, bookingId);
+  payable(deps, b);
+  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
+  if (deps.payments.mode === 'off') throw new DomainError('Online payment is not available here. Please pay by UPI.', undefined, 409);
+  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
+  if (open?.razorpay_order_id) return { orderId: open.razorpay_order_id, amount: open.amount_paise, booking: b };
+  let order;
+  try {
+    order = await deps.payments.createOrder({ amount: b.amount_paise, receipt: b.code, notes: { booking_id: String(b.id), booking_code: b.code } });
+  } catch (e) {
+    if (e instanceof GatewayUnavailable || e instanceof GatewayRejected) {
+      deps.log.warn({ err: e, bookingId }, 'razorpay order failed');
+      throw gatewayDown(deps, b);
+    }
+    throw e;
+  }
+  const now = nowIso(deps);
+  await tx(deps, (trx) =>
+    q.insertPayment(trx, { booking_id: bookingId, method: 'razorpay', amount_paise: b.amount_paise, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: now, updated_at: now }),
+  );
+  return { orderId: order.id, amount: b.amount_paise, booking: b };
+}
+
+export interface CheckoutReturn {
+  orderId: string;
+  paymentId: string;
+  signature: string;
+}
+
+type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'mismatch';
+
+/**
+ * A captured payment for one of our orders: confirm the booking, or, when its hold expired
+ * and the seats are gone (or it was cancelled), refund it in full. Idempotent.
+ */
+async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: string; id: string; amount: number }): Promise<Applied> {
+  const pay = await q.paymentByOrder(trx, p.order_id);
+  if (!pay) return 'unknown';
+  if (pay.status === 'paid' || pay.status === 'refunded') return 'already';
+  if (pay.amount_paise !== p.amount) return 'mismatch';
+  const now = nowIso(deps);
+  await trx.updateTable('payments').set({ status: 'paid', razorpay_payment_id: p.id, paid_at: now, updated_at: now }).where('id', '=', pay.id).execute();
+  const b = (await q.findBooking(trx, pay.booking_id))!;
+  let confirm = b.status === 'pending';
+  if (!confirm && b.status === 'cancelled' && b.cancel_reason === 'expired') confirm = (await q.takeSeats(trx, b.departure_id, b.guests)) === 1;
+  if (confirm) {
+    await trx.updateTable('bookings').set({ status: 'confirmed', payment_method: 'online', payment_status: 'paid', hold_expires_at: null, cancel_reason: null, cancelled_at: null, confirmed_at: now, updated_at: now }).where('id', '=', b.id).execute();
+    await message(deps, trx, 'booking-confirmed', b.id);
+    await audit(trx, deps.clock, { actorId: null, action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
+    return 'confirmed';
+  }
+  // Paid for seats we no longer hold (or a second payment): give the money back.
+  await q.insertRefund(trx, {
+    booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay', status: 'pending',
+    reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
+    razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+  });
+  if (b.status === 'cancelled') await trx.updateTable('bookings').set({ payment_status: 'paid', payment_method: 'online', refund_paise: p.amount, updated_at: now }).where('id', '=', b.id).execute();
+  await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
+  return 'refunding';
+}
+
+/** Checkout came back: check the signature, ask Razorpay that it is captured for the right amount, confirm. */
+export async function confirmCheckout(deps: Deps, actor: Actor, bookingId: number, r: CheckoutReturn): Promise<Applied> {
+  const b = await ownBooking(deps, actor, bookingId);
+  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new DomainError('That payment could not be verified.', undefined, 400);
+  const pay = await q.paymentByOrder(deps.db, r.orderId);
+  if (!pay || pay.booking_id !== b.id) throw new DomainError('That payment does not belong to this booking.', undefined, 400);
+  if (pay.status === 'paid') return 'already';
+  let fetched;
+  try {
+    fetched = await deps.payments.fetchPayment(r.paymentId);
+  } catch (e) {
+    if (e instanceof GatewayUnavailable) throw new DomainError('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.', undefined, 503);
+    throw new DomainError('That payment could not be verified.', undefined, 400);
+  }
+  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new DomainError('That payment does not match this booking.', undefined, 400);
+  if (fetched.status !== 'captured') throw new DomainError('The payment did not go through. Nothing was charged; you can try again.', undefined, 409);
+  const out = await tx(deps, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
+  if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
+  return out;
+}
+
+interface WebhookEvent {
+  event: string;
+  payload: {
+    payment?: { entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null } };
+    order?: { entity: { id: string; amount: number } };
+    refund?: { entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] } };
+  };
+}
+
+/**
+ * A Razorpay webhook, already read as raw text. The event id is stored in the same
+ * transaction as its effect, so a repeat does nothing; events may arrive in any order.
+ */
+export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: string | undefined, eventId: string | undefined): Promise<'ok' | 'duplicate' | 'ignored'> {
+  if (!deps.payments.webhookSignatureValid(raw, signature)) throw new DomainError('Invalid signature', undefined, 400);
+  if (!eventId || eventId.length > 100) throw new DomainError('Missing event id', undefined, 400);
+  let ev: WebhookEvent;
+  try {
+    ev = JSON.parse(raw) as WebhookEvent;
+  } catch {
+    throw new DomainError('Malformed body', undefined, 400);
+  }
+  const refundBookings: number[] = [];
+  const out = await tx(deps, async (trx) => {
+    if (!(await q.recordEvent(trx, eventId, String(ev.event), nowIso(deps)))) return 'duplicate' as const;
+    const payment = ev.payload?.payment?.entity;
+    const refund = ev.payload?.refund?.entity;
+    switch (ev.event) {
+      case 'payment.captured':
+      case 'order.paid': {
+        if (!payment) return 'ignored' as const;
+        const applied = await applyCaptured(deps, trx, payment);
+        if (applied === 'refunding') refundBookings.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
+        if (applied === 'mismatch') deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
+        return applied === 'unknown' ? ('ignored' as const) : ('ok' as const);
+      }
+      case 'payment.failed': {
+        if (!payment) return 'ignored' as const;
+        await trx.updateTable('payments').set({ status: 'failed', updated_at: nowIso(deps) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').execute();
+        return 'ok' as const;
+      }
+      case 'refund.processed':
+      case 'refund.failed': {
+        if (!refund) return 'ignored' as const;
+        const ref = !Array.isArray(refund.notes) ? refund.notes?.ref : undefined;
+        const row = (await q.refundByRazorpayId(trx, refund.id)) ?? (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
+        if (!row) return 'ignored' as const;
+        if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
+        else await trx.updateTable('refunds').set({ status: 'failed', razorpay_refund_id: refund.id, last_error: 'Razorpay reported the refund failed' }).where('id', '=', row.id).where('status', '!=', 'processed').execute();
+        return 'ok' as const;
+      }
+      default:
+        return 'ignored' as const;
+    }
+  });
+  for (const id of refundBookings) await sendPendingRefunds(deps, id);
+  return out;
+}
+
+// ---------------------------------------------------------------- refunds
+
+async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
+  const r = await q.findRefund(trx, refundId);
+  if (!r || r.status === 'processed') return false;
+  const now = nowIso(deps);
+  await trx.updateTable('refunds').set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayId ?? r.razorpay_refund_id, last_error: null }).where('id', '=', refundId).execute();
+  const pay = await trx.selectFrom('payments').select(['amount_paise']).where('id', '=', r.payment_id).executeTakeFirstOrThrow();
+  if (pay.amount_paise === r.amount_paise) await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('id', '=', r.payment_id).execute();
+  const b = (await q.findBooking(trx, r.booking_id))!;
+  if (b.status === 'cancelled') await trx.updateTable('bookings').set({ payment_status: 'refunded', refund_paise: r.amount_paise, updated_at: now }).where('id', '=', b.id).execute();
+  await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
+  await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: refundId, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
+  return true;
+}
+
+/**
+ * Sends Razorpay refunds that are recorded but not yet sent. A retry first asks Razorpay
+ * whether an earlier attempt got through (by our reference in the notes), so a crash
+ * between "sent" and "recorded" never refunds twice.
+ */
+export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promise<number> {
+  let sent = 0;
+  for (const r of await q.refundsToSend(deps.db, bookingId)) {
+    const claimed = await tx(deps, async (trx) => Number((await trx.updateTable('refunds').set({ attempts: r.attempts + 1 }).where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending').executeTakeFirst()).numUpdatedRows));
+    if (!claimed || !r.razorpay_payment_id) continue;
+    const ref = `tt_refund_${r.id}`;
+    try {
+      let done = r.attempts > 0 ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find((x) => !Array.isArray(x.notes) && x.notes?.ref === ref) : undefined;
+      done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
+      await tx(deps, async (trx) => {
+        if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
+        else await trx.updateTable('refunds').set({ status: done.status === 'failed' ? 'failed' : 'initiated', razorpay_refund_id: done.id }).where('id', '=', r.id).where('status', '=', 'pending').execute();
+      });
+      sent++;
+    } catch (e) {
+      deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
+      await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed' }).where('id', '=', r.id).execute();
+    }
+  }
+  return sent;
+}
+
+/** The organizer paid back a UPI booking by hand. */
+export async function markManualRefund(deps: Deps, actor: Actor, refundId: number): Promise<void> {
+  const r = await q.findRefund(deps.db, refundId);
+  const b = r ? await q.findBooking(deps.db, r.booking_id) : undefined;
+  if (!r || !b || r.method !== 'manual' || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  const done = await tx(deps, (trx) => markRefundProcessed(deps, trx, refundId, null, actor));
+  if (!done) throw new DomainError('This refund is already marked as paid.', undefined, 409);
+}
+
+// ---------------------------------------------------------------- UPI proof
+
+export function upiLink(b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'organizer_name' | 'amount_paise' | 'code'>): string | null {
+  if (!b.upi_id) return null;
+  const p = new URLSearchParams({ pa: b.upi_id, pn: b.org_display_name ?? b.organizer_name, am: (b.amount_paise / 100).toFixed(2), tn: b.code, cu: 'INR' });
+  return `upi://pay?${p.toString().replace(/\+/g, '%20')}`;
+}
+
+export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
+  const b = await ownBooking(deps, actor, bookingId);
+  const proofs = await q.proofsOf(deps.db, bookingId);
+  return { booking: b, upi: upiLink(b), proofs, gatewayMode: deps.payments.mode };
+}
+
+/** The traveler paid by UPI: store the screenshot, queue it for the organizer, extend the hold. */
+export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number, utr: string, screenshot: File): Promise<{ duplicate: boolean }> {
+  const b = await ownBooking(deps, actor, bookingId);
+  payable(deps, b);
+  if (!b.upi_id) throw new DomainError('This organizer does not take UPI payments. Please pay online.', undefined, 409);
+  if (await q.pendingProofOf(deps.db, bookingId)) throw new DomainError('Your payment proof is already with the organizer.', 'utr', 409);
+  const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', [640, 1280]);
+  const { proofHoldMinutes } = await getSettings(deps.db);
+  return tx(deps, async (trx) => {
+    const cur = await q.findBooking(trx, bookingId);
+    if (!cur || cur.status !== 'pending') throw new DomainError('This booking can no longer be paid. Book again if seats are left.', undefined, 409);
+    const duplicate = !!(await q.utrUsedElsewhere(trx, utr, bookingId));
+    const now = deps.clock.now();
+    await trx.insertInto('upi_proofs').values({
+      booking_id: bookingId, utr, screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: cur.amount_paise,
+      duplicate_utr: duplicate ? 1 : 0, reason: null, decided_by: null, decided_at: null, created_at: now.toISOString(),
+    }).execute();
+    const extended = addMs(now, proofHoldMinutes * MINUTE).toISOString();
+    await trx.updateTable('bookings').set({
+      verification_status: 'pending', payment_method: 'upi', updated_at: now.toISOString(),
+      hold_expires_at: cur.hold_expires_at && cur.hold_expires_at > extended ? cur.hold_expires_at : extended,
+    }).where('id', '=', bookingId).execute();
+    await message(deps, trx, 'payment-proof-received', bookingId, { duplicateUtr: duplicate });
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.proof_submitted', targetType: 'booking', targetId: bookingId, after: { utr, amount_paise: cur.amount_paise, duplicate } });
+    return { duplicate };
+  });
+}
+
+async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
+  const p = Number.isSafeInteger(proofId) ? await q.findProof(deps.db, proofId) : undefined;
+  const b = p ? await q.findBooking(deps.db, p.booking_id) : undefined;
+  if (!p || !b || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  if (p.status !== 'pending') throw new DomainError(`This payment proof was already ${p.status}.`, undefined, 409);
+  return { p, b };
+}
+
+/** The organizer found the money: confirm the booking. */
+export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number): Promise<void> {
+  const { p } = await proofForOrganizer(deps, actor, proofId);
+  await tx(deps, async (trx) => {
+    const now = nowIso(deps);
+    const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
+    const ok = await q.transition(trx, p.booking_id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now });
+    if (!ok) throw new DomainError('This booking was cancelled, so the payment cannot be accepted. Reject it and refund the traveler.', undefined, 409);
+    await q.insertPayment(trx, { booking_id: p.booking_id, method: 'upi', amount_paise: p.amount_paise, status: 'paid', razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now });
+    await message(deps, trx, 'payment-verified', p.booking_id);
+    await message(deps, trx, 'booking-confirmed', p.booking_id);
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: p.booking_id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
+  });
+}
+
+/** The organizer could not find the money: the booking is cancelled and its seats released. */
+export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, reason: string): Promise<void> {
+  const { p } = await proofForOrganizer(deps, actor, proofId);
+  await tx(deps, async (trx) => {
+    const now = nowIso(deps);
+    const changed = await trx.updateTable('upi_proofs').set({ status: 'rejected', reason, decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
+    const b = (await q.findBooking(trx, p.booking_id))!;
+    if (await q.transition(trx, b.id, ['pending'], { status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected', hold_expires_at: null, cancelled_at: now, updated_at: now })) {
+      await q.releaseSeats(trx, b.departure_id, b.guests);
+    }
+    await message(deps, trx, 'payment-rejected', b.id, { reason });
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.rejected', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, reason } });
+  });
+}
+
+export async function verificationQueue(deps: Deps, actor: Actor) {
+  const org = actor.role === 'admin' ? null : actor.id;
+  const [proofs, refunds] = await Promise.all([q.verificationQueue(deps.db, org), q.manualRefundsDue(deps.db, org)]);
+  return { proofs, refunds };
+}
+
+// ---------------------------------------------------------------- organizer views
+
+export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number) {
+  return q.organizerBookings(deps.db, actor.role === 'admin' ? null : actor.id, tripId, departureId);
+}
+
+export async function earnings(deps: Deps, actor: Actor) {
+  return q.earningsByMonth(deps.db, actor.role === 'admin' ? null : actor.id);
+}
+
+/** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
+export async function participantsCsv(deps: Deps, actor: Actor, departureId: number): Promise<{ filename: string; csv: string }> {
+  const d = await q.findDeparture(deps.db, departureId);
+  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  const rows = await q.participantsOfDeparture(deps.db, departureId);
+  const cell = (v: string | number) => {
+    let s = String(v);
+    if (/^[=+\-@\t\r]/.test(s) && !/^\+\d{7,15}$/.test(s)) s = `'${s}`; // a phone number stays a phone number
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [['booking', 'status', 'payment', 'guest', 'name', 'phone', 'age', 'dietary', 'special requests']];
+  for (const r of rows) lines.push([r.code, r.status, r.payment_status, String(r.position), r.name, r.phone, String(r.age), r.dietary, r.position === 1 ? r.special_requests : '']);
+  return { filename: `participants-${d.start_date}-${departureId}.csv`, csv: lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n' };
+}
+
+// ---------------------------------------------------------------- jobs
+
+/** Releases unpaid holds whose time is up and warns those about to expire. Safe to run twice. */
+export async function expireHolds(deps: Deps): Promise<string> {
+  const now = deps.clock.now();
+  let expired = 0;
+  let warned = 0;
+  for (const { id } of await q.expiredHolds(deps.db, now.toISOString())) {
+    const done = await tx(deps, async (trx) => {
+      const b = await q.findBooking(trx, id);
+      if (!b || b.status !== 'pending' || !b.hold_expires_at || b.hold_expires_at > now.toISOString() || b.verification_status === 'pending') return false;
+      await q.transition(trx, id, ['pending'], { status: 'cancelled', cancel_reason: 'expired', hold_expires_at: null, cancelled_at: now.toISOString(), updated_at: now.toISOString() });
+      await q.releaseSeats(trx, b.departure_id, b.guests);
+      await message(deps, trx, 'hold-expired', id);
+      return true;
+    });
+    if (done) expired++;
+  }
+  for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {
+    const done = await tx(deps, async (trx) => {
+      const r = await trx.updateTable('bookings').set({ expiry_warned_at: now.toISOString() }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await message(deps, trx, 'hold-expiring', id);
+      return true;
+    });
+    if (done) warned++;
+  }
+  return `expired ${expired}, warned ${warned}`;
+}
+
+/** The day before a departure (run in the evening, IST): remind its confirmed travelers once. */
+export async function sendTripReminders(deps: Deps): Promise<string> {
+  const tomorrow = istDate(addMs(deps.clock.now(), DAY));
+  let sent = 0;
+  for (const { id } of await q.confirmedStartingOn(deps.db, tomorrow)) {
+    const done = await tx(deps, async (trx) => {
+      const r = await trx.updateTable('bookings').set({ reminder_sent_at: nowIso(deps) }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await message(deps, trx, 'trip-reminder', id);
+      return true;
+    });
+    if (done) sent++;
+  }
+  return `reminded ${sent}`;
+}
+
+/** Refunds that could not reach Razorpay earlier. */
+export async function retryRefunds(deps: Deps): Promise<string> {
+  return `sent ${await sendPendingRefunds(deps)}`;
+}
+
+/** A free trip is joined in one click with the traveler's own name and phone. */
+export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, departureId: number) {
+  const t = await q.findBookable(deps.db, tripId, departureId);
+  if (!t || t.trip_status !== 'active') throw new NotFoundError();
+  if (t.price_paise !== 0) throw new DomainError('This trip is not free; fill in the booking form.', 'departure');
+  const me = await deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  return createBooking(deps, actor, tripId, { departureId, participants: [{ name: me.name, phone: me.phone ?? '', age: 0, dietary: '' }], specialRequests: '' });
+}
+
+export const formatRefund = (paise: number) => formatPaise(paise);
+
+/** The departure an organizer is about to cancel, with how many bookings it touches. */
+export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
+  const d = await q.findDeparture(deps.db, departureId);
+  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (d.status !== 'open') throw new DomainError('This departure is already cancelled.', undefined, 409);
+  return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
+}
+
+const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+
+/** An all-day calendar event from the first to the last day of the trip (RFC 5545). */
+export function bookingIcs(b: BookingRow, publicUrl: string, now: Date): string {
+  const day = (d: string) => d.replace(/-/g, '');
+  const after = new Date(`${b.end_date}T00:00:00Z`);
+  after.setUTCDate(after.getUTCDate() + 1);
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const lines = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TrekTribe//Bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
+    'BEGIN:VEVENT',
+    `UID:booking-${b.code}@trektribe`,
+    `DTSTAMP:${stamp}`,
+    `DTSTART;VALUE=DATE:${day(b.start_date)}`,
+    `DTEND;VALUE=DATE:${day(after.toISOString().slice(0, 10))}`,
+    `SUMMARY:${icsText(`${b.title} (${b.code})`)}`,
+    `LOCATION:${icsText(b.meeting_point ?? b.destination)}`,
+    `DESCRIPTION:${icsText(`Booking ${b.code}, ${b.guests} guest(s). ${publicUrl}/bookings/${b.id}`)}`,
+    `URL:${publicUrl}/bookings/${b.id}`,
+    'END:VEVENT', 'END:VCALENDAR',
+  ];
+  // Lines longer than 75 octets are folded (a CRLF and a space).
+  return lines.map((l) => (l.length > 74 ? l.match(/.{1,73}/g)!.join('\r\n ') : l)).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { signedIn } from '../support/factories.js';
+import { bookingForm, makeTrip } from '../bookings/support.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function served(t: TestApp) {
+  const { url, server } = await new Promise<{ url: string; server: ServerType }>((resolve) => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) => resolve({ url: `http://127.0.0.1:${i.port}`, server }));
+  });
+  cleanups.push(() => new Promise((r) => server.close(() => r())));
+  t.deps.payments.useApiBase(`${url}/test-gateway`);
+  return url;
+}
+
+const form = (fields: Record<string, string | string[]>) => {
+  const b = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) b.append(k, one);
+  return b;
+};
+const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+
+describe('the built-in test gateway', () => {
+  it('runs the whole Razorpay path with no keys: real SDK order, test checkout, signed return and signed webhook', async () => {
+    const t = await makeTestApp();
+    cleanups.push(() => t.close());
+    expect(t.deps.payments.mode).toBe('test');
+    const url = await served(t);
+    const { tripId, departureId } = await makeTrip(t.deps, { pricePaise: 99_900 });
+    const me = await signedIn(t.deps);
+    const go = (path: string, init: RequestInit = {}) => fetch(url + path, { redirect: 'manual', ...init, headers: { Cookie: me.cookie, Origin: url, ...(init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...init.headers } });
+
+    const booked = await go(`/trips/${tripId}/book`, { method: 'POST', body: form(bookingForm(departureId, 2)) });
+    const payPath = booked.headers.get('location')!;
+    const payPage = await (await go(payPath)).text();
+    expect(payPage).toContain('Test mode');
+    const bookingId = Number(/\/bookings\/(\d+)/.exec(payPath)![1]);
+
+    const started = await go(`/bookings/${bookingId}/pay/online`, { method: 'POST', body: form({}) });
+    expect(started.status).toBe(303);
+    const checkoutPath = started.headers.get('location')!;
+    expect(checkoutPath).toMatch(/^\/test-gateway\/checkout\/order_[0-9a-f]+\?callback=/);
+    const checkout = await (await go(checkoutPath)).text();
+    expect(checkout).toContain('TEST GATEWAY');
+    expect(checkout).toContain('₹1,998');
+
+    const orderId = /order_[0-9a-f]+/.exec(checkoutPath)![0];
+    const paid = await go(`/test-gateway/checkout/${orderId}`, { method: 'POST', body: form({ outcome: 'pay', callback: `/bookings/${bookingId}/pay/verify` }) });
+    const fields = hidden(await paid.text());
+    expect(Object.keys(fields).sort()).toEqual(['razorpay_order_id', 'razorpay_payment_id', 'razorpay_signature']);
+
+    const back = await go(`/bookings/${bookingId}/pay/verify`, { method: 'POST', body: form(fields) });
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`/bookings/${bookingId}`);
+    const row = await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'confirmed', payment_status: 'paid', amount_paise: 199_800 });
+
+    // The signed webhook reaches /webhooks/razorpay on its own and is recorded once.
+    for (let i = 0; i < 50 && (await t.db.selectFrom('razorpay_events').selectAll().execute()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const events = await t.db.selectFrom('razorpay_events').selectAll().execute();
+    expect(events.map((e) => e.event)).toEqual(['payment.captured']);
+  });
+
+  it('is off in production unless asked for: no fake API, no online button, only UPI', async () => {
+    const t = await makeTestApp({ NODE_ENV: 'production' });
+    cleanups.push(() => t.close());
+    expect(t.deps.payments.mode).toBe('off');
+    const { tripId, departureId } = await makeTrip(t.deps);
+    const me = await signedIn(t.deps);
+    const res = await t.post(`/trips/${tripId}/book`, bookingForm(departureId), me.cookie);
+    const html = await (await t.request(res.headers.get('location')!, { cookie: me.cookie })).text();
+    expect(html).not.toContain('Pay online');
+    expect(html).toContain('Pay by UPI');
+    expect(html).not.toContain('Test mode');
+    expect((await t.request('/test-gateway/v1/orders', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(404);
+  });
+});

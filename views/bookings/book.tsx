@@ -1,0 +1,132 @@
+import type { FieldErrors } from '../../src/lib/errors.js';
+import { formatPaise } from '../../src/lib/money.js';
+import { formatDay } from '../../src/lib/time.js';
+
+export interface BookTrip {
+  trip_id: number;
+  title: string;
+  price_paise: number;
+  departure_id: number;
+  start_date: string;
+  end_date: string;
+}
+
+export interface GuestValues {
+  name: string[];
+  phone: string[];
+  age: string[];
+  diet: string[];
+  requests: string;
+}
+
+export interface BookPageProps {
+  trip: BookTrip;
+  departures: { id: number; start_date: string; end_date: string; capacity: number; seats_taken: number }[];
+  seatsLeft: number;
+  guests: number;
+  values: GuestValues;
+  errors: FieldErrors;
+}
+
+const Err = (p: { errors: FieldErrors; k: string }) => (p.errors[p.k] ? <small id={`e-${p.k.replace('.', '-')}`} class="field-error">{p.errors[p.k]}</small> : null);
+
+/** One fieldset per guest; the fragment htmx swaps when the number of guests changes. */
+export function GuestFields(p: { guests: number; values: GuestValues; errors: FieldErrors }) {
+  const rows = Array.from({ length: p.guests }, (_, i) => i);
+  return (
+    <div id="guests">
+      {rows.map((i) => (
+        <fieldset>
+          <legend>{i === 0 ? 'Guest 1 (you)' : `Guest ${i + 1}`}</legend>
+          <label>
+            Full name
+            <input name="name" value={p.values.name[i] ?? ''} required autocomplete={i === 0 ? 'name' : 'off'} maxlength={80} aria-invalid={p.errors[`name.${i}`] ? 'true' : undefined} />
+            <Err errors={p.errors} k={`name.${i}`} />
+          </label>
+          <div class="grid">
+            <label>
+              Mobile
+              <input name="phone" type="tel" inputmode="tel" value={p.values.phone[i] ?? ''} required autocomplete={i === 0 ? 'tel' : 'off'} aria-invalid={p.errors[`phone.${i}`] ? 'true' : undefined} />
+              <Err errors={p.errors} k={`phone.${i}`} />
+            </label>
+            <label>
+              Age
+              <input name="age" type="number" inputmode="numeric" min={1} max={99} value={p.values.age[i] ?? ''} required aria-invalid={p.errors[`age.${i}`] ? 'true' : undefined} />
+              <Err errors={p.errors} k={`age.${i}`} />
+            </label>
+          </div>
+          <label>
+            Dietary needs <small class="muted">(optional)</small>
+            <input name="diet" value={p.values.diet[i] ?? ''} maxlength={100} placeholder="e.g. vegetarian, no nuts" />
+            <Err errors={p.errors} k={`diet.${i}`} />
+          </label>
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
+export function BookPage(p: BookPageProps) {
+  const max = Math.max(1, Math.min(10, p.seatsLeft));
+  const action = `/trips/${p.trip.trip_id}/book`;
+  return (
+    <section>
+      <hgroup>
+        <h1>Book {p.trip.title}</h1>
+        <p>{formatPaise(p.trip.price_paise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+      </hgroup>
+      {p.errors.form && <p class="flash error" role="alert">{p.errors.form}</p>}
+      <form method="post" action={action} hx-boost="false">
+        <label>
+          Date
+          <select name="departure" hx-get={action} hx-target="main" hx-select="main" hx-swap="outerHTML" hx-include="closest form" hx-push-url="true">
+            {p.departures.map((d) => (
+              <option value={d.id} selected={d.id === p.trip.departure_id}>
+                {formatDay(d.start_date)} – {formatDay(d.end_date)} ({d.capacity - d.seats_taken} left)
+              </option>
+            ))}
+          </select>
+          <Err errors={p.errors} k="departure" />
+        </label>
+        <label>
+          Guests
+          <select name="guests" hx-get={action} hx-target="#guests" hx-select="#guests" hx-swap="outerHTML" hx-include="closest form">
+            {Array.from({ length: max }, (_, i) => i + 1).map((n) => <option value={n} selected={n === p.guests}>{n}</option>)}
+          </select>
+          <Err errors={p.errors} k="guests" />
+        </label>
+        <noscript>
+          <button type="submit" formmethod="get" formaction={action} formnovalidate class="secondary">Update the guest list</button>
+        </noscript>
+        <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
+        <label>
+          Special requests <small class="muted">(optional)</small>
+          <textarea name="requests" maxlength={1000} rows={3}>{p.values.requests}</textarea>
+          <Err errors={p.errors} k="requests" />
+        </label>
+        <p>
+          Total: <strong>{formatPaise(p.trip.price_paise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
+        </p>
+        <button type="submit">Hold my seats</button>
+      </form>
+    </section>
+  );
+}
+
+/** A free trip: joined in one click with the traveler's own details. */
+export function JoinPage(p: { trip: BookTrip; seatsLeft: number; error?: string }) {
+  return (
+    <section>
+      <hgroup>
+        <h1>Join {p.trip.title}</h1>
+        <p>Free · {formatDay(p.trip.start_date)} – {formatDay(p.trip.end_date)} · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+      </hgroup>
+      {p.error && <p class="flash error" role="alert">{p.error}</p>}
+      <form method="post" action={`/trips/${p.trip.trip_id}/book`} hx-boost="false">
+        <input type="hidden" name="departure" value={p.trip.departure_id} />
+        <input type="hidden" name="join" value="1" />
+        <button type="submit">Join this trip</button>
+      </form>
+    </section>
+  );
+}

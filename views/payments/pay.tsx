@@ -1,0 +1,131 @@
+import type { FieldErrors } from '../../src/lib/errors.js';
+import { formatPaise } from '../../src/lib/money.js';
+import { formatDateTime, formatDay } from '../../src/lib/time.js';
+
+export interface PayBooking {
+  id: number;
+  code: string;
+  title: string;
+  start_date: string;
+  end_date: string;
+  guests: number;
+  amount_paise: number;
+  hold_expires_at: string | null;
+  upi_id: string | null;
+  org_display_name: string | null;
+  organizer_name: string;
+}
+
+export interface PayPageProps {
+  booking: PayBooking;
+  upiLink: string | null;
+  gatewayMode: 'razorpay' | 'test' | 'off';
+  pendingProof: { utr: string; created_at: string } | null;
+  rejectedProof: { reason: string | null } | null;
+  errors: FieldErrors;
+  utr: string;
+}
+
+/** Pay a held booking: online (Razorpay or the test gateway) or by UPI with a proof. */
+export function PayPage(p: PayPageProps) {
+  const b = p.booking;
+  return (
+    <section>
+      <hgroup>
+        <h1>Pay {formatPaise(b.amount_paise)}</h1>
+        <p>{b.title} · {formatDay(b.start_date)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking <strong>{b.code}</strong></p>
+      </hgroup>
+      {b.hold_expires_at && <p>Your seats are held until <strong>{formatDateTime(b.hold_expires_at)}</strong>.</p>}
+      {p.pendingProof ? (
+        <article>
+          <p>Your UPI payment (UTR {p.pendingProof.utr}) is with the organizer for checking. We will tell you as soon as they confirm it.</p>
+          <p><a href={`/bookings/${b.id}`}>See your booking</a></p>
+        </article>
+      ) : (
+        <>
+          {p.gatewayMode !== 'off' && (
+            <article>
+              <h2>Pay online</h2>
+              <p class="muted">UPI, cards, net banking or wallets through Razorpay.{p.gatewayMode === 'test' && ' Test mode: no real money moves.'}</p>
+              <form method="post" action={`/bookings/${b.id}/pay/online`} hx-boost="false">
+                <button type="submit">Pay {formatPaise(b.amount_paise)} online</button>
+              </form>
+            </article>
+          )}
+          {b.upi_id && (
+            <article>
+              <h2>Pay by UPI</h2>
+              <p>Pay <strong>{formatPaise(b.amount_paise)}</strong> to <strong>{b.org_display_name ?? b.organizer_name}</strong>, UPI ID <code>{b.upi_id}</code>, with the note <strong>{b.code}</strong>.</p>
+              {p.upiLink && <p><a href={p.upiLink} role="button" class="secondary">Open my UPI app</a></p>}
+              <img src={`/bookings/${b.id}/upi-qr.svg`} width={200} height={200} alt={`UPI QR code to pay ${formatPaise(b.amount_paise)} to ${b.upi_id}`} />
+              {p.rejectedProof && <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>}
+              <form method="post" action={`/bookings/${b.id}/pay/upi`} enctype="multipart/form-data" hx-boost="false">
+                <label>
+                  UTR (12-digit UPI reference)
+                  <input name="utr" inputmode="numeric" autocomplete="off" pattern="[0-9]{12}" maxlength={12} required value={p.utr} aria-invalid={p.errors.utr ? 'true' : undefined} />
+                  {p.errors.utr && <small class="field-error">{p.errors.utr}</small>}
+                </label>
+                <label>
+                  Screenshot of the payment
+                  <input name="screenshot" type="file" accept="image/*" required aria-invalid={p.errors.screenshot ? 'true' : undefined} />
+                  {p.errors.screenshot && <small class="field-error">{p.errors.screenshot}</small>}
+                </label>
+                <button type="submit">Send payment proof</button>
+              </form>
+            </article>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Real Razorpay Checkout (only with real keys): their script opens, ours posts the result back. */
+export function RazorpayCheckoutPage(p: { booking: PayBooking; orderId: string; keyId: string; traveler: { name: string; email: string; phone: string | null } }) {
+  const b = p.booking;
+  return (
+    <section>
+      <h1>Pay {formatPaise(b.amount_paise)}</h1>
+      <p>{b.title} · booking {b.code}</p>
+      <form id="rzp-form" method="post" action={`/bookings/${b.id}/pay/verify`} data-key={p.keyId} data-amount={String(b.amount_paise)} data-order={p.orderId}
+        data-description={`${b.title} (${b.code})`} data-name={p.traveler.name} data-email={p.traveler.email} data-contact={p.traveler.phone ?? ''}>
+        <input type="hidden" name="razorpay_order_id" value="" />
+        <input type="hidden" name="razorpay_payment_id" value="" />
+        <input type="hidden" name="razorpay_signature" value="" />
+        <input type="hidden" name="error_description" value="" />
+      </form>
+      <button id="rzp-pay" type="button">Pay with Razorpay</button>
+      <noscript><p>Online payment needs JavaScript. <a href={`/bookings/${b.id}/pay`}>Pay by UPI instead</a>.</p></noscript>
+    </section>
+  );
+}
+
+/** The built-in test gateway's checkout: what Razorpay's page would be, clearly not real. */
+export function TestCheckoutPage(p: { orderId: string; amount: number; receipt: string | null; callback: string }) {
+  return (
+    <section>
+      <p class="test-mode">TEST GATEWAY — no real money moves</p>
+      <h1>Pay {formatPaise(p.amount)}</h1>
+      <p>Order {p.orderId}{p.receipt && <> · booking {p.receipt}</>}</p>
+      <form method="post" action={`/test-gateway/checkout/${p.orderId}`} hx-boost="false">
+        <input type="hidden" name="callback" value={p.callback} />
+        <button type="submit" name="outcome" value="pay">Pay (test success)</button>
+        <button type="submit" name="outcome" value="fail" class="secondary">Fail (test decline)</button>
+      </form>
+    </section>
+  );
+}
+
+/** After the test payment: goes back to the shop the way Checkout's handler would (a form post). */
+export function TestCheckoutDone(p: { ok: boolean; callback: string; fields: Record<string, string> }) {
+  return (
+    <section>
+      <p class="test-mode">TEST GATEWAY — no real money moves</p>
+      <h1>{p.ok ? 'Payment successful (test)' : 'Payment failed (test)'}</h1>
+      <form method="post" action={p.callback} hx-boost="false">
+        {Object.entries(p.fields).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+        <button type="submit">Return to TrekTribe</button>
+      </form>
+    </section>
+  );
+}
