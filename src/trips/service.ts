@@ -114,25 +114,30 @@ export interface SearchResult {
 }
 
 /**
- * Recent search results per database, dropped as soon as anything in the database changes,
- * so a result is never stale; popular searches (the plain listing, a famous trek) are then
- * answered without running the query again.
+ * Values computed from the database, kept per database until anything in it changes (so
+ * never stale); popular pages (the plain listing, a famous trek, the home page) are then
+ * answered without running their queries again.
  */
-const searchCache = new WeakMap<object, { stamp: string; results: Map<string, SearchResult> }>();
-const SEARCH_CACHE_SIZE = 200;
+function untilChange<V>(max: number) {
+  const store = new WeakMap<object, { stamp: string; values: Map<string, V> }>();
+  return async (db: Deps['db'], key: string, compute: () => Promise<V>): Promise<V> => {
+    const stamp = await q.changeStamp(db);
+    let cache = store.get(db);
+    if (!cache || cache.stamp !== stamp) store.set(db, (cache = { stamp, values: new Map() }));
+    const hit = cache.values.get(key);
+    if (hit) return hit;
+    const value = await compute();
+    if (cache.values.size >= max) cache.values.delete(cache.values.keys().next().value!);
+    cache.values.set(key, value);
+    return value;
+  };
+}
+
+const searchCache = untilChange<SearchResult>(200);
 
 /** Public trips matching a search, one page of them. */
-export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
-  const stamp = await q.changeStamp(deps.db);
-  let cache = searchCache.get(deps.db);
-  if (!cache || cache.stamp !== stamp) searchCache.set(deps.db, (cache = { stamp, results: new Map() }));
-  const key = JSON.stringify([today(deps), query]);
-  const hit = cache.results.get(key);
-  if (hit) return hit;
-  const result = await runSearch(deps, query);
-  if (cache.results.size >= SEARCH_CACHE_SIZE) cache.results.delete(cache.results.keys().next().value!);
-  cache.results.set(key, result);
-  return result;
+export function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
+  return searchCache(deps.db, JSON.stringify([today(deps), query]), () => runSearch(deps, query));
 }
 
 /** The search itself, uncached. */
@@ -166,11 +171,16 @@ export interface HomeData {
   categories: { slug: Category; count: number }[];
 }
 
-export async function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
+const homeCache = untilChange<HomeData>(2);
+
+/** What the home page shows: departures leaving soon and the categories that have treks. */
+export function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
   const now = today(deps);
-  const hits = await q.soonestPublicTrips(deps.db, now, 6);
-  const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
-  return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
+  return homeCache(deps.db, now, async () => {
+    const hits = await q.soonestPublicTrips(deps.db, now, 6);
+    const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
+    return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
+  });
 }
 
 export interface TripDetail {
