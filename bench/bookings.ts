@@ -107,7 +107,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     results.push({ name: 'race: errors (5xx or connection)', value: errors, unit: 'requests', budget: '= 0', ok: errors === 0 });
 
     // 2. Booking creation latency, 50 concurrent clients, each booking in a loop.
-    const CLIENTS = 50;
+    const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
     const PER_CLIENT = 30;
     const seats = await makeTrip(deps, { capacity: 500, pricePaise: 1_000_000 });
     const departures = [seats.departureId];
