@@ -2,7 +2,9 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_accounts.js';
 import * as m0003 from './0003_trips.js';
+import * as m0010 from './0010_account_tokens.js';
 import * as m0020 from './0020_trip_search.js';
+import * as m0021 from './0021_trip_filter_index.js';
 import * as m0030 from './0030_bookings.js';
 
 /**
@@ -14,6 +16,8 @@ export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_accounts': m0002,
   '0003_trips': m0003,
+  '0010_account_tokens': m0010,
   '0020_trip_search': m0020,
+  '0021_trip_filter_index': m0021,
   '0030_bookings': m0030,
 };

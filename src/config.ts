@@ -33,6 +33,8 @@ const Env = z.object({
 
   DEV_MAILBOX: z.enum(['on', 'off']).optional(),
   SETUP_PASSWORD: z.string().min(10).optional(),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['on', 'off']).default('off'),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -69,6 +71,7 @@ function toConfig(e: z.infer<typeof Env>) {
     /** The dev mailbox page; never in production. */
     devMailbox: !production && e.DEV_MAILBOX !== 'off',
     setupPassword: e.SETUP_PASSWORD,
+    trustProxy: e.TRUST_PROXY === 'on',
   };
 }
 

@@ -3,6 +3,8 @@ import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
+import { housekeeping } from './lib/housekeeping.js';
+import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
 
 /**
@@ -12,8 +14,15 @@ import * as bookings from './bookings/jobs.js';
 export const SCHEDULE: Job[] = [
   // Every 10 seconds: a queued message reaches its recipient within seconds.
   { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+  // 03:30 IST: forget old job runs and delivered messages.
+  { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
+  // 03:30 IST: expired sessions, old rate-limit windows and spent one-time tokens.
+  { name: 'account-housekeeping', cron: '30 3 * * *', run: purgeStaleAccountData },
+  // Every minute: unpaid holds past their time release their seats.
   { name: 'bookings.expire-holds', cron: '* * * * *', run: bookings.expireHolds },
+  // 18:00 IST: reminders for treks starting tomorrow.
   { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
+  // Every 10 minutes: refunds the gateway could not take yet.
   { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
 ];
 

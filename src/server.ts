@@ -35,6 +35,9 @@ const scheduler = startScheduler(deps);
 deps.runJob = (name) => scheduler.runNow(name);
 const app = createApp(deps);
 log.info({ email: transports.email.name, sms: transports.sms.name, whatsapp: transports.whatsapp.name }, 'message transports');
+if (config.production && !config.devMailbox && (!config.mail.smtpUrl || !config.twilio)) {
+  log.warn('no SMTP_URL or TWILIO_* in production: those messages are only stored in the dev_messages table, nobody receives them');
+}
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
@@ -56,7 +59,8 @@ async function shutdown(signal: string) {
   // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-  const bounded = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+  // Under Docker's default 10 s stop timeout, with time left to close the database.
+  const bounded = new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref());
   // Jobs stop starting; a run in progress may finish (it is safe to cut, but finishing is tidier).
   await Promise.race([Promise.all([closed, scheduler.stop()]), bounded]);
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { platformAdminRoutes } from './platform-routes.js';
+import { adminUserRoutes } from './users.js';
 
 /** /admin pages: users, jobs, outbox, audit. */
 export const adminRoutes = new Hono<AppEnv>();
 
 adminRoutes.route('/', platformAdminRoutes);
+adminRoutes.route('/', adminUserRoutes);

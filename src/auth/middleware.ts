@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/env.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { can, type Permission } from './permissions.js';
+import type { Role } from './tables.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session.js';
 
 /** Loads the signed-in user (or null) into c.var.user. */
@@ -28,12 +29,25 @@ export function safeNext(next: string | undefined | null): string | null {
   return next;
 }
 
+/** The local path + query of a same-origin page address, or null. */
+function samePage(address: string | undefined, here: URL): string | null {
+  if (!address) return null;
+  try {
+    const u = new URL(address, here);
+    return u.origin === here.origin ? safeNext(u.pathname + u.search) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Anonymous visitors are sent to sign in and come back; htmx gets an HX-Redirect. */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = c.var.user;
   if (!user) {
     const url = new URL(c.req.url);
-    const back = c.req.method === 'GET' ? url.pathname + url.search : (safeNext(c.req.header('HX-Current-URL') ? new URL(c.req.header('HX-Current-URL')!).pathname : null) ?? url.pathname);
+    // A form posted after the session ended comes back to the page that held the form
+    // (a POST-only path would be a 404 to return to).
+    const back = c.req.method === 'GET' ? url.pathname + url.search : (samePage(c.req.header('HX-Current-URL'), url) ?? samePage(c.req.header('Referer'), url) ?? '/dashboard');
     const to = `/login?next=${encodeURIComponent(back)}`;
     if (c.req.header('HX-Request')) {
       c.header('HX-Redirect', to);
@@ -46,6 +60,34 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** Where a user whose profile is incomplete (a new Google user) may still go. */
+const INCOMPLETE_ALLOWED = /^\/(complete-profile|logout|static\/|uploads\/|healthz$)/;
+
+/**
+ * A new Google user owes us a phone number and a role: until then every page sends them
+ * to /complete-profile. Mounted before the feature routes so it covers them all.
+ */
+export const profileGate = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.var.user;
+  if (user && !user.profileComplete && !INCOMPLETE_ALLOWED.test(c.req.path)) {
+    if (c.req.header('HX-Request')) {
+      c.header('HX-Redirect', '/complete-profile');
+      return c.body(null, 204);
+    }
+    return c.redirect('/complete-profile', 303);
+  }
+  await next();
+});
+
+/** Signed in with exactly one of these roles; otherwise 403. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) =>
+    requireUser(c, async () => {
+      if (!roles.includes(c.var.user!.role)) throw new ForbiddenError();
+      await next();
+    });
+}
 
 /** Signed in and allowed by the matrix; otherwise 403. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {

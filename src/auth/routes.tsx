@@ -1,5 +1,237 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../lib/env.js';
+import { DomainError, type FieldErrors } from '../lib/errors.js';
+import { page } from '../lib/render.js';
+import { redirectWith } from '../lib/flash.js';
+import { clientIp } from '../lib/rate-limit.js';
+import { constantTimeEqual } from '../lib/tokens.js';
+import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
+import { endSession, startSession } from './session.js';
+import { formHook, tryForm, typedValues, type Status, type Values } from './forms.js';
+import { googleAuthorization, googleClaims } from './google.js';
+import * as s from './schemas.js';
+import * as svc from './service.js';
+import type { Role } from './tables.js';
+import { CompleteProfilePage, ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyPhonePage } from '../../views/auth/pages.js';
+import { AccountSummary, MePage, type MeForm } from '../../views/account/pages.js';
+
+/** Each role's home. Later issues replace the account summary behind these with real dashboards. */
+export const ROLE_HOME: Record<Role, string> = {
+  traveler: '/dashboard/traveler',
+  organizer: '/dashboard/organizer',
+  agent: '/dashboard/agent',
+  admin: '/dashboard/admin',
+};
+
+const ROLE_LINKS: Record<Role, { href: string; label: string }[]> = {
+  traveler: [{ href: '/trips', label: 'Find a trek' }],
+  organizer: [{ href: '/me#organizer', label: 'Edit your organizer page and UPI ID' }],
+  agent: [],
+  admin: [
+    { href: '/admin/users', label: 'Manage users' },
+    { href: '/admin/jobs', label: 'Scheduled jobs' },
+    { href: '/admin/outbox', label: 'Outgoing messages' },
+  ],
+};
+
+const GOOGLE_STATE = 'tt_g_state';
+const GOOGLE_VERIFIER = 'tt_g_verifier';
+const GOOGLE_NEXT = 'tt_g_next';
+
+const googleOn = (c: Context<AppEnv>) => c.var.deps.config.google !== undefined;
+const home = (role: Role) => ROLE_HOME[role];
+
+const renderRegister = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
+  page(c, <RegisterPage values={values} errors={errors} google={googleOn(c)} />, { title: 'Create your account', status });
+
+const renderLogin = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
+  page(c, <LoginPage values={values} errors={errors} google={googleOn(c)} next={safeNext(values.next) ?? undefined} />, { title: 'Sign in', status });
+
+const renderForgot = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
+  page(c, <ForgotPasswordPage values={values} errors={errors} />, { title: 'Forgot your password?', status });
+
+const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) => {
+  const token = values.token ?? '';
+  const valid = await svc.resetTokenIsValid(c.var.deps, token);
+  return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, { title: 'Choose a new password', status: valid ? status : 400 });
+};
+
+async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
+  const a = await svc.accountSummary(c.var.deps, c.var.user!.id);
+  return page(c, <VerifyPhonePage phone={a.phone} verified={a.phoneVerified} codeSent={c.req.query('sent') === '1' || status !== 200} values={values} errors={errors} />, { title: 'Verify your mobile number', status });
+}
+
+const renderComplete = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
+  page(c, <CompleteProfilePage name={c.var.user!.name} email={c.var.user!.email} values={values} errors={errors} />, { title: 'Complete your profile', status });
+
+async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 200) {
+  const account = await svc.accountSummary(c.var.deps, c.var.user!.id);
+  return page(c, <MePage account={account} failed={failed} />, { title: 'Your profile', status });
+}
+
+const meFailed = (form: MeForm['form']) => (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) => renderMe(c, { form, values, errors }, status);
 
 /** Register, sign in/out, verification, password reset, Google, profile, /dashboard. */
 export const accountRoutes = new Hono<AppEnv>();
+
+accountRoutes.use('*', profileGate);
+
+// ------------------------------------------------------------ register, sign in, sign out
+
+accountRoutes
+  .get('/register', (c) => (c.var.user ? c.redirect('/dashboard', 303) : renderRegister(c, { role: c.req.query('role') }, {})))
+  .post('/register', zValidator('form', s.registerForm, formHook(renderRegister)), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.registerAccount(c.var.deps, input, clientIp(c)));
+    if (!r.ok) return renderRegister(c, typedValues(input), r.errors, r.status);
+    return redirectWith(c, '/login', `Account created. We sent a confirmation link to ${input.email}. Sign in to continue.`);
+  })
+  .get('/login', (c) => (c.var.user ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303) : renderLogin(c, { next: c.req.query('next') }, {})))
+  .post('/login', zValidator('form', s.loginForm, formHook(renderLogin)), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.signIn(c.var.deps, input.email, input.password, clientIp(c)));
+    if (!r.ok) return renderLogin(c, { email: input.email, next: input.next }, r.errors, r.status);
+    await startSession(c, r.value.id);
+    return redirectWith(c, safeNext(input.next) ?? '/dashboard');
+  })
+  .post('/logout', async (c) => {
+    await endSession(c);
+    return redirectWith(c, '/', 'You are signed out.');
+  });
+
+// ------------------------------------------------------------ email verification, password reset
+
+accountRoutes
+  .get('/verify-email', async (c) => {
+    const r = await tryForm(() => svc.verifyEmail(c.var.deps, c.req.query('token') ?? ''));
+    if (!r.ok) {
+      const link = c.var.user ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
+      return page(c, <MessagePage title="Link not valid" message={Object.values(r.errors)[0]} link={link} />, { title: 'Link not valid', status: 400 });
+    }
+    return redirectWith(c, c.var.user ? '/dashboard' : '/login', 'Thank you: your email address is confirmed.');
+  })
+  .post('/verify-email/resend', requireUser, async (c) => {
+    const r = await tryForm(() => svc.resendEmailVerification(c.var.deps, c.var.user!.id));
+    if (!r.ok) return redirectWith(c, '/me', Object.values(r.errors)[0], 'error');
+    return redirectWith(c, '/me', `We sent a new confirmation link to ${c.var.user!.email}.`);
+  })
+  .get('/forgot-password', (c) => renderForgot(c, {}, {}))
+  .post('/forgot-password', zValidator('form', s.forgotForm, formHook(renderForgot)), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.requestPasswordReset(c.var.deps, input.email, clientIp(c)));
+    if (!r.ok) return renderForgot(c, typedValues(input), r.errors, r.status);
+    return redirectWith(c, '/forgot-password/sent');
+  })
+  .get('/forgot-password/sent', (c) => page(c, <ForgotPasswordPage sent />, { title: 'Check your email' }))
+  .get('/reset-password', (c) => renderReset(c, { token: c.req.query('token') }, {}))
+  .post('/reset-password', zValidator('form', s.resetForm, formHook(renderReset)), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.resetPassword(c.var.deps, input.token, input.password));
+    if (!r.ok) return renderReset(c, { token: input.token }, r.errors, r.status);
+    await endSession(c);
+    return redirectWith(c, '/login', 'Your password is changed and every device is signed out. Sign in with the new password.');
+  });
+
+// ------------------------------------------------------------ phone verification
+
+accountRoutes
+  .get('/verify-phone', requireUser, (c) => renderVerifyPhone(c, {}, {}))
+  .post('/verify-phone/send', requireUser, async (c) => {
+    const r = await tryForm(() => svc.sendPhoneCode(c.var.deps, c.var.user!.id, clientIp(c)));
+    if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
+    return redirectWith(c, '/verify-phone?sent=1', 'We texted you a 6-digit code.');
+  })
+  .post('/verify-phone', requireUser, zValidator('form', s.otpForm, formHook(renderVerifyPhone)), async (c) => {
+    const r = await tryForm(() => svc.verifyPhoneCode(c.var.deps, c.var.user!.id, c.req.valid('form').code));
+    if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
+    return redirectWith(c, '/me', 'Your mobile number is verified.');
+  });
+
+// ------------------------------------------------------------ Google
+
+accountRoutes
+  .get('/auth/google', (c) => {
+    const g = c.var.deps.config.google;
+    if (!g) return c.notFound();
+    const { url, state, verifier } = googleAuthorization(g, c.var.deps.config.publicUrl);
+    const opts = { path: '/auth/google', httpOnly: true, sameSite: 'Lax' as const, secure: c.var.deps.config.secureCookies, maxAge: 600 };
+    setCookie(c, GOOGLE_STATE, state, opts);
+    setCookie(c, GOOGLE_VERIFIER, verifier, opts);
+    const next = safeNext(c.req.query('next'));
+    if (next) setCookie(c, GOOGLE_NEXT, next, opts);
+    return c.redirect(url.toString(), 302);
+  })
+  .get('/auth/google/callback', async (c) => {
+    const { config, clock } = c.var.deps;
+    if (!config.google) return c.notFound();
+    const expected = getCookie(c, GOOGLE_STATE);
+    const verifier = getCookie(c, GOOGLE_VERIFIER);
+    const next = safeNext(getCookie(c, GOOGLE_NEXT));
+    for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT]) deleteCookie(c, name, { path: '/auth/google', secure: config.secureCookies });
+    const state = c.req.query('state');
+    const code = c.req.query('code');
+    const failed = (message: string, status: 400 | 403 = 400) =>
+      page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status });
+    // The state is checked before anything else: without a match the request is not ours.
+    if (!expected || !state || !verifier || !constantTimeEqual(expected, state)) return failed('This sign-in link has expired or was not started here. Please try again.');
+    if (!code) return failed('Google did not let you in. Please try again.');
+    let user;
+    try {
+      user = await svc.googleSignIn(c.var.deps, await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
+    } catch (e) {
+      if (e instanceof DomainError) return failed(e.message, e.status === 403 ? 403 : 400);
+      throw e;
+    }
+    await startSession(c, user.id);
+    return redirectWith(c, user.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
+  })
+  .get('/complete-profile', requireUser, (c) => (c.var.user!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {})))
+  .post('/complete-profile', requireUser, zValidator('form', s.completeProfileForm, formHook(renderComplete)), async (c) => {
+    const r = await tryForm(() => svc.completeProfile(c.var.deps, c.var.user!.id, c.req.valid('form')));
+    if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
+    return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
+  });
+
+// ------------------------------------------------------------ profile
+
+accountRoutes
+  .get('/me', requireUser, (c) => renderMe(c))
+  .post('/me', requireUser, zValidator('form', s.profileForm, formHook(meFailed('profile'))), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.updateProfile(c.var.deps, c.var.user!.id, input));
+    if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
+    return redirectWith(c, '/me', 'Your profile is saved.');
+  })
+  .post('/me/phone', requireUser, zValidator('form', s.phoneForm, formHook(meFailed('phone'))), async (c) => {
+    const changed = await svc.changePhone(c.var.deps, c.var.user!.id, c.req.valid('form').phone);
+    return changed ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.') : redirectWith(c, '/me', 'That is already your number.');
+  })
+  .post('/me/password', requireUser, zValidator('form', s.passwordForm, formHook(meFailed('password'))), async (c) => {
+    const input = c.req.valid('form');
+    const r = await tryForm(() => svc.changePassword(c.var.deps, c.var.user!.id, input.current, input.password));
+    if (!r.ok) return renderMe(c, { form: 'password', values: {}, errors: r.errors }, r.status);
+    await startSession(c, c.var.user!.id);
+    return redirectWith(c, '/me', 'Your password is changed. Every other device is signed out.');
+  })
+  .post('/me/organizer', requireRole('organizer'), zValidator('form', s.organizerForm, formHook(meFailed('organizer'))), async (c) => {
+    await svc.updateOrganizerProfile(c.var.deps, c.var.user!, c.req.valid('form'));
+    return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
+  })
+  .post('/me/sign-out-everywhere', requireUser, async (c) => {
+    await svc.signOutEverywhere(c.var.deps, c.var.user!.id);
+    await endSession(c);
+    return redirectWith(c, '/login', 'You are signed out on every device.');
+  });
+
+// ------------------------------------------------------------ dashboards
+
+accountRoutes.get('/dashboard', requireUser, (c) => c.redirect(home(c.var.user!.role), 303));
+
+for (const role of Object.keys(ROLE_HOME) as Role[]) {
+  accountRoutes.get(ROLE_HOME[role], requireRole(role, 'admin'), async (c) => {
+    const account = await svc.accountSummary(c.var.deps, c.var.user!.id);
+    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.var.user!.role]} />, { title: 'Dashboard' });
+  });
+}

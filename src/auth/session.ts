@@ -95,3 +95,22 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
+
+/**
+ * Signs a browser in with a brand-new session (never one it already presented, so a
+ * planted cookie cannot be "fixed" into a signed-in one) and drops the session it had.
+ */
+export async function startSession(c: Context<AppEnv>, userId: number): Promise<void> {
+  const { db, clock } = c.var.deps;
+  const old = readSessionCookie(c);
+  if (old) await invalidateSession(db, hashToken(old));
+  const { token, expiresAt } = await createSession(db, clock, userId);
+  setSessionCookie(c, token, expiresAt);
+}
+
+/** Signs this browser out: its session row goes, and so does the cookie. */
+export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const token = readSessionCookie(c);
+  if (token) await invalidateSession(c.var.deps.db, hashToken(token));
+  clearSessionCookie(c);
+}

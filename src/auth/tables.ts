@@ -19,6 +19,8 @@ export interface UsersTable {
   location: string | null;
   /** Upload key of the profile photo. */
   photo: string | null;
+  photo_width: number | null;
+  photo_height: number | null;
   org_display_name: string | null;
   org_about: string | null;
   upi_id: string | null;
@@ -35,7 +37,24 @@ export interface SessionsTable {
   created_at: string;
 }
 
+export type TokenPurpose = 'verify-email' | 'reset-password' | 'phone-otp';
+
+/** Single-use secrets sent by email or SMS; only their hash is stored. */
+export interface AccountTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: TokenPurpose;
+  token_hash: string;
+  /** The email or phone it was sent to: a secret is void once that changes. */
+  target: string;
+  attempts: Generated<number>;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 export interface AccountTables {
   users: UsersTable;
   sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
 }

@@ -40,3 +40,10 @@ export async function recordSkip(deps: Pick<Deps, 'db' | 'clock'>, job: Pick<Job
   const at = deps.clock.now().toISOString();
   await deps.db.insertInto('job_runs').values({ name: job.name, started_at: at, finished_at: at, outcome: 'skipped', detail: 'previous run still in progress' }).execute();
 }
+
+/** Forgets runs older than the cut-offs (ISO): uneventful ones sooner than failures. */
+export async function pruneJobRuns(db: Deps['db'], o: { uneventfulBefore: string; failedBefore: string }): Promise<number> {
+  const a = await db.deleteFrom('job_runs').where('outcome', 'in', ['ok', 'skipped']).where('started_at', '<', o.uneventfulBefore).executeTakeFirst();
+  const b = await db.deleteFrom('job_runs').where('outcome', '=', 'failed').where('started_at', '<', o.failedBefore).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}

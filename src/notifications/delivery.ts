@@ -23,6 +23,17 @@ const PER_RUN = 1000;
 /** Delay before the next attempt, after `attempts` attempts so far. */
 export const backoff = (attempts: number) => Math.min(BASE_DELAY * 2 ** Math.max(0, attempts - 1), MAX_DELAY);
 
+function toDelivery(row: OutboxRow): Delivery {
+  let p: { subject?: string | null; text?: unknown; html?: string | null };
+  try {
+    p = JSON.parse(row.payload);
+  } catch {
+    throw new PermanentDeliveryError('the stored message is not valid JSON');
+  }
+  if (typeof p.text !== 'string') throw new PermanentDeliveryError('the stored message has no text');
+  return { outboxId: row.id, channel: row.channel, to: row.recipient, template: row.template, subject: p.subject ?? null, text: p.text, html: p.html ?? null };
+}
+
 const chosen = new WeakMap<Config, Transports>();
 
 /** The transports for this config, created once (tests may pass their own in deps). */
@@ -53,10 +64,8 @@ export async function deliverDue(deps: Deps): Promise<string> {
 
   async function deliverOne(row: OutboxRow): Promise<void> {
     const transport = transports[row.channel];
-    const payload = JSON.parse(row.payload) as { subject?: string | null; text: string; html?: string | null };
-    const d: Delivery = { outboxId: row.id, channel: row.channel, to: row.recipient, template: row.template, subject: payload.subject ?? null, text: payload.text, html: payload.html ?? null };
     try {
-      const providerId = await transport.send(d, deps);
+      const providerId = await transport.send(toDelivery(row), deps);
       await markSent(db, row, providerId, clock.now().toISOString());
       sent += 1;
     } catch (err) {

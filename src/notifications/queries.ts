@@ -126,3 +126,10 @@ export async function listDevMessages(db: Db, limit: number, recipient?: string)
 export async function findDevMessage(db: Db, id: number): Promise<DevMessageRow | undefined> {
   return db.selectFrom('dev_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Sent messages and dev-mailbox copies older than `before` (ISO): they hold codes and links. */
+export async function pruneDelivered(db: Db, before: string): Promise<number> {
+  const a = await db.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
+  const b = await db.deleteFrom('dev_messages').where('created_at', '<', before).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}

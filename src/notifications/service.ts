@@ -1,8 +1,9 @@
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
+import { DAY } from '../lib/clock.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
-import { findDevMessage, listDevMessages, outboxCounts, requeueFailed, troubledMessages, type DevMessageRow } from './queries.js';
+import { findDevMessage, listDevMessages, outboxCounts, pruneDelivered, requeueFailed, troubledMessages, type DevMessageRow } from './queries.js';
 
 const toItem = (r: DevMessageRow): MailboxItem => ({ id: r.id, channel: r.channel, recipient: r.recipient, subject: r.subject, text: r.text, createdAt: r.created_at });
 
@@ -32,4 +33,11 @@ export async function retryFailedMessage(deps: Deps, actorId: number, id: number
     if (!ok) throw new DomainError('That message is not failed (it may have been retried already).', undefined, 409);
     await audit(trx, deps.clock, { actorId, action: 'outbox.retry', targetType: 'outbox', targetId: id, before: { status: 'failed' }, after: { status: 'pending' } });
   });
+}
+
+/** How long delivered messages are kept (they carry sign-in links and one-time codes). */
+export const KEEP_DELIVERED_DAYS = 30;
+
+export async function forgetDeliveredMessages(deps: Deps): Promise<number> {
+  return pruneDelivered(deps.db, new Date(deps.clock.now().getTime() - KEEP_DELIVERED_DAYS * DAY).toISOString());
 }

@@ -31,6 +31,15 @@ export async function isTripPublic(db: Db, tripId: number, today: string): Promi
 // ---------------------------------------------------------------------------------------
 // Search
 
+/**
+ * Changes whenever anything is written to the database: by this connection (every write of
+ * this process goes through it) or by another process (data_version).
+ */
+export async function changeStamp(db: Db): Promise<string> {
+  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  return `${r.rows[0].c}:${r.rows[0].v}`;
+}
+
 export interface SearchFilters {
   /** An FTS5 MATCH expression built by ftsQuery(), never the user's raw text. */
   match?: string;
@@ -74,7 +83,7 @@ const TRIP_DRIVEN_LIMIT = 1500;
 
 /** How many public trips satisfy the trip-level conditions, counted up to `cap`. */
 async function countCandidates(db: Db, f: SearchFilters, cap: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from trips t where ${tripWhere(f, true)} limit ${cap})`.execute(db);
+  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${f.match ? sql`trips t indexed by trips_filter` : sql`trips t`} where ${tripWhere(f, true)} limit ${cap})`.execute(db);
   return Number(r.rows[0].n);
 }
 
@@ -103,7 +112,7 @@ export type SearchPlan = 'trips' | 'stream';
 
 /** The SQL of a search (without limit), for searchTripIds and EXPLAIN QUERY PLAN checks. */
 export function searchSql(f: SearchFilters, sort: Sort, plan: SearchPlan): RawBuilder<SearchHit> {
-  const nextStart = sql`(select min(e.start_date) from departures e where e.trip_id = t.id and ${departureWhere('e', f)})`;
+  const nextStart = sql`(select min(e.start_date) from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)})`;
   const order = (t: string) =>
     ({
       price_asc: sql`${sql.ref(`${t}.price_paise`)} asc, ${sql.ref(`${t}.id`)} asc`,
@@ -112,21 +121,24 @@ export function searchSql(f: SearchFilters, sort: Sort, plan: SearchPlan): RawBu
       soonest: sql`next_start asc, ${sql.ref(`${t}.id`)} asc`,
     })[sort];
   if (plan === 'trips') {
-    return sql<SearchHit>`with c as materialized (select t.id, t.price_paise, t.created_at, ${nextStart} as next_start from trips t where ${tripWhere(f, true)})
+    // Trips found by their text are looked up in the narrow filter index, not the wide table.
+    const from = f.match ? sql`trips t indexed by trips_filter` : sql`trips t`;
+    return sql<SearchHit>`with c as materialized (select t.id, t.price_paise, t.created_at, ${nextStart} as next_start from ${from} where ${tripWhere(f, true)})
       select c.id, c.next_start from c where c.next_start is not null order by ${order('c')}`;
   }
   if (sort !== 'soonest') {
     // Walk trips in price/age order through an index; keep those with a matching departure.
     return sql<SearchHit>`select t.id, ${nextStart} as next_start from trips t where ${tripWhere(f)}
-      and exists (select 1 from departures e where e.trip_id = t.id and ${departureWhere('e', f)}) order by ${order('t')}`;
+      and exists (select 1 from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)}) order by ${order('t')}`;
   }
   // Walk matching departures by date; a trip shows up at its first matching departure.
-  // (Referring to t, not d, makes SQLite check the trip before the costlier NOT EXISTS;
+  // Each departure's trip is checked in the narrow trips_filter index. (Referring to t, not d,
+  // makes SQLite check the trip before the costlier NOT EXISTS;
   // +d.trip_id keeps SQLite from turning a text match into a lookup by trip on the date index.)
   return sql<SearchHit>`select d.trip_id as id, d.start_date as next_start
-    from departures d indexed by departures_open_start cross join trips t on t.id = +d.trip_id
+    from departures d indexed by departures_open_start cross join trips t indexed by trips_filter on t.id = +d.trip_id
     where ${departureWhere('d', f)} and ${tripWhere(f)}
-      and not exists (select 1 from departures e where e.trip_id = t.id and ${departureWhere('e', f)}
+      and not exists (select 1 from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)}
         and (e.start_date < d.start_date or (e.start_date = d.start_date and e.id < d.id)))
     order by d.start_date, d.trip_id`;
 }

@@ -6,7 +6,7 @@ import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { istDate } from '../lib/time.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
-import { SearchPage, SearchResults } from '../../views/trips/SearchPage.js';
+import { SearchPage, SearchResults, searchUrl } from '../../views/trips/SearchPage.js';
 import { TripHead, TripPage } from '../../views/trips/TripPage.js';
 import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js';
 import { ManageList } from '../../views/trips/ManageList.js';
@@ -33,6 +33,8 @@ tripRoutes.get('/trips', async (c) => {
   const query = SearchQuery.parse(c.req.query());
   const r = await trips.searchTrips(c.var.deps, query);
   c.header('Vary', 'HX-Request');
+  // htmx pushes the tidy URL (no empty fields) into the address bar.
+  if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
   return page(c, <SearchPage r={r} today={today(c)} />, { title: query.q ? `Treks for “${query.q}”` : 'Find a trek', fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined });
 });
 

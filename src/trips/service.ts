@@ -113,8 +113,30 @@ export interface SearchResult {
   pages: number;
 }
 
+/**
+ * Recent search results per database, dropped as soon as anything in the database changes,
+ * so a result is never stale; popular searches (the plain listing, a famous trek) are then
+ * answered without running the query again.
+ */
+const searchCache = new WeakMap<object, { stamp: string; results: Map<string, SearchResult> }>();
+const SEARCH_CACHE_SIZE = 200;
+
 /** Public trips matching a search, one page of them. */
 export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
+  const stamp = await q.changeStamp(deps.db);
+  let cache = searchCache.get(deps.db);
+  if (!cache || cache.stamp !== stamp) searchCache.set(deps.db, (cache = { stamp, results: new Map() }));
+  const key = JSON.stringify([today(deps), query]);
+  const hit = cache.results.get(key);
+  if (hit) return hit;
+  const result = await runSearch(deps, query);
+  if (cache.results.size >= SEARCH_CACHE_SIZE) cache.results.delete(cache.results.keys().next().value!);
+  cache.results.set(key, result);
+  return result;
+}
+
+/** The search itself, uncached. */
+export async function runSearch(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
   const now = today(deps);
   const from = query.from && query.from > now ? query.from : now;
   const match = ftsQuery(query.q);

@@ -19,6 +19,8 @@ export interface RouteAccess {
   /** A concrete URL to request (params filled in with something that exists or not). */
   sample?: string;
   deniedStatus?: 403 | 404;
+  /** Authenticated by an API key (HTTP Basic), not a session: 401 for every role without it. */
+  apiKey?: true;
   /** Why a route is not checked the usual way (webhooks, SSE streams), if so. */
   note?: string;
 }

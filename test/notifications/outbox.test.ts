@@ -131,6 +131,17 @@ describe('outbox delivery', () => {
     expect(smtp.messages).toHaveLength(0);
   });
 
+  it('a stored message that cannot be read is failed at once and does not stop the others', async () => {
+    const bad = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('bad@example.test')));
+    await t.db.updateTable('outbox').set({ payload: '{not json' }).where('id', '=', bad).execute();
+    const good = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('good@example.test')));
+
+    expect(await deliverDue(t.deps)).toBe('sent 1, retrying 0, failed 1');
+    expect((await row(bad)).status).toBe('failed');
+    expect((await row(bad)).last_error).toBe('smtp: the stored message is not valid JSON');
+    expect((await row(good)).status).toBe('sent');
+  });
+
   it('two runs at the same time never send one message twice', async () => {
     const ids = await t.db.transaction().execute(async (trx) => {
       const out: number[] = [];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/factories.js';
@@ -147,6 +149,22 @@ describe('filters and sorting', () => {
   });
 });
 
+describe('the result cache', () => {
+  it('never serves a stale result: any write, here or from another process, is seen at once', async () => {
+    const org = await createUser(t.deps, { role: 'organizer' });
+    const q = SearchQuery.parse({ q: 'zanzibarish' });
+    expect((await searchTrips(t.deps, q)).total).toBe(0);
+    const id = await makeTrip(t.deps, org, { title: 'Zanzibarish Ridge', departures: [{ start: '2027-05-01', capacity: 10 }] });
+    const first = await searchTrips(t.deps, q);
+    expect(first.cards.map((c) => c.id)).toEqual([id]);
+    expect(await searchTrips(t.deps, q)).toBe(first);
+    const other = new Database(join(t.dir, 'trektribe.db'));
+    other.prepare('update departures set seats_taken = 7 where trip_id = ?').run(id);
+    other.close();
+    expect((await searchTrips(t.deps, q)).cards[0].next?.seatsLeft).toBe(3);
+  });
+});
+
 describe('the search page', () => {
   it('keeps the whole search in the URL of a GET form', async () => {
     const html = await (await t.request('/trips?q=trek&region=Uttarakhand&sort=price_asc&seats=1')).text();
@@ -163,6 +181,8 @@ describe('the search page', () => {
   it('an htmx request gets only the result list; a history restore gets the page', async () => {
     const frag = await t.request('/trips?q=valley', { headers: { 'HX-Request': 'true' } });
     expect(frag.headers.get('vary')).toContain('HX-Request');
+    const tidy = await t.request('/trips?q=valley&region=&category=&min=&sort=soonest&page=1', { headers: { 'HX-Request': 'true' } });
+    expect(tidy.headers.get('hx-push-url')).toBe('/trips?q=valley');
     const body = await frag.text();
     expect(body.startsWith('<section id="results"')).toBe(true);
     expect(body).not.toContain('<html');

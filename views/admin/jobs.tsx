@@ -31,34 +31,25 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
     <section>
       <h1>Scheduled jobs</h1>
       <p class="muted">Times in IST. Every run is recorded below; a job never runs twice at once.</p>
-      <table id="jobs">
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Schedule</th>
-            <th scope="col">Next run</th>
-            <th scope="col">Last run</th>
-            <th scope="col">Failed (24 h)</th>
-            <th scope="col"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.jobs.map((j) => (
-            <tr id={`job-${j.name}`}>
-              <th scope="row"><a href={`/admin/jobs?name=${encodeURIComponent(j.name)}`}>{j.name}</a></th>
-              <td><code>{j.cron}</code></td>
-              <td>{j.nextRun ? formatDateTime(j.nextRun) : '—'}</td>
-              <td>{j.last ? `${OUTCOME[j.last.outcome]} · ${formatDateTime(j.last.started_at)}` : 'never'}</td>
-              <td>{j.failuresToday}</td>
-              <td>
-                <form method="post" action={`/admin/jobs/${encodeURIComponent(j.name)}/run`} class="inline">
-                  <button type="submit" class="secondary">Run now</button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="cards" id="jobs">
+        {p.jobs.map((j) => (
+          <article id={`job-${j.name}`}>
+            <header>
+              <strong><a href={`/admin/jobs?name=${encodeURIComponent(j.name)}`}>{j.name}</a></strong> <code>{j.cron}</code>
+            </header>
+            <p>
+              Next run: {j.nextRun ? formatDateTime(j.nextRun) : '—'}
+              <br />
+              Last run: {j.last ? `${OUTCOME[j.last.outcome]} · ${formatDateTime(j.last.started_at)}` : 'never'}
+              <br />
+              Failed in the last 24 h: {j.failuresToday === 0 ? 'none' : <strong>{j.failuresToday}</strong>}
+            </p>
+            <form method="post" action={`/admin/jobs/${encodeURIComponent(j.name)}/run`}>
+              <button type="submit" class="secondary">Run now</button>
+            </form>
+          </article>
+        ))}
+      </div>
       <h2>{p.only ? `Latest runs of ${p.only}` : 'Latest runs'}</h2>
       {p.only && <p><a href="/admin/jobs">All jobs</a></p>}
       {p.runs.length === 0 ? (

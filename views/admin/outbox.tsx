@@ -42,40 +42,26 @@ export function OutboxPage(p: { counts: OutboxCounts; troubled: TroubledMessage[
       {p.troubled.length === 0 ? (
         <p>No failing messages.</p>
       ) : (
-        <table id="troubled">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">To</th>
-              <th scope="col">Message</th>
-              <th scope="col">State</th>
-              <th scope="col">Last error</th>
-              <th scope="col"></th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.troubled.map((m) => (
-              <tr id={`message-${m.id}`}>
-                <td>{m.id}</td>
-                <td>{m.channel} · {m.recipient}</td>
-                <td>{m.template}<br /><small>{formatDateTime(m.created_at)}</small></td>
-                <td>
-                  {m.status === 'failed' ? <strong>failed</strong> : `retrying, next ${formatDateTime(m.next_attempt_at)}`}
-                  <br />
-                  <small>{m.attempts} of {p.maxAttempts} attempts</small>
-                </td>
-                <td><small>{m.last_error}</small></td>
-                <td>
-                  {m.status === 'failed' && (
-                    <form method="post" action={`/admin/outbox/${m.id}/retry`} class="inline">
-                      <button type="submit" class="secondary">Retry</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div id="troubled">
+          {p.troubled.map((m) => (
+            <article id={`message-${m.id}`}>
+              <header>
+                <strong>#{m.id} {m.template}</strong> · {m.channel} to {m.recipient}
+              </header>
+              <p>
+                {m.status === 'failed' ? <strong>Failed</strong> : `Retrying, next at ${formatDateTime(m.next_attempt_at)}`} after {m.attempts} of {p.maxAttempts} attempts
+                <br />
+                <small>Queued {formatDateTime(m.created_at)}</small>
+              </p>
+              <p><small>Last error: {m.last_error}</small></p>
+              {m.status === 'failed' && (
+                <form method="post" action={`/admin/outbox/${m.id}/retry`}>
+                  <button type="submit" class="secondary">Retry</button>
+                </form>
+              )}
+            </article>
+          ))}
+        </div>
       )}
     </section>
   );

@@ -22,9 +22,9 @@ const Opt = (p: { value: string; label: string; current?: string }) => (
 export function SearchForm(p: { q: SearchQuery; today: string }) {
   const q = p.q;
   return (
-    <form method="get" action="/trips" role="search" hx-get="/trips" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change, input delay:500ms from:#q">
+    <form method="get" action="/trips" role="search" hx-get="/trips" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:500ms from:#q, change from:#filters" hx-sync="this:replace">
       <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Trek, place or word" aria-label="Search treks" inputmode="search" autocomplete="off" maxlength={100} />
-      <details>
+      <details id="filters">
         <summary>Filters and sort</summary>
         <label>Region
           <select name="region">

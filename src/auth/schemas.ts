@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { passwordProblem } from './passwords.js';
+
+/**
+ * Phone numbers are stored in E.164. A 10-digit Indian mobile (6–9 first), optionally with
+ * a leading 0 or 91, becomes +91…; other countries must be typed with their +code.
+ */
+export function normalizePhone(input: string): string | null {
+  const t = input.replace(/[\s\-().]/g, '');
+  if (/^[6-9]\d{9}$/.test(t)) return `+91${t}`;
+  if (/^0[6-9]\d{9}$/.test(t)) return `+91${t.slice(1)}`;
+  if (/^91[6-9]\d{9}$/.test(t)) return `+${t}`;
+  if (/^\+91/.test(t)) return /^\+91[6-9]\d{9}$/.test(t) ? t : null;
+  if (/^\+[1-9]\d{7,14}$/.test(t)) return t;
+  return null;
+}
+
+const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`);
+const optionalText = (max: number) => text(max).optional().transform((s) => (s ? s : null));
+
+export const name = text(80).min(1, 'Enter your name.');
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'That email address is too long.')
+  .pipe(z.email('Enter an email address like name@example.com.'));
+export const phone = z
+  .string()
+  .trim()
+  .min(1, 'Enter your mobile number.')
+  .transform((s, ctx) => {
+    const p = normalizePhone(s);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a 10-digit Indian mobile number, or an international number starting with +.' });
+      return z.NEVER;
+    }
+    return p;
+  });
+export const newPassword = z.string().superRefine((pw, ctx) => {
+  const problem = passwordProblem(pw);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const selfServiceRole = z.enum(['traveler', 'organizer'], 'Choose whether you travel or organize treks.');
+const next = z.string().max(500).optional();
+
+export const registerForm = z.object({ name, email, phone, password: newPassword, role: selfServiceRole });
+export const loginForm = z.object({
+  email,
+  password: z.string().min(1, 'Enter your password.').max(200),
+  next,
+});
+export const forgotForm = z.object({ email });
+export const resetForm = z.object({ token: z.string().min(1).max(100), password: newPassword });
+export const otpForm = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from the SMS.') });
+export const completeProfileForm = z.object({ phone, role: selfServiceRole });
+
+export const profileForm = z.object({
+  name,
+  bio: optionalText(1000),
+  location: optionalText(120),
+  photo: z.union([z.instanceof(File), z.string()]).optional(),
+});
+export const phoneForm = z.object({ phone });
+export const passwordForm = z.object({ current: z.string().max(200).optional().default(''), password: newPassword });
+
+export const UPI_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,255}@[a-zA-Z][a-zA-Z0-9.-]{1,63}$/;
+export const organizerForm = z.object({
+  org_display_name: optionalText(100),
+  org_about: optionalText(2000),
+  upi_id: z
+    .string()
+    .trim()
+    .max(320)
+    .refine((s) => s === '' || UPI_ID.test(s), 'Enter a UPI ID like yourname@okaxis.')
+    .transform((s) => (s === '' ? null : s)),
+});
+
+export const staffForm = z.object({
+  name,
+  email,
+  phone,
+  role: z.enum(['agent', 'admin'], 'Choose agent or admin.'),
+  password: newPassword,
+});
+export const roleForm = z.object({ role: z.enum(['traveler', 'organizer', 'agent', 'admin'], 'Choose a role.') });
+export const statusForm = z.object({ status: z.enum(['active', 'deactivated'], 'Choose active or deactivated.') });
+export const userSearch = z.object({
+  q: z.string().trim().max(100).optional().default(''),
+  role: z.enum(['traveler', 'organizer', 'agent', 'admin', '']).optional().default(''),
+  page: z.coerce.number().int().min(1).max(10_000).optional().default(1).catch(1),
+});
+
+export type RegisterInput = z.infer<typeof registerForm>;
+export type ProfileInput = z.infer<typeof profileForm>;
+export type OrganizerInput = z.infer<typeof organizerForm>;
+export type StaffInput = z.infer<typeof staffForm>;

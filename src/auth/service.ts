@@ -1,0 +1,516 @@
+import type { Kysely } from 'kysely';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import type { Clock } from '../lib/clock.js';
+import { HOUR, MINUTE, addMs } from '../lib/clock.js';
+import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
+import { audit } from '../lib/audit.js';
+import { removeImage, storeImage } from '../lib/images.js';
+import { assertNotLimited, clearHits, consume, recordHit, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
+import { enqueue } from '../notifications/outbox.js';
+import { randomInt } from 'node:crypto';
+import * as q from './queries.js';
+import type { UserRow } from './queries.js';
+import { hashPassword, verifyNothing, verifyPassword } from './passwords.js';
+import { invalidateUserSessions } from './session.js';
+import type { OrganizerInput, ProfileInput, RegisterInput, StaffInput } from './schemas.js';
+import type { Role } from './tables.js';
+import { phoneCodeText, resetPasswordHtml, resetPasswordText, verifyEmailHtml, verifyEmailText, welcomeHtml, welcomeText } from '../../views/auth/emails.js';
+
+type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
+type Db = Kysely<Database>;
+
+export const VERIFY_EMAIL_TTL = 24 * HOUR;
+export const RESET_TTL = HOUR;
+export const OTP_TTL = 10 * MINUTE;
+export const OTP_MAX_ATTEMPTS = 5;
+
+/** The brute-force budget of every endpoint that needs one. */
+export const LIMITS = {
+  signInFailPerAccount: { limit: 5, windowMs: 15 * MINUTE },
+  signInFailPerIp: { limit: 30, windowMs: 15 * MINUTE },
+  registerPerIp: { limit: 10, windowMs: HOUR },
+  forgotPerIp: { limit: 10, windowMs: HOUR },
+  forgotPerAccount: { limit: 3, windowMs: HOUR },
+  otpSendCooldown: { limit: 1, windowMs: MINUTE },
+  otpSendPerAccount: { limit: 5, windowMs: HOUR },
+  otpSendPerIp: { limit: 20, windowMs: HOUR },
+  verifyResendCooldown: { limit: 1, windowMs: MINUTE },
+} satisfies Record<string, RateRule>;
+
+const nowIso = (clock: Clock) => clock.now().toISOString();
+
+const EMAIL_TAKEN = 'An account with this email already exists. Sign in, or reset your password.';
+
+/** Two sign-ups with one email at the same moment: the unique index decides, the loser gets a message. */
+async function uniqueEmail<T>(fn: () => Promise<T>, message = EMAIL_TAKEN): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /users\.email/.test(String((e as Error).message))) throw new DomainError(message, 'email');
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------- registration
+
+export async function registerAccount(deps: Ctx, input: RegisterInput, ip: string): Promise<number> {
+  const { db, clock } = deps;
+  await consume(db, clock, [{ key: `register:ip:${ip}`, rule: LIMITS.registerPerIp }], 'Too many new accounts from your network.');
+  if (await q.findUserByEmail(db, input.email)) throw new DomainError(EMAIL_TAKEN, 'email');
+  const passwordHash = await hashPassword(input.password);
+  return uniqueEmail(() => db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    const userId = await q.insertUser(trx, {
+      email: input.email,
+      name: input.name,
+      phone: input.phone,
+      role: input.role,
+      password_hash: passwordHash,
+      email_verified_at: null,
+      phone_verified_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
+    await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
+    return userId;
+  }));
+}
+
+async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
+  const p = { name: u.name, role: u.role, url: deps.config.publicUrl };
+  await enqueue(trx, deps.clock, { channel: 'email', to: u.email, template: 'welcome', subject: 'Welcome to TrekTribe', text: welcomeText(p), html: welcomeHtml(p) });
+}
+
+async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email: string; name: string }) {
+  const { clock, config } = deps;
+  const token = randomToken();
+  const now = clock.now();
+  await q.voidTokens(trx, u.id, 'verify-email', now.toISOString());
+  await q.insertToken(trx, { userId: u.id, purpose: 'verify-email', tokenHash: hashToken(token), target: u.email, expiresAt: addMs(now, VERIFY_EMAIL_TTL).toISOString(), createdAt: now.toISOString() });
+  const p = { name: u.name, link: `${config.publicUrl}/verify-email?token=${token}` };
+  await enqueue(trx, clock, { channel: 'email', to: u.email, template: 'verify-email', subject: 'Confirm your email address', text: verifyEmailText(p), html: verifyEmailHtml(p) });
+}
+
+/** A new verification link, at most one a minute. */
+export async function resendEmailVerification(deps: Ctx, userId: number): Promise<void> {
+  const { db, clock } = deps;
+  const user = await q.findUserById(db, userId);
+  if (!user) throw new NotFoundError();
+  if (user.email_verified_at) throw new DomainError('Your email address is already confirmed.');
+  await consume(db, clock, [{ key: `verify-resend:${userId}`, rule: LIMITS.verifyResendCooldown }], 'We just sent you a link.');
+  await db.transaction().execute((trx) => issueEmailVerification(trx, deps, user));
+}
+
+const LINK_DEAD = 'This link has expired or was already used. Ask for a new one.';
+
+/** Confirms the email address a link was sent to; the link works once, for 24 hours. */
+export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
+  const { db, clock } = deps;
+  return db.transaction().execute(async (trx) => {
+    const row = await q.findToken(trx, 'verify-email', hashToken(token));
+    const now = nowIso(clock);
+    if (!row || row.used_at || row.expires_at <= now) throw new DomainError(LINK_DEAD, undefined, 400);
+    const user = await q.findUserById(trx, row.user_id);
+    if (!user || user.email !== row.target) throw new DomainError(LINK_DEAD, undefined, 400);
+    if (!(await q.useToken(trx, row.id, now))) throw new DomainError(LINK_DEAD, undefined, 400);
+    if (!user.email_verified_at) await q.updateUser(trx, user.id, { email_verified_at: now, updated_at: now });
+    return user.id;
+  });
+}
+
+// ---------------------------------------------------------------- sign in
+
+const WRONG = 'Wrong email or password.';
+
+/**
+ * Checks an email and password. Failures count per account and per address; while either
+ * is over its budget nobody gets in, not even with the right password.
+ */
+export async function signIn(deps: Ctx, email: string, password: string, ip: string): Promise<UserRow> {
+  const { db, clock } = deps;
+  const acctKey = `signin-fail:acct:${email}`;
+  const ipKey = `signin-fail:ip:${ip}`;
+  const checks = [
+    { key: acctKey, rule: LIMITS.signInFailPerAccount },
+    { key: ipKey, rule: LIMITS.signInFailPerIp },
+  ];
+  await assertNotLimited(db, clock, checks, 'Too many failed sign-in attempts.', 'email');
+  const user = await q.findUserByEmail(db, email);
+  const ok = user?.password_hash ? await verifyPassword(user.password_hash, password) : await verifyNothing(password);
+  if (!user || !ok) {
+    for (const c of checks) await recordHit(db, clock, c.key, c.rule);
+    if (user && !user.password_hash && user.google_sub) throw new DomainError('This account signs in with Google. Use "Sign in with Google", or reset your password to set one.', 'email');
+    throw new DomainError(WRONG, 'email');
+  }
+  if (user.status !== 'active') throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
+  await clearHits(db, acctKey);
+  await noteSignIn(deps, user);
+  return user;
+}
+
+/** The free trial of an organizer starts at their first sign-in. */
+async function noteSignIn(deps: Ctx, user: UserRow): Promise<void> {
+  if (user.role === 'organizer' && !user.first_organizer_login_at) await q.markFirstOrganizerLogin(deps.db, user.id, nowIso(deps.clock));
+}
+
+// ---------------------------------------------------------------- password reset
+
+/**
+ * Emails a reset link when the address belongs to an active account. The caller answers
+ * the same either way; only the per-address limit is visible, since it says nothing about
+ * the account.
+ */
+export async function requestPasswordReset(deps: Ctx, email: string, ip: string): Promise<void> {
+  const { db, clock, config } = deps;
+  await consume(db, clock, [{ key: `forgot:ip:${ip}`, rule: LIMITS.forgotPerIp }], 'Too many reset requests from your network.', 'email');
+  const user = await q.findUserByEmail(db, email);
+  if (!user || user.status !== 'active') return;
+  try {
+    await consume(db, clock, [{ key: `forgot:acct:${user.id}`, rule: LIMITS.forgotPerAccount }]);
+  } catch (e) {
+    if (e instanceof RateLimitedError) return;
+    throw e;
+  }
+  await db.transaction().execute(async (trx) => {
+    const token = randomToken();
+    const now = clock.now();
+    await q.voidTokens(trx, user.id, 'reset-password', now.toISOString());
+    await q.insertToken(trx, { userId: user.id, purpose: 'reset-password', tokenHash: hashToken(token), target: user.email, expiresAt: addMs(now, RESET_TTL).toISOString(), createdAt: now.toISOString() });
+    const p = { name: user.name, link: `${config.publicUrl}/reset-password?token=${token}` };
+    await enqueue(trx, clock, { channel: 'email', to: user.email, template: 'reset-password', subject: 'Reset your TrekTribe password', text: resetPasswordText(p), html: resetPasswordHtml(p) });
+  });
+}
+
+async function openResetToken(db: Db, clock: Clock, token: string) {
+  const row = await q.findToken(db, 'reset-password', hashToken(token));
+  if (!row || row.used_at || row.expires_at <= nowIso(clock)) return null;
+  const user = await q.findUserById(db, row.user_id);
+  if (!user || user.email !== row.target || user.status !== 'active') return null;
+  return { row, user };
+}
+
+export async function resetTokenIsValid(deps: Ctx, token: string): Promise<boolean> {
+  return (await openResetToken(deps.db, deps.clock, token)) !== null;
+}
+
+/** Sets a new password from a reset link (once, within the hour) and signs out every session. */
+export async function resetPassword(deps: Ctx, token: string, password: string): Promise<number> {
+  const { db, clock } = deps;
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    const found = await openResetToken(trx, clock, token);
+    const now = nowIso(clock);
+    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new DomainError(LINK_DEAD, 'password', 400);
+    // Opening the emailed link proves the address too.
+    await q.updateUser(trx, found.user.id, { password_hash: passwordHash, email_verified_at: found.user.email_verified_at ?? now, updated_at: now });
+    await q.voidTokens(trx, found.user.id, 'reset-password', now);
+    await invalidateUserSessions(trx, found.user.id);
+    return found.user.id;
+  });
+}
+
+// ---------------------------------------------------------------- phone verification
+
+const otpHash = (userId: number, issuedAt: string, code: string) => hashToken(`otp:${userId}:${issuedAt}:${code}`);
+
+/** Texts a 6-digit code to the user's phone: one a minute, a few an hour. */
+export async function sendPhoneCode(deps: Ctx, userId: number, ip: string): Promise<void> {
+  const { db, clock } = deps;
+  const user = await q.findUserById(db, userId);
+  if (!user?.phone) throw new DomainError('Add your mobile number first.', 'phone');
+  if (user.phone_verified_at) throw new DomainError('Your mobile number is already verified.');
+  await consume(
+    db,
+    clock,
+    [
+      { key: `otp-send:cooldown:${userId}`, rule: LIMITS.otpSendCooldown },
+      { key: `otp-send:acct:${userId}`, rule: LIMITS.otpSendPerAccount },
+      { key: `otp-send:ip:${ip}`, rule: LIMITS.otpSendPerIp },
+    ],
+    'We sent a code recently.',
+    'code',
+  );
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await db.transaction().execute(async (trx) => {
+    const now = clock.now();
+    await q.voidTokens(trx, userId, 'phone-otp', now.toISOString());
+    await q.insertToken(trx, { userId, purpose: 'phone-otp', tokenHash: otpHash(userId, now.toISOString(), code), target: user.phone!, expiresAt: addMs(now, OTP_TTL).toISOString(), createdAt: now.toISOString() });
+    await enqueue(trx, clock, { channel: 'sms', to: user.phone!, template: 'phone-otp', text: phoneCodeText(code) });
+  });
+}
+
+/** Checks a code: right once, within 10 minutes, with at most 5 wrong tries per code. */
+export async function verifyPhoneCode(deps: Ctx, userId: number, code: string): Promise<void> {
+  const { db, clock } = deps;
+  // A wrong try must be counted even though the answer is an error: the transaction
+  // returns the refusal instead of throwing it, so the count is committed.
+  const refusal = await db.transaction().execute(async (trx): Promise<string | null> => {
+    const now = nowIso(clock);
+    const row = await q.latestOpenToken(trx, userId, 'phone-otp');
+    const user = await q.findUserById(trx, userId);
+    if (!row || !user || row.expires_at <= now || row.target !== user.phone) return 'That code has expired. Ask for a new one.';
+    if (row.attempts >= OTP_MAX_ATTEMPTS) return 'Too many wrong codes. Ask for a new one.';
+    if (!constantTimeEqual(otpHash(userId, row.created_at, code), row.token_hash)) {
+      await q.countTokenAttempt(trx, row.id);
+      const left = OTP_MAX_ATTEMPTS - row.attempts - 1;
+      return left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes. Ask for a new one.';
+    }
+    if (!(await q.useToken(trx, row.id, now))) return 'That code has expired. Ask for a new one.';
+    await q.updateUser(trx, userId, { phone_verified_at: now, updated_at: now });
+    return null;
+  });
+  if (refusal) throw new DomainError(refusal, 'code');
+}
+
+// ---------------------------------------------------------------- Google
+
+export interface GoogleClaims {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  name: string;
+}
+
+/**
+ * The account for a Google identity: the one already linked, else an account with the
+ * same verified email (now linked), else a new one that must complete its profile.
+ */
+export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow> {
+  const { db, clock } = deps;
+  const email = g.email.trim().toLowerCase();
+  const user = await db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    const linked = await q.findUserByGoogleSub(trx, g.sub);
+    if (linked) return linked;
+    const same = await q.findUserByEmail(trx, email);
+    if (same) {
+      if (!g.emailVerified) throw new DomainError('Google has not verified this email address, so we cannot link it to your account. Sign in with your password.', undefined, 403);
+      await q.updateUser(trx, same.id, { google_sub: g.sub, email_verified_at: same.email_verified_at ?? now, updated_at: now });
+      return (await q.findUserById(trx, same.id))!;
+    }
+    const id = await q.insertUser(trx, {
+      email,
+      name: g.name.trim().slice(0, 80) || email.split('@')[0],
+      phone: null,
+      role: 'traveler',
+      google_sub: g.sub,
+      password_hash: null,
+      profile_complete: 0,
+      email_verified_at: g.emailVerified ? now : null,
+      phone_verified_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return (await q.findUserById(trx, id))!;
+  });
+  if (user.status !== 'active') throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', undefined, 403);
+  await noteSignIn(deps, user);
+  return user;
+}
+
+/** The phone and role a Google user still owes us; then the welcome email. */
+export async function completeProfile(deps: Ctx, userId: number, input: { phone: string; role: 'traveler' | 'organizer' }): Promise<void> {
+  const { db, clock } = deps;
+  await db.transaction().execute(async (trx) => {
+    const user = await q.findUserById(trx, userId);
+    if (!user) throw new NotFoundError();
+    if (user.profile_complete) throw new DomainError('Your profile is already complete.');
+    const now = nowIso(clock);
+    await q.updateUser(trx, userId, { phone: input.phone, role: input.role, profile_complete: 1, phone_verified_at: null, updated_at: now });
+    await sendWelcome(trx, deps, { email: user.email, name: user.name, role: input.role });
+    if (!user.email_verified_at) await issueEmailVerification(trx, deps, user);
+  });
+  const user = (await q.findUserById(db, userId))!;
+  await noteSignIn(deps, user);
+}
+
+// ---------------------------------------------------------------- profile
+
+export interface Account {
+  id: number;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+  phone: string | null;
+  phoneVerified: boolean;
+  role: Role;
+  bio: string | null;
+  location: string | null;
+  photo: { key: string; width: number; height: number } | null;
+  orgDisplayName: string | null;
+  orgAbout: string | null;
+  upiId: string | null;
+  hasPassword: boolean;
+  createdAt: string;
+  sessions: number;
+}
+
+/** What the profile and summary pages show of an account. */
+export async function accountSummary(deps: Pick<Deps, 'db'>, userId: number): Promise<Account> {
+  const u = await getAccount(deps, userId);
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    emailVerified: u.email_verified_at !== null,
+    phone: u.phone,
+    phoneVerified: u.phone_verified_at !== null,
+    role: u.role,
+    bio: u.bio,
+    location: u.location,
+    photo: u.photo && u.photo_width && u.photo_height ? { key: u.photo, width: u.photo_width, height: u.photo_height } : null,
+    orgDisplayName: u.org_display_name,
+    orgAbout: u.org_about,
+    upiId: u.upi_id,
+    hasPassword: u.password_hash !== null,
+    createdAt: u.created_at,
+    sessions: await q.countSessions(deps.db, userId),
+  };
+}
+
+export async function getAccount(deps: Pick<Deps, 'db'>, userId: number): Promise<UserRow> {
+  const user = await q.findUserById(deps.db, userId);
+  if (!user) throw new NotFoundError();
+  return user;
+}
+
+const PHOTO_WIDTHS = [320];
+
+/** Name, bio, location and an optional new photo (the old one is removed). */
+export async function updateProfile(deps: Ctx, userId: number, input: ProfileInput): Promise<void> {
+  const { db, clock, config } = deps;
+  const before = await getAccount(deps, userId);
+  const file = input.photo instanceof File && input.photo.size > 0 ? input.photo : null;
+  const photo = file ? await storeImage(config.dataDir, file, 'photo', PHOTO_WIDTHS) : null;
+  try {
+    await q.updateUser(db, userId, {
+      name: input.name,
+      bio: input.bio,
+      location: input.location,
+      ...(photo ? { photo: photo.key, photo_width: photo.width, photo_height: photo.height } : {}),
+      updated_at: nowIso(clock),
+    });
+  } catch (e) {
+    if (photo) await removeImage(config.dataDir, photo.key, photo.widths);
+    throw e;
+  }
+  if (photo && before.photo) await removeImage(config.dataDir, before.photo, before.photo_width ? [before.photo_width] : PHOTO_WIDTHS);
+}
+
+/** A new number is unverified until its code is entered. */
+export async function changePhone(deps: Ctx, userId: number, phone: string): Promise<boolean> {
+  const { db, clock } = deps;
+  const user = await getAccount(deps, userId);
+  if (user.phone === phone) return false;
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    await q.updateUser(trx, userId, { phone, phone_verified_at: null, updated_at: now });
+    await q.voidTokens(trx, userId, 'phone-otp', now);
+  });
+  return true;
+}
+
+/** A new password signs out every session; the caller starts a fresh one for this browser. */
+export async function changePassword(deps: Ctx, userId: number, current: string, next: string): Promise<void> {
+  const { db, clock } = deps;
+  const user = await getAccount(deps, userId);
+  if (user.password_hash && !(await verifyPassword(user.password_hash, current))) throw new DomainError('That is not your current password.', 'current');
+  const passwordHash = await hashPassword(next);
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    await q.updateUser(trx, userId, { password_hash: passwordHash, updated_at: now });
+    await q.voidTokens(trx, userId, 'reset-password', now);
+    await invalidateUserSessions(trx, userId);
+  });
+}
+
+/** An organizer's public profile and the UPI ID travelers pay to. */
+export async function updateOrganizerProfile(deps: Ctx, actor: { id: number; role: Role }, input: OrganizerInput): Promise<void> {
+  if (actor.role !== 'organizer') throw new ForbiddenError('Only organizers have a public profile.');
+  await q.updateUser(deps.db, actor.id, { ...input, updated_at: nowIso(deps.clock) });
+}
+
+export async function signOutEverywhere(deps: Pick<Deps, 'db'>, userId: number): Promise<void> {
+  await invalidateUserSessions(deps.db, userId);
+}
+
+// ---------------------------------------------------------------- admin
+
+export async function listAccounts(deps: Pick<Deps, 'db'>, f: { q: string; role: Role | ''; page: number }, perPage = 25) {
+  const { rows, total } = await q.listUsers(deps.db, { q: f.q, role: f.role, limit: perPage, offset: (f.page - 1) * perPage });
+  return { rows, total, page: f.page, pages: Math.max(1, Math.ceil(total / perPage)) };
+}
+
+/** Agents and admins are made by an admin, never by registering. */
+export async function createStaffAccount(deps: Ctx, actorId: number, input: StaffInput): Promise<number> {
+  const { db, clock } = deps;
+  if (await q.findUserByEmail(db, input.email)) throw new DomainError('An account with this email already exists.', 'email');
+  const passwordHash = await hashPassword(input.password);
+  return uniqueEmail(() => db.transaction().execute(async (trx) => {
+    const now = nowIso(clock);
+    const id = await q.insertUser(trx, { email: input.email, name: input.name, phone: input.phone, role: input.role, password_hash: passwordHash, email_verified_at: null, phone_verified_at: null, created_at: now, updated_at: now });
+    await audit(trx, clock, { actorId, action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, name: input.name, role: input.role } });
+    await issueEmailVerification(trx, deps, { id, email: input.email, name: input.name });
+    return id;
+  }), 'An account with this email already exists.');
+}
+
+function notSelf(actorId: number, userId: number, what: string) {
+  if (actorId === userId) throw new DomainError(`You cannot ${what} your own account; ask another admin.`, undefined, 409);
+}
+
+export async function changeRole(deps: Ctx, actorId: number, userId: number, role: Role): Promise<void> {
+  notSelf(actorId, userId, 'change the role of');
+  const { db, clock } = deps;
+  await db.transaction().execute(async (trx) => {
+    const user = await q.findUserById(trx, userId);
+    if (!user || user.status === 'deleted') throw new NotFoundError();
+    if (user.role === role) return;
+    await q.updateUser(trx, userId, { role, updated_at: nowIso(clock) });
+    await audit(trx, clock, { actorId, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: user.role }, after: { role } });
+  });
+}
+
+/** Deactivating signs the user out everywhere and keeps them out; reactivating lets them back. */
+export async function setAccountStatus(deps: Ctx, actorId: number, userId: number, status: 'active' | 'deactivated'): Promise<void> {
+  notSelf(actorId, userId, 'deactivate');
+  const { db, clock } = deps;
+  await db.transaction().execute(async (trx) => {
+    const user = await q.findUserById(trx, userId);
+    if (!user || user.status === 'deleted') throw new NotFoundError();
+    if (user.status === status) return;
+    await q.updateUser(trx, userId, { status, updated_at: nowIso(clock) });
+    if (status === 'deactivated') await invalidateUserSessions(trx, userId);
+    await audit(trx, clock, { actorId, action: status === 'active' ? 'user.reactivated' : 'user.deactivated', targetType: 'user', targetId: userId, before: { status: user.status }, after: { status } });
+  });
+}
+
+// ---------------------------------------------------------------- setup
+
+export const PRESET_ACCOUNTS: { role: Role; email: string; name: string; phone: string }[] = [
+  { role: 'admin', email: 'admin@trektribe.local', name: 'TrekTribe Admin', phone: '+919000000001' },
+  { role: 'agent', email: 'agent@trektribe.local', name: 'TrekTribe Support', phone: '+919000000002' },
+  { role: 'organizer', email: 'organizer@trektribe.local', name: 'Demo Organizer', phone: '+919000000003' },
+  { role: 'traveler', email: 'traveler@trektribe.local', name: 'Demo Traveler', phone: '+919000000004' },
+];
+
+/** Creates whichever preset account is missing (verified, ready to sign in); returns those created. */
+export async function ensurePresetAccounts(deps: Pick<Deps, 'db' | 'clock'>, password: string): Promise<string[]> {
+  const { db, clock } = deps;
+  const created: string[] = [];
+  const passwordHash = await hashPassword(password);
+  for (const a of PRESET_ACCOUNTS) {
+    await db.transaction().execute(async (trx) => {
+      if (await q.findUserByEmail(trx, a.email)) return;
+      const now = nowIso(clock);
+      const id = await q.insertUser(trx, { ...a, password_hash: passwordHash, email_verified_at: now, phone_verified_at: now, upi_id: a.role === 'organizer' ? 'demo.organizer@okaxis' : null, created_at: now, updated_at: now });
+      await audit(trx, clock, { actorId: null, action: 'user.created', targetType: 'user', targetId: id, after: { email: a.email, role: a.role, by: 'setup' } });
+      created.push(a.email);
+    });
+  }
+  return created;
+}
+

@@ -1,0 +1,15 @@
+import type { Deps } from '../deps.js';
+import { DAY } from './clock.js';
+import { pruneJobRuns } from './jobs.js';
+import { forgetDeliveredMessages } from '../notifications/service.js';
+
+/**
+ * The nightly tidy-up: the outbox job alone records 8,640 runs a day, and delivered
+ * messages hold links and codes nobody needs after a month.
+ */
+export async function housekeeping(deps: Deps): Promise<string> {
+  const now = deps.clock.now().getTime();
+  const runs = await pruneJobRuns(deps.db, { uneventfulBefore: new Date(now - 14 * DAY).toISOString(), failedBefore: new Date(now - 90 * DAY).toISOString() });
+  const messages = await forgetDeliveredMessages(deps);
+  return `removed ${runs} old job runs, ${messages} delivered messages`;
+}

@@ -1,0 +1,94 @@
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Clock } from './clock.js';
+import { DomainError } from './errors.js';
+import type { AppEnv } from './env.js';
+
+/**
+ * Fixed-window counters kept in SQLite, so a restart does not hand an attacker a fresh
+ * budget. A rule allows `limit` hits per `windowMs`; keys name what is counted
+ * ("signin-fail:acct:a@b.c", "register:ip:1.2.3.4").
+ */
+export interface RateRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Milliseconds until the key may be hit again, or 0 when it may be hit now. */
+export async function retryAfter(db: Kysely<Database>, clock: Clock, key: string, rule: RateRule): Promise<number> {
+  const row = await db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', key).executeTakeFirst();
+  if (!row) return 0;
+  const ends = Date.parse(row.window_start) + rule.windowMs;
+  const now = clock.now().getTime();
+  if (ends <= now || row.count < rule.limit) return 0;
+  return ends - now;
+}
+
+/** Counts one hit: starts a new window when the old one has ended. One statement, so concurrent hits all count. */
+export async function recordHit(db: Kysely<Database>, clock: Clock, key: string, rule: RateRule): Promise<void> {
+  const now = clock.now();
+  const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString();
+  await db
+    .insertInto('rate_limits')
+    .values({ key, count: 1, window_start: now.toISOString() })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        count: sql`case when rate_limits.window_start <= ${windowFloor} then 1 else rate_limits.count + 1 end`,
+        window_start: sql`case when rate_limits.window_start <= ${windowFloor} then ${now.toISOString()} else rate_limits.window_start end`,
+      }),
+    )
+    .execute();
+}
+
+export async function clearHits(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+}
+
+/** "in 1 minute", "in 14 minutes", "in 2 hours". */
+export function describeWait(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+/** Thrown when a limit is reached; its message says when to try again. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly waitMs: number,
+    what = 'Too many attempts.',
+    field?: string,
+  ) {
+    super(`${what} Try again ${describeWait(waitMs)}.`, field, 429);
+  }
+}
+
+/** Refuses when any of the keys is over its rule; otherwise counts a hit on each. */
+export async function consume(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
+  await assertNotLimited(db, clock, checks, what, field);
+  for (const { key, rule } of checks) await recordHit(db, clock, key, rule);
+}
+
+export async function assertNotLimited(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
+  let wait = 0;
+  for (const { key, rule } of checks) wait = Math.max(wait, await retryAfter(db, clock, key, rule));
+  if (wait > 0) throw new RateLimitedError(wait, what, field);
+}
+
+/**
+ * The client's address for per-IP limits: the socket's peer, or the first X-Forwarded-For
+ * entry when TRUST_PROXY is on (otherwise that header is anyone's to forge).
+ */
+export function clientIp(c: Context<AppEnv>): string {
+  if (c.var.deps.config.trustProxy) {
+    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

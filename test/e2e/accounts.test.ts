@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { hasHorizontalScroll, launchBrowser, openPage, screenshot } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The outbox job runs every 10 s: reload the dev mailbox until the message is there. */
+async function openMail(page: Page, to: string, subject: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    const link = page.getByRole('link', { name: subject });
+    if ((await link.count()) > 0) {
+      await link.first().click();
+      await page.getByRole('heading', { name: subject }).waitFor();
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`no "${subject}" mail for ${to} in the dev mailbox`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function expectNoSideScroll(page: Page, where: string) {
+  expect(await hasHorizontalScroll(page), `${where} scrolls sideways at 360 px`).toBe(false);
+}
+
+describe.each([
+  ['on', true],
+  ['off', false],
+])('accounts in Chromium at 360×640 with JavaScript %s', (label, javaScript) => {
+  it('register → confirm from the dev mailbox → sign in → edit profile → sign out', async () => {
+    const w = await openPage(browser, server.url, { javaScript });
+    const { page } = w;
+    const email = `e2e-js-${label}-${Date.now()}@example.test`;
+    const name = `Tenzin ${label}`;
+
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await expectNoSideScroll(page, '/register');
+    await page.getByLabel('Your name').fill(name);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Mobile number').fill('98765 43210');
+    await page.getByLabel('Password').fill('snow leopard ridge');
+    await page.getByLabel('book treks (traveler)').check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`We sent a confirmation link to ${email}`).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await openMail(page, email, 'Confirm your email address');
+    await page.locator('a[href*="/verify-email?token="]').first().click();
+    await page.getByText('your email address is confirmed').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill('not my password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong email or password.').waitFor();
+    expect(await page.locator('input[name=email]').inputValue()).toBe(email);
+
+    await page.locator('input[name=password]').fill('snow leopard ridge');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: `Hello, ${name}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
+    await expectNoSideScroll(page, 'dashboard');
+
+    await page.getByRole('link', { name }).click();
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+    await expectNoSideScroll(page, '/me');
+    await page.getByLabel('Location').fill('Leh, Ladakh');
+    await page.getByLabel('Bio').fill('Slow walker, fast talker.');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Your profile is saved.').waitFor();
+    expect(await page.getByLabel('Location').inputValue()).toBe('Leh, Ladakh');
+    await screenshot(page, `accounts-me-js-${label}`);
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByText('You are signed out.').waitFor();
+    await expect(page.getByRole('link', { name: 'Sign in' }).count()).resolves.toBe(1);
+
+    const user = await server.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name, phone: '+919876543210', location: 'Leh, Ladakh', bio: 'Slow walker, fast talker.', role: 'traveler' });
+    expect(user.email_verified_at).not.toBeNull();
+    expect(await server.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()).toHaveLength(0);
+    // The deliberate wrong password answers 422, which Chromium (and htmx) log as a failed load.
+    expect(w.errors.filter((e) => !/\b422\b/.test(e))).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.context.close();
+  });
+});

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { launchBrowser, openPage, hasHorizontalScroll, screenshot, useSession } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+import { createSession, SESSION_COOKIE } from '../../src/auth/session.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { istDate } from '../../src/lib/time.js';
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A user and a session written straight into the server's database (sign-in pages are another feature). */
+async function signedInCookie(role: 'organizer' | 'traveler', name: string): Promise<string> {
+  const now = new Date().toISOString();
+  const { id } = await server.db
+    .insertInto('users')
+    .values({ email: `${role}-${Date.now()}@example.test`, name, phone: `+9198${String(Date.now()).slice(-8)}`, role, email_verified_at: now, phone_verified_at: now, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { token } = await createSession(server.db, systemClock, id);
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+const day = (offset: number) => istDate(new Date(Date.now() + offset * 86_400_000));
+const TITLE = 'Zorbatak Meadows Trek';
+
+describe('trips in Chromium (360×640)', () => {
+  it('an organizer creates a trip with two departures and a photo', async () => {
+    const w = await openPage(browser, server.url);
+    await useSession(w.context, server.url, await signedInCookie('organizer', 'Meadow Guides'));
+    const { page } = w;
+    await page.goto('/organizer/trips/new');
+    await page.fill('input[name="title"]', TITLE);
+    await page.fill('textarea[name="description"]', 'Three days across the high meadows of Zorbatak, camping by a glacial stream.');
+    await page.fill('input[name="destination"]', 'Sankri, Uttarkashi');
+    await page.selectOption('select[name="region"]', 'Uttarakhand');
+    await page.fill('input[name="price"]', '8499');
+    await page.selectOption('select[name="difficulty"]', 'intermediate');
+    await page.check('input[name="categories"][value="camping"]');
+    await page.fill('input[name="departures[0][start_date]"]', day(30));
+    await page.fill('input[name="departures[0][end_date]"]', day(32));
+    await page.fill('input[name="departures[0][capacity]"]', '12');
+    // "Add departure" swaps in the departures section only (htmx), keeping what was typed.
+    await page.click('button[value="add_departure"]');
+    await page.waitForSelector('input[name="departures[1][start_date]"]');
+    expect(await page.inputValue('input[name="title"]')).toBe(TITLE);
+    expect(await page.inputValue('input[name="departures[0][start_date]"]')).toBe(day(30));
+    await page.fill('input[name="departures[1][start_date]"]', day(60));
+    await page.fill('input[name="departures[1][end_date]"]', day(62));
+    await page.fill('input[name="departures[1][capacity]"]', '10');
+    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 110, b: 70 } } }).jpeg().toBuffer();
+    await page.setInputFiles('input[name="images"]', { name: 'meadow.jpg', mimeType: 'image/jpeg', buffer: photo });
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
+    await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
+
+    const trip = await server.db.selectFrom('trips').selectAll().where('title', '=', TITLE).executeTakeFirstOrThrow();
+    expect(trip).toMatchObject({ status: 'active', price_paise: 849_900, region: 'Uttarakhand', difficulty: 'intermediate' });
+    const deps = await server.db.selectFrom('departures').select(['start_date', 'end_date', 'capacity']).where('trip_id', '=', trip.id).orderBy('start_date').execute();
+    expect(deps).toEqual([
+      { start_date: day(30), end_date: day(32), capacity: 12 },
+      { start_date: day(60), end_date: day(62), capacity: 10 },
+    ]);
+    const images = await server.db.selectFrom('trip_images').selectAll().where('trip_id', '=', trip.id).execute();
+    expect(images).toMatchObject([{ width: 1200, height: 800, is_cover: 1 }]);
+    // The photo is on the trip page and really loads.
+    const img = page.locator(`img[src^="/uploads/${images[0].key}-"]`).first();
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    await screenshot(page, 'trips-organizer-created');
+    expect(w.errors).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a traveler finds it by search with JavaScript on (only the results are swapped) and opens it', async () => {
+    const w = await openPage(browser, server.url);
+    await useSession(w.context, server.url, await signedInCookie('traveler', 'Asha'));
+    const { page } = w;
+    await page.goto('/trips');
+    await page.evaluate(() => document.querySelector('h1')!.setAttribute('data-marker', 'kept'));
+    await page.fill('#q', 'zorbat');
+    await expect.poll(() => page.url()).toBe(`${server.url}/trips?q=zorbat`);
+    const card = page.locator('#results article', { hasText: TITLE });
+    await card.waitFor();
+    // The page itself was not reloaded: only #results changed.
+    expect(await page.getAttribute('h1', 'data-marker')).toBe('kept');
+    await expect(card.textContent()).resolves.toContain('₹8,499');
+    await card.locator('h3 a').click();
+    await expect.poll(() => page.url()).toMatch(/\/trips\/\d+$/);
+    await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
+    expect(await page.locator('#departures a[href*="/book?departure="]').count()).toBe(2);
+    await expect(page.locator('#departures').textContent()).resolves.toContain('12 seats left');
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await screenshot(page, 'trips-traveler-js');
+    expect(w.errors).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a traveler finds it by search with JavaScript off and opens it', async () => {
+    const w = await openPage(browser, server.url, { javaScript: false });
+    const { page } = w;
+    await page.goto('/');
+    await page.fill('input[name="q"]', 'zorbatak meadows');
+    await Promise.all([page.waitForURL(/\/trips\?q=zorbatak\+meadows/), page.press('input[name="q"]', 'Enter')]);
+    const card = page.locator('#results article', { hasText: TITLE });
+    await expect(card.textContent()).resolves.toContain('+1 more date');
+    await Promise.all([page.waitForURL(/\/trips\/\d+$/), card.locator('h3 a').click()]);
+    await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
+    expect(await page.locator('#departures a[href*="/book?departure="]').count()).toBe(2);
+    // Filters work as a plain GET form too.
+    await page.goto('/trips?q=zorbatak&region=Sikkim');
+    await expect(page.locator('#results').textContent()).resolves.toContain('No treks match');
+    expect(w.errors).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.context.close();
+  });
+});
