@@ -16,8 +16,8 @@ export const SCHEDULE: Job[] = [
   { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
   // 03:30 IST: forget old job runs and delivered messages.
   { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
-  // 03:30 IST: expired sessions, old rate-limit windows and spent one-time tokens.
-  { name: 'account-housekeeping', cron: '30 3 * * *', run: purgeStaleAccountData },
+  // 03:35 IST: expired sessions, old rate-limit windows and spent one-time tokens.
+  { name: 'account-housekeeping', cron: '35 3 * * *', run: purgeStaleAccountData },
   // Every minute: unpaid holds past their time release their seats.
   { name: 'bookings.expire-holds', cron: '* * * * *', run: bookings.expireHolds },
   // 18:00 IST: reminders for treks starting tomorrow.
