@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import * as bookings from '../bookings/service.js';
 import type { DB } from '../db.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
@@ -461,30 +462,37 @@ export async function deactivateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Ac
   });
 }
 
-const BOOKED_REFUSAL = 'Travelers have booked seats on it. Cancelling with refunds to booked travelers is not available yet; deactivate the trip to stop new bookings.';
-
-/** Cancels a trip and its departures. Refused while seats are booked (refunds come with bookings). */
-export async function cancelTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
+/**
+ * Cancels a trip and its departures. Departures with seats taken go through the bookings
+ * feature first: every booking on them is cancelled with a full refund and its traveler told.
+ */
+export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<void> {
+  const trip = await ownTrip(deps.db, actor, id);
+  if (trip.status === 'cancelled') return;
+  if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
+  for (const d of await q.tripDepartures(deps.db, id)) {
+    if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+  }
   await deps.db.transaction().execute(async (trx) => {
-    const trip = await ownTrip(trx, actor, id);
-    if (trip.status === 'cancelled') return;
-    if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
-    const taken = await q.seatsTakenOnTrip(trx, id);
-    if (taken > 0) throw new DomainError(`This trip cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    // Closed departures take no new bookings, so nothing can have been booked since.
     for (const d of await q.tripDepartures(trx, id)) if (d.status === 'open') await q.cancelUnbookedDeparture(trx, d.id, id);
     await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
     await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
   });
 }
 
-/** Cancels one departure. Refused while seats are booked on it. */
-export async function cancelDeparture(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, tripId: number, departureId: number): Promise<void> {
+/** Cancels one departure; bookings on it are cancelled with full refunds by the bookings feature. */
+export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, departureId: number): Promise<void> {
+  await ownTrip(deps.db, actor, tripId);
+  const dep = (await q.tripDepartures(deps.db, tripId)).find((d) => d.id === departureId);
+  if (!dep) throw new NotFoundError();
+  if (dep.status === 'cancelled') return;
+  if (dep.seats_taken > 0) {
+    await bookings.cancelDeparture(deps, actor, departureId, 'The organizer cancelled this departure.');
+    return;
+  }
   await deps.db.transaction().execute(async (trx) => {
-    await ownTrip(trx, actor, tripId);
-    const dep = (await q.tripDepartures(trx, tripId)).find((d) => d.id === departureId);
-    if (!dep) throw new NotFoundError();
-    if (dep.status === 'cancelled') return;
-    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError(`This departure cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError('This departure changed while you were cancelling it. Try again.', undefined, 409);
     await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
   });
 }
