@@ -36,6 +36,8 @@ export interface BenchLine {
   value: string;
   budget: string;
   pass: boolean;
+  /** The figure the budget is about, for bench/run.ts's table (trips.bench.ts). */
+  metric?: { value: number; unit: 'KB' | 'ms' | 'req/s' | '%' | ''; max?: number; min?: number };
 }
 
 const TODAY = '2026-11-25';
@@ -53,6 +55,7 @@ const SEARCHES: [string, Record<string, string>][] = [
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (n: number) => `${n.toFixed(2)} ms`;
+const round = (n: number) => Math.round(n * 10) / 10;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 async function bytesOf(app: ReturnType<typeof createApp>, path: string, headers: Record<string, string> = {}): Promise<{ bytes: number; body: string; encoding: string | null }> {
@@ -100,23 +103,32 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
 
     // 1. The search function, server side, uncached (runSearch; the pages go through a cache).
     const all: number[] = [];
+    const allCpu: number[] = [];
     for (const [label, params] of SEARCHES) {
       const query = SearchQuery.parse(params);
       for (let i = 0; i < 5; i++) await runSearch(deps, query);
       const times: number[] = [];
+      const cpu: number[] = [];
       let total = 0;
       for (let i = 0; i < 40; i++) {
+        const c0 = process.cpuUsage();
         t0 = performance.now();
         const r = await runSearch(deps, query);
         times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
         total = r.total;
       }
       times.sort((a, b) => a - b);
+      cpu.sort((a, b) => a - b);
       all.push(...times);
-      lines.push({ label: `search p95: ${label} (${total}${total === 120 ? '+' : ''} hits)`, value: `p50 ${ms(pct(times, 50))} · p95 ${ms(pct(times, 95))}`, budget: '≤ 20 ms', pass: pct(times, 95) <= 20 });
+      allCpu.push(...cpu);
+      // CPU time is shown too: on a shared machine, wall time includes waiting for a core.
+      lines.push({ label: `search: ${label} (${total}${total === 120 ? '+' : ''} hits)`, value: `p50 ${ms(pct(times, 50))} · p95 ${ms(pct(times, 95))} (CPU p95 ${ms(pct(cpu, 95))})`, budget: '≤ 20 ms', pass: pct(times, 95) <= 20, metric: { value: round(pct(times, 95)), unit: 'ms', max: 20 } });
     }
     all.sort((a, b) => a - b);
-    lines.push({ label: 'search p95: all typical searches', value: `p50 ${ms(pct(all, 50))} · p95 ${ms(pct(all, 95))}`, budget: '≤ 20 ms', pass: pct(all, 95) <= 20 });
+    allCpu.sort((a, b) => a - b);
+    lines.push({ label: 'search: all typical searches', value: `p50 ${ms(pct(all, 50))} · p95 ${ms(pct(all, 95))} (CPU p95 ${ms(pct(allCpu, 95))})`, budget: '≤ 20 ms', pass: pct(all, 95) <= 20, metric: { value: round(pct(all, 95)), unit: 'ms', max: 20 } });
 
     // 2. Query plans: the listing walks indexes.
     const plans: [string, SearchFilters, Sort, SearchPlan][] = [
@@ -128,7 +140,7 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
       const rows = (await sql<{ detail: string }>`explain query plan ${searchSql(f, sort, plan)}`.execute(db)).rows.map((r) => r.detail);
       const scans = rows.filter((d) => /^SCAN (d|e|t|departures|trips)\b/.test(d));
       const used = rows.filter((d) => /USING .*INDEX|INTEGER PRIMARY KEY|VIRTUAL TABLE/.test(d)).map((d) => d.replace(/^(SEARCH|SCAN) /, '')).slice(0, 2);
-      lines.push({ label: `query plan: ${label}`, value: scans.length ? scans.join('; ') : used.join('; '), budget: 'no table scan', pass: scans.length === 0 });
+      lines.push({ label: `query plan: ${label}`, value: scans.length ? scans.join('; ') : used.join('; '), budget: 'no table scan', pass: scans.length === 0, metric: { value: scans.length, unit: '', max: 0 } });
     }
 
     // 3. Requests per second, in-process over 127.0.0.1.
@@ -142,9 +154,9 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
       // Every request a different search (a random price cap), so none is answered from the cache.
       const fresh = await rps(`${base}/trips?q=kedarkantha`, seconds, () => `/trips?q=kedarkantha&max=${20_000 + Math.floor(Math.random() * 1_000_000)}`);
       const share = (n: number) => `${n.toFixed(0)} (${((100 * n) / health).toFixed(0)} % of /healthz)`;
-      lines.push({ label: 'req/s /healthz', value: health.toFixed(0), budget: '—', pass: true });
-      lines.push({ label: 'req/s /trips?q=kedarkantha', value: share(search), budget: '≥ 30 % of /healthz', pass: search >= 0.3 * health });
-      lines.push({ label: 'req/s /trips?q=kedarkantha&max=<random> (never cached)', value: share(fresh), budget: '(information)', pass: true });
+      lines.push({ label: 'req/s /healthz', value: health.toFixed(0), budget: '—', pass: true, metric: { value: Math.round(health), unit: 'req/s' } });
+      lines.push({ label: 'req/s /trips?q=kedarkantha', value: share(search), budget: '≥ 30 % of /healthz', pass: search >= 0.3 * health, metric: { value: Math.round((100 * search) / health), unit: '%', min: 30 } });
+      lines.push({ label: 'req/s /trips?q=kedarkantha&max=<random> (never cached)', value: share(fresh), budget: '(information)', pass: true, metric: { value: Math.round((100 * fresh) / health), unit: '%' } });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -154,9 +166,9 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
     const assets = [...page.body.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
     let cold = page.bytes;
     for (const a of assets) cold += (await bytesOf(app, a)).bytes;
-    lines.push({ label: `cold /trips (HTML ${kb(page.bytes)} ${page.encoding ?? 'identity'} + ${assets.length} assets)`, value: kb(cold), budget: '≤ 35 KB', pass: cold <= 35 * 1024 });
+    lines.push({ label: `cold /trips (HTML ${kb(page.bytes)} ${page.encoding ?? 'identity'} + ${assets.length} assets)`, value: kb(cold), budget: '≤ 35 KB', pass: cold <= 35 * 1024, metric: { value: round(cold / 1024), unit: 'KB', max: 35 } });
     const swap = await bytesOf(app, '/trips?q=trek&sort=price_asc&page=2', { 'HX-Request': 'true' });
-    lines.push({ label: `htmx result swap (${swap.encoding ?? 'identity'}, ${(swap.body.match(/<article>/g) ?? []).length} cards)`, value: kb(swap.bytes), budget: '≤ 6 KB', pass: swap.bytes <= 6 * 1024 });
+    lines.push({ label: `htmx result swap (${swap.encoding ?? 'identity'}, ${(swap.body.match(/<article>/g) ?? []).length} cards)`, value: kb(swap.bytes), budget: '≤ 6 KB', pass: swap.bytes <= 6 * 1024, metric: { value: round(swap.bytes / 1024), unit: 'KB', max: 6 } });
   } finally {
     await db.destroy();
     if (sqlite.open) sqlite.close();
@@ -168,7 +180,10 @@ export async function benchTrips(o: { trips?: number; departuresPerTrip?: number
 export default benchTrips;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { loadavg } = await import('node:os');
+  console.log(`load average before: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const lines = await benchTrips({ log: (s) => console.log(s) });
+  console.log(`load average after: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const w = Math.max(...lines.map((l) => l.label.length));
   for (const l of lines) console.log(`${l.pass ? 'PASS' : 'FAIL'}  ${l.label.padEnd(w)}  ${l.value}  (budget ${l.budget})`);
   process.exitCode = lines.every((l) => l.pass) ? 0 : 1;

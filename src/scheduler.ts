@@ -13,7 +13,7 @@ import * as bookings from './bookings/jobs.js';
  */
 export const SCHEDULE: Job[] = [
   // Every 10 seconds: a queued message reaches its recipient within seconds.
-  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue },
+  { name: 'outbox', cron: '*/10 * * * * *', run: deliverDue, frequent: true },
   // 03:30 IST: forget old job runs and delivered messages.
   { name: 'housekeeping', cron: '30 3 * * *', run: housekeeping },
   // 03:35 IST: expired sessions, old rate-limit windows and spent one-time tokens.

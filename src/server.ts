@@ -58,11 +58,15 @@ async function shutdown(signal: string) {
   stopping.abort();
   // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  // Keep-alive sockets go idle as their last response ends: close them as they do.
+  const closeIdle = () => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  closeIdle();
+  const idleSweep = setInterval(closeIdle, 100);
   // Under Docker's default 10 s stop timeout, with time left to close the database.
   const bounded = new Promise<void>((resolve) => setTimeout(resolve, 8_000).unref());
   // Jobs stop starting; a run in progress may finish (it is safe to cut, but finishing is tidier).
   await Promise.race([Promise.all([closed, scheduler.stop()]), bounded]);
+  clearInterval(idleSweep);
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
   await db.destroy();
   if (sqlite.open) sqlite.close();

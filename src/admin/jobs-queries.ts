@@ -5,11 +5,14 @@ import type { JobRunsTable } from '../lib/tables.js';
 type Db = Kysely<Database>;
 export type JobRunRow = Selectable<JobRunsTable>;
 
-export async function recentRuns(db: Db, limit: number, name?: string): Promise<JobRunRow[]> {
+/** The latest runs of one job, or of all jobs but without the fine runs of `hideOkOf`. */
+export async function recentRuns(db: Db, limit: number, o: { name?: string; hideOkOf?: string[] } = {}): Promise<JobRunRow[]> {
+  const hide = o.hideOkOf ?? [];
   return db
     .selectFrom('job_runs')
     .selectAll()
-    .$if(name !== undefined, (q) => q.where('name', '=', name!))
+    .$if(o.name !== undefined, (q) => q.where('name', '=', o.name!))
+    .$if(o.name === undefined && hide.length > 0, (q) => q.where((eb) => eb.not(eb.and([eb('name', 'in', hide), eb('outcome', '=', 'ok')]))))
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

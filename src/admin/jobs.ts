@@ -21,7 +21,7 @@ export async function jobsOverview(deps: Deps, schedule: Job[], only?: string) {
   const [last, failures, runs] = await Promise.all([
     lastRuns(deps.db),
     failuresSince(deps.db, new Date(now.getTime() - DAY).toISOString()),
-    recentRuns(deps.db, 100, only),
+    recentRuns(deps.db, 100, only ? { name: only } : { hideOkOf: schedule.filter((j) => j.frequent).map((j) => j.name) }),
   ]);
   const jobs: JobSummary[] = schedule.map((j) => ({
     name: j.name,
@@ -30,7 +30,7 @@ export async function jobsOverview(deps: Deps, schedule: Job[], only?: string) {
     last: last.find((r) => r.name === j.name) ?? null,
     failuresToday: failures.find((f) => f.name === j.name)?.n ?? 0,
   }));
-  return { jobs, runs };
+  return { jobs, runs, hidden: only ? [] : schedule.filter((j) => j.frequent).map((j) => j.name) };
 }
 
 /** How long "run now" waits for the outcome before answering "still running". */

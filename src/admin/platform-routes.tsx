@@ -23,8 +23,8 @@ const RAN = {
 export const platformAdminRoutes = new Hono<AppEnv>()
   .get('/admin/jobs', admin, async (c) => {
     const only = c.req.query('name') || undefined;
-    const { jobs, runs } = await jobsOverview(c.var.deps, SCHEDULE, only);
-    return page(c, <JobsPage jobs={jobs} runs={runs} only={only ?? null} />, { title: 'Jobs' });
+    const { jobs, runs, hidden } = await jobsOverview(c.var.deps, SCHEDULE, only);
+    return page(c, <JobsPage jobs={jobs} runs={runs} only={only ?? null} hidden={hidden} />, { title: 'Jobs' });
   })
   .post('/admin/jobs/:name/run', admin, async (c) => {
     const name = c.req.param('name');

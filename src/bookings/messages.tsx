@@ -26,8 +26,11 @@ export interface Extra {
   duplicateUtr?: boolean;
 }
 
+/** What a message needs to know about its booking. */
+export type MessageBooking = Pick<BookingRow, 'id' | 'code' | 'trip_id' | 'title' | 'start_date' | 'guests' | 'amount_paise' | 'status' | 'meeting_point' | 'hold_expires_at' | 'traveler_name' | 'traveler_email' | 'traveler_phone' | 'organizer_email' | 'organizer_phone'>;
+
 /** Subject and lines of each booking message; every one carries the booking code. */
-function compose(kind: BookingMessage, b: BookingRow, x: Extra): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
+function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
   const trip = `${b.title} (${formatDay(b.start_date)})`;
   const code = b.code;
   const guests = `${b.guests} guest${b.guests === 1 ? '' : 's'}`;
@@ -79,7 +82,7 @@ function compose(kind: BookingMessage, b: BookingRow, x: Extra): { toOrganizer: 
 }
 
 /** Queues the message (and its SMS, if it has one) in the caller's transaction. */
-export async function sendBookingMessage(db: Kysely<Database>, clock: Clock, publicUrl: string, kind: BookingMessage, b: BookingRow, x: Extra = {}): Promise<void> {
+export async function sendBookingMessage(db: Kysely<Database>, clock: Clock, publicUrl: string, kind: BookingMessage, b: MessageBooking, x: Extra = {}): Promise<void> {
   const m = compose(kind, b, x);
   const link = m.toOrganizer ? `${publicUrl}/organizer/bookings?trip=${b.trip_id}` : `${publicUrl}/bookings/${b.id}`;
   const to = m.toOrganizer ? b.organizer_email : b.traveler_email;

@@ -6,8 +6,8 @@ import { canSeeBooking } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, MINUTE } from '../lib/clock.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
-import { getSettings, type RefundRule } from '../lib/settings.js';
-import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
+import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
+import { daysBetween, formatDateTime, ZONE } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { storeImage } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
@@ -35,6 +35,10 @@ export interface BookingInput {
 }
 
 export const MAX_GUESTS = 10;
+
+/** The calendar date in India; one formatter for the process (building one costs more than a booking). */
+const istDay = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const istDate = (d: Date) => istDay.format(d);
 
 /** Another process held the write lock past busy_timeout: wait a little and try again. */
 async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
@@ -75,32 +79,31 @@ export async function bookingFormData(deps: Deps, tripId: number, departureId: n
  * transaction that writes the booking, so concurrent bookings can never oversell. The
  * amount is the trip's price × guests, never anything from the form.
  */
-export async function createBooking(deps: Deps, actor: Actor, tripId: number, input: BookingInput): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' }> {
-  const { db, clock } = deps;
+export async function createBooking(deps: Deps, actor: Actor & { name?: string; email?: string }, tripId: number, input: BookingInput): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' }> {
+  const { clock } = deps;
   const guests = input.participants.length;
   if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
   const today = istDate(clock.now());
-  const t = await q.findBookable(db, tripId, input.departureId);
-  if (!t || t.trip_status !== 'active') throw new NotFoundError();
-  if (t.departure_status !== 'open' || t.start_date <= today) throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
-  if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
-  const amount = t.price_paise * guests;
-  const free = amount === 0;
-  const { holdMinutes } = await getSettings(db);
-
+  // Everything in one IMMEDIATE transaction: one trip to the connection, and the trip is
+  // read under the same lock that takes the seats.
   return tx(deps, async (trx) => {
-    const now = nowIso(deps);
+    const t = await q.findBookable(trx, tripId, input.departureId);
+    if (!t || t.trip_status !== 'active') throw new NotFoundError();
+    if (t.departure_status !== 'open' || t.start_date <= today) throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
+    if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
+    const amount = t.price_paise * guests;
+    const free = amount === 0;
+    const now = clock.now();
     if (free) {
       const already = await trx.selectFrom('bookings').select('id').where('user_id', '=', actor.id).where('departure_id', '=', t.departure_id).where('status', '=', 'confirmed').executeTakeFirst();
       if (already) throw new DomainError('You have already joined this departure.', 'departure');
     }
     if ((await q.takeSeats(trx, t.departure_id, guests)) === 0) {
-      const d = await q.findDeparture(trx, t.departure_id);
-      const left = d ? d.capacity - d.seats_taken : 0;
-      if (!d || d.status !== 'open') throw new DomainError('This departure is no longer taking bookings.', 'departure');
+      const left = t.capacity - t.seats_taken;
       throw new DomainError(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests', 409);
     }
-    const b = await q.insertBooking(trx, {
+    const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
+    const row = {
       code: humanCode(8),
       trip_id: t.trip_id,
       departure_id: t.departure_id,
@@ -108,25 +111,31 @@ export async function createBooking(deps: Deps, actor: Actor, tripId: number, in
       organizer_id: t.organizer_id,
       guests,
       amount_paise: amount,
-      status: free ? 'confirmed' : 'pending',
+      status: free ? ('confirmed' as const) : ('pending' as const),
       cancel_reason: null,
-      payment_method: free ? 'free' : null,
-      payment_status: free ? 'paid' : 'pending',
+      payment_method: free ? ('free' as const) : null,
+      payment_status: free ? ('paid' as const) : ('pending' as const),
       verification_status: null,
-      hold_expires_at: free ? null : addMs(clock.now(), holdMinutes * MINUTE).toISOString(),
+      hold_expires_at: free ? null : addMs(now, holdMinutes * MINUTE).toISOString(),
       expiry_warned_at: null,
       reminder_sent_at: null,
       special_requests: input.specialRequests,
-      confirmed_at: free ? now : null,
+      confirmed_at: free ? now.toISOString() : null,
       cancelled_at: null,
-      created_at: now,
-      updated_at: now,
-    });
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    const b = await q.insertBooking(trx, row);
     await q.insertParticipants(trx, b.id, input.participants);
-    await message(deps, trx, 'booking-received', b.id);
-    if (free) await message(deps, trx, 'booking-confirmed', b.id);
-    await audit(trx, clock, { actorId: actor.id, action: 'booking.created', targetType: 'booking', targetId: b.id, after: { code: b.code, guests, amount_paise: amount } });
-    return { id: b.id, code: b.code, status: free ? 'confirmed' : 'pending' };
+    if (actor.name && actor.email) {
+      const msg = { ...row, ...t, id: b.id, title: t.title, traveler_name: actor.name, traveler_email: actor.email, traveler_phone: input.participants[0]?.phone ?? null };
+      await sendBookingMessage(trx, clock, deps.config.publicUrl, 'booking-received', msg);
+    } else await message(deps, trx, 'booking-received', b.id);
+    if (free) {
+      await message(deps, trx, 'booking-confirmed', b.id);
+      await audit(trx, clock, { actorId: actor.id, action: 'booking.joined_free', targetType: 'booking', targetId: b.id, after: { code: b.code } });
+    }
+    return { id: b.id, code: b.code, status: row.status };
   });
 }
 

@@ -4,6 +4,8 @@ export interface Job {
   name: string;
   /** croner expression, read in Asia/Kolkata (six fields = with seconds). */
   cron: string;
+  /** Runs every few seconds: its fine runs are left out of the admin's list of all runs. */
+  frequent?: boolean;
   /** Returns a short note for the job_runs row ("sent 4, failed 1"). */
   run(deps: Deps): Promise<string | void>;
 }

@@ -64,10 +64,9 @@ export async function deliverDue(deps: Deps): Promise<string> {
 
   async function deliverOne(row: OutboxRow): Promise<void> {
     const transport = transports[row.channel];
+    let providerId: string;
     try {
-      const providerId = await transport.send(toDelivery(row), deps);
-      await markSent(db, row, providerId, clock.now().toISOString());
-      sent += 1;
+      providerId = await transport.send(toDelivery(row), deps);
     } catch (err) {
       const error = `${transport.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000);
       if (err instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS) {
@@ -80,7 +79,12 @@ export async function deliverDue(deps: Deps): Promise<string> {
         retrying += 1;
         log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error }, 'message will be retried');
       }
+      return;
     }
+    // Outside the try: a sent message must never be scheduled for another send. If this
+    // write fails, the row stays claimed and only the lease brings it back.
+    await markSent(db, row, providerId, clock.now().toISOString());
+    sent += 1;
   }
 
   async function worker(): Promise<void> {

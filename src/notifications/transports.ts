@@ -59,16 +59,16 @@ const withWhatsapp = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:$
 export const devMailboxTransport: Transport = {
   name: 'dev mailbox',
   async send(d, { db, clock }) {
-      const id = await recordDevMessage(db, {
-        outbox_id: d.outboxId,
-        channel: d.channel,
-        recipient: d.to,
-        subject: d.subject,
-        text: d.text,
-        html: d.html,
-        created_at: clock.now().toISOString(),
-      });
-      return `dev-${id}`;
+    const id = await recordDevMessage(db, {
+      outbox_id: d.outboxId,
+      channel: d.channel,
+      recipient: d.to,
+      subject: d.subject,
+      text: d.text,
+      html: d.html,
+      created_at: clock.now().toISOString(),
+    });
+    return `dev-${id}`;
   },
 };
 

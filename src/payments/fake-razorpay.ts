@@ -40,7 +40,7 @@ export interface FakeRefund {
   amount: number;
   payment_id: string;
   notes: Record<string, string>;
-  status: 'processed';
+  status: 'pending' | 'processed';
   created_at: number;
 }
 
@@ -59,6 +59,8 @@ export class FakeRazorpay {
   readonly refunds = new Map<string, FakeRefund>();
   /** Where pay()/fail() deliver webhooks; unset = tests deliver them by hand. */
   webhookTarget: string | null = null;
+  /** What new refunds report: 'processed' at once (the default) or 'pending' (a refund.processed webhook follows). */
+  refundStatus: 'pending' | 'processed' = 'processed';
   readonly api: Hono;
 
   constructor(readonly keys: Keys) {
@@ -99,7 +101,7 @@ export class FakeRazorpay {
       const amount = b.amount ?? p.amount - p.amount_refunded;
       if (p.status === 'failed') return fail(400, 'BAD_REQUEST_ERROR', 'The payment has not been captured');
       if (amount <= 0 || p.amount_refunded + amount > p.amount) return fail(400, 'BAD_REQUEST_ERROR', 'The refund amount provided is greater than amount captured');
-      const refund: FakeRefund = { id: rid('rfnd'), entity: 'refund', amount, payment_id: p.id, notes: b.notes ?? {}, status: 'processed', created_at: secs() };
+      const refund: FakeRefund = { id: rid('rfnd'), entity: 'refund', amount, payment_id: p.id, notes: b.notes ?? {}, status: this.refundStatus, created_at: secs() };
       this.refunds.set(refund.id, refund);
       p.amount_refunded += amount;
       if (p.amount_refunded === p.amount) p.status = 'refunded';

@@ -82,9 +82,36 @@ function departureWhere(alias: 'd' | 'e', f: SearchFilters): RawBuilder<SqlBool>
 const TRIP_DRIVEN_LIMIT = 1500;
 
 /** How many public trips satisfy the trip-level conditions, counted up to `cap`. */
-async function countCandidates(db: Db, f: SearchFilters, cap: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${f.match ? sql`trips t indexed by trips_filter` : sql`trips t`} where ${tripWhere(f, true)} limit ${cap})`.execute(db);
+export async function countCandidates(db: Db, f: SearchFilters, cap: number): Promise<number> {
+  // Driven by the most selective thing at hand: the category's rows, the text's matches, or the facet index.
+  const from = f.category
+    ? sql`trip_categories tc cross join trips t indexed by trips_filter on t.id = tc.trip_id`
+    : f.match
+      ? sql`trips t indexed by trips_filter`
+      : sql`trips t`;
+  const categoryFirst = f.category ? sql`tc.category = ${f.category} and ` : sql``;
+  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${categoryFirst}${tripWhere(f, true)} limit ${cap})`.execute(db);
   return Number(r.rows[0].n);
+}
+
+/** A text matching more trips than this is never searched trip by trip. */
+const BROAD_TEXT = 5000;
+
+async function textMatches(db: Db, match: string, cap: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (select rowid from trips_fts where trips_fts match ${match} limit ${cap})`.execute(db);
+  return Number(r.rows[0].n);
+}
+
+/** Few candidate trips → look each one up ('trips'); many → walk an index in result order ('stream'). */
+export async function choosePlan(db: Db, f: SearchFilters): Promise<SearchPlan> {
+  if (!hasTripFilters(f)) return 'stream';
+  if (f.match) {
+    const n = await textMatches(db, f.match, BROAD_TEXT + 1);
+    if (n <= TRIP_DRIVEN_LIMIT) return 'trips';
+    const narrowedFurther = Boolean(f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined);
+    if (n > BROAD_TEXT || !narrowedFurther) return 'stream';
+  }
+  return (await countCandidates(db, f, TRIP_DRIVEN_LIMIT + 1)) <= TRIP_DRIVEN_LIMIT ? 'trips' : 'stream';
 }
 
 export interface SearchHit {
@@ -102,7 +129,7 @@ export interface SearchHit {
  * no query scans all departures.
  */
 export async function searchTripIds(db: Db, f: SearchFilters, sort: Sort, cap: number): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
-  const plan: SearchPlan = hasTripFilters(f) && (await countCandidates(db, f, TRIP_DRIVEN_LIMIT + 1)) <= TRIP_DRIVEN_LIMIT ? 'trips' : 'stream';
+  const plan = await choosePlan(db, f);
   // One query up to the cap gives both the count and every page (pages never go past the cap).
   const r = await sql<SearchHit>`${searchSql(f, sort, plan)} limit ${cap}`.execute(db);
   return { hits: r.rows, plan };

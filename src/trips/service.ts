@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import * as bookings from '../bookings/service.js';
 import type { DB } from '../db.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
@@ -114,25 +115,30 @@ export interface SearchResult {
 }
 
 /**
- * Recent search results per database, dropped as soon as anything in the database changes,
- * so a result is never stale; popular searches (the plain listing, a famous trek) are then
- * answered without running the query again.
+ * Values computed from the database, kept per database until anything in it changes (so
+ * never stale); popular pages (the plain listing, a famous trek, the home page) are then
+ * answered without running their queries again.
  */
-const searchCache = new WeakMap<object, { stamp: string; results: Map<string, SearchResult> }>();
-const SEARCH_CACHE_SIZE = 200;
+function untilChange<V>(max: number) {
+  const store = new WeakMap<object, { stamp: string; values: Map<string, V> }>();
+  return async (db: Deps['db'], key: string, compute: () => Promise<V>): Promise<V> => {
+    const stamp = await q.changeStamp(db);
+    let cache = store.get(db);
+    if (!cache || cache.stamp !== stamp) store.set(db, (cache = { stamp, values: new Map() }));
+    const hit = cache.values.get(key);
+    if (hit) return hit;
+    const value = await compute();
+    if (cache.values.size >= max) cache.values.delete(cache.values.keys().next().value!);
+    cache.values.set(key, value);
+    return value;
+  };
+}
+
+const searchCache = untilChange<SearchResult>(200);
 
 /** Public trips matching a search, one page of them. */
-export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
-  const stamp = await q.changeStamp(deps.db);
-  let cache = searchCache.get(deps.db);
-  if (!cache || cache.stamp !== stamp) searchCache.set(deps.db, (cache = { stamp, results: new Map() }));
-  const key = JSON.stringify([today(deps), query]);
-  const hit = cache.results.get(key);
-  if (hit) return hit;
-  const result = await runSearch(deps, query);
-  if (cache.results.size >= SEARCH_CACHE_SIZE) cache.results.delete(cache.results.keys().next().value!);
-  cache.results.set(key, result);
-  return result;
+export function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
+  return searchCache(deps.db, JSON.stringify([today(deps), query]), () => runSearch(deps, query));
 }
 
 /** The search itself, uncached. */
@@ -166,11 +172,16 @@ export interface HomeData {
   categories: { slug: Category; count: number }[];
 }
 
-export async function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
+const homeCache = untilChange<HomeData>(2);
+
+/** What the home page shows: departures leaving soon and the categories that have treks. */
+export function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
   const now = today(deps);
-  const hits = await q.soonestPublicTrips(deps.db, now, 6);
-  const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
-  return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
+  return homeCache(deps.db, now, async () => {
+    const hits = await q.soonestPublicTrips(deps.db, now, 6);
+    const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
+    return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
+  });
 }
 
 export interface TripDetail {
@@ -451,30 +462,37 @@ export async function deactivateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Ac
   });
 }
 
-const BOOKED_REFUSAL = 'Travelers have booked seats on it. Cancelling with refunds to booked travelers is not available yet; deactivate the trip to stop new bookings.';
-
-/** Cancels a trip and its departures. Refused while seats are booked (refunds come with bookings). */
-export async function cancelTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
+/**
+ * Cancels a trip and its departures. Departures with seats taken go through the bookings
+ * feature first: every booking on them is cancelled with a full refund and its traveler told.
+ */
+export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<void> {
+  const trip = await ownTrip(deps.db, actor, id);
+  if (trip.status === 'cancelled') return;
+  if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
+  for (const d of await q.tripDepartures(deps.db, id)) {
+    if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+  }
   await deps.db.transaction().execute(async (trx) => {
-    const trip = await ownTrip(trx, actor, id);
-    if (trip.status === 'cancelled') return;
-    if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
-    const taken = await q.seatsTakenOnTrip(trx, id);
-    if (taken > 0) throw new DomainError(`This trip cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    // Closed departures take no new bookings, so nothing can have been booked since.
     for (const d of await q.tripDepartures(trx, id)) if (d.status === 'open') await q.cancelUnbookedDeparture(trx, d.id, id);
     await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
     await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
   });
 }
 
-/** Cancels one departure. Refused while seats are booked on it. */
-export async function cancelDeparture(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, tripId: number, departureId: number): Promise<void> {
+/** Cancels one departure; bookings on it are cancelled with full refunds by the bookings feature. */
+export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, departureId: number): Promise<void> {
+  await ownTrip(deps.db, actor, tripId);
+  const dep = (await q.tripDepartures(deps.db, tripId)).find((d) => d.id === departureId);
+  if (!dep) throw new NotFoundError();
+  if (dep.status === 'cancelled') return;
+  if (dep.seats_taken > 0) {
+    await bookings.cancelDeparture(deps, actor, departureId, 'The organizer cancelled this departure.');
+    return;
+  }
   await deps.db.transaction().execute(async (trx) => {
-    await ownTrip(trx, actor, tripId);
-    const dep = (await q.tripDepartures(trx, tripId)).find((d) => d.id === departureId);
-    if (!dep) throw new NotFoundError();
-    if (dep.status === 'cancelled') return;
-    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError(`This departure cannot be cancelled yet: ${BOOKED_REFUSAL}`, undefined, 409);
+    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError('This departure changed while you were cancelling it. Try again.', undefined, 409);
     await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
   });
 }

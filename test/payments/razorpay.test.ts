@@ -220,3 +220,40 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     expect((await t.request(`/bookings/${b.bookingId}`, { cookie: otherOrg.cookie })).status).toBe(404);
   });
 });
+
+describe('refund webhooks', () => {
+  async function cancelledWithPendingRefund() {
+    const b = await heldBooking();
+    const orderId = await startPayment(b.bookingId, b.me.cookie);
+    const { payment, signature } = rzp.fake.pay(orderId);
+    await verify(b.bookingId, b.me.cookie, { order: orderId, payment: payment.id, signature });
+    rzp.fake.refundStatus = 'pending';
+    try {
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, b.me.cookie)).status).toBe(303);
+    } finally {
+      rzp.fake.refundStatus = 'processed';
+    }
+    const refund = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
+    expect(refund.status).toBe('initiated');
+    return { ...b, refund, fakeRefund: rzp.fake.refunds.get(refund.razorpay_refund_id!)! };
+  }
+
+  it('refund.processed completes a refund Razorpay accepted as pending, once', async () => {
+    const b = await cancelledWithPendingRefund();
+    expect((await booking(b.bookingId)).payment_status).toBe('paid');
+    const w = rzp.fake.webhook('refund.processed', { refund: { ...b.fakeRefund, status: 'processed' } });
+    expect((await deliver(w)).status).toBe(200);
+    expect((await deliver(w)).status).toBe(200);
+    expect((await t.db.selectFrom('refunds').select('status').where('id', '=', b.refund.id).executeTakeFirstOrThrow()).status).toBe('processed');
+    const row = await booking(b.bookingId);
+    expect(row.payment_status).toBe('refunded');
+    expect(await messages('booking-refunded', row.code)).toHaveLength(1);
+  });
+
+  it('refund.failed marks the refund failed for someone to look at', async () => {
+    const b = await cancelledWithPendingRefund();
+    expect((await deliver(rzp.fake.webhook('refund.failed', { refund: b.fakeRefund }))).status).toBe(200);
+    expect((await t.db.selectFrom('refunds').select('status').where('id', '=', b.refund.id).executeTakeFirstOrThrow()).status).toBe('failed');
+    expect((await booking(b.bookingId)).payment_status).toBe('paid');
+  });
+});

@@ -73,6 +73,23 @@ describe('/admin/jobs', () => {
     expect(html).toContain('sent 1, retrying 0, failed 0');
   });
 
+  it('the list of all runs leaves out the fine runs of the every-10-seconds outbox job, but not its failures', async () => {
+    const at = t.clock.now().toISOString();
+    const run = (name: string, outcome: 'ok' | 'failed', detail: string) => ({ name, outcome, detail, started_at: at, finished_at: at });
+    await t.db.insertInto('job_runs').values([run('outbox', 'ok', 'sent 0, retrying 0, failed 0'), run('outbox', 'failed', 'database is locked'), run('housekeeping', 'ok', 'removed 0 old job runs, 0 delivered messages')]).execute();
+
+    const all = await (await t.request('/admin/jobs', { cookie: admin.cookie })).text();
+    expect(all).toContain('database is locked');
+    expect(all).toContain('removed 0 old job runs');
+    expect(all).not.toContain('sent 0, retrying 0, failed 0');
+    expect(all).toContain('href="/admin/jobs?name=outbox">all runs of outbox</a>');
+
+    const outbox = await (await t.request('/admin/jobs?name=outbox', { cookie: admin.cookie })).text();
+    expect(outbox).toContain('sent 0, retrying 0, failed 0');
+    expect(outbox).toContain('database is locked');
+    expect(outbox).not.toContain('removed 0 old job runs');
+  });
+
   it('an unknown job is 404 and nothing runs', async () => {
     expect((await t.post('/admin/jobs/nope/run', {}, admin.cookie)).status).toBe(404);
     expect(await t.db.selectFrom('job_runs').selectAll().execute()).toHaveLength(0);

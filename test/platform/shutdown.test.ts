@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { createGateway } from '../../src/payments/gateway.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,34 @@ describe('shutdown', () => {
       const { sqlite } = openDatabase(join(p.dataDir, 'trektribe.db'));
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
       sqlite.close();
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      rmSync(p.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a request in flight when SIGTERM arrives still gets its answer; new connections are refused', async () => {
+    const p = await spawnServer();
+    try {
+      await p.ready();
+      // A form post whose body is still arriving when the signal comes.
+      const body = 'email=nobody%40example.test&password=wrong-password-123';
+      const answered = new Promise<number>((resolve, reject) => {
+        const req = request(`${p.url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length), Origin: p.url } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => {
+          p.child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(10)), 500);
+        }, 300);
+      });
+      const status = await answered;
+      expect([303, 422]).toContain(status);
+      await expect(fetch(`${p.url}/healthz`)).rejects.toThrow();
+      expect((await p.exited).code).toBe(0);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
       rmSync(p.dataDir, { recursive: true, force: true });

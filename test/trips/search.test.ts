@@ -8,7 +8,7 @@ import { createUser } from '../support/factories.js';
 import { makeTrip } from './factory.js';
 import { searchTrips } from '../../src/trips/service.js';
 import { SearchQuery, ftsQuery } from '../../src/trips/schemas.js';
-import { searchSql, type SearchFilters } from '../../src/trips/queries.js';
+import { choosePlan, searchSql, type SearchFilters } from '../../src/trips/queries.js';
 import type { Sort } from '../../src/trips/catalog.js';
 
 let t: TestApp;
@@ -140,6 +140,12 @@ describe('filters and sorting', () => {
     }
   });
 
+  it('looks few candidate trips up one by one, and walks an index for many', async () => {
+    expect(await choosePlan(t.db, { from: '2026-11-25' })).toBe('stream');
+    expect(await choosePlan(t.db, { from: '2026-11-25', match: '"goechala"*' })).toBe('trips');
+    expect(await choosePlan(t.db, { from: '2026-11-25', region: 'Sikkim', difficulty: 'advanced' })).toBe('trips');
+  });
+
   it('the listing walks an index of departures, never a full scan', async () => {
     for (const [f, sort] of [[{ from: '2026-11-25', seatsOnly: true }, 'soonest'], [{ from: '2026-11-25', match: '"trek"*' }, 'price_asc']] as [SearchFilters, Sort][]) {
       const plan = await sql<{ detail: string }>`explain query plan ${searchSql(f, sort, 'stream')}`.execute(t.db);
@@ -168,7 +174,8 @@ describe('the result cache', () => {
 describe('the search page', () => {
   it('keeps the whole search in the URL of a GET form', async () => {
     const html = await (await t.request('/trips?q=trek&region=Uttarakhand&sort=price_asc&seats=1')).text();
-    expect(html).toContain('<form method="get" action="/trips" role="search"');
+    expect(html).toContain('<form method="get" action="/trips" aria-label="Search treks"');
+    expect(html).toContain('<div role="search"><input id="q" type="search" name="q" value="trek"');
     expect(html).toContain('value="trek"');
     expect(html).toContain('<option value="Uttarakhand" selected="">');
     expect(html).toContain('<option value="price_asc" selected="">');

@@ -26,7 +26,7 @@ function duration(r: RunView): string {
 }
 
 /** The scheduled jobs, a "run now" button for each, and the latest runs. */
-export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | null }) {
+export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | null; hidden: string[] }) {
   return (
     <section>
       <h1>Scheduled jobs</h1>
@@ -52,6 +52,18 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
       </div>
       <h2>{p.only ? `Latest runs of ${p.only}` : 'Latest runs'}</h2>
       {p.only && <p><a href="/admin/jobs">All jobs</a></p>}
+      {p.hidden.length > 0 && (
+        <p class="muted">
+          Runs every few seconds that went fine are left out here:{' '}
+          {p.hidden.map((n, i) => (
+            <>
+              {i > 0 && ', '}
+              <a href={`/admin/jobs?name=${encodeURIComponent(n)}`}>all runs of {n}</a>
+            </>
+          ))}
+          .
+        </p>
+      )}
       {p.runs.length === 0 ? (
         <p>No runs yet.</p>
       ) : (

@@ -22,8 +22,11 @@ const Opt = (p: { value: string; label: string; current?: string }) => (
 export function SearchForm(p: { q: SearchQuery; today: string }) {
   const q = p.q;
   return (
-    <form method="get" action="/trips" role="search" hx-get="/trips" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:500ms from:#q, change from:#filters" hx-sync="this:replace">
-      <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Trek, place or word" aria-label="Search treks" inputmode="search" autocomplete="off" maxlength={100} />
+    <form method="get" action="/trips" aria-label="Search treks" hx-get="/trips" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:500ms from:#q, change from:#filters" hx-sync="this:replace">
+      <div role="search">
+        <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Trek, place or word" aria-label="Search treks" inputmode="search" autocomplete="off" maxlength={100} />
+        <button type="submit">Search</button>
+      </div>
       <details id="filters">
         <summary>Filters and sort</summary>
         <label>Region
@@ -58,8 +61,8 @@ export function SearchForm(p: { q: SearchQuery; today: string }) {
             {Object.entries(SORTS).map(([v, l]) => <Opt value={v} label={l} current={q.sort} />)}
           </select>
         </label>
+        <button type="submit">Show treks</button>
       </details>
-      <button type="submit">Search</button>
     </form>
   );
 }

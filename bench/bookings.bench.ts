@@ -1,0 +1,20 @@
+import type { Line, Section } from './support.js';
+import { runBookingsBench } from './bookings.js';
+
+/**
+ * The bookings budgets in `npm run bench`. The section runs its own app process on its
+ * own database (bench/bookings.ts): seat races and booking bursts would otherwise disturb
+ * the shared app the other sections measure.
+ */
+const section: Section = async () => {
+  const notes: string[] = [];
+  const results = await runBookingsBench((s) => notes.push(s));
+  return results.map((r): Line => {
+    const unit: Line['unit'] = r.unit === 'ms' || r.unit === 'KB' ? r.unit : '';
+    const exact = r.budget.startsWith('=');
+    const n = Number(r.budget.replace(/[^\d.]/g, ''));
+    return { measure: `${r.name}${unit ? '' : ` (${r.unit})`}`, value: r.value, unit, budget: exact ? { min: n, max: n } : { max: n }, note: r.name.startsWith('booking creation') ? notes.find((s) => s.startsWith('booking creation')) : undefined };
+  });
+};
+
+export default section;
