@@ -8,7 +8,7 @@ const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(12),
+  BODY_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(48),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('TrekTribe <no-reply@trektribe.local>'),
