@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
-import { HOUR, MINUTE, addMs } from '../lib/clock.js';
+import { HOUR, MINUTE, addMs, isoNow } from '../lib/clock.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
@@ -39,7 +39,6 @@ export const LIMITS = {
   verifyResendCooldown: { limit: 1, windowMs: MINUTE },
 } satisfies Record<string, RateRule>;
 
-const nowIso = (clock: Clock) => clock.now().toISOString();
 
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in, or reset your password.';
 
@@ -61,7 +60,7 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
   if (await q.findUserByEmail(db, input.email)) throw new DomainError(EMAIL_TAKEN, 'email');
   const passwordHash = await hashPassword(input.password);
   return uniqueEmail(() => db.transaction().execute(async (trx) => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     const userId = await q.insertUser(trx, {
       email: input.email,
       name: input.name,
@@ -111,7 +110,7 @@ export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
   const { db, clock } = deps;
   return db.transaction().execute(async (trx) => {
     const row = await q.findToken(trx, 'verify-email', hashToken(token));
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     if (!row || row.used_at || row.expires_at <= now) throw new DomainError(LINK_DEAD, undefined, 400);
     const user = await q.findUserById(trx, row.user_id);
     if (!user || user.email !== row.target) throw new DomainError(LINK_DEAD, undefined, 400);
@@ -153,7 +152,7 @@ export async function signIn(deps: Ctx, email: string, password: string, ip: str
 
 /** The free trial of an organizer starts at their first sign-in. */
 async function noteSignIn(deps: Ctx, user: UserRow): Promise<void> {
-  if (user.role === 'organizer' && !user.first_organizer_login_at) await q.markFirstOrganizerLogin(deps.db, user.id, nowIso(deps.clock));
+  if (user.role === 'organizer' && !user.first_organizer_login_at) await q.markFirstOrganizerLogin(deps.db, user.id, isoNow(deps.clock));
 }
 
 // ---------------------------------------------------------------- password reset
@@ -186,7 +185,7 @@ export async function requestPasswordReset(deps: Ctx, email: string, ip: string)
 
 async function openResetToken(db: Db, clock: Clock, token: string) {
   const row = await q.findToken(db, 'reset-password', hashToken(token));
-  if (!row || row.used_at || row.expires_at <= nowIso(clock)) return null;
+  if (!row || row.used_at || row.expires_at <= isoNow(clock)) return null;
   const user = await q.findUserById(db, row.user_id);
   if (!user || user.email !== row.target || user.status !== 'active') return null;
   return { row, user };
@@ -202,7 +201,7 @@ export async function resetPassword(deps: Ctx, token: string, password: string):
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
     const found = await openResetToken(trx, clock, token);
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     if (!found || !(await q.useToken(trx, found.row.id, now))) throw new DomainError(LINK_DEAD, 'password', 400);
     // Opening the emailed link proves the address too.
     await q.updateUser(trx, found.user.id, { password_hash: passwordHash, email_verified_at: found.user.email_verified_at ?? now, updated_at: now });
@@ -248,7 +247,7 @@ export async function verifyPhoneCode(deps: Ctx, userId: number, code: string): 
   // A wrong try must be counted even though the answer is an error: the transaction
   // returns the refusal instead of throwing it, so the count is committed.
   const refusal = await db.transaction().execute(async (trx): Promise<string | null> => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     const row = await q.latestOpenToken(trx, userId, 'phone-otp');
     const user = await q.findUserById(trx, userId);
     if (!row || !user || row.expires_at <= now || row.target !== user.phone) return 'That code has expired. Ask for a new one.';
@@ -282,7 +281,7 @@ export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow>
   const { db, clock } = deps;
   const email = g.email.trim().toLowerCase();
   const user = await db.transaction().execute(async (trx) => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     const linked = await q.findUserByGoogleSub(trx, g.sub);
     if (linked) return linked;
     const same = await q.findUserByEmail(trx, email);
@@ -318,7 +317,7 @@ export async function completeProfile(deps: Ctx, userId: number, input: { phone:
     const user = await q.findUserById(trx, userId);
     if (!user) throw new NotFoundError();
     if (user.profile_complete) throw new DomainError('Your profile is already complete.');
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     await q.updateUser(trx, userId, { phone: input.phone, role: input.role, profile_complete: 1, phone_verified_at: null, updated_at: now });
     await sendWelcome(trx, deps, { email: user.email, name: user.name, role: input.role });
     if (!user.email_verified_at) await issueEmailVerification(trx, deps, user);
@@ -391,7 +390,7 @@ export async function updateProfile(deps: Ctx, userId: number, input: ProfileInp
       bio: input.bio,
       location: input.location,
       ...(photo ? { photo: photo.key, photo_width: photo.width, photo_height: photo.height } : {}),
-      updated_at: nowIso(clock),
+      updated_at: isoNow(clock),
     });
   } catch (e) {
     if (photo) await removeImage(config.dataDir, photo.key, photo.widths);
@@ -406,7 +405,7 @@ export async function changePhone(deps: Ctx, userId: number, phone: string): Pro
   const user = await getAccount(deps, userId);
   if (user.phone === phone) return false;
   await db.transaction().execute(async (trx) => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     await q.updateUser(trx, userId, { phone, phone_verified_at: null, updated_at: now });
     await q.voidTokens(trx, userId, 'phone-otp', now);
   });
@@ -420,7 +419,7 @@ export async function changePassword(deps: Ctx, userId: number, current: string,
   if (user.password_hash && !(await verifyPassword(user.password_hash, current))) throw new DomainError('That is not your current password.', 'current');
   const passwordHash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     await q.updateUser(trx, userId, { password_hash: passwordHash, updated_at: now });
     await q.voidTokens(trx, userId, 'reset-password', now);
     await invalidateUserSessions(trx, userId);
@@ -430,7 +429,7 @@ export async function changePassword(deps: Ctx, userId: number, current: string,
 /** An organizer's public profile and the UPI ID travelers pay to. */
 export async function updateOrganizerProfile(deps: Ctx, actor: { id: number; role: Role }, input: OrganizerInput): Promise<void> {
   if (actor.role !== 'organizer') throw new ForbiddenError('Only organizers have a public profile.');
-  await q.updateUser(deps.db, actor.id, { ...input, updated_at: nowIso(deps.clock) });
+  await q.updateUser(deps.db, actor.id, { ...input, updated_at: isoNow(deps.clock) });
 }
 
 export async function signOutEverywhere(deps: Pick<Deps, 'db'>, userId: number): Promise<void> {
@@ -450,7 +449,7 @@ export async function createStaffAccount(deps: Ctx, actorId: number, input: Staf
   if (await q.findUserByEmail(db, input.email)) throw new DomainError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(input.password);
   return uniqueEmail(() => db.transaction().execute(async (trx) => {
-    const now = nowIso(clock);
+    const now = isoNow(clock);
     const id = await q.insertUser(trx, { email: input.email, name: input.name, phone: input.phone, role: input.role, password_hash: passwordHash, email_verified_at: null, phone_verified_at: null, created_at: now, updated_at: now });
     await audit(trx, clock, { actorId, action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, name: input.name, role: input.role } });
     await issueEmailVerification(trx, deps, { id, email: input.email, name: input.name });
@@ -469,7 +468,7 @@ export async function changeRole(deps: Ctx, actorId: number, userId: number, rol
     const user = await q.findUserById(trx, userId);
     if (!user || user.status === 'deleted') throw new NotFoundError();
     if (user.role === role) return;
-    await q.updateUser(trx, userId, { role, updated_at: nowIso(clock) });
+    await q.updateUser(trx, userId, { role, updated_at: isoNow(clock) });
     await audit(trx, clock, { actorId, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: user.role }, after: { role } });
   });
 }
@@ -482,7 +481,7 @@ export async function setAccountStatus(deps: Ctx, actorId: number, userId: numbe
     const user = await q.findUserById(trx, userId);
     if (!user || user.status === 'deleted') throw new NotFoundError();
     if (user.status === status) return;
-    await q.updateUser(trx, userId, { status, updated_at: nowIso(clock) });
+    await q.updateUser(trx, userId, { status, updated_at: isoNow(clock) });
     if (status === 'deactivated') await invalidateUserSessions(trx, userId);
     await audit(trx, clock, { actorId, action: status === 'active' ? 'user.reactivated' : 'user.deactivated', targetType: 'user', targetId: userId, before: { status: user.status }, after: { status } });
   });
@@ -505,7 +504,7 @@ export async function ensurePresetAccounts(deps: Pick<Deps, 'db' | 'clock'>, pas
   for (const a of PRESET_ACCOUNTS) {
     await db.transaction().execute(async (trx) => {
       if (await q.findUserByEmail(trx, a.email)) return;
-      const now = nowIso(clock);
+      const now = isoNow(clock);
       const id = await q.insertUser(trx, { ...a, password_hash: passwordHash, email_verified_at: now, phone_verified_at: now, upi_id: a.role === 'organizer' ? 'demo.organizer@okaxis' : null, created_at: now, updated_at: now });
       await audit(trx, clock, { actorId: null, action: 'user.created', targetType: 'user', targetId: id, after: { email: a.email, role: a.role, by: 'setup' } });
       created.push(a.email);

@@ -4,10 +4,10 @@ import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
 import { canSeeBooking } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
-import { addMs, DAY, MINUTE } from '../lib/clock.js';
+import { addMs, DAY, isoNow, MINUTE } from '../lib/clock.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
-import { daysBetween, formatDateTime, ZONE } from '../lib/time.js';
+import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { storeImage } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
@@ -36,10 +36,6 @@ export interface BookingInput {
 
 export const MAX_GUESTS = 10;
 
-/** The calendar date in India; one formatter for the process (building one costs more than a booking). */
-const istDay = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const istDate = (d: Date) => istDay.format(d);
-
 /** Another process held the write lock past busy_timeout: wait a little and try again. */
 async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -54,7 +50,6 @@ async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => deps.db.transaction().execute(fn));
-const nowIso = (deps: Deps) => deps.clock.now().toISOString();
 
 async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
   const b = await q.findBooking(trx, bookingId);
@@ -209,7 +204,7 @@ const cancellable = (b: Pick<BookingRow, 'status' | 'start_date'>, now: Date) =>
 async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null, bookingId: number, reason: 'traveler' | 'organizer', refundPercent: number | null, note?: string): Promise<number> {
   const b = await q.findBooking(trx, bookingId);
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
-  const now = nowIso(deps);
+  const now = isoNow(deps.clock);
   const paid = await q.paidPaymentOf(trx, bookingId);
   const settings = await getSettings(trx);
   const percent = refundPercent ?? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()).percent;
@@ -274,7 +269,7 @@ function gatewayDown(deps: Deps, b: { hold_expires_at: string | null }): DomainE
 
 function payable(deps: Deps, b: BookingRow) {
   if (b.status !== 'pending' || b.payment_status === 'paid') throw new DomainError(b.status === 'confirmed' ? 'This booking is already paid.' : 'This booking can no longer be paid. Book again if seats are left.', undefined, 409);
-  if (b.hold_expires_at && b.hold_expires_at <= nowIso(deps)) throw new DomainError('Your seat hold has expired. Book again if seats are left.', undefined, 409);
+  if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock)) throw new DomainError('Your seat hold has expired. Book again if seats are left.', undefined, 409);
 }
 
 /** Creates (or reuses) the Razorpay order for a pending booking. */
@@ -295,7 +290,7 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
     }
     throw e;
   }
-  const now = nowIso(deps);
+  const now = isoNow(deps.clock);
   await tx(deps, (trx) =>
     q.insertPayment(trx, { booking_id: bookingId, method: 'razorpay', amount_paise: b.amount_paise, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: now, updated_at: now }),
   );
@@ -319,7 +314,7 @@ async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: s
   if (!pay) return 'unknown';
   if (pay.status === 'paid' || pay.status === 'refunded') return 'already';
   if (pay.amount_paise !== p.amount) return 'mismatch';
-  const now = nowIso(deps);
+  const now = isoNow(deps.clock);
   await trx.updateTable('payments').set({ status: 'paid', razorpay_payment_id: p.id, paid_at: now, updated_at: now }).where('id', '=', pay.id).execute();
   const b = (await q.findBooking(trx, pay.booking_id))!;
   let confirm = b.status === 'pending';
@@ -386,7 +381,7 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
   }
   const refundBookings: number[] = [];
   const out = await tx(deps, async (trx) => {
-    if (!(await q.recordEvent(trx, eventId, String(ev.event), nowIso(deps)))) return 'duplicate' as const;
+    if (!(await q.recordEvent(trx, eventId, String(ev.event), isoNow(deps.clock)))) return 'duplicate' as const;
     const payment = ev.payload?.payment?.entity;
     const refund = ev.payload?.refund?.entity;
     switch (ev.event) {
@@ -400,7 +395,7 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
       }
       case 'payment.failed': {
         if (!payment) return 'ignored' as const;
-        await trx.updateTable('payments').set({ status: 'failed', updated_at: nowIso(deps) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').execute();
+        await trx.updateTable('payments').set({ status: 'failed', updated_at: isoNow(deps.clock) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').execute();
         return 'ok' as const;
       }
       case 'refund.processed':
@@ -426,7 +421,7 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
 async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
   const r = await q.findRefund(trx, refundId);
   if (!r || r.status === 'processed') return false;
-  const now = nowIso(deps);
+  const now = isoNow(deps.clock);
   await trx.updateTable('refunds').set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayId ?? r.razorpay_refund_id, last_error: null }).where('id', '=', refundId).execute();
   const pay = await trx.selectFrom('payments').select(['amount_paise']).where('id', '=', r.payment_id).executeTakeFirstOrThrow();
   if (pay.amount_paise === r.amount_paise) await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('id', '=', r.payment_id).execute();
@@ -527,7 +522,7 @@ async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
 export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number): Promise<void> {
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
-    const now = nowIso(deps);
+    const now = isoNow(deps.clock);
     const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
     const ok = await q.transition(trx, p.booking_id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now });
@@ -543,7 +538,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
 export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, reason: string): Promise<void> {
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
-    const now = nowIso(deps);
+    const now = isoNow(deps.clock);
     const changed = await trx.updateTable('upi_proofs').set({ status: 'rejected', reason, decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
     const b = (await q.findBooking(trx, p.booking_id))!;
@@ -622,7 +617,7 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
   let sent = 0;
   for (const { id } of await q.confirmedStartingOn(deps.db, tomorrow)) {
     const done = await tx(deps, async (trx) => {
-      const r = await trx.updateTable('bookings').set({ reminder_sent_at: nowIso(deps) }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
+      const r = await trx.updateTable('bookings').set({ reminder_sent_at: isoNow(deps.clock) }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
       await message(deps, trx, 'trip-reminder', id);
       return true;

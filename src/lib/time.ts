@@ -7,10 +7,11 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, day: 'num
 export const formatDate = (d: Date | string) => dateFmt.format(typeof d === 'string' ? new Date(d) : d);
 export const formatDateTime = (d: Date | string) => `${dateTimeFmt.format(typeof d === 'string' ? new Date(d) : d)} IST`;
 
+/** One formatter for the process: building one costs more than the query it dates. */
+const isoDayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** A calendar date (YYYY-MM-DD) as it is in India at that instant. */
-export function istDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
+export const istDate = (d: Date): string => isoDayFmt.format(d);
 
 /** A local calendar date (YYYY-MM-DD, a departure's start) shown for people. */
 export function formatDay(day: string): string {
