@@ -1,6 +1,6 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
-import type { Difficulty, TripStatus } from './tables.js';
+import type { Difficulty, TripStatus, TripsTable } from './tables.js';
 import type { Sort } from './catalog.js';
 
 type Db = Kysely<Database>;
@@ -287,25 +287,8 @@ export async function managedTrips(db: Db, organizerId: number | null) {
   return q.limit(500).execute();
 }
 
-export type TripInsert = {
-  organizer_id: number;
-  title: string;
-  description: string;
-  destination: string;
-  region: string;
-  price_paise: number;
-  categories: string;
-  difficulty: Difficulty;
-  included: string;
-  requirements: string;
-  itinerary: string;
-  schedule: string;
-  meeting_point: string | null;
-  status: TripStatus;
-  refund_policy: string | null;
-  created_at: string;
-  updated_at: string;
-};
+/** A trips row as written: every column but the generated id. */
+export type TripInsert = Omit<Selectable<TripsTable>, 'id'>;
 
 export async function insertTrip(db: Db, row: TripInsert): Promise<number> {
   const r = await db.insertInto('trips').values(row).returning('id').executeTakeFirstOrThrow();
