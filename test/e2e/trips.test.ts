@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { launchBrowser, openPage, hasHorizontalScroll, screenshot, useSession } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
-import { createSession, SESSION_COOKIE } from '../../src/auth/session.js';
+import { signedIn } from '../support/factories.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { istDate } from '../../src/lib/time.js';
 
@@ -19,16 +19,7 @@ afterAll(async () => {
 });
 
 /** A user and a session written straight into the server's database (sign-in pages are another feature). */
-async function signedInCookie(role: 'organizer' | 'traveler', name: string): Promise<string> {
-  const now = new Date().toISOString();
-  const { id } = await server.db
-    .insertInto('users')
-    .values({ email: `${role}-${Date.now()}@example.test`, name, phone: `+9198${String(Date.now()).slice(-8)}`, role, email_verified_at: now, phone_verified_at: now, created_at: now, updated_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const { token } = await createSession(server.db, systemClock, id);
-  return `${SESSION_COOKIE}=${token}`;
-}
+const signedInCookie = async (role: 'organizer' | 'traveler', name: string) => (await signedIn({ db: server.db, clock: systemClock }, { role, name })).cookie;
 
 const day = (offset: number) => istDate(new Date(Date.now() + offset * 86_400_000));
 const TITLE = 'Zorbatak Meadows Trek';
