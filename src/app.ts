@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
@@ -84,4 +83,3 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
-export { HTTPException };
