@@ -61,7 +61,9 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   await migrateToLatest(db);
   const deps = { db, clock: systemClock };
   // The app runs in its own process, as in production; this process only generates load.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../test/bookings/serve-app.ts')], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, '../test/bookings/serve-app.ts')], {
     env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:3000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

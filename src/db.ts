@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection, type Migration, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection, type Migration, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
@@ -37,9 +37,34 @@ export function openSqlite(file: string): Sqlite.Database {
   return sqlite;
 }
 
+/**
+ * Kysely prepares every query it runs, and SQLite compiles the SQL text each time: on booking
+ * creation that was a tenth of the request. The same text always compiles to the same
+ * statement, so keep the last `max` of them (least recently used goes first; SQLite itself
+ * re-prepares a statement when the schema changes under it). Safe because Kysely runs one
+ * statement at a time on this connection and we never stream rows.
+ */
+export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
+
 export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(sqlite) }) });
   return { db, sqlite };
 }
 
