@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
@@ -20,6 +20,27 @@ import { bookingRoutes } from './bookings/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { checkoutCsp } from './payments/csp.js';
+
+/**
+ * The body limit. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
+ * @hono/node-server build a full web Request with a stream over the socket for every request,
+ * GETs included, and then every body is read through web streams. A declared Content-Length
+ * is checked without that; only a chunked body (no length) goes through Hono's counting reader.
+ */
+function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => {
+    throw new DomainError(`That upload is too large (the limit is ${Math.round(maxBytes / 1024 / 1024)} MB).`, undefined, 422);
+  };
+  const counting = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return (c, next) => {
+    const length = c.req.header('content-length');
+    if (c.req.header('transfer-encoding') === undefined) {
+      if (length !== undefined) return Number(length) > maxBytes ? tooLarge() : next();
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    }
+    return counting(c, next);
+  };
+}
 
 /** Paths that stream forever: never buffered, compressed or ETagged. */
 const isStream = (path: string) => path === '/events';
@@ -59,14 +80,7 @@ export function createApp(deps: Deps) {
   app.use(async (c, next) => (isStream(c.req.path) ? next() : compress()(c, next)));
   app.use(async (c, next) => (isStream(c.req.path) || c.req.method !== 'GET' ? next() : etag()(c, next)));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new DomainError(`That upload is too large (the limit is ${Math.round(deps.config.bodyLimitBytes / 1024 / 1024)} MB).`, undefined, 422);
-      },
-    }),
-  );
+  app.use(limitBody(deps.config.bodyLimitBytes));
   app.use(readFlash);
   app.use(loadUser);
 
