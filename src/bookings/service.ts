@@ -9,6 +9,7 @@ import { DomainError, NotFoundError } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
+import { breathe } from '../lib/jobs.js';
 import { storeImage } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
@@ -598,6 +599,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
       return true;
     });
     if (done) expired++;
+    await breathe();
   }
   for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {
     const done = await tx(deps, async (trx) => {
@@ -607,6 +609,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
       return true;
     });
     if (done) warned++;
+    await breathe();
   }
   return `expired ${expired}, warned ${warned}`;
 }
@@ -623,6 +626,7 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
       return true;
     });
     if (done) sent++;
+    await breathe();
   }
   return `reminded ${sent}`;
 }

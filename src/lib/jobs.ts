@@ -11,6 +11,14 @@ export interface Job {
 }
 
 /**
+ * Lets waiting requests in between two items of a job. better-sqlite3 is synchronous, so a
+ * job that loops over rows (the outbox into the dev mailbox, expiring holds) would otherwise
+ * run to its end in one go and stall every request behind it: 1,000 queued messages held
+ * bookings up for seconds.
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Runs a job and records it in job_runs. A run that finds the same job still running is
  * recorded as skipped; a throwing run is recorded as failed and never stops the schedule.
  */

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
+import { breathe } from '../lib/jobs.js';
 import { addMs, HOUR, MINUTE } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { claimNextDue, failExhaustedLeases, markFailed, markRetry, markSent, type OutboxRow } from './queries.js';
@@ -94,6 +95,7 @@ export async function deliverDue(deps: Deps): Promise<string> {
       if (!row) return;
       claimed += 1;
       await deliverOne(row);
+      await breathe();
     }
   }
 
