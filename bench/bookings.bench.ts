@@ -13,7 +13,9 @@ const section: Section = async () => {
     const unit: Line['unit'] = r.unit === 'ms' || r.unit === 'KB' ? r.unit : '';
     const exact = r.budget.startsWith('=');
     const n = Number(r.budget.replace(/[^\d.]/g, ''));
-    return { measure: `${r.name}${unit ? '' : ` (${r.unit})`}`, value: r.value, unit, budget: exact ? { min: n, max: n } : { max: n }, note: r.name.startsWith('booking creation') ? notes.find((s) => s.startsWith('booking creation')) : undefined };
+    const budget = !r.budget ? undefined : exact ? { min: n, max: n } : { max: n };
+    const note = r.name.startsWith('booking creation p95 (') ? notes.find((s) => s.startsWith('booking creation:')) : r.name.includes('offered') ? notes.find((s) => s.startsWith('booking creation at')) : undefined;
+    return { measure: `${r.name}${unit ? '' : ` (${r.unit})`}`, value: r.value, unit, budget, note };
   });
 };
 
