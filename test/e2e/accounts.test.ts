@@ -59,6 +59,12 @@ describe.each([
 
     await openMail(page, email, 'Confirm your email address');
     await page.locator('a[href*="/verify-email?token="]').first().click();
+    // Opening the link only shows the page: a mail scanner following it confirms nothing.
+    await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+    await expectNoSideScroll(page, '/verify-email');
+    const opened = await server.db.selectFrom('users').select('email_verified_at').where('email', '=', email).executeTakeFirstOrThrow();
+    expect(opened.email_verified_at).toBeNull();
+    await page.getByRole('button', { name: 'Confirm my email' }).click();
     await page.getByText('your email address is confirmed').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
 

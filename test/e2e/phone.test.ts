@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { systemClock } from '../../src/lib/clock.js';
 import { storeImage } from '../../src/lib/images.js';
+import { hashToken } from '../../src/lib/tokens.js';
 import { launchBrowser, openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { createUser, sessionCookie } from '../support/factories.js';
@@ -20,6 +21,8 @@ const LONG_NAME = 'Venkatanarasimharajuvaripeta Subramanyam Lakshminarayanan';
 let server: RunningServer;
 let browser: Browser;
 const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0, messageId: 0 };
+/** An open email verification link (opening its page uses nothing up). */
+const VERIFY_TOKEN = 'phonefirstverifyemailtoken234567';
 const cookies: Record<'traveler' | 'organizer' | 'admin', string> = { traveler: '', organizer: '', admin: '' };
 
 async function seed() {
@@ -71,6 +74,13 @@ async function seed() {
     .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${server.url}/bookings/${confirmedId}/pass`, created_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
+
+  const unverified = await createUser(deps, { role: 'traveler', name: 'Meera Unverified', verified: false });
+  const email = (await server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()).email;
+  await server.db
+    .insertInto('account_tokens')
+    .values({ user_id: unverified, purpose: 'verify-email', token_hash: hashToken(VERIFY_TOKEN), target: email, expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: now })
+    .execute();
 
   Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId, messageId });
   cookies.traveler = await sessionCookie(deps, travelerId);
@@ -190,6 +200,7 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
     { path: () => '/register', shot: 'register' },
     { path: () => '/forgot-password', shot: 'forgot-password' },
     { path: () => '/forgot-password/sent', shot: 'forgot-password-sent' },
+    { path: () => `/verify-email?token=${VERIFY_TOKEN}`, shot: 'verify-email' },
     { path: () => '/dev/mailbox', shot: 'mailbox' },
     { path: () => `/dev/mailbox/${seeded.messageId}`, shot: 'mailbox-message' },
   ],
