@@ -20,6 +20,9 @@ export interface LayoutProps {
   children?: Child;
 }
 
+/** The header shows only the first word of a name: a full name would push the bar to a third row on a phone. */
+const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
+
 /** The page shell: header with navigation, flash message, main, footer. */
 export function Layout(p: LayoutProps) {
   return (
@@ -48,7 +51,11 @@ export function Layout(p: LayoutProps) {
                 {p.user ? (
                   <>
                     <li><a href="/dashboard">Dashboard</a></li>
-                    <li><a href="/me">{p.user.name}</a></li>
+                    <li class="me">
+                      <a href="/me" title={p.user.name}>
+                        <span>{firstName(p.user.name)}</span>
+                      </a>
+                    </li>
                     <li>
                       <form method="post" action="/logout" class="inline">
                         <button type="submit" class="secondary outline">Sign out</button>

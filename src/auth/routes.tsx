@@ -14,7 +14,7 @@ import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
 import type { Role } from './tables.js';
-import { CompleteProfilePage, ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyPhonePage } from '../../views/auth/pages.js';
+import { CompleteProfilePage, ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyEmailPage, VerifyPhonePage } from '../../views/auth/pages.js';
 import { AccountSummary, MePage, type MeForm } from '../../views/account/pages.js';
 
 /** Each role's home. Later issues replace the account summary behind these with real dashboards. */
@@ -56,6 +56,14 @@ const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErro
   const token = values.token ?? '';
   const valid = await svc.resetTokenIsValid(c.var.deps, token);
   return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, { title: 'Choose a new password', status: valid ? status : 400 });
+};
+
+/** The confirmation page for a link that still works, "Link not valid" (400) for any other. */
+const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: FieldErrors, status: Status = 200) => {
+  const token = values.token ?? '';
+  const valid = await svc.emailTokenIsValid(c.var.deps, token);
+  const retry = c.var.user ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
+  return page(c, <VerifyEmailPage token={token} valid={valid} retry={retry} />, { title: valid ? 'Confirm your email' : 'Link not valid', status: valid ? status : 400 });
 };
 
 async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
@@ -104,12 +112,11 @@ accountRoutes
 // ------------------------------------------------------------ email verification, password reset
 
 accountRoutes
-  .get('/verify-email', async (c) => {
-    const r = await tryForm(() => svc.verifyEmail(c.var.deps, c.req.query('token') ?? ''));
-    if (!r.ok) {
-      const link = c.var.user ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
-      return page(c, <MessagePage title="Link not valid" message={Object.values(r.errors)[0]} link={link} />, { title: 'Link not valid', status: 400 });
-    }
+  .get('/verify-email', (c) => renderVerifyEmail(c, { token: c.req.query('token') }, {}))
+  .post('/verify-email', zValidator('form', s.verifyEmailForm, formHook(renderVerifyEmail)), async (c) => {
+    const { token } = c.req.valid('form');
+    const r = await tryForm(() => svc.verifyEmail(c.var.deps, token));
+    if (!r.ok) return renderVerifyEmail(c, { token }, r.errors, r.status);
     return redirectWith(c, c.var.user ? '/dashboard' : '/login', 'Thank you: your email address is confirmed.');
   })
   .post('/verify-email/resend', requireUser, async (c) => {

@@ -51,6 +51,7 @@ export const loginForm = z.object({
   next,
 });
 export const forgotForm = z.object({ email });
+export const verifyEmailForm = z.object({ token: z.string().min(1).max(100) });
 export const resetForm = z.object({ token: z.string().min(1).max(100), password: newPassword });
 export const otpForm = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from the SMS.') });
 export const completeProfileForm = z.object({ phone, role: selfServiceRole });

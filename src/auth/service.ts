@@ -105,18 +105,31 @@ export async function resendEmailVerification(deps: Ctx, userId: number): Promis
 
 const LINK_DEAD = 'This link has expired or was already used. Ask for a new one.';
 
-/** Confirms the email address a link was sent to; the link works once, for 24 hours. */
+async function openEmailToken(db: Db, clock: Clock, token: string) {
+  const row = await q.findToken(db, 'verify-email', hashToken(token));
+  if (!row || row.used_at || row.expires_at <= isoNow(clock)) return null;
+  const user = await q.findUserById(db, row.user_id);
+  if (!user || user.email !== row.target) return null;
+  return { row, user };
+}
+
+/** Whether a verification link would still work; looking does not use it up. */
+export async function emailTokenIsValid(deps: Ctx, token: string): Promise<boolean> {
+  return (await openEmailToken(deps.db, deps.clock, token)) !== null;
+}
+
+/**
+ * Confirms the email address a link was sent to; the link works once, for 24 hours. Called
+ * from the confirmation page's POST only: mail scanners and link previews open the GET.
+ */
 export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
   const { db, clock } = deps;
   return db.transaction().execute(async (trx) => {
-    const row = await q.findToken(trx, 'verify-email', hashToken(token));
+    const found = await openEmailToken(trx, clock, token);
     const now = isoNow(clock);
-    if (!row || row.used_at || row.expires_at <= now) throw new DomainError(LINK_DEAD, undefined, 400);
-    const user = await q.findUserById(trx, row.user_id);
-    if (!user || user.email !== row.target) throw new DomainError(LINK_DEAD, undefined, 400);
-    if (!(await q.useToken(trx, row.id, now))) throw new DomainError(LINK_DEAD, undefined, 400);
-    if (!user.email_verified_at) await q.updateUser(trx, user.id, { email_verified_at: now, updated_at: now });
-    return user.id;
+    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new DomainError(LINK_DEAD, undefined, 400);
+    if (!found.user.email_verified_at) await q.updateUser(trx, found.user.id, { email_verified_at: now, updated_at: now });
+    return found.user.id;
   });
 }
 

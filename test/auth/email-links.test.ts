@@ -26,8 +26,20 @@ const user = (email: string) => t.db.selectFrom('users').selectAll().where('emai
 const verificationLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, CONFIRM, '/verify-email', atLeast);
 const resetLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, RESET, '/reset-password', atLeast);
 
+const verifyToken = (t: TestApp) => t.db.selectFrom('account_tokens').selectAll().where('purpose', '=', 'verify-email').orderBy('id', 'desc').executeTakeFirstOrThrow();
+
+/** Follows a verification link as a person does: open the page, press its button. */
+async function confirmFrom(link: string, cookie?: string) {
+  const page = await t.request(link, { cookie });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const token = html.match(/<form method="post" action="\/verify-email"><input type="hidden" name="token" value="([a-z2-7]+)"/)?.[1];
+  expect(token, html).toBe(tokenOf(link));
+  return t.post('/verify-email', { token: token! }, cookie);
+}
+
 describe('email verification', () => {
-  it('confirms the address from the emailed link, once', async () => {
+  it('confirms the address from the emailed link and its button, once', async () => {
     const { person } = await register(t);
     const [mail] = await mailsFor(t, smtp, person.email, CONFIRM);
     expect(mail.from?.text).toContain('no-reply@trektribe.local');
@@ -38,28 +50,73 @@ describe('email verification', () => {
     const link = await verificationLink(person.email);
     expect(link).toMatch(/^\/verify-email\?token=[a-z2-7]{32}$/);
     expect((await queued(t, person.email, 'verify-email'))[0].text).toContain(link);
-    const res = await t.request(link);
+    const res = await confirmFrom(link);
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/login');
     expect(flashOf(res)).toBe('Thank you: your email address is confirmed.');
     expect((await user(person.email)).email_verified_at).toBe(t.clock.now().toISOString());
+    expect((await verifyToken(t)).used_at).toBe(t.clock.now().toISOString());
 
-    const again = await t.request(link);
+    const again = await t.post('/verify-email', { token: tokenOf(link) });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('This link has expired or was already used.');
+    const reopened = await t.request(link);
+    expect(reopened.status).toBe(400);
+    expect(await reopened.text()).toContain('This link has expired or was already used.');
+  });
+
+  it('opening the link (as a mail scanner or link preview does) confirms nothing and leaves the link usable', async () => {
+    const { person } = await register(t);
+    const link = await verificationLink(person.email);
+    for (let i = 0; i < 3; i++) {
+      const res = await t.request(link);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('<h1>Confirm your email</h1>');
+      expect(html).toContain('<button type="submit">Confirm my email</button>');
+    }
+    expect((await user(person.email)).email_verified_at).toBeNull();
+    expect((await verifyToken(t)).used_at).toBeNull();
+    expect((await t.post('/verify-email', { token: tokenOf(link) })).status).toBe(303);
+    expect((await user(person.email)).email_verified_at).not.toBeNull();
+  });
+
+  it('refuses a confirmation posted from another site', async () => {
+    const { person } = await register(t);
+    const link = await verificationLink(person.email);
+    const res = await t.post('/verify-email', { token: tokenOf(link) }, undefined, { Origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect((await user(person.email)).email_verified_at).toBeNull();
+    expect((await verifyToken(t)).used_at).toBeNull();
   });
 
   it('does not work after 24 hours', async () => {
     const { person } = await register(t);
     const link = await verificationLink(person.email);
     t.clock.advance(24 * HOUR + 1000);
-    expect((await t.request(link)).status).toBe(400);
+    const page = await t.request(link);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('This link has expired or was already used.');
+    expect((await t.post('/verify-email', { token: tokenOf(link) })).status).toBe(400);
     expect((await user(person.email)).email_verified_at).toBeNull();
+  });
+
+  it('still works just before 24 hours, from a page opened earlier', async () => {
+    const { person } = await register(t);
+    const link = await verificationLink(person.email);
+    expect((await t.request(link)).status).toBe(200);
+    t.clock.advance(24 * HOUR - 1000);
+    expect((await t.post('/verify-email', { token: tokenOf(link) })).status).toBe(303);
+    expect((await user(person.email)).email_verified_at).not.toBeNull();
   });
 
   it('refuses a made-up or missing token', async () => {
     expect((await t.request('/verify-email?token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(400);
     expect((await t.request('/verify-email')).status).toBe(400);
+    const madeUp = await t.post('/verify-email', { token: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(madeUp.status).toBe(400);
+    expect(await madeUp.text()).toContain('This link has expired or was already used.');
+    expect((await t.post('/verify-email', {})).status).toBe(400);
   });
 
   it('resends a fresh link at most once a minute, and the fresh link replaces the old one', async () => {
@@ -75,9 +132,10 @@ describe('email verification', () => {
     expect(await queued(t, person.email, 'verify-email')).toHaveLength(2);
 
     expect((await t.request(first)).status).toBe(400);
+    expect((await t.post('/verify-email', { token: tokenOf(first) })).status).toBe(400);
     const second = await verificationLink(person.email, 2);
     expect(second).not.toBe(first);
-    expect((await t.request(second, { cookie })).headers.get('Location')).toBe('/dashboard');
+    expect((await confirmFrom(second, cookie)).headers.get('Location')).toBe('/dashboard');
     expect((await user(person.email)).email_verified_at).not.toBeNull();
   });
 });

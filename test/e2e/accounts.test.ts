@@ -59,6 +59,12 @@ describe.each([
 
     await openMail(page, email, 'Confirm your email address');
     await page.locator('a[href*="/verify-email?token="]').first().click();
+    // Opening the link only shows the page: a mail scanner following it confirms nothing.
+    await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+    await expectNoSideScroll(page, '/verify-email');
+    const opened = await server.db.selectFrom('users').select('email_verified_at').where('email', '=', email).executeTakeFirstOrThrow();
+    expect(opened.email_verified_at).toBeNull();
+    await page.getByRole('button', { name: 'Confirm my email' }).click();
     await page.getByText('your email address is confirmed').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
 
@@ -74,7 +80,8 @@ describe.each([
     expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
     await expectNoSideScroll(page, 'dashboard');
 
-    await page.getByRole('link', { name }).click();
+    // The header shows the first name only (a full name would wrap the bar on a phone).
+    await page.getByRole('link', { name: 'Tenzin', exact: true }).click();
     await page.getByRole('heading', { name: 'Your profile' }).waitFor();
     await expectNoSideScroll(page, '/me');
     await page.getByLabel('Location').fill('Leh, Ladakh');

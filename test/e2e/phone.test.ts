@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { systemClock } from '../../src/lib/clock.js';
 import { storeImage } from '../../src/lib/images.js';
+import { hashToken } from '../../src/lib/tokens.js';
 import { launchBrowser, openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { createUser, sessionCookie } from '../support/factories.js';
@@ -15,9 +16,13 @@ import { makeTrip } from '../bookings/support.js';
  * up the right keyboard.
  */
 
+const LONG_NAME = 'Venkatanarasimharajuvaripeta Subramanyam Lakshminarayanan';
+
 let server: RunningServer;
 let browser: Browser;
 const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0, messageId: 0 };
+/** An open email verification link (opening its page uses nothing up). */
+const VERIFY_TOKEN = 'phonefirstverifyemailtoken234567';
 const cookies: Record<'traveler' | 'organizer' | 'admin', string> = { traveler: '', organizer: '', admin: '' };
 
 async function seed() {
@@ -69,6 +74,13 @@ async function seed() {
     .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${server.url}/bookings/${confirmedId}/pass`, created_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
+
+  const unverified = await createUser(deps, { role: 'traveler', name: 'Meera Unverified', verified: false });
+  const email = (await server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()).email;
+  await server.db
+    .insertInto('account_tokens')
+    .values({ user_id: unverified, purpose: 'verify-email', token_hash: hashToken(VERIFY_TOKEN), target: email, expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: now })
+    .execute();
 
   Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId, messageId });
   cookies.traveler = await sessionCookie(deps, travelerId);
@@ -188,6 +200,7 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
     { path: () => '/register', shot: 'register' },
     { path: () => '/forgot-password', shot: 'forgot-password' },
     { path: () => '/forgot-password/sent', shot: 'forgot-password-sent' },
+    { path: () => `/verify-email?token=${VERIFY_TOKEN}`, shot: 'verify-email' },
     { path: () => '/dev/mailbox', shot: 'mailbox' },
     { path: () => `/dev/mailbox/${seeded.messageId}`, shot: 'mailbox-message' },
   ],
@@ -232,6 +245,60 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
       expect(failures).toEqual([]);
     });
   }
+
+  it('the signed-in header takes at most two rows for every role, even for a very long name', async () => {
+    const deps = { db: server.db, clock: systemClock };
+    const failures: string[] = [];
+    for (const role of ['traveler', 'organizer', 'agent', 'admin'] as const) {
+      const id = await createUser(deps, { role, name: LONG_NAME });
+      const w = await openPage(browser, server.url);
+      await useSession(w.context, server.url, await sessionCookie(deps, id));
+      await w.page.goto('/dashboard');
+      const m = await w.page.evaluate(() => {
+        const header = document.querySelector('body > header')!;
+        const style = getComputedStyle(header);
+        const items = Array.from(header.querySelectorAll('nav li'));
+        const me = header.querySelector('a[href="/me"]');
+        return {
+          height: header.getBoundingClientRect().height,
+          padding: parseFloat(style.paddingTop) + parseFloat(style.paddingBottom),
+          // One nav row: the brand's item, the same height as every other item in the bar.
+          row: items[0].getBoundingClientRect().height,
+          // Items whose tops lie within half a row of each other share a row.
+          rows: items
+            .map((li) => li.getBoundingClientRect().top)
+            .sort((a, b) => a - b)
+            .filter((top, i, tops) => i === 0 || top - tops[i - 1] > items[0].getBoundingClientRect().height / 2).length,
+          me: me ? { height: me.getBoundingClientRect().height, right: me.getBoundingClientRect().right, text: (me.textContent ?? '').trim() } : null,
+          width: document.documentElement.clientWidth,
+        };
+      });
+      const where = `${role} header`;
+      if (m.rows > 2 || m.height > 2 * m.row + m.padding + 1) failures.push(`${where}: ${m.rows} rows, ${Math.round(m.height)} px tall (one row is ${Math.round(m.row)} px)`);
+      if (!m.me) failures.push(`${where}: no link to /me`);
+      else if (m.me.height < 43.5 || m.me.right > m.width) failures.push(`${where}: the /me link is ${Math.round(m.me.height)} px tall, ends at ${Math.round(m.me.right)} px`);
+      if (await hasHorizontalScroll(w.page)) failures.push(`${where}: the page scrolls sideways`);
+      failures.push(...(await smallTapTargets(w.page)).map((p) => `${where}: ${p}`));
+      await screenshot(w.page, `phone-header-${role}`);
+      await w.context.close();
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('the admin user search keeps a text box wide enough to type in', async () => {
+    const w = await openPage(browser, server.url);
+    await useSession(w.context, server.url, cookies.admin);
+    await w.page.goto('/admin/users');
+    const box = await w.page.locator('form.search-filters input[name=q]').boundingBox();
+    expect(box!.width).toBeGreaterThanOrEqual(200);
+    for (const control of ['select[name=role]', 'button[type=submit]']) {
+      const b = await w.page.locator(`form.search-filters ${control}`).boundingBox();
+      expect(b!.height, control).toBeGreaterThanOrEqual(43.5);
+      expect(b!.x + b!.width, control).toBeLessThanOrEqual(360);
+    }
+    expect(await hasHorizontalScroll(w.page)).toBe(false);
+    await w.context.close();
+  });
 
   it('the booking pass prints as the pass alone: no site header, footer, test banner or back link', async () => {
     const w = await openPage(browser, server.url);

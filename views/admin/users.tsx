@@ -123,8 +123,11 @@ export function UsersPage(p: UsersPageProps) {
   return (
     <>
       <h1>Users</h1>
-      <form method="get" action="/admin/users" role="search" hx-get="/admin/users" hx-target="#user-list" hx-select="#user-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:400ms from:find input[name=q], change from:find select">
-        <input type="search" name="q" value={p.q} placeholder="Name, email or phone" aria-label="Search users" inputmode="search" />
+      <form method="get" action="/admin/users" class="search-filters" aria-label="Find users" hx-get="/admin/users" hx-target="#user-list" hx-select="#user-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:400ms from:find input[name=q], change from:find select">
+        <div role="search">
+          <input type="search" name="q" value={p.q} placeholder="Name, email or phone" aria-label="Search users" inputmode="search" />
+          <button type="submit">Search</button>
+        </div>
         <select name="role" aria-label="Role">
           <option value="" selected={!p.role}>
             All roles
@@ -135,7 +138,6 @@ export function UsersPage(p: UsersPageProps) {
             </option>
           ))}
         </select>
-        <button type="submit">Search</button>
       </form>
       <UserList {...p} />
       <section id="new-staff">

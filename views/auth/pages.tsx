@@ -127,6 +127,22 @@ export function ResetPasswordPage(p: FormProps & { token: string; valid: boolean
   );
 }
 
+/** The page an emailed verification link opens: one button POSTs the token, so merely opening the link (a mail scanner, a preview) confirms nothing. */
+export function VerifyEmailPage(p: { token: string; valid: boolean; retry: { href: string; label: string } }) {
+  return p.valid ? (
+    <section class="narrow">
+      <h1>Confirm your email</h1>
+      <p>Tap the button to confirm this is your email address.</p>
+      <form method="post" action="/verify-email">
+        <input type="hidden" name="token" value={p.token} />
+        <button type="submit">Confirm my email</button>
+      </form>
+    </section>
+  ) : (
+    <MessagePage title="Link not valid" message="This link has expired or was already used. Ask for a new one." link={p.retry} />
+  );
+}
+
 export function VerifyPhonePage(p: FormProps & { phone: string | null; verified: boolean; codeSent: boolean }) {
   return (
     <section class="narrow">
