@@ -13,7 +13,7 @@ async function rps(url: string, headers: Record<string, string>): Promise<{ rps:
 
 /**
  * Requests per second of the home page against the health check in the same process and
- * run: the page (session lookup, rendering, gzip, ETag) should keep ≥ 40 % of the bare rate.
+ * run: the page (session lookup, rendering, compression, ETag) should keep ≥ 40 % of the bare rate.
  */
 export default async function throughput(ctx: BenchContext): Promise<Line[]> {
   const headers = { 'Accept-Encoding': CHROMIUM_ACCEPT_ENCODING };

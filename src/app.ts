@@ -2,14 +2,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
-import { compress } from 'hono/compress';
-import { etag } from 'hono/etag';
 import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.js';
 import type { AppEnv } from './lib/env.js';
 import { requestLog } from './lib/logger.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
+import { finishResponse } from './lib/finish-response.js';
 import { DomainError } from './lib/errors.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
@@ -77,8 +76,7 @@ export function createApp(deps: Deps) {
   );
   // Hashed assets first: no session lookup, no compression pass (they are precompressed).
   app.on(['GET', 'HEAD'], '/static/*', (c, next) => serveAsset(c, deps.assets) ?? next());
-  app.use(async (c, next) => (isStream(c.req.path) ? next() : compress()(c, next)));
-  app.use(async (c, next) => (isStream(c.req.path) || c.req.method !== 'GET' ? next() : etag()(c, next)));
+  app.use(finishResponse(isStream));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(limitBody(deps.config.bodyLimitBytes));
   app.use(readFlash);

@@ -97,20 +97,40 @@ describe('hashed static assets', () => {
 });
 
 describe('HTML responses', () => {
-  it('are gzip-compressed for clients that accept it', async () => {
-    const res = await t.request('/', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
-    expect(res.headers.get('Content-Encoding')).toBe('gzip');
-    const html = gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+  it('are brotli-compressed for clients that take it, gzip for those that only take gzip, plain otherwise', async () => {
+    const br = await t.request('/', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('Content-Encoding')).toBe('br');
+    expect(br.headers.get('Vary')).toContain('Accept-Encoding');
+    const html = brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString('utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
+
+    const gz = await t.request('/', { headers: { 'Accept-Encoding': 'gzip, br;q=0' } });
+    expect(gz.headers.get('Content-Encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString('utf8')).toBe(html);
+
+    const plain = await t.request('/', { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers.get('Content-Encoding')).toBeNull();
+    expect(await plain.text()).toBe(html);
+  });
+
+  it('a small answer such as /healthz is sent as it is: compressing it would cost more than it saves', async () => {
+    const health = await t.request('/healthz', { headers: { 'Accept-Encoding': 'br, gzip' } });
+    expect(health.headers.get('Content-Encoding')).toBeNull();
+    expect((await health.json()).status).toBe('ok');
   });
 
   it('carry an ETag, and a matching If-None-Match gets 304 with no body', async () => {
     const res = await t.request('/');
     const etag = res.headers.get('ETag');
-    expect(etag).toMatch(/^"[0-9a-f]+"$/);
-    const again = await t.request('/', { headers: { 'If-None-Match': etag! } });
+    // Weak: the brotli, gzip and plain bodies are the same page, not the same bytes.
+    expect(etag).toMatch(/^W\/"[\w-]+"$/);
+    const again = await t.request('/', { headers: { 'If-None-Match': etag!, 'Accept-Encoding': 'br' } });
     expect(again.status).toBe(304);
+    expect(again.headers.get('ETag')).toBe(etag);
     expect(await again.text()).toBe('');
+    // A browser may send the tag back strong, or among others.
+    expect((await t.request('/', { headers: { 'If-None-Match': `"x", ${etag!.slice(2)}` } })).status).toBe(304);
+    expect((await t.request('/', { headers: { 'If-None-Match': '"something-else"' } })).status).toBe(200);
   });
 
   it('a missing page is a full 404 page, or a small fragment for htmx', async () => {
