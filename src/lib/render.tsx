@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { Layout } from '../../views/layout.js';
 import type { AppEnv } from './env.js';
+import { htmlResponse } from './finish-response.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
@@ -16,10 +17,11 @@ interface PageOptions {
 /** Renders a page in the layout, or only its fragment for htmx requests that asked for one. */
 export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response | Promise<Response> {
   const status = o.status ?? 200;
-  if (o.fragment !== undefined && isHtmx(c)) return c.html(<>{o.fragment}</>, status);
+  if (o.fragment !== undefined && isHtmx(c)) return htmlResponse(c, <>{o.fragment}</>, status);
   const { assets, config } = c.var.deps;
   const user = c.var.user;
-  return c.html(
+  return htmlResponse(
+    c,
     <Layout
       title={o.title}
       css={assets.url('app.css')}

@@ -31,15 +31,6 @@ export async function isTripPublic(db: Db, tripId: number, today: string): Promi
 // ---------------------------------------------------------------------------------------
 // Search
 
-/**
- * Changes whenever anything is written to the database: by this connection (every write of
- * this process goes through it) or by another process (data_version).
- */
-export async function changeStamp(db: Db): Promise<string> {
-  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
-  return `${r.rows[0].c}:${r.rows[0].v}`;
-}
-
 export interface SearchFilters {
   /** An FTS5 MATCH expression built by ftsQuery(), never the user's raw text. */
   match?: string;

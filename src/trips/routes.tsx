@@ -4,6 +4,7 @@ import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { istDate } from '../lib/time.js';
+import { anonymousPageCache } from '../lib/page-cache.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
 import { SearchPage, SearchResults, searchUrl } from '../../views/trips/SearchPage.js';
@@ -27,9 +28,12 @@ const actor = (c: Context<AppEnv>) => ({ id: c.var.user!.id, role: c.var.user!.r
 /** A back/forward restore needs the whole page, never the fragment. */
 const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
 
-tripRoutes.get('/', async (c) => page(c, <HomePage signedIn={c.var.user !== null} data={await trips.homePage(c.var.deps)} />, { title: '' }));
+/** The shop window, as signed-out visitors see it, is kept until the data changes. */
+const shopWindow = anonymousPageCache();
 
-tripRoutes.get('/trips', async (c) => {
+tripRoutes.get('/', shopWindow, async (c) => page(c, <HomePage signedIn={c.var.user !== null} data={await trips.homePage(c.var.deps)} />, { title: '' }));
+
+tripRoutes.get('/trips', shopWindow, async (c) => {
   const query = SearchQuery.parse(c.req.query());
   const r = await trips.searchTrips(c.var.deps, query);
   c.header('Vary', 'HX-Request');
@@ -38,13 +42,13 @@ tripRoutes.get('/trips', async (c) => {
   return page(c, <SearchPage r={r} today={today(c)} />, { title: query.q ? `Treks for “${query.q}”` : 'Find a trek', fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined });
 });
 
-tripRoutes.get('/trips/:id', async (c) => {
+tripRoutes.get('/trips/:id', shopWindow, async (c) => {
   const user = c.var.user;
   const trip = await trips.tripPage(c.var.deps, idParam(c), user ? { id: user.id, role: user.role } : null);
   return page(c, <TripPage trip={trip} />, { title: trip.title, head: <TripHead trip={trip} publicUrl={c.var.deps.config.publicUrl} /> });
 });
 
-tripRoutes.get('/organizers/:id', async (c) => {
+tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
   const org = await trips.organizerPage(c.var.deps, idParam(c));
   return page(c, <OrganizerPage org={org} />, { title: org.name });
 });

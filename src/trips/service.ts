@@ -9,6 +9,7 @@ import { getSetting } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
 import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
+import { changeStamp } from '../lib/page-cache.js';
 import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
 import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
 import type { Difficulty, TripStatus } from './tables.js';
@@ -122,7 +123,7 @@ export interface SearchResult {
 function untilChange<V>(max: number) {
   const store = new WeakMap<object, { stamp: string; values: Map<string, V> }>();
   return async (db: Deps['db'], key: string, compute: () => Promise<V>): Promise<V> => {
-    const stamp = await q.changeStamp(db);
+    const stamp = await changeStamp(db);
     let cache = store.get(db);
     if (!cache || cache.stamp !== stamp) store.set(db, (cache = { stamp, values: new Map() }));
     const hit = cache.values.get(key);

@@ -1,0 +1,65 @@
+import type { MiddlewareHandler } from 'hono';
+import { sql } from 'kysely';
+import type { DB } from '../db.js';
+import type { AppEnv } from './env.js';
+import { chooseEncoding } from './finish-response.js';
+import { istDate } from './time.js';
+
+/**
+ * Changes whenever anything is written to the database: by this connection (every write of
+ * this process goes through it) or by another process (data_version).
+ */
+export async function changeStamp(db: DB): Promise<string> {
+  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  return `${r.rows[0].c}:${r.rows[0].v}`;
+}
+
+interface Entry {
+  stamp: string;
+  status: number;
+  body: Uint8Array<ArrayBuffer>;
+  headers: [string, string][];
+  etag: string;
+}
+
+/** Headers that belong to one request, never to a stored copy. */
+const PERSONAL = new Set(['set-cookie', 'x-request-id', 'x-cache']);
+
+/**
+ * Whole pages for visitors who are not signed in (the shop window: home, search, trip and
+ * organizer pages), kept until anything in the database changes or the date in India turns,
+ * so a stored page is never stale. A popular search then costs about as much as /healthz.
+ *
+ * Only a signed-out GET with no flash message is served from or stored in it, and only a
+ * finished 200 (ETag set) without cookies is stored. The key holds everything else a page
+ * depends on: the path and query, the htmx headers (fragment or page) and the encoding.
+ * `X-Cache: hit|miss` says which it was.
+ */
+export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
+  const stores = new WeakMap<object, Map<string, Entry>>();
+  return async (c, next) => {
+    if (c.req.method !== 'GET' || c.var.user || c.var.flash) return next();
+    const { db, clock } = c.var.deps;
+    const stamp = `${await changeStamp(db)}|${istDate(clock.now())}`;
+    const url = new URL(c.req.url);
+    const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', url.pathname + url.search].join('|');
+    let store = stores.get(db);
+    if (!store) stores.set(db, (store = new Map()));
+    const hit = store.get(key);
+    if (hit && hit.stamp === stamp) {
+      const notModified = c.req.header('If-None-Match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === hit.etag.replace(/^W\//, ''));
+      for (const [k, v] of hit.headers) if (!notModified || k === 'vary' || k === 'etag') c.header(k, v, { append: k === 'vary' });
+      c.header('X-Cache', 'hit');
+      return notModified ? c.body(null, 304) : c.body(hit.body, hit.status as 200);
+    }
+    await next();
+    const res = c.res;
+    const etag = res.headers.get('ETag');
+    if (res.status !== 200 || !etag || res.headers.has('Set-Cookie')) return;
+    res.headers.set('X-Cache', 'miss');
+    const body = new Uint8Array(await res.clone().arrayBuffer());
+    const headers = [...res.headers].filter(([k]) => !PERSONAL.has(k));
+    if (store.size >= max) store.delete(store.keys().next().value!);
+    store.set(key, { stamp, status: res.status, body, headers, etag });
+  };
+}
