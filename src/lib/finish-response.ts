@@ -25,7 +25,8 @@ export function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null
   return null;
 }
 
-const matches = (ifNoneMatch: string | undefined, etag: string) =>
+/** Whether an If-None-Match header names this ETag (weak or strong, alone or in a list). */
+export const matches = (ifNoneMatch: string | undefined, etag: string) =>
   !!ifNoneMatch &&
   ifNoneMatch.split(',').some((t) => {
     const tag = t.trim();

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import type { DB } from '../db.js';
 import type { AppEnv } from './env.js';
-import { chooseEncoding } from './finish-response.js';
+import { chooseEncoding, matches } from './finish-response.js';
 import { istDate } from './time.js';
 
 /**
@@ -41,13 +41,12 @@ export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
     if (c.req.method !== 'GET' || c.var.user || c.var.flash) return next();
     const { db, clock } = c.var.deps;
     const stamp = `${await changeStamp(db)}|${istDate(clock.now())}`;
-    const url = new URL(c.req.url);
-    const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', url.pathname + url.search].join('|');
+    const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', c.req.url].join('|');
     let store = stores.get(db);
     if (!store) stores.set(db, (store = new Map()));
     const hit = store.get(key);
     if (hit && hit.stamp === stamp) {
-      const notModified = c.req.header('If-None-Match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === hit.etag.replace(/^W\//, ''));
+      const notModified = matches(c.req.header('If-None-Match'), hit.etag);
       for (const [k, v] of hit.headers) if (!notModified || k === 'vary' || k === 'etag') c.header(k, v, { append: k === 'vary' });
       c.header('X-Cache', 'hit');
       return notModified ? c.body(null, 304) : c.body(hit.body, hit.status as 200);
