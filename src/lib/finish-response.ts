@@ -85,6 +85,6 @@ export function finishResponse(isStream: (path: string) => boolean): MiddlewareH
     headers.delete('Content-Length');
     if (f.status === 304) headers.delete('Content-Type');
     c.res = undefined;
-    c.res = new Response(f.body, { status: f.status, statusText: f.status === res.status ? res.statusText : undefined, headers });
+    c.res = new Response(f.body, { status: f.status, headers });
   };
 }

@@ -13,18 +13,19 @@ const isoDayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'nume
 /** A calendar date (YYYY-MM-DD) as it is in India at that instant. */
 export const istDate = (d: Date): string => isoDayFmt.format(d);
 
+/** A listing shows the same few hundred dates again and again; Intl is slow to ask each time. */
+const dayLabels = new Map<string, string>();
+
 /** A local calendar date (YYYY-MM-DD, a departure's start) shown for people. */
 export function formatDay(day: string): string {
   let shown = dayLabels.get(day);
   if (shown === undefined) {
     shown = dateFmt.format(new Date(`${day}T00:00:00+05:30`));
-    // A listing shows the same few hundred dates again and again; Intl is slow to ask each time.
     if (dayLabels.size >= 5000) dayLabels.clear();
     dayLabels.set(day, shown);
   }
   return shown;
 }
-const dayLabels = new Map<string, string>();
 
 /** Whole days from one calendar date to another. */
 export function daysBetween(from: string, to: string): number {
