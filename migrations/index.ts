@@ -5,6 +5,7 @@ import * as m0003 from './0003_trips.js';
 import * as m0010 from './0010_account_tokens.js';
 import * as m0020 from './0020_trip_search.js';
 import * as m0021 from './0021_trip_filter_index.js';
+import * as m0022 from './0022_pending_photos.js';
 import * as m0030 from './0030_bookings.js';
 
 /**
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0010_account_tokens': m0010,
   '0020_trip_search': m0020,
   '0021_trip_filter_index': m0021,
+  '0022_pending_photos': m0022,
   '0030_bookings': m0030,
 };

@@ -347,3 +347,36 @@ export async function setCover(db: Db, tripId: number, imageId: number | null) {
   await db.updateTable('trip_images').set({ is_cover: 0 }).where('trip_id', '=', tripId).execute();
   if (imageId !== null) await db.updateTable('trip_images').set({ is_cover: 1 }).where('trip_id', '=', tripId).where('id', '=', imageId).execute();
 }
+
+// ---------------------------------------------------------------------------------------
+// Photos waiting for the save
+
+export async function insertPendingPhotos(db: Db, rows: { key: string; owner_id: number; width: number; height: number; created_at: string }[]) {
+  if (rows.length) await db.insertInto('pending_photos').values(rows).execute();
+}
+
+/** The owner's pending photos among `keys` stored at or after `since`. */
+export async function pendingPhotos(db: Db, ownerId: number, keys: string[], since: string) {
+  if (keys.length === 0) return [];
+  return db.selectFrom('pending_photos').select(['key', 'width', 'height']).where('owner_id', '=', ownerId).where('key', 'in', keys).where('created_at', '>=', since).execute();
+}
+
+/** Removes the owner's pending photos among `keys` (stored at or after `since`, when given) and returns them. */
+export async function takePendingPhotos(db: Db, ownerId: number, keys: string[], since?: string) {
+  if (keys.length === 0) return [];
+  let q = db.deleteFrom('pending_photos').where('owner_id', '=', ownerId).where('key', 'in', keys);
+  if (since) q = q.where('created_at', '>=', since);
+  return q.returning(['key', 'width', 'height']).execute();
+}
+
+/** Removes every pending photo stored before `before` and returns them. */
+export async function takeStalePendingPhotos(db: Db, before: string) {
+  return db.deleteFrom('pending_photos').where('created_at', '<', before).returning(['key', 'width']).execute();
+}
+
+/** Which of `keys` some trip uses. */
+export async function attachedImageKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.selectFrom('trip_images').select('key').distinct().where('key', 'in', keys).execute();
+  return new Set(rows.map((r) => r.key));
+}

@@ -13,7 +13,7 @@ import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js'
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
 import * as trips from './service.js';
-import { emptyDraft, fieldErrors, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
+import { emptyDraft, fieldErrors, MAX_IMAGES, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
 
 /** Discovery (/, /trips, /trips/:id, /organizers/:id) and organizer trip management. */
 export const tripRoutes = new Hono<AppEnv>();
@@ -74,28 +74,37 @@ function grow(draft: TripDraft, intent: string): TripDraft | null {
   return null;
 }
 
-/** Reads and checks the posted trip form; a re-render (422 or "add a row") is returned as a Response. */
-async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors'> & { title: string }) {
-  const { draft, files, intent } = readTripForm(await c.req.parseBody({ all: true }));
+/**
+ * Reads and checks the posted trip form; a re-render (422 or "add a row") is returned as a
+ * Response. Photos posted with it are stored as pending first, so a re-render shows them
+ * and the save attaches them.
+ */
+async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors' | 'pending'> & { title: string }) {
+  const { draft: posted, files, intent } = readTripForm(await c.req.parseBody({ all: true }));
+  const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
+  const chosen = await trips.keepChosenPhotos(c.var.deps, actor(c), { keys: posted.photos, remove: posted.remove_photos, files, room: MAX_IMAGES - onTrip });
+  const draft: TripDraft = { ...posted, photos: chosen.photos.map((p) => p.key), remove_photos: [] };
+  const shown = { ...form, pending: chosen.photos };
+  const photoTrouble = Object.keys(chosen.errors).length > 0;
   const grown = grow(draft, intent);
-  if (grown) return { response: await renderForm(c, { ...form, draft: grown, errors: {} }) };
+  if (grown) return { response: await renderForm(c, { ...shown, draft: grown, errors: chosen.errors }, photoTrouble ? 422 : 200) };
   const parsed = tripInputSchema(today(c)).safeParse(draft);
-  if (!parsed.success) return { response: await renderForm(c, { ...form, draft, errors: fieldErrors(parsed.error) }, 422) };
+  if (!parsed.success || photoTrouble) return { response: await renderForm(c, { ...shown, draft, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...chosen.errors } }, 422) };
   const retry = (e: unknown) => {
     if (e instanceof DomainError && e.status === 422) {
       const errors: FieldErrors = { [e.field ?? 'form']: e.message };
-      return renderForm(c, { ...form, draft, errors }, 422);
+      return renderForm(c, { ...shown, draft, errors }, 422);
     }
     throw e;
   };
-  return { input: parsed.data, files, publish: intent === 'publish', retry };
+  return { input: parsed.data, publish: intent === 'publish', retry };
 }
 
 tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async (c) => {
   const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
   if ('response' in f) return f.response;
   try {
-    const id = await trips.createTrip(c.var.deps, actor(c), f.input, f.files, f.publish);
+    const id = await trips.createTrip(c.var.deps, actor(c), f.input, f.publish);
     return redirectWith(c, f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`, f.publish ? 'Your trip is published.' : 'Draft saved.');
   } catch (e) {
     return f.retry(e);
@@ -112,7 +121,7 @@ tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), 
   const f = await tripForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, existing: t });
   if ('response' in f) return f.response;
   try {
-    await trips.updateTrip(c.var.deps, actor(c), t.id, f.input, f.files, f.publish);
+    await trips.updateTrip(c.var.deps, actor(c), t.id, f.input, f.publish);
     return redirectWith(c, `/organizer/trips/${t.id}/edit`, f.publish ? 'Saved and published.' : 'Saved.');
   } catch (e) {
     return f.retry(e);

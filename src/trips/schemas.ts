@@ -69,6 +69,10 @@ export interface TripDraft {
   departures: { id: string; start_date: string; end_date: string; capacity: string; remove: boolean; seats_taken?: number }[];
   cover: string;
   remove_images: string[];
+  /** Keys of photos stored when the form was shown again, waiting for the save (in order). */
+  photos: string[];
+  /** Of those, the ones ticked "remove". */
+  remove_photos: string[];
 }
 
 export type Intent = 'save' | 'publish' | 'add_departure' | 'add_day';
@@ -89,6 +93,8 @@ export const emptyDraft = (): TripDraft => ({
   departures: [{ id: '', start_date: '', end_date: '', capacity: '', remove: false }],
   cover: '',
   remove_images: [],
+  photos: [],
+  remove_photos: [],
 });
 
 type Raw = Record<string, string | File | (string | File)[]>;
@@ -127,6 +133,8 @@ export function readTripForm(raw: Raw): { draft: TripDraft; files: File[]; inten
       .slice(0, MAX_DEPARTURES),
     cover: str(raw.cover),
     remove_images: strs(raw.remove_images),
+    photos: strs(raw.photos).slice(0, MAX_IMAGES * 2),
+    remove_photos: strs(raw.remove_photos).slice(0, MAX_IMAGES * 2),
   };
   const files = (Array.isArray(raw.images) ? raw.images : raw.images ? [raw.images] : []).filter((f): f is File => typeof f !== 'string' && f.size > 0);
   const i = str(raw.intent);
@@ -203,6 +211,8 @@ export function tripInputSchema(today: string) {
       .refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
     cover: z.string(),
     remove_images: z.array(z.string().regex(/^\d+$/).transform(Number)),
+    // Only keys the service found pending for this user get here; it checks them again when it attaches them.
+    photos: z.array(z.string()).transform((a) => [...new Set(a)]),
   });
 }
 export type TripInput = z.output<ReturnType<typeof tripInputSchema>>;

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
 import * as bookings from '../bookings/service.js';
 import type { DB } from '../db.js';
-import { DomainError, NotFoundError } from '../lib/errors.js';
+import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { DAY } from '../lib/clock.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
 import { istDate } from '../lib/time.js';
 import { audit } from '../lib/audit.js';
@@ -332,6 +333,8 @@ export async function tripForEdit(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     departures: upcoming.map((d) => ({ id: String(d.id), start_date: d.start_date, end_date: d.end_date, capacity: String(d.capacity), remove: false, seats_taken: d.seats_taken })),
     cover: String(images.find((i) => i.is_cover === 1)?.id ?? ''),
     remove_images: [],
+    photos: [],
+    remove_photos: [],
   };
   return { id, status: trip.status, draft, images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })), departures: departures.map(toDeparture) };
 }
@@ -346,6 +349,84 @@ async function storeAll(dataDir: string, files: File[]): Promise<StoredImage[]> 
     throw e;
   }
   return stored;
+}
+
+// ---------------------------------------------------------------------------------------
+// Photos chosen on a form that is shown again
+//
+// Browsers never refill a file input, so photos that arrive with a request whose answer is
+// the form again ("add departure", a 422) are stored at once and carried by key in hidden
+// fields until the save attaches them. A key from the form is trusted only if a
+// pending_photos row says this server stored it, for this same user, within a day. A table
+// rather than an HMAC-signed key: the files of photos never attached must be found and
+// removed anyway, which needs a record of them; the row is deleted in the transaction that
+// attaches the photo, so a key is attached once; and no secret has to be configured.
+
+/** How long a photo waits for the save; the nightly housekeeping removes older ones. */
+export const PENDING_PHOTO_TTL = DAY;
+const LOST_PHOTO = 'A photo chosen earlier is no longer available. Choose it again.';
+
+const pendingSince = (deps: Pick<Deps, 'clock'>) => new Date(deps.clock.now().getTime() - PENDING_PHOTO_TTL).toISOString();
+
+export interface ChosenPhotos {
+  /** In the order chosen: those from before, then the files of this request. */
+  photos: ImageRef[];
+  /** A message for the photo field (a bad image, too many, a key that is not this user's). */
+  errors: FieldErrors;
+}
+
+/**
+ * The photos a trip form carries: the pending ones it posted back (those ticked "remove"
+ * are deleted at once) followed by the files it posted, run through the image pipeline and
+ * kept as pending (all of them or, if one is bad, none). `room` is how many photos the trip
+ * can still take.
+ */
+export async function keepChosenPhotos(deps: Ctx, actor: Actor, chosen: { keys: string[]; remove: string[]; files: File[]; room: number }): Promise<ChosenPhotos> {
+  const removed = await q.takePendingPhotos(deps.db, actor.id, chosen.remove);
+  await forgetPhotoFiles(deps, removed);
+  const wanted = [...new Set(chosen.keys)].filter((k) => !chosen.remove.includes(k));
+  const found = new Map((await q.pendingPhotos(deps.db, actor.id, wanted, pendingSince(deps))).map((p) => [p.key, p]));
+  const photos: ImageRef[] = wanted.flatMap((k) => found.get(k) ?? []);
+  const errors: FieldErrors = photos.length < wanted.length ? { images: LOST_PHOTO } : {};
+  if (chosen.files.length === 0) return { photos, errors };
+  if (photos.length + chosen.files.length > chosen.room) {
+    return { photos, errors: { images: `A trip has at most ${MAX_IMAGES} photos. Choose fewer, or remove some first.` } };
+  }
+  let stored: StoredImage[];
+  try {
+    stored = await storeAll(deps.config.dataDir, chosen.files);
+  } catch (e) {
+    if (e instanceof DomainError) return { photos, errors: { images: e.message } };
+    throw e;
+  }
+  try {
+    const now = deps.clock.now().toISOString();
+    await q.insertPendingPhotos(deps.db, stored.map((s) => ({ key: s.key, owner_id: actor.id, width: s.width, height: s.height, created_at: now })));
+  } catch (e) {
+    await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
+    throw e;
+  }
+  return { photos: [...photos, ...stored.map((s) => ({ key: s.key, width: s.width, height: s.height }))], errors };
+}
+
+/** Claims the actor's pending photos for a trip being saved (inside its transaction), in the order given. */
+async function takeChosenPhotos(trx: DB, deps: Pick<Deps, 'clock'>, actor: Actor, keys: string[]): Promise<ImageRef[]> {
+  const taken = new Map((await q.takePendingPhotos(trx, actor.id, keys, pendingSince(deps))).map((p) => [p.key, p]));
+  if (taken.size < keys.length) throw new DomainError(LOST_PHOTO, 'images');
+  return keys.map((k) => taken.get(k)!);
+}
+
+async function forgetPhotoFiles(deps: Pick<Deps, 'db' | 'config'>, photos: { key: string; width: number }[]) {
+  // A key some trip uses keeps its files, whatever the pending row said.
+  const used = await q.attachedImageKeys(deps.db, photos.map((p) => p.key));
+  await Promise.all(photos.filter((p) => !used.has(p.key)).map((p) => removeImage(deps.config.dataDir, p.key, storedWidths(p.width))));
+}
+
+/** Housekeeping: photos stored for a form that was never saved, older than a day, with their files. */
+export async function forgetUnattachedPhotos(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<number> {
+  const stale = await q.takeStalePendingPhotos(deps.db, pendingSince(deps));
+  await forgetPhotoFiles(deps, stale);
+  return stale.length;
 }
 
 function tripRow(input: TripInput) {
@@ -365,76 +446,66 @@ function tripRow(input: TripInput) {
   };
 }
 
-/** Creates a trip with its departures and photos; `publish` makes it active at once. */
-export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, files: File[], publish: boolean): Promise<number> {
-  if (files.length > MAX_IMAGES) throw new DomainError(`Upload at most ${MAX_IMAGES} photos.`, 'images');
-  const stored = await storeAll(deps.config.dataDir, files);
+/** Creates a trip with its departures and photos (pending keys, the first one the cover); `publish` makes it active at once. */
+export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, publish: boolean): Promise<number> {
+  if (input.photos.length > MAX_IMAGES) throw new DomainError(`Upload at most ${MAX_IMAGES} photos.`, 'images');
   const now = deps.clock.now().toISOString();
-  try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const refundPolicy = await getSetting(trx, 'refundPolicy');
-      const id = await q.insertTrip(trx, {
-        ...tripRow(input),
-        organizer_id: actor.id,
-        status: publish ? 'active' : 'draft',
-        refund_policy: JSON.stringify(refundPolicy),
-        created_at: now,
-        updated_at: now,
-      });
-      for (const d of input.departures) if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
-      for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: i, is_cover: i === 0 ? 1 : 0 });
-      return id;
+  return deps.db.transaction().execute(async (trx) => {
+    const refundPolicy = await getSetting(trx, 'refundPolicy');
+    const id = await q.insertTrip(trx, {
+      ...tripRow(input),
+      organizer_id: actor.id,
+      status: publish ? 'active' : 'draft',
+      refund_policy: JSON.stringify(refundPolicy),
+      created_at: now,
+      updated_at: now,
     });
-  } catch (e) {
-    await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
-    throw e;
-  }
+    for (const d of input.departures) if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+    const photos = await takeChosenPhotos(trx, deps, actor, input.photos);
+    for (const [i, s] of photos.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: i, is_cover: i === 0 ? 1 : 0 });
+    return id;
+  });
 }
 
 /** Saves the edit form: trip fields, departures (added, changed, removed) and photos. */
-export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: TripInput, files: File[], publish: boolean): Promise<void> {
+export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: TripInput, publish: boolean): Promise<void> {
   const trip = await ownTrip(deps.db, actor, id);
   if (trip.status === 'cancelled' || trip.status === 'completed') throw new DomainError(`This trip is ${trip.status} and can no longer be changed.`, 'form');
   const current = await q.tripImages(deps.db, id);
   const kept = current.filter((i) => !input.remove_images.includes(i.id));
-  if (kept.length + files.length > MAX_IMAGES) throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
-  const stored = await storeAll(deps.config.dataDir, files);
+  if (kept.length + input.photos.length > MAX_IMAGES) throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
   const now = deps.clock.now().toISOString();
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      const existing = await q.tripDepartures(trx, id);
-      for (const [i, d] of input.departures.entries()) {
-        const field = `departures[${i}]`;
-        if (d.id === null) {
-          if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
-          continue;
-        }
-        const before = existing.find((e) => e.id === d.id);
-        if (!before) throw new DomainError('This departure no longer exists. Reload the page.', `${field}[start_date]`);
-        if (d.remove) {
-          if (!(await q.deleteUnbookedDeparture(trx, d.id, id))) {
-            throw new DomainError(`${before.seats_taken} seats are booked on this departure, so it cannot be removed yet.`, `${field}[start_date]`);
-          }
-        } else if (before.seats_taken > 0 && (before.start_date !== d.start_date || before.end_date !== d.end_date)) {
-          throw new DomainError('Travelers have booked these dates; they cannot be moved.', `${field}[start_date]`);
-        } else if (!(await q.updateDeparture(trx, d.id, id, { start_date: d.start_date, end_date: d.end_date, capacity: d.capacity }))) {
-          throw new DomainError(`${before.seats_taken} seats are already booked; the capacity cannot be lower than that.`, `${field}[capacity]`);
-        }
+  await deps.db.transaction().execute(async (trx) => {
+    const existing = await q.tripDepartures(trx, id);
+    for (const [i, d] of input.departures.entries()) {
+      const field = `departures[${i}]`;
+      if (d.id === null) {
+        if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+        continue;
       }
-      await q.updateTrip(trx, id, { ...tripRow(input), updated_at: now, ...(publish ? { status: 'active' as const } : {}) });
-      await q.deleteImages(trx, id, input.remove_images);
-      const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
-      for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: start + i, is_cover: 0 });
-      const chosen = kept.find((i) => String(i.id) === input.cover) ?? kept.find((i) => i.is_cover === 1);
-      const images = await q.tripImages(trx, id);
-      await q.setCover(trx, id, chosen?.id ?? images[0]?.id ?? null);
-      if (publish) await requireUpcomingDeparture(trx, id, today(deps));
-      if (actor.role === 'admin' && trip.organizer_id !== actor.id) await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.edited', targetType: 'trip', targetId: id });
-    });
-  } catch (e) {
-    await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
-    throw e;
-  }
+      const before = existing.find((e) => e.id === d.id);
+      if (!before) throw new DomainError('This departure no longer exists. Reload the page.', `${field}[start_date]`);
+      if (d.remove) {
+        if (!(await q.deleteUnbookedDeparture(trx, d.id, id))) {
+          throw new DomainError(`${before.seats_taken} seats are booked on this departure, so it cannot be removed yet.`, `${field}[start_date]`);
+        }
+      } else if (before.seats_taken > 0 && (before.start_date !== d.start_date || before.end_date !== d.end_date)) {
+        throw new DomainError('Travelers have booked these dates; they cannot be moved.', `${field}[start_date]`);
+      } else if (!(await q.updateDeparture(trx, d.id, id, { start_date: d.start_date, end_date: d.end_date, capacity: d.capacity }))) {
+        throw new DomainError(`${before.seats_taken} seats are already booked; the capacity cannot be lower than that.`, `${field}[capacity]`);
+      }
+    }
+    await q.updateTrip(trx, id, { ...tripRow(input), updated_at: now, ...(publish ? { status: 'active' as const } : {}) });
+    await q.deleteImages(trx, id, input.remove_images);
+    const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
+    const stored = await takeChosenPhotos(trx, deps, actor, input.photos);
+    for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: start + i, is_cover: 0 });
+    const chosen = kept.find((i) => String(i.id) === input.cover) ?? kept.find((i) => i.is_cover === 1);
+    const images = await q.tripImages(trx, id);
+    await q.setCover(trx, id, chosen?.id ?? images[0]?.id ?? null);
+    if (publish) await requireUpcomingDeparture(trx, id, today(deps));
+    if (actor.role === 'admin' && trip.organizer_id !== actor.id) await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.edited', targetType: 'trip', targetId: id });
+  });
 }
 
 async function requireUpcomingDeparture(db: DB, id: number, now: string) {

@@ -55,6 +55,18 @@ export interface DeparturesTable {
   status: Generated<'open' | 'cancelled'>;
 }
 
+/**
+ * A photo stored while the trip form was shown again, not yet attached to a trip. The
+ * files are uploads/<key>-<width>.webp, as for trip_images.
+ */
+export interface PendingPhotosTable {
+  key: string;
+  owner_id: number;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
 /** One row per category of a trip; written by triggers from trips.categories. */
 export interface TripCategoriesTable {
   trip_id: number;
@@ -66,4 +78,5 @@ export interface TripTables {
   trip_categories: TripCategoriesTable;
   trip_images: TripImagesTable;
   departures: DeparturesTable;
+  pending_photos: PendingPhotosTable;
 }

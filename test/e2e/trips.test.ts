@@ -73,6 +73,51 @@ describe('trips in Chromium (360×640)', () => {
     await w.context.close();
   });
 
+  it('with JavaScript off, photos chosen before "Add departure" are kept and saved with the trip', async () => {
+    const w = await openPage(browser, server.url, { javaScript: false });
+    await useSession(w.context, server.url, await signedInCookie('organizer', 'Ridge Walkers'));
+    const { page } = w;
+    const title = 'Pangarchulla Peak Climb';
+    await page.goto('/organizer/trips/new');
+    await page.fill('input[name="title"]', title);
+    await page.fill('textarea[name="description"]', 'A steep summit day above Auli with views of Nanda Devi and Dronagiri.');
+    await page.fill('input[name="destination"]', 'Dhak, Chamoli');
+    await page.selectOption('select[name="region"]', 'Uttarakhand');
+    await page.fill('input[name="price"]', '11999');
+    await page.fill('input[name="departures[0][start_date]"]', day(40));
+    await page.fill('input[name="departures[0][end_date]"]', day(44));
+    await page.fill('input[name="departures[0][capacity]"]', '14');
+    const shot = (g: number) => sharp({ create: { width: 1000, height: 700, channels: 3, background: { r: 30, g, b: 90 } } }).jpeg().toBuffer();
+    await page.setInputFiles('input[name="images"]', [
+      { name: 'summit.jpg', mimeType: 'image/jpeg', buffer: await shot(60) },
+      { name: 'camp.jpg', mimeType: 'image/jpeg', buffer: await shot(160) },
+    ]);
+    // Without JavaScript the whole form is posted and comes back; the photos come back as thumbnails.
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value="add_departure"]')]);
+    await page.waitForSelector('input[name="departures[1][start_date]"]');
+    expect(await page.locator('input[type="hidden"][name="photos"]').count()).toBe(2);
+    const thumb = page.locator('img[alt="New photo 1"]');
+    await thumb.scrollIntoViewIfNeeded();
+    await expect.poll(() => thumb.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    await page.fill('input[name="departures[1][start_date]"]', day(70));
+    await page.fill('input[name="departures[1][end_date]"]', day(74));
+    await page.fill('input[name="departures[1][capacity]"]', '10');
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await screenshot(page, 'trips-organizer-pending-photos-nojs');
+    await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
+
+    const trip = await server.db.selectFrom('trips').select('id').where('title', '=', title).executeTakeFirstOrThrow();
+    const images = await server.db.selectFrom('trip_images').select(['width', 'height', 'is_cover']).where('trip_id', '=', trip.id).orderBy('position').execute();
+    expect(images).toEqual([
+      { width: 1000, height: 700, is_cover: 1 },
+      { width: 1000, height: 700, is_cover: 0 },
+    ]);
+    expect(await server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute()).toHaveLength(2);
+    expect(w.errors).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.context.close();
+  });
+
   it('a traveler finds it by search with JavaScript on (only the results are swapped) and opens it', async () => {
     const w = await openPage(browser, server.url);
     await useSession(w.context, server.url, await signedInCookie('traveler', 'Asha'));

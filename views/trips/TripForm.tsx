@@ -26,6 +26,8 @@ export interface TripFormProps {
   draft: TripDraft;
   errors: FieldErrors;
   today: string;
+  /** Photos stored when the form was shown again, to be attached by the save (in order). */
+  pending?: ImageRef[];
   /** Editing an existing trip. */
   existing?: { id: number; status: TripStatus; images: (ImageRef & { id: number; isCover: boolean })[]; departures: DepartureView[] };
 }
@@ -33,7 +35,10 @@ export interface TripFormProps {
 /** The one trip form: details, departures, days and photos. Works without JavaScript. */
 export function TripForm(p: TripFormProps) {
   const { draft: d, errors } = p;
-  const swap = (target: string) => ({ 'hx-post': p.action, 'hx-target': target, 'hx-select': target, 'hx-swap': 'outerHTML', 'hx-encoding': 'multipart/form-data' });
+  const pending = p.pending ?? [];
+  // With htmx only the section is swapped: the file input keeps its selection and the
+  // pending photos stay on the page, so the files are not sent (nor stored) twice.
+  const swap = (target: string) => ({ 'hx-post': p.action, 'hx-target': target, 'hx-select': target, 'hx-swap': 'outerHTML', 'hx-encoding': 'multipart/form-data', 'hx-params': 'not images,remove_photos' });
   return (
     <form method="post" action={p.action} enctype="multipart/form-data" hx-boost="false">
       {errors.form && <p class="flash error" role="alert">{errors.form}</p>}
@@ -122,10 +127,22 @@ export function TripForm(p: TripFormProps) {
           ))}
         </fieldset>
       )}
+      {pending.length > 0 && (
+        <fieldset>
+          <legend>Photos to add when you save: tick any to remove</legend>
+          {pending.map((img, i) => (
+            <div>
+              <input type="hidden" name="photos" value={img.key} />
+              <Photo image={img} alt={`New photo ${i + 1}`} sizes="10rem" show={320} />
+              <label><input type="checkbox" name="remove_photos" value={img.key} /> Remove</label>
+            </div>
+          ))}
+        </fieldset>
+      )}
       <label>
-        Add photos (JPEG, PNG or WebP, up to 8 MB each, {MAX_IMAGES} per trip)
+        {pending.length ? 'Add more photos' : 'Add photos'} (JPEG, PNG or WebP, up to 8 MB each, {MAX_IMAGES} per trip)
         <input type="file" name="images" accept="image/jpeg,image/png,image/webp" multiple aria-invalid={errors.images ? 'true' : undefined} />
-        {!errors.images && <small>{p.existing?.images.length ? 'New photos are added after the current ones.' : 'The first photo becomes the cover.'} Choose photos last: adding a departure or a day clears the selection.</small>}
+        {!errors.images && <small>{p.existing?.images.length ? 'New photos are added after the current ones.' : 'The first photo becomes the cover.'}</small>}
         <Err errors={errors} name="images" />
       </label>
 
