@@ -54,14 +54,15 @@ export function describeWait(ms: number): string {
   return `in ${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-/** Thrown when a limit is reached; its message says when to try again. */
+/** Thrown when a limit is reached; its message says when to try again, then `otherwise` (another way in), if given. */
 export class RateLimitedError extends DomainError {
   constructor(
     readonly waitMs: number,
     what = 'Too many attempts.',
     field?: string,
+    otherwise?: string,
   ) {
-    super(`${what} Try again ${describeWait(waitMs)}.`, field, 429);
+    super(`${what} Try again ${describeWait(waitMs)}.${otherwise ? ` ${otherwise}` : ''}`, field, 429);
   }
 }
 
