@@ -7,7 +7,7 @@ import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
-import { clearHits, consume, recordHit, retryAfter, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
+import { clearHits, consume, recordHit, refundHit, retryAfter, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
 import { enqueue } from '../notifications/outbox.js';
 import { randomInt } from 'node:crypto';
 import * as q from './queries.js';
@@ -162,29 +162,39 @@ const signInFailKey = {
  *   emailed link proves them without the password, and a reset lifts the ceiling). We
  *   chose this over letting in a right password from an address with no failures: with a
  *   botnet every address is fresh, so each one would still get a guess per window and the
- *   ceiling would bound nothing. Here the guesses against one account stay at 50 an hour
+ *   ceiling would bound nothing. Here the guesses against one account stay near 50 an hour
  *   however many addresses guess; that matters most for organizers, whose account says
  *   where travelers' UPI payments go. The price, a detour through email for the owner,
  *   is only paid while such an attack is going on.
  */
 export async function signIn(deps: Ctx, email: string, password: string, ip: string): Promise<UserRow> {
   const { db, clock } = deps;
-  const keys = { pair: signInFailKey.pair(email, ip), account: signInFailKey.account(email), ip: signInFailKey.ip(ip) };
-  const addressWait = Math.max(await retryAfter(db, clock, keys.pair, LIMITS.signInFailPerAccountAndIp), await retryAfter(db, clock, keys.ip, LIMITS.signInFailPerIp));
-  const accountWait = await retryAfter(db, clock, keys.account, LIMITS.signInFailPerAccount);
-  if (accountWait > 0) throw new RateLimitedError(Math.max(accountWait, addressWait), 'Too many failed sign-in attempts on this account.', 'email', 'To get in now, reset your password with "Forgot your password?".');
-  if (addressWait > 0) throw new RateLimitedError(addressWait, 'Too many failed sign-in attempts.', 'email');
+  const pair = { key: signInFailKey.pair(email, ip), rule: LIMITS.signInFailPerAccountAndIp };
+  const account = { key: signInFailKey.account(email), rule: LIMITS.signInFailPerAccount };
+  const address = { key: signInFailKey.ip(ip), rule: LIMITS.signInFailPerIp };
+  // Every attempt is counted as a failure when it is let through, in the same transaction as
+  // the check, and given back if the password was right. Counted after the slow password
+  // check instead, guesses fired all at once each passed the check before any was counted.
+  await db.transaction().execute(async (trx) => {
+    const addressWait = Math.max(await retryAfter(trx, clock, pair.key, pair.rule), await retryAfter(trx, clock, address.key, address.rule));
+    const accountWait = await retryAfter(trx, clock, account.key, account.rule);
+    if (accountWait > 0) throw new RateLimitedError(Math.max(accountWait, addressWait), 'Too many failed sign-in attempts on this account.', 'email', 'To get in now, reset your password with "Forgot your password?".');
+    if (addressWait > 0) throw new RateLimitedError(addressWait, 'Too many failed sign-in attempts.', 'email');
+    for (const c of [pair, account, address]) await recordHit(trx, clock, c.key, c.rule);
+  });
   const user = await q.findUserByEmail(db, email);
   const ok = user?.password_hash ? await verifyPassword(user.password_hash, password) : await verifyNothing(password);
   if (!user || !ok) {
-    await recordHit(db, clock, keys.pair, LIMITS.signInFailPerAccountAndIp);
-    await recordHit(db, clock, keys.account, LIMITS.signInFailPerAccount);
-    await recordHit(db, clock, keys.ip, LIMITS.signInFailPerIp);
     if (user && !user.password_hash && user.google_sub) throw new DomainError('This account signs in with Google. Use "Sign in with Google", or reset your password to set one.', 'email');
     throw new DomainError(WRONG, 'email');
   }
-  if (user.status !== 'active') throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
-  await clearHits(db, keys.pair);
+  const active = user.status === 'active';
+  await db.transaction().execute(async (trx) => {
+    for (const c of [account, address]) await refundHit(trx, c.key);
+    if (active) await clearHits(trx, pair.key);
+    else await refundHit(trx, pair.key);
+  });
+  if (!active) throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
   await noteSignIn(deps, user);
   return user;
 }

@@ -42,6 +42,12 @@ export async function recordHit(db: Kysely<Database>, clock: Clock, key: string,
     .execute();
 }
 
+/** Takes back one hit counted ahead of an outcome that turned out not to count (a right password); call it in a transaction. */
+export async function refundHit(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).where('count', '<=', 1).execute();
+  await db.updateTable('rate_limits').set({ count: sql`count - 1` }).where('key', '=', key).execute();
+}
+
 export async function clearHits(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }

@@ -89,6 +89,17 @@ describe('sign-in rate limits', () => {
     for (let i = 0; i < 4; i++) expect((await attempt(person.email, 'wrong password!', '10.6.2.1')).status).toBe(422);
     expect((await attempt(person.email, PASSWORD, '10.6.2.1')).status).toBe(303);
     expect(await count(accountKey(person.email))).toBe(8);
+    expect(await count('signin-fail:ip:10.6.2.1')).toBe(8);
+  });
+
+  it('guesses fired all at once from one address get no more than five tries between them', async () => {
+    const { person } = await register(t);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(person.email, `wrong guess ${i}`, '10.6.3.1')));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(422), ...Array(15).fill(429)]);
+    expect(await count(pairKey(person.email, '10.6.3.1'))).toBe(5);
+    expect(await count(accountKey(person.email))).toBe(5);
+    expect((await attempt(person.email, PASSWORD, '10.6.9.9')).status).toBe(303);
   });
 
   it('guessing spread over many addresses reaches the account ceiling: nobody signs in with a password for the hour, and refusals are not counted', async () => {
