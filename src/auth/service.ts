@@ -7,7 +7,7 @@ import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
-import { assertNotLimited, clearHits, consume, recordHit, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
+import { clearHits, consume, recordHit, refundHit, retryAfter, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
 import { enqueue } from '../notifications/outbox.js';
 import { randomInt } from 'node:crypto';
 import * as q from './queries.js';
@@ -28,7 +28,8 @@ export const OTP_MAX_ATTEMPTS = 5;
 
 /** The brute-force budget of every endpoint that needs one. */
 export const LIMITS = {
-  signInFailPerAccount: { limit: 5, windowMs: 15 * MINUTE },
+  signInFailPerAccountAndIp: { limit: 5, windowMs: 15 * MINUTE },
+  signInFailPerAccount: { limit: 50, windowMs: HOUR },
   signInFailPerIp: { limit: 30, windowMs: 15 * MINUTE },
   registerPerIp: { limit: 10, windowMs: HOUR },
   forgotPerIp: { limit: 10, windowMs: HOUR },
@@ -138,27 +139,62 @@ export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
 const WRONG = 'Wrong email or password.';
 
 /**
- * Checks an email and password. Failures count per account and per address; while either
- * is over its budget nobody gets in, not even with the right password.
+ * What sign-in failures are counted under. Keys name the email as typed (normalised), never
+ * the account, so an unknown email is limited exactly like a real one and the limiter
+ * cannot tell anyone which addresses have accounts.
+ */
+const signInFailKey = {
+  pair: (email: string, ip: string) => `signin-fail:acct-ip:${email} ${ip}`,
+  account: (email: string) => `signin-fail:acct:${email}`,
+  ip: (ip: string) => `signin-fail:ip:${ip}`,
+};
+
+/**
+ * Checks an email and password. Failures count three ways, all checked before the password
+ * (a locked-out guesser must not learn whether a guess was right):
+ * - per account and address, tightly (5 / 15 min): a guesser's address is locked out of
+ *   that account, while the owner, from their own address, signs in as usual. Counting
+ *   per account alone let anyone who knew a traveler's email keep them out for good.
+ * - per address across all accounts (30 / 15 min): one address sweeping many accounts.
+ * - per account across all addresses, a ceiling (50 / hour) against guessing spread over
+ *   many addresses. When it is reached, NOBODY signs in to that account with a password
+ *   until the window ends; the owner gets in at once through "Forgot your password?" (the
+ *   emailed link proves them without the password, and a reset lifts the ceiling). We
+ *   chose this over letting in a right password from an address with no failures: with a
+ *   botnet every address is fresh, so each one would still get a guess per window and the
+ *   ceiling would bound nothing. Here the guesses against one account stay near 50 an hour
+ *   however many addresses guess; that matters most for organizers, whose account says
+ *   where travelers' UPI payments go. The price, a detour through email for the owner,
+ *   is only paid while such an attack is going on.
  */
 export async function signIn(deps: Ctx, email: string, password: string, ip: string): Promise<UserRow> {
   const { db, clock } = deps;
-  const acctKey = `signin-fail:acct:${email}`;
-  const ipKey = `signin-fail:ip:${ip}`;
-  const checks = [
-    { key: acctKey, rule: LIMITS.signInFailPerAccount },
-    { key: ipKey, rule: LIMITS.signInFailPerIp },
-  ];
-  await assertNotLimited(db, clock, checks, 'Too many failed sign-in attempts.', 'email');
+  const pair = { key: signInFailKey.pair(email, ip), rule: LIMITS.signInFailPerAccountAndIp };
+  const account = { key: signInFailKey.account(email), rule: LIMITS.signInFailPerAccount };
+  const address = { key: signInFailKey.ip(ip), rule: LIMITS.signInFailPerIp };
+  // Every attempt is counted as a failure when it is let through, in the same transaction as
+  // the check, and given back if the password was right. Counted after the slow password
+  // check instead, guesses fired all at once each passed the check before any was counted.
+  await db.transaction().execute(async (trx) => {
+    const addressWait = Math.max(await retryAfter(trx, clock, pair.key, pair.rule), await retryAfter(trx, clock, address.key, address.rule));
+    const accountWait = await retryAfter(trx, clock, account.key, account.rule);
+    if (accountWait > 0) throw new RateLimitedError(Math.max(accountWait, addressWait), 'Too many failed sign-in attempts on this account.', 'email', 'To get in now, reset your password with "Forgot your password?".');
+    if (addressWait > 0) throw new RateLimitedError(addressWait, 'Too many failed sign-in attempts.', 'email');
+    for (const c of [pair, account, address]) await recordHit(trx, clock, c.key, c.rule);
+  });
   const user = await q.findUserByEmail(db, email);
   const ok = user?.password_hash ? await verifyPassword(user.password_hash, password) : await verifyNothing(password);
   if (!user || !ok) {
-    for (const c of checks) await recordHit(db, clock, c.key, c.rule);
     if (user && !user.password_hash && user.google_sub) throw new DomainError('This account signs in with Google. Use "Sign in with Google", or reset your password to set one.', 'email');
     throw new DomainError(WRONG, 'email');
   }
-  if (user.status !== 'active') throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
-  await clearHits(db, acctKey);
+  const active = user.status === 'active';
+  await db.transaction().execute(async (trx) => {
+    for (const c of [account, address]) await refundHit(trx, c.key);
+    if (active) await clearHits(trx, pair.key);
+    else await refundHit(trx, pair.key);
+  });
+  if (!active) throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
   await noteSignIn(deps, user);
   return user;
 }
@@ -220,6 +256,9 @@ export async function resetPassword(deps: Ctx, token: string, password: string):
     await q.updateUser(trx, found.user.id, { password_hash: passwordHash, email_verified_at: found.user.email_verified_at ?? now, updated_at: now });
     await q.voidTokens(trx, found.user.id, 'reset-password', now);
     await invalidateUserSessions(trx, found.user.id);
+    // The guesses spread over many addresses were aimed at a password that no longer
+    // exists: lift the account's ceiling so the owner can sign in with the new one.
+    await clearHits(trx, signInFailKey.account(found.user.email));
     return found.user.id;
   });
 }

@@ -42,6 +42,12 @@ export async function recordHit(db: Kysely<Database>, clock: Clock, key: string,
     .execute();
 }
 
+/** Takes back one hit counted ahead of an outcome that turned out not to count (a right password); call it in a transaction. */
+export async function refundHit(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).where('count', '<=', 1).execute();
+  await db.updateTable('rate_limits').set({ count: sql`count - 1` }).where('key', '=', key).execute();
+}
+
 export async function clearHits(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute();
 }
@@ -54,14 +60,15 @@ export function describeWait(ms: number): string {
   return `in ${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-/** Thrown when a limit is reached; its message says when to try again. */
+/** Thrown when a limit is reached; its message says when to try again, then `otherwise` (another way in), if given. */
 export class RateLimitedError extends DomainError {
   constructor(
     readonly waitMs: number,
     what = 'Too many attempts.',
     field?: string,
+    otherwise?: string,
   ) {
-    super(`${what} Try again ${describeWait(waitMs)}.`, field, 429);
+    super(`${what} Try again ${describeWait(waitMs)}.${otherwise ? ` ${otherwise}` : ''}`, field, 429);
   }
 }
 
