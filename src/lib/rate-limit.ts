@@ -72,10 +72,17 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** Refuses when any of the keys is over its rule; otherwise counts a hit on each. */
+/**
+ * Refuses when any of the keys is over its rule; otherwise counts a hit on each. Check and
+ * count are one transaction: in two steps, 50 hits arriving together all passed a limit of 5
+ * before any was counted. Inside a caller's transaction it counts in that one.
+ */
 export async function consume(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
-  await assertNotLimited(db, clock, checks, what, field);
-  for (const { key, rule } of checks) await recordHit(db, clock, key, rule);
+  const run = async (trx: Kysely<Database>) => {
+    await assertNotLimited(trx, clock, checks, what, field);
+    for (const { key, rule } of checks) await recordHit(trx, clock, key, rule);
+  };
+  await (db.isTransaction ? run(db) : db.transaction().execute(run));
 }
 
 export async function assertNotLimited(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
