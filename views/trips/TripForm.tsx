@@ -116,7 +116,7 @@ export function TripForm(p: TripFormProps) {
 
       <h2>Photos</h2>
       {p.existing && p.existing.images.length > 0 && (
-        <fieldset>
+        <fieldset class="photo-picks">
           <legend>Current photos: choose the cover, tick any to remove</legend>
           {p.existing.images.map((img) => (
             <div>
@@ -128,7 +128,7 @@ export function TripForm(p: TripFormProps) {
         </fieldset>
       )}
       {pending.length > 0 && (
-        <fieldset>
+        <fieldset class="photo-picks">
           <legend>Photos to add when you save: tick any to remove</legend>
           {pending.map((img, i) => (
             <div>
