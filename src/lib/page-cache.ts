@@ -1,29 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
-import { sql } from 'kysely';
-import type { DB } from '../db.js';
 import type { AppEnv } from './env.js';
 import { chooseEncoding, matches } from './finish-response.js';
 import { istDate } from './time.js';
+import { changeStamp, storeUntilChange } from './until-change.js';
 
-/**
- * Changes whenever anything is written to the database: by this connection (every write of
- * this process goes through it) or by another process (data_version).
- */
-export async function changeStamp(db: DB): Promise<string> {
-  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
-  return `${r.rows[0].c}:${r.rows[0].v}`;
-}
-
+/** A finished 200: the body as sent (encoded) and its headers. */
 interface Entry {
-  stamp: string;
-  status: number;
   body: Uint8Array<ArrayBuffer>;
   headers: [string, string][];
   etag: string;
 }
 
 /** Headers that belong to one request, never to a stored copy. */
-const PERSONAL = new Set(['set-cookie', 'x-request-id', 'x-cache']);
+const PERSONAL = new Set(['set-cookie', 'x-request-id']);
 
 /**
  * Whole pages for visitors who are not signed in (the shop window: home, search, trip and
@@ -36,29 +25,25 @@ const PERSONAL = new Set(['set-cookie', 'x-request-id', 'x-cache']);
  * `X-Cache: hit|miss` says which it was.
  */
 export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
-  const stores = new WeakMap<object, Map<string, Entry>>();
+  const store = storeUntilChange<Entry>(max);
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.var.user || c.var.flash) return next();
     const { db, clock } = c.var.deps;
     const stamp = `${await changeStamp(db)}|${istDate(clock.now())}`;
     const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', c.req.url].join('|');
-    let store = stores.get(db);
-    if (!store) stores.set(db, (store = new Map()));
-    const hit = store.get(key);
-    if (hit && hit.stamp === stamp) {
+    const hit = store.get(db, stamp, key);
+    if (hit) {
       const notModified = matches(c.req.header('If-None-Match'), hit.etag);
       for (const [k, v] of hit.headers) if (!notModified || k === 'vary' || k === 'etag') c.header(k, v, { append: k === 'vary' });
       c.header('X-Cache', 'hit');
-      return notModified ? c.body(null, 304) : c.body(hit.body, hit.status as 200);
+      return notModified ? c.body(null, 304) : c.body(hit.body, 200);
     }
     await next();
     const res = c.res;
     const etag = res.headers.get('ETag');
     if (res.status !== 200 || !etag || res.headers.has('Set-Cookie')) return;
-    res.headers.set('X-Cache', 'miss');
-    const body = new Uint8Array(await res.clone().arrayBuffer());
     const headers = [...res.headers].filter(([k]) => !PERSONAL.has(k));
-    if (store.size >= max) store.delete(store.keys().next().value!);
-    store.set(key, { stamp, status: res.status, body, headers, etag });
+    store.set(db, stamp, key, { body: new Uint8Array(await res.clone().arrayBuffer()), headers, etag });
+    res.headers.set('X-Cache', 'miss');
   };
 }

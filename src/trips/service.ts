@@ -10,7 +10,7 @@ import { getSetting } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
 import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
-import { changeStamp } from '../lib/page-cache.js';
+import { untilChange } from '../lib/until-change.js';
 import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
 import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
 import type { Difficulty, TripStatus } from './tables.js';
@@ -114,26 +114,6 @@ export interface SearchResult {
   capped: boolean;
   page: number;
   pages: number;
-}
-
-/**
- * Values computed from the database, kept per database until anything in it changes (so
- * never stale); popular pages (the plain listing, a famous trek, the home page) are then
- * answered without running their queries again.
- */
-function untilChange<V>(max: number) {
-  const store = new WeakMap<object, { stamp: string; values: Map<string, V> }>();
-  return async (db: Deps['db'], key: string, compute: () => Promise<V>): Promise<V> => {
-    const stamp = await changeStamp(db);
-    let cache = store.get(db);
-    if (!cache || cache.stamp !== stamp) store.set(db, (cache = { stamp, values: new Map() }));
-    const hit = cache.values.get(key);
-    if (hit) return hit;
-    const value = await compute();
-    if (cache.values.size >= max) cache.values.delete(cache.values.keys().next().value!);
-    cache.values.set(key, value);
-    return value;
-  };
 }
 
 const searchCache = untilChange<SearchResult>(200);

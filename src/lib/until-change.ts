@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import type { DB } from '../db.js';
+
+/**
+ * Changes whenever anything is written to the database: by this connection (every write of
+ * this process goes through it) or by another process (data_version).
+ */
+export async function changeStamp(db: DB): Promise<string> {
+  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  return `${r.rows[0].c}:${r.rows[0].v}`;
+}
+
+/**
+ * Values kept per database for as long as its stamp (a changeStamp, maybe with more in it)
+ * stays the same, so never stale: a new stamp starts an empty store. Past `max` values the
+ * oldest goes first.
+ */
+export function storeUntilChange<V>(max: number) {
+  const stores = new WeakMap<object, { stamp: string; values: Map<string, V> }>();
+  const current = (db: DB, stamp: string) => {
+    let s = stores.get(db);
+    if (!s || s.stamp !== stamp) stores.set(db, (s = { stamp, values: new Map() }));
+    return s.values;
+  };
+  return {
+    get: (db: DB, stamp: string, key: string): V | undefined => current(db, stamp).get(key),
+    set(db: DB, stamp: string, key: string, value: V): void {
+      const values = current(db, stamp);
+      if (values.size >= max) values.delete(values.keys().next().value!);
+      values.set(key, value);
+    },
+  };
+}
+
+/**
+ * Values computed from the database, kept until anything in it changes: popular pages (the
+ * plain listing, a famous trek, the home page) are then answered without running their
+ * queries again.
+ */
+export function untilChange<V>(max: number) {
+  const store = storeUntilChange<V>(max);
+  return async (db: DB, key: string, compute: () => Promise<V>): Promise<V> => {
+    const stamp = await changeStamp(db);
+    const hit = store.get(db, stamp, key);
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    store.set(db, stamp, key, value);
+    return value;
+  };
+}
