@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import type { Context } from 'hono';
+import { chooseEncoding, matches } from './finish-response.js';
 
 /** The project root, found from this file whether it runs from src/ or dist/src/. */
 export function projectRoot(): string {
@@ -76,22 +77,16 @@ export function loadAssets(root = projectRoot()): Assets {
 export function serveAsset(c: Context, assets: Assets): Response | null {
   const asset = assets.byPath.get(c.req.path);
   if (!asset) return null;
-  const accept = c.req.header('Accept-Encoding') ?? '';
   const headers: Record<string, string> = {
     'Content-Type': asset.type,
     'Cache-Control': 'public, max-age=31536000, immutable',
     ETag: asset.etag,
     Vary: 'Accept-Encoding',
   };
-  if (c.req.header('If-None-Match') === asset.etag) return new Response(null, { status: 304, headers });
-  let body = asset.raw;
-  if (/\bbr\b/.test(accept)) {
-    body = asset.br;
-    headers['Content-Encoding'] = 'br';
-  } else if (/\bgzip\b/.test(accept)) {
-    body = asset.gzip;
-    headers['Content-Encoding'] = 'gzip';
-  }
+  if (matches(c.req.header('If-None-Match'), asset.etag)) return new Response(null, { status: 304, headers });
+  const encoding = chooseEncoding(c.req.header('Accept-Encoding'));
+  const body = encoding ? asset[encoding] : asset.raw;
+  if (encoding) headers['Content-Encoding'] = encoding;
   headers['Content-Length'] = String(body.length);
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
 }
