@@ -11,12 +11,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
 import { signedIn } from '../test/support/factories.js';
 import { addDeparture, bookingForm, makeTrip } from '../test/bookings/support.js';
+import { CHROMIUM_ACCEPT_ENCODING, getRaw } from './support.js';
 
 export interface BenchResult {
   name: string;
@@ -32,27 +34,16 @@ const formBody = (f: Record<string, string | string[]>) => {
   return b.toString();
 };
 
-/** Bytes on the wire for one GET (body as sent, compressed if the server compressed it). */
-function wireBytes(url: string, cookie?: string): Promise<{ bytes: number; body: Buffer; encoding: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { 'Accept-Encoding': 'br, gzip', ...(cookie ? { Cookie: cookie } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ bytes: chunks.reduce((s, c) => s + c.length, 0), body: Buffer.concat(chunks), encoding: String(res.headers['content-encoding'] ?? 'identity') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
+/** A page as a browser's first visit gets it: the HTML plus the CSS and JS it links, as transferred. */
 async function coldPageWeight(base: string, path: string, cookie: string) {
-  const { zlib } = { zlib: await import('node:zlib') };
-  const page = await wireBytes(base + path, cookie);
-  const html = page.encoding === 'br' ? zlib.brotliDecompressSync(page.body).toString() : page.encoding === 'gzip' ? zlib.gunzipSync(page.body).toString() : page.body.toString();
+  const accept = { 'Accept-Encoding': CHROMIUM_ACCEPT_ENCODING };
+  const page = await getRaw(base, path, { ...accept, Cookie: cookie });
+  const encoding = page.headers['content-encoding'];
+  const html = (encoding === 'br' ? brotliDecompressSync(page.body) : encoding === 'gzip' ? gunzipSync(page.body) : page.body).toString();
   const assets = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+\.(?:css|js))"/g)].map((m) => m[1]);
-  let total = page.bytes;
-  for (const a of assets) total += (await wireBytes(base + a)).bytes;
-  return { total, html: page.bytes, assets: assets.length };
+  let total = page.bodyBytes;
+  for (const a of assets) total += (await getRaw(base, a, accept)).bodyBytes;
+  return { total, html: page.bodyBytes, assets: assets.length };
 }
 
 const freePort = () =>
@@ -98,13 +89,13 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     return (Number(f[11]) + Number(f[12])) * 10;
   };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  /** One form POST over a kept-alive connection, as light on the client side as Node allows. */
-  const postTimed = (path: string, body: string, cookie: string) =>
-    new Promise<{ status: number; ms: number }>((resolve, reject) => {
+  /** One form POST (over a kept-alive connection unless told otherwise), as light on the client side as Node allows. */
+  const post = (path: string, body: string, cookie: string, via: Agent = agent) =>
+    new Promise<{ status: number; ms: number; location: string }>((resolve, reject) => {
       const t0 = performance.now();
-      const req = httpRequest(base + path, { method: 'POST', agent, headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      const req = httpRequest(base + path, { method: 'POST', agent: via, headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, location: String(res.headers.location ?? '') }));
       });
       req.on('error', reject);
       req.end(body);
@@ -112,25 +103,16 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   const results: BenchResult[] = [];
   // Latency depends on the machine being otherwise idle: say how busy it was.
   log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at start`);
-  const post = (path: string, body: string, cookie: string) =>
-    fetch(base + path, { method: 'POST', body, redirect: 'manual', headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' } });
 
   try {
     // 1. 500 concurrent attempts on 10 seats.
     const race = await makeTrip(deps, { capacity: 10, pricePaise: 1_000_000 });
     const racers = await Promise.all(Array.from({ length: 50 }, async () => (await signedIn(deps)).cookie));
     const body = formBody(bookingForm(race.departureId, 1));
-    const statuses = await Promise.all(
-      Array.from({ length: 500 }, async (_, i) => {
-        try {
-          const res = await post(`/trips/${race.tripId}/book`, body, racers[i % racers.length]);
-          await res.arrayBuffer();
-          return res.status;
-        } catch {
-          return 0;
-        }
-      }),
-    );
+    // All 500 at once: a connection each, no client-side queue.
+    const everyone = new Agent({ maxSockets: Infinity });
+    const statuses = await Promise.all(Array.from({ length: 500 }, (_, i) => post(`/trips/${race.tripId}/book`, body, racers[i % racers.length], everyone).then((r) => r.status, () => 0)));
+    everyone.destroy();
     const held = statuses.filter((s) => s === 303).length;
     const errors = statuses.filter((s) => s === 0 || s >= 500).length;
     const taken = (await db.selectFrom('departures').select('seats_taken').where('id', '=', race.departureId).executeTakeFirstOrThrow()).seats_taken;
@@ -147,7 +129,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => (await signedIn(deps)).cookie));
     const bookPath = `/trips/${seats.tripId}/book`;
     let next = 0;
-    const book = (cookie: string) => postTimed(bookPath, formBody(bookingForm(departures[next++ % departures.length], 1)), cookie);
+    const book = (cookie: string) => post(bookPath, formBody(bookingForm(departures[next++ % departures.length], 1)), cookie);
     // Warm-up: JIT and statement cache, then every client opens its kept-alive connection.
     // Under full load the server takes in a burst of new connections only one per turn of its
     // event loop (the first request of the 50th client waited ~3 s), which is about TCP
@@ -209,7 +191,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     const weigher = await signedIn(deps);
     const pw = await makeTrip(deps, { capacity: 10, pricePaise: 1_000_000 });
     const made = await post(`/trips/${pw.tripId}/book`, formBody(bookingForm(pw.departureId, 2)), weigher.cookie);
-    const bookingId = Number(/\/bookings\/(\d+)/.exec(made.headers.get('location') ?? '')?.[1]);
+    const bookingId = Number(/\/bookings\/(\d+)/.exec(made.location)?.[1]);
     for (const [name, path] of [
       ['booking form', `/trips/${pw.tripId}/book?departure=${pw.departureId}`],
       ['payment page', `/bookings/${bookingId}/pay`],

@@ -24,6 +24,8 @@ export interface Transfer {
   headerBytes: number;
   /** The body as text (decoded only when it was not compressed). */
   text: string | null;
+  /** The body bytes as transferred. */
+  body: Buffer;
 }
 
 /** One row of the report. A budget makes it PASS or FAIL; without one it is information. */
@@ -56,7 +58,7 @@ export function getRaw(base: string, path: string, headers: Record<string, strin
         for (let i = 0; i < res.rawHeaders.length; i += 2) headerBytes += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`.length;
         const h: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h[k] = v;
-        resolve({ status: res.statusCode ?? 0, headers: h, bodyBytes: body.length, headerBytes, text: h['content-encoding'] ? null : body.toString('utf8') });
+        resolve({ status: res.statusCode ?? 0, headers: h, bodyBytes: body.length, headerBytes, text: h['content-encoding'] ? null : body.toString('utf8'), body });
       });
       res.on('error', reject);
     });
