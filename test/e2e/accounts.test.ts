@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hasHorizontalScroll, launchBrowser, openPage, screenshot } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasHorizontalScroll, openPage, screenshot } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 /** The outbox job runs every 10 s: reload the dev mailbox until the message is there. */
 async function openMail(page: Page, to: string, subject: string) {
@@ -39,7 +30,7 @@ describe.each([
   ['off', false],
 ])('accounts in Chromium at 360×640 with JavaScript %s', (label, javaScript) => {
   it('register → confirm from the dev mailbox → sign in → edit profile → sign out', async () => {
-    const w = await openPage(browser, server.url, { javaScript });
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
     const { page } = w;
     const email = `e2e-js-${label}-${Date.now()}@example.test`;
     const name = `Tenzin ${label}`;
@@ -62,7 +53,7 @@ describe.each([
     // Opening the link only shows the page: a mail scanner following it confirms nothing.
     await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
     await expectNoSideScroll(page, '/verify-email');
-    const opened = await server.db.selectFrom('users').select('email_verified_at').where('email', '=', email).executeTakeFirstOrThrow();
+    const opened = await e2e.server.db.selectFrom('users').select('email_verified_at').where('email', '=', email).executeTakeFirstOrThrow();
     expect(opened.email_verified_at).toBeNull();
     await page.getByRole('button', { name: 'Confirm my email' }).click();
     await page.getByText('your email address is confirmed').waitFor();
@@ -95,10 +86,10 @@ describe.each([
     await page.getByText('You are signed out.').waitFor();
     await expect(page.getByRole('link', { name: 'Sign in' }).count()).resolves.toBe(1);
 
-    const user = await server.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+    const user = await e2e.server.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     expect(user).toMatchObject({ name, phone: '+919876543210', location: 'Leh, Ladakh', bio: 'Slow walker, fast talker.', role: 'traveler' });
     expect(user.email_verified_at).not.toBeNull();
-    expect(await server.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()).toHaveLength(0);
+    expect(await e2e.server.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()).toHaveLength(0);
     // The deliberate wrong password answers 422, which Chromium (and htmx) log as a failed load.
     expect(w.errors.filter((e) => !/\b422\b/.test(e))).toEqual([]);
     expect(w.offHost).toEqual([]);

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { systemClock } from '../../src/lib/clock.js';
-import { launchBrowser, openPage, screenshot, hasHorizontalScroll, useSession } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { openPage, screenshot, hasHorizontalScroll, useSession } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
+import type { RunningServer } from './support/server.js';
 import { createUser, sessionCookie } from '../support/factories.js';
 import { makeTrip } from '../bookings/support.js';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = serverAndBrowser();
 let deps: { db: RunningServer['db']; clock: typeof systemClock };
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  deps = { db: server.db, clock: systemClock };
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  deps = { db: e2e.server.db, clock: systemClock };
 });
 
 /** A user signed in by a session row in the server's own database and its cookie. */
@@ -26,14 +19,14 @@ async function signedInAs(role: 'traveler' | 'organizer', name: string) {
   return { id, cookie: await sessionCookie(deps, id) };
 }
 
-const bookingsOf = (userId: number) => server.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute();
+const bookingsOf = (userId: number) => e2e.server.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute();
 
 describe('booking and paying in Chromium (360×640)', () => {
   it('a traveler books 2 guests and pays online on the test gateway', async () => {
     const trip = await makeTrip(deps, { title: 'Kedarkantha Winter', pricePaise: 1_150_000, capacity: 12 });
     const me = await signedInAs('traveler', 'Asha Rao');
-    const w = await openPage(browser, server.url);
-    await useSession(w.context, server.url, me.cookie);
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, me.cookie);
     const { page } = w;
 
     await page.goto(`/trips/${trip.tripId}/book?departure=${trip.departureId}`);
@@ -66,7 +59,7 @@ describe('booking and paying in Chromium (360×640)', () => {
     await expect(page.locator('.flash.ok').textContent()).resolves.toContain('is confirmed');
     const [b] = await bookingsOf(me.id);
     expect(b).toMatchObject({ status: 'confirmed', payment_status: 'paid', guests: 2, amount_paise: 2_300_000 });
-    const people = await server.db.selectFrom('booking_participants').select(['name', 'phone', 'age', 'dietary']).where('booking_id', '=', b.id).orderBy('position').execute();
+    const people = await e2e.server.db.selectFrom('booking_participants').select(['name', 'phone', 'age', 'dietary']).where('booking_id', '=', b.id).orderBy('position').execute();
     expect(people).toEqual([
       { name: 'Asha Rao', phone: '+919812300000', age: 31, dietary: '' },
       { name: 'Vikram Rao', phone: '+919812311111', age: 34, dietary: 'vegan' },
@@ -83,8 +76,8 @@ describe('booking and paying in Chromium (360×640)', () => {
     const org = await signedInAs('organizer', 'Hill Goats');
     const trip = await makeTrip(deps, { organizerId: org.id, title: 'Brahmatal Lake', pricePaise: 899_900, capacity: 8 });
     const me = await signedInAs('traveler', 'Meera Nair');
-    const w = await openPage(browser, server.url, { javaScript: false });
-    await useSession(w.context, server.url, me.cookie);
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, me.cookie);
     const { page } = w;
 
     await page.goto(`/trips/${trip.tripId}/book?departure=${trip.departureId}`);
@@ -104,8 +97,8 @@ describe('booking and paying in Chromium (360×640)', () => {
     await expect(page.locator('#booking-status').textContent()).resolves.toBe('Payment being checked');
     expect(await hasHorizontalScroll(page)).toBe(false);
 
-    const o = await openPage(browser, server.url, { javaScript: false });
-    await useSession(o.context, server.url, org.cookie);
+    const o = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(o.context, e2e.server.url, org.cookie);
     await o.page.goto('/organizer/verifications');
     const card = o.page.locator('article', { hasText: '412398765432' });
     await expect(card.textContent()).resolves.toContain('Meera Nair');

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { systemClock } from '../../src/lib/clock.js';
 import { storeImage } from '../../src/lib/images.js';
 import { hashToken } from '../../src/lib/tokens.js';
-import { launchBrowser, openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
 import { createUser, sessionCookie } from '../support/factories.js';
 import { makeTrip } from '../bookings/support.js';
 
@@ -18,15 +18,14 @@ import { makeTrip } from '../bookings/support.js';
 
 const LONG_NAME = 'Venkatanarasimharajuvaripeta Subramanyam Lakshminarayanan';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = serverAndBrowser();
 const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0, messageId: 0 };
 /** An open email verification link (opening its page uses nothing up). */
 const VERIFY_TOKEN = 'phonefirstverifyemailtoken234567';
 const cookies: Record<'traveler' | 'organizer' | 'admin', string> = { traveler: '', organizer: '', admin: '' };
 
 async function seed() {
-  const deps = { db: server.db, clock: systemClock };
+  const deps = { db: e2e.server.db, clock: systemClock };
   const organizerId = await createUser(deps, { role: 'organizer', name: 'Himalayan Trails Collective', upi_id: 'hills@okaxis' });
   const start = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
   const end = new Date(Date.now() + 44 * 86_400_000).toISOString().slice(0, 10);
@@ -36,7 +35,7 @@ async function seed() {
   const now = new Date().toISOString();
 
   const booking = async (code: string, status: 'confirmed' | 'pending', payment: 'paid' | 'pending') => {
-    const { id } = await server.db
+    const { id } = await e2e.server.db
       .insertInto('bookings')
       .values({
         code, trip_id: trip.tripId, departure_id: trip.departureId, user_id: travelerId, organizer_id: organizerId,
@@ -47,7 +46,7 @@ async function seed() {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await server.db
+    await e2e.server.db
       .insertInto('booking_participants')
       .values([
         { booking_id: id, position: 0, name: 'Asha Raghunathan', phone: '+919812300000', age: 31, dietary: 'vegetarian' },
@@ -58,26 +57,26 @@ async function seed() {
   };
   const confirmedId = await booking('TT-PH1-AAAA', 'confirmed', 'paid');
   const pendingId = await booking('TT-PH2-BBBB', 'pending', 'pending');
-  await server.db.updateTable('departures').set({ seats_taken: 4 }).where('id', '=', trip.departureId).execute();
-  await server.db
+  await e2e.server.db.updateTable('departures').set({ seats_taken: 4 }).where('id', '=', trip.departureId).execute();
+  await e2e.server.db
     .insertInto('payments')
     .values({ booking_id: confirmedId, method: 'upi', amount_paise: 2_300_000, status: 'paid', utr: '412345678901', paid_at: now, created_at: now, updated_at: now })
     .execute();
   const proof = await sharp({ create: { width: 400, height: 800, channels: 3, background: '#dde' } }).png().toBuffer();
-  const img = await storeImage(server.dataDir, new Uint8Array(proof), 'screenshot');
-  await server.db
+  const img = await storeImage(e2e.server.dataDir, new Uint8Array(proof), 'screenshot');
+  await e2e.server.db
     .insertInto('upi_proofs')
     .values({ booking_id: pendingId, utr: '498765432109', screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: 2_300_000, created_at: now })
     .execute();
-  const { id: messageId } = await server.db
+  const { id: messageId } = await e2e.server.db
     .insertInto('dev_messages')
-    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${server.url}/bookings/${confirmedId}/pass`, created_at: now })
+    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${e2e.server.url}/bookings/${confirmedId}/pass`, created_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
 
   const unverified = await createUser(deps, { role: 'traveler', name: 'Meera Unverified', verified: false });
-  const email = (await server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()).email;
-  await server.db
+  const email = (await e2e.server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()).email;
+  await e2e.server.db
     .insertInto('account_tokens')
     .values({ user_id: unverified, purpose: 'verify-email', token_hash: hashToken(VERIFY_TOKEN), target: email, expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: now })
     .execute();
@@ -88,15 +87,7 @@ async function seed() {
   cookies.admin = await sessionCookie(deps, adminId);
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  await seed();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+beforeAll(seed);
 
 /**
  * The tap-target rule. Every visible a, button, summary, select, textarea and input (not
@@ -136,7 +127,7 @@ function smallTapTargets(page: Page): Promise<string[]> {
 }
 
 /**
- * The keyboard rule: a field asks for the phone keyboard it needs and lets the browser fill it.
+ * The keyboard rule: a field asks for the phone keyboard it needs and lets the e2e.browser fill it.
  * Only typed-in fields count (not tick boxes, dates or files). Email fields are type=email with autocomplete; phone/mobile fields are type=tel (or
  * inputmode=tel) with autocomplete; passwords say current-password or new-password; ages,
  * seats, prices, amounts, UTRs and codes bring up the number pad (type=number or inputmode
@@ -234,8 +225,8 @@ const pages: Record<'anonymous' | 'traveler' | 'organizer' | 'admin', Visit[]> =
 describe('phone first: every page works at 360×640 with a thumb', () => {
   for (const [role, visits] of Object.entries(pages) as [keyof typeof pages, Visit[]][]) {
     it(`the ${role} pages fit the screen, raise no errors, fetch nothing from elsewhere, have 44 px tap targets and the right keyboards`, async () => {
-      const w = await openPage(browser, server.url);
-      if (role !== 'anonymous') await useSession(w.context, server.url, cookies[role]);
+      const w = await openPage(e2e.browser, e2e.server.url);
+      if (role !== 'anonymous') await useSession(w.context, e2e.server.url, cookies[role]);
       const failures: string[] = [];
       for (const v of visits) {
         const { path, problems } = await checkPage(w, v);
@@ -247,12 +238,12 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
   }
 
   it('the signed-in header takes at most two rows for every role, even for a very long name', async () => {
-    const deps = { db: server.db, clock: systemClock };
+    const deps = { db: e2e.server.db, clock: systemClock };
     const failures: string[] = [];
     for (const role of ['traveler', 'organizer', 'agent', 'admin'] as const) {
       const id = await createUser(deps, { role, name: LONG_NAME });
-      const w = await openPage(browser, server.url);
-      await useSession(w.context, server.url, await sessionCookie(deps, id));
+      const w = await openPage(e2e.browser, e2e.server.url);
+      await useSession(w.context, e2e.server.url, await sessionCookie(deps, id));
       await w.page.goto('/dashboard');
       const m = await w.page.evaluate(() => {
         const header = document.querySelector('body > header')!;
@@ -286,8 +277,8 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
   });
 
   it('the admin user search keeps a text box wide enough to type in', async () => {
-    const w = await openPage(browser, server.url);
-    await useSession(w.context, server.url, cookies.admin);
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, cookies.admin);
     await w.page.goto('/admin/users');
     const box = await w.page.locator('form.search-filters input[name=q]').boundingBox();
     expect(box!.width).toBeGreaterThanOrEqual(200);
@@ -301,8 +292,8 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
   });
 
   it('the booking pass prints as the pass alone: no site header, footer, test banner or back link', async () => {
-    const w = await openPage(browser, server.url);
-    await useSession(w.context, server.url, cookies.traveler);
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, cookies.traveler);
     await w.page.goto(`/bookings/${seeded.confirmedId}/pass`);
     const shown = (sel: string) => w.page.locator(sel).first().isVisible();
     expect(await shown('body > header')).toBe(true);

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, screenshot, hasHorizontalScroll } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot, hasHorizontalScroll } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 describe('smoke (Chromium, 360×640)', () => {
   it('the home page renders with no console errors and nothing from another host', async () => {
-    const w = await openPage(browser, server.url);
+    const w = await openPage(e2e.browser, e2e.server.url);
     const res = await w.page.goto('/');
     expect(res?.status()).toBe(200);
     await expect(w.page.locator('h1').textContent()).resolves.toContain('Find your next trek');
@@ -31,7 +21,7 @@ describe('smoke (Chromium, 360×640)', () => {
   });
 
   it('an unknown page answers the 404 page', async () => {
-    const w = await openPage(browser, server.url, { javaScript: false });
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     const res = await w.page.goto('/no-such-page');
     expect(res?.status()).toBe(404);
     await expect(w.page.locator('h1').textContent()).resolves.toBe('Page not found');

@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { launchBrowser, openPage, hasHorizontalScroll, screenshot, useSession } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { openPage, hasHorizontalScroll, screenshot, useSession } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
 import { signedIn } from '../support/factories.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { istDate } from '../../src/lib/time.js';
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 /** A user and a session written straight into the server's database (sign-in pages are another feature). */
-const signedInCookie = async (role: 'organizer' | 'traveler', name: string) => (await signedIn({ db: server.db, clock: systemClock }, { role, name })).cookie;
+const signedInCookie = async (role: 'organizer' | 'traveler', name: string) => (await signedIn({ db: e2e.server.db, clock: systemClock }, { role, name })).cookie;
 
 const day = (offset: number) => istDate(new Date(Date.now() + offset * 86_400_000));
 const TITLE = 'Zorbatak Meadows Trek';
 
 describe('trips in Chromium (360×640)', () => {
   it('an organizer creates a trip with two departures and a photo', async () => {
-    const w = await openPage(browser, server.url);
-    await useSession(w.context, server.url, await signedInCookie('organizer', 'Meadow Guides'));
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, await signedInCookie('organizer', 'Meadow Guides'));
     const { page } = w;
     await page.goto('/organizer/trips/new');
     await page.fill('input[name="title"]', TITLE);
@@ -54,14 +44,14 @@ describe('trips in Chromium (360×640)', () => {
     await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
     await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
 
-    const trip = await server.db.selectFrom('trips').selectAll().where('title', '=', TITLE).executeTakeFirstOrThrow();
+    const trip = await e2e.server.db.selectFrom('trips').selectAll().where('title', '=', TITLE).executeTakeFirstOrThrow();
     expect(trip).toMatchObject({ status: 'active', price_paise: 849_900, region: 'Uttarakhand', difficulty: 'intermediate' });
-    const deps = await server.db.selectFrom('departures').select(['start_date', 'end_date', 'capacity']).where('trip_id', '=', trip.id).orderBy('start_date').execute();
+    const deps = await e2e.server.db.selectFrom('departures').select(['start_date', 'end_date', 'capacity']).where('trip_id', '=', trip.id).orderBy('start_date').execute();
     expect(deps).toEqual([
       { start_date: day(30), end_date: day(32), capacity: 12 },
       { start_date: day(60), end_date: day(62), capacity: 10 },
     ]);
-    const images = await server.db.selectFrom('trip_images').selectAll().where('trip_id', '=', trip.id).execute();
+    const images = await e2e.server.db.selectFrom('trip_images').selectAll().where('trip_id', '=', trip.id).execute();
     expect(images).toMatchObject([{ width: 1200, height: 800, is_cover: 1 }]);
     // The photo is on the trip page and really loads.
     const img = page.locator(`img[src^="/uploads/${images[0].key}-"]`).first();
@@ -74,8 +64,8 @@ describe('trips in Chromium (360×640)', () => {
   });
 
   it('with JavaScript off, photos chosen before "Add departure" are kept and saved with the trip', async () => {
-    const w = await openPage(browser, server.url, { javaScript: false });
-    await useSession(w.context, server.url, await signedInCookie('organizer', 'Ridge Walkers'));
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, await signedInCookie('organizer', 'Ridge Walkers'));
     const { page } = w;
     const title = 'Pangarchulla Peak Climb';
     await page.goto('/organizer/trips/new');
@@ -106,26 +96,26 @@ describe('trips in Chromium (360×640)', () => {
     await screenshot(page, 'trips-organizer-pending-photos-nojs');
     await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
 
-    const trip = await server.db.selectFrom('trips').select('id').where('title', '=', title).executeTakeFirstOrThrow();
-    const images = await server.db.selectFrom('trip_images').select(['width', 'height', 'is_cover']).where('trip_id', '=', trip.id).orderBy('position').execute();
+    const trip = await e2e.server.db.selectFrom('trips').select('id').where('title', '=', title).executeTakeFirstOrThrow();
+    const images = await e2e.server.db.selectFrom('trip_images').select(['width', 'height', 'is_cover']).where('trip_id', '=', trip.id).orderBy('position').execute();
     expect(images).toEqual([
       { width: 1000, height: 700, is_cover: 1 },
       { width: 1000, height: 700, is_cover: 0 },
     ]);
-    expect(await server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute()).toHaveLength(2);
+    expect(await e2e.server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute()).toHaveLength(2);
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
     await w.context.close();
   });
 
   it('a traveler finds it by search with JavaScript on (only the results are swapped) and opens it', async () => {
-    const w = await openPage(browser, server.url);
-    await useSession(w.context, server.url, await signedInCookie('traveler', 'Asha'));
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, await signedInCookie('traveler', 'Asha'));
     const { page } = w;
     await page.goto('/trips');
     await page.evaluate(() => document.querySelector('h1')!.setAttribute('data-marker', 'kept'));
     await page.fill('#q', 'zorbat');
-    await expect.poll(() => page.url()).toBe(`${server.url}/trips?q=zorbat`);
+    await expect.poll(() => page.url()).toBe(`${e2e.server.url}/trips?q=zorbat`);
     const card = page.locator('#results article', { hasText: TITLE });
     await card.waitFor();
     // The page itself was not reloaded: only #results changed.
@@ -144,7 +134,7 @@ describe('trips in Chromium (360×640)', () => {
   });
 
   it('a traveler finds it by search with JavaScript off and opens it', async () => {
-    const w = await openPage(browser, server.url, { javaScript: false });
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     const { page } = w;
     await page.goto('/');
     await page.fill('input[name="q"]', 'zorbatak meadows');
