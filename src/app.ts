@@ -9,6 +9,7 @@ import { requestLog } from './lib/logger.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
+import { readFormBody } from './lib/form-body.js';
 import { DomainError } from './lib/errors.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
@@ -79,6 +80,7 @@ export function createApp(deps: Deps) {
   app.use(finishResponse(isStream));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(limitBody(deps.config.bodyLimitBytes));
+  app.use(readFormBody);
   app.use(readFlash);
   app.use(loadUser);
 
