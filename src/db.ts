@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection, type Migration, type MigrationResultSet, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
@@ -59,6 +59,32 @@ export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDat
       cache.set(sql, stmt);
       return stmt;
     },
+  };
+}
+
+/** Stands in for a named value while a query is compiled; each call puts its own value there. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A query Kysely builds and compiles once, then runs with each call's values as parameters.
+ * Building and compiling is most of what Kysely costs per query (on booking creation, about
+ * 0.3 ms of CPU, where SQLite's own work was under 0.2 ms), so the queries run on every
+ * booking or every signed-in request are written this way. `build` gets the values as named
+ * stand-ins and must use them only as values (never in an `if`), and only scalar ones: a list
+ * compiles to one parameter per item.
+ */
+export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB, values: A) => Compilable<R>): (db: DB, values: A) => Promise<QueryResult<R>> {
+  let compiled: CompiledQuery<R> | undefined;
+  return async (db, values) => {
+    compiled ??= build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
+    const parameters = compiled.parameters.map((p) => {
+      if (!(p instanceof Slot)) return p;
+      if (values[p.name] === undefined) throw new Error(`precompiled query: no value for ${p.name}`);
+      return values[p.name];
+    });
+    return db.executeQuery({ ...compiled, parameters });
   };
 }
 

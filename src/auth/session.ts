@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { DB } from '../db.js';
+import { precompiled, type DB } from '../db.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY, addMs } from '../lib/clock.js';
 import { hashToken, randomToken } from '../lib/tokens.js';
@@ -35,14 +35,17 @@ export async function createSession(db: DB, clock: Clock, userId: number): Promi
 }
 
 /** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
-export async function validateSessionToken(db: DB, clock: Clock, token: string): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
-  const id = hashToken(token);
-  const row = await db
+const sessionWithUser = precompiled((db, v: { id: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.status', 'users.profile_complete', 'users.email_verified_at', 'users.phone_verified_at'])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', v.id),
+);
+
+export async function validateSessionToken(db: DB, clock: Clock, token: string): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
+  const id = hashToken(token);
+  const row = (await sessionWithUser(db, { id })).rows[0];
   if (!row) return null;
   const now = clock.now();
   const expires = new Date(row.expires_at);

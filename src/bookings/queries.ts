@@ -1,11 +1,12 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { Database } from '../schema.js';
+import { precompiled } from '../db.js';
 
 type Db = Kysely<Database>;
 
 /** The trip and departure a booking form is about, with the organizer's UPI details. */
-export function findBookable(db: Db, tripId: number, departureId: number) {
-  return db
+const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
+  db
     .selectFrom('departures')
     .innerJoin('trips', 'trips.id', 'departures.trip_id')
     .innerJoin('users as org', 'org.id', 'trips.organizer_id')
@@ -14,9 +15,12 @@ export function findBookable(db: Db, tripId: number, departureId: number) {
       'departures.id as departure_id', 'departures.start_date', 'departures.end_date', 'departures.capacity', 'departures.seats_taken', 'departures.status as departure_status',
       'org.name as organizer_name', 'org.org_display_name', 'org.upi_id', 'org.email as organizer_email', 'org.phone as organizer_phone',
     ])
-    .where('departures.id', '=', departureId)
-    .where('trips.id', '=', tripId)
-    .executeTakeFirst();
+    .where('departures.id', '=', v.departureId)
+    .where('trips.id', '=', v.tripId),
+);
+
+export async function findBookable(db: Db, tripId: number, departureId: number) {
+  return (await bookable(db, { tripId, departureId })).rows[0];
 }
 
 export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookable>>>;
@@ -36,15 +40,17 @@ export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
  * The seat hold: one conditional statement, so two bookings can never both see the last
  * seat free. Returns how many rows changed (0 = not enough seats or departure closed).
  */
-export async function takeSeats(db: Db, departureId: number, seats: number): Promise<number> {
-  const r = await db
+const seatsTaken = precompiled((db, v: { departureId: number; seats: number }) =>
+  db
     .updateTable('departures')
-    .set({ seats_taken: sql`seats_taken + ${seats}` })
-    .where('id', '=', departureId)
+    .set({ seats_taken: sql`seats_taken + ${v.seats}` })
+    .where('id', '=', v.departureId)
     .where('status', '=', 'open')
-    .where(sql<boolean>`seats_taken + ${seats} <= capacity`)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .where(sql<boolean>`seats_taken + ${v.seats} <= capacity`),
+);
+
+export async function takeSeats(db: Db, departureId: number, seats: number): Promise<number> {
+  return Number((await seatsTaken(db, { departureId, seats })).numAffectedRows);
 }
 
 export async function releaseSeats(db: Db, departureId: number, seats: number): Promise<void> {
@@ -55,15 +61,31 @@ export async function releaseSeats(db: Db, departureId: number, seats: number): 
     .execute();
 }
 
-export function insertBooking(db: Db, b: Insertable<Database['bookings']>) {
-  return db.insertInto('bookings').values(b).returning(['id', 'code']).executeTakeFirstOrThrow();
+/** A new booking: every column but the ones the database fills in. */
+export type NewBooking = Required<Omit<Insertable<Database['bookings']>, 'id' | 'refund_paise'>>;
+
+const bookingInsert = precompiled((db, v: NewBooking) =>
+  db
+    .insertInto('bookings')
+    .values({
+      code: v.code, trip_id: v.trip_id, departure_id: v.departure_id, user_id: v.user_id, organizer_id: v.organizer_id, guests: v.guests,
+      amount_paise: v.amount_paise, status: v.status, cancel_reason: v.cancel_reason, payment_method: v.payment_method, payment_status: v.payment_status,
+      verification_status: v.verification_status, hold_expires_at: v.hold_expires_at, expiry_warned_at: v.expiry_warned_at, reminder_sent_at: v.reminder_sent_at,
+      special_requests: v.special_requests, confirmed_at: v.confirmed_at, cancelled_at: v.cancelled_at, created_at: v.created_at, updated_at: v.updated_at,
+    })
+    .returning(['id', 'code']),
+);
+
+export async function insertBooking(db: Db, b: NewBooking) {
+  return (await bookingInsert(db, b)).rows[0];
 }
 
+const participantInsert = precompiled((db, v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string }) =>
+  db.insertInto('booking_participants').values({ booking_id: v.booking_id, position: v.position, name: v.name, phone: v.phone, age: v.age, dietary: v.dietary }),
+);
+
 export async function insertParticipants(db: Db, bookingId: number, people: { name: string; phone: string; age: number; dietary: string }[]) {
-  await db
-    .insertInto('booking_participants')
-    .values(people.map((p, i) => ({ booking_id: bookingId, position: i + 1, name: p.name, phone: p.phone, age: p.age, dietary: p.dietary })))
-    .execute();
+  for (const [i, p] of people.entries()) await participantInsert(db, { booking_id: bookingId, position: i + 1, name: p.name, phone: p.phone, age: p.age, dietary: p.dietary });
 }
 
 const bookingColumns = [

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
+import { precompiled } from '../db.js';
 
 export interface RefundRule {
   /** Applies when the cancellation is at least this many days before the start. */
@@ -36,8 +37,10 @@ export async function getSettings(db: Kysely<Database>): Promise<Settings> {
   return s as Settings;
 }
 
+const settingValue = precompiled((db, v: { key: string }) => db.selectFrom('settings').select('value').where('key', '=', v.key));
+
 export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  const row = (await settingValue(db, { key })).rows[0];
   return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
+import { precompiled } from '../db.js';
 
 export interface OutgoingMessage {
   channel: Channel;
@@ -21,22 +22,15 @@ export interface OutgoingMessage {
  * Queues a message. Pass the transaction of the change that causes it, so the message
  * exists exactly when the change does; a job delivers it later with retries.
  */
-export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
-  const now = clock.now().toISOString();
-  const { id } = await db
+const outboxInsert = precompiled((db, v: { channel: Channel; recipient: string; template: string; payload: string; now: string }) =>
+  db
     .insertInto('outbox')
-    .values({
-      channel: m.channel,
-      recipient: m.to,
-      template: m.template,
-      payload: JSON.stringify({ subject: m.subject ?? null, text: m.text, html: m.html ?? null }),
-      next_attempt_at: now,
-      created_at: now,
-      last_error: null,
-      provider_id: null,
-      sent_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+    .values({ channel: v.channel, recipient: v.recipient, template: v.template, payload: v.payload, next_attempt_at: v.now, created_at: v.now, last_error: null, provider_id: null, sent_at: null })
+    .returning('id'),
+);
+
+export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
+  const payload = JSON.stringify({ subject: m.subject ?? null, text: m.text, html: m.html ?? null });
+  const { rows } = await outboxInsert(db, { channel: m.channel, recipient: m.to, template: m.template, payload, now: clock.now().toISOString() });
+  return rows[0].id;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase, openSqlite, reusingStatements } from '../../src/db.js';
+import { migrateToLatest, openDatabase, openSqlite, precompiled, reusingStatements } from '../../src/db.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -53,6 +53,51 @@ describe('reusing prepared statements', () => {
     await sql`insert into t values (${1})`.execute(db);
     await sql`insert into t values (${2})`.execute(db);
     expect(await count()).toBe(2);
+    await db.destroy();
+  });
+});
+
+describe('queries compiled once', () => {
+  async function migrated() {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-stmt-'));
+    dirs.push(dir);
+    const { db } = openDatabase(join(dir, 'x.db'));
+    await migrateToLatest(db);
+    return db;
+  }
+  const put = precompiled((db, v: { key: string; value: string; at: string }) => db.insertInto('settings').values({ key: v.key, value: v.value, updated_at: v.at }).returning('key'));
+  const byKey = precompiled((db, v: { key: string }) => db.selectFrom('settings').select(['key', 'value']).where('key', '=', v.key).orderBy('key').limit(1));
+
+  it('runs with each call’s own values, bound as parameters, never as SQL', async () => {
+    const db = await migrated();
+    const hostile = "x'); drop table settings; --";
+    expect((await put(db, { key: 'a', value: '1', at: 'now' })).rows).toEqual([{ key: 'a' }]);
+    expect((await put(db, { key: hostile, value: '2', at: 'now' })).rows).toEqual([{ key: hostile }]);
+    expect((await byKey(db, { key: 'a' })).rows).toEqual([{ key: 'a', value: '1' }]);
+    expect((await byKey(db, { key: hostile })).rows).toEqual([{ key: hostile, value: '2' }]);
+    expect((await byKey(db, { key: 'b' })).rows).toEqual([]);
+    // The constant in the query (limit 1) stayed a constant.
+    expect(Number((await sql<{ n: number }>`select count(*) as n from settings`.execute(db)).rows[0].n)).toBe(2);
+    await db.destroy();
+  });
+
+  it('works inside a transaction, and a rolled-back insert is gone', async () => {
+    const db = await migrated();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await put(trx, { key: 'in-tx', value: '1', at: 'now' });
+        expect((await byKey(trx, { key: 'in-tx' })).rows).toHaveLength(1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await byKey(db, { key: 'in-tx' })).rows).toEqual([]);
+    await db.destroy();
+  });
+
+  it('a value left out is an error, not a NULL written quietly', async () => {
+    const db = await migrated();
+    await expect(put(db, { key: 'a', at: 'now' } as never)).rejects.toThrow('no value for value');
+    expect((await byKey(db, { key: 'a' })).rows).toEqual([]);
     await db.destroy();
   });
 });
