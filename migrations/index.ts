@@ -7,11 +7,14 @@ import * as m0020 from './0020_trip_search.js';
 import * as m0021 from './0021_trip_filter_index.js';
 import * as m0022 from './0022_pending_photos.js';
 import * as m0030 from './0030_bookings.js';
+import * as m0040 from './0040_dev_messages_outbox.js';
 
 /**
- * Every migration, in order. Names sort in the order they run. Reserved ranges so
- * features can add theirs without colliding: 0004–0009 platform (outbox, jobs,
- * notifications), 0010–0019 accounts, 0020–0029 trips, 0030–0039 bookings/payments.
+ * Every migration, in order. Names sort in the order they run. The first of each feature
+ * took a range (0001–0009 platform, 0010–0019 accounts, 0020–0029 trips, 0030–0039
+ * bookings/payments); from 0040 on, a new migration, whatever its feature, takes the next
+ * number after the newest: a database migrated before must be able to take it, and Kysely's
+ * migrator refuses one that sorts before a migration already run.
  */
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -22,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0021_trip_filter_index': m0021,
   '0022_pending_photos': m0022,
   '0030_bookings': m0030,
+  '0040_dev_messages_outbox': m0040,
 };

@@ -4,6 +4,11 @@ import { startSmtp, linkPath, type TestSmtp } from '../support/smtp.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue, backoff, LEASE, MAX_ATTEMPTS } from '../../src/notifications/delivery.js';
 import { MINUTE } from '../../src/lib/clock.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import Sqlite from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Database } from '../../src/schema.js';
+import { claimNextDue, recordDevMessage } from '../../src/notifications/queries.js';
 
 let smtp: TestSmtp;
 let t: TestApp;
@@ -172,6 +177,49 @@ describe('outbox delivery', () => {
     expect(r.status).toBe('sent');
     expect(r.attempts).toBe(2);
     await smtp.waitFor((m) => JSON.stringify(m.to).includes('crashed@example.test'));
+  });
+});
+
+describe('the order and cost of claiming', () => {
+  it('a lapsed lease is taken before new messages, and new ones go out oldest-due first', async () => {
+    const now = t.clock.now().getTime();
+    const at = (min: number) => new Date(now + min * MINUTE).toISOString();
+    const ids = await t.db.transaction().execute(async (trx) => {
+      const out: number[] = [];
+      for (let i = 0; i < 4; i++) out.push(await enqueue(trx, t.clock, welcome(`order${i}@example.test`)));
+      return out;
+    });
+    // ids[0] due later than ids[1] and ids[2] (a retry), ids[3] left 'sending' by a dead process.
+    await t.db.updateTable('outbox').set({ next_attempt_at: at(-1) }).where('id', '=', ids[0]).execute();
+    await t.db.updateTable('outbox').set({ next_attempt_at: at(-5) }).where('id', 'in', [ids[1], ids[2]]).execute();
+    await t.db.updateTable('outbox').set({ status: 'sending', attempts: 1, next_attempt_at: at(-2) }).where('id', '=', ids[3]).execute();
+    const claim = () => claimNextDue(t.db, { now: t.clock.now().toISOString(), leaseUntil: at(5), maxAttempts: MAX_ATTEMPTS, skipChannels: [] });
+    const order: number[] = [];
+    for (let r = await claim(); r; r = await claim()) order.push(r.id);
+    expect(order).toEqual([ids[3], ids[1], ids[2], ids[0]]);
+  });
+
+  it('claiming and the dev mailbox look rows up by index: no scan or sort of the backlog', async () => {
+    // The same file through a Kysely that records its SQL, to ask SQLite for each plan.
+    const sqlite = new Sqlite(join(t.dir, 'trektribe.db'));
+    const seen: string[] = [];
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void seen.push(e.query.sql) });
+    try {
+      const now = t.clock.now().toISOString();
+      await claimNextDue(db, { now, leaseUntil: now, maxAttempts: MAX_ATTEMPTS, skipChannels: [] });
+      await claimNextDue(db, { now, leaseUntil: now, maxAttempts: MAX_ATTEMPTS, skipChannels: ['sms'] });
+      await recordDevMessage(db, { outbox_id: 424242, channel: 'email', recipient: 'a@example.test', subject: 's', text: 't', html: null, created_at: now });
+      await recordDevMessage(db, { outbox_id: 424242, channel: 'email', recipient: 'a@example.test', subject: 's', text: 't', html: null, created_at: now });
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      for (const q of seen) {
+        const plan = sqlite.prepare(`explain query plan ${q}`).all(...Array((q.match(/\?/g) ?? []).length).fill(null)) as { detail: string }[];
+        const steps = plan.map((p) => p.detail).join(' / ');
+        expect(steps, q).not.toMatch(/TEMP B-TREE|SCAN (outbox|dev_messages)\b/);
+      }
+      expect(await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', 424242).execute()).toHaveLength(1);
+    } finally {
+      await db.destroy();
+    }
   });
 });
 
