@@ -10,6 +10,7 @@ import { startScheduler } from './scheduler.js';
 import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
+import { startCheckpointer } from './lib/checkpointer.js';
 
 function configOrExit(): Config {
   try {
@@ -25,8 +26,10 @@ function configOrExit(): Config {
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);
-const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
+const dbFile = join(config.dataDir, 'trektribe.db');
+const { db, sqlite } = openDatabase(dbFile);
 await migrateToLatest(db);
+const checkpointer = startCheckpointer(sqlite, dbFile, log);
 
 const transports = transportsFromConfig(config);
 const stopping = new AbortController();
@@ -68,6 +71,7 @@ async function shutdown(signal: string) {
   await Promise.race([Promise.all([closed, scheduler.stop()]), bounded]);
   clearInterval(idleSweep);
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+  await checkpointer.stop();
   await db.destroy();
   if (sqlite.open) sqlite.close();
   log.info('stopped');
