@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, sql, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
@@ -86,6 +86,68 @@ export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB
     });
     return db.executeQuery({ ...compiled, parameters });
   };
+}
+
+interface Queued {
+  fn: (trx: DB) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+const batches = new WeakMap<DB, Queued[]>();
+/** At most this many writes share one commit; the rest wait for the next. */
+const MAX_BATCH = 64;
+
+/**
+ * A write transaction that shares its commit with the others asked for in the same turn of
+ * the event loop (group commit). On SQLite the commit is the dearest part of a small write
+ * transaction: it appends every page the transaction touched to the WAL (~0.12 ms for a
+ * booking, more than all of its statements). Under load many bookings arrive in one turn;
+ * they now run one after the other inside one IMMEDIATE transaction, each in a savepoint of
+ * its own, and are committed together.
+ *
+ * Each `fn` is still all-or-nothing: one that throws is rolled back to its savepoint and gets
+ * its error; the others go on. A promise settles only after the commit, so nobody is told
+ * "done" before it is durable; if the commit itself fails, every `fn` of the batch gets that
+ * error and nothing of theirs was written. Use it only for short work that waits on nothing
+ * but the database: the batch holds the write lock while its transactions run.
+ */
+export function inSharedCommit<T>(db: DB, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let queue = batches.get(db);
+    if (!queue) {
+      queue = [];
+      batches.set(db, queue);
+      setImmediate(() => void commitBatch(db));
+    }
+    queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+async function commitBatch(db: DB): Promise<void> {
+  const queued = batches.get(db) ?? [];
+  batches.delete(db);
+  const batch = queued.slice(0, MAX_BATCH);
+  for (const rest of queued.slice(MAX_BATCH)) void inSharedCommit(db, rest.fn).then(rest.resolve, rest.reject);
+  const outcomes: { ok: boolean; value: unknown }[] = [];
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const item of batch) {
+        await sql`savepoint shared_commit`.execute(trx);
+        try {
+          outcomes.push({ ok: true, value: await item.fn(trx) });
+        } catch (err) {
+          await sql`rollback to shared_commit`.execute(trx);
+          outcomes.push({ ok: false, value: err });
+        }
+        await sql`release shared_commit`.execute(trx);
+      }
+    });
+  } catch (err) {
+    for (const item of batch) item.reject(err);
+    return;
+  }
+  batch.forEach((item, i) => (outcomes[i].ok ? item.resolve(outcomes[i].value) : item.reject(outcomes[i].value)));
 }
 
 export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {

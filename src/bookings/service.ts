@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
@@ -51,6 +52,8 @@ async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => deps.db.transaction().execute(fn));
+/** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
+const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => inSharedCommit(deps.db, fn));
 
 async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
   const b = await q.findBooking(trx, bookingId);
@@ -80,9 +83,9 @@ export async function createBooking(deps: Deps, actor: Actor & { name?: string; 
   const guests = input.participants.length;
   if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
   const today = istDate(clock.now());
-  // Everything in one IMMEDIATE transaction: one trip to the connection, and the trip is
-  // read under the same lock that takes the seats.
-  return tx(deps, async (trx) => {
+  // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
+  // trip is read under the same lock that takes the seats.
+  return sharedTx(deps, async (trx) => {
     const t = await q.findBookable(trx, tripId, input.departureId);
     if (!t || t.trip_status !== 'active') throw new NotFoundError();
     if (t.departure_status !== 'open' || t.start_date <= today) throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');

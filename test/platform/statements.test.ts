@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import { migrateToLatest, openDatabase, openSqlite, precompiled, reusingStatements } from '../../src/db.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../../src/schema.js';
+import { inSharedCommit, migrateToLatest, openDatabase, openSqlite, precompiled, reusingStatements } from '../../src/db.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -98,6 +99,80 @@ describe('queries compiled once', () => {
     const db = await migrated();
     await expect(put(db, { key: 'a', at: 'now' } as never)).rejects.toThrow('no value for value');
     expect((await byKey(db, { key: 'a' })).rows).toEqual([]);
+    await db.destroy();
+  });
+});
+
+describe('writes that share a commit', () => {
+  async function migratedWithLog() {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-stmt-'));
+    dirs.push(dir);
+    const file = join(dir, 'x.db');
+    const { db } = openDatabase(file);
+    await migrateToLatest(db);
+    await db.destroy();
+    // The same file, with every statement recorded.
+    const seen: string[] = [];
+    const sqlite = openSqlite(file);
+    const logged = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void seen.push(e.query.sql) });
+    return { db: logged, seen, file };
+  }
+  const put = (key: string) => (trx: Kysely<Database>) => trx.insertInto('settings').values({ key, value: '1', updated_at: 'now' }).returning('key').executeTakeFirstOrThrow();
+  const keys = async (db: Kysely<Database>) => (await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+
+  it('writes asked for at the same moment are committed together, each with its own result', async () => {
+    const { db, seen } = await migratedWithLog();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inSharedCommit(db, put(`k${String(i).padStart(2, '0')}`))));
+    expect(results.map((r) => r.key)).toEqual(Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`));
+    expect(seen.filter((s) => s === 'commit')).toHaveLength(1);
+    expect(await keys(db)).toHaveLength(20);
+    await db.destroy();
+  });
+
+  it('one that fails is rolled back alone and gets its own error; the others are committed', async () => {
+    const { db } = await migratedWithLog();
+    const outcomes = await Promise.allSettled([
+      inSharedCommit(db, put('a')),
+      inSharedCommit(db, async (trx) => {
+        await put('half-done')(trx);
+        throw new Error('sold out');
+      }),
+      inSharedCommit(db, put('a')), // the same key again: a constraint error, rolled back alone
+      inSharedCommit(db, put('b')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain('sold out');
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toContain('UNIQUE');
+    expect(await keys(db)).toEqual(['a', 'b']);
+    await db.destroy();
+  });
+
+  it('no one hears "done" before the commit, and a failed commit fails every write of the batch', async () => {
+    const { db, file } = await migratedWithLog();
+    const other = openSqlite(file);
+    const visibleElsewhere: boolean[] = [];
+    await inSharedCommit(db, put('seen')).then(() => visibleElsewhere.push(!!other.prepare("select 1 from settings where key = 'seen'").get()));
+    expect(visibleElsewhere).toEqual([true]);
+    // A foreign key checked only at commit: the commit itself fails.
+    const outcomes = await Promise.allSettled([
+      inSharedCommit(db, put('innocent')),
+      inSharedCommit(db, async (trx) => {
+        await sql`pragma defer_foreign_keys = on`.execute(trx);
+        await sql`insert into sessions (id, user_id, expires_at, created_at) values ('s', 999999, 'x', 'x')`.execute(trx);
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toContain('FOREIGN KEY');
+    expect(await keys(db)).toEqual(['seen']);
+    other.close();
+    await db.destroy();
+  });
+
+  it('more writes than one batch takes are all committed, over several commits', async () => {
+    const { db, seen } = await migratedWithLog();
+    await Promise.all(Array.from({ length: 150 }, (_, i) => inSharedCommit(db, put(`m${i}`))));
+    expect(await keys(db)).toHaveLength(150);
+    expect(seen.filter((s) => s === 'commit').length).toBeGreaterThanOrEqual(3);
     await db.destroy();
   });
 });
