@@ -33,6 +33,8 @@ describe('signing in', () => {
     const rows = await sessionsOf(a.id);
     expect(rows).toHaveLength(1);
     expect(rows[0].id).toBe(hashToken(token));
+    // The standard SHA-256 in hex (the test vector of FIPS 180-2), so stored sessions stay valid whatever computes it.
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(rows[0].id).not.toBe(token);
   });
 
