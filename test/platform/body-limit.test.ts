@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '@hono/node-server';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { postOverSocket } from '../support/http.js';
 
 /**
  * The body limit over a real socket: @hono/node-server hands the app a lightweight request,
@@ -24,24 +24,8 @@ afterAll(async () => {
   await t.close();
 });
 
-function post(body: Buffer | string, opts: { chunked?: boolean } = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://127.0.0.1:${port}` };
-    if (!opts.chunked) headers['Content-Length'] = Buffer.byteLength(body);
-    const req = request({ host: '127.0.0.1', port, path: '/test/echo', method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (opts.chunked) {
-      // Several writes without a length: Node sends Transfer-Encoding: chunked.
-      const b = Buffer.from(body);
-      for (let i = 0; i < b.length; i += 64 * 1024) req.write(b.subarray(i, i + 64 * 1024));
-      req.end();
-    } else req.end(body);
-  });
-}
+/** Several 64 KB writes when chunked. */
+const post = (body: Buffer | string, opts: { chunked?: boolean } = {}) => postOverSocket(`http://127.0.0.1:${port}/test/echo`, body, { chunkSize: opts.chunked ? 64 * 1024 : undefined });
 
 describe('request body limit over HTTP', () => {
   it('a form under the limit is read whole, with a declared length or chunked', async () => {

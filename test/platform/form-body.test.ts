@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '@hono/node-server';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { postOverSocket } from '../support/http.js';
 
 /**
  * Url-encoded forms posted over a real socket are read from Node's request by readFormBody
@@ -35,24 +35,9 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A POST over a real socket; chunked when asked (no Content-Length). */
-function overHttp(path: string, body: string | Buffer, contentType: string, opts: { chunked?: boolean } = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'Content-Type': contentType, Origin: origin };
-    if (!opts.chunked) headers['Content-Length'] = Buffer.byteLength(body);
-    const req = request(origin + path, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (opts.chunked) {
-      const b = Buffer.from(body);
-      req.write(b.subarray(0, 3));
-      req.end(b.subarray(3));
-    } else req.end(body);
-  });
-}
+/** A POST over a real socket; chunked when asked (no Content-Length, the body in 3-byte writes). */
+const overHttp = (path: string, body: string | Buffer, contentType: string, opts: { chunked?: boolean } = {}) =>
+  postOverSocket(origin + path, body, { contentType, chunkSize: opts.chunked ? 3 : undefined });
 
 async function inProcess(path: string, body: string, contentType: string) {
   const res = await t.app.request(path, { method: 'POST', body, headers: { 'Content-Type': contentType, Origin: 'http://localhost' } });
