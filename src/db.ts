@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, sql, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
@@ -95,6 +95,9 @@ interface Queued {
 }
 
 const batches = new WeakMap<DB, Queued[]>();
+const SAVEPOINT = CompiledQuery.raw('savepoint shared_commit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to shared_commit');
+const RELEASE = CompiledQuery.raw('release shared_commit');
 /** At most this many writes share one commit; the rest wait for the next. */
 const MAX_BATCH = 64;
 
@@ -133,14 +136,14 @@ async function commitBatch(db: DB): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
       for (const item of batch) {
-        await sql`savepoint shared_commit`.execute(trx);
+        await trx.executeQuery(SAVEPOINT);
         try {
           outcomes.push({ ok: true, value: await item.fn(trx) });
         } catch (err) {
-          await sql`rollback to shared_commit`.execute(trx);
+          await trx.executeQuery(ROLLBACK_TO);
           outcomes.push({ ok: false, value: err });
         }
-        await sql`release shared_commit`.execute(trx);
+        await trx.executeQuery(RELEASE);
       }
     });
   } catch (err) {
