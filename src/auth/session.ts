@@ -34,7 +34,6 @@ export async function createSession(db: DB, clock: Clock, userId: number): Promi
   return { token, expiresAt };
 }
 
-/** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
 const sessionWithUser = precompiled((db, v: { id: string }) =>
   db
     .selectFrom('sessions')
@@ -43,6 +42,7 @@ const sessionWithUser = precompiled((db, v: { id: string }) =>
     .where('sessions.id', '=', v.id),
 );
 
+/** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
 export async function validateSessionToken(db: DB, clock: Clock, token: string): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
   const id = hashToken(token);
   const row = (await sessionWithUser(db, { id })).rows[0];
