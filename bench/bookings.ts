@@ -3,7 +3,7 @@
  *  - 500 concurrent attempts on 10 seats → exactly 10 held, 0 errors
  *  - booking creation p95 ≤ 50 ms with 50 concurrent clients
  *  - the booking form and payment pages ≤ 35 KB cold (compressed HTML + CSS + JS)
- * Runs the production build (`npm run build`, then `node dist/src/server.js`, request logging
+ * Runs the production build (`npm run build`, then `node --max-semi-space-size=32 dist/src/server.js`, request logging
  * on) over HTTP on 127.0.0.1 with a fresh SQLite file; this process only generates load.
  * Alone: `npx tsx bench/bookings.ts`; `runBookingsBench()` for a combined bench runner.
  */
@@ -67,7 +67,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // The V8 flag is the one `npm start` and the Dockerfile use (see README, "Running it").
+  // The V8 flag is the one `npm start` and the Dockerfile use (see README, "Running in Docker").
   const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeArgs, join(root, 'dist/src/server.js')], {
     env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit'],
