@@ -26,10 +26,9 @@ function configOrExit(): Config {
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);
-const dbFile = join(config.dataDir, 'trektribe.db');
-const { db, sqlite } = openDatabase(dbFile);
+const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
 await migrateToLatest(db);
-const checkpointer = startCheckpointer(sqlite, dbFile, log);
+const checkpointer = startCheckpointer(sqlite, log);
 
 const transports = transportsFromConfig(config);
 const stopping = new AbortController();

@@ -40,9 +40,10 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(sqlite: Sqlite.Database, file: string, log: Pick<Logger, 'error'>, everyMs = 200): Checkpointer {
+/** Checkpoints the database file `sqlite` has open (its `name`), from a connection of the thread's own. */
+export function startCheckpointer(sqlite: Sqlite.Database, log: Pick<Logger, 'error'>, everyMs = 200): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, everyMs } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: sqlite.name, everyMs } });
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   sqlite.pragma(`journal_size_limit = ${JOURNAL_LIMIT}`);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -25,7 +25,7 @@ describe('WAL checkpoints on their own thread', () => {
     const file = join(dir, 'x.db');
     const sqlite = openSqlite(file);
     const errors: unknown[] = [];
-    const checkpointer = startCheckpointer(sqlite, file, { error: (e: unknown) => void errors.push(e) } as never, 20);
+    const checkpointer = startCheckpointer(sqlite, { error: (e: unknown) => void errors.push(e) } as never, 20);
     // The request connection no longer checkpoints at SQLite's default of 1,000 pages.
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
     sqlite.exec('create table t (a text)');
@@ -45,7 +45,7 @@ describe('WAL checkpoints on their own thread', () => {
     dirs.push(dir);
     const file = join(dir, 'x.db');
     const sqlite = openSqlite(file);
-    const checkpointer = startCheckpointer(sqlite, file, { error: () => {} } as never, 60_000);
+    const checkpointer = startCheckpointer(sqlite, { error: () => {} } as never, 60_000);
     sqlite.exec('create table t (a integer)');
     for (let i = 0; i < 100; i++) sqlite.prepare('insert into t values (?)').run(i);
     const before = statSync(file).size;
