@@ -4,10 +4,8 @@ import { startSmtp, linkPath, type TestSmtp } from '../support/smtp.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue, backoff, LEASE, MAX_ATTEMPTS } from '../../src/notifications/delivery.js';
 import { MINUTE } from '../../src/lib/clock.js';
-import { Kysely, SqliteDialect } from 'kysely';
-import Sqlite from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Database } from '../../src/schema.js';
+import { recordingDb } from '../support/sql-log.js';
 import { claimNextDue, recordDevMessage } from '../../src/notifications/queries.js';
 
 let smtp: TestSmtp;
@@ -201,9 +199,7 @@ describe('the order and cost of claiming', () => {
 
   it('claiming and the dev mailbox look rows up by index: no scan or sort of the backlog', async () => {
     // The same file through a Kysely that records its SQL, to ask SQLite for each plan.
-    const sqlite = new Sqlite(join(t.dir, 'trektribe.db'));
-    const seen: string[] = [];
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void seen.push(e.query.sql) });
+    const { db, sqlite, seen } = recordingDb(join(t.dir, 'trektribe.db'));
     try {
       const now = t.clock.now().toISOString();
       await claimNextDue(db, { now, leaseUntil: now, maxAttempts: MAX_ATTEMPTS, skipChannels: [] });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { recordingDb } from '../support/sql-log.js';
 import type { Database } from '../../src/schema.js';
 import { inSharedCommit, migrateToLatest, openDatabase, openSqlite, precompiled, reusingStatements } from '../../src/db.js';
 
@@ -112,9 +113,7 @@ describe('writes that share a commit', () => {
     await migrateToLatest(db);
     await db.destroy();
     // The same file, with every statement recorded.
-    const seen: string[] = [];
-    const sqlite = openSqlite(file);
-    const logged = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void seen.push(e.query.sql) });
+    const { db: logged, seen } = recordingDb(file);
     return { db: logged, seen, file };
   }
   const put = (key: string) => (trx: Kysely<Database>) => trx.insertInto('settings').values({ key, value: '1', updated_at: 'now' }).returning('key').executeTakeFirstOrThrow();
