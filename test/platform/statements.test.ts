@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -164,6 +164,37 @@ describe('writes that share a commit', () => {
     expect(String((outcomes[0] as PromiseRejectedResult).reason)).toContain('FOREIGN KEY');
     expect(await keys(db)).toEqual(['seen']);
     other.close();
+    await db.destroy();
+  });
+
+  it('a batch keeps its savepoints\' undo pages in memory: no temp file is opened for them', async () => {
+    const { db } = await migratedWithLog();
+    /** SQLite's temp files ("etilqs_…", unlinked as soon as opened) this process holds open. */
+    const tempFiles = () =>
+      readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        })
+        .filter((l) => l.includes('etilqs_'));
+    const big = 'x'.repeat(1500);
+    for (let k = 0; k < 400; k++) await db.insertInto('settings').values({ key: `t${String(k).padStart(3, '0')}`, value: big, updated_at: 'then' }).execute();
+    const opened: string[][] = [];
+    // One batch of 10 writes, each changing 40 rows on as many pages that were there before it
+    // (pages SQLite must be able to restore): more than the 64 KiB it keeps in memory by default.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        inSharedCommit(db, async (trx) => {
+          for (let j = 0; j < 40; j++) await trx.updateTable('settings').set({ updated_at: 'now' }).where('key', '=', `t${String(j * 10 + i).padStart(3, '0')}`).execute();
+          if (i === 9) opened.push(tempFiles());
+        }),
+      ),
+    );
+    expect(opened).toEqual([[]]);
+    expect((await db.selectFrom('settings').select('key').where('updated_at', '=', 'now').execute()).length).toBe(400);
     await db.destroy();
   });
 
