@@ -68,6 +68,23 @@ export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDat
   };
 }
 
+/** The statements under each Kysely that openDatabase made (nothing between them and SQLite). */
+const connections = new WeakMap<DB, SqliteDatabase>();
+/** The transactions of shared commits while they run, with the statements they may use directly. */
+const owned = new WeakMap<DB, SqliteDatabase>();
+
+/**
+ * What Kysely's SQLite connection answers for a statement, without the executor, connection
+ * provider and result layers around it (half a dozen promises a query; a booking runs ten
+ * statements in its savepoint, and this took its creation from 0.51 to 0.41 ms of CPU).
+ */
+function runDirect(statements: SqliteDatabase, sql: string, parameters: readonly unknown[]): QueryResult<any> {
+  const stmt = statements.prepare(sql);
+  if (stmt.reader) return { rows: stmt.all(parameters) };
+  const { changes, lastInsertRowid } = stmt.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
 /** Stands in for a named value while a query is compiled; each call puts its own value there. */
 class Slot {
   constructor(readonly name: string) {}
@@ -79,7 +96,8 @@ class Slot {
  * 0.3 ms of CPU, where SQLite's own work was under 0.2 ms), so the queries run on every
  * booking or every signed-in request are written this way. `build` gets the values as named
  * stand-ins and must use them only as values (never in an `if`), and only scalar ones: a list
- * compiles to one parameter per item.
+ * compiles to one parameter per item. Inside a shared commit (the transaction holds the one
+ * connection until it ends) the statement goes to SQLite directly.
  */
 export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB, values: A) => Compilable<R>): (db: DB, values: A) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
@@ -90,6 +108,8 @@ export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB
       if (values[p.name] === undefined) throw new Error(`precompiled query: no value for ${p.name}`);
       return values[p.name];
     });
+    const direct = owned.get(db);
+    if (direct) return runDirect(direct, compiled.sql, parameters);
     return db.executeQuery({ ...compiled, parameters });
   };
 }
@@ -141,15 +161,24 @@ async function commitBatch(db: DB): Promise<void> {
   const outcomes: { ok: boolean; value: unknown }[] = [];
   try {
     await db.transaction().execute(async (trx) => {
-      for (const item of batch) {
-        await trx.executeQuery(SAVEPOINT);
-        try {
-          outcomes.push({ ok: true, value: await item.fn(trx) });
-        } catch (err) {
-          await trx.executeQuery(ROLLBACK_TO);
-          outcomes.push({ ok: false, value: err });
+      // The transaction holds the connection until it ends: while it runs, our statements
+      // (and the precompiled queries of its writes) may go to SQLite directly.
+      const direct = connections.get(db);
+      const run = (q: CompiledQuery) => (direct ? runDirect(direct, q.sql, q.parameters) : trx.executeQuery(q));
+      if (direct) owned.set(trx, direct);
+      try {
+        for (const item of batch) {
+          await run(SAVEPOINT);
+          try {
+            outcomes.push({ ok: true, value: await item.fn(trx) });
+          } catch (err) {
+            await run(ROLLBACK_TO);
+            outcomes.push({ ok: false, value: err });
+          }
+          await run(RELEASE);
         }
-        await trx.executeQuery(RELEASE);
+      } finally {
+        owned.delete(trx);
       }
     });
   } catch (err) {
@@ -161,7 +190,9 @@ async function commitBatch(db: DB): Promise<void> {
 
 export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: reusingStatements(sqlite) }) });
+  const statements = reusingStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
+  connections.set(db, statements);
   return { db, sqlite };
 }
 

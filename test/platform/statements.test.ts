@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,51 @@ describe('queries compiled once', () => {
       }),
     ).rejects.toThrow('roll back');
     expect((await byKey(db, { key: 'in-tx' })).rows).toEqual([]);
+    await db.destroy();
+  });
+
+  it('inside a shared commit they skip Kysely\'s executor, answer the same, and roll back with their savepoint', async () => {
+    const db = await migrated();
+    const bump = precompiled((db, v: { key: string }) => db.updateTable('settings').set({ value: 'bumped' }).where('key', '=', v.key));
+    const threeQueries = async (trx: Kysely<Database>, key: string) => {
+      const inserted = await put(trx, { key, value: '1', at: 'now' });
+      const updated = await bump(trx, { key });
+      const read = await byKey(trx, { key });
+      return { inserted: inserted.rows, updated: [updated.numAffectedRows, updated.rows], read: read.rows };
+    };
+    // In an ordinary transaction, through Kysely's executor.
+    const viaKysely = await db.transaction().execute(async (trx) => {
+      const executor = vi.spyOn(trx, 'executeQuery');
+      const r = await threeQueries(trx, 'k');
+      expect(executor).toHaveBeenCalledTimes(3);
+      return r;
+    });
+    let direct: unknown;
+    const outcomes = await Promise.allSettled([
+      inSharedCommit(db, async (trx) => {
+        const executor = vi.spyOn(trx, 'executeQuery');
+        direct = await threeQueries(trx, 'k2');
+        expect(executor).not.toHaveBeenCalled();
+      }),
+      inSharedCommit(db, async (trx) => {
+        await put(trx, { key: 'undone', value: '1', at: 'now' });
+        throw new Error('sold out');
+      }),
+      inSharedCommit(db, async (trx) => {
+        await put(trx, { key: 'k', value: 'again', at: 'now' }); // the key exists: SQLite's error, as a rejection
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toContain('UNIQUE');
+    expect(direct).toEqual({ ...viaKysely, inserted: [{ key: 'k2' }], read: [{ key: 'k2', value: 'bumped' }] });
+    expect(viaKysely).toEqual({ inserted: [{ key: 'k' }], updated: [1n, []], read: [{ key: 'k', value: 'bumped' }] });
+    expect((await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual(['k', 'k2']);
+    // Once the batch is over, the same transaction object would go through Kysely again.
+    await db.transaction().execute(async (trx) => {
+      const executor = vi.spyOn(trx, 'executeQuery');
+      await byKey(trx, { key: 'k2' });
+      expect(executor).toHaveBeenCalledTimes(1);
+    });
     await db.destroy();
   });
 
