@@ -102,7 +102,12 @@ class Slot {
 export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB, values: A) => Compilable<R>): (db: DB, values: A) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
   return async (db, values) => {
-    compiled ??= build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
+    if (!compiled) {
+      compiled = build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
+      // A value the build did not read by name (spread from the stand-ins, say) compiles
+      // as undefined, and would quietly be bound as NULL on every call.
+      if (compiled.parameters.some((p) => p === undefined)) throw new Error(`precompiled query: a value was not read by name in ${compiled.sql}`);
+    }
     const parameters = compiled.parameters.map((p) => {
       if (!(p instanceof Slot)) return p;
       if (values[p.name] === undefined) throw new Error(`precompiled query: no value for ${p.name}`);

@@ -1,20 +1,15 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
+import { precompiled } from '../db.js';
 
 type Db = Kysely<Database>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type DevMessageRow = Selectable<DevMessagesTable>;
 
-/**
- * Claims the next due row in one statement, so two runs (or two processes) can never
- * claim the same row: a 'sending' row under an expired lease (its sender died) first, else
- * the 'pending' row due longest. The claim counts as an attempt and holds the row until
- * `leaseUntil`. Each status is looked up on its own because `status in (…)` ordered by due
- * time made SQLite sort every due row on every claim: with a backlog of thousands, delivery
- * cost more than the bookings that queued it.
- */
-export async function claimNextDue(db: Db, o: { now: string; leaseUntil: string; maxAttempts: number; skipChannels: Channel[] }): Promise<OutboxRow | undefined> {
+type Claim = { now: string; leaseUntil: string; maxAttempts: number; skipChannels: Channel[] };
+
+const claimQuery = (db: Db, o: Claim) => {
   const nextDue = (status: 'pending' | 'sending') =>
     db
       .selectFrom('outbox')
@@ -30,8 +25,22 @@ export async function claimNextDue(db: Db, o: { now: string; leaseUntil: string;
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), next_attempt_at: o.leaseUntil }))
     .where('id', '=', (eb) => eb.fn.coalesce(nextDue('sending'), nextDue('pending')))
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+};
+/** The claim of a run with every channel up (the usual case), built and compiled once. */
+const claimAny = precompiled((db, v: { now: string; leaseUntil: string; maxAttempts: number }) => claimQuery(db, { now: v.now, leaseUntil: v.leaseUntil, maxAttempts: v.maxAttempts, skipChannels: [] }));
+
+/**
+ * Claims the next due row in one statement, so two runs (or two processes) can never
+ * claim the same row: a 'sending' row under an expired lease (its sender died) first, else
+ * the 'pending' row due longest. The claim counts as an attempt and holds the row until
+ * `leaseUntil`. Each status is looked up on its own because `status in (…)` ordered by due
+ * time made SQLite sort every due row on every claim: with a backlog of thousands, delivery
+ * cost more than the bookings that queued it.
+ */
+export async function claimNextDue(db: Db, o: Claim): Promise<OutboxRow | undefined> {
+  if (o.skipChannels.length === 0) return (await claimAny(db, { now: o.now, leaseUntil: o.leaseUntil, maxAttempts: o.maxAttempts })).rows[0];
+  return claimQuery(db, o).executeTakeFirst();
 }
 
 /** Rows whose every attempt was interrupted (lease expired with no attempts left). */
@@ -47,14 +56,17 @@ export async function failExhaustedLeases(db: Db, now: string, maxAttempts: numb
 }
 
 /** The guard on `attempts` makes sure we only settle a claim that is still ours. */
-export async function markSent(db: Db, row: { id: number; attempts: number }, providerId: string, now: string): Promise<void> {
-  await db
+const markSentQuery = precompiled((db, v: { id: number; attempts: number; providerId: string; now: string }) =>
+  db
     .updateTable('outbox')
-    .set({ status: 'sent', provider_id: providerId, sent_at: now, last_error: null })
-    .where('id', '=', row.id)
+    .set({ status: 'sent', provider_id: v.providerId, sent_at: v.now, last_error: null })
+    .where('id', '=', v.id)
     .where('status', '=', 'sending')
-    .where('attempts', '=', row.attempts)
-    .execute();
+    .where('attempts', '=', v.attempts),
+);
+
+export async function markSent(db: Db, row: { id: number; attempts: number }, providerId: string, now: string): Promise<void> {
+  await markSentQuery(db, { id: row.id, attempts: row.attempts, providerId, now });
 }
 
 export async function markRetry(db: Db, row: { id: number; attempts: number }, nextAttemptAt: string, error: string): Promise<void> {
@@ -88,9 +100,17 @@ export async function requeueFailed(db: Db, id: number, now: string): Promise<bo
   return Number(r.numUpdatedRows) === 1;
 }
 
+const devMessageInsert = precompiled((db, m: Omit<DevMessageRow, 'id'>) =>
+  db
+    .insertInto('dev_messages')
+    .values({ outbox_id: m.outbox_id, channel: m.channel, recipient: m.recipient, subject: m.subject, text: m.text, html: m.html, created_at: m.created_at })
+    .onConflict((oc) => oc.column('outbox_id').doNothing())
+    .returning('id'),
+);
+
 /** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id). */
 export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
-  const inserted = await db.insertInto('dev_messages').values(m).onConflict((oc) => oc.column('outbox_id').doNothing()).returning('id').executeTakeFirst();
+  const inserted = (await devMessageInsert(db, m)).rows[0];
   if (inserted) return inserted.id;
   const existing = await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', m.outbox_id).executeTakeFirstOrThrow();
   return existing.id;

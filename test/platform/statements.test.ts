@@ -147,6 +147,16 @@ describe('queries compiled once', () => {
     expect((await byKey(db, { key: 'a' })).rows).toEqual([]);
     await db.destroy();
   });
+
+  it('a build that does not read its values by name is an error at its first call, not NULLs bound for good', async () => {
+    const db = await migrated();
+    const spread = precompiled((db, v: { key: string }) => {
+      const { key } = { ...v }; // the stand-ins are read by name only: a spread copies none of them
+      return db.selectFrom('settings').select('key').where('key', '=', key);
+    });
+    await expect(spread(db, { key: 'a' })).rejects.toThrow('a value was not read by name');
+    await db.destroy();
+  });
 });
 
 describe('writes that share a commit', () => {
