@@ -67,12 +67,13 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // Clients reach it at its public address, as browsers do theirs: forms come back with that Origin.
+  const base = `http://127.0.0.1:${port}`;
   // The V8 flag is the one `npm start` and the Dockerfile use (see README, "Running in Docker").
   const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeArgs, join(root, 'dist/src/server.js')], {
-    env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://localhost:3000', LOG_LEVEL: 'info' },
+    env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const base = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
     const poll = () => fetch(`${base}/healthz`).then((r) => (r.ok ? resolve() : setTimeout(poll, 100)), () => setTimeout(poll, 100));
