@@ -103,10 +103,11 @@ export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB
   let compiled: CompiledQuery<R> | undefined;
   return async (db, values) => {
     if (!compiled) {
-      compiled = build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
+      const built = build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
       // A value the build did not read by name (spread from the stand-ins, say) compiles
       // as undefined, and would quietly be bound as NULL on every call.
-      if (compiled.parameters.some((p) => p === undefined)) throw new Error(`precompiled query: a value was not read by name in ${compiled.sql}`);
+      if (built.parameters.some((p) => p === undefined)) throw new Error(`precompiled query: a value was not read by name in ${built.sql}`);
+      compiled = built;
     }
     const parameters = compiled.parameters.map((p) => {
       if (!(p instanceof Slot)) return p;

@@ -155,6 +155,7 @@ describe('queries compiled once', () => {
       return db.selectFrom('settings').select('key').where('key', '=', key);
     });
     await expect(spread(db, { key: 'a' })).rejects.toThrow('a value was not read by name');
+    await expect(spread(db, { key: 'a' })).rejects.toThrow('a value was not read by name'); // and every call after it
     await db.destroy();
   });
 });
