@@ -28,7 +28,7 @@ export interface BenchResult {
   ok: boolean;
 }
 
-const formBody = (f: Record<string, string | string[]>) => {
+export const formBody = (f: Record<string, string | string[]>) => {
   const b = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) for (const one of [v].flat()) b.append(k, one);
   return b.toString();
@@ -46,7 +46,7 @@ async function coldPageWeight(base: string, path: string, cookie: string) {
   return { total, html: page.bodyBytes, assets: assets.length };
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((resolve) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as { port: number };
@@ -54,7 +54,82 @@ const freePort = () =>
     });
   });
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** CPU milliseconds (user + system) a process or thread has used so far, from its /proc stat file. */
+const cpuMsOf = (stat: string) => {
+  const f = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+
+export interface AppProcess {
+  base: string;
+  /** CPU ms of the whole process so far. */
+  cpuMs(): number;
+  /** CPU ms of its main thread so far: the event loop runs there, so it is what caps bookings per second (the rest is V8's helpers and the WAL checkpoint thread, on the other core). */
+  mainThreadCpuMs(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The app as in production: its own process, a compiled build (`dist/src/server.js` of
+ * `root`), logs on (to nowhere), on `dataDir`, on a free port of 127.0.0.1.
+ */
+export async function startApp(root: string, dataDir: string, nodeArgs: string[] = []): Promise<AppProcess> {
+  const port = await freePort();
+  // Clients reach it at its public address, as browsers do theirs: forms come back with that Origin.
+  const base = `http://127.0.0.1:${port}`;
+  // The V8 flag is the one `npm start` and the Dockerfile use (see README, "Running in Docker").
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeArgs, join(root, 'dist/src/server.js')], {
+    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
+    const poll = () => fetch(`${base}/healthz`).then((r) => (r.ok ? resolve() : setTimeout(poll, 100)), () => setTimeout(poll, 100));
+    poll();
+  });
+  return {
+    base,
+    cpuMs: () => cpuMsOf(`/proc/${child.pid}/stat`),
+    mainThreadCpuMs: () => cpuMsOf(`/proc/${child.pid}/task/${child.pid}/stat`),
+    async close() {
+      child.removeAllListeners('exit');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** One form POST to `base`, as light on the client side as Node allows. */
+export const postForm = (base: string, path: string, body: string, cookie: string, agent: Agent) =>
+  new Promise<{ status: number; ms: number; location: string }>((resolve, reject) => {
+    const t0 = performance.now();
+    const req = httpRequest(base + path, { method: 'POST', agent, headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, location: String(res.headers.location ?? '') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+/** `clients` clients, each sending again as soon as it has its answer, `perClient` times: the answers' times, sorted. */
+export async function closedLoop(clients: number, perClient: number, send: (client: number) => Promise<{ status: number; ms: number }>) {
+  const times: number[] = [];
+  let bad = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; i < perClient; i++) {
+        const r = await send(c);
+        times.push(r.ms);
+        if (r.status !== 303) bad++;
+      }
+    }),
+  );
+  return { times: times.sort((a, b) => a - b), wall: (performance.now() - started) / 1000, bad };
+}
 
 export async function runBookingsBench(log: (s: string) => void = console.log): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-bench-bookings-'));
@@ -64,48 +139,12 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   // The app runs as in production: its own process, the compiled build, logs on (to nowhere).
   const root = join(import.meta.dirname, '..');
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // Clients reach it at its public address, as browsers do theirs: forms come back with that Origin.
-  const base = `http://127.0.0.1:${port}`;
-  // The V8 flag is the one `npm start` and the Dockerfile use (see README, "Running in Docker").
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeArgs, join(root, 'dist/src/server.js')], {
-    env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
-    const poll = () => fetch(`${base}/healthz`).then((r) => (r.ok ? resolve() : setTimeout(poll, 100)), () => setTimeout(poll, 100));
-    poll();
-  });
-  const close = async () => {
-    child.removeAllListeners('exit');
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  /** CPU milliseconds (user + system) the app has used so far, from /proc: the whole process, or its main thread alone. */
-  const cpuMsOf = (stat: string) => {
-    const f = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  };
-  const appCpuMs = () => cpuMsOf(`/proc/${child.pid}/stat`);
-  // The event loop runs on the main thread, so its CPU is what caps bookings per second;
-  // the rest is V8's helpers and the WAL checkpoint thread, on the other core.
-  const mainThreadCpuMs = () => cpuMsOf(`/proc/${child.pid}/task/${child.pid}/stat`);
+  const app = await startApp(root, dir, (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  const base = app.base;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  /** One form POST (over a kept-alive connection unless told otherwise), as light on the client side as Node allows. */
-  const post = (path: string, body: string, cookie: string, via: Agent = agent, to = base) =>
-    new Promise<{ status: number; ms: number; location: string }>((resolve, reject) => {
-      const t0 = performance.now();
-      const req = httpRequest(to + path, { method: 'POST', agent: via, headers: { Cookie: cookie, Origin: to, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, location: String(res.headers.location ?? '') }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  /** One form POST (over a kept-alive connection unless told otherwise). */
+  const post = (path: string, body: string, cookie: string, via: Agent = agent, to = base) => postForm(to, path, body, cookie, via);
   const results: BenchResult[] = [];
   // Latency depends on the machine being otherwise idle: say how busy it was.
   log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at start`);
@@ -130,22 +169,6 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
     const PER_CLIENT = 60;
     const WARM_PER_CLIENT = 20;
-    /** Every client sends again as soon as it has its answer; the answers' times, sorted. */
-    const closedLoop = async (perClient: number, send: (client: number) => Promise<{ status: number; ms: number }>) => {
-      const times: number[] = [];
-      let bad = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async (_, c) => {
-          for (let i = 0; i < perClient; i++) {
-            const r = await send(c);
-            times.push(r.ms);
-            if (r.status !== 303) bad++;
-          }
-        }),
-      );
-      return { times: times.sort((a, b) => a - b), wall: (performance.now() - started) / 1000, bad };
-    };
 
     // 2a. What this machine gives at best, right now: a bare node:http server that answers
     //     every POST with a 303, driven by the same client the same way. The same build has
@@ -156,8 +179,8 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     const bareAgent = new Agent({ keepAlive: true, maxSockets: 64 });
     const bareBody = formBody(bookingForm(1, 1));
     const barePost = () => post('/trips/1/book', bareBody, 'tt_session=x', bareAgent, bareBase);
-    await closedLoop(WARM_PER_CLIENT * 2, barePost);
-    const bare = await closedLoop(PER_CLIENT, barePost);
+    await closedLoop(CLIENTS, WARM_PER_CLIENT * 2, barePost);
+    const bare = await closedLoop(CLIENTS, PER_CLIENT, barePost);
     bareAgent.destroy();
     bareServer.kill();
     log(`machine: a bare node:http server answering 303 takes ${Math.round(bare.times.length / bare.wall)}/s from the same ${CLIENTS} clients, p50 ${percentile(bare.times, 50).toFixed(1)} ms, p95 ${percentile(bare.times, 95).toFixed(1)} ms`);
@@ -176,13 +199,13 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     // burst of new connections only one per turn of its event loop (the first request of the
     // 50th client waited ~3 s), which is about TCP set-up, not about making a booking.
     for (let i = 0; i < 50; i++) await book(clients[i % CLIENTS]);
-    await closedLoop(WARM_PER_CLIENT, (c) => book(clients[c]));
-    const cpu0 = appCpuMs();
-    const main0 = mainThreadCpuMs();
-    const { times, wall, bad: failed } = await closedLoop(PER_CLIENT, (c) => book(clients[c]));
+    await closedLoop(CLIENTS, WARM_PER_CLIENT, (c) => book(clients[c]));
+    const cpu0 = app.cpuMs();
+    const main0 = app.mainThreadCpuMs();
+    const { times, wall, bad: failed } = await closedLoop(CLIENTS, PER_CLIENT, (c) => book(clients[c]));
     let bad = failed;
-    const cpuPerBooking = (appCpuMs() - cpu0) / times.length;
-    const mainPerBooking = (mainThreadCpuMs() - main0) / times.length;
+    const cpuPerBooking = (app.cpuMs() - cpu0) / times.length;
+    const mainPerBooking = (app.mainThreadCpuMs() - main0) / times.length;
     log(`machine: load average ${loadavg()[0].toFixed(1)} after the latency run`);
     const p95 = percentile(times, 95);
     log(`booking creation: ${times.length} bookings by ${CLIENTS} concurrent clients in ${wall.toFixed(2)} s (${Math.round(times.length / wall)}/s); p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, non-303: ${bad}; app CPU ${cpuPerBooking.toFixed(2)} ms per booking, of which the main thread ${mainPerBooking.toFixed(2)} ms`);
@@ -235,7 +258,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     }
   } finally {
     agent.destroy();
-    await close().catch(() => undefined);
+    await app.close().catch(() => undefined);
     await db.destroy();
     if (sqlite.open) sqlite.close();
     rmSync(dir, { recursive: true, force: true });
