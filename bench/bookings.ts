@@ -144,7 +144,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   const base = app.base;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   /** One form POST (over a kept-alive connection unless told otherwise). */
-  const post = (path: string, body: string, cookie: string, via: Agent = agent, to = base) => postForm(to, path, body, cookie, via);
+  const post = (path: string, body: string, cookie: string, via: Agent = agent) => postForm(base, path, body, cookie, via);
   const results: BenchResult[] = [];
   // Latency depends on the machine being otherwise idle: say how busy it was.
   log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) at start`);
@@ -178,7 +178,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
     const bareBase = `http://127.0.0.1:${await new Promise<string>((resolve) => bareServer.stdout.once('data', (d) => resolve(String(d).trim())))}`;
     const bareAgent = new Agent({ keepAlive: true, maxSockets: 64 });
     const bareBody = formBody(bookingForm(1, 1));
-    const barePost = () => post('/trips/1/book', bareBody, 'tt_session=x', bareAgent, bareBase);
+    const barePost = () => postForm(bareBase, '/trips/1/book', bareBody, 'tt_session=x', bareAgent);
     await closedLoop(CLIENTS, WARM_PER_CLIENT * 2, barePost);
     const bare = await closedLoop(CLIENTS, PER_CLIENT, barePost);
     bareAgent.destroy();

@@ -87,6 +87,12 @@ function runDirect(statements: SqliteDatabase, sql: string, parameters: readonly
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
+/** A compiled query on `db`: straight to SQLite inside a running shared commit, else through Kysely. */
+function execute<R>(db: DB, query: CompiledQuery<R>): QueryResult<R> | Promise<QueryResult<R>> {
+  const direct = owned.get(db);
+  return direct ? runDirect(direct, query.sql, query.parameters) : db.executeQuery(query);
+}
+
 /** Stands in for a named value while a query is compiled; each call puts its own value there. */
 class Slot {
   constructor(readonly name: string) {}
@@ -116,9 +122,7 @@ export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB
       if (values[p.name] === undefined) throw new Error(`precompiled query: no value for ${p.name}`);
       return values[p.name];
     });
-    const direct = owned.get(db);
-    if (direct) return runDirect(direct, compiled.sql, parameters);
-    return db.executeQuery({ ...compiled, parameters });
+    return execute(db, { ...compiled, parameters });
   };
 }
 
@@ -172,18 +176,17 @@ async function commitBatch(db: DB): Promise<void> {
       // The transaction holds the connection until it ends: while it runs, our statements
       // (and the precompiled queries of its writes) may go to SQLite directly.
       const direct = connections.get(db);
-      const run = (q: CompiledQuery) => (direct ? runDirect(direct, q.sql, q.parameters) : trx.executeQuery(q));
       if (direct) owned.set(trx, direct);
       try {
         for (const item of batch) {
-          await run(SAVEPOINT);
+          await execute(trx, SAVEPOINT);
           try {
             outcomes.push({ ok: true, value: await item.fn(trx) });
           } catch (err) {
-            await run(ROLLBACK_TO);
+            await execute(trx, ROLLBACK_TO);
             outcomes.push({ ok: false, value: err });
           }
-          await run(RELEASE);
+          await execute(trx, RELEASE);
         }
       } finally {
         owned.delete(trx);
