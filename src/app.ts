@@ -1,3 +1,4 @@
+import './lib/sync-render.js';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';
