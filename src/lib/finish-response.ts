@@ -78,7 +78,9 @@ export function finishResponse(isStream: (path: string) => boolean): MiddlewareH
     await next();
     const res = c.res;
     const type = res.headers.get('Content-Type') ?? '';
-    if (!res.body || isStream(c.req.path) || !compressible(type) || type.startsWith('text/event-stream') || res.headers.has('Content-Encoding') || res.headers.has('ETag')) return;
+    // The type first: asking for `res.body` turns @hono/node-server's lightweight response
+    // into a full web Response, and a redirect (no type, no body) need not pay for that.
+    if (!compressible(type) || type.startsWith('text/event-stream') || isStream(c.req.path) || res.headers.has('Content-Encoding') || res.headers.has('ETag') || !res.body) return;
     const f = finish(c, Buffer.from(await res.arrayBuffer()), res.status);
     const headers = res.headers;
     for (const [k, v] of Object.entries(f.set)) k === 'Vary' ? headers.append(k, v) : headers.set(k, v);
