@@ -23,20 +23,20 @@ const RAN = {
 export const platformAdminRoutes = new Hono<AppEnv>()
   .get('/admin/jobs', admin, async (c) => {
     const only = c.req.query('name') || undefined;
-    const { jobs, runs, hidden } = await jobsOverview(c.var.deps, SCHEDULE, only);
+    const { jobs, runs, hidden } = await jobsOverview(c.get('deps'), SCHEDULE, only);
     return page(c, <JobsPage jobs={jobs} runs={runs} only={only ?? null} hidden={hidden} />, { title: 'Jobs' });
   })
   .post('/admin/jobs/:name/run', admin, async (c) => {
     const name = c.req.param('name');
-    const outcome = await runJobNow(c.var.deps, c.var.user!.id, SCHEDULE, name);
+    const outcome = await runJobNow(c.get('deps'), c.get('user')!.id, SCHEDULE, name);
     return redirectWith(c, `/admin/jobs?name=${encodeURIComponent(name)}`, RAN[outcome](name), outcome === 'failed' ? 'error' : 'ok');
   })
   .get('/admin/outbox', admin, async (c) => {
-    const { counts, troubled } = await outboxOverview(c.var.deps);
+    const { counts, troubled } = await outboxOverview(c.get('deps'));
     return page(c, <OutboxPage counts={counts} troubled={troubled} maxAttempts={MAX_ATTEMPTS} />, { title: 'Outbox' });
   })
   .post('/admin/outbox/:id{[0-9]+}/retry', admin, async (c) => {
     const id = Number(c.req.param('id'));
-    await retryFailedMessage(c.var.deps, c.var.user!.id, id);
+    await retryFailedMessage(c.get('deps'), c.get('user')!.id, id);
     return redirectWith(c, '/admin/outbox', `Message #${id} is queued again.`);
   });

@@ -12,8 +12,8 @@ import { UserList, UsersPage } from '../../views/admin/users.js';
 
 async function renderUsers(c: Context<AppEnv>, create?: { values: Values; errors: FieldErrors }, status: Status = 200) {
   const f = s.userSearch.parse(c.req.query());
-  const list = await svc.listAccounts(c.var.deps, f);
-  const props = { ...list, q: f.q, role: f.role, selfId: c.var.user!.id, create };
+  const list = await svc.listAccounts(c.get('deps'), f);
+  const props = { ...list, q: f.q, role: f.role, selfId: c.get('user')!.id, create };
   return page(c, <UsersPage {...props} />, { title: 'Users', status, fragment: <UserList {...props} /> });
 }
 
@@ -29,18 +29,18 @@ export const adminUserRoutes = new Hono<AppEnv>()
   .get('/admin/users', (c) => renderUsers(c))
   .post('/admin/users', zValidator('form', s.staffForm, formHook(createFailed)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.createStaffAccount(c.var.deps, c.var.user!.id, input));
+    const r = await tryForm(() => svc.createStaffAccount(c.get('deps'), c.get('user')!.id, input));
     if (!r.ok) return renderUsers(c, { values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/admin/users', `${input.name} can now sign in as ${input.role}. We sent them a link to confirm their email.`);
   })
   .post('/admin/users/:id/role', zValidator('form', s.roleForm, backWith('Choose a role.')), async (c) => {
     const { role } = c.req.valid('form');
-    const r = await tryForm(() => svc.changeRole(c.var.deps, c.var.user!.id, userId(c.req.param('id')), role));
+    const r = await tryForm(() => svc.changeRole(c.get('deps'), c.get('user')!.id, userId(c.req.param('id')), role));
     return r.ok ? redirectWith(c, back(c), `Role changed to ${role}.`) : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');
   })
   .post('/admin/users/:id/status', zValidator('form', s.statusForm, backWith('Choose a status.')), async (c) => {
     const { status } = c.req.valid('form');
-    const r = await tryForm(() => svc.setAccountStatus(c.var.deps, c.var.user!.id, userId(c.req.param('id')), status));
+    const r = await tryForm(() => svc.setAccountStatus(c.get('deps'), c.get('user')!.id, userId(c.req.param('id')), status));
     return r.ok ? redirectWith(c, back(c), status === 'active' ? 'Account reactivated.' : 'Account deactivated and signed out everywhere.') : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');
   });
 

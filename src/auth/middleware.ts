@@ -6,12 +6,12 @@ import { can, type Permission } from './permissions.js';
 import type { Role } from './tables.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session.js';
 
-/** Loads the signed-in user (or null) into c.var.user. */
+/** Loads the signed-in user (or null) into c.get('user'). */
 export const loadUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = readSessionCookie(c);
   c.set('user', null);
   if (token) {
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get('deps');
     const found = await validateSessionToken(db, clock, token);
     if (found) {
       c.set('user', found.user);
@@ -42,7 +42,7 @@ function samePage(address: string | undefined, here: URL): string | null {
 
 /** Anonymous visitors are sent to sign in and come back; htmx gets an HX-Redirect. */
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const user = c.var.user;
+  const user = c.get('user');
   if (!user) {
     const url = new URL(c.req.url);
     // A form posted after the session ended comes back to the page that held the form
@@ -69,7 +69,7 @@ const INCOMPLETE_ALLOWED = /^\/(complete-profile|logout|static\/|uploads\/|healt
  * to /complete-profile. Mounted before the feature routes so it covers them all.
  */
 export const profileGate = createMiddleware<AppEnv>(async (c, next) => {
-  const user = c.var.user;
+  const user = c.get('user');
   if (user && !user.profileComplete && !INCOMPLETE_ALLOWED.test(c.req.path)) {
     if (c.req.header('HX-Request')) {
       c.header('HX-Redirect', '/complete-profile');
@@ -84,7 +84,7 @@ export const profileGate = createMiddleware<AppEnv>(async (c, next) => {
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) =>
     requireUser(c, async () => {
-      if (!roles.includes(c.var.user!.role)) throw new ForbiddenError();
+      if (!roles.includes(c.get('user')!.role)) throw new ForbiddenError();
       await next();
     });
 }
@@ -93,7 +93,7 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) =>
     requireUser(c, async () => {
-      if (!can(c.var.user!.role, permission)) throw new ForbiddenError();
+      if (!can(c.get('user')!.role, permission)) throw new ForbiddenError();
       await next();
     });
 }

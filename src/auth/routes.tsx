@@ -40,7 +40,7 @@ const GOOGLE_STATE = 'tt_g_state';
 const GOOGLE_VERIFIER = 'tt_g_verifier';
 const GOOGLE_NEXT = 'tt_g_next';
 
-const googleOn = (c: Context<AppEnv>) => c.var.deps.config.google !== undefined;
+const googleOn = (c: Context<AppEnv>) => c.get('deps').config.google !== undefined;
 const home = (role: Role) => ROLE_HOME[role];
 
 const renderRegister = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
@@ -54,28 +54,28 @@ const renderForgot = (c: Context<AppEnv>, values: Values, errors: FieldErrors, s
 
 const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
-  const valid = await svc.resetTokenIsValid(c.var.deps, token);
+  const valid = await svc.resetTokenIsValid(c.get('deps'), token);
   return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, { title: 'Choose a new password', status: valid ? status : 400 });
 };
 
 /** The confirmation page for a link that still works, "Link not valid" (400) for any other. */
 const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
-  const valid = await svc.emailTokenIsValid(c.var.deps, token);
-  const retry = c.var.user ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
+  const valid = await svc.emailTokenIsValid(c.get('deps'), token);
+  const retry = c.get('user') ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
   return page(c, <VerifyEmailPage token={token} valid={valid} retry={retry} />, { title: valid ? 'Confirm your email' : 'Link not valid', status: valid ? status : 400 });
 };
 
 async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
-  const a = await svc.accountSummary(c.var.deps, c.var.user!.id);
+  const a = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
   return page(c, <VerifyPhonePage phone={a.phone} verified={a.phoneVerified} codeSent={c.req.query('sent') === '1' || status !== 200} values={values} errors={errors} />, { title: 'Verify your mobile number', status });
 }
 
 const renderComplete = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
-  page(c, <CompleteProfilePage name={c.var.user!.name} email={c.var.user!.email} values={values} errors={errors} />, { title: 'Complete your profile', status });
+  page(c, <CompleteProfilePage name={c.get('user')!.name} email={c.get('user')!.email} values={values} errors={errors} />, { title: 'Complete your profile', status });
 
 async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 200) {
-  const account = await svc.accountSummary(c.var.deps, c.var.user!.id);
+  const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
   return page(c, <MePage account={account} failed={failed} />, { title: 'Your profile', status });
 }
 
@@ -89,17 +89,17 @@ accountRoutes.use('*', profileGate);
 // ------------------------------------------------------------ register, sign in, sign out
 
 accountRoutes
-  .get('/register', (c) => (c.var.user ? c.redirect('/dashboard', 303) : renderRegister(c, { role: c.req.query('role') }, {})))
+  .get('/register', (c) => (c.get('user') ? c.redirect('/dashboard', 303) : renderRegister(c, { role: c.req.query('role') }, {})))
   .post('/register', zValidator('form', s.registerForm, formHook(renderRegister)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.registerAccount(c.var.deps, input, clientIp(c)));
+    const r = await tryForm(() => svc.registerAccount(c.get('deps'), input, clientIp(c)));
     if (!r.ok) return renderRegister(c, typedValues(input), r.errors, r.status);
     return redirectWith(c, '/login', `Account created. We sent a confirmation link to ${input.email}. Sign in to continue.`);
   })
-  .get('/login', (c) => (c.var.user ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303) : renderLogin(c, { next: c.req.query('next') }, {})))
+  .get('/login', (c) => (c.get('user') ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303) : renderLogin(c, { next: c.req.query('next') }, {})))
   .post('/login', zValidator('form', s.loginForm, formHook(renderLogin)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.signIn(c.var.deps, input.email, input.password, clientIp(c)));
+    const r = await tryForm(() => svc.signIn(c.get('deps'), input.email, input.password, clientIp(c)));
     if (!r.ok) return renderLogin(c, { email: input.email, next: input.next }, r.errors, r.status);
     await startSession(c, r.value.id);
     return redirectWith(c, safeNext(input.next) ?? '/dashboard');
@@ -115,19 +115,19 @@ accountRoutes
   .get('/verify-email', (c) => renderVerifyEmail(c, { token: c.req.query('token') }, {}))
   .post('/verify-email', zValidator('form', s.verifyEmailForm, formHook(renderVerifyEmail)), async (c) => {
     const { token } = c.req.valid('form');
-    const r = await tryForm(() => svc.verifyEmail(c.var.deps, token));
+    const r = await tryForm(() => svc.verifyEmail(c.get('deps'), token));
     if (!r.ok) return renderVerifyEmail(c, { token }, r.errors, r.status);
-    return redirectWith(c, c.var.user ? '/dashboard' : '/login', 'Thank you: your email address is confirmed.');
+    return redirectWith(c, c.get('user') ? '/dashboard' : '/login', 'Thank you: your email address is confirmed.');
   })
   .post('/verify-email/resend', requireUser, async (c) => {
-    const r = await tryForm(() => svc.resendEmailVerification(c.var.deps, c.var.user!.id));
+    const r = await tryForm(() => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id));
     if (!r.ok) return redirectWith(c, '/me', Object.values(r.errors)[0], 'error');
-    return redirectWith(c, '/me', `We sent a new confirmation link to ${c.var.user!.email}.`);
+    return redirectWith(c, '/me', `We sent a new confirmation link to ${c.get('user')!.email}.`);
   })
   .get('/forgot-password', (c) => renderForgot(c, {}, {}))
   .post('/forgot-password', zValidator('form', s.forgotForm, formHook(renderForgot)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.requestPasswordReset(c.var.deps, input.email, clientIp(c)));
+    const r = await tryForm(() => svc.requestPasswordReset(c.get('deps'), input.email, clientIp(c)));
     if (!r.ok) return renderForgot(c, typedValues(input), r.errors, r.status);
     return redirectWith(c, '/forgot-password/sent');
   })
@@ -135,7 +135,7 @@ accountRoutes
   .get('/reset-password', (c) => renderReset(c, { token: c.req.query('token') }, {}))
   .post('/reset-password', zValidator('form', s.resetForm, formHook(renderReset)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.resetPassword(c.var.deps, input.token, input.password));
+    const r = await tryForm(() => svc.resetPassword(c.get('deps'), input.token, input.password));
     if (!r.ok) return renderReset(c, { token: input.token }, r.errors, r.status);
     await endSession(c);
     return redirectWith(c, '/login', 'Your password is changed and every device is signed out. Sign in with the new password.');
@@ -146,12 +146,12 @@ accountRoutes
 accountRoutes
   .get('/verify-phone', requireUser, (c) => renderVerifyPhone(c, {}, {}))
   .post('/verify-phone/send', requireUser, async (c) => {
-    const r = await tryForm(() => svc.sendPhoneCode(c.var.deps, c.var.user!.id, clientIp(c)));
+    const r = await tryForm(() => svc.sendPhoneCode(c.get('deps'), c.get('user')!.id, clientIp(c)));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/verify-phone?sent=1', 'We texted you a 6-digit code.');
   })
   .post('/verify-phone', requireUser, zValidator('form', s.otpForm, formHook(renderVerifyPhone)), async (c) => {
-    const r = await tryForm(() => svc.verifyPhoneCode(c.var.deps, c.var.user!.id, c.req.valid('form').code));
+    const r = await tryForm(() => svc.verifyPhoneCode(c.get('deps'), c.get('user')!.id, c.req.valid('form').code));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/me', 'Your mobile number is verified.');
   });
@@ -160,10 +160,10 @@ accountRoutes
 
 accountRoutes
   .get('/auth/google', (c) => {
-    const g = c.var.deps.config.google;
+    const g = c.get('deps').config.google;
     if (!g) return c.notFound();
-    const { url, state, verifier } = googleAuthorization(g, c.var.deps.config.publicUrl);
-    const opts = { path: '/auth/google', httpOnly: true, sameSite: 'Lax' as const, secure: c.var.deps.config.secureCookies, maxAge: 600 };
+    const { url, state, verifier } = googleAuthorization(g, c.get('deps').config.publicUrl);
+    const opts = { path: '/auth/google', httpOnly: true, sameSite: 'Lax' as const, secure: c.get('deps').config.secureCookies, maxAge: 600 };
     setCookie(c, GOOGLE_STATE, state, opts);
     setCookie(c, GOOGLE_VERIFIER, verifier, opts);
     const next = safeNext(c.req.query('next'));
@@ -171,7 +171,7 @@ accountRoutes
     return c.redirect(url.toString(), 302);
   })
   .get('/auth/google/callback', async (c) => {
-    const { config, clock } = c.var.deps;
+    const { config, clock } = c.get('deps');
     if (!config.google) return c.notFound();
     const expected = getCookie(c, GOOGLE_STATE);
     const verifier = getCookie(c, GOOGLE_VERIFIER);
@@ -186,7 +186,7 @@ accountRoutes
     if (!code) return failed('Google did not let you in. Please try again.');
     let user;
     try {
-      user = await svc.googleSignIn(c.var.deps, await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
+      user = await svc.googleSignIn(c.get('deps'), await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
     } catch (e) {
       if (e instanceof DomainError) return failed(e.message, e.status === 403 ? 403 : 400);
       throw e;
@@ -194,9 +194,9 @@ accountRoutes
     await startSession(c, user.id);
     return redirectWith(c, user.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
   })
-  .get('/complete-profile', requireUser, (c) => (c.var.user!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {})))
+  .get('/complete-profile', requireUser, (c) => (c.get('user')!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {})))
   .post('/complete-profile', requireUser, zValidator('form', s.completeProfileForm, formHook(renderComplete)), async (c) => {
-    const r = await tryForm(() => svc.completeProfile(c.var.deps, c.var.user!.id, c.req.valid('form')));
+    const r = await tryForm(() => svc.completeProfile(c.get('deps'), c.get('user')!.id, c.req.valid('form')));
     if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
     return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
   });
@@ -207,38 +207,38 @@ accountRoutes
   .get('/me', requireUser, (c) => renderMe(c))
   .post('/me', requireUser, zValidator('form', s.profileForm, formHook(meFailed('profile'))), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.updateProfile(c.var.deps, c.var.user!.id, input));
+    const r = await tryForm(() => svc.updateProfile(c.get('deps'), c.get('user')!.id, input));
     if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/me', 'Your profile is saved.');
   })
   .post('/me/phone', requireUser, zValidator('form', s.phoneForm, formHook(meFailed('phone'))), async (c) => {
-    const changed = await svc.changePhone(c.var.deps, c.var.user!.id, c.req.valid('form').phone);
+    const changed = await svc.changePhone(c.get('deps'), c.get('user')!.id, c.req.valid('form').phone);
     return changed ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.') : redirectWith(c, '/me', 'That is already your number.');
   })
   .post('/me/password', requireUser, zValidator('form', s.passwordForm, formHook(meFailed('password'))), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.changePassword(c.var.deps, c.var.user!.id, input.current, input.password));
+    const r = await tryForm(() => svc.changePassword(c.get('deps'), c.get('user')!.id, input.current, input.password));
     if (!r.ok) return renderMe(c, { form: 'password', values: {}, errors: r.errors }, r.status);
-    await startSession(c, c.var.user!.id);
+    await startSession(c, c.get('user')!.id);
     return redirectWith(c, '/me', 'Your password is changed. Every other device is signed out.');
   })
   .post('/me/organizer', requireRole('organizer'), zValidator('form', s.organizerForm, formHook(meFailed('organizer'))), async (c) => {
-    await svc.updateOrganizerProfile(c.var.deps, c.var.user!, c.req.valid('form'));
+    await svc.updateOrganizerProfile(c.get('deps'), c.get('user')!, c.req.valid('form'));
     return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
   })
   .post('/me/sign-out-everywhere', requireUser, async (c) => {
-    await svc.signOutEverywhere(c.var.deps, c.var.user!.id);
+    await svc.signOutEverywhere(c.get('deps'), c.get('user')!.id);
     await endSession(c);
     return redirectWith(c, '/login', 'You are signed out on every device.');
   });
 
 // ------------------------------------------------------------ dashboards
 
-accountRoutes.get('/dashboard', requireUser, (c) => c.redirect(home(c.var.user!.role), 303));
+accountRoutes.get('/dashboard', requireUser, (c) => c.redirect(home(c.get('user')!.role), 303));
 
 for (const role of Object.keys(ROLE_HOME) as Role[]) {
   accountRoutes.get(ROLE_HOME[role], requireRole(role, 'admin'), async (c) => {
-    const account = await svc.accountSummary(c.var.deps, c.var.user!.id);
-    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.var.user!.role]} />, { title: 'Dashboard' });
+    const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
+    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.get('user')!.role]} />, { title: 'Dashboard' });
   });
 }

@@ -86,13 +86,13 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: D
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: c.var.deps.config.secureCookies,
+    secure: c.get('deps').config.secureCookies,
     expires: expiresAt,
   });
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.var.deps.config.secureCookies });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.secureCookies });
 }
 
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
@@ -104,7 +104,7 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
  * planted cookie cannot be "fixed" into a signed-in one) and drops the session it had.
  */
 export async function startSession(c: Context<AppEnv>, userId: number): Promise<void> {
-  const { db, clock } = c.var.deps;
+  const { db, clock } = c.get('deps');
   const old = readSessionCookie(c);
   if (old) await invalidateSession(db, hashToken(old));
   const { token, expiresAt } = await createSession(db, clock, userId);
@@ -114,6 +114,6 @@ export async function startSession(c: Context<AppEnv>, userId: number): Promise<
 /** Signs this browser out: its session row goes, and so does the cookie. */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
   const token = readSessionCookie(c);
-  if (token) await invalidateSession(c.var.deps.db, hashToken(token));
+  if (token) await invalidateSession(c.get('deps').db, hashToken(token));
   clearSessionCookie(c);
 }

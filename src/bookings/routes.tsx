@@ -23,7 +23,7 @@ const id = (c: C, name = 'id') => {
   if (!Number.isSafeInteger(n) || n <= 0) throw new NotFoundError();
   return n;
 };
-const actor = (c: C) => c.var.user!;
+const actor = (c: C) => c.get('user')!;
 
 function guestValues(src: Record<string, string | string[] | File | (string | File)[] | undefined>, lead?: { name: string; phone: string }): GuestValues {
   const arr = (k: string) => {
@@ -39,7 +39,7 @@ function guestValues(src: Record<string, string | string[] | File | (string | Fi
 
 /** The booking form, filled with what was sent and the errors next to their fields. */
 async function renderBookForm(c: C, tripId: number, departureId: number | null, guests: number, values: GuestValues, errors: FieldErrors, status: 200 | 409 | 422 = 200) {
-  const { trip, departures, seatsLeft } = await svc.bookingFormData(c.var.deps, tripId, departureId);
+  const { trip, departures, seatsLeft } = await svc.bookingFormData(c.get('deps'), tripId, departureId);
   if (trip.price_paise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
   const n = Math.max(1, Math.min(guests || 1, 10, Math.max(1, seatsLeft)));
   const props = { trip, departures, seatsLeft, guests: n, values, errors };
@@ -47,7 +47,7 @@ async function renderBookForm(c: C, tripId: number, departureId: number | null, 
 }
 
 const leadOf = async (c: C) => {
-  const u = await c.var.deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor(c).id).executeTakeFirst();
+  const u = await c.get('deps').db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor(c).id).executeTakeFirst();
   return { name: u?.name ?? '', phone: u?.phone?.replace(/^\+91/, '') ?? '' };
 };
 
@@ -70,7 +70,7 @@ bookingRoutes.post(
     const f = joinForm.safeParse(body);
     if (!f.success) throw new DomainError('Choose a date.', 'departure', 422);
     try {
-      const b = await svc.joinFreeTrip(c.var.deps, actor(c), id(c), f.data.departure);
+      const b = await svc.joinFreeTrip(c.get('deps'), actor(c), id(c), f.data.departure);
       return redirectWith(c, `/bookings/${b.id}`, `You joined the trip. Booking code ${b.code}.`);
     } catch (e) {
       if (e instanceof DomainError && e.field) return renderBookForm(c, id(c), f.data.departure, 1, guestValues({}), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
@@ -88,7 +88,7 @@ bookingRoutes.post(
     const f = c.req.valid('form');
     const participants = Array.from({ length: f.guests }, (_, i) => ({ name: f.name[i], phone: f.phone[i], age: f.age[i], dietary: f.diet[i] ?? '' }));
     try {
-      const b = await svc.createBooking(c.var.deps, actor(c), id(c), { departureId: f.departure, participants, specialRequests: f.requests });
+      const b = await svc.createBooking(c.get('deps'), actor(c), id(c), { departureId: f.departure, participants, specialRequests: f.requests });
       if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
       return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
     } catch (e) {
@@ -102,17 +102,17 @@ bookingRoutes.post(
 // ------------------------------------------------------------ traveler pages
 
 bookingRoutes.get('/bookings', requirePermission('bookings:read'), async (c) => {
-  const lists = await svc.myBookings(c.var.deps, actor(c));
+  const lists = await svc.myBookings(c.get('deps'), actor(c));
   return page(c, <BookingsListPage {...lists} />, { title: 'My bookings' });
 });
 
 bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
   return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
 });
 
 bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
   if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed') return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
   return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
 });
@@ -120,35 +120,35 @@ bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), asyn
 const svg = (c: C, body: string) => c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
 
 bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
-  return svg(c, await QRCode.toString(`${c.var.deps.config.publicUrl}/bookings/${b.id}?code=${b.code}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
+  return svg(c, await QRCode.toString(`${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
 });
 
 bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
-  return c.body(svc.bookingIcs(b, c.var.deps.config.publicUrl, c.var.deps.clock.now()), 200, {
+  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
+  return c.body(svc.bookingIcs(b, c.get('deps').config.publicUrl, c.get('deps').clock.now()), 200, {
     'Content-Type': 'text/calendar; charset=utf-8',
     'Content-Disposition': `attachment; filename="trektribe-${b.code}.ics"`,
   });
 });
 
 bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const d = await svc.bookingDetails(c.var.deps, actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
   if (!d.isTraveler && actor(c).role !== 'admin') throw new NotFoundError();
   if (!d.preview) return redirectWith(c, `/bookings/${d.booking.id}`, 'This booking can no longer be cancelled.', 'error');
-  const policy = svc.policyOf(d.booking.refund_policy, (await getSettings(c.var.deps.db)).refundPolicy);
+  const policy = svc.policyOf(d.booking.refund_policy, (await getSettings(c.get('deps').db)).refundPolicy);
   return page(c, <CancelPage booking={d.booking} preview={d.preview} policy={policy} />, { title: `Cancel ${d.booking.code}` });
 });
 
 bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const { refund } = await svc.cancelBooking(c.var.deps, actor(c), id(c));
+  const { refund } = await svc.cancelBooking(c.get('deps'), actor(c), id(c));
   return redirectWith(c, `/bookings/${id(c)}`, refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.');
 });
 
 // ------------------------------------------------------------ payment
 
 async function renderPay(c: C, errors: Record<string, string> = {}, utr = '', status: 200 | 409 | 422 = 200) {
-  const d = await svc.paymentPage(c.var.deps, actor(c), id(c));
+  const d = await svc.paymentPage(c.get('deps'), actor(c), id(c));
   if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
   const pending = d.proofs.find((x) => x.status === 'pending') ?? null;
   const rejected = [...d.proofs].reverse().find((x) => x.status === 'rejected') ?? null;
@@ -158,22 +158,22 @@ async function renderPay(c: C, errors: Record<string, string> = {}, utr = '', st
 bookingRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c) => renderPay(c));
 
 bookingRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
-  const d = await svc.paymentPage(c.var.deps, actor(c), id(c));
+  const d = await svc.paymentPage(c.get('deps'), actor(c), id(c));
   if (!d.upi) throw new NotFoundError();
   return svg(c, await QRCode.toString(d.upi, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
 });
 
 bookingRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
-  const { orderId } = await svc.startOnlinePayment(c.var.deps, actor(c), id(c));
-  if (c.var.deps.payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${id(c)}/pay/verify`)}`, 303);
+  const { orderId } = await svc.startOnlinePayment(c.get('deps'), actor(c), id(c));
+  if (c.get('deps').payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${id(c)}/pay/verify`)}`, 303);
   return c.redirect(`/bookings/${id(c)}/checkout`, 303);
 });
 
 bookingRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
-  if (c.var.deps.payments.mode !== 'razorpay') throw new NotFoundError();
-  const { orderId, booking } = await svc.startOnlinePayment(c.var.deps, actor(c), id(c));
+  if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
+  const { orderId, booking } = await svc.startOnlinePayment(c.get('deps'), actor(c), id(c));
   const traveler = { name: booking.traveler_name, email: booking.traveler_email, phone: booking.traveler_phone };
-  return page(c, <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.var.deps.payments.keyId} traveler={traveler} />, {
+  return page(c, <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.get('deps').payments.keyId} traveler={traveler} />, {
     title: `Pay ${booking.code}`,
     head: (
       <>
@@ -191,8 +191,8 @@ bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:creat
   if (!f.razorpay_payment_id || !f.razorpay_order_id || !f.razorpay_signature) {
     return redirectWith(c, `/bookings/${id(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
   }
-  await svc.confirmCheckout(c.var.deps, actor(c), id(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
-  const b = await svc.bookingFor(c.var.deps, actor(c), id(c));
+  await svc.confirmCheckout(c.get('deps'), actor(c), id(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
+  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
   return redirectWith(c, `/bookings/${b.id}`, 'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.', 'error');
 });
@@ -209,7 +209,7 @@ bookingRoutes.post(
   async (c) => {
     const f = c.req.valid('form');
     try {
-      const { duplicate } = await svc.submitUpiProof(c.var.deps, actor(c), id(c), f.utr, f.screenshot);
+      const { duplicate } = await svc.submitUpiProof(c.get('deps'), actor(c), id(c), f.utr, f.screenshot);
       return redirectWith(c, `/bookings/${id(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
     } catch (e) {
       if (e instanceof DomainError && e.field) return renderPay(c, { [e.field]: e.message }, f.utr, e.status === 409 ? 409 : 422);
@@ -221,7 +221,7 @@ bookingRoutes.post(
 bookingRoutes.post('/webhooks/razorpay', async (c) => {
   const raw = await c.req.text();
   try {
-    const result = await svc.handleRazorpayWebhook(c.var.deps, raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
+    const result = await svc.handleRazorpayWebhook(c.get('deps'), raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
     return c.json({ status: result });
   } catch (e) {
     if (e instanceof DomainError && e.status === 400) return c.json({ error: e.message }, 400);
@@ -232,12 +232,12 @@ bookingRoutes.post('/webhooks/razorpay', async (c) => {
 // ------------------------------------------------------------ organizer
 
 bookingRoutes.get('/organizer/verifications', requirePermission('bookings:verify'), async (c) => {
-  const q = await svc.verificationQueue(c.var.deps, actor(c));
+  const q = await svc.verificationQueue(c.get('deps'), actor(c));
   return page(c, <VerificationsPage {...q} />, { title: 'Payments to verify' });
 });
 
 bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('bookings:verify'), async (c) => {
-  await svc.verifyUpiProof(c.var.deps, actor(c), id(c));
+  await svc.verifyUpiProof(c.get('deps'), actor(c), id(c));
   return redirectWith(c, '/organizer/verifications', 'Payment verified; the booking is confirmed and the traveler told.');
 });
 
@@ -247,33 +247,33 @@ bookingRoutes.post(
   zValidator('form', rejectForm, async (r, ctx) => {
     const c = ctx as unknown as C;
     if (r.success) return;
-    const q = await svc.verificationQueue(c.var.deps, actor(c));
+    const q = await svc.verificationQueue(c.get('deps'), actor(c));
     return page(c, <VerificationsPage {...q} errors={fieldErrors(r.error)} errorFor={id(c)} />, { title: 'Payments to verify', status: 422 });
   }),
   async (c) => {
-    await svc.rejectUpiProof(c.var.deps, actor(c), id(c), c.req.valid('form').reason);
+    await svc.rejectUpiProof(c.get('deps'), actor(c), id(c), c.req.valid('form').reason);
     return redirectWith(c, '/organizer/verifications', 'Payment rejected; the seats were released and the traveler told.');
   },
 );
 
 bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:verify'), async (c) => {
-  await svc.markManualRefund(c.var.deps, actor(c), id(c));
+  await svc.markManualRefund(c.get('deps'), actor(c), id(c));
   return redirectWith(c, '/organizer/verifications', 'Refund marked as paid.');
 });
 
 bookingRoutes.get('/organizer/bookings', requirePermission('bookings:verify'), async (c) => {
   const n = (k: string) => (Number.isSafeInteger(Number(c.req.query(k))) && Number(c.req.query(k)) > 0 ? Number(c.req.query(k)) : undefined);
-  const rows = await svc.organizerBookings(c.var.deps, actor(c), n('trip'), n('departure'));
+  const rows = await svc.organizerBookings(c.get('deps'), actor(c), n('trip'), n('departure'));
   return page(c, <OrganizerBookingsPage rows={rows} />, { title: 'Bookings' });
 });
 
 bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermission('bookings:verify'), async (c) => {
-  const { filename, csv } = await svc.participantsCsv(c.var.deps, actor(c), id(c));
+  const { filename, csv } = await svc.participantsCsv(c.get('deps'), actor(c), id(c));
   return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
 });
 
 bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), async (c) => {
-  const d = await svc.departureForOrganizer(c.var.deps, actor(c), id(c));
+  const d = await svc.departureForOrganizer(c.get('deps'), actor(c), id(c));
   return page(c, <CancelDeparturePage departure={d.departure} active={d.active} />, { title: 'Cancel departure' });
 });
 
@@ -283,24 +283,24 @@ bookingRoutes.post(
   zValidator('form', cancelDepartureForm, async (r, ctx) => {
     const c = ctx as unknown as C;
     if (r.success) return;
-    const d = await svc.departureForOrganizer(c.var.deps, actor(c), id(c));
+    const d = await svc.departureForOrganizer(c.get('deps'), actor(c), id(c));
     return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={fieldErrors(r.error)} />, { title: 'Cancel departure', status: 422 });
   }),
   async (c) => {
-    const { bookings } = await svc.cancelDeparture(c.var.deps, actor(c), id(c), c.req.valid('form').note);
+    const { bookings } = await svc.cancelDeparture(c.get('deps'), actor(c), id(c), c.req.valid('form').note);
     return redirectWith(c, '/organizer/bookings', `Departure cancelled; ${bookings} booking${bookings === 1 ? '' : 's'} cancelled and refunded in full.`);
   },
 );
 
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
-  return page(c, <EarningsPage months={await svc.earnings(c.var.deps, actor(c))} />, { title: 'Earnings' });
+  return page(c, <EarningsPage months={await svc.earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });
 
 // ------------------------------------------------------------ built-in test gateway
 
 /** The fake Razorpay API the SDK calls in test mode (404 when the test gateway is off). */
 const testApi = (c: C) => {
-  const fake = c.var.deps.payments.fake;
+  const fake = c.get('deps').payments.fake;
   if (!fake) throw new NotFoundError();
   const url = new URL(c.req.url);
   url.pathname = url.pathname.replace(/^\/test-gateway/, '');
@@ -310,7 +310,7 @@ bookingRoutes.get('/test-gateway/v1/*', testApi);
 bookingRoutes.post('/test-gateway/v1/*', testApi);
 
 const testOrder = (c: C) => {
-  const order = c.var.deps.payments.fake?.orders.get(c.req.param('orderId') ?? '');
+  const order = c.get('deps').payments.fake?.orders.get(c.req.param('orderId') ?? '');
   if (!order) throw new NotFoundError();
   return order;
 };
@@ -323,7 +323,7 @@ bookingRoutes.get('/test-gateway/checkout/:orderId', (c) => {
 
 bookingRoutes.post('/test-gateway/checkout/:orderId', async (c) => {
   const order = testOrder(c);
-  const fake = c.var.deps.payments.fake!;
+  const fake = c.get('deps').payments.fake!;
   const body = await c.req.parseBody();
   const callback = safeNext(typeof body.callback === 'string' ? body.callback : null) ?? '/bookings';
   if (order.status === 'paid') throw new DomainError('This test order is already paid.', undefined, 409);

@@ -6,7 +6,10 @@ export interface Flash {
   message: string;
 }
 
-/** Hono's typing for c.var across the app. */
+/**
+ * Hono's typing for the request's variables across the app. Read them with `c.get('deps')`:
+ * `c.var` copies every variable into a new object on each read.
+ */
 export interface AppEnv {
   Variables: {
     deps: Deps;

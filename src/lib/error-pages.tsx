@@ -22,9 +22,9 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     if (err.status === 404) return notFound(c as Context<AppEnv>);
     return res;
   }
-  const log = c.var.deps?.log;
-  if (log) log.error({ reqId: c.var.requestId, err }, 'unhandled error');
+  const log = c.get('deps')?.log;
+  if (log) log.error({ reqId: c.get('requestId'), err }, 'unhandled error');
   else console.error(err);
-  const rid = c.var.requestId ?? '-';
+  const rid = c.get('requestId') ?? '-';
   return page(c as Context<AppEnv>, <ErrorBody requestId={rid} />, { title: 'Error', status: 500, fragment: <ErrorFragment message={`Something went wrong (reference ${rid}). Please try again.`} /> });
 };

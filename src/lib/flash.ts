@@ -6,7 +6,7 @@ const COOKIE = 'tt_flash';
 
 /** A one-time message shown on the next page (POST → redirect → GET). */
 export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string): void {
-  setCookie(c, COOKIE, encodeURIComponent(JSON.stringify({ kind, message })), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.var.deps.config.secureCookies });
+  setCookie(c, COOKIE, encodeURIComponent(JSON.stringify({ kind, message })), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
 }
 
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {

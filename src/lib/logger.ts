@@ -10,8 +10,8 @@ export function createLogger(level: string): Logger {
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   await next();
-  c.var.deps.log.info({
-    reqId: c.var.requestId,
+  c.get('deps').log.info({
+    reqId: c.get('requestId'),
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,

@@ -27,8 +27,8 @@ const PERSONAL = new Set(['set-cookie', 'x-request-id']);
 export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
   const store = storeUntilChange<Entry>(max);
   return async (c, next) => {
-    if (c.req.method !== 'GET' || c.var.user || c.var.flash) return next();
-    const { db, clock } = c.var.deps;
+    if (c.req.method !== 'GET' || c.get('user') || c.get('flash')) return next();
+    const { db, clock } = c.get('deps');
     const stamp = `${await changeStamp(db)}|${istDate(clock.now())}`;
     const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', c.req.url].join('|');
     const hit = store.get(db, stamp, key);

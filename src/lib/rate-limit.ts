@@ -96,7 +96,7 @@ export async function assertNotLimited(db: Kysely<Database>, clock: Clock, check
  * entry when TRUST_PROXY is on (otherwise that header is anyone's to forge).
  */
 export function clientIp(c: Context<AppEnv>): string {
-  if (c.var.deps.config.trustProxy) {
+  if (c.get('deps').config.trustProxy) {
     const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }

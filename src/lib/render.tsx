@@ -18,8 +18,8 @@ interface PageOptions {
 export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response | Promise<Response> {
   const status = o.status ?? 200;
   if (o.fragment !== undefined && isHtmx(c)) return htmlResponse(c, <>{o.fragment}</>, status);
-  const { assets, config } = c.var.deps;
-  const user = c.var.user;
+  const { assets, config } = c.get('deps');
+  const user = c.get('user');
   return htmlResponse(
     c,
     <Layout
@@ -28,7 +28,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       js={assets.url('app.js')}
       icon={assets.url('icon.svg')}
       user={user ? { name: user.name, role: user.role } : null}
-      flash={c.var.flash}
+      flash={c.get('flash')}
       testMode={config.testGateway}
       head={o.head}
     >

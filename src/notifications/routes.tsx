@@ -5,16 +5,16 @@ import { page } from '../lib/render.js';
 import { MailboxMessagePage, MailboxPage } from '../../views/notifications/mailbox.js';
 import { devMailbox, devMessage } from './service.js';
 
-const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => (c.var.deps.config.devMailbox ? next() : notFound(c));
+const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => (c.get('deps').config.devMailbox ? next() : notFound(c));
 
 /** The dev mailbox (/dev/mailbox): only when config.devMailbox, never in production. */
 export const notificationRoutes = new Hono<AppEnv>()
   .get('/dev/mailbox', devOnly, async (c) => {
     const to = (c.req.query('to') ?? '').trim().slice(0, 200);
-    const items = await devMailbox(c.var.deps, to);
+    const items = await devMailbox(c.get('deps'), to);
     return page(c, <MailboxPage items={items} to={to} />, { title: 'Dev mailbox' });
   })
   .get('/dev/mailbox/:id{[0-9]+}', devOnly, async (c) => {
-    const m = await devMessage(c.var.deps, Number(c.req.param('id')));
+    const m = await devMessage(c.get('deps'), Number(c.req.param('id')));
     return page(c, <MailboxMessagePage m={m} />, { title: m.subject ?? 'Message' });
   });

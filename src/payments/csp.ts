@@ -6,7 +6,7 @@ import type { Context } from 'hono';
  * runs, so the page is recognised by its path.
  */
 const onCheckoutPage = (c: Context) =>
-  (c.var as { deps?: { payments: { mode: string } } }).deps?.payments.mode === 'razorpay' && /^\/bookings\/\d+\/checkout$/.test(c.req.path);
+  /^\/bookings\/\d+\/checkout$/.test(c.req.path) && (c.get('deps') as { payments: { mode: string } } | undefined)?.payments.mode === 'razorpay';
 
 export const checkoutCsp = {
   script: (c: Context) => (onCheckoutPage(c) ? 'https://checkout.razorpay.com' : "'self'"),

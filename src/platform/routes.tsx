@@ -11,7 +11,7 @@ export const platformRoutes = new Hono<AppEnv>()
   .get('/healthz', async (c) => {
     const uptime = Math.round((Date.now() - startedAt) / 1000);
     try {
-      await sql`select 1`.execute(c.var.deps.db);
+      await sql`select 1`.execute(c.get('deps').db);
       return c.json({ status: 'ok', db: 'ok', version: VERSION, uptime });
     } catch {
       return c.json({ status: 'error', db: 'unavailable', version: VERSION, uptime }, 503);
@@ -20,7 +20,7 @@ export const platformRoutes = new Hono<AppEnv>()
 
 /** Stored images: random names, never change, so they are cached for a year. */
 platformRoutes.get('/uploads/:name', async (c) => {
-  const bytes = await readUpload(c.var.deps.config.dataDir, c.req.param('name'));
+  const bytes = await readUpload(c.get('deps').config.dataDir, c.req.param('name'));
   if (!bytes) return c.notFound();
   return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'public, max-age=31536000, immutable' });
 });

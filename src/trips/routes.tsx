@@ -23,19 +23,19 @@ const idParam = (c: Context<AppEnv>, name = 'id') => {
   if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError();
   return id;
 };
-const today = (c: Context<AppEnv>) => istDate(c.var.deps.clock.now());
-const actor = (c: Context<AppEnv>) => ({ id: c.var.user!.id, role: c.var.user!.role });
+const today = (c: Context<AppEnv>) => istDate(c.get('deps').clock.now());
+const actor = (c: Context<AppEnv>) => ({ id: c.get('user')!.id, role: c.get('user')!.role });
 /** A back/forward restore needs the whole page, never the fragment. */
 const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
 
 /** The shop window, as signed-out visitors see it, is kept until the data changes. */
 const shopWindow = anonymousPageCache();
 
-tripRoutes.get('/', shopWindow, async (c) => page(c, <HomePage signedIn={c.var.user !== null} data={await trips.homePage(c.var.deps)} />, { title: '' }));
+tripRoutes.get('/', shopWindow, async (c) => page(c, <HomePage signedIn={c.get('user') !== null} data={await trips.homePage(c.get('deps'))} />, { title: '' }));
 
 tripRoutes.get('/trips', shopWindow, async (c) => {
   const query = SearchQuery.parse(c.req.query());
-  const r = await trips.searchTrips(c.var.deps, query);
+  const r = await trips.searchTrips(c.get('deps'), query);
   c.header('Vary', 'HX-Request');
   // htmx pushes the tidy URL (no empty fields) into the address bar.
   if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
@@ -43,13 +43,13 @@ tripRoutes.get('/trips', shopWindow, async (c) => {
 });
 
 tripRoutes.get('/trips/:id', shopWindow, async (c) => {
-  const user = c.var.user;
-  const trip = await trips.tripPage(c.var.deps, idParam(c), user ? { id: user.id, role: user.role } : null);
-  return page(c, <TripPage trip={trip} />, { title: trip.title, head: <TripHead trip={trip} publicUrl={c.var.deps.config.publicUrl} /> });
+  const user = c.get('user');
+  const trip = await trips.tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
+  return page(c, <TripPage trip={trip} />, { title: trip.title, head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} /> });
 });
 
 tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
-  const org = await trips.organizerPage(c.var.deps, idParam(c));
+  const org = await trips.organizerPage(c.get('deps'), idParam(c));
   return page(c, <OrganizerPage org={org} />, { title: org.name });
 });
 
@@ -57,7 +57,7 @@ tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
 // Organizer
 
 tripRoutes.get('/organizer/trips', requirePermission('trips:update'), async (c) =>
-  page(c, <ManageList trips={await trips.managedTrips(c.var.deps, actor(c))} />, { title: 'Your trips' }),
+  page(c, <ManageList trips={await trips.managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
 );
 
 const renderForm = (c: Context<AppEnv>, p: Omit<TripFormProps, 'today'> & { title: string }, status: 200 | 422 = 200) =>
@@ -82,7 +82,7 @@ function grow(draft: TripDraft, intent: string): TripDraft | null {
 async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors' | 'pending'> & { title: string }) {
   const { draft: posted, files, intent } = readTripForm(await c.req.parseBody({ all: true }));
   const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
-  const chosen = await trips.keepChosenPhotos(c.var.deps, actor(c), { keys: posted.photos, remove: posted.remove_photos, files, room: MAX_IMAGES - onTrip });
+  const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), { keys: posted.photos, remove: posted.remove_photos, files, room: MAX_IMAGES - onTrip });
   const draft: TripDraft = { ...posted, photos: chosen.photos.map((p) => p.key), remove_photos: [] };
   const shown = { ...form, pending: chosen.photos };
   const photoTrouble = Object.keys(chosen.errors).length > 0;
@@ -104,7 +104,7 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
   const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
   if ('response' in f) return f.response;
   try {
-    const id = await trips.createTrip(c.var.deps, actor(c), f.input, f.publish);
+    const id = await trips.createTrip(c.get('deps'), actor(c), f.input, f.publish);
     return redirectWith(c, f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`, f.publish ? 'Your trip is published.' : 'Draft saved.');
   } catch (e) {
     return f.retry(e);
@@ -112,16 +112,16 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
 });
 
 tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.var.deps, actor(c), idParam(c));
+  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
   return renderForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, draft: t.draft, errors: {}, existing: t });
 });
 
 tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.var.deps, actor(c), idParam(c));
+  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
   const f = await tripForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, existing: t });
   if ('response' in f) return f.response;
   try {
-    await trips.updateTrip(c.var.deps, actor(c), t.id, f.input, f.publish);
+    await trips.updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);
     return redirectWith(c, `/organizer/trips/${t.id}/edit`, f.publish ? 'Saved and published.' : 'Saved.');
   } catch (e) {
     return f.retry(e);
@@ -137,7 +137,7 @@ const verbs = {
 for (const [verb, [act, done]] of Object.entries(verbs)) {
   tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), async (c) => {
     try {
-      await act(c.var.deps, actor(c), idParam(c));
+      await act(c.get('deps'), actor(c), idParam(c));
     } catch (e) {
       if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, '/organizer/trips', e.message, 'error');
       throw e;
@@ -147,14 +147,14 @@ for (const [verb, [act, done]] of Object.entries(verbs)) {
 }
 
 tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:create'), async (c) => {
-  const id = await trips.duplicateTrip(c.var.deps, actor(c), idParam(c));
+  const id = await trips.duplicateTrip(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, `/organizer/trips/${id}/edit`, 'A draft copy was made. Check the dates and publish it.');
 });
 
 tripRoutes.post('/organizer/trips/:id/departures/:departureId/cancel', requirePermission('trips:update'), async (c) => {
   const id = idParam(c);
   try {
-    await trips.cancelDeparture(c.var.deps, actor(c), id, idParam(c, 'departureId'));
+    await trips.cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
   } catch (e) {
     if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, `/organizer/trips/${id}/edit`, e.message, 'error');
     throw e;
