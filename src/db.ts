@@ -69,8 +69,8 @@ export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDat
   };
 }
 
-/** The statements under each Kysely that openDatabase made (nothing between them and SQLite). */
-const connections = new WeakMap<DB, SqliteDatabase>();
+/** The connection under each Kysely that openDatabase made, and its statements (nothing between them and SQLite). */
+const connections = new WeakMap<DB, { sqlite: Sqlite.Database; statements: SqliteDatabase }>();
 /** The transactions of shared commits while they run, with the statements they may use directly. */
 const owned = new WeakMap<DB, SqliteDatabase>();
 
@@ -87,9 +87,24 @@ function runDirect(statements: SqliteDatabase, sql: string, parameters: readonly
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
-/** A compiled query on `db`: straight to SQLite inside a running shared commit, else through Kysely. */
+/**
+ * The connection of `db` when nobody holds it: no transaction is open on it. A transaction
+ * (Kysely's own, or a shared commit) holds the one connection from its BEGIN to its COMMIT,
+ * and a statement of someone else must wait for it, as Kysely's connection mutex makes it
+ * wait. Between transactions a single statement runs in autocommit, all at once (better-sqlite3
+ * is synchronous), which is all Kysely would have done after its mutex and promises.
+ */
+function idle(db: DB): SqliteDatabase | undefined {
+  const c = connections.get(db);
+  return c && !c.sqlite.inTransaction ? c.statements : undefined;
+}
+
+/**
+ * A compiled query on `db`: straight to SQLite inside a running shared commit or when the
+ * connection is idle (the session lookup of every signed-in request), else through Kysely.
+ */
 function execute<R>(db: DB, query: CompiledQuery<R>): QueryResult<R> | Promise<QueryResult<R>> {
-  const direct = owned.get(db);
+  const direct = owned.get(db) ?? idle(db);
   return direct ? runDirect(direct, query.sql, query.parameters) : db.executeQuery(query);
 }
 
@@ -105,7 +120,8 @@ class Slot {
  * booking or every signed-in request are written this way. `build` gets the values as named
  * stand-ins and must use them only as values (never in an `if`), and only scalar ones: a list
  * compiles to one parameter per item. Inside a shared commit (the transaction holds the one
- * connection until it ends) the statement goes to SQLite directly.
+ * connection until it ends), or on `db` itself while no transaction is open, the statement
+ * goes to SQLite directly.
  */
 export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB, values: A) => Compilable<R>): (db: DB, values: A) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
@@ -176,7 +192,7 @@ async function commitBatch(db: DB): Promise<void> {
       // The transaction holds the connection until it ends: while it runs, our statements
       // (and the precompiled queries of its writes) may go to SQLite directly.
       const direct = connections.get(db);
-      if (direct) owned.set(trx, direct);
+      if (direct) owned.set(trx, direct.statements);
       try {
         for (const item of batch) {
           await execute(trx, SAVEPOINT);
@@ -203,7 +219,7 @@ export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } 
   const sqlite = openSqlite(file);
   const statements = reusingStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
-  connections.set(db, statements);
+  connections.set(db, { sqlite, statements });
   return { db, sqlite };
 }
 

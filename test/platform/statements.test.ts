@@ -96,6 +96,36 @@ describe('queries compiled once', () => {
     await db.destroy();
   });
 
+  it('on an idle connection they skip Kysely\'s executor; while a transaction holds it they wait for its end and see only what it committed', async () => {
+    const db = await migrated();
+    const executor = vi.spyOn(db, 'executeQuery');
+    expect((await put(db, { key: 'idle', value: '1', at: 'now' })).rows).toEqual([{ key: 'idle' }]);
+    expect((await byKey(db, { key: 'idle' })).rows).toEqual([{ key: 'idle', value: '1' }]);
+    expect(executor).not.toHaveBeenCalled();
+    // A transaction that inserts, then yields to the event loop before it commits.
+    let inside!: () => void;
+    const begun = new Promise<void>((r) => (inside = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const tx = db.transaction().execute(async (trx) => {
+      await trx.insertInto('settings').values({ key: 'tx', value: 'uncommitted', updated_at: 'now' }).execute();
+      inside();
+      await held;
+      await trx.updateTable('settings').set({ value: 'committed' }).where('key', '=', 'tx').execute();
+    });
+    await begun;
+    const read = byKey(db, { key: 'tx' });
+    let answered = false;
+    void read.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false); // it waits for the transaction, as Kysely's mutex makes it
+    expect(executor).toHaveBeenCalledTimes(1);
+    release();
+    await tx;
+    expect((await read).rows).toEqual([{ key: 'tx', value: 'committed' }]);
+    await db.destroy();
+  });
+
   it('inside a shared commit they skip Kysely\'s executor, answer the same, and roll back with their savepoint', async () => {
     const db = await migrated();
     const bump = precompiled((db, v: { key: string }) => db.updateTable('settings').set({ value: 'bumped' }).where('key', '=', v.key));
