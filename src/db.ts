@@ -138,7 +138,7 @@ export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB
       if (values[p.name] === undefined) throw new Error(`precompiled query: no value for ${p.name}`);
       return values[p.name];
     });
-    return execute(db, { ...compiled, parameters });
+    return execute(db, { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters });
   };
 }
 
