@@ -11,8 +11,9 @@ export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: strin
 
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('flash', null);
-  const raw = getCookie(c, COOKIE);
-  if (raw && c.req.method === 'GET') {
+  // Shown (and spent) by the next page; a POST's cookie header is not even parsed for it.
+  const raw = c.req.method === 'GET' ? getCookie(c, COOKIE) : undefined;
+  if (raw) {
     try {
       const f = JSON.parse(decodeURIComponent(raw));
       if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message });
