@@ -104,14 +104,16 @@ const devMessageInsert = precompiled((db, m: Omit<DevMessageRow, 'id'>) =>
   db
     .insertInto('dev_messages')
     .values({ outbox_id: m.outbox_id, channel: m.channel, recipient: m.recipient, subject: m.subject, text: m.text, html: m.html, created_at: m.created_at })
-    .onConflict((oc) => oc.column('outbox_id').doNothing())
-    .returning('id'),
+    .onConflict((oc) => oc.column('outbox_id').doNothing()),
 );
 
-/** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id). */
+/**
+ * At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id).
+ * The new id is SQLite's last insert rowid, as for bookings and the outbox (no `returning`); it counts only when a row went in.
+ */
 export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
-  const inserted = (await devMessageInsert(db, m)).rows[0];
-  if (inserted) return inserted.id;
+  const inserted = await devMessageInsert(db, m);
+  if (inserted.numAffectedRows === 1n) return Number(inserted.insertId);
   const existing = await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', m.outbox_id).executeTakeFirstOrThrow();
   return existing.id;
 }

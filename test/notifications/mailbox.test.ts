@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
+import { recordDevMessage } from '../../src/notifications/queries.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -68,6 +69,17 @@ describe('the dev mailbox', () => {
     expect(html).toContain('<h1>SMS message</h1>');
     expect(html).toContain('<p>Your TrekTribe code is 482913 &lt;b&gt;</p>');
     expect(html).not.toContain('<iframe');
+  });
+
+  it('a delivery repeated after a crash stores nothing new and answers the first copy\'s id, even after another message went in', async () => {
+    const first = await t.db.selectFrom('dev_messages').selectAll().orderBy('id').executeTakeFirstOrThrow();
+    const before = await ids();
+    const { id, ...again } = first;
+    // Another insert in between moves SQLite's last insert rowid on: the repeat must not answer that.
+    const other = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345679', template: 'otp', text: 'Your TrekTribe code is 111111' }));
+    const otherId = await recordDevMessage(t.db, { ...again, outbox_id: other, recipient: '+919812345679' });
+    expect(await recordDevMessage(t.db, again)).toBe(id);
+    expect(await ids()).toEqual([...before, otherId]);
   });
 
   it('answers 404 for a message that does not exist', async () => {
