@@ -4,9 +4,9 @@ import type { AppEnv, Flash } from './env.js';
 
 const COOKIE = 'tt_flash';
 
-/** A one-time message shown on the next page (POST → redirect → GET). */
+/** A one-time message shown on the next page (POST → redirect → GET). setCookie percent-encodes the JSON once, getCookie decodes it once. */
 export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string): void {
-  setCookie(c, COOKIE, encodeURIComponent(JSON.stringify({ kind, message })), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
+  setCookie(c, COOKIE, JSON.stringify({ kind, message }), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
 }
 
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -15,7 +15,7 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   const raw = c.req.method === 'GET' ? getCookie(c, COOKIE) : undefined;
   if (raw) {
     try {
-      const f = JSON.parse(decodeURIComponent(raw));
+      const f = JSON.parse(raw);
       if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message });
     } catch {
       // a mangled cookie is simply dropped

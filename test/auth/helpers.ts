@@ -77,7 +77,7 @@ export function linkIn(text: string, path: string): string {
 export const flashOf = (res: Response) => {
   for (const c of res.headers.getSetCookie()) {
     const m = c.match(/^tt_flash=([^;]+)/);
-    if (m) return JSON.parse(decodeURIComponent(decodeURIComponent(m[1]))).message as string;
+    if (m) return JSON.parse(decodeURIComponent(m[1])).message as string;
   }
   return null;
 };

@@ -37,6 +37,7 @@ describe('security headers', () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp, 'no source listed twice').not.toContain("'self' 'self'");
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).not.toContain('unsafe-eval');
       expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
