@@ -4,7 +4,10 @@ import type { AppEnv, Flash } from './env.js';
 
 const COOKIE = 'tt_flash';
 
-/** A one-time message shown on the next page (POST → redirect → GET). setCookie percent-encodes the JSON once, getCookie decodes it once. */
+/**
+ * A one-time message shown on the next page (POST → redirect → GET). The JSON goes in as it
+ * is: setCookie percent-encodes it once and getCookie decodes it once.
+ */
 export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string): void {
   setCookie(c, COOKIE, JSON.stringify({ kind, message }), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
 }
