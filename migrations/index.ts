@@ -8,6 +8,7 @@ import * as m0021 from './0021_trip_filter_index.js';
 import * as m0022 from './0022_pending_photos.js';
 import * as m0030 from './0030_bookings.js';
 import * as m0040 from './0040_dev_messages_outbox.js';
+import * as m0041 from './0041_auth_generation.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0022_pending_photos': m0022,
   '0030_bookings': m0030,
   '0040_dev_messages_outbox': m0040,
+  '0041_auth_generation': m0041,
 };

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { DAY } from '../../src/lib/clock.js';
 import { hashToken } from '../../src/lib/tokens.js';
+import { openDatabase } from '../../src/db.js';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import { accountsApp, cookieOf, flashOf, fromIp, PASSWORD, register, sessionToken, signIn } from './helpers.js';
 
 let t: TestApp;
@@ -146,12 +149,15 @@ describe('signing out', () => {
     const a = await account();
     const phone = await signIn(t, a.email);
     const laptop = await signIn(t, a.email);
+    for (const device of [phone, laptop]) expect((await t.request('/me', { cookie: device.cookie })).status).toBe(200);
     const res = await t.post('/logout', {}, laptop.cookie);
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/');
     expect(res.headers.getSetCookie().find((c) => c.startsWith('tt_session='))).toMatch(/tt_session=;.*Max-Age=0/);
     expect((await sessionsOf(a.id)).map((s) => s.id)).toEqual([hashToken(phone.token)]);
     expect((await t.request('/me', { cookie: phone.cookie })).status).toBe(200);
+    // The cookie, replayed after logout (the server had just served it), is nobody.
+    expect((await t.request('/me', { cookie: laptop.cookie })).status).toBe(303);
   });
 
   it('"sign out everywhere" ends every session of the account', async () => {
@@ -160,6 +166,7 @@ describe('signing out', () => {
     const laptop = await signIn(t, a.email);
     const other = await account();
     const stranger = await signIn(t, other.email);
+    for (const device of [phone, laptop, stranger]) expect((await t.request('/me', { cookie: device.cookie })).status).toBe(200);
     const res = await t.post('/me/sign-out-everywhere', {}, laptop.cookie);
     expect(res.status).toBe(303);
     expect(flashOf(res)).toBe('You are signed out on every device.');
@@ -198,6 +205,57 @@ describe('changing the password', () => {
     expect(await weak.text()).toContain('one of the most common');
     expect((await t.db.selectFrom('users').select('password_hash').where('id', '=', a.id).executeTakeFirstOrThrow()).password_hash).toBe(before);
     expect(await sessionsOf(a.id)).toHaveLength(1);
+  });
+});
+
+describe('signed-in users kept between requests', () => {
+  /** Another connection to the same file: a second server process, `npm run setup` or an operator's shell. */
+  async function elsewhere(change: (db: TestApp['db']) => Promise<unknown>) {
+    const other = openDatabase(join(t.dir, 'trektribe.db'));
+    try {
+      await change(other.db);
+    } finally {
+      await other.db.destroy();
+    }
+  }
+
+  it('sees a change made by another process on the very next request: suspension, role, a deleted session', async () => {
+    const a = await account();
+    const { cookie } = await signIn(t, a.email);
+    expect((await t.request('/dashboard', { cookie })).headers.get('Location')).toBe('/dashboard/traveler');
+    await elsewhere((db) => db.updateTable('users').set({ role: 'organizer' }).where('id', '=', a.id).execute());
+    expect((await t.request('/dashboard', { cookie })).headers.get('Location')).toBe('/dashboard/organizer');
+    await elsewhere((db) => db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', a.id).execute());
+    expect((await t.request('/me', { cookie })).status).toBe(303);
+
+    const b = await account();
+    const laptop = await signIn(t, b.email);
+    expect((await t.request('/me', { cookie: laptop.cookie })).status).toBe(200);
+    await elsewhere((db) => db.deleteFrom('sessions').where('user_id', '=', b.id).execute());
+    expect((await t.request('/me', { cookie: laptop.cookie })).status).toBe(303);
+  });
+
+  it('control: with the trigger on deleted sessions dropped, a session deleted elsewhere would still be served', async () => {
+    const a = await account();
+    const { cookie } = await signIn(t, a.email);
+    expect((await t.request('/me', { cookie })).status).toBe(200);
+    await sql`drop trigger sessions_removed`.execute(t.db);
+    await elsewhere((db) => db.deleteFrom('sessions').where('user_id', '=', a.id).execute());
+    // What the cache would do on its own: this is why every writer goes through the triggers.
+    expect((await t.request('/me', { cookie })).status).toBe(200);
+  });
+
+  it('counts every update or delete of a user or a session, and nothing else', async () => {
+    const count = async () => (await t.db.selectFrom('auth_generation').select('n').executeTakeFirstOrThrow()).n;
+    const a = await account();
+    const before = await count();
+    await signIn(t, a.email);
+    expect(await count()).toBe(before); // a new session is nobody's cached copy
+    await t.db.updateTable('users').set({ name: 'Renamed' }).where('id', '=', a.id).execute();
+    await t.db.updateTable('sessions').set({ expires_at: new Date(0).toISOString() }).where('user_id', '=', a.id).execute();
+    await t.db.deleteFrom('sessions').where('user_id', '=', a.id).execute();
+    await t.db.deleteFrom('users').where('id', '=', a.id).execute();
+    expect(await count()).toBe(before + 4);
   });
 });
 
