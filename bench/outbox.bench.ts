@@ -9,8 +9,8 @@ const RUNS = 3;
  * What delivering one message costs the process (the outbox job's CPU, divided by the
  * messages it sent). Every booking queues at least one message, and the job runs on the same
  * event loop as the requests, so this is part of what a booking costs. Delivered into the
- * dev mailbox (no SMTP or Twilio here): the claim, the store and the "sent" mark, each its
- * own commit, as with a real provider minus the network. Information, no budget.
+ * dev mailbox (no SMTP or Twilio here): the claim, the store and the "sent" mark, in commits
+ * the workers share, as with a real provider minus the network. Information, no budget.
  */
 export default async function outbox(ctx: BenchContext): Promise<Line[]> {
   const { db, clock } = ctx.deps;

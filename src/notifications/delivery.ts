@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { breathe } from '../lib/jobs.js';
+import { inSharedCommit } from '../db.js';
 import { addMs, HOUR, MINUTE } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { claimNextDue, failExhaustedLeases, markFailed, markRetry, markSent, type OutboxRow } from './queries.js';
@@ -53,6 +54,12 @@ function transportsFor(deps: Deps): Transports {
  * send is retried with exponential back-off; after MAX_ATTEMPTS (or a permanent refusal)
  * the message is failed with its last error. When a provider looks down, the rest of that
  * channel waits for the next run instead of each message timing out in turn.
+ *
+ * Its writes (claims, the dev mailbox's store, the marks) go through shared commits: the
+ * workers' writes of one turn of the event loop, and the bookings of that turn, are committed
+ * together instead of one commit each (three a message). In process a delivered message cost
+ * 0.247 → 0.185 ms of CPU (bench/outbox.bench.ts); under a flood of bookings, a run that took
+ * ~15 % of the event loop while it lasted now waits its turn behind the requests.
  */
 export async function deliverDue(deps: Deps): Promise<string> {
   const { db, clock, log } = deps;
@@ -60,7 +67,7 @@ export async function deliverDue(deps: Deps): Promise<string> {
   const down = new Set<Channel>();
   let sent = 0;
   let retrying = 0;
-  let failed = await failExhaustedLeases(db, clock.now().toISOString(), MAX_ATTEMPTS);
+  let failed = await inSharedCommit(db, (trx) => failExhaustedLeases(trx, clock.now().toISOString(), MAX_ATTEMPTS));
   let claimed = 0;
 
   async function deliverOne(row: OutboxRow): Promise<void> {
@@ -71,12 +78,13 @@ export async function deliverDue(deps: Deps): Promise<string> {
     } catch (err) {
       const error = `${transport.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000);
       if (err instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS) {
-        await markFailed(db, row, error);
+        await inSharedCommit(db, (trx) => markFailed(trx, row, error));
         failed += 1;
         log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error }, 'message failed for good');
       } else {
         down.add(row.channel);
-        await markRetry(db, row, addMs(clock.now(), backoff(row.attempts)).toISOString(), error);
+        const at = addMs(clock.now(), backoff(row.attempts)).toISOString();
+        await inSharedCommit(db, (trx) => markRetry(trx, row, at, error));
         retrying += 1;
         log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error }, 'message will be retried');
       }
@@ -84,14 +92,16 @@ export async function deliverDue(deps: Deps): Promise<string> {
     }
     // Outside the try: a sent message must never be scheduled for another send. If this
     // write fails, the row stays claimed and only the lease brings it back.
-    await markSent(db, row, providerId, clock.now().toISOString());
+    const at = clock.now().toISOString();
+    await inSharedCommit(db, (trx) => markSent(trx, row, providerId, at));
     sent += 1;
   }
 
   async function worker(): Promise<void> {
     while (claimed < PER_RUN) {
       const now = clock.now();
-      const row = await claimNextDue(db, { now: now.toISOString(), leaseUntil: addMs(now, LEASE).toISOString(), maxAttempts: MAX_ATTEMPTS, skipChannels: [...down] });
+      const claim = { now: now.toISOString(), leaseUntil: addMs(now, LEASE).toISOString(), maxAttempts: MAX_ATTEMPTS, skipChannels: [...down] };
+      const row = await inSharedCommit(db, (trx) => claimNextDue(trx, claim));
       if (!row) return;
       claimed += 1;
       await deliverOne(row);

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import type { Channel } from '../lib/tables.js';
 import { recordDevMessage } from './queries.js';
+import { inSharedCommit } from '../db.js';
 
 /** One outbox row, ready to hand to a provider. */
 export interface Delivery {
@@ -59,7 +60,7 @@ const withWhatsapp = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:$
 export const devMailboxTransport: Transport = {
   name: 'dev mailbox',
   async send(d, { db, clock }) {
-    const id = await recordDevMessage(db, {
+    const id = await inSharedCommit(db, (trx) => recordDevMessage(trx, {
       outbox_id: d.outboxId,
       channel: d.channel,
       recipient: d.to,
@@ -67,7 +68,7 @@ export const devMailboxTransport: Transport = {
       text: d.text,
       html: d.html,
       created_at: clock.now().toISOString(),
-    });
+    }));
     return `dev-${id}`;
   },
 };

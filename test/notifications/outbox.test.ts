@@ -219,6 +219,34 @@ describe('the order and cost of claiming', () => {
   });
 });
 
+describe('a run of the outbox', () => {
+  it('writes in commits shared between its workers (and with the requests of the moment): fewer commits than messages, no write outside one', async () => {
+    const dev = await makeTestApp();
+    const { db, seen } = recordingDb(join(dev.dir, 'trektribe.db'));
+    try {
+      await dev.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 12; i++) await enqueue(trx, dev.clock, welcome(`shared${i}@example.test`));
+      });
+      expect(await deliverDue({ ...dev.deps, db })).toBe('sent 12, retrying 0, failed 0');
+      let open = false;
+      let commits = 0;
+      for (const q of seen.map((x) => x.trim().toLowerCase())) {
+        if (q.startsWith('begin')) open = true;
+        else if (q === 'commit') {
+          open = false;
+          commits += 1;
+        } else if (/^(insert|update|delete)\b/.test(q)) expect(open, q).toBe(true);
+      }
+      // One claim, one store and one "sent" mark per message: each its own commit before.
+      expect(commits).toBeLessThan(12);
+      expect(await dev.db.selectFrom('dev_messages').select('id').where('recipient', 'like', 'shared%').execute()).toHaveLength(12);
+    } finally {
+      await db.destroy();
+      await dev.close();
+    }
+  });
+});
+
 describe('the dev mailbox transport', () => {
   it('with no provider configured, every channel is delivered to the dev mailbox once', async () => {
     const dev = await makeTestApp();
