@@ -51,10 +51,12 @@ const authGeneration = precompiled((db, v: { id: number }) => db.selectFrom('aut
  * Sessions already looked up, by cookie token, with the counter they were read under. Under
  * load the session query (a join of two tables, after hashing the token) was the dearest read
  * of every signed-in request: ~35 µs. With the cache, `bench/compare.ts` gave 0.667 → 0.620 ms
- * of event-loop CPU per booking (1,463 → 1,569 bookings/s with 50 clients). A cached row is used only while the counter has not moved: any logout, sign-out everywhere,
- * suspension, role or profile change, renewal or expiry sweep, from this process or another,
- * moves it, and the next request drops the whole cache. Unknown tokens are never kept (a
- * flood of made-up cookies cannot fill it), and it is emptied when it reaches MAX_CACHED.
+ * of event-loop CPU per booking (1,463 → 1,569 bookings/s with 50 clients).
+ *
+ * A cached row is used only while the counter has not moved: any logout, sign-out
+ * everywhere, suspension, role or profile change, renewal or expiry sweep, from this process
+ * or another, moves it, and the next request drops the whole cache. Unknown tokens are never
+ * kept (a flood of made-up cookies cannot fill it), and it is emptied at MAX_CACHED entries.
  */
 const cachedSessions = new WeakMap<DB, { generation: number; rows: Map<string, SessionRow> }>();
 const MAX_CACHED = 10_000;
