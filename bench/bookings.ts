@@ -3,7 +3,7 @@
  *  - 500 concurrent attempts on 10 seats → exactly 10 held, 0 errors
  *  - booking creation p95 ≤ 50 ms with 50 concurrent clients
  *  - the booking form and payment pages ≤ 35 KB cold (compressed HTML + CSS + JS)
- * Runs the production build (`npm run build`, then `node --max-semi-space-size=32 --no-allocation-site-pretenuring dist/src/server.js`, request logging
+ * Runs the production build (`npm run build`, then `dist/src/server.js` with the V8 flags of `npm start`, request logging
  * on) over HTTP on 127.0.0.1 with a fresh SQLite file; this process only generates load.
  * Alone: `npx tsx bench/bookings.ts`; `runBookingsBench()` for a combined bench runner.
  */
@@ -72,6 +72,14 @@ export interface AppProcess {
 }
 
 /**
+ * The V8 flags of `npm start` in `root`'s package.json, so the bench runs the server as
+ * production does (the Dockerfile's CMD is held to the same command by
+ * test/platform/start-command.test.ts; README, "Running in Docker", says why each is there).
+ */
+const startFlags = (root: string): string[] =>
+  (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+
+/**
  * The app as in production: its own process, a compiled build (`dist/src/server.js` of
  * `root`), logs on (to nowhere, or appended to `logFile`), on `dataDir`, on a free port of 127.0.0.1.
  */
@@ -79,9 +87,8 @@ export async function startApp(root: string, dataDir: string, nodeArgs: string[]
   const port = await freePort();
   // Clients reach it at its public address, as browsers do theirs: forms come back with that Origin.
   const base = `http://127.0.0.1:${port}`;
-  // The V8 flags are the ones `npm start` and the Dockerfile use (see README, "Running in Docker").
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--no-allocation-site-pretenuring', ...nodeArgs, join(root, 'dist/src/server.js')], {
+  const child = spawn(process.execPath, [...startFlags(root), ...nodeArgs, join(root, 'dist/src/server.js')], {
     env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
     stdio: ['ignore', out, 'inherit'],
   });

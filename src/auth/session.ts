@@ -45,7 +45,7 @@ const sessionWithUser = precompiled((db, v: { id: string }) =>
 type SessionRow = NonNullable<Awaited<ReturnType<typeof sessionWithUser>>['rows'][number]>;
 
 /** The counter the triggers of migration 0041 move on at every update or delete of a user or a session. */
-const authGeneration = precompiled((db, v: { id: number }) => db.selectFrom('auth_generation').select('n').where('id', '=', v.id));
+const authGeneration = precompiled((db) => db.selectFrom('auth_generation').select('n').where('id', '=', 1));
 
 /**
  * Sessions already looked up, by cookie token, with the counter they were read under. Under
@@ -61,18 +61,23 @@ const authGeneration = precompiled((db, v: { id: number }) => db.selectFrom('aut
 const cachedSessions = new WeakMap<DB, { generation: number; rows: Map<string, SessionRow> }>();
 const MAX_CACHED = 10_000;
 
+/** The cache of `db` for this count: a new, empty one once the count has moved. */
+function cacheAt(db: DB, generation: number) {
+  let cache = cachedSessions.get(db);
+  if (cache?.generation !== generation) cachedSessions.set(db, (cache = { generation, rows: new Map() }));
+  return cache;
+}
+
 async function sessionRow(db: DB, token: string): Promise<SessionRow | undefined> {
   // The counter is read before the row: a change committed in between leaves the row stored
   // under the older count, so it is dropped by the next request, never kept past the change.
-  const generation = (await authGeneration(db, { id: 1 })).rows[0]?.n;
+  const generation = (await authGeneration(db, {})).rows[0]?.n;
   // Without its counter row nothing could tell a cached row is stale: no cache then.
-  if (generation === undefined) return (await sessionWithUser(db, { id: hashToken(token) })).rows[0];
-  let cache = cachedSessions.get(db);
-  if (!cache || cache.generation !== generation) cachedSessions.set(db, (cache = { generation, rows: new Map() }));
-  const hit = cache.rows.get(token);
+  const cache = generation === undefined ? undefined : cacheAt(db, generation);
+  const hit = cache?.rows.get(token);
   if (hit) return hit;
   const row = (await sessionWithUser(db, { id: hashToken(token) })).rows[0];
-  if (row) {
+  if (row && cache) {
     if (cache.rows.size >= MAX_CACHED) cache.rows.clear();
     cache.rows.set(token, row);
   }
