@@ -24,6 +24,10 @@ export interface Extra {
   reason?: string;
   refundPaise?: number;
   duplicateUtr?: boolean;
+  /** The booking's UPI payment was still being checked: a refund waits for the organizer to find it. */
+  upiBeingChecked?: boolean;
+  /** What became of the booking when its UPI proof was rejected. */
+  bookingStatus?: string;
 }
 
 /** What a message needs to know about its booking. */
@@ -47,7 +51,7 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
     case 'payment-verified':
       return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment of ${formatPaise(b.amount_paise)} for booking ${code} (${trip}).`] };
     case 'payment-rejected':
-      return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
+      return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, x.bookingStatus === 'confirmed' ? 'Your booking stays confirmed: it was paid online.' : x.bookingStatus === 'cancelled' ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.' : 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
     case 'payment-proof-received':
       return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.traveler_name} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
     case 'hold-expiring':
@@ -58,7 +62,7 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
       return {
         toOrganizer: false,
         subject: `Booking cancelled ${code}`,
-        lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? `A refund of ${formatPaise(x.refundPaise)} is on its way.` : 'No refund is due under the trip\'s cancellation policy.'],
+        lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? (x.upiBeingChecked ? `Once the organizer has found your UPI payment, ${formatPaise(x.refundPaise)} is paid back to you.` : `A refund of ${formatPaise(x.refundPaise)} is on its way.`) : 'No refund is due under the trip\'s cancellation policy.'],
       };
     case 'refund-due':
       return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
@@ -68,7 +72,7 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
       return {
         toOrganizer: false,
         subject: `Trip cancelled ${code}: ${b.title}`,
-        lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}.` : ''].filter(Boolean),
+        lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once the organizer has found your UPI payment' : ''}.` : ''].filter(Boolean),
         sms: `TrekTribe: ${b.title} on ${formatDay(b.start_date)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}.` : ''}`,
       };
     case 'trip-reminder':

@@ -261,7 +261,7 @@ export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
 }
 
 export function pendingProofOf(db: Db, bookingId: number) {
-  return db.selectFrom('upi_proofs').select('id').where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
+  return db.selectFrom('upi_proofs').select(['id', 'amount_paise']).where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
 }
 
 export function findProof(db: Db, id: number) {
@@ -278,7 +278,7 @@ export function verificationQueue(db: Db, organizerId: number | null) {
     .select([
       'upi_proofs.id', 'upi_proofs.utr', 'upi_proofs.screenshot_key', 'upi_proofs.screenshot_width', 'upi_proofs.screenshot_height', 'upi_proofs.amount_paise',
       'upi_proofs.duplicate_utr', 'upi_proofs.created_at', 'bookings.id as booking_id', 'bookings.code', 'bookings.guests', 'bookings.hold_expires_at',
-      'trips.title', 'departures.start_date', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone',
+      'bookings.status as booking_status', 'bookings.refund_paise', 'trips.title', 'departures.start_date', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone',
     ])
     .where('upi_proofs.status', '=', 'pending')
     .orderBy('upi_proofs.created_at');

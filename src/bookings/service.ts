@@ -198,11 +198,12 @@ export interface RefundPreview {
 }
 
 /** What a traveler cancelling now gets back: the first rule whose minDays the notice meets. */
-export function refundPreview(b: Pick<BookingRow, 'start_date' | 'amount_paise' | 'payment_status'>, policy: RefundRule[], now: Date): RefundPreview {
+export function refundPreview(b: Pick<BookingRow, 'start_date' | 'amount_paise' | 'payment_status'> & Partial<Pick<BookingRow, 'verification_status'>>, policy: RefundRule[], now: Date): RefundPreview {
   const daysBefore = daysBetween(istDate(now), b.start_date);
   const rule = [...policy].sort((a, c) => c.minDays - a.minDays).find((r) => daysBefore >= r.minDays);
   const percent = rule?.percent ?? 0;
-  const paid = b.payment_status === 'paid' ? b.amount_paise : 0;
+  // A UPI payment still being checked counts as paid: it comes back once the organizer finds it.
+  const paid = b.payment_status === 'paid' || b.verification_status === 'pending' ? b.amount_paise : 0;
   return { daysBefore, percent, paid, refund: Math.floor((paid * percent) / 100) };
 }
 
@@ -216,14 +217,14 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
   const now = isoNow(deps.clock);
   const paid = await q.paidPaymentOf(trx, bookingId);
+  // A UPI payment the organizer has not checked yet may well have left the traveler's account:
+  // its proof stays in the organizer's queue, and verifying it then records the refund due
+  // (verifyUpiProof), worked out here like a paid one's.
+  const proof = paid ? undefined : await q.pendingProofOf(trx, bookingId);
   const settings = await getSettings(trx);
   const percent = refundPercent ?? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()).percent;
-  const refund = paid ? Math.floor((paid.amount_paise * percent) / 100) : 0;
-  await q.transition(trx, bookingId, ['pending', 'confirmed'], {
-    status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refund,
-    verification_status: b.verification_status === 'pending' ? 'rejected' : b.verification_status,
-  });
-  await trx.updateTable('upi_proofs').set({ status: 'rejected', reason: 'Booking cancelled', decided_at: now }).where('booking_id', '=', bookingId).where('status', '=', 'pending').execute();
+  const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
+  await q.transition(trx, bookingId, ['pending', 'confirmed'], { status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refund });
   await q.releaseSeats(trx, b.departure_id, b.guests);
   if (paid && refund > 0) {
     await q.insertRefund(trx, {
@@ -233,7 +234,7 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
     });
     if (paid.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: refund });
   }
-  await message(deps, trx, reason === 'organizer' ? 'trip-cancelled' : 'booking-cancelled', bookingId, { refundPaise: refund, reason: note });
+  await message(deps, trx, reason === 'organizer' ? 'trip-cancelled' : 'booking-cancelled', bookingId, { refundPaise: refund, reason: note, upiBeingChecked: !!proof });
   await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'booking.cancelled', targetType: 'booking', targetId: bookingId, before: { status: b.status, payment_status: b.payment_status }, after: { status: 'cancelled', reason, refund_paise: refund, percent } });
   return refund;
 }
@@ -535,12 +536,33 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     const now = isoNow(deps.clock);
     const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
-    const ok = await q.transition(trx, p.booking_id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now });
-    if (!ok) throw new DomainError('This booking was cancelled, so the payment cannot be accepted. Reject it and refund the traveler.', undefined, 409);
-    await q.insertPayment(trx, { booking_id: p.booking_id, method: 'upi', amount_paise: p.amount_paise, status: 'paid', razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now });
-    await message(deps, trx, 'payment-verified', p.booking_id);
-    await message(deps, trx, 'booking-confirmed', p.booking_id);
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: p.booking_id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
+    const b = (await q.findBooking(trx, p.booking_id))!;
+    const upiPayment = { booking_id: b.id, method: 'upi' as const, amount_paise: p.amount_paise, status: 'paid' as const, razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now };
+    if (await q.transition(trx, b.id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now })) {
+      await q.insertPayment(trx, upiPayment);
+      await message(deps, trx, 'payment-verified', b.id);
+      await message(deps, trx, 'booking-confirmed', b.id);
+      await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
+      return;
+    }
+    if (b.status !== 'cancelled' && b.status !== 'confirmed') throw new DomainError(`This booking is ${b.status}; its payment can no longer be verified here.`, undefined, 409);
+    // The money arrived for a booking that no longer takes it whole: cancelled while the proof
+    // waited (the refund worked out then, under the policy or in full) or already paid online
+    // (then the UPI money is a second payment and goes back in full).
+    const earlier = await q.paidPaymentOf(trx, b.id);
+    const due = earlier ? p.amount_paise : b.refund_paise;
+    const pay = await q.insertPayment(trx, upiPayment);
+    await trx.updateTable('bookings').set({ verification_status: 'verified', ...(earlier ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const }), updated_at: now }).where('id', '=', b.id).execute();
+    if (due > 0) {
+      await q.insertRefund(trx, {
+        booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual', status: 'pending',
+        reason: earlier ? 'Paid twice: online and by UPI' : 'Cancelled while the UPI payment was being checked',
+        razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+      });
+      await message(deps, trx, 'refund-due', b.id, { refundPaise: due });
+    }
+    await message(deps, trx, 'payment-verified', b.id);
+    await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise, booking_status: b.status, refund_due_paise: due } });
   });
 }
 
@@ -554,8 +576,11 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     const b = (await q.findBooking(trx, p.booking_id))!;
     if (await q.transition(trx, b.id, ['pending'], { status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected', hold_expires_at: null, cancelled_at: now, updated_at: now })) {
       await q.releaseSeats(trx, b.departure_id, b.guests);
+    } else {
+      // Cancelled or paid online while the proof waited: nothing else changes.
+      await trx.updateTable('bookings').set({ verification_status: 'rejected', updated_at: now }).where('id', '=', b.id).execute();
     }
-    await message(deps, trx, 'payment-rejected', b.id, { reason });
+    await message(deps, trx, 'payment-rejected', b.id, { reason, bookingStatus: b.status });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.rejected', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, reason } });
   });
 }

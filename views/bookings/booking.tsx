@@ -148,7 +148,7 @@ export function CancelPage(p: { booking: BookingView; preview: NonNullable<Booki
       <h1>Cancel booking {b.code}?</h1>
       <p>{b.title}, {formatDay(b.start_date)} — {pv.daysBefore} day{pv.daysBefore === 1 ? '' : 's'} from now.</p>
       {pv.paid > 0 ? (
-        <p id="refund-preview">Under this trip's policy you get back <strong>{formatPaise(pv.refund)}</strong> ({pv.percent}% of {formatPaise(pv.paid)}){b.payment_method === 'upi' ? ', paid back by the organizer to your UPI account' : ', refunded to how you paid'}.</p>
+        <p id="refund-preview">Under this trip's policy you get back <strong>{formatPaise(pv.refund)}</strong> ({pv.percent}% of {formatPaise(pv.paid)}){b.verification_status === 'pending' ? ', paid back by the organizer to your UPI account once they have found your payment' : b.payment_method === 'upi' ? ', paid back by the organizer to your UPI account' : ', refunded to how you paid'}.</p>
       ) : (
         <p id="refund-preview">You have not paid, so nothing is refunded; the seats are released.</p>
       )}

@@ -16,6 +16,8 @@ export interface ProofRow {
   code: string;
   guests: number;
   hold_expires_at: string | null;
+  booking_status: string;
+  refund_paise: number;
   title: string;
   start_date: string;
   traveler_name: string;
@@ -47,7 +49,11 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
               {x.duplicate_utr === 1 && <p class="flash error" role="alert">This UTR was already used on another booking. Check carefully.</p>}
             </header>
             <p>{x.traveler_name}{x.traveler_phone && ` · ${x.traveler_phone}`} · {x.title}, {formatDay(x.start_date)} · {x.guests} guest{x.guests === 1 ? '' : 's'}</p>
-            <p class="muted">Sent {formatDateTime(x.created_at)}{x.hold_expires_at && <> · decide by {formatDateTime(x.hold_expires_at)}</>}</p>
+            <p class="muted">Sent {formatDateTime(x.created_at)}{x.booking_status === 'pending' && x.hold_expires_at && <> · decide by {formatDateTime(x.hold_expires_at)}</>}</p>
+            {x.booking_status === 'cancelled' && (
+              <p class="flash error" role="alert">This booking was cancelled while its payment waited here. If the money arrived, verify it: {x.refund_paise > 0 ? `${formatPaise(x.refund_paise)} is then due back to the traveler.` : 'no refund is due under the policy.'}</p>
+            )}
+            {x.booking_status === 'confirmed' && <p class="flash error" role="alert">This booking was paid online meanwhile. If this UPI money arrived too, verify it: it is then due back to the traveler in full.</p>}
             <a href={imageUrl(x.screenshot_key, w)}>
               <img src={imageUrl(x.screenshot_key, w)} width={w} height={Math.round((x.screenshot_height * w) / x.screenshot_width)} loading="lazy" alt={`Payment screenshot for booking ${x.code}`} />
             </a>
@@ -60,7 +66,7 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
                 <input name="reason" maxlength={300} required aria-invalid={p.errorFor === x.id && p.errors?.reason ? 'true' : undefined} />
                 {p.errorFor === x.id && p.errors?.reason && <small class="field-error">{p.errors.reason}</small>}
               </label>
-              <button type="submit" class="secondary">Reject and release the seats</button>
+              <button type="submit" class="secondary">{x.booking_status === 'pending' ? 'Reject and release the seats' : 'Reject: money not received'}</button>
             </form>
           </article>
         );

@@ -1,0 +1,147 @@
+/**
+ * Money in the gaps between two steps: a UPI payment still being checked when its booking is
+ * cancelled or paid online, a refund still on its way to Razorpay when the retry job runs, a
+ * trip cancelled while someone books one of its empty departures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { sessionCookie, signedIn } from '../support/factories.js';
+import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { retryRefunds } from '../../src/bookings/service.js';
+import * as trips from '../../src/trips/service.js';
+
+let rzp: FakeRazorpayServer;
+let t: TestApp;
+let png: Uint8Array;
+beforeAll(async () => {
+  rzp = await startFakeRazorpay();
+  t = await makeTestApp(rzp.env);
+  png = new Uint8Array(await sharp({ create: { width: 60, height: 120, channels: 3, background: '#284' } }).png().toBuffer());
+});
+afterAll(async () => {
+  await t.close();
+  await rzp.stop();
+});
+
+const START = '2027-03-10';
+const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const refundsOf = (bookingId: number) => t.db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).execute();
+const proofOf = (bookingId: number) => t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
+const outboxFor = (template: string) => t.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', template).execute();
+
+async function book(trip: { tripId: number; departureId: number }, guests = 1) {
+  const me = await signedIn(t.deps);
+  const res = await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, guests), me.cookie);
+  expect(res.status).toBe(303);
+  return { me, bookingId: bookingIdFrom(res) };
+}
+
+let utrs = 0;
+async function sendProof(bookingId: number, cookie: string) {
+  const fd = new FormData();
+  fd.set('utr', String(512000000000 + ++utrs));
+  fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
+  expect((await t.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie })).status).toBe(303);
+  return proofOf(bookingId);
+}
+
+async function orderOf(bookingId: number, cookie: string) {
+  expect((await t.post(`/bookings/${bookingId}/pay/online`, {}, cookie)).status).toBe(303);
+  return (await t.db.selectFrom('payments').select('razorpay_order_id').where('booking_id', '=', bookingId).orderBy('id', 'desc').executeTakeFirstOrThrow()).razorpay_order_id!;
+}
+
+const deliver = (w: { body: string; headers: Record<string, string> }) => t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
+
+async function paidOnline(trip: { tripId: number; departureId: number }) {
+  const b = await book(trip);
+  const { payment } = rzp.fake.pay(await orderOf(b.bookingId, b.me.cookie));
+  expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+  return { ...b, paymentId: payment.id };
+}
+
+describe('a UPI payment still being checked', () => {
+  it('stays in the queue when the organizer cancels the departure; verifying it then puts the full refund in front of the organizer', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr, 2);
+    const proof = await sendProof(b.bookingId, b.me.cookie);
+    const org = await sessionCookie(t.deps, tr.organizerId);
+    expect((await t.post(`/organizer/departures/${tr.departureId}/cancel`, { note: 'Snow' }, org)).status).toBe(303);
+
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 2_000_000, verification_status: 'pending', payment_status: 'pending' });
+    expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
+    expect((await proofOf(b.bookingId)).status).toBe('pending');
+    const code = (await booking(b.bookingId)).code;
+    const told = (await outboxFor('trip-cancelled')).filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    expect(told).toContain('full refund of ₹20,000 once the organizer has found your UPI payment');
+    const queue = await (await t.request('/organizer/verifications', { cookie: org })).text();
+    expect(queue).toContain(proof.utr);
+    expect(queue).toContain('This booking was cancelled while its payment waited here');
+    expect(queue).toContain('₹20,000 is then due back to the traveler');
+
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect((await proofOf(b.bookingId)).status).toBe('verified');
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified' });
+    expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
+    const [refund] = await refundsOf(b.bookingId);
+    expect(refund).toMatchObject({ method: 'manual', status: 'pending', amount_paise: 2_000_000, reason: 'Cancelled while the UPI payment was being checked' });
+    const due = (await outboxFor('refund-due')).map((m) => JSON.parse(m.payload).text as string);
+    expect(due.filter((x) => x.includes(code) && x.includes('₹20,000'))).toHaveLength(1);
+    const audit = await t.db.selectFrom('audit_log').select('after').where('action', '=', 'upi.verified').where('target_id', '=', String(b.bookingId)).executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after!)).toMatchObject({ booking_status: 'cancelled', refund_due_paise: 2_000_000 });
+
+    // The organizer pays it back and says so: the booking shows the money returned.
+    expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, org)).status).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({ payment_status: 'refunded', refund_paise: 2_000_000 });
+  });
+
+  it('a traveler cancelling while it is checked is told the policy refund, which is due only once the organizer finds the money', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr);
+    const proof = await sendProof(b.bookingId, b.me.cookie);
+    t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
+    try {
+      const cookie = await sessionCookie(t.deps, b.me.id); // signed in again, months later
+      expect(await (await t.request(`/bookings/${b.bookingId}/cancel`, { cookie })).text()).toContain('you get back <strong>₹5,000</strong> (50% of ₹10,000), paid back by the organizer to your UPI account once they have found your payment');
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, cookie)).status).toBe(303);
+    } finally {
+      t.clock.set('2026-11-25T06:30:00Z');
+    }
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 500_000, verification_status: 'pending' });
+    expect(await refundsOf(b.bookingId)).toEqual([]);
+    const code = (await booking(b.bookingId)).code;
+    const mail = (await outboxFor('booking-cancelled')).map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    expect(mail).toContain('Once the organizer has found your UPI payment, ₹5,000 is paid back to you.');
+
+    // Not found: rejected, nothing is due, and the traveler is not told the seats were just released.
+    const org = await sessionCookie(t.deps, tr.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such UTR in our account' }, org)).status).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', verification_status: 'rejected', payment_status: 'pending' });
+    expect(await refundsOf(b.bookingId)).toEqual([]);
+    const rejected = (await outboxFor('payment-rejected')).map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    expect(rejected).toContain('The booking was already cancelled');
+    expect(rejected).not.toContain('The seats were released');
+  });
+
+  it('paid online meanwhile: the booking stays confirmed, and the UPI money, once verified, is due back in full', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr);
+    const order = await orderOf(b.bookingId, b.me.cookie); // Checkout opened, then left for UPI
+    const proof = await sendProof(b.bookingId, b.me.cookie);
+    const { payment } = rzp.fake.pay(order);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid', payment_method: 'online' });
+
+    const org = await sessionCookie(t.deps, tr.organizerId);
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain('This booking was paid online meanwhile');
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid', payment_method: 'online', verification_status: 'verified' });
+    expect(await seatsTaken(t.deps, tr.departureId)).toBe(1);
+    const refunds = await refundsOf(b.bookingId);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ method: 'manual', amount_paise: 1_000_000, reason: 'Paid twice: online and by UPI' });
+    expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(0);
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).not.toContain(proof.utr);
+  });
+});
