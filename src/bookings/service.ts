@@ -444,14 +444,29 @@ async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: 
 }
 
 /**
- * Sends Razorpay refunds that are recorded but not yet sent. A retry first asks Razorpay
- * whether an earlier attempt got through (by our reference in the notes), so a crash
- * between "sent" and "recorded" never refunds twice.
+ * How long one attempt holds a refund: well past the gateway's 15 s timeout, so an attempt
+ * still waiting for Razorpay is never taken over; after a crash the refund is retried then.
+ */
+const REFUND_CLAIM_MS = 2 * MINUTE;
+
+/**
+ * Sends Razorpay refunds that are recorded but not yet sent. Each attempt claims its refund
+ * first, so two senders (the cancel request and the retry job, or two processes) never send
+ * one at once. A retry asks Razorpay whether an earlier attempt got through (by our reference
+ * in the notes), so a crash between "sent" and "recorded" never refunds twice.
  */
 export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promise<number> {
   let sent = 0;
   for (const r of await q.refundsToSend(deps.db, bookingId)) {
-    const claimed = await tx(deps, async (trx) => Number((await trx.updateTable('refunds').set({ attempts: r.attempts + 1 }).where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending').executeTakeFirst()).numUpdatedRows));
+    const now = deps.clock.now();
+    const claimed = await tx(deps, async (trx) =>
+      Number(
+        (await trx.updateTable('refunds').set({ attempts: r.attempts + 1, claimed_until: addMs(now, REFUND_CLAIM_MS).toISOString() })
+          .where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now.toISOString())]))
+          .executeTakeFirst()).numUpdatedRows,
+      ),
+    );
     if (!claimed || !r.razorpay_payment_id) continue;
     const ref = `tt_refund_${r.id}`;
     try {
@@ -464,7 +479,7 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
       sent++;
     } catch (e) {
       deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
-      await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed' }).where('id', '=', r.id).execute();
+      await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed', claimed_until: null }).where('id', '=', r.id).execute();
     }
   }
   return sent;

@@ -87,6 +87,8 @@ export interface RefundsTable {
   reason: string;
   razorpay_refund_id: string | null;
   attempts: Generated<number>;
+  /** A sending attempt holds the row until then (UTC ISO); null when nobody is sending it. */
+  claimed_until: Generated<string | null>;
   last_error: string | null;
   processed_at: string | null;
   created_at: string;

@@ -145,3 +145,54 @@ describe('a UPI payment still being checked', () => {
     expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).not.toContain(proof.utr);
   });
 });
+
+describe('a Razorpay refund on its way', () => {
+  it('is not sent a second time by the retry job while the first attempt still waits for Razorpay', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await paidOnline(tr);
+    const gateway = t.deps.payments;
+    const send = gateway.refund.bind(gateway);
+    let jobRan: Promise<string> | undefined;
+    // Razorpay is slow to answer the cancel request's refund: the retry job runs meanwhile.
+    gateway.refund = async (...args) => {
+      if (!jobRan) {
+        jobRan = retryRefunds(t.deps);
+        await jobRan;
+      }
+      return send(...args);
+    };
+    t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
+    try {
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(303);
+    } finally {
+      gateway.refund = send;
+      t.clock.set('2026-11-25T06:30:00Z');
+    }
+    expect(await jobRan).toBe('sent 0');
+    expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(500_000);
+    expect(await refundsOf(b.bookingId)).toMatchObject([{ amount_paise: 500_000, attempts: 1 }]);
+    expect(await retryRefunds(t.deps)).toBe('sent 0');
+  });
+
+  it('held by an attempt that died is sent once its claim runs out, and only once', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await paidOnline(tr);
+    const gateway = t.deps.payments;
+    const send = gateway.refund.bind(gateway);
+    // The process dies while Razorpay is being asked: the refund stays claimed, never sent.
+    gateway.refund = () => new Promise(() => undefined);
+    const cancel = t.post(`/bookings/${b.bookingId}/cancel`, {}, b.me.cookie);
+    try {
+      await expect.poll(async () => (await refundsOf(b.bookingId))[0]?.attempts).toBe(1);
+    } finally {
+      gateway.refund = send;
+    }
+    void cancel;
+    expect(await retryRefunds(t.deps)).toBe('sent 0');
+    t.clock.advance(3 * 60_000);
+    expect(await retryRefunds(t.deps)).toBe('sent 1');
+    expect(await retryRefunds(t.deps)).toBe('sent 0');
+    expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(1_000_000);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'refunded' });
+  });
+});
