@@ -522,15 +522,24 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
   const trip = await ownTrip(deps.db, actor, id);
   if (trip.status === 'cancelled') return;
   if (trip.status === 'completed') throw new DomainError('A completed trip cannot be cancelled.');
-  for (const d of await q.tripDepartures(deps.db, id)) {
-    if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+  // The trip takes bookings until its status changes, last: a departure that was empty a moment
+  // ago may have been booked while the others' bookings were being cancelled (and refunded, over
+  // the network). Then its bookings go the same way, in another round.
+  for (let round = 0; round < 5; round++) {
+    for (const d of await q.tripDepartures(deps.db, id)) {
+      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+    }
+    const done = await deps.db.transaction().execute(async (trx) => {
+      const open = (await q.tripDepartures(trx, id)).filter((d) => d.status === 'open');
+      if (open.some((d) => d.seats_taken > 0)) return false;
+      for (const d of open) await q.cancelUnbookedDeparture(trx, d.id, id);
+      await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
+      await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
+      return true;
+    });
+    if (done) return;
   }
-  await deps.db.transaction().execute(async (trx) => {
-    // Closed departures take no new bookings, so nothing can have been booked since.
-    for (const d of await q.tripDepartures(trx, id)) if (d.status === 'open') await q.cancelUnbookedDeparture(trx, d.id, id);
-    await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
-  });
+  throw new DomainError('New bookings kept arriving while this trip was being cancelled. Try again.', undefined, 409);
 }
 
 /** Cancels one departure; bookings on it are cancelled with full refunds by the bookings feature. */

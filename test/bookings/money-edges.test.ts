@@ -196,3 +196,35 @@ describe('a Razorpay refund on its way', () => {
     expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'refunded' });
   });
 });
+
+describe('cancelling a whole trip', () => {
+  it('also cancels a booking made on one of its empty departures while the others were being cancelled', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const empty = await addDeparture(t.deps, tr.tripId, { capacity: 10, start: '2027-04-10' });
+    await paidOnline(tr);
+    const gateway = t.deps.payments;
+    const send = gateway.refund.bind(gateway);
+    let late: Promise<{ bookingId: number }> | undefined;
+    // While the first departure's refund is on its way, someone books the empty one.
+    gateway.refund = async (...args) => {
+      late ??= book({ tripId: tr.tripId, departureId: empty }, 2);
+      await late;
+      return send(...args);
+    };
+    try {
+      const org = await sessionCookie(t.deps, tr.organizerId);
+      const res = await t.post(`/organizer/trips/${tr.tripId}/cancel`, {}, org);
+      expect(res.status).toBe(303);
+    } finally {
+      gateway.refund = send;
+    }
+    const lateBooking = await booking((await late!).bookingId);
+    expect(lateBooking).toMatchObject({ status: 'cancelled', cancel_reason: 'organizer' });
+    expect(await t.db.selectFrom('trips').select('status').where('id', '=', tr.tripId).executeTakeFirstOrThrow()).toEqual({ status: 'cancelled' });
+    expect(await t.db.selectFrom('departures').select(['status', 'seats_taken']).where('trip_id', '=', tr.tripId).orderBy('id').execute()).toEqual([
+      { status: 'cancelled', seats_taken: 0 },
+      { status: 'cancelled', seats_taken: 0 },
+    ]);
+    expect((await outboxFor('trip-cancelled')).some((m) => JSON.parse(m.payload).text.includes(lateBooking.code))).toBe(true);
+  });
+});
