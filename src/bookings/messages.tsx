@@ -26,6 +26,8 @@ export interface Extra {
   duplicateUtr?: boolean;
   /** The booking's UPI payment was still being checked: a refund waits for the organizer to find it. */
   upiBeingChecked?: boolean;
+  /** Razorpay could not send the refund: the organizer pays it back by hand. */
+  gatewayFailed?: boolean;
   /** What became of the booking when its UPI proof was rejected. */
   bookingStatus?: string;
 }
@@ -65,7 +67,9 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
         lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? (x.upiBeingChecked ? `Once the organizer has found your UPI payment, ${formatPaise(x.refundPaise)} is paid back to you.` : `A refund of ${formatPaise(x.refundPaise)} is on its way.`) : 'No refund is due under the trip\'s cancellation policy.'],
       };
     case 'refund-due':
-      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
+      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: x.gatewayFailed
+          ? [`Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.traveler_name}.`, 'Pay it back by UPI or bank transfer, then mark it as refunded.']
+          : [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
     case 'booking-refunded':
       return { toOrganizer: false, subject: `Refund sent ${code}`, lines: [`${formatPaise(x.refundPaise ?? 0)} was refunded for booking ${code} (${trip}).`, 'Banks usually show it within 5–7 working days.'] };
     case 'trip-cancelled':

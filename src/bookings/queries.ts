@@ -291,9 +291,9 @@ export function manualRefundsDue(db: Db, organizerId: number | null) {
     .selectFrom('refunds')
     .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select(['refunds.id', 'refunds.amount_paise', 'refunds.reason', 'refunds.created_at', 'bookings.code', 'bookings.id as booking_id', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone'])
-    .where('refunds.method', '=', 'manual')
-    .where('refunds.status', '=', 'pending');
+    .select(['refunds.id', 'refunds.amount_paise', 'refunds.reason', 'refunds.method', 'refunds.created_at', 'bookings.code', 'bookings.id as booking_id', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone'])
+    // UPI refunds, and online ones that Razorpay could not send.
+    .where((eb) => eb.or([eb.and([eb('refunds.method', '=', 'manual'), eb('refunds.status', '=', 'pending')]), eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')])]));
   if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
   return q.orderBy('refunds.id').limit(200).execute();
 }

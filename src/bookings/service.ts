@@ -416,7 +416,7 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
         const row = (await q.refundByRazorpayId(trx, refund.id)) ?? (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
         if (!row) return 'ignored' as const;
         if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
-        else await trx.updateTable('refunds').set({ status: 'failed', razorpay_refund_id: refund.id, last_error: 'Razorpay reported the refund failed' }).where('id', '=', row.id).where('status', '!=', 'processed').execute();
+        else await markRefundFailed(deps, trx, row.id, refund.id);
         return 'ok' as const;
       }
       default:
@@ -441,6 +441,19 @@ async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: 
   await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
   await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: refundId, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
   return true;
+}
+
+/**
+ * Razorpay could not send a refund (the traveler's card or account closed, say): it becomes
+ * the organizer's to pay back by hand, in their queue next to the UPI refunds, and they are told.
+ */
+async function markRefundFailed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string): Promise<void> {
+  const changed = await trx.updateTable('refunds').set({ status: 'failed', razorpay_refund_id: razorpayId, last_error: 'Razorpay reported the refund failed' })
+    .where('id', '=', refundId).where('status', 'in', ['pending', 'initiated']).executeTakeFirst();
+  if (Number(changed.numUpdatedRows) !== 1) return;
+  const r = (await q.findRefund(trx, refundId))!;
+  await message(deps, trx, 'refund-due', r.booking_id, { refundPaise: r.amount_paise, gatewayFailed: true });
+  await audit(trx, deps.clock, { actorId: null, action: 'refund.failed', targetType: 'refund', targetId: refundId, after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId } });
 }
 
 /**
@@ -474,7 +487,8 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
       done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
       await tx(deps, async (trx) => {
         if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
-        else await trx.updateTable('refunds').set({ status: done.status === 'failed' ? 'failed' : 'initiated', razorpay_refund_id: done.id }).where('id', '=', r.id).where('status', '=', 'pending').execute();
+        else if (done.status === 'failed') await markRefundFailed(deps, trx, r.id, done.id);
+        else await trx.updateTable('refunds').set({ status: 'initiated', razorpay_refund_id: done.id }).where('id', '=', r.id).where('status', '=', 'pending').execute();
       });
       sent++;
     } catch (e) {
@@ -485,11 +499,12 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
   return sent;
 }
 
-/** The organizer paid back a UPI booking by hand. */
+/** The organizer paid a refund back by hand: a UPI one, or one Razorpay could not send. */
 export async function markManualRefund(deps: Deps, actor: Actor, refundId: number): Promise<void> {
   const r = await q.findRefund(deps.db, refundId);
   const b = r ? await q.findBooking(deps.db, r.booking_id) : undefined;
-  if (!r || !b || r.method !== 'manual' || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  const byHand = r && (r.method === 'manual' || (r.method === 'razorpay' && r.status === 'failed'));
+  if (!r || !b || !byHand || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
   const done = await tx(deps, (trx) => markRefundProcessed(deps, trx, refundId, null, actor));
   if (!done) throw new DomainError('This refund is already marked as paid.', undefined, 409);
 }

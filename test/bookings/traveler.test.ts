@@ -141,7 +141,7 @@ describe('cancellation', () => {
     const refund = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
     expect(refund).toMatchObject({ method: 'manual', status: 'pending', amount_paise: 1_000_000 });
     const orgCookie = await sessionCookie(t.deps, tr.organizerId);
-    expect(await (await t.request('/organizer/verifications', { cookie: orgCookie })).text()).toContain('UPI refunds to pay back');
+    expect(await (await t.request('/organizer/verifications', { cookie: orgCookie })).text()).toContain('Refunds to pay back');
     const stranger = await signedIn(t.deps, { role: 'organizer' });
     expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, stranger.cookie)).status).toBe(404);
     expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, orgCookie)).status).toBe(303);

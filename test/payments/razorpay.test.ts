@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
+import { sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from '../bookings/support.js';
 
@@ -250,10 +250,29 @@ describe('refund webhooks', () => {
     expect(await messages('booking-refunded', row.code)).toHaveLength(1);
   });
 
-  it('refund.failed marks the refund failed for someone to look at', async () => {
+  it('refund.failed puts the refund in the organizer\'s hands: told, in their queue, marked paid back by hand', async () => {
     const b = await cancelledWithPendingRefund();
-    expect((await deliver(rzp.fake.webhook('refund.failed', { refund: b.fakeRefund }))).status).toBe(200);
+    const failed = rzp.fake.webhook('refund.failed', { refund: b.fakeRefund });
+    expect((await deliver(failed)).status).toBe(200);
+    expect((await deliver(failed)).status).toBe(200);
     expect((await t.db.selectFrom('refunds').select('status').where('id', '=', b.refund.id).executeTakeFirstOrThrow()).status).toBe('failed');
-    expect((await booking(b.bookingId)).payment_status).toBe('paid');
+    const row = await booking(b.bookingId);
+    expect(row.payment_status).toBe('paid');
+    const told = await messages('refund-due', row.code);
+    expect(told).toHaveLength(1);
+    expect(JSON.parse(told[0].payload).text).toContain('Razorpay could not send the refund of ₹9,000');
+    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'refund.failed').where('target_id', '=', String(b.refund.id)).execute()).toHaveLength(1);
+    expect(await (await t.request(`/bookings/${b.bookingId}`, { cookie: b.me.cookie })).text()).toContain('Refund ₹9,000 due from the organizer');
+
+    const org = await sessionCookie(t.deps, b.organizerId);
+    const queue = await (await t.request('/organizer/verifications', { cookie: org })).text();
+    expect(queue).toContain('Razorpay could not send it');
+    expect(queue).toContain(`/organizer/refunds/${b.refund.id}/done`);
+    expect((await t.post(`/organizer/refunds/${b.refund.id}/done`, {}, org)).status).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({ payment_status: 'refunded', refund_paise: 900_000 });
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).not.toContain(`/organizer/refunds/${b.refund.id}/done`);
+    // A refund still on its way at Razorpay is not the organizer's to mark.
+    const other = await cancelledWithPendingRefund();
+    expect((await t.post(`/organizer/refunds/${other.refund.id}/done`, {}, await sessionCookie(t.deps, other.organizerId))).status).toBe(404);
   });
 });

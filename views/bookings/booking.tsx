@@ -52,7 +52,7 @@ export function BookingPage(p: BookingPageProps) {
     ...p.payments.filter((x) => x.paid_at).map((x): [string, string | null] => [`Paid ${formatPaise(x.amount_paise)} (${x.method === 'upi' ? 'UPI' : 'online'})`, x.paid_at]),
     ['Confirmed', b.confirmed_at],
     ['Cancelled', b.cancelled_at],
-    ...p.refunds.map((r): [string, string | null] => [`Refund ${formatPaise(r.amount_paise)} ${r.status === 'processed' ? 'sent' : r.method === 'manual' ? 'due from the organizer' : 'on its way'}`, r.processed_at ?? r.created_at]),
+    ...p.refunds.map((r): [string, string | null] => [`Refund ${formatPaise(r.amount_paise)} ${r.status === 'processed' ? 'sent' : r.method === 'manual' || r.status === 'failed' ? 'due from the organizer' : 'on its way'}`, r.processed_at ?? r.created_at]),
   ];
   return (
     <section>

@@ -28,13 +28,14 @@ export interface ManualRefundRow {
   id: number;
   amount_paise: number;
   reason: string;
+  method: 'razorpay' | 'manual';
   code: string;
   booking_id: number;
   traveler_name: string;
   traveler_phone: string | null;
 }
 
-/** The organizer's queue: UPI proofs to check, and UPI refunds to pay back. */
+/** The organizer's queue: UPI proofs to check, and refunds to pay back by hand. */
 export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefundRow[]; errors?: FieldErrors; errorFor?: number }) {
   return (
     <section>
@@ -73,10 +74,10 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
       })}
       {p.refunds.length > 0 && (
         <>
-          <h2>UPI refunds to pay back</h2>
+          <h2>Refunds to pay back</h2>
           {p.refunds.map((r) => (
             <article>
-              <p>{formatPaise(r.amount_paise)} to {r.traveler_name}{r.traveler_phone && ` (${r.traveler_phone})`} · booking <a href={`/bookings/${r.booking_id}`}>{r.code}</a> · {r.reason}</p>
+              <p>{formatPaise(r.amount_paise)} to {r.traveler_name}{r.traveler_phone && ` (${r.traveler_phone})`} · booking <a href={`/bookings/${r.booking_id}`}>{r.code}</a> · {r.reason}{r.method === 'razorpay' && ' · Razorpay could not send it: pay it back by UPI or bank transfer'}</p>
               <form method="post" action={`/organizer/refunds/${r.id}/done`} hx-boost="false">
                 <button type="submit">I have paid it back</button>
               </form>
