@@ -209,6 +209,10 @@ export function paymentByOrder(db: Db, orderId: string) {
   return db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirst();
 }
 
+export function paymentByRazorpayId(db: Db, paymentId: string) {
+  return db.selectFrom('payments').select('id').where('razorpay_payment_id', '=', paymentId).executeTakeFirst();
+}
+
 export function openOrderOf(db: Db, bookingId: number, amount: number) {
   return db
     .selectFrom('payments')

@@ -323,9 +323,20 @@ type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'mismatch';
 async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: string; id: string; amount: number }): Promise<Applied> {
   const pay = await q.paymentByOrder(trx, p.order_id);
   if (!pay) return 'unknown';
-  if (pay.status === 'paid' || pay.status === 'refunded') return 'already';
-  if (pay.amount_paise !== p.amount) return 'mismatch';
   const now = isoNow(deps.clock);
+  if (pay.status === 'paid' || pay.status === 'refunded') {
+    if (!pay.razorpay_payment_id || pay.razorpay_payment_id === p.id || (await q.paymentByRazorpayId(trx, p.id))) return 'already';
+    // A second payment captured on an order already paid (a late authorisation, say): it is
+    // recorded under its own id, with no order, and goes back in full.
+    const second = await q.insertPayment(trx, { booking_id: pay.booking_id, method: 'razorpay', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: p.id, utr: null, paid_at: now, created_at: now, updated_at: now });
+    await q.insertRefund(trx, {
+      booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', status: 'pending', reason: 'Paid twice on the same order',
+      razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+    });
+    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: pay.booking_id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' } });
+    return 'refunding';
+  }
+  if (pay.amount_paise !== p.amount) return 'mismatch';
   await trx.updateTable('payments').set({ status: 'paid', razorpay_payment_id: p.id, paid_at: now, updated_at: now }).where('id', '=', pay.id).execute();
   const b = (await q.findBooking(trx, pay.booking_id))!;
   let confirm = b.status === 'pending';

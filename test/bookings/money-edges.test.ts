@@ -228,3 +228,26 @@ describe('cancelling a whole trip', () => {
     expect((await outboxFor('trip-cancelled')).some((m) => JSON.parse(m.payload).text.includes(lateBooking.code))).toBe(true);
   });
 });
+
+describe('a second payment captured on an order already paid', () => {
+  it('is refunded in full, once, and the booking stays confirmed', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr);
+    const order = await orderOf(b.bookingId, b.me.cookie);
+    const first = rzp.fake.pay(order).payment;
+    const second = rzp.fake.pay(order).payment;
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment: first }))).status).toBe(200);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment: second }))).status).toBe(200);
+    // The same payment again, as order.paid under another event id: nothing more.
+    expect((await deliver(rzp.fake.webhook('order.paid', { payment: second }))).status).toBe(200);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
+    expect(rzp.fake.payments.get(first.id)!.amount_refunded).toBe(0);
+    expect(rzp.fake.payments.get(second.id)!.amount_refunded).toBe(1_000_000);
+    expect(await refundsOf(b.bookingId)).toMatchObject([{ amount_paise: 1_000_000, status: 'processed', reason: 'Paid twice on the same order' }]);
+    const payments = await t.db.selectFrom('payments').select(['razorpay_payment_id', 'status']).where('booking_id', '=', b.bookingId).orderBy('id').execute();
+    expect(payments).toEqual([
+      { razorpay_payment_id: first.id, status: 'paid' },
+      { razorpay_payment_id: second.id, status: 'refunded' },
+    ]);
+  });
+});
