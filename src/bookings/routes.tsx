@@ -171,7 +171,9 @@ bookingRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:creat
 
 bookingRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
   if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
-  const { orderId, booking } = await svc.startOnlinePayment(c.get('deps'), actor(c), id(c));
+  const open = await svc.openCheckout(c.get('deps'), actor(c), id(c));
+  if (!open) return c.redirect(`/bookings/${id(c)}/pay`, 303);
+  const { orderId, booking } = open;
   const traveler = { name: booking.traveler_name, email: booking.traveler_email, phone: booking.traveler_phone };
   return page(c, <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.get('deps').payments.keyId} traveler={traveler} />, {
     title: `Pay ${booking.code}`,

@@ -308,6 +308,14 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
   return { orderId: order.id, amount: b.amount_paise, booking: b };
 }
 
+/** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
+export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
+  const b = await ownBooking(deps, actor, bookingId);
+  payable(deps, b);
+  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
+  return open?.razorpay_order_id ? { orderId: open.razorpay_order_id, booking: b } : null;
+}
+
 export interface CheckoutReturn {
   orderId: string;
   paymentId: string;
@@ -373,6 +381,7 @@ export async function confirmCheckout(deps: Deps, actor: Actor, bookingId: numbe
     throw new DomainError('That payment could not be verified.', undefined, 400);
   }
   if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new DomainError('That payment does not match this booking.', undefined, 400);
+  if (fetched.status === 'authorized') throw new DomainError('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.', undefined, 409);
   if (fetched.status !== 'captured') throw new DomainError('The payment did not go through. Nothing was charged; you can try again.', undefined, 409);
   const out = await tx(deps, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
   if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
@@ -417,7 +426,8 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
       }
       case 'payment.failed': {
         if (!payment) return 'ignored' as const;
-        await trx.updateTable('payments').set({ status: 'failed', updated_at: isoNow(deps.clock) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').execute();
+        const failed = await trx.updateTable('payments').set({ status: 'failed', updated_at: isoNow(deps.clock) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').returning('booking_id').executeTakeFirst();
+        if (failed) await audit(trx, deps.clock, { actorId: null, action: 'payment.failed', targetType: 'booking', targetId: failed.booking_id, after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null } });
         return 'ok' as const;
       }
       case 'refund.processed':
@@ -545,6 +555,8 @@ export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number
   return tx(deps, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);
     if (!cur || cur.status !== 'pending') throw new DomainError('This booking can no longer be paid. Book again if seats are left.', undefined, 409);
+    // Again inside the transaction: two submissions at once (a double tap) make one proof.
+    if (await q.pendingProofOf(trx, bookingId)) throw new DomainError('Your payment proof is already with the organizer.', 'utr', 409);
     const duplicate = !!(await q.utrUsedElsewhere(trx, utr, bookingId));
     const now = deps.clock.now();
     await trx.insertInto('upi_proofs').values({

@@ -26,7 +26,8 @@ export interface FakePayment {
   entity: 'payment';
   amount: number;
   currency: string;
-  status: 'captured' | 'failed' | 'refunded';
+  /** 'authorized': taken from the payer, not captured yet (never made here; a test may set it). */
+  status: 'authorized' | 'captured' | 'failed' | 'refunded';
   order_id: string;
   method: 'upi';
   amount_refunded: number;

@@ -251,3 +251,20 @@ describe('a second payment captured on an order already paid', () => {
     ]);
   });
 });
+
+describe('two UPI proofs sent at once (a double tap)', () => {
+  it('make one proof in the organizer\'s queue', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr);
+    const send = () => {
+      const fd = new FormData();
+      fd.set('utr', '623456789012');
+      fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
+      return t.request(`/bookings/${b.bookingId}/pay/upi`, { method: 'POST', body: fd, cookie: b.me.cookie });
+    };
+    const answers = await Promise.all([send(), send(), send()]);
+    expect(answers.every((r) => r.status < 500)).toBe(true);
+    expect(await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).execute()).toHaveLength(1);
+    expect(await t.db.selectFrom('outbox').select('id').where('template', '=', 'payment-proof-received').where('payload', 'like', `%${(await booking(b.bookingId)).code}%`).execute()).toHaveLength(1);
+  });
+});

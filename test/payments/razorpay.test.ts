@@ -62,6 +62,32 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     expect(await pay.text()).not.toContain('razorpay.com');
   });
 
+  it('the checkout page only opens the order the POST made: a GET creates nothing', async () => {
+    const b = await heldBooking();
+    const orders = rzp.fake.orders.size;
+    const res = await t.request(`/bookings/${b.bookingId}/checkout`, { cookie: b.me.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/bookings/${b.bookingId}/pay`);
+    expect(rzp.fake.orders.size).toBe(orders);
+    expect(await t.db.selectFrom('payments').select('id').where('booking_id', '=', b.bookingId).execute()).toEqual([]);
+  });
+
+  it('a payment Razorpay has authorized but not captured yet is not called failed, and is confirmed by its webhook', async () => {
+    const b = await heldBooking();
+    const orderId = await startPayment(b.bookingId, b.me.cookie);
+    const { payment, signature } = rzp.fake.pay(orderId);
+    rzp.fake.payments.get(payment.id)!.status = 'authorized';
+    const res = await verify(b.bookingId, b.me.cookie, { order: orderId, payment: payment.id, signature });
+    expect(res.status).toBe(409);
+    const said = await res.text();
+    expect(said).toContain('Razorpay is still completing your payment');
+    expect(said).not.toContain('Nothing was charged');
+    expect((await booking(b.bookingId)).status).toBe('pending');
+    rzp.fake.payments.get(payment.id)!.status = 'captured';
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment: { ...payment, status: 'captured' } }))).status).toBe(200);
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
+  });
+
   it('confirms the booking when Checkout returns with a valid signature, once, with email, SMS and an audit entry', async () => {
     const b = await heldBooking();
     const orderId = await startPayment(b.bookingId, b.me.cookie);
@@ -108,12 +134,13 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     const orderId = await startPayment(b.bookingId, b.me.cookie);
     const { payment } = rzp.fake.pay(orderId);
     const w = rzp.fake.webhook('payment.captured', { payment });
+    const events = (await t.db.selectFrom('razorpay_events').select('id').execute()).length;
     const res = await deliver({ body: w.body.replace('"captured"', '"captured" '), headers: w.headers });
     expect(res.status).toBe(400);
     const noSig = await deliver({ body: w.body, headers: { 'Content-Type': 'application/json', 'X-Razorpay-Event-Id': 'evt_x' } });
     expect(noSig.status).toBe(400);
     expect((await booking(b.bookingId)).status).toBe('pending');
-    expect(await t.db.selectFrom('razorpay_events').selectAll().execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('razorpay_events').selectAll().execute()).toHaveLength(events);
   });
 
   it('webhook before the callback confirms the booking; the same event twice and the late callback change nothing more', async () => {
@@ -143,6 +170,7 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     expect((await deliver(rzp.fake.webhook('payment.failed', { payment: failed }))).status).toBe(200);
     expect((await t.db.selectFrom('payments').select('status').where('razorpay_order_id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('failed');
     expect((await booking(b.bookingId)).status).toBe('pending');
+    expect(await t.db.selectFrom('audit_log').select('after').where('action', '=', 'payment.failed').where('target_id', '=', String(b.bookingId)).execute()).toHaveLength(1);
     const back = await t.post(`/bookings/${b.bookingId}/pay/verify`, { error_description: 'Payment declined' }, b.me.cookie);
     expect(back.headers.get('location')).toBe(`/bookings/${b.bookingId}/pay`);
     const retry = await startPayment(b.bookingId, b.me.cookie);
