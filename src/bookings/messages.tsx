@@ -26,6 +26,8 @@ export interface Extra {
   duplicateUtr?: boolean;
   /** The booking's UPI payment was still being checked: a refund waits for the organizer to find it. */
   upiBeingChecked?: boolean;
+  /** The booking was paid online and by UPI: the UPI money goes back. */
+  paidTwice?: boolean;
   /** Razorpay could not send the refund: the organizer pays it back by hand. */
   gatewayFailed?: boolean;
   /** What became of the booking when its UPI proof was rejected. */
@@ -51,7 +53,7 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
         sms: `TrekTribe: booking ${code} CONFIRMED. ${b.title}, ${formatDay(b.start_date)}, ${b.guests} pax.${b.meeting_point ? ` Meet: ${b.meeting_point.slice(0, 40)}` : ''}`,
       };
     case 'payment-verified':
-      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment of ${formatPaise(b.amount_paise)} for booking ${code} (${trip}).`] };
+      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment for booking ${code} (${trip}).`, x.refundPaise ? `${formatPaise(x.refundPaise)} of it is due back to you: the organizer pays it back to your UPI account.` : `Amount: ${formatPaise(b.amount_paise)}.`] };
     case 'payment-rejected':
       return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, x.bookingStatus === 'confirmed' ? 'Your booking stays confirmed: it was paid online.' : x.bookingStatus === 'cancelled' ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.' : 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
     case 'payment-proof-received':
@@ -67,7 +69,9 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
         lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? (x.upiBeingChecked ? `Once the organizer has found your UPI payment, ${formatPaise(x.refundPaise)} is paid back to you.` : `A refund of ${formatPaise(x.refundPaise)} is on its way.`) : 'No refund is due under the trip\'s cancellation policy.'],
       };
     case 'refund-due':
-      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: x.gatewayFailed
+      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: x.paidTwice
+          ? [`Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.traveler_name}.`, 'Send it from your UPI app, then mark it as refunded.']
+          : x.gatewayFailed
           ? [`Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.traveler_name}.`, 'Pay it back by UPI or bank transfer, then mark it as refunded.']
           : [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
     case 'booking-refunded':
@@ -77,7 +81,7 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
         toOrganizer: false,
         subject: `Trip cancelled ${code}: ${b.title}`,
         lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once the organizer has found your UPI payment' : ''}.` : ''].filter(Boolean),
-        sms: `TrekTribe: ${b.title} on ${formatDay(b.start_date)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}.` : ''}`,
+        sms: `TrekTribe: ${b.title} on ${formatDay(b.start_date)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once your UPI payment is found' : ''}.` : ''}`,
       };
     case 'trip-reminder':
       return {

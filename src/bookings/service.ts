@@ -312,6 +312,7 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
 export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payable(deps, b);
+  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
   const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
   return open?.razorpay_order_id ? { orderId: open.razorpay_order_id, booking: b } : null;
 }
@@ -468,8 +469,8 @@ async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: 
  * Razorpay could not send a refund (the traveler's card or account closed, say): it becomes
  * the organizer's to pay back by hand, in their queue next to the UPI refunds, and they are told.
  */
-async function markRefundFailed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string): Promise<void> {
-  const changed = await trx.updateTable('refunds').set({ status: 'failed', razorpay_refund_id: razorpayId, last_error: 'Razorpay reported the refund failed' })
+async function markRefundFailed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, why = 'Razorpay reported the refund failed'): Promise<void> {
+  const changed = await trx.updateTable('refunds').set({ status: 'failed', last_error: why.slice(0, 500), ...(razorpayId ? { razorpay_refund_id: razorpayId } : {}) })
     .where('id', '=', refundId).where('status', 'in', ['pending', 'initiated']).executeTakeFirst();
   if (Number(changed.numUpdatedRows) !== 1) return;
   const r = (await q.findRefund(trx, refundId))!;
@@ -513,6 +514,12 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
       });
       sent++;
     } catch (e) {
+      if (e instanceof GatewayRejected && e.statusCode >= 400 && e.statusCode < 500) {
+        // Refused outright (not down, not a timeout): retrying would be refused again. A person pays it back.
+        deps.log.warn({ err: e, refund: r.id }, 'razorpay refused the refund');
+        await tx(deps, (trx) => markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`));
+        continue;
+      }
       deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
       await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed', claimed_until: null }).where('id', '=', r.id).execute();
     }
@@ -582,6 +589,12 @@ async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
   return { p, b };
 }
 
+/** The share a cancelled booking gives back: all of it when the organizer cancelled, the trip's policy on the day when the traveler did. */
+async function cancelledPercent(trx: Kysely<Database>, b: BookingRow): Promise<number> {
+  if (b.cancel_reason !== 'traveler' || !b.cancelled_at) return 100;
+  return refundPreview(b, policyOf(b.refund_policy, (await getSettings(trx)).refundPolicy), new Date(b.cancelled_at)).percent;
+}
+
 /** The organizer found the money: confirm the booking. */
 export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number): Promise<void> {
   const { p } = await proofForOrganizer(deps, actor, proofId);
@@ -598,23 +611,27 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
       return;
     }
-    if (b.status !== 'cancelled' && b.status !== 'confirmed') throw new DomainError(`This booking is ${b.status}; its payment can no longer be verified here.`, undefined, 409);
     // The money arrived for a booking that no longer takes it whole: cancelled while the proof
-    // waited (the refund worked out then, under the policy or in full) or already paid online
-    // (then the UPI money is a second payment and goes back in full).
-    const earlier = await q.paidPaymentOf(trx, b.id);
-    const due = earlier ? p.amount_paise : b.refund_paise;
+    // waited, or paid online meanwhile. The organizer keeps what the booking lets them keep (all
+    // of it if it goes ahead; what the policy left when it was cancelled), less nothing twice:
+    // whatever was received beyond that and is not already on its way back is due now.
+    const [payments, refunds] = await Promise.all([q.paymentsOf(trx, b.id), q.refundsOf(trx, b.id)]);
+    const receivedBefore = payments.filter((x) => x.status === 'paid' || x.status === 'refunded').reduce((n, x) => n + x.amount_paise, 0);
+    const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
+    const keep = b.status === 'cancelled' ? b.amount_paise - Math.floor((b.amount_paise * (await cancelledPercent(trx, b))) / 100) : b.amount_paise;
+    const due = Math.max(0, Math.min(p.amount_paise, receivedBefore + p.amount_paise - keep - refunded));
+    const paidTwice = receivedBefore > 0;
     const pay = await q.insertPayment(trx, upiPayment);
-    await trx.updateTable('bookings').set({ verification_status: 'verified', ...(earlier ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const }), updated_at: now }).where('id', '=', b.id).execute();
+    await trx.updateTable('bookings').set({ verification_status: 'verified', ...(paidTwice ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const, refund_paise: due }), updated_at: now }).where('id', '=', b.id).execute();
     if (due > 0) {
       await q.insertRefund(trx, {
         booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual', status: 'pending',
-        reason: earlier ? 'Paid twice: online and by UPI' : 'Cancelled while the UPI payment was being checked',
+        reason: paidTwice ? 'Paid twice: online and by UPI' : 'Cancelled while the UPI payment was being checked',
         razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
       });
-      await message(deps, trx, 'refund-due', b.id, { refundPaise: due });
+      await message(deps, trx, 'refund-due', b.id, { refundPaise: due, paidTwice });
     }
-    await message(deps, trx, 'payment-verified', b.id);
+    await message(deps, trx, 'payment-verified', b.id, { refundPaise: due });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise, booking_status: b.status, refund_due_paise: due } });
   });
 }
@@ -630,8 +647,10 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     if (await q.transition(trx, b.id, ['pending'], { status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected', hold_expires_at: null, cancelled_at: now, updated_at: now })) {
       await q.releaseSeats(trx, b.departure_id, b.guests);
     } else {
-      // Cancelled or paid online while the proof waited: nothing else changes.
-      await trx.updateTable('bookings').set({ verification_status: 'rejected', updated_at: now }).where('id', '=', b.id).execute();
+      // Cancelled or paid online while the proof waited: nothing else changes, but a refund
+      // promised on this proof alone (no refund recorded) is no longer due.
+      const promised = b.status === 'cancelled' && (await q.refundsOf(trx, b.id)).length === 0;
+      await trx.updateTable('bookings').set({ verification_status: 'rejected', ...(promised ? { refund_paise: 0 } : {}), updated_at: now }).where('id', '=', b.id).execute();
     }
     await message(deps, trx, 'payment-rejected', b.id, { reason, bookingStatus: b.status });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.rejected', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, reason } });

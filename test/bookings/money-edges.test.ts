@@ -117,7 +117,7 @@ describe('a UPI payment still being checked', () => {
     // Not found: rejected, nothing is due, and the traveler is not told the seats were just released.
     const org = await sessionCookie(t.deps, tr.organizerId);
     expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such UTR in our account' }, org)).status).toBe(303);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', verification_status: 'rejected', payment_status: 'pending' });
+    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', verification_status: 'rejected', payment_status: 'pending', refund_paise: 0 });
     expect(await refundsOf(b.bookingId)).toEqual([]);
     const rejected = (await outboxFor('payment-rejected')).map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
     expect(rejected).toContain('The booking was already cancelled');
@@ -129,7 +129,9 @@ describe('a UPI payment still being checked', () => {
     const b = await book(tr);
     const order = await orderOf(b.bookingId, b.me.cookie); // Checkout opened, then left for UPI
     const proof = await sendProof(b.bookingId, b.me.cookie);
-    const { payment } = rzp.fake.pay(order);
+    // Back to the checkout page: not while the proof is with the organizer.
+    expect((await t.request(`/bookings/${b.bookingId}/checkout`, { cookie: b.me.cookie })).status).toBe(409);
+    const { payment } = rzp.fake.pay(order); // paid anyway, in the Checkout tab left open
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
     expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid', payment_method: 'online' });
 
@@ -143,6 +145,32 @@ describe('a UPI payment still being checked', () => {
     expect(refunds[0]).toMatchObject({ method: 'manual', amount_paise: 1_000_000, reason: 'Paid twice: online and by UPI' });
     expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(0);
     expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).not.toContain(proof.utr);
+    const code = (await booking(b.bookingId)).code;
+    const textOf = async (template: string) => (await outboxFor(template)).filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).text as string).filter((x) => x.includes(code));
+    expect(await textOf('refund-due')).toEqual([expect.stringContaining('was paid twice, online and by UPI; ₹10,000 of the UPI payment is due back')]);
+    expect(await textOf('payment-verified')).toEqual([expect.stringContaining('₹10,000 of it is due back to you')]);
+  });
+
+  it('cancelled at 50 %, then paid online late and refunded in full: verifying the UPI money gives back only the policy\'s share of it', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await book(tr);
+    const order = await orderOf(b.bookingId, b.me.cookie);
+    const proof = await sendProof(b.bookingId, b.me.cookie);
+    t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
+    try {
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(303);
+      // The Checkout tab left open is paid after all: the seats are gone, so it all goes back.
+      const { payment } = rzp.fake.pay(order);
+      expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+      expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(1_000_000);
+      const org = await sessionCookie(t.deps, tr.organizerId);
+      expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    } finally {
+      t.clock.set('2026-11-25T06:30:00Z');
+    }
+    // ₹20,000 received, ₹10,000 already back: of the UPI ₹10,000 the policy gives back half.
+    const manual = (await refundsOf(b.bookingId)).filter((r) => r.method === 'manual');
+    expect(manual).toMatchObject([{ amount_paise: 500_000, reason: 'Paid twice: online and by UPI' }]);
   });
 });
 
@@ -194,6 +222,22 @@ describe('a Razorpay refund on its way', () => {
     expect(await retryRefunds(t.deps)).toBe('sent 0');
     expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(1_000_000);
     expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'refunded' });
+  });
+});
+
+describe('a refund Razorpay refuses outright', () => {
+  it('is not retried for ever: it goes to the organizer to pay back by hand', async () => {
+    const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
+    const b = await paidOnline(tr);
+    rzp.fake.payments.get(b.paymentId)!.amount_refunded = 1_000_000; // refunded from Razorpay's dashboard already
+    expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, b.me.cookie)).status).toBe(303);
+    const [refund] = await refundsOf(b.bookingId);
+    expect(refund).toMatchObject({ status: 'failed', method: 'razorpay' });
+    expect(refund.last_error).toContain('Razorpay refused the refund');
+    expect(await retryRefunds(t.deps)).toBe('sent 0');
+    const org = await sessionCookie(t.deps, tr.organizerId);
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain(`/organizer/refunds/${refund.id}/done`);
+    expect((await outboxFor('refund-due')).some((m) => JSON.parse(m.payload).text.includes('Razorpay could not send the refund'))).toBe(true);
   });
 });
 
