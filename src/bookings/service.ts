@@ -613,8 +613,8 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     }
     // The money arrived for a booking that no longer takes it whole: cancelled while the proof
     // waited, or paid online meanwhile. The organizer keeps what the booking lets them keep (all
-    // of it if it goes ahead; what the policy left when it was cancelled), less nothing twice:
-    // whatever was received beyond that and is not already on its way back is due now.
+    // of it if it goes ahead; what the policy left when it was cancelled); whatever else was
+    // received, and is not already on its way back, is due now.
     const [payments, refunds] = await Promise.all([q.paymentsOf(trx, b.id), q.refundsOf(trx, b.id)]);
     const receivedBefore = payments.filter((x) => x.status === 'paid' || x.status === 'refunded').reduce((n, x) => n + x.amount_paise, 0);
     const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
