@@ -207,6 +207,11 @@ export function refundPreview(b: Pick<BookingRow, 'start_date' | 'amount_paise' 
   return { daysBefore, percent, paid, refund: Math.floor((paid * percent) / 100) };
 }
 
+/** The percent the trip's refund policy (or the platform's default) gives back when cancelling at `at`. */
+async function policyPercent(trx: Kysely<Database>, b: BookingRow, at: Date): Promise<number> {
+  return refundPreview(b, policyOf(b.refund_policy, (await getSettings(trx)).refundPolicy), at).percent;
+}
+
 const cancellable = (b: Pick<BookingRow, 'status' | 'start_date'>, now: Date) => (b.status === 'pending' || b.status === 'confirmed') && b.start_date > istDate(now);
 
 // ---------------------------------------------------------------- cancellation
@@ -221,8 +226,7 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   // its proof stays in the organizer's queue, and verifying it then records the refund due
   // (verifyUpiProof), worked out here like a paid one's.
   const proof = paid ? undefined : await q.pendingProofOf(trx, bookingId);
-  const settings = await getSettings(trx);
-  const percent = refundPercent ?? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()).percent;
+  const percent = refundPercent ?? (await policyPercent(trx, b, deps.clock.now()));
   const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
   await q.transition(trx, bookingId, ['pending', 'confirmed'], { status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refund });
   await q.releaseSeats(trx, b.departure_id, b.guests);
@@ -591,8 +595,7 @@ async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
 
 /** The share a cancelled booking gives back: all of it when the organizer cancelled, the trip's policy on the day when the traveler did. */
 async function cancelledPercent(trx: Kysely<Database>, b: BookingRow): Promise<number> {
-  if (b.cancel_reason !== 'traveler' || !b.cancelled_at) return 100;
-  return refundPreview(b, policyOf(b.refund_policy, (await getSettings(trx)).refundPolicy), new Date(b.cancelled_at)).percent;
+  return b.cancel_reason === 'traveler' && b.cancelled_at ? policyPercent(trx, b, new Date(b.cancelled_at)) : 100;
 }
 
 /** The organizer found the money: confirm the booking. */
