@@ -238,8 +238,9 @@ export async function recordEvent(db: Db, id: string, event: string, at: string)
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-export function insertRefund(db: Db, r: Insertable<Database['refunds']>) {
-  return db.insertInto('refunds').values(r).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
+/** A new refund, still to be sent (razorpay) or paid back by hand (manual). */
+export function insertRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
+  return db.insertInto('refunds').values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null }).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
 }
 
 export function refundsToSend(db: Db, bookingId?: number) {

@@ -232,9 +232,9 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   await q.releaseSeats(trx, b.departure_id, b.guests);
   if (paid && refund > 0) {
     await q.insertRefund(trx, {
-      booking_id: bookingId, payment_id: paid.id, amount_paise: refund, method: paid.method === 'razorpay' ? 'razorpay' : 'manual', status: 'pending',
+      booking_id: bookingId, payment_id: paid.id, amount_paise: refund, method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
       reason: reason === 'organizer' ? 'Cancelled by the organizer' : `Cancelled by the traveler (${percent}% under the policy)`,
-      razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+      created_at: now,
     });
     if (paid.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: refund });
   }
@@ -287,11 +287,16 @@ function payable(deps: Deps, b: BookingRow) {
   if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock)) throw new DomainError('Your seat hold has expired. Book again if seats are left.', undefined, 409);
 }
 
+/** Payable online now: payable, and no UPI proof waiting for the organizer (that would be paying twice). */
+function payableOnline(deps: Deps, b: BookingRow) {
+  payable(deps, b);
+  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
+}
+
 /** Creates (or reuses) the Razorpay order for a pending booking. */
 export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; amount: number; booking: BookingRow }> {
   const b = await ownBooking(deps, actor, bookingId);
-  payable(deps, b);
-  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
+  payableOnline(deps, b);
   if (deps.payments.mode === 'off') throw new DomainError('Online payment is not available here. Please pay by UPI.', undefined, 409);
   const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
   if (open?.razorpay_order_id) return { orderId: open.razorpay_order_id, amount: open.amount_paise, booking: b };
@@ -315,8 +320,7 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
 /** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
 export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
   const b = await ownBooking(deps, actor, bookingId);
-  payable(deps, b);
-  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
+  payableOnline(deps, b);
   const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
   return open?.razorpay_order_id ? { orderId: open.razorpay_order_id, booking: b } : null;
 }
@@ -343,8 +347,7 @@ async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: s
     // recorded under its own id, with no order, and goes back in full.
     const second = await q.insertPayment(trx, { booking_id: pay.booking_id, method: 'razorpay', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: p.id, utr: null, paid_at: now, created_at: now, updated_at: now });
     await q.insertRefund(trx, {
-      booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', status: 'pending', reason: 'Paid twice on the same order',
-      razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+      booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', reason: 'Paid twice on the same order', created_at: now,
     });
     await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: pay.booking_id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' } });
     return 'refunding';
@@ -362,9 +365,9 @@ async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: s
   }
   // Paid for seats we no longer hold (or a second payment): give the money back.
   await q.insertRefund(trx, {
-    booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay', status: 'pending',
+    booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay',
     reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
-    razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+    created_at: now,
   });
   if (b.status === 'cancelled') await trx.updateTable('bookings').set({ payment_status: 'paid', payment_method: 'online', refund_paise: p.amount, updated_at: now }).where('id', '=', b.id).execute();
   await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
@@ -628,9 +631,9 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     await trx.updateTable('bookings').set({ verification_status: 'verified', ...(paidTwice ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const, refund_paise: due }), updated_at: now }).where('id', '=', b.id).execute();
     if (due > 0) {
       await q.insertRefund(trx, {
-        booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual', status: 'pending',
+        booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual',
         reason: paidTwice ? 'Paid twice: online and by UPI' : 'Cancelled while the UPI payment was being checked',
-        razorpay_refund_id: null, last_error: null, processed_at: null, created_at: now,
+        created_at: now,
       });
       await message(deps, trx, 'refund-due', b.id, { refundPaise: due, paidTwice });
     }
