@@ -767,7 +767,32 @@ export async function departureForOrganizer(deps: Deps, actor: Actor, departureI
   return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }
 
-const icsText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped; every line break (CRLF,
+ * a lone CR or a lone LF) becomes the \\n escape, so no value can end its content line and start
+ * another property; other control characters, which TEXT does not allow, are dropped.
+ */
+const icsText = (s: string) =>
+  s.replace(/[\\;,]/g, (ch) => `\\${ch}`).replace(/\r\n|\r|\n/g, '\\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+
+/** A content line folded at 75 octets (RFC 5545 3.1): CRLF and a space, never inside a UTF-8 character. */
+function icsFold(line: string): string {
+  const parts: string[] = [];
+  let part = '';
+  let octets = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch);
+    if (octets + n > 75) {
+      parts.push(part);
+      part = ' ';
+      octets = 1;
+    }
+    part += ch;
+    octets += n;
+  }
+  parts.push(part);
+  return parts.join('\r\n');
+}
 
 /** An all-day calendar event from the first to the last day of the trip (RFC 5545). */
 export function bookingIcs(b: BookingRow, publicUrl: string, now: Date): string {
@@ -788,6 +813,5 @@ export function bookingIcs(b: BookingRow, publicUrl: string, now: Date): string 
     `URL:${publicUrl}/bookings/${b.id}`,
     'END:VEVENT', 'END:VCALENDAR',
   ];
-  // Lines longer than 75 octets are folded (a CRLF and a space).
-  return lines.map((l) => (l.length > 74 ? l.match(/.{1,73}/g)!.join('\r\n ') : l)).join('\r\n') + '\r\n';
+  return lines.map(icsFold).join('\r\n') + '\r\n';
 }
