@@ -269,6 +269,14 @@ export function pendingProofOf(db: Db, bookingId: number) {
   return db.selectFrom('upi_proofs').select(['id', 'amount_paise']).where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
 }
 
+export function proofsRejectedBefore(db: Db, iso: string) {
+  return db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).where('status', '=', 'rejected').where('decided_at', '<', iso).execute();
+}
+
+export function proofScreenshots(db: Db) {
+  return db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).execute();
+}
+
 export function findProof(db: Db, id: number) {
   return db.selectFrom('upi_proofs').selectAll().where('id', '=', id).executeTakeFirst();
 }

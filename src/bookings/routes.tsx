@@ -111,6 +111,13 @@ bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c)
   return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
 });
 
+/** A UPI screenshot: private to the booking's people, never cached (404 for anyone else). */
+bookingRoutes.get('/bookings/:id/proofs/:name', async (c) => {
+  const bytes = await svc.proofScreenshot(c.get('deps'), c.get('user'), id(c), c.req.param('name'));
+  if (!bytes) throw new NotFoundError();
+  return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, no-store' });
+});
+
 bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
   const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
   if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed') return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');

@@ -11,7 +11,7 @@ import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { breathe } from '../lib/jobs.js';
-import { storeImage } from '../lib/images.js';
+import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
 import * as q from './queries.js';
@@ -558,13 +558,45 @@ export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
   return { booking: b, upi: upiLink(b), proofs, gatewayMode: deps.payments.mode };
 }
 
+const PROOF_WIDTHS = [640, 1280] as const;
+/** The widths a screenshot was stored at: each of PROOF_WIDTHS, never wider than the original. */
+const proofWidths = (p: { screenshot_width: number }) => [...new Set(PROOF_WIDTHS.map((w) => Math.min(w, p.screenshot_width)))];
+/** How long a rejected proof's screenshot is kept (for a dispute); its record stays for good. */
+const REJECTED_SCREENSHOT_DAYS = 30;
+
+/**
+ * A UPI payment screenshot, for those who may see its booking (its traveler, its organizer,
+ * agents, admins); null for anyone else, signed out included, and for any other name.
+ */
+export async function proofScreenshot(deps: Deps, actor: Actor | null, bookingId: number, name: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!actor) return null;
+  const b = await bookingFor(deps, actor, bookingId);
+  const key = uploadKey(name);
+  if (!key || !(await q.proofsOf(deps.db, b.id)).some((p) => p.screenshot_key === key)) return null;
+  return readUpload(deps.config.dataDir, name, 'proofs');
+}
+
+/**
+ * Nightly: screenshots of proofs rejected over 30 days ago are deleted (the proof's record,
+ * UTR and amount stay, so money that turns up later can still be matched), and screenshots
+ * stored as public uploads by older versions move to the private store. Safe to run twice.
+ */
+export async function tidyProofScreenshots(deps: Deps): Promise<{ removed: number; moved: number }> {
+  const before = addMs(deps.clock.now(), -REJECTED_SCREENSHOT_DAYS * DAY).toISOString();
+  let moved = 0;
+  for (const p of await q.proofScreenshots(deps.db)) moved += await moveToStore(deps.config.dataDir, p.screenshot_key, proofWidths(p), 'proofs');
+  const rejected = await q.proofsRejectedBefore(deps.db, before);
+  for (const p of rejected) await removeImage(deps.config.dataDir, p.screenshot_key, proofWidths(p), 'proofs');
+  return { removed: rejected.length, moved };
+}
+
 /** The traveler paid by UPI: store the screenshot, queue it for the organizer, extend the hold. */
 export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number, utr: string, screenshot: File): Promise<{ duplicate: boolean }> {
   const b = await ownBooking(deps, actor, bookingId);
   payable(deps, b);
   if (!b.upi_id) throw new DomainError('This organizer does not take UPI payments. Please pay online.', undefined, 409);
   if (await q.pendingProofOf(deps.db, bookingId)) throw new DomainError('Your payment proof is already with the organizer.', 'utr', 409);
-  const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', [640, 1280]);
+  const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', PROOF_WIDTHS, 'proofs');
   const { proofHoldMinutes } = await getSettings(deps.db);
   return tx(deps, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);

@@ -3,16 +3,18 @@ import { DAY } from './clock.js';
 import { pruneJobRuns } from './jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
 import { forgetUnattachedPhotos } from '../trips/service.js';
+import { tidyProofScreenshots } from '../bookings/service.js';
 
 /**
  * The nightly tidy-up: the outbox job alone records 8,640 runs a day, and delivered
  * messages hold links and codes nobody needs after a month. Photos stored for a trip form
- * that was never saved go after a day.
+ * that was never saved go after a day; screenshots of rejected UPI proofs after 30 days.
  */
 export async function housekeeping(deps: Deps): Promise<string> {
   const now = deps.clock.now().getTime();
   const runs = await pruneJobRuns(deps.db, { uneventfulBefore: new Date(now - 14 * DAY).toISOString(), failedBefore: new Date(now - 90 * DAY).toISOString() });
   const messages = await forgetDeliveredMessages(deps);
   const photos = await forgetUnattachedPhotos(deps);
-  return `removed ${runs} old job runs, ${messages} delivered messages, ${photos} unsaved photos`;
+  const proofs = await tidyProofScreenshots(deps);
+  return `removed ${runs} old job runs, ${messages} delivered messages, ${photos} unsaved photos, ${proofs.removed} screenshots of rejected payment proofs; moved ${proofs.moved} screenshots to private storage`;
 }

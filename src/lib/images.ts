@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from './errors.js';
 import { randomToken } from './tokens.js';
@@ -29,11 +29,20 @@ export function sniffImageType(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | 'gi
 export const uploadsDir = (dataDir: string) => join(dataDir, 'uploads');
 
 /**
+ * Where an image is kept. `public` images (trip photos, profile photos) are served to
+ * anyone at /uploads/ and cached for a year; `proofs` (UPI payment screenshots) sit outside
+ * that folder, so no public route can reach them, and are served only through a route that
+ * checks who asks.
+ */
+export type ImageStore = 'public' | 'proofs';
+const storeDir = (dataDir: string, store: ImageStore) => (store === 'public' ? uploadsDir(dataDir) : join(dataDir, 'private', 'proofs'));
+
+/**
  * Checks an uploaded image, re-encodes it to WebP in a few widths (never wider than the
  * original) with all metadata (EXIF GPS included) dropped, and stores it under a random
  * name. `field` names the form field for the error message.
  */
-export async function storeImage(dataDir: string, file: File | Uint8Array, field = 'image', widths: readonly number[] = IMAGE_WIDTHS): Promise<StoredImage> {
+export async function storeImage(dataDir: string, file: File | Uint8Array, field = 'image', widths: readonly number[] = IMAGE_WIDTHS, store: ImageStore = 'public'): Promise<StoredImage> {
   const size = file instanceof Uint8Array ? file.byteLength : file.size;
   if (size === 0) throw new DomainError('Choose an image file.', field);
   if (size > MAX_IMAGE_BYTES) throw new DomainError(`The image is too large: ${(size / 1024 / 1024).toFixed(1)} MB. The limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`, field);
@@ -53,7 +62,7 @@ export async function storeImage(dataDir: string, file: File | Uint8Array, field
   const srcH = rotated ? meta.width : meta.height;
 
   const key = randomToken();
-  const dir = uploadsDir(dataDir);
+  const dir = storeDir(dataDir, store);
   await mkdir(dir, { recursive: true });
   const sizes = [...new Set(widths.map((w) => Math.min(w, srcW)))].sort((a, b) => a - b);
   let out = { width: 0, height: 0 };
@@ -68,27 +77,50 @@ export async function storeImage(dataDir: string, file: File | Uint8Array, field
       out = { width: info.width, height: info.height };
     }
   } catch {
-    await removeImage(dataDir, key, sizes);
+    await removeImage(dataDir, key, sizes, store);
     throw new DomainError('That image could not be processed. Try another photo.', field);
   }
   if (!out.height) out = { width: srcW, height: srcH };
   return { key, width: out.width, height: out.height, widths: sizes };
 }
 
-export async function removeImage(dataDir: string, key: string, widths: readonly number[] = IMAGE_WIDTHS): Promise<void> {
-  await Promise.all(widths.map((w) => rm(join(uploadsDir(dataDir), `${key}-${w}.webp`), { force: true })));
+export async function removeImage(dataDir: string, key: string, widths: readonly number[] = IMAGE_WIDTHS, store: ImageStore = 'public'): Promise<void> {
+  await Promise.all(widths.map((w) => rm(join(storeDir(dataDir, store), `${key}-${w}.webp`), { force: true })));
 }
 
 /** URL of one stored width. Images narrower than a width were stored at their own width. */
 export const imageUrl = (key: string, width: number) => `/uploads/${key}-${width}.webp`;
 
+/** The key a stored file's name starts with, or null for a name that is not one of ours. */
+export const uploadKey = (name: string) => FILE.exec(name)?.[1] ?? null;
+
+/**
+ * Moves images that were stored before their store existed (UPI screenshots used to be
+ * public uploads) into it; files already moved are left alone. Returns how many moved.
+ */
+export async function moveToStore(dataDir: string, key: string, widths: readonly number[], store: ImageStore): Promise<number> {
+  const dir = storeDir(dataDir, store);
+  let moved = 0;
+  for (const w of widths) {
+    const name = `${key}-${w}.webp`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await rename(join(uploadsDir(dataDir), name), join(dir, name));
+      moved++;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return moved;
+}
+
 const FILE = /^([a-z2-7]{32})-(\d{2,4})\.webp$/;
 
 /** Reads a stored upload for serving; null for anything that is not one of ours. */
-export async function readUpload(dataDir: string, name: string): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readUpload(dataDir: string, name: string, store: ImageStore = 'public'): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!FILE.test(name)) return null;
   try {
-    return new Uint8Array(await readFile(join(uploadsDir(dataDir), name)));
+    return new Uint8Array(await readFile(join(storeDir(dataDir, store), name)));
   } catch {
     return null;
   }

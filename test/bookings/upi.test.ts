@@ -62,7 +62,7 @@ describe('manual UPI payment', () => {
     expect(new Date(row.hold_expires_at!).getTime() - t.clock.now().getTime()).toBe(48 * 3600_000);
     const [p] = await proofs(b.bookingId);
     expect(p).toMatchObject({ utr: '412345678901', amount_paise: 500_000, status: 'pending', duplicate_utr: 0 });
-    expect(existsSync(join(t.dir, 'uploads', `${p.screenshot_key}-400.webp`))).toBe(true);
+    expect(existsSync(join(t.dir, 'private', 'proofs', `${p.screenshot_key}-400.webp`))).toBe(true);
     const note = await t.db.selectFrom('outbox').selectAll().where('template', '=', 'payment-proof-received').where('payload', 'like', `%${row.code}%`).execute();
     expect(note).toHaveLength(1);
     // The expiry job leaves a booking alone while its proof is being checked.
@@ -104,7 +104,7 @@ describe('manual UPI payment', () => {
     const [p] = await proofs(b.bookingId);
     expect(html).toContain('412345678999');
     expect(html).toContain('₹5,000');
-    expect(html).toContain(`/uploads/${p.screenshot_key}-400.webp`);
+    expect(html).toContain(`/bookings/${b.bookingId}/proofs/${p.screenshot_key}-400.webp`);
     expect(html).toContain('decide by');
 
     const res = await t.post(`/organizer/verifications/${p.id}/verify`, {}, cookie);

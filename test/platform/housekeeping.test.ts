@@ -28,7 +28,7 @@ describe('nightly housekeeping', () => {
     const recent = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }));
     await deliverDue(t.deps);
 
-    expect(await housekeeping(t.deps)).toBe('removed 3 old job runs, 2 delivered messages, 0 unsaved photos');
+    expect(await housekeeping(t.deps)).toBe('removed 3 old job runs, 2 delivered messages, 0 unsaved photos, 0 screenshots of rejected payment proofs; moved 0 screenshots to private storage');
 
     const runs = await t.db.selectFrom('job_runs').select(['name', 'outcome', 'started_at']).orderBy('id').execute();
     expect(runs).toEqual([

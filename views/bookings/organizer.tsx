@@ -1,7 +1,9 @@
-import { imageUrl } from '../../src/lib/images.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
+
+/** A UPI screenshot is served only to those who may see its booking (src/bookings/routes.tsx). */
+const proofUrl = (bookingId: number, key: string, width: number) => `/bookings/${bookingId}/proofs/${key}-${width}.webp`;
 
 export interface ProofRow {
   id: number;
@@ -55,8 +57,8 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
               <p class="flash error" role="alert">This booking was cancelled while its payment waited here. If the money arrived, verify it: {x.refund_paise > 0 ? `${formatPaise(x.refund_paise)} is then due back to the traveler.` : 'no refund is due under the policy.'}</p>
             )}
             {x.booking_status === 'confirmed' && <p class="flash error" role="alert">This booking was paid online meanwhile. If this UPI money arrived too, verify it: it is then due back to the traveler in full.</p>}
-            <a href={imageUrl(x.screenshot_key, w)}>
-              <img src={imageUrl(x.screenshot_key, w)} width={w} height={Math.round((x.screenshot_height * w) / x.screenshot_width)} loading="lazy" alt={`Payment screenshot for booking ${x.code}`} />
+            <a href={proofUrl(x.booking_id, x.screenshot_key, w)}>
+              <img src={proofUrl(x.booking_id, x.screenshot_key, w)} width={w} height={Math.round((x.screenshot_height * w) / x.screenshot_width)} loading="lazy" alt={`Payment screenshot for booking ${x.code}`} />
             </a>
             <form method="post" action={`/organizer/verifications/${x.id}/verify`} hx-boost="false">
               <button type="submit">Verify: money received</button>
