@@ -23,23 +23,37 @@ import { notificationRoutes } from './notifications/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 
 /**
+ * The only routes that take files (trip photos, a UPI screenshot, a profile photo). They get
+ * BODY_LIMIT_MB; every other request FORM_LIMIT_KB, so a flood of large posts to a form
+ * (/login, say) is refused from its Content-Length before any of it is read.
+ */
+const UPLOAD_ROUTES = [/^\/organizer\/trips\/new$/, /^\/organizer\/trips\/\d+\/edit$/, /^\/bookings\/\d+\/pay\/upi$/, /^\/me$/];
+const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
+
+/**
  * The body limit. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
  * @hono/node-server build a full web Request with a stream over the socket for every request,
  * GETs included, and then every body is read through web streams. A declared Content-Length
  * is checked without that; only a chunked body (no length) goes through Hono's counting reader.
  */
-function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = () => {
-    throw new DomainError(`That upload is too large (the limit is ${Math.round(maxBytes / 1024 / 1024)} MB).`, undefined, 422);
+function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = (maxBytes: number) => () => {
+    const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+    throw new DomainError(maxBytes === uploadBytes ? `That upload is too large (the limit is ${limit}).` : `That form is too large (the limit is ${limit}).`, undefined, 422);
   };
-  const counting = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  const counting = {
+    upload: bodyLimit({ maxSize: uploadBytes, onError: tooLarge(uploadBytes) }),
+    form: bodyLimit({ maxSize: formBytes, onError: tooLarge(formBytes) }),
+  };
   return (c, next) => {
+    const upload = takesUploads(c.req.path);
+    const maxBytes = upload ? uploadBytes : formBytes;
     const length = c.req.header('content-length');
     if (c.req.header('transfer-encoding') === undefined) {
-      if (length !== undefined) return Number(length) > maxBytes ? tooLarge() : next();
+      if (length !== undefined) return Number(length) > maxBytes ? tooLarge(maxBytes)() : next();
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     }
-    return counting(c, next);
+    return (upload ? counting.upload : counting.form)(c, next);
   };
 }
 
@@ -81,7 +95,7 @@ export function createApp(deps: Deps) {
   app.on(['GET', 'HEAD'], '/static/*', (c, next) => serveAsset(c, deps.assets) ?? next());
   app.use(finishResponse(isStream));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
-  app.use(limitBody(deps.config.bodyLimitBytes));
+  app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
   app.use(readFormBody);
   app.use(readFlash);
   app.use(loadUser);
