@@ -97,6 +97,13 @@ export async function createBooking(deps: Deps, actor: Actor & { name?: string; 
       const already = await trx.selectFrom('bookings').select('id').where('user_id', '=', actor.id).where('departure_id', '=', t.departure_id).where('status', '=', 'confirmed').executeTakeFirst();
       if (already) throw new DomainError('You have already joined this departure.', 'departure');
     }
+    // Unpaid holds are capped per traveler, under the same lock: two bookings sent at once by one
+    // traveler are checked one after the other, the second seeing the first's seats.
+    if (!free) {
+      const cap = await getSetting(trx, 'maxHeldSeatsPerTraveler');
+      const held = await q.unpaidSeatsHeldBy(trx, actor.id, t.departure_id);
+      if (held + guests > cap) throw new DomainError(holdCapMessage(held, cap), 'guests');
+    }
     if ((await q.takeSeats(trx, t.departure_id, guests)) === 0) {
       const left = t.capacity - t.seats_taken;
       throw new DomainError(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests', 409);
@@ -142,6 +149,15 @@ export async function createBooking(deps: Deps, actor: Actor & { name?: string; 
     }
     return { id: b.id, code: b.code, status: row.status };
   });
+}
+
+const seats = (n: number) => `${n} seat${n === 1 ? '' : 's'}`;
+
+function holdCapMessage(held: number, cap: number): string {
+  if (held === 0) return `One traveler can hold at most ${seats(cap)} unpaid on a departure. Choose fewer guests.`;
+  const room = cap - held;
+  return `You already hold ${seats(held)} unpaid on this departure, and one traveler can hold at most ${seats(cap)} until they are paid. `
+    + (room > 0 ? `Choose at most ${room} guest${room === 1 ? '' : 's'}, or pay for your other booking first.` : 'Pay for your other booking first.');
 }
 
 /** A booking its traveler, its organizer or staff may see; anyone else gets a 404. */
