@@ -283,6 +283,27 @@ export function pendingProofOf(db: Db, bookingId: number) {
   return db.selectFrom('upi_proofs').select(['id', 'amount_paise']).where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
 }
 
+/** Undecided UPI proofs of bookings still held, whose decide-by time (the end of the hold) has passed. */
+export function overdueProofs(db: Db, nowIso: string) {
+  return db
+    .selectFrom('upi_proofs')
+    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
+    .select(['upi_proofs.id as proof_id', 'upi_proofs.booking_id', 'upi_proofs.reminded_at', 'bookings.hold_expires_at'])
+    .where('upi_proofs.status', '=', 'pending')
+    .where('bookings.status', '=', 'pending')
+    .where('bookings.verification_status', '=', 'pending')
+    .where('bookings.hold_expires_at', '<=', nowIso)
+    .orderBy('bookings.hold_expires_at')
+    .limit(500)
+    .execute();
+}
+
+/** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
+export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('upi_proofs').set({ reminded_at: nowIso }).where('id', '=', proofId).where('status', '=', 'pending').where('reminded_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export function findProof(db: Db, id: number) {
   return db.selectFrom('upi_proofs').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -5,7 +5,7 @@ import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
 import { canSeeBooking } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
-import { addMs, DAY, isoNow, MINUTE } from '../lib/clock.js';
+import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
 import { DomainError, NotFoundError } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
@@ -648,7 +648,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     if (due > 0) {
       await q.insertRefund(trx, {
         booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual',
-        reason: paidTwice ? 'Paid twice: online and by UPI' : 'Cancelled while the UPI payment was being checked',
+        reason: paidTwice ? 'Paid twice: online and by UPI' : b.cancel_reason === 'proof_expired' ? 'Released when the UPI payment was not checked in time' : 'Cancelled while the UPI payment was being checked',
         created_at: now,
       });
       await message(deps, trx, 'refund-due', b.id, { refundPaise: due, paidTwice });
@@ -740,6 +740,49 @@ export async function expireHolds(deps: Deps): Promise<string> {
     await breathe();
   }
   return `expired ${expired}, warned ${warned}`;
+}
+
+/**
+ * UPI proofs still undecided at their decide-by time (the end of the booking's hold): the
+ * organizer is reminded once; `proofReleaseHours` after that time the booking is cancelled, its
+ * seats go back on sale and both sides are told. The proof stays in the organizer's queue, so
+ * money that did arrive is still found: verifying it then records the payment and a full
+ * refund due (verifyUpiProof). Safe to run twice.
+ */
+export async function chaseOverdueProofs(deps: Deps): Promise<string> {
+  const now = deps.clock.now();
+  const releaseHours = await getSetting(deps.db, 'proofReleaseHours');
+  const releaseBefore = releaseHours === null ? null : addMs(now, -releaseHours * HOUR).toISOString();
+  let reminded = 0;
+  let released = 0;
+  for (const p of await q.overdueProofs(deps.db, now.toISOString())) {
+    if (!p.reminded_at) {
+      const done = await tx(deps, async (trx) => {
+        if (!(await q.markProofReminded(trx, p.proof_id, now.toISOString()))) return false;
+        await message(deps, trx, 'proof-overdue', p.booking_id, { releaseHours });
+        return true;
+      });
+      if (done) reminded++;
+    }
+    if (releaseBefore !== null && p.hold_expires_at! <= releaseBefore && (await tx(deps, (trx) => releaseOverdueProof(deps, trx, p.proof_id, p.booking_id, releaseBefore)))) released++;
+    await breathe();
+  }
+  return `reminded ${reminded}, released ${released}`;
+}
+
+/** Cancels a booking whose UPI proof went undecided past `releaseBefore`, unless it was decided or cancelled meanwhile. */
+async function releaseOverdueProof(deps: Deps, trx: Kysely<Database>, proofId: number, bookingId: number, releaseBefore: string): Promise<boolean> {
+  const b = await q.findBooking(trx, bookingId);
+  const proof = await q.pendingProofOf(trx, bookingId);
+  if (!b || !proof || proof.id !== proofId || b.verification_status !== 'pending' || !b.hold_expires_at || b.hold_expires_at > releaseBefore) return false;
+  const now = isoNow(deps.clock);
+  // Found later, the money goes back in full (verifyUpiProof): the traveler did nothing wrong.
+  if (!(await q.transition(trx, bookingId, ['pending'], { status: 'cancelled', cancel_reason: 'proof_expired', hold_expires_at: null, cancelled_at: now, updated_at: now, refund_paise: proof.amount_paise }))) return false;
+  await q.releaseSeats(trx, b.departure_id, b.guests);
+  await message(deps, trx, 'proof-released', bookingId, { refundPaise: proof.amount_paise });
+  await message(deps, trx, 'proof-released-organizer', bookingId, { refundPaise: proof.amount_paise });
+  await audit(trx, deps.clock, { actorId: null, action: 'booking.hold_released', targetType: 'booking', targetId: bookingId, after: { reason: 'proof_not_decided', guests: b.guests, amount_paise: b.amount_paise, proof: proofId, decide_by: b.hold_expires_at } });
+  return true;
 }
 
 /** The day before a departure (run in the evening, IST): remind its confirmed travelers once. */
