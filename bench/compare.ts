@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
+import { putSetting } from '../src/lib/settings.js';
 import { signedIn } from '../test/support/factories.js';
 import { addDeparture, bookingForm, makeTrip } from '../test/bookings/support.js';
 import { closedLoop, formBody, percentile, postForm, startApp } from './bookings.js';
@@ -65,6 +66,8 @@ async function prepare(tree: { label: string; dir: string }) {
   const app = await startApp(tree.dir, data); // migrates its own database
   const { db } = openDatabase(join(data, 'trektribe.db'));
   const deps = { db, clock: systemClock };
+  // 50 clients make thousands of unpaid bookings: lift the per-traveler cap on held seats (the check itself still runs).
+  await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
   const trip = await makeTrip(deps, { capacity: 500, pricePaise: 1_000_000 });
   const departures = [trip.departureId];
   for (let i = 0; i < 40; i++) departures.push(await addDeparture(deps, trip.tripId, { capacity: 500, start: `2027-${String(2 + (i % 10)).padStart(2, '0')}-${10 + Math.floor(i / 10)}` }));

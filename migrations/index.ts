@@ -10,6 +10,7 @@ import * as m0030 from './0030_bookings.js';
 import * as m0040 from './0040_dev_messages_outbox.js';
 import * as m0041 from './0041_auth_generation.js';
 import * as m0042 from './0042_refund_claims.js';
+import * as m0043 from './0043_hold_caps.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0040_dev_messages_outbox': m0040,
   '0041_auth_generation': m0041,
   '0042_refund_claims': m0042,
+  '0043_hold_caps': m0043,
 };

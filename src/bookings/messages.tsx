@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { Clock } from '../lib/clock.js';
+import { addMs, HOUR, type Clock } from '../lib/clock.js';
 import { enqueue } from '../notifications/outbox.js';
 import { formatPaise } from '../lib/money.js';
 import { formatDateTime, formatDay } from '../lib/time.js';
@@ -8,7 +8,8 @@ import type { BookingRow } from './queries.js';
 
 export type BookingMessage =
   | 'booking-received' | 'booking-confirmed' | 'payment-verified' | 'payment-rejected' | 'hold-expiring' | 'hold-expired'
-  | 'booking-cancelled' | 'booking-refunded' | 'trip-cancelled' | 'trip-reminder' | 'payment-proof-received' | 'refund-due';
+  | 'booking-cancelled' | 'booking-refunded' | 'trip-cancelled' | 'trip-reminder' | 'payment-proof-received' | 'refund-due'
+  | 'proof-overdue' | 'proof-released' | 'proof-released-organizer';
 
 function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -32,6 +33,8 @@ export interface Extra {
   gatewayFailed?: boolean;
   /** What became of the booking when its UPI proof was rejected. */
   bookingStatus?: string;
+  /** Hours past the decide-by time after which an undecided UPI proof's seats are released; null: never. */
+  releaseHours?: number | null;
 }
 
 /** What a message needs to know about its booking. */
@@ -58,6 +61,37 @@ function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganiz
       return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, x.bookingStatus === 'confirmed' ? 'Your booking stays confirmed: it was paid online.' : x.bookingStatus === 'cancelled' ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.' : 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
     case 'payment-proof-received':
       return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.traveler_name} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
+    case 'proof-overdue': {
+      const by = b.hold_expires_at ? formatDateTime(b.hold_expires_at) : 'now';
+      const release = typeof x.releaseHours === 'number' && b.hold_expires_at ? formatDateTime(addMs(new Date(b.hold_expires_at), x.releaseHours * HOUR)) : null;
+      return {
+        toOrganizer: true,
+        subject: `Payment proof still to verify ${code}`,
+        lines: [
+          `${b.traveler_name}'s UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}, is still waiting for you: it was to be verified or rejected by ${by}.`,
+          release ? `Check the UTR in your UPI app and decide before ${release}; after that the booking is cancelled and its ${guests} go back on sale.` : 'Check the UTR in your UPI app, then verify or reject it.',
+        ],
+      };
+    }
+    case 'proof-released':
+      return {
+        toOrganizer: false,
+        subject: `Seats released ${code}`,
+        lines: [
+          `The organizer did not check your UPI payment for booking ${code} (${trip}) in time, so the booking is cancelled and its seats were released.`,
+          `If the money left your account it is not lost: once the organizer finds it, ${formatPaise(x.refundPaise ?? b.amount_paise)} is paid back to you in full.`,
+          'You can book again if seats are left.',
+        ],
+      };
+    case 'proof-released-organizer':
+      return {
+        toOrganizer: true,
+        subject: `Booking released ${code}: payment proof not checked`,
+        lines: [
+          `Booking ${code} (${trip}, ${guests}) is cancelled and its seats are back on sale: its UPI payment proof was not verified or rejected in time.`,
+          `The proof stays in your queue. If the money (${formatPaise(x.refundPaise ?? b.amount_paise)}) arrived, verify it and pay it back to ${b.traveler_name}; if it did not, reject it.`,
+        ],
+      };
     case 'hold-expiring':
       return { toOrganizer: false, subject: `Pay soon to keep your seats ${code}`, lines: [`Your seats for ${trip} (booking ${code}) are held until ${b.hold_expires_at ? formatDateTime(b.hold_expires_at) : 'soon'}.`, 'Pay before then to keep them.'] };
     case 'hold-expired':

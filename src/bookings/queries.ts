@@ -53,6 +53,20 @@ export async function takeSeats(db: Db, departureId: number, seats: number): Pro
   return Number((await seatsTaken(db, { departureId, seats })).numAffectedRows);
 }
 
+/** Seats a traveler holds unpaid on a departure, over all their pending bookings (a UPI payment being checked included). */
+const unpaidSeats = precompiled((db, v: { userId: number; departureId: number }) =>
+  db
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('guests'), sql<number>`0`).as('seats'))
+    .where('departure_id', '=', v.departureId)
+    .where('status', '=', 'pending')
+    .where('user_id', '=', v.userId),
+);
+
+export async function unpaidSeatsHeldBy(db: Db, userId: number, departureId: number): Promise<number> {
+  return Number((await unpaidSeats(db, { userId, departureId })).rows[0]?.seats ?? 0);
+}
+
 export async function releaseSeats(db: Db, departureId: number, seats: number): Promise<void> {
   await db
     .updateTable('departures')
@@ -275,6 +289,27 @@ export function proofsRejectedBefore(db: Db, iso: string) {
 
 export function proofScreenshots(db: Db) {
   return db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).execute();
+}
+
+/** Undecided UPI proofs of bookings still held, whose decide-by time (the end of the hold) has passed. */
+export function overdueProofs(db: Db, nowIso: string) {
+  return db
+    .selectFrom('upi_proofs')
+    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
+    .select(['upi_proofs.id as proof_id', 'upi_proofs.booking_id', 'upi_proofs.reminded_at', 'bookings.hold_expires_at'])
+    .where('upi_proofs.status', '=', 'pending')
+    .where('bookings.status', '=', 'pending')
+    .where('bookings.verification_status', '=', 'pending')
+    .where('bookings.hold_expires_at', '<=', nowIso)
+    .orderBy('bookings.hold_expires_at')
+    .limit(500)
+    .execute();
+}
+
+/** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
+export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('upi_proofs').set({ reminded_at: nowIso }).where('id', '=', proofId).where('status', '=', 'pending').where('reminded_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export function findProof(db: Db, id: number) {

@@ -73,6 +73,8 @@ export interface UpiProofsTable {
   reason: string | null;
   decided_by: number | null;
   decided_at: string | null;
+  /** When the organizer was reminded that the proof is past its decide-by time; null until then. */
+  reminded_at: Generated<string | null>;
   created_at: string;
 }
 

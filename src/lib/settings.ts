@@ -15,6 +15,18 @@ export const DEFAULT_SETTINGS = {
   holdMinutes: 30,
   /** Minutes a hold is extended to while a UPI payment proof waits for the organizer. */
   proofHoldMinutes: 48 * 60,
+  /**
+   * Most seats one traveler may hold unpaid on one departure, over all their pending bookings
+   * (a UPI payment still being checked counts: it is not paid yet). The same as the guest limit
+   * of one booking, so nobody is stopped from booking a full party.
+   */
+  maxHeldSeatsPerTraveler: 10,
+  /**
+   * Hours past a UPI proof's decide-by time (the end of its hold) after which, still undecided,
+   * its booking is cancelled and the seats go back on sale; the proof stays in the organizer's
+   * queue. null: never (the organizer is only reminded).
+   */
+  proofReleaseHours: 24 as number | null,
   /** Default refund policy: ≥ 30 days 100 %, 15–29 days 50 %, < 15 days 0 %. */
   refundPolicy: [
     { minDays: 30, percent: 100 },

@@ -39,7 +39,7 @@ export interface BookingPageProps {
 }
 
 const STATUS: Record<string, string> = { pending: 'Waiting for payment', confirmed: 'Confirmed', cancelled: 'Cancelled', completed: 'Completed' };
-const REASON: Record<string, string> = { expired: 'not paid in time', traveler: 'by you', organizer: 'by the organizer', payment_rejected: 'payment not accepted' };
+const REASON: Record<string, string> = { expired: 'not paid in time', traveler: 'by you', organizer: 'by the organizer', payment_rejected: 'payment not accepted', proof_expired: 'payment not checked in time' };
 
 export const statusText = (b: Pick<BookingView, 'status' | 'verification_status' | 'cancel_reason'>) =>
   b.status === 'pending' && b.verification_status === 'pending' ? 'Payment being checked' : b.status === 'cancelled' && b.cancel_reason ? `Cancelled (${REASON[b.cancel_reason] ?? b.cancel_reason})` : STATUS[b.status] ?? b.status;
