@@ -90,7 +90,7 @@ export async function startApp(root: string, dataDir: string, nodeArgs: string[]
   const base = `http://127.0.0.1:${port}`;
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(process.execPath, [...startFlags(root), ...nodeArgs, join(root, 'dist/src/server.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
+    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', ALLOW_HTTP: 'on', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'info' },
     stdio: ['ignore', out, 'inherit'],
   });
   if (typeof out === 'number') closeSync(out); // the child has its own copy

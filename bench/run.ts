@@ -20,7 +20,7 @@ import { getRaw, medianMs, type BenchContext, type Line, type Section } from './
  * budgets. Always exits 0: it is a report; failures are marked FAIL.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'tt-bench-'));
-const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, HOST: '127.0.0.1', PUBLIC_URL: 'http://127.0.0.1:3000', LOG_LEVEL: 'info' });
+const config = loadConfig({ NODE_ENV: 'production', ALLOW_HTTP: 'on', DATA_DIR: dataDir, HOST: '127.0.0.1', PUBLIC_URL: 'http://127.0.0.1:3000', LOG_LEVEL: 'info' });
 const { db, sqlite } = openDatabase(join(dataDir, 'trektribe.db'));
 await migrateToLatest(db);
 // Request logging stays on (it is part of every real request), written to nowhere.

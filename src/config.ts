@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { isLoopback } from './lib/net.js';
 
 /** Environment variables that carry a value we understand; everything else is ignored. */
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Default: 0.0.0.0 in production (and Docker), 127.0.0.1 otherwise. */
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Production needs an https:// PUBLIC_URL unless this is on. */
+  ALLOW_HTTP: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(48),
   FORM_LIMIT_KB: z.coerce.number().int().min(4).max(10240).default(64),
@@ -34,8 +38,8 @@ const Env = z.object({
 
   DEV_MAILBOX: z.enum(['on', 'off']).optional(),
   SETUP_PASSWORD: z.string().min(10).optional(),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: z.enum(['on', 'off']).default('off'),
+  /** Behind reverse proxies: how many (on = 1); the client address is that many X-Forwarded-For entries from the right. */
+  TRUST_PROXY: z.string().regex(/^(on|off|[0-9]|10)$/, 'on, off or a number of proxies from 0 to 10').default('off'),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -45,6 +49,7 @@ export class ConfigError extends Error {}
 function toConfig(e: z.infer<typeof Env>) {
   const production = e.NODE_ENV === 'production';
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
   const twilio = e.TWILIO_ACCOUNT_SID
     ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, smsFrom: e.TWILIO_SMS_FROM, whatsappFrom: e.TWILIO_WHATSAPP_FROM, apiBase: e.TWILIO_API_BASE }
     : undefined;
@@ -55,7 +60,13 @@ function toConfig(e: z.infer<typeof Env>) {
     env: e.NODE_ENV,
     production,
     port: e.PORT,
-    host: e.HOST,
+    host,
+    /**
+     * Listening on anything but loopback: other machines can reach us, so the dev mailbox
+     * and the test gateway's pages (which hand out reset links and confirm unpaid bookings)
+     * are for signed-in admins only.
+     */
+    beyondLoopback: !isLoopback(host),
     dataDir: e.DATA_DIR,
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
@@ -73,7 +84,8 @@ function toConfig(e: z.infer<typeof Env>) {
     /** The dev mailbox page; never in production. */
     devMailbox: !production && e.DEV_MAILBOX !== 'off',
     setupPassword: e.SETUP_PASSWORD,
-    trustProxy: e.TRUST_PROXY === 'on',
+    /** Reverse proxies in front of us whose X-Forwarded-For entries we believe (0: none). */
+    trustProxyHops: e.TRUST_PROXY === 'on' ? 1 : e.TRUST_PROXY === 'off' ? 0 : Number(e.TRUST_PROXY),
   };
 }
 
@@ -106,7 +118,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
     throw new ConfigError('Missing environment variable TWILIO_SMS_FROM: Twilio needs a sender (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM)');
   }
-  return toConfig(parsed.data);
+  const config = toConfig(parsed.data);
+  if (config.production && !config.secureCookies && parsed.data.ALLOW_HTTP !== 'on') {
+    throw new ConfigError(
+      `PUBLIC_URL must start with https:// in production (it is ${config.publicUrl}${raw.PUBLIC_URL ? '' : ', the default'}): sign-in cookies would travel unencrypted. Set PUBLIC_URL=https://… or, to serve plain HTTP anyway, ALLOW_HTTP=on`,
+    );
+  }
+  return config;
 }
 
 function describe(issue: z.core.$ZodIssue): string {

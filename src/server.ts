@@ -11,6 +11,7 @@ import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
 import { startCheckpointer } from './lib/checkpointer.js';
+import { beyondLoopbackNotice } from './lib/exposure.js';
 
 function configOrExit(): Config {
   try {
@@ -46,6 +47,8 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   // The test gateway is served by this process: its SDK calls and webhooks come back here.
   if (deps.payments.mode === 'test') deps.payments.useApiBase(`http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`);
   console.log(`TrekTribe is running at ${config.publicUrl} (listening on ${config.host}:${info.port})`);
+  const notice = beyondLoopbackNotice(config);
+  if (notice) console.log(notice);
 });
 server.on('error', (err: NodeJS.ErrnoException) => {
   // Port taken or not ours to bind: one plain line, not a stack trace.

@@ -13,6 +13,7 @@ import { PayPage, RazorpayCheckoutPage, TestCheckoutDone, TestCheckoutPage } fro
 import { getSettings } from '../lib/settings.js';
 import { CHECKOUT_JS } from '../payments/csp.js';
 import { safeNext } from '../auth/middleware.js';
+import { adminWhenBeyondLoopback } from '../lib/exposure.js';
 import * as svc from './service.js';
 import { bookingForm, cancelDepartureForm, checkoutReturn, fieldErrors, joinForm, rejectForm, upiProofForm } from './schemas.js';
 
@@ -324,13 +325,14 @@ const testOrder = (c: C) => {
   return order;
 };
 
-bookingRoutes.get('/test-gateway/checkout/:orderId', (c) => {
+// The pages a browser reaches: admins only while listening beyond loopback (the API above has its Basic auth).
+bookingRoutes.get('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, (c) => {
   const order = testOrder(c);
   const callback = safeNext(c.req.query('callback')) ?? '/bookings';
   return page(c, <TestCheckoutPage orderId={order.id} amount={order.amount} receipt={order.receipt} callback={callback} />, { title: 'Test payment' });
 });
 
-bookingRoutes.post('/test-gateway/checkout/:orderId', async (c) => {
+bookingRoutes.post('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, async (c) => {
   const order = testOrder(c);
   const fake = c.get('deps').payments.fake!;
   const body = await c.req.parseBody();

@@ -5,6 +5,7 @@ import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import type { AppEnv } from './env.js';
+import { forwardedClient } from './net.js';
 
 /**
  * Fixed-window counters kept in SQLite, so a restart does not hand an attacker a fresh
@@ -92,17 +93,17 @@ export async function assertNotLimited(db: Kysely<Database>, clock: Clock, check
 }
 
 /**
- * The client's address for per-IP limits: the socket's peer, or the first X-Forwarded-For
- * entry when TRUST_PROXY is on (otherwise that header is anyone's to forge).
+ * The client's address for per-IP limits: the socket's peer, or, with TRUST_PROXY, the
+ * address the trusted proxy added to X-Forwarded-For (the entry that many hops from the
+ * right). The entries to its left are whatever the client sent: keyed on them, anyone
+ * could take a fresh budget per request, or spend someone else's.
  */
 export function clientIp(c: Context<AppEnv>): string {
-  if (c.get('deps').config.trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+  let socket = 'unknown';
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    socket = getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'unknown';
+    // app.request in tests: no socket.
   }
+  return forwardedClient(c.req.header('X-Forwarded-For'), c.get('deps').config.trustProxyHops, socket);
 }

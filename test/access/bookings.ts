@@ -34,6 +34,6 @@ export const bookingsAccess: RouteAccess[] = [
   { method: 'GET', path: '/organizer/earnings', allowed: staff },
   { method: 'GET', path: '/test-gateway/v1/*', allowed: 'all', apiKey: true, sample: '/test-gateway/v1/orders/none', note: 'fake Razorpay API: Basic auth with the test key; 404 when the test gateway is off' },
   { method: 'POST', path: '/test-gateway/v1/*', allowed: 'all', apiKey: true, sample: '/test-gateway/v1/orders', note: 'fake Razorpay API: Basic auth with the test key; 404 when the test gateway is off' },
-  { method: 'GET', path: '/test-gateway/checkout/:orderId', allowed: 'all', sample: '/test-gateway/checkout/order_none', note: 'test checkout page (stands in for Razorpay\'s); 404 for unknown orders' },
-  { method: 'POST', path: '/test-gateway/checkout/:orderId', allowed: 'all', sample: '/test-gateway/checkout/order_none', note: 'test checkout page (stands in for Razorpay\'s); 404 for unknown orders' },
+  { method: 'GET', path: '/test-gateway/checkout/:orderId', allowed: 'all', sample: '/test-gateway/checkout/order_none', note: 'test checkout page (stands in for Razorpay\'s); 404 for unknown orders; admins only beyond loopback' },
+  { method: 'POST', path: '/test-gateway/checkout/:orderId', allowed: 'all', sample: '/test-gateway/checkout/order_none', note: 'test checkout page (stands in for Razorpay\'s); 404 for unknown orders; admins only beyond loopback' },
 ];

@@ -4,6 +4,8 @@ import type { TestApp } from '../support/app.js';
 import { makeTestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
 import type { RouteAccess, Who } from './types.js';
+import { enqueue } from '../../src/notifications/outbox.js';
+import { deliverDue } from '../../src/notifications/delivery.js';
 
 /**
  * The role × route matrix: every GET/POST route the app registers must be listed in one of
@@ -88,6 +90,56 @@ describe('role × route matrix', () => {
     }
     expect(wrong).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * The same server listening beyond loopback (HOST=0.0.0.0, as on a LAN demo): the development
+ * tools that act for anyone (the dev mailbox, the test gateway's checkout pages) answer a
+ * signed-in admin and nobody else, anonymous visitors included: 404, not a sign-in page. The
+ * fake Razorpay API the app calls itself keeps its Basic auth (401 without it, for everyone).
+ */
+describe('role × route matrix, listening beyond loopback', () => {
+  const isDevTool = (path: string) => path.startsWith('/dev/mailbox') || path.startsWith('/test-gateway/');
+
+  it('every dev mailbox and test gateway route answers an admin only, 404 for everyone else', async () => {
+    const wide = await makeTestApp({ HOST: '0.0.0.0' });
+    try {
+      expect(wide.config.beyondLoopback).toBe(true);
+      // Real things to look at, so that "let through" is a 200 and not a 404 for a missing one.
+      await wide.db.transaction().execute((trx) => enqueue(trx, wide.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'Your TrekTribe code is 482913' }));
+      await deliverDue(wide.deps);
+      const { id: messageId } = await wide.db.selectFrom('dev_messages').select('id').executeTakeFirstOrThrow();
+      const fake = wide.deps.payments.fake!;
+      const auth = 'Basic ' + Buffer.from(`${fake.keys.keyId}:${fake.keys.keySecret}`).toString('base64');
+      const order = (await (await fake.api.request('/v1/orders', { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ amount: 10_000, currency: 'INR', receipt: 'r1' }) })).json()) as { id: string };
+      const sampleFor = (e: RouteAccess) => (e.sample ?? e.path).replace('/dev/mailbox/999999', `/dev/mailbox/${messageId}`).replace('order_none', order.id);
+
+      const tools = entries.filter((e) => isDevTool(e.path));
+      expect(tools.map((e) => key(e.method, e.path)).sort()).toEqual(routes.filter((r) => isDevTool(r.path)).map((r) => key(r.method, r.path)).sort());
+      const wrong: string[] = [];
+      for (const e of tools) {
+        for (const who of WHO) {
+          const cookie = who === 'anon' ? undefined : (await signedIn(wide.deps, { role: who })).cookie;
+          const url = sampleFor(e);
+          const res = e.method === 'GET' ? await wide.request(url, { cookie }) : await wide.post(url, { outcome: 'decline' }, cookie);
+          await res.body?.cancel();
+          const label = `${who} ${e.method} ${url} → ${res.status}`;
+          if (e.apiKey) {
+            if (res.status !== 401) wrong.push(`${label}: should be 401 without the API key`);
+          } else if (who === 'admin') {
+            if (res.status !== 200) wrong.push(`${label}: should be 200 for an admin`);
+          } else if (res.status !== 404) {
+            wrong.push(`${label}: should be 404`);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+      // With the key, the API answers whoever calls it (the app itself, on loopback).
+      expect((await wide.request(`/test-gateway/v1/orders/${order.id}`, { headers: { Authorization: auth } })).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
 });
 
 describe('CSRF', () => {

@@ -31,7 +31,8 @@ export const ORIGIN = 'http://localhost:3000';
 /** A fresh app on a fresh, migrated SQLite file. */
 export async function makeTestApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUBLIC_URL: ORIGIN, LOG_LEVEL: 'silent', ...env });
+  // ALLOW_HTTP: the test origin is plain http, also when a test runs as production.
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUBLIC_URL: ORIGIN, ALLOW_HTTP: 'on', LOG_LEVEL: 'silent', ...env });
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
   await migrateToLatest(db);
   const clock = new FakeClock();
