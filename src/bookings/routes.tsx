@@ -112,9 +112,9 @@ bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c)
   return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
 });
 
-/** A UPI screenshot: private to the booking's people, never cached (404 for anyone else). */
-bookingRoutes.get('/bookings/:id/proofs/:name', async (c) => {
-  const bytes = await svc.proofScreenshot(c.get('deps'), c.get('user'), id(c), c.req.param('name'));
+/** A UPI screenshot: private to the booking's people, never cached (404 for anyone else signed in). */
+bookingRoutes.get('/bookings/:id/proofs/:name', requirePermission('bookings:read'), async (c) => {
+  const bytes = await svc.proofScreenshot(c.get('deps'), actor(c), id(c), c.req.param('name'));
   if (!bytes) throw new NotFoundError();
   return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, no-store' });
 });

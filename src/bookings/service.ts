@@ -584,10 +584,9 @@ const REJECTED_SCREENSHOT_DAYS = 30;
 
 /**
  * A UPI payment screenshot, for those who may see its booking (its traveler, its organizer,
- * agents, admins); null for anyone else, signed out included, and for any other name.
+ * agents, admins); a 404 for anyone else, and null for any other name.
  */
-export async function proofScreenshot(deps: Deps, actor: Actor | null, bookingId: number, name: string): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!actor) return null;
+export async function proofScreenshot(deps: Deps, actor: Actor, bookingId: number, name: string): Promise<Uint8Array<ArrayBuffer> | null> {
   const b = await bookingFor(deps, actor, bookingId);
   const key = uploadKey(name);
   if (!key || !(await q.proofsOf(deps.db, b.id)).some((p) => p.screenshot_key === key)) return null;

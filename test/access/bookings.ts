@@ -16,6 +16,7 @@ export const bookingsAccess: RouteAccess[] = [
   { method: 'GET', path: '/bookings/:id/cancel', allowed: traveler, sample: '/bookings/999999/cancel' },
   { method: 'POST', path: '/bookings/:id/cancel', allowed: traveler, sample: '/bookings/999999/cancel' },
   { method: 'GET', path: '/bookings/:id/pay', allowed: traveler, sample: '/bookings/999999/pay' },
+  { method: 'GET', path: '/bookings/:id/proofs/:name', allowed: readers, sample: '/bookings/999999/proofs/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-640.webp', note: 'a UPI screenshot: only the booking\'s traveler, organizer and staff; 404 for anyone else' },
   { method: 'GET', path: '/bookings/:id/upi-qr.svg', allowed: traveler, sample: '/bookings/999999/upi-qr.svg' },
   { method: 'POST', path: '/bookings/:id/pay/online', allowed: traveler, sample: '/bookings/999999/pay/online' },
   { method: 'GET', path: '/bookings/:id/checkout', allowed: traveler, sample: '/bookings/999999/checkout', note: 'only with real Razorpay keys; 404 otherwise' },

@@ -48,15 +48,18 @@ describe('UPI payment screenshots are private', () => {
     expect((await t.request(`/uploads/${b.name}`, { cookie: admin.cookie })).status).toBe(404);
   });
 
-  it('another traveler, another organizer and a signed-out visitor get a 404, as for a screenshot that does not exist', async () => {
+  it('another traveler and another organizer get a 404, as for a screenshot that does not exist; a signed-out visitor is sent to sign in', async () => {
     const b = await bookingWithProof();
     const stranger = await signedIn(t.deps);
     const otherOrganizer = await signedIn(t.deps, { role: 'organizer' });
-    for (const cookie of [stranger.cookie, otherOrganizer.cookie, undefined]) {
+    for (const cookie of [stranger.cookie, otherOrganizer.cookie]) {
       const res = await shot(b.bookingId, b.name, cookie);
       expect(res.status).toBe(404);
       expect(res.headers.get('Content-Type')).not.toBe('image/webp');
     }
+    const anon = await shot(b.bookingId, b.name);
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get('Location')).toMatch(/^\/login/);
   });
 
   it('a screenshot is served only under its own booking, and only names of ours are read', async () => {

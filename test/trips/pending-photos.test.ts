@@ -241,14 +241,14 @@ describe('housekeeping', () => {
     const recent = await addDepartureWith([await jpeg(600, 400, 'recent.jpg')]);
     t.clock.advance(5 * HOUR);
 
-    expect(await housekeeping(t.deps)).toMatch(/, 1 unsaved photos$/);
+    expect(await housekeeping(t.deps)).toMatch(/, 1 unsaved photos,/);
 
     expect((await pendingRows()).map((r) => r.key)).toEqual(recent.keys);
     expect(filesOf(stale.keys[0])).toEqual([]);
     expect(filesOf(recent.keys[0])).toEqual([`${recent.keys[0]}-320.webp`, `${recent.keys[0]}-600.webp`]);
     expect(filesOf(saved.keys[0])).toEqual([`${saved.keys[0]}-320.webp`, `${saved.keys[0]}-640.webp`, `${saved.keys[0]}-700.webp`]);
     // Running it again changes nothing.
-    expect(await housekeeping(t.deps)).toMatch(/, 0 unsaved photos$/);
+    expect(await housekeeping(t.deps)).toMatch(/, 0 unsaved photos,/);
     expect(filesOf(recent.keys[0])).toHaveLength(2);
   });
 });
