@@ -48,6 +48,37 @@ async function stampede(urls: string[], tripId: number, departureId: number, coo
   return tally;
 }
 
+/** A fresh, migrated database file with two app processes serving it (test/bookings/serve-app.ts). */
+async function twoServersOnOneFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-race-'));
+  const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
+  await migrateToLatest(db);
+  cleanups.push(async () => {
+    await db.destroy();
+    if (sqlite.open) sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = () =>
+    new Promise<{ url: string; child: ChildProcess }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve-app.ts')], {
+        env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:3000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      cleanups.push(() => {
+        child.kill('SIGTERM');
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /PORT=(\d+)/.exec(out);
+        if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, child });
+      });
+      child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+  const servers = await Promise.all([start(), start()]);
+  return { deps: { db, clock: systemClock }, db, urls: servers.map((s) => s.url) };
+}
+
 describe('seat holds under concurrency', () => {
   it(`${ATTEMPTS} concurrent booking requests over HTTP for ${SEATS} seats hold exactly ${SEATS}, and nobody sees a 500`, async () => {
     const t = await makeTestApp();
@@ -66,44 +97,29 @@ describe('seat holds under concurrency', () => {
   }, 90_000);
 
   it('two server processes on one database file still hold exactly the seats there are', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tt-race-'));
-    const file = join(dir, 'trektribe.db');
-    const { db, sqlite } = openDatabase(file);
-    await migrateToLatest(db);
-    cleanups.push(async () => {
-      await db.destroy();
-      if (sqlite.open) sqlite.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const deps = { db, clock: systemClock };
+    const { deps, db, urls } = await twoServersOnOneFile();
     const { tripId, departureId } = await makeTrip(deps, { capacity: SEATS });
     const cookies = await Promise.all(Array.from({ length: 25 }, async () => (await signedIn(deps)).cookie));
 
-    const start = () =>
-      new Promise<{ url: string; child: ChildProcess }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve-app.ts')], {
-          env: { ...process.env, DATA_DIR: dir, NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:3000' },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        cleanups.push(() => {
-          child.kill('SIGTERM');
-        });
-        let out = '';
-        child.stdout!.on('data', (d) => {
-          out += d;
-          const m = /PORT=(\d+)/.exec(out);
-          if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, child });
-        });
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-      });
-    const [a, b] = await Promise.all([start(), start()]);
-
-    const tally = await stampede([a.url, b.url], tripId, departureId, cookies);
+    const tally = await stampede(urls, tripId, departureId, cookies);
 
     expect(tally).toEqual({ 303: SEATS, 409: ATTEMPTS - SEATS });
     expect(await seatsTaken(deps, departureId)).toBe(SEATS);
     const rows = await db.selectFrom('bookings').select(['guests']).where('departure_id', '=', departureId).execute();
     expect(rows.reduce((s, r) => s + r.guests, 0)).toBe(SEATS);
+  }, 90_000);
+
+  it(`one traveler's ${ATTEMPTS} bookings sent at once through two server processes hold exactly the cap on unpaid seats (10), on a departure with room for more`, async () => {
+    const { deps, db, urls } = await twoServersOnOneFile();
+    const { tripId, departureId } = await makeTrip(deps, { capacity: 100 });
+    const { id, cookie } = await signedIn(deps);
+
+    const tally = await stampede(urls, tripId, departureId, [cookie]);
+
+    expect(tally).toEqual({ 303: 10, 422: ATTEMPTS - 10 });
+    expect(await seatsTaken(deps, departureId)).toBe(10);
+    const rows = await db.selectFrom('bookings').select(['guests']).where('departure_id', '=', departureId).where('user_id', '=', id).execute();
+    expect(rows.reduce((s, r) => s + r.guests, 0)).toBe(10);
   }, 90_000);
 
   it('control: a naive read-then-write hold served the same way grants more holds than there are seats', async () => {
