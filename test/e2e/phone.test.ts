@@ -63,7 +63,7 @@ async function seed() {
     .values({ booking_id: confirmedId, method: 'upi', amount_paise: 2_300_000, status: 'paid', utr: '412345678901', paid_at: now, created_at: now, updated_at: now })
     .execute();
   const proof = await sharp({ create: { width: 400, height: 800, channels: 3, background: '#dde' } }).png().toBuffer();
-  const img = await storeImage(e2e.server.dataDir, new Uint8Array(proof), 'screenshot');
+  const img = await storeImage(e2e.server.dataDir, new Uint8Array(proof), 'screenshot', [640, 1280], 'proofs');
   await e2e.server.db
     .insertInto('upi_proofs')
     .values({ booking_id: pendingId, utr: '498765432109', screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: 2_300_000, created_at: now })
