@@ -3,18 +3,15 @@
  * checked under the lock that takes the seats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
 import { expireHolds } from '../../src/bookings/jobs.js';
 import { putSetting } from '../../src/lib/settings.js';
 
 let t: TestApp;
-let png: Uint8Array;
 beforeAll(async () => {
   t = await makeTestApp();
-  png = new Uint8Array(await sharp({ create: { width: 60, height: 120, channels: 3, background: '#284' } }).png().toBuffer());
 });
 afterAll(() => t.close());
 
@@ -66,10 +63,7 @@ describe('unpaid seats one traveler may hold', () => {
     const trip = await makeTrip(t.deps, { capacity: 30 });
     const me = await signedIn(t.deps);
     const first = bookingIdFrom(await book(trip, 6, me.cookie));
-    const fd = new FormData();
-    fd.set('utr', '512345678901');
-    fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-    expect((await t.request(`/bookings/${first}/pay/upi`, { method: 'POST', body: fd, cookie: me.cookie })).status).toBe(303);
+    expect((await sendUpiProof(t, first, me.cookie, { utr: '512345678901' })).status).toBe(303);
     expect((await book(trip, 5, me.cookie)).status).toBe(422);
 
     const proof = await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', first).executeTakeFirstOrThrow();

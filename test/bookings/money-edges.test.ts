@@ -4,21 +4,18 @@
  * trip cancelled while someone books one of its empty departures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
 import { retryRefunds } from '../../src/bookings/service.js';
 import * as trips from '../../src/trips/service.js';
 
 let rzp: FakeRazorpayServer;
 let t: TestApp;
-let png: Uint8Array;
 beforeAll(async () => {
   rzp = await startFakeRazorpay();
   t = await makeTestApp(rzp.env);
-  png = new Uint8Array(await sharp({ create: { width: 60, height: 120, channels: 3, background: '#284' } }).png().toBuffer());
 });
 afterAll(async () => {
   await t.close();
@@ -38,12 +35,8 @@ async function book(trip: { tripId: number; departureId: number }, guests = 1) {
   return { me, bookingId: bookingIdFrom(res) };
 }
 
-let utrs = 0;
 async function sendProof(bookingId: number, cookie: string) {
-  const fd = new FormData();
-  fd.set('utr', String(512000000000 + ++utrs));
-  fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-  expect((await t.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie })).status).toBe(303);
+  expect((await sendUpiProof(t, bookingId, cookie)).status).toBe(303);
   return proofOf(bookingId);
 }
 
@@ -300,12 +293,7 @@ describe('two UPI proofs sent at once (a double tap)', () => {
   it('make one proof in the organizer\'s queue', async () => {
     const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
     const b = await book(tr);
-    const send = () => {
-      const fd = new FormData();
-      fd.set('utr', '623456789012');
-      fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-      return t.request(`/bookings/${b.bookingId}/pay/upi`, { method: 'POST', body: fd, cookie: b.me.cookie });
-    };
+    const send = () => sendUpiProof(t, b.bookingId, b.me.cookie, { utr: '623456789012' });
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.every((r) => r.status < 500)).toBe(true);
     expect(await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).execute()).toHaveLength(1);

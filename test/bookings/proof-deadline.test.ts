@@ -4,19 +4,16 @@
  * proof stays in the queue, so money that did arrive is still found and paid back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
 import { chaseOverdueProofs } from '../../src/bookings/jobs.js';
 import { putSetting } from '../../src/lib/settings.js';
 import { startScheduler } from '../../src/scheduler.js';
 
 let t: TestApp;
-let png: Uint8Array;
 beforeAll(async () => {
   t = await makeTestApp();
-  png = new Uint8Array(await sharp({ create: { width: 60, height: 120, channels: 3, background: '#284' } }).png().toBuffer());
 });
 afterAll(() => t.close());
 
@@ -29,7 +26,6 @@ const mails = async (template: string, code: string) =>
     .filter((m) => m.text.includes(code));
 const released = (bookingId: number) => t.db.selectFrom('audit_log').selectAll().where('action', '=', 'booking.hold_released').where('target_id', '=', String(bookingId)).execute();
 
-let utrs = 0;
 /** A traveler books and sends a UPI proof at `at`; another traveler holds 2 seats of the same departure. */
 async function proofSentAt(at: string) {
   t.clock.set(at);
@@ -37,10 +33,7 @@ async function proofSentAt(at: string) {
   const org = await t.db.selectFrom('users').select(['email']).where('id', '=', trip.organizerId).executeTakeFirstOrThrow();
   const me = await signedIn(t.deps);
   const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 3), me.cookie));
-  const fd = new FormData();
-  fd.set('utr', String(612000000000 + ++utrs));
-  fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-  expect((await t.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie: me.cookie })).status).toBe(303);
+  expect((await sendUpiProof(t, bookingId, me.cookie)).status).toBe(303);
   const other = await signedIn(t.deps);
   await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2), other.cookie);
   const b = await booking(bookingId);

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip } from './support.js';
+import { bookingForm, bookingIdFrom, makeTrip, sendUpiProof } from './support.js';
 import { housekeeping } from '../../src/lib/housekeeping.js';
 import { DAY } from '../../src/lib/clock.js';
 
 let t: TestApp;
-let png: Uint8Array;
 beforeAll(async () => {
   t = await makeTestApp();
-  png = new Uint8Array(await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
 });
 afterAll(() => t.close());
 
@@ -22,10 +19,7 @@ async function bookingWithProof() {
   const trip = await makeTrip(t.deps, { pricePaise: 250_000, capacity: 6 });
   const traveler = await signedIn(t.deps);
   const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), traveler.cookie));
-  const fd = new FormData();
-  fd.set('utr', `41234567${String(bookingId).padStart(4, '0')}`);
-  fd.set('screenshot', new File([png as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-  expect((await t.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie: traveler.cookie })).status).toBe(303);
+  expect((await sendUpiProof(t, bookingId, traveler.cookie)).status).toBe(303);
   const proof = await t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
   return { bookingId, proof, name: `${proof.screenshot_key}-400.webp`, traveler, organizerCookie: await sessionCookie(t.deps, trip.organizerId) };
 }

@@ -76,3 +76,29 @@ export const seatsTaken = async (deps: Pick<Deps, 'db'>, departureId: number) =>
   (await deps.db.selectFrom('departures').select('seats_taken').where('id', '=', departureId).executeTakeFirstOrThrow()).seats_taken;
 
 export const bookingIdFrom = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+
+let pngBytes: Promise<Uint8Array<ArrayBuffer>> | undefined;
+/** A small real PNG, made once per test file: what a traveler's payment screenshot stands for. */
+export const screenshotPng = () =>
+  (pngBytes ??= import('sharp').then(async ({ default: sharp }) => new Uint8Array(await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer())));
+
+let utrSeq = 0;
+/** A fresh 12-digit UTR, never the same twice in a test file. */
+export const nextUtr = () => String(700_000_000_000 + ++utrSeq);
+
+/**
+ * POSTs a UPI proof (a UTR and a screenshot) for a booking, as the traveler's form does.
+ * `file: null` leaves the screenshot out.
+ */
+export async function sendUpiProof(
+  app: { request(path: string, init?: RequestInit & { cookie?: string }): Promise<Response> },
+  bookingId: number,
+  cookie: string,
+  opts: { utr?: string; file?: Uint8Array | null } = {},
+): Promise<Response> {
+  const fd = new FormData();
+  fd.set('utr', opts.utr ?? nextUtr());
+  const file = opts.file === undefined ? await screenshotPng() : opts.file;
+  if (file) fd.set('screenshot', new File([file as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
+  return app.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, type TripFields } from './support.js';
+import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, type TripFields, sendUpiProof } from './support.js';
 import { cancelTripBookings, refundPreview, retryRefunds } from '../../src/bookings/service.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/settings.js';
 
@@ -40,11 +40,7 @@ async function paidOnline(trip: { tripId: number; departureId: number }, guests 
 
 async function paidByUpi(trip: { tripId: number; departureId: number; organizerId: number }) {
   const b = await book(trip);
-  const fd = new FormData();
-  fd.set('utr', String(400000000000 + Math.floor(Math.random() * 1e9)));
-  const sharp = (await import('sharp')).default;
-  fd.set('screenshot', new File([new Uint8Array(await sharp({ create: { width: 50, height: 90, channels: 3, background: '#000' } }).png().toBuffer())], 's.png'));
-  expect((await t.request(`/bookings/${b.bookingId}/pay/upi`, { method: 'POST', body: fd, cookie: b.me.cookie })).status).toBe(303);
+  expect((await sendUpiProof(t, b.bookingId, b.me.cookie)).status).toBe(303);
   const p = await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
   expect((await t.post(`/organizer/verifications/${p.id}/verify`, {}, await sessionCookie(t.deps, trip.organizerId))).status).toBe(303);
   return b;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
 import { expireHolds } from '../../src/bookings/service.js';
 
 let t: TestApp;
@@ -24,10 +24,7 @@ async function held(guests = 2) {
 }
 
 function proof(bookingId: number, cookie: string, utr: string, file: Uint8Array | null = png) {
-  const fd = new FormData();
-  fd.set('utr', utr);
-  if (file) fd.set('screenshot', new File([file as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
-  return t.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
+  return sendUpiProof(t, bookingId, cookie, { utr, file });
 }
 
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
