@@ -37,23 +37,23 @@ const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
  * is checked without that; only a chunked body (no length) goes through Hono's counting reader.
  */
 function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = (maxBytes: number) => () => {
-    const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
-    throw new DomainError(maxBytes === uploadBytes ? `That upload is too large (the limit is ${limit}).` : `That form is too large (the limit is ${limit}).`, undefined, 422);
+  const limit = (maxBytes: number, what: 'upload' | 'form') => {
+    const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+    const tooLarge = () => {
+      throw new DomainError(`That ${what} is too large (the limit is ${size}).`, undefined, 422);
+    };
+    return { maxBytes, tooLarge, counting: bodyLimit({ maxSize: maxBytes, onError: tooLarge }) };
   };
-  const counting = {
-    upload: bodyLimit({ maxSize: uploadBytes, onError: tooLarge(uploadBytes) }),
-    form: bodyLimit({ maxSize: formBytes, onError: tooLarge(formBytes) }),
-  };
+  const upload = limit(uploadBytes, 'upload');
+  const form = limit(formBytes, 'form');
   return (c, next) => {
-    const upload = takesUploads(c.req.path);
-    const maxBytes = upload ? uploadBytes : formBytes;
+    const { maxBytes, tooLarge, counting } = takesUploads(c.req.path) ? upload : form;
     const length = c.req.header('content-length');
     if (c.req.header('transfer-encoding') === undefined) {
-      if (length !== undefined) return Number(length) > maxBytes ? tooLarge(maxBytes)() : next();
+      if (length !== undefined) return Number(length) > maxBytes ? tooLarge() : next();
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     }
-    return (upload ? counting.upload : counting.form)(c, next);
+    return counting(c, next);
   };
 }
 
