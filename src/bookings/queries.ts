@@ -54,17 +54,15 @@ export async function takeSeats(db: Db, departureId: number, seats: number): Pro
 }
 
 /** Seats a traveler holds unpaid on a departure, over all their pending bookings (a UPI payment being checked included). */
-const unpaidSeats = precompiled((db, v: { userId: number; departureId: number }) =>
-  db
+export async function unpaidSeatsHeldBy(db: Db, userId: number, departureId: number): Promise<number> {
+  const r = await db
     .selectFrom('bookings')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('guests'), sql<number>`0`).as('seats'))
-    .where('departure_id', '=', v.departureId)
+    .where('departure_id', '=', departureId)
     .where('status', '=', 'pending')
-    .where('user_id', '=', v.userId),
-);
-
-export async function unpaidSeatsHeldBy(db: Db, userId: number, departureId: number): Promise<number> {
-  return Number((await unpaidSeats(db, { userId, departureId })).rows[0]?.seats ?? 0);
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(r?.seats ?? 0);
 }
 
 export async function releaseSeats(db: Db, departureId: number, seats: number): Promise<void> {
