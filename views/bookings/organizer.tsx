@@ -1,6 +1,6 @@
 import { imageUrl } from '../../src/lib/images.js';
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDateTime, formatDay } from '../../src/lib/time.js';
+import { formatDateTime, formatDay, formatMonth } from '../../src/lib/time.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 
 export interface ProofRow {
@@ -168,7 +168,7 @@ export function EarningsPage(p: { months: { month: string; paid: number; refunde
         <table>
           <thead><tr><th>Month</th><th>Paid</th><th>Refunded</th><th>Net</th></tr></thead>
           <tbody>
-            {p.months.map((m) => <tr><td>{m.month}</td><td>{formatPaise(m.paid)}</td><td>{formatPaise(m.refunded)}</td><td>{formatPaise(m.net)}</td></tr>)}
+            {p.months.map((m) => <tr><td>{formatMonth(m.month)}</td><td>{formatPaise(m.paid)}</td><td>{formatPaise(m.refunded)}</td><td>{formatPaise(m.net)}</td></tr>)}
           </tbody>
           <tfoot><tr><th>Total</th><th>{formatPaise(total.paid)}</th><th>{formatPaise(total.refunded)}</th><th>{formatPaise(total.net)}</th></tr></tfoot>
         </table>
