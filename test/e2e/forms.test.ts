@@ -69,7 +69,7 @@ describe.each([
     expect(await page.locator('#guests fieldset').nth(1).locator('input[name="phone"]').inputValue()).toBe(PHONE);
     // Neither the address bar nor any request line carries a name or a phone number.
     for (const u of [page.url(), ...w.urls]) expect(u).not.toMatch(/Vikram|Asha|9812/);
-    await w.context.close();
+    await w.close();
   });
 
   it('changing the date keeps the form and what was typed, with the new date chosen', async () => {
@@ -94,7 +94,7 @@ describe.each([
     await Promise.all([page.waitForURL(/\/bookings\/\d+\/pay$/), page.getByRole('button', { name: 'Hold my seats' }).click()]);
     const b = await e2e.server.db.selectFrom('bookings').select(['departure_id', 'guests', 'amount_paise']).where('user_id', '=', w.me.id).executeTakeFirstOrThrow();
     expect(b).toEqual({ departure_id: w.second, guests: 2, amount_paise: 2_800_000 });
-    await w.context.close();
+    await w.close();
   });
 });
 
@@ -117,7 +117,7 @@ describe('the trip form (360×640)', () => {
     expect(await page.locator('input[name="departures[1][start_date]"]').count()).toBe(0);
     const trip = await e2e.server.db.selectFrom('trips').select(['status', 'organizer_id']).where('title', '=', 'Kuari Pass by Enter').executeTakeFirst();
     expect(trip).toEqual({ status: 'draft', organizer_id: org });
-    await w.context.close();
+    await w.close();
   });
 });
 
@@ -134,7 +134,7 @@ describe('the test gateway (360×640)', () => {
     await Promise.all([page.waitForURL(/\/test-gateway\/checkout\//), page.getByRole('button', { name: 'Pay ₹7,000 online' }).click()]);
     await Promise.all([page.waitForURL(/\/bookings\/\d+$/), page.getByRole('button', { name: 'Pay (test success)' }).click()]);
     await expect(page.locator('#booking-status').textContent()).resolves.toBe('Confirmed');
-    await w.context.close();
+    await w.close();
   });
 });
 
@@ -156,6 +156,6 @@ describe('earnings (360×640)', () => {
     await w.page.goto('/organizer/earnings');
     const months = await w.page.locator('main table tbody tr > :first-child').allTextContents();
     expect(months.map((m) => m.trim())).toEqual(['Jan 2027']);
-    await w.context.close();
+    await w.close();
   });
 });
