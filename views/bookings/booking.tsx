@@ -140,6 +140,13 @@ export function PassPage(p: { booking: BookingView; participants: BookingPagePro
   );
 }
 
+/** A refund policy's tiers, most generous first. */
+export const RefundPolicyList = (p: { policy: { minDays: number; percent: number }[] }) => (
+  <ul>
+    {[...p.policy].sort((x, y) => y.minDays - x.minDays).map((r) => <li>{r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back</li>)}
+  </ul>
+);
+
 export function CancelPage(p: { booking: BookingView; preview: NonNullable<BookingPageProps['preview']>; policy: { minDays: number; percent: number }[] }) {
   const b = p.booking;
   const pv = p.preview;
@@ -154,9 +161,7 @@ export function CancelPage(p: { booking: BookingView; preview: NonNullable<Booki
       )}
       <details>
         <summary>Cancellation policy</summary>
-        <ul>
-          {[...p.policy].sort((x, y) => y.minDays - x.minDays).map((r) => <li>{r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back</li>)}
-        </ul>
+        <RefundPolicyList policy={p.policy} />
       </details>
       <form method="post" action={`/bookings/${b.id}/cancel`} hx-boost="false">
         <button type="submit" class="secondary">Yes, cancel my booking</button>
