@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.js';
-import { istDate } from '../../src/lib/time.js';
+import { formatDay, istDate } from '../../src/lib/time.js';
 import { openPage, screenshot, useSession } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import type { RunningServer } from './support/server.js';
@@ -54,6 +54,36 @@ describe.each([
     expect(await page.locator('#contact a[href^="mailto:"]').count()).toBe(1);
     expect(await page.locator('#contact a[href="tel:+919811122233"]').count()).toBe(1);
     await screenshot(page, `shop-trip-js-${label}`);
+    await w.close();
+  });
+});
+
+describe('my bookings (360×640)', () => {
+  it('shows each booking as a card with its trip, dates, status and the next step: pay, or the pass', async () => {
+    const me = await createUser(deps, { role: 'traveler', name: 'Kiran Das' });
+    const now = new Date().toISOString();
+    const org = (await e2e.server.db.selectFrom('trips').select('organizer_id').where('id', '=', trip.tripId).executeTakeFirstOrThrow()).organizer_id;
+    const row = (code: string, status: 'pending' | 'confirmed') => ({
+      code, trip_id: trip.tripId, departure_id: trip.departureId, user_id: me, organizer_id: org, guests: 2, amount_paise: 1_900_000, status,
+      payment_method: status === 'confirmed' ? ('online' as const) : null, payment_status: status === 'confirmed' ? ('paid' as const) : ('pending' as const), verification_status: null,
+      hold_expires_at: status === 'pending' ? new Date(Date.now() + 3_600_000).toISOString() : null, special_requests: '', confirmed_at: status === 'confirmed' ? now : null, created_at: now, updated_at: now,
+    });
+    const pending = await e2e.server.db.insertInto('bookings').values(row('TT-MYB-PEND', 'pending')).returning('id').executeTakeFirstOrThrow();
+    const confirmed = await e2e.server.db.insertInto('bookings').values(row('TT-MYB-CONF', 'confirmed')).returning('id').executeTakeFirstOrThrow();
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, await sessionCookie(deps, me));
+    await w.page.goto('/bookings');
+    const cards = w.page.locator('main article');
+    expect(await cards.count()).toBe(2);
+    const card = (code: string) => w.page.locator('main article', { hasText: code });
+    const start = await e2e.server.db.selectFrom('departures').select(['start_date', 'end_date']).where('id', '=', trip.departureId).executeTakeFirstOrThrow();
+    await expect(card('TT-MYB-PEND').textContent()).resolves.toContain(`Dayara Bugyal Trek${formatDay(start.start_date)} – ${formatDay(start.end_date)} · 2 guests`);
+    expect(await card('TT-MYB-PEND').locator('h3 a').getAttribute('href')).toBe(`/bookings/${pending.id}`);
+    await expect(card('TT-MYB-PEND').textContent()).resolves.toContain('Waiting for payment');
+    expect(await card('TT-MYB-PEND').getByRole('button', { name: 'Pay ₹19,000 or send UPI proof' }).getAttribute('href')).toBe(`/bookings/${pending.id}/pay`);
+    await expect(card('TT-MYB-CONF').textContent()).resolves.toContain('Confirmed');
+    expect(await card('TT-MYB-CONF').getByRole('button', { name: 'Booking pass' }).getAttribute('href')).toBe(`/bookings/${confirmed.id}/pass`);
+    await screenshot(w.page, 'shop-my-bookings');
     await w.close();
   });
 });
