@@ -19,6 +19,14 @@ export function HomePage(p: HomeProps) {
         <input type="search" name="q" placeholder="Where do you want to go?" aria-label="Search treks" inputmode="search" />
         <button type="submit">Search</button>
       </form>
+      {p.data.soonest.length === 0 && p.data.categories.length === 0 && (
+        <section id="empty">
+          <h2>No treks listed yet</h2>
+          <p>Organizers: register and list your first trek. Running this site? On the server:</p>
+          <pre><code>npm run setup{'\n'}npm run seed:demo</code></pre>
+          <p class="muted">The first makes the admin, agent, organizer and traveler accounts; the second fills the site with demo organizers and treks, and prints how they sign in.</p>
+        </section>
+      )}
       {p.data.soonest.length > 0 && (
         <section>
           <h2>Leaving soon</h2>

@@ -40,7 +40,7 @@ export function Layout(p: LayoutProps) {
           {p.head}
         </head>
         <body hx-boost="true">
-          {p.testMode && <p class="test-mode">Test mode: payments go to the built-in test gateway, no real money moves.</p>}
+          {p.testMode && <p class="test-mode">Test mode: no real money moves.</p>}
           <header class="container">
             <nav>
               <ul>
@@ -55,11 +55,6 @@ export function Layout(p: LayoutProps) {
                       <a href="/me" title={p.user.name}>
                         <span>{firstName(p.user.name)}</span>
                       </a>
-                    </li>
-                    <li>
-                      <form method="post" action="/logout" class="inline">
-                        <button type="submit" class="secondary outline">Sign out</button>
-                      </form>
                     </li>
                   </>
                 ) : (

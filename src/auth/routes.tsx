@@ -25,14 +25,31 @@ export const ROLE_HOME: Record<Role, string> = {
   admin: '/dashboard/admin',
 };
 
+/** Every page of a role that the header (home, Treks, profile) does not link to is one tap from its dashboard. */
 const ROLE_LINKS: Record<Role, { href: string; label: string }[]> = {
-  traveler: [{ href: '/trips', label: 'Find a trek' }],
-  organizer: [{ href: '/me#organizer', label: 'Edit your organizer page and UPI ID' }],
+  traveler: [
+    { href: '/bookings', label: 'My bookings' },
+    { href: '/trips', label: 'Find a trek' },
+  ],
+  organizer: [
+    { href: '/organizer/trips', label: 'Your trips' },
+    { href: '/organizer/trips/new', label: 'New trip' },
+    { href: '/organizer/bookings', label: 'Bookings' },
+    { href: '/organizer/verifications', label: 'Payments to verify' },
+    { href: '/organizer/earnings', label: 'Earnings' },
+    { href: '/me#organizer', label: 'Your organizer page and UPI ID' },
+  ],
   agent: [],
   admin: [
     { href: '/admin/users', label: 'Manage users' },
     { href: '/admin/jobs', label: 'Scheduled jobs' },
     { href: '/admin/outbox', label: 'Outgoing messages' },
+    { href: '/organizer/bookings', label: 'All bookings' },
+    { href: '/organizer/verifications', label: 'Payments to verify' },
+    { href: '/organizer/earnings', label: 'Earnings' },
+    { href: '/organizer/trips', label: 'Trips' },
+    { href: '/organizer/trips/new', label: 'New trip' },
+    { href: '/bookings', label: 'Bookings made as a traveler' },
   ],
 };
 
@@ -94,7 +111,8 @@ accountRoutes
     const input = c.req.valid('form');
     const r = await tryForm(() => svc.registerAccount(c.get('deps'), input, clientIp(c)));
     if (!r.ok) return renderRegister(c, typedValues(input), r.errors, r.status);
-    return redirectWith(c, '/login', `Account created. We sent a confirmation link to ${input.email}. Sign in to continue.`);
+    await startSession(c, r.value);
+    return redirectWith(c, home(input.role), `Welcome! We sent a confirmation link to ${input.email}.`);
   })
   .get('/login', (c) => (c.get('user') ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303) : renderLogin(c, { next: c.req.query('next') }, {})))
   .post('/login', zValidator('form', s.loginForm, formHook(renderLogin)), async (c) => {
@@ -117,7 +135,7 @@ accountRoutes
     const { token } = c.req.valid('form');
     const r = await tryForm(() => svc.verifyEmail(c.get('deps'), token));
     if (!r.ok) return renderVerifyEmail(c, { token }, r.errors, r.status);
-    return redirectWith(c, c.get('user') ? '/dashboard' : '/login', 'Thank you: your email address is confirmed.');
+    return redirectWith(c, c.get('user') ? home(c.get('user')!.role) : '/login', 'Thank you: your email address is confirmed.');
   })
   .post('/verify-email/resend', requireUser, async (c) => {
     const r = await tryForm(() => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id));

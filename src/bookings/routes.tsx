@@ -1,15 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
+import type { z } from 'zod';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { page } from '../lib/render.js';
-import { BookPage, GuestFields, JoinPage, type GuestValues } from '../../views/bookings/book.js';
+import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import QRCode from 'qrcode';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
 import { CancelDeparturePage, EarningsPage, OrganizerBookingsPage, VerificationsPage } from '../../views/bookings/organizer.js';
-import { PayPage, RazorpayCheckoutPage, TestCheckoutDone, TestCheckoutPage } from '../../views/payments/pay.js';
+import { PayPage, RazorpayCheckoutPage, TestCheckoutPage } from '../../views/payments/pay.js';
 import { getSettings } from '../lib/settings.js';
 import { CHECKOUT_JS } from '../payments/csp.js';
 import { safeNext } from '../auth/middleware.js';
@@ -44,7 +45,7 @@ async function renderBookForm(c: C, tripId: number, departureId: number | null, 
   if (trip.price_paise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
   const n = Math.max(1, Math.min(guests || 1, 10, Math.max(1, seatsLeft)));
   const props = { trip, departures, seatsLeft, guests: n, values, errors };
-  return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <GuestFields guests={n} values={values} errors={errors} /> });
+  return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
 }
 
 const leadOf = async (c: C) => {
@@ -55,11 +56,21 @@ const leadOf = async (c: C) => {
 /** Booking, payment (Razorpay, UPI proof), verification queue, cancellations, webhooks. */
 export const bookingRoutes = new Hono<AppEnv>();
 
+const departureOf = (v: unknown) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+};
+
+/** Links carry only the date and the number of guests; the guest details are filled from the account. */
 bookingRoutes.get('/trips/:id/book', requirePermission('bookings:create'), async (c) => {
-  const dep = Number(c.req.query('departure'));
-  const values = guestValues(c.req.queries() as Record<string, string[]>, await leadOf(c));
-  values.requests = c.req.query('requests') ?? '';
-  return renderBookForm(c, id(c), Number.isSafeInteger(dep) && dep > 0 ? dep : null, Number(c.req.query('guests')) || 1, values, {});
+  const values = guestValues({}, await leadOf(c));
+  return renderBookForm(c, id(c), departureOf(c.req.query('departure')), Number(c.req.query('guests')) || 1, values, {});
+});
+
+/** The form sent back for another date or number of guests: shown again with everything typed, nothing booked. */
+bookingRoutes.post('/trips/:id/book/update', requirePermission('bookings:create'), async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  return renderBookForm(c, id(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), {});
 });
 
 bookingRoutes.post(
@@ -82,8 +93,7 @@ bookingRoutes.post(
     const c = ctx as unknown as C;
     if (r.success) return;
     const body = await c.req.parseBody({ all: true });
-    const dep = Number(body.departure);
-    return renderBookForm(c, id(c), Number.isSafeInteger(dep) && dep > 0 ? dep : null, Number(body.guests) || 1, guestValues(body), fieldErrors(r.error), 422);
+    return renderBookForm(c, id(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), fieldErrors(r.error), 422);
   }),
   async (c) => {
     const f = c.req.valid('form');
@@ -196,8 +206,8 @@ bookingRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create')
 
 bookingRoutes.get('/payments/checkout.js', (c) => c.body(CHECKOUT_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
 
-bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('form', checkoutReturn), async (c) => {
-  const f = c.req.valid('form');
+/** Where Checkout returns, by POST (Razorpay's callback) or by GET (the test gateway's redirect): the signature decides. */
+async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
   if (!f.razorpay_payment_id || !f.razorpay_order_id || !f.razorpay_signature) {
     return redirectWith(c, `/bookings/${id(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
   }
@@ -205,7 +215,9 @@ bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:creat
   const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
   return redirectWith(c, `/bookings/${b.id}`, 'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.', 'error');
-});
+}
+bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('form', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('form')));
+bookingRoutes.get('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('query', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('query')));
 
 bookingRoutes.post(
   '/bookings/:id/pay/upi',
@@ -338,12 +350,14 @@ bookingRoutes.post('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, a
   const body = await c.req.parseBody();
   const callback = safeNext(typeof body.callback === 'string' ? body.callback : null) ?? '/bookings';
   if (order.status === 'paid') throw new DomainError('This test order is already paid.', undefined, 409);
+  // Straight back to the shop, as Razorpay's redirect does: the outcome rides on the return URL.
+  const back = (fields: Record<string, string>) => c.redirect(`${callback}?${new URLSearchParams(fields)}`, 303);
   if (body.outcome === 'pay') {
     const { payment, signature } = fake.pay(order.id);
     void fake.deliver(fake.webhook('payment.captured', { payment }));
-    return page(c, <TestCheckoutDone ok callback={callback} fields={{ razorpay_order_id: order.id, razorpay_payment_id: payment.id, razorpay_signature: signature }} />, { title: 'Test payment' });
+    return back({ razorpay_order_id: order.id, razorpay_payment_id: payment.id, razorpay_signature: signature });
   }
   const payment = fake.decline(order.id);
   void fake.deliver(fake.webhook('payment.failed', { payment }));
-  return page(c, <TestCheckoutDone ok={false} callback={callback} fields={{ error_description: payment.error_description ?? 'Declined' }} />, { title: 'Test payment' });
+  return back({ error_description: payment.error_description ?? 'Declined' });
 });

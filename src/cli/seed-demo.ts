@@ -96,6 +96,13 @@ function landscape(seed: number): Buffer {
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
+/** Who owns which treks, how they sign in: one table, one row per organizer. */
+function ownersTable(owners: { name: string; email: string; treks: string[] }[], password: string): string {
+  const rows = [['Organizer', 'Sign-in email', 'Password', 'Treks'], ...owners.map((o) => [o.name, o.email, password, o.treks.join('; ')])];
+  const width = (col: number) => Math.max(...rows.map((r) => r[col].length));
+  return rows.map((r) => r.map((cell, col) => (col < 3 ? cell.padEnd(width(col)) : cell)).join('  ')).join('\n');
+}
+
 async function main() {
   const config = loadConfig();
   const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
@@ -114,6 +121,7 @@ async function main() {
   let seed = 1;
   let trips = 0;
   let departures = 0;
+  const owners: { name: string; email: string; treks: string[] }[] = [];
 
   for (const [i, o] of ORGANIZERS.entries()) {
     const { id: orgId } = await db
@@ -135,6 +143,8 @@ async function main() {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const owner = { name: o.name, email: `demo-organizer-${i + 1}@trektribe.local`, treks: [] as string[] };
+    owners.push(owner);
     const mine = TREKS.filter((t) => ORG_REGIONS[i].includes(t.region));
     for (let k = 0; k < 8; k++) {
       const trek = mine[k % mine.length];
@@ -185,12 +195,14 @@ async function main() {
           departures += 1;
         }
       });
+      owner.treks.push(`${trek.name} Trek${variant}`);
       trips += 1;
       seed += 1;
     }
   }
   console.log(`Demo data: ${ORGANIZERS.length} organizers, ${trips} trips, ${departures} departures.`);
-  console.log(`Organizers sign in as demo-organizer-1@trektribe.local … demo-organizer-${ORGANIZERS.length}@trektribe.local with the password: ${password}`);
+  console.log(ownersTable(owners, password));
+  if (config.setupPassword) console.log('The password is the one in SETUP_PASSWORD.');
   await db.destroy();
   if (sqlite.open) sqlite.close();
 }

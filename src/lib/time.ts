@@ -4,6 +4,8 @@ export const ZONE = 'Asia/Kolkata';
 const dateFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric' });
 const dateTimeFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true });
 
+const monthFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', year: 'numeric' });
+
 export const formatDate = (d: Date | string) => dateFmt.format(typeof d === 'string' ? new Date(d) : d);
 export const formatDateTime = (d: Date | string) => `${dateTimeFmt.format(typeof d === 'string' ? new Date(d) : d)} IST`;
 
@@ -34,3 +36,6 @@ export function formatDay(day: string): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/** A calendar month (YYYY-MM, already counted in India time) shown for people: "Dec 2026". */
+export const formatMonth = (month: string): string => monthFmt.format(new Date(`${month}-01T00:00:00Z`));

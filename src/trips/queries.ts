@@ -224,7 +224,7 @@ export async function findTrip(db: Db, id: number) {
 export async function findOrganizer(db: Db, id: number) {
   return db
     .selectFrom('users')
-    .select(['id', 'name', 'org_display_name', 'org_about', 'bio', 'location', 'photo', 'status', 'role', 'created_at'])
+    .select(['id', 'name', 'email', 'phone', 'org_display_name', 'org_about', 'bio', 'location', 'photo', 'status', 'role', 'created_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 }

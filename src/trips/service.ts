@@ -6,7 +6,7 @@ import { DAY } from '../lib/clock.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
 import { istDate } from '../lib/time.js';
 import { audit } from '../lib/audit.js';
-import { getSetting } from '../lib/settings.js';
+import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
 import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
@@ -184,7 +184,11 @@ export interface TripDetail {
   status: TripStatus;
   images: (ImageRef & { id: number; isCover: boolean })[];
   departures: DepartureView[];
-  organizer: { id: number; name: string; about: string | null; location: string | null };
+  organizer: { id: number; name: string; about: string | null; location: string | null; email: string; phone: string | null };
+  /** Days from start to end of the first upcoming departure (or of the day-by-day plan). */
+  days: number;
+  /** The cancellation tiers that apply to a booking made now. */
+  refundPolicy: RefundRule[];
   /** The viewer may edit it (owner or admin). */
   canManage: boolean;
   /** Travelers can see it (owners also see non-public trips, with a notice). */
@@ -199,7 +203,9 @@ export async function tripPage(deps: Pick<Deps, 'db' | 'clock'>, id: number, vie
   const isPublic = await q.isTripPublic(deps.db, id, now);
   const canManage = viewer !== null && canManageTrip(viewer, trip);
   if (!isPublic && !canManage) throw new NotFoundError();
-  const [images, departures, organizer] = await Promise.all([q.tripImages(deps.db, id), q.tripDepartures(deps.db, id), q.findOrganizer(deps.db, trip.organizer_id)]);
+  const [images, departures, organizer, settings] = await Promise.all([q.tripImages(deps.db, id), q.tripDepartures(deps.db, id), q.findOrganizer(deps.db, trip.organizer_id), getSettings(deps.db)]);
+  const upcoming = departures.filter((d) => d.status === 'open' && d.start_date >= now).map(toDeparture);
+  const schedule = parseJson<TripDetail['schedule']>(trip.schedule, []);
   return {
     id: trip.id,
     organizerId: trip.organizer_id,
@@ -213,12 +219,14 @@ export async function tripPage(deps: Pick<Deps, 'db' | 'clock'>, id: number, vie
     included: parseJson<string[]>(trip.included, []),
     requirements: parseJson<string[]>(trip.requirements, []),
     itinerary: trip.itinerary,
-    schedule: parseJson(trip.schedule, []),
+    schedule,
     meetingPoint: trip.meeting_point,
     status: trip.status,
     images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })),
-    departures: departures.filter((d) => d.status === 'open' && d.start_date >= now).map(toDeparture),
-    organizer: { id: organizer!.id, name: organizer!.org_display_name ?? organizer!.name, about: organizer!.org_about ?? organizer!.bio, location: organizer!.location },
+    departures: upcoming,
+    organizer: { id: organizer!.id, name: organizer!.org_display_name ?? organizer!.name, about: organizer!.org_about ?? organizer!.bio, location: organizer!.location, email: organizer!.email, phone: organizer!.phone },
+    days: upcoming[0] ? Math.round((Date.parse(upcoming[0].endDate) - Date.parse(upcoming[0].startDate)) / DAY) + 1 : schedule.length,
+    refundPolicy: bookings.policyOf(trip.refund_policy, settings.refundPolicy),
     canManage,
     isPublic,
   };

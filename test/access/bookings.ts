@@ -8,6 +8,7 @@ const readers: RouteAccess['allowed'] = ['traveler', 'organizer', 'agent', 'admi
 export const bookingsAccess: RouteAccess[] = [
   { method: 'GET', path: '/trips/:id/book', allowed: traveler, sample: '/trips/999999/book?departure=999999' },
   { method: 'POST', path: '/trips/:id/book', allowed: traveler, sample: '/trips/999999/book' },
+  { method: 'POST', path: '/trips/:id/book/update', allowed: traveler, sample: '/trips/999999/book/update', note: 'the form shown again for another date or number of guests' },
   { method: 'GET', path: '/bookings', allowed: readers },
   { method: 'GET', path: '/bookings/:id', allowed: readers, sample: '/bookings/999999', note: 'someone else\'s booking answers 404' },
   { method: 'GET', path: '/bookings/:id/pass', allowed: readers, sample: '/bookings/999999/pass' },
@@ -21,6 +22,7 @@ export const bookingsAccess: RouteAccess[] = [
   { method: 'POST', path: '/bookings/:id/pay/online', allowed: traveler, sample: '/bookings/999999/pay/online' },
   { method: 'GET', path: '/bookings/:id/checkout', allowed: traveler, sample: '/bookings/999999/checkout', note: 'only with real Razorpay keys; 404 otherwise' },
   { method: 'POST', path: '/bookings/:id/pay/verify', allowed: traveler, sample: '/bookings/999999/pay/verify' },
+  { method: 'GET', path: '/bookings/:id/pay/verify', allowed: traveler, sample: '/bookings/999999/pay/verify', note: 'the test gateway returns here by redirect' },
   { method: 'POST', path: '/bookings/:id/pay/upi', allowed: traveler, sample: '/bookings/999999/pay/upi' },
   { method: 'GET', path: '/payments/checkout.js', allowed: 'all', note: 'our half of Razorpay Checkout; static script' },
   { method: 'POST', path: '/webhooks/razorpay', allowed: 'all', note: 'Razorpay webhook: authenticated by its HMAC signature, 400 without it' },

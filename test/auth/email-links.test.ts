@@ -135,7 +135,7 @@ describe('email verification', () => {
     expect((await t.post('/verify-email', { token: tokenOf(first) })).status).toBe(400);
     const second = await verificationLink(person.email, 2);
     expect(second).not.toBe(first);
-    expect((await confirmFrom(second, cookie)).headers.get('Location')).toBe('/dashboard');
+    expect((await confirmFrom(second, cookie)).headers.get('Location')).toBe('/dashboard/traveler');
     expect((await user(person.email)).email_verified_at).not.toBeNull();
   });
 });

@@ -39,6 +39,14 @@ export async function register(t: TestApp, over: Record<string, string> = {}, ip
   return { person, res };
 }
 
+/** Registers through the form and signs out of the session registering starts: an account, and no session yet. */
+export async function registered(t: TestApp, over: Record<string, string> = {}, ip = '10.0.0.1') {
+  const { person, res } = await register(t, over, ip);
+  const token = sessionToken(res);
+  if (token) await t.post('/logout', {}, cookieOf(token), fromIp(ip));
+  return { person, res };
+}
+
 /** Signs in through the form; returns the Cookie header for the new session. */
 export async function signIn(t: TestApp, email: string, password = PASSWORD, ip = '10.0.0.1', cookie?: string) {
   const res = await t.post('/login', { email, password }, cookie, fromIp(ip));

@@ -3,7 +3,7 @@ import type { TestApp } from '../support/app.js';
 import { DAY, HOUR } from '../../src/lib/clock.js';
 import { purgeStaleAccountData } from '../../src/auth/jobs.js';
 import { SCHEDULE } from '../../src/scheduler.js';
-import { accountsApp, fromIp, register, signIn } from './helpers.js';
+import { accountsApp, fromIp, registered as register, signIn } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {

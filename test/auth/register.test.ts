@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { accountsApp, fromIp, linkIn, newPerson, queued, register } from './helpers.js';
+import { accountsApp, cookieOf, fromIp, linkIn, newPerson, queued, register, sessionToken } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -24,7 +24,7 @@ describe('registering', () => {
   it('creates a traveler with an Argon2id hash and a +91 phone, and queues a welcome and a verification email', async () => {
     const { person, res } = await register(t, { phone: '98765 43210' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('Location')).toBe('/login');
+    expect(res.headers.get('Location')).toBe('/dashboard/traveler');
     const user = await t.db.selectFrom('users').selectAll().where('email', '=', person.email).executeTakeFirstOrThrow();
     expect(user.phone).toBe('+919876543210');
     expect(user.role).toBe('traveler');
@@ -38,6 +38,24 @@ describe('registering', () => {
     expect(linkIn(verify.text, '/verify-email')).toMatch(/^\/verify-email\?token=[a-z2-7]{32}$/);
     const token = await t.db.selectFrom('account_tokens').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
     expect(verify.text).not.toContain(token.token_hash);
+  });
+
+  it('signs the new user in with a fresh session: the cookie it sets opens their dashboard, and a session cookie sent along is ended', async () => {
+    const stale = await register(t, { email: 'first@example.test' });
+    const staleToken = sessionToken(stale.res)!;
+    const person = newPerson({ email: 'second@example.test', name: 'Dolma Sherpa' });
+    const res = await t.post('/register', person, cookieOf(staleToken), fromIp('10.0.0.3'));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/dashboard/traveler');
+    const token = sessionToken(res);
+    expect(token).toBeTruthy();
+    expect(token).not.toBe(staleToken);
+    const user = await t.db.selectFrom('users').select('id').where('email', '=', 'second@example.test').executeTakeFirstOrThrow();
+    const sessions = await t.db.selectFrom('sessions').select('user_id').execute();
+    expect(sessions.map((x) => x.user_id)).toEqual([user.id]);
+    const dashboard = await t.request('/dashboard/traveler', { cookie: cookieOf(token!) });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('Hello, Dolma Sherpa');
   });
 
   it('lets an organizer register and keeps an international number as typed', async () => {

@@ -5,7 +5,7 @@ import { hashToken } from '../../src/lib/tokens.js';
 import { openDatabase } from '../../src/db.js';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { accountsApp, cookieOf, flashOf, fromIp, PASSWORD, register, sessionToken, signIn } from './helpers.js';
+import { accountsApp, cookieOf, flashOf, fromIp, PASSWORD, registered as register, sessionToken, signIn } from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {

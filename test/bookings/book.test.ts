@@ -118,12 +118,33 @@ describe('booking form', () => {
     expect(await seatsTaken(t.deps, departureId)).toBe(1);
   });
 
-  it('the guest-count fragment re-renders one fieldset per guest for htmx', async () => {
-    const { tripId, departureId } = await makeTrip(t.deps);
+  it('the form sent back for more guests comes back with what was typed and the new total, booking nothing; htmx gets only its section', async () => {
+    const { tripId, departureId } = await makeTrip(t.deps, { pricePaise: 1_400_000 });
     const me = await signedIn(t.deps);
-    const res = await t.request(`/trips/${tripId}/book?departure=${departureId}&guests=3`, { cookie: me.cookie, headers: { 'HX-Request': 'true' } });
+    const typed = { departure: String(departureId), guests: '3', name: ['Asha Rao', 'Vikram Rao'], phone: ['9812300000', '9812311111'], age: ['31', ''], diet: ['', 'vegan'], requests: 'Late arrival' };
+    const before = await t.db.selectFrom('bookings').select('id').execute();
+    const res = await t.post(`/trips/${tripId}/book/update`, typed, me.cookie);
+    expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html.startsWith('<div id="guests">')).toBe(true);
+    expect(html).toContain('<html');
     expect(html.match(/<fieldset>/g)).toHaveLength(3);
+    expect(html).toContain('value="Vikram Rao"');
+    expect(html).toContain('value="9812311111"');
+    expect(html).toContain('value="vegan"');
+    expect(html).toContain('Late arrival');
+    expect(html).toContain('₹42,000</strong> for 3 guests');
+    expect(await t.db.selectFrom('bookings').select('id').execute()).toEqual(before);
+    const fragment = await (await t.post(`/trips/${tripId}/book/update`, typed, me.cookie, { 'HX-Request': 'true' })).text();
+    expect(fragment.startsWith('<section id="book">')).toBe(true);
+    expect(fragment.match(/<fieldset>/g)).toHaveLength(3);
+  });
+
+  it('a link to the form carries no guest details: names and phones in the query are ignored', async () => {
+    const { tripId, departureId } = await makeTrip(t.deps);
+    const me = await signedIn(t.deps, { name: 'Meera Nair' });
+    const html = await (await t.request(`/trips/${tripId}/book?departure=${departureId}&guests=2&name=Meera+Nair&name=Planted+Name`, { cookie: me.cookie })).text();
+    expect(html.match(/<fieldset>/g)).toHaveLength(2);
+    expect(html).toContain('value="Meera Nair"');
+    expect(html).not.toContain('Planted Name');
   });
 });

@@ -45,8 +45,10 @@ describe.each([
     await page.getByLabel('Password').fill('snow leopard ridge');
     await page.getByLabel('book treks (traveler)').check();
     await page.getByRole('button', { name: 'Create account' }).click();
+    // Registering signs the new traveler in: their dashboard, with the email on its way.
     await page.getByText(`We sent a confirmation link to ${email}`).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
+    await page.getByRole('heading', { name: `Hello, ${name}` }).waitFor();
 
     await openMail(page, email, 'Confirm your email address');
     await page.locator('a[href*="/verify-email?token="]').first().click();
@@ -57,7 +59,11 @@ describe.each([
     expect(opened.email_verified_at).toBeNull();
     await page.getByRole('button', { name: 'Confirm my email' }).click();
     await page.getByText('your email address is confirmed').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByText('You are signed out.').waitFor();
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
     await page.locator('input[name=email]').fill(email);
     await page.locator('input[name=password]').fill('not my password');
@@ -93,6 +99,6 @@ describe.each([
     // The deliberate wrong password answers 422, which Chromium (and htmx) log as a failed load.
     expect(w.errors.filter((e) => !/\b422\b/.test(e))).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 });

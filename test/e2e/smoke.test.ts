@@ -17,7 +17,7 @@ describe('smoke (Chromium, 360×640)', () => {
     expect(file).toMatch(/smoke-home\.png$/);
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 
   it('an unknown page answers the 404 page', async () => {
@@ -25,6 +25,6 @@ describe('smoke (Chromium, 360×640)', () => {
     const res = await w.page.goto('/no-such-page');
     expect(res?.status()).toBe(404);
     await expect(w.page.locator('h1').textContent()).resolves.toBe('Page not found');
-    await w.context.close();
+    await w.close();
   });
 });

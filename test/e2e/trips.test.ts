@@ -60,7 +60,7 @@ describe('trips in Chromium (360×640)', () => {
     await screenshot(page, 'trips-organizer-created');
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 
   it('with JavaScript off, photos chosen before "Add departure" are kept and saved with the trip', async () => {
@@ -105,7 +105,7 @@ describe('trips in Chromium (360×640)', () => {
     expect(await e2e.server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute()).toHaveLength(2);
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 
   it('a traveler finds it by search with JavaScript on (only the results are swapped) and opens it', async () => {
@@ -130,7 +130,7 @@ describe('trips in Chromium (360×640)', () => {
     await screenshot(page, 'trips-traveler-js');
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 
   it('a traveler finds it by search with JavaScript off and opens it', async () => {
@@ -149,6 +149,6 @@ describe('trips in Chromium (360×640)', () => {
     await expect(page.locator('#results').textContent()).resolves.toContain('No treks match');
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
-    await w.context.close();
+    await w.close();
   });
 });

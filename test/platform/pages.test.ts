@@ -19,10 +19,16 @@ describe('pages', () => {
     expect(html).toContain('Find your next trek');
   });
 
-  it('a signed-in visitor sees their name and a sign-out form', async () => {
+  it('an empty install tells the operator what to run on the home page', async () => {
+    const html = await (await t.request('/')).text();
+    expect(html).toContain('No treks listed yet');
+    expect(html).toMatch(/npm run setup\s+npm run seed:demo/);
+  });
+
+  it('a signed-in visitor sees their name in the header, and a sign-out form on their profile and dashboard', async () => {
     const u = await signedIn(t.deps, { name: 'Asha Rao' });
     const html = await (await t.request('/', { cookie: u.cookie })).text();
     expect(html).toContain('Asha Rao');
-    expect(html).toContain('action="/logout"');
+    for (const path of ['/me', '/dashboard/traveler']) expect(await (await t.request(path, { cookie: u.cookie })).text()).toContain('action="/logout"');
   });
 });

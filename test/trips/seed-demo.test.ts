@@ -7,10 +7,11 @@ import { promisify } from 'node:util';
 import { openDatabase, type DB } from '../../src/db.js';
 import { projectRoot } from '../../src/lib/assets.js';
 import { istDate } from '../../src/lib/time.js';
+import { verify } from '@node-rs/argon2';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tt-seed-'));
-const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dir, LOG_LEVEL: 'silent' };
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dir, LOG_LEVEL: 'silent', SETUP_PASSWORD: 'demo trail password 42' };
 const seed = () => run(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['src/cli/seed-demo.ts'], { cwd: projectRoot(), env });
 
 let first: { stdout: string };
@@ -44,6 +45,24 @@ describe('npm run seed:demo', () => {
     const covers = await db.selectFrom('trip_images').select(['trip_id', 'key']).where('is_cover', '=', 1).execute();
     expect(new Set(covers.map((c) => c.trip_id)).size).toBe(trips.length);
     for (const c of covers.slice(0, 5)) expect(existsSync(join(dir, 'uploads', `${c.key}-640.webp`)), c.key).toBe(true);
+  });
+
+  it('prints one table: each organizer, their sign-in email, the password from SETUP_PASSWORD and the treks they own', async () => {
+    const lines = first.stdout.split('\n');
+    const header = lines.findIndex((l) => /^Organizer\s+Sign-in email\s+Password\s+Treks$/.test(l));
+    expect(header).toBeGreaterThanOrEqual(0);
+    const organizers = await db.selectFrom('users').select(['id', 'name', 'email']).where('role', '=', 'organizer').orderBy('id').execute();
+    const rows = lines.slice(header + 1, header + 1 + organizers.length);
+    for (const [i, o] of organizers.entries()) {
+      expect(rows[i].startsWith(o.name), rows[i]).toBe(true);
+      expect(rows[i]).toContain(o.email);
+      expect(rows[i]).toContain('demo trail password 42');
+      const titles = await db.selectFrom('trips').select('title').where('organizer_id', '=', o.id).execute();
+      expect(titles).toHaveLength(8);
+      for (const t of titles) expect(rows[i]).toContain(t.title);
+    }
+    const hash = (await db.selectFrom('users').select('password_hash').where('id', '=', organizers[0].id).executeTakeFirstOrThrow()).password_hash!;
+    expect(await verify(hash, 'demo trail password 42')).toBe(true);
   });
 
   it('a second run sees the demo data and adds nothing', async () => {

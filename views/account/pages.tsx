@@ -13,6 +13,13 @@ export interface MeForm {
   errors: FieldErrors;
 }
 
+/** Signing out lives on the profile and the dashboard: the header keeps one row on a phone. */
+export const SignOut = () => (
+  <form method="post" action="/logout">
+    <button type="submit" class="secondary outline">Sign out</button>
+  </form>
+);
+
 export function Avatar(p: { photo: Account['photo']; name: string; size?: number }) {
   if (!p.photo) return null;
   const size = p.size ?? 96;
@@ -31,6 +38,7 @@ export function MePage(p: { account: Account; failed?: MeForm }) {
   return (
     <>
       <h1>Your profile</h1>
+      <SignOut />
 
       <section id="account">
         <h2>Account</h2>
@@ -166,7 +174,7 @@ export function AccountSummary(p: { account: Account; links: { href: string; lab
         </p>
       </article>
       {p.links.length > 0 && (
-        <nav aria-label="Quick links">
+        <nav aria-label="Your pages" class="quick-links">
           <ul>
             {p.links.map((l) => (
               <li>
@@ -176,6 +184,7 @@ export function AccountSummary(p: { account: Account; links: { href: string; lab
           </ul>
         </nav>
       )}
+      <SignOut />
     </>
   );
 }

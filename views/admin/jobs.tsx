@@ -67,7 +67,7 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
       {p.runs.length === 0 ? (
         <p>No runs yet.</p>
       ) : (
-        <table id="runs">
+        <table id="runs" class="records">
           <thead>
             <tr>
               <th scope="col">Job</th>
@@ -81,10 +81,10 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
             {p.runs.map((r) => (
               <tr class={`run-${r.outcome}`}>
                 <td>{r.name}</td>
-                <td>{formatDateTime(r.started_at)}</td>
-                <td>{duration(r)}</td>
-                <td>{r.outcome === 'failed' ? <strong>{OUTCOME[r.outcome]}</strong> : OUTCOME[r.outcome]}</td>
-                <td>{r.detail ?? ''}</td>
+                <td data-label="Started">{formatDateTime(r.started_at)}</td>
+                <td data-label="Took">{duration(r)}</td>
+                <td data-label="Outcome">{r.outcome === 'failed' ? <strong>{OUTCOME[r.outcome]}</strong> : OUTCOME[r.outcome]}</td>
+                <td data-label="Detail">{r.detail ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -43,7 +43,7 @@ export function UserList(p: UsersPageProps) {
         {p.total} {p.total === 1 ? 'user' : 'users'}
         {p.pages > 1 && ` · page ${p.page} of ${p.pages}`}
       </p>
-      <table>
+      <table class="records">
         <thead>
           <tr>
             <th>Name</th>

@@ -30,7 +30,7 @@ export interface BookPageProps {
 
 const Err = (p: { errors: FieldErrors; k: string }) => (p.errors[p.k] ? <small id={`e-${p.k.replace('.', '-')}`} class="field-error">{p.errors[p.k]}</small> : null);
 
-/** One fieldset per guest; the fragment htmx swaps when the number of guests changes. */
+/** One fieldset per guest. */
 export function GuestFields(p: { guests: number; values: GuestValues; errors: FieldErrors }) {
   const rows = Array.from({ length: p.guests }, (_, i) => i);
   return (
@@ -66,49 +66,63 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
   );
 }
 
-export function BookPage(p: BookPageProps) {
+/**
+ * The form posts itself back to `…/book/update` when the date or the number of guests changes
+ * (htmx swaps the page's section; without JavaScript the "Update" button does it), so what was typed
+ * stays and no name or phone number ever goes into a URL.
+ */
+export function BookForm(p: BookPageProps) {
   const max = Math.max(1, Math.min(10, p.seatsLeft));
   const action = `/trips/${p.trip.trip_id}/book`;
+  const refresh = { 'hx-post': `${action}/update`, 'hx-target': '#book', 'hx-select': '#book', 'hx-swap': 'outerHTML' };
   return (
-    <section>
+    <form id="book-form" method="post" action={action} hx-boost="false">
+      {/* The first submit button is the one Enter presses: holding the seats, not the update. */}
+      <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">Hold my seats</button>
+      <label>
+        Date
+        <select name="departure" {...refresh}>
+          {p.departures.map((d) => (
+            <option value={d.id} selected={d.id === p.trip.departure_id}>
+              {formatDay(d.start_date)} – {formatDay(d.end_date)} ({d.capacity - d.seats_taken} left)
+            </option>
+          ))}
+        </select>
+        <Err errors={p.errors} k="departure" />
+      </label>
+      <label>
+        Guests
+        <select name="guests" {...refresh}>
+          {Array.from({ length: max }, (_, i) => i + 1).map((n) => <option value={n} selected={n === p.guests}>{n}</option>)}
+        </select>
+        <Err errors={p.errors} k="guests" />
+      </label>
+      <noscript>
+        <button type="submit" formaction={`${action}/update`} formnovalidate class="secondary">Update the guest list</button>
+      </noscript>
+      <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
+      <label>
+        Special requests <small class="muted">(optional)</small>
+        <textarea name="requests" maxlength={1000} rows={3}>{p.values.requests}</textarea>
+        <Err errors={p.errors} k="requests" />
+      </label>
+      <p id="book-total">
+        Total: <strong>{formatPaise(p.trip.price_paise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
+      </p>
+      <button type="submit">Hold my seats</button>
+    </form>
+  );
+}
+
+export function BookPage(p: BookPageProps) {
+  return (
+    <section id="book">
       <hgroup>
         <h1>Book {p.trip.title}</h1>
         <p>{formatPaise(p.trip.price_paise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
       </hgroup>
       {p.errors.form && <p class="flash error" role="alert">{p.errors.form}</p>}
-      <form method="post" action={action} hx-boost="false">
-        <label>
-          Date
-          <select name="departure" hx-get={action} hx-target="main" hx-select="main" hx-swap="outerHTML" hx-include="closest form" hx-push-url="true">
-            {p.departures.map((d) => (
-              <option value={d.id} selected={d.id === p.trip.departure_id}>
-                {formatDay(d.start_date)} – {formatDay(d.end_date)} ({d.capacity - d.seats_taken} left)
-              </option>
-            ))}
-          </select>
-          <Err errors={p.errors} k="departure" />
-        </label>
-        <label>
-          Guests
-          <select name="guests" hx-get={action} hx-target="#guests" hx-select="#guests" hx-swap="outerHTML" hx-include="closest form">
-            {Array.from({ length: max }, (_, i) => i + 1).map((n) => <option value={n} selected={n === p.guests}>{n}</option>)}
-          </select>
-          <Err errors={p.errors} k="guests" />
-        </label>
-        <noscript>
-          <button type="submit" formmethod="get" formaction={action} formnovalidate class="secondary">Update the guest list</button>
-        </noscript>
-        <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
-        <label>
-          Special requests <small class="muted">(optional)</small>
-          <textarea name="requests" maxlength={1000} rows={3}>{p.values.requests}</textarea>
-          <Err errors={p.errors} k="requests" />
-        </label>
-        <p>
-          Total: <strong>{formatPaise(p.trip.price_paise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
-        </p>
-        <button type="submit">Hold my seats</button>
-      </form>
+      <BookForm {...p} />
     </section>
   );
 }

@@ -95,17 +95,30 @@ export function BookingPage(p: BookingPageProps) {
   );
 }
 
+/** What a traveler does next with a booking, as one button (or nothing while the organizer checks a UPI payment). */
+function NextAction(p: { b: BookingView }) {
+  const b = p.b;
+  if (b.status === 'pending' && b.verification_status !== 'pending') return <a role="button" href={`/bookings/${b.id}/pay`}>Pay {formatPaise(b.amount_paise)} or send UPI proof</a>;
+  if (b.status === 'confirmed') return <a role="button" href={`/bookings/${b.id}/pass`}>Booking pass</a>;
+  return null;
+}
+
+/** A booking in a traveler's list: trip, dates, guests, status and the next step. */
+function BookingCard(p: { b: BookingView }) {
+  const b = p.b;
+  return (
+    <article class="booking-card">
+      <h3><a href={`/bookings/${b.id}`}>{b.title}</a></h3>
+      <p>{formatDay(b.start_date)} – {formatDay(b.end_date)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · <small class="muted">{b.code}</small></p>
+      <p><strong>{statusText(b)}</strong>{b.status === 'pending' && b.hold_expires_at && b.verification_status !== 'pending' && <small class="muted"> · seats held until {formatDateTime(b.hold_expires_at)}</small>}</p>
+      <NextAction b={b} />
+    </article>
+  );
+}
+
 export function BookingsListPage(p: { upcoming: BookingView[]; past: BookingView[]; cancelled: BookingView[] }) {
   const list = (rows: BookingView[], empty: string) =>
-    rows.length === 0 ? <p class="muted">{empty}</p> : (
-      <ul>
-        {rows.map((b) => (
-          <li>
-            <a href={`/bookings/${b.id}`}>{b.title}</a> · {formatDay(b.start_date)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · {statusText(b)} <small class="muted">{b.code}</small>
-          </li>
-        ))}
-      </ul>
-    );
+    rows.length === 0 ? <p class="muted">{empty}</p> : <div class="cards">{rows.map((b) => <BookingCard b={b} />)}</div>;
   return (
     <section>
       <h1>My bookings</h1>
@@ -140,6 +153,13 @@ export function PassPage(p: { booking: BookingView; participants: BookingPagePro
   );
 }
 
+/** A refund policy's tiers, most generous first. */
+export const RefundPolicyList = (p: { policy: { minDays: number; percent: number }[] }) => (
+  <ul>
+    {[...p.policy].sort((x, y) => y.minDays - x.minDays).map((r) => <li>{r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back</li>)}
+  </ul>
+);
+
 export function CancelPage(p: { booking: BookingView; preview: NonNullable<BookingPageProps['preview']>; policy: { minDays: number; percent: number }[] }) {
   const b = p.booking;
   const pv = p.preview;
@@ -154,9 +174,7 @@ export function CancelPage(p: { booking: BookingView; preview: NonNullable<Booki
       )}
       <details>
         <summary>Cancellation policy</summary>
-        <ul>
-          {[...p.policy].sort((x, y) => y.minDays - x.minDays).map((r) => <li>{r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back</li>)}
-        </ul>
+        <RefundPolicyList policy={p.policy} />
       </details>
       <form method="post" action={`/bookings/${b.id}/cancel`} hx-boost="false">
         <button type="submit" class="secondary">Yes, cancel my booking</button>

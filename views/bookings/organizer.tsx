@@ -1,5 +1,5 @@
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDateTime, formatDay } from '../../src/lib/time.js';
+import { formatDateTime, formatDay, formatMonth } from '../../src/lib/time.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 
 /** A UPI screenshot is served only to those who may see its booking (src/bookings/routes.tsx). */
@@ -116,7 +116,7 @@ export function OrganizerBookingsPage(p: { rows: OrgBookingRow[] }) {
   return (
     <section>
       <h1>Bookings</h1>
-      <p><a href="/organizer/verifications">Payments to verify</a> · <a href="/organizer/earnings">Earnings</a></p>
+      <nav aria-label="Money" class="quick-links"><ul><li><a href="/organizer/verifications">Payments to verify</a></li><li><a href="/organizer/earnings">Earnings</a></li></ul></nav>
       {groups.size === 0 && <p class="muted">No bookings yet.</p>}
       {[...groups.values()].map((rows) => {
         const d = rows[0];
@@ -125,11 +125,11 @@ export function OrganizerBookingsPage(p: { rows: OrgBookingRow[] }) {
             <header>
               <strong>{d.title}</strong> · {formatDay(d.start_date)} · {d.seats_taken}/{d.capacity} seats taken{d.departure_status === 'cancelled' && ' · cancelled'}
             </header>
-            <table>
+            <table class="records">
               <thead><tr><th>Code</th><th>Traveler</th><th>Guests</th><th>Amount</th><th>Status</th></tr></thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr><td><a href={`/bookings/${r.id}`}>{r.code}</a></td><td>{r.traveler_name}</td><td>{r.guests}</td><td>{formatPaise(r.amount_paise)}</td><td>{r.status} · {r.payment_status}</td></tr>
+                  <tr><td><a href={`/bookings/${r.id}`}>{r.code}</a></td><td data-label="Traveler">{r.traveler_name}</td><td data-label="Guests">{r.guests}</td><td data-label="Amount">{formatPaise(r.amount_paise)}</td><td data-label="Status">{r.status} · {r.payment_status}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -167,12 +167,12 @@ export function EarningsPage(p: { months: { month: string; paid: number; refunde
     <section>
       <h1>Earnings</h1>
       {p.months.length === 0 ? <p class="muted">No payments yet.</p> : (
-        <table>
+        <table class="records">
           <thead><tr><th>Month</th><th>Paid</th><th>Refunded</th><th>Net</th></tr></thead>
           <tbody>
-            {p.months.map((m) => <tr><td>{m.month}</td><td>{formatPaise(m.paid)}</td><td>{formatPaise(m.refunded)}</td><td>{formatPaise(m.net)}</td></tr>)}
+            {p.months.map((m) => <tr><td>{formatMonth(m.month)}</td><td data-label="Paid">{formatPaise(m.paid)}</td><td data-label="Refunded">{formatPaise(m.refunded)}</td><td data-label="Net">{formatPaise(m.net)}</td></tr>)}
           </tbody>
-          <tfoot><tr><th>Total</th><th>{formatPaise(total.paid)}</th><th>{formatPaise(total.refunded)}</th><th>{formatPaise(total.net)}</th></tr></tfoot>
+          <tfoot><tr><th>Total</th><th data-label="Paid">{formatPaise(total.paid)}</th><th data-label="Refunded">{formatPaise(total.refunded)}</th><th data-label="Net">{formatPaise(total.net)}</th></tr></tfoot>
         </table>
       )}
     </section>

@@ -115,17 +115,3 @@ export function TestCheckoutPage(p: { orderId: string; amount: number; receipt: 
     </section>
   );
 }
-
-/** After the test payment: goes back to the shop the way Checkout's handler would (a form post). */
-export function TestCheckoutDone(p: { ok: boolean; callback: string; fields: Record<string, string> }) {
-  return (
-    <section>
-      <p class="test-mode">TEST GATEWAY — no real money moves</p>
-      <h1>{p.ok ? 'Payment successful (test)' : 'Payment failed (test)'}</h1>
-      <form method="post" action={p.callback} hx-boost="false">
-        {Object.entries(p.fields).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
-        <button type="submit">Return to TrekTribe</button>
-      </form>
-    </section>
-  );
-}

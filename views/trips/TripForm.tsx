@@ -41,6 +41,8 @@ export function TripForm(p: TripFormProps) {
   const swap = (target: string) => ({ 'hx-post': p.action, 'hx-target': target, 'hx-select': target, 'hx-swap': 'outerHTML', 'hx-encoding': 'multipart/form-data', 'hx-params': 'not images,remove_photos' });
   return (
     <form method="post" action={p.action} enctype="multipart/form-data" hx-boost="false">
+      {/* Enter in a field presses the form's first submit button: make that the save, not "Add departure". */}
+      <button type="submit" name="intent" value="save" class="default-submit" tabindex={-1} aria-hidden="true">{p.existing ? 'Save changes' : 'Save as draft'}</button>
       {errors.form && <p class="flash error" role="alert">{errors.form}</p>}
       <Field label="Title" name="title" value={d.title} errors={errors} required maxlength={120} placeholder="Kedarkantha Winter Trek" />
       <Area label="Description" name="description" value={d.description} errors={errors} rows={6} maxlength={5000} />

@@ -2,6 +2,7 @@ import { CATEGORIES, DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
 import type { TripDetail } from '../../src/trips/service.js';
 import { imageUrl } from '../../src/lib/images.js';
 import { Dates, Photo, Price, SeatsLeft } from './parts.js';
+import { RefundPolicyList } from '../bookings/booking.js';
 
 /** Open Graph tags so a shared link shows the trek. */
 export function TripHead(p: { trip: TripDetail; publicUrl: string }) {
@@ -31,7 +32,11 @@ export function TripPage(p: { trip: TripDetail }) {
       {t.canManage && <p><a href={`/organizer/trips/${t.id}/edit`}>Edit this trip</a></p>}
       <hgroup>
         <h1>{t.title}</h1>
-        <p>{t.destination} · {t.region} · {DIFFICULTY_LABEL[t.difficulty]}</p>
+        <p>
+          {t.days > 0 && <strong>{t.days} {t.days === 1 ? 'day' : 'days'}</strong>}
+          {t.days > 0 && ' · '}
+          {t.destination} · {t.region} · {DIFFICULTY_LABEL[t.difficulty]} · by {t.organizer.name}
+        </p>
       </hgroup>
       {cover && <Photo image={cover} alt={t.title} sizes="(min-width: 64rem) 60rem, 100vw" show={1280} eager />}
       <p><Price paise={t.pricePaise} /> per person</p>
@@ -44,11 +49,12 @@ export function TripPage(p: { trip: TripDetail }) {
         {t.departures.length === 0 ? (
           <p>No upcoming departures.</p>
         ) : (
-          <ul>
+          <ul class="departures">
             {t.departures.map((d) => (
               <li>
-                <Dates d={d} /> · <SeatsLeft d={d} />{' '}
-                {d.seatsLeft > 0 && t.isPublic && <a role="button" href={`/trips/${t.id}/book?departure=${d.id}`}>Book</a>}
+                <strong><Dates d={d} /></strong>
+                <span class="muted"><SeatsLeft d={d} /> · <Price paise={t.pricePaise} /> per person</span>
+                {d.seatsLeft > 0 && t.isPublic && <a role="button" href={`/trips/${t.id}/book?departure=${d.id}`}>Book this date</a>}
               </li>
             ))}
           </ul>
@@ -84,11 +90,16 @@ export function TripPage(p: { trip: TripDetail }) {
         </section>
       )}
       {t.requirements.length > 0 && (
-        <section>
-          <h2>What you need</h2>
+        <section id="pack">
+          <h2>What to pack</h2>
           <ul>{t.requirements.map((i) => <li>{i}</li>)}</ul>
         </section>
       )}
+      <section id="cancellation">
+        <h2>If you cancel</h2>
+        <RefundPolicyList policy={t.refundPolicy} />
+        <p class="muted">Counted from the departure's start date. If the organizer cancels, you get everything back.</p>
+      </section>
       {t.meetingPoint && <p><strong>Meeting point:</strong> {t.meetingPoint}</p>}
       {more.length > 0 && (
         <section>
@@ -100,6 +111,10 @@ export function TripPage(p: { trip: TripDetail }) {
         <h2>Your organizer</h2>
         <p><a href={`/organizers/${t.organizer.id}`}>{t.organizer.name}</a>{t.organizer.location && ` · ${t.organizer.location}`}</p>
         {t.organizer.about && <p>{t.organizer.about}</p>}
+        <p id="contact">
+          Questions before you book? <a href={`mailto:${t.organizer.email}?subject=${encodeURIComponent(t.title)}`}>Email {t.organizer.name}</a>
+          {t.organizer.phone && <> or <a href={`tel:${t.organizer.phone}`} hx-boost="false">call {t.organizer.phone}</a></>}
+        </p>
       </section>
     </article>
   );

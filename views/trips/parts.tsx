@@ -36,27 +36,32 @@ export const Dates = (p: { d: DepartureView }) => (
   <span>{p.d.startDate === p.d.endDate ? formatDay(p.d.startDate) : `${formatDay(p.d.startDate)} – ${formatDay(p.d.endDate)}`}</span>
 );
 
-/** A trip in a list: photo, title, where, price, next departure and seats left. */
+/** A trip in a list: photo beside title, organizer, where, days, difficulty, price, next departure and seats left. */
 export function TripCardView(p: { trip: TripCard }) {
   const t = p.trip;
   return (
-    <article>
+    <article class="trip-card">
       {t.image && (
         <a href={`/trips/${t.id}`} tabindex={-1} aria-hidden="true">
-          <Photo image={t.image} alt="" sizes="(min-width: 36rem) 20rem, 100vw" />
+          <Photo image={t.image} alt="" sizes="6.5rem" show={320} />
         </a>
       )}
-      <h3><a href={`/trips/${t.id}`}>{t.title}</a></h3>
-      <p class="muted">
-        {t.destination} · {t.days} {t.days === 1 ? 'day' : 'days'} · <DifficultyTag level={t.difficulty} />
-      </p>
-      <p><Price paise={t.pricePaise} /> per person</p>
-      {t.next && (
-        <p>
-          <Dates d={t.next} /> · <SeatsLeft d={t.next} />
-          {t.moreDepartures > 0 && <span class="muted"> · +{t.moreDepartures} more {t.moreDepartures === 1 ? 'date' : 'dates'}</span>}
+      <div>
+        <h3><a href={`/trips/${t.id}`}>{t.title}</a></h3>
+        <p class="muted">by {t.organizerName}</p>
+        <p class="muted">
+          {t.region} · {t.days} {t.days === 1 ? 'day' : 'days'} · <DifficultyTag level={t.difficulty} />
         </p>
-      )}
+        <p>
+          <Price paise={t.pricePaise} />
+          {t.next && (
+            <>
+              {' '}· <Dates d={t.next} /> · <SeatsLeft d={t.next} />
+              {t.moreDepartures > 0 && <span class="muted"> · +{t.moreDepartures} more {t.moreDepartures === 1 ? 'date' : 'dates'}</span>}
+            </>
+          )}
+        </p>
+      </div>
     </article>
   );
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../../src/lib/assets.js';
+import { layoutProblems } from './layout.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -17,9 +18,18 @@ export interface WatchedPage {
   errors: string[];
   /** Requests to any host other than the app's. */
   offHost: string[];
+  /** Breaches of the phone layout rules (./layout.ts) on the pages loaded so far, each with its path. */
+  layout: string[];
+  /** Checks the layout of the page as it is now (after an htmx swap, say). */
+  check(): Promise<void>;
+  /** Closes the context, failing the test if any page it loaded broke the layout rules. */
+  close(): Promise<void>;
 }
 
-/** A phone-sized page (360×640) that records console errors and off-host requests. */
+/**
+ * A phone-sized page (360×640) that records console errors and off-host requests, and checks
+ * the layout rules on every page it loads: end the test with `close()`, which fails on any breach.
+ */
 export async function openPage(browser: Browser, baseUrl: string, o: { javaScript?: boolean } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport: { width: 360, height: 640 },
@@ -41,7 +51,40 @@ export async function openPage(browser: Browser, baseUrl: string, o: { javaScrip
     const u = new URL(r.url());
     if ((u.protocol === 'http:' || u.protocol === 'https:') && u.host !== host) offHost.push(r.url());
   });
-  return { context, page, errors, offHost };
+  const layout = new Set<string>();
+  let checks = Promise.resolve();
+  const check = () => {
+    checks = checks.then(async () => {
+      const url = page.url();
+      if (!url.startsWith(baseUrl)) return;
+      try {
+        const problems = await layoutProblems(page);
+        // A page left while it was measured is measured again on its own load.
+        if (page.url() !== url) return;
+        const where = url.slice(baseUrl.length) || '/';
+        for (const p of problems) layout.add(`${where}: ${p}`);
+      } catch {
+        // navigated away mid-check
+      }
+    });
+    return checks;
+  };
+  page.on('load', () => void check());
+  return {
+    context,
+    page,
+    errors,
+    offHost,
+    get layout() {
+      return [...layout];
+    },
+    check,
+    async close() {
+      await checks;
+      await context.close();
+      if (layout.size) throw new Error(`phone layout rules broken at 360×640:\n${[...layout].join('\n')}`);
+    },
+  };
 }
 
 /** Signs a browser context in with a session token (as the cookie the app sets). */
