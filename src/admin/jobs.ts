@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { Deps } from '../deps.js';
 import { DAY } from '../lib/clock.js';
 import { audit } from '../lib/audit.js';
-import { DomainError, NotFoundError } from '../lib/errors.js';
+import { DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
 import { ZONE } from '../lib/time.js';
 import type { Job } from '../lib/jobs.js';
 import { failuresSince, lastRuns, recentRuns, type JobRunRow } from './jobs-queries.js';
@@ -42,7 +42,7 @@ const WAIT_MS = 5_000;
  */
 export async function runJobNow(deps: Deps, actorId: number, schedule: Job[], name: string): Promise<'ok' | 'failed' | 'skipped' | 'running'> {
   if (!schedule.some((j) => j.name === name)) throw new NotFoundError();
-  if (!deps.runJob) throw new DomainError('The scheduler is not running in this process.', undefined, 503);
+  if (!deps.runJob) throw new Unavailable('The scheduler is not running in this process.');
   await audit(deps.db, deps.clock, { actorId, action: 'job.run_by_hand', targetType: 'job', targetId: name });
   const run = deps.runJob(name);
   const timeout = new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), WAIT_MS).unref());

@@ -5,7 +5,8 @@ import type { FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { requirePermission } from '../auth/middleware.js';
-import { formHook, tryForm, typedValues, type Status, type Values } from '../auth/forms.js';
+import { formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { actor, idParam } from '../lib/params.js';
 import * as s from '../auth/schemas.js';
 import * as svc from '../auth/service.js';
 import { UserList, UsersPage } from '../../views/admin/users.js';
@@ -29,23 +30,21 @@ export const adminUserRoutes = new Hono<AppEnv>()
   .get('/admin/users', (c) => renderUsers(c))
   .post('/admin/users', zValidator('form', s.staffForm, formHook(createFailed)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.createStaffAccount(c.get('deps'), c.get('user')!.id, input));
+    const r = await tryForm(() => svc.createStaffAccount(c.get('deps'), actor(c).id, input));
     if (!r.ok) return renderUsers(c, { values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/admin/users', `${input.name} can now sign in as ${input.role}. We sent them a link to confirm their email.`);
   })
   .post('/admin/users/:id/role', zValidator('form', s.roleForm, backWith('Choose a role.')), async (c) => {
     const { role } = c.req.valid('form');
-    const r = await tryForm(() => svc.changeRole(c.get('deps'), c.get('user')!.id, userId(c.req.param('id')), role));
-    return r.ok ? redirectWith(c, back(c), `Role changed to ${role}.`) : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');
+    return tryAction(c, back(c), () => svc.changeRole(c.get('deps'), actor(c).id, idParam(c), role), `Role changed to ${role}.`);
   })
   .post('/admin/users/:id/status', zValidator('form', s.statusForm, backWith('Choose a status.')), async (c) => {
     const { status } = c.req.valid('form');
-    const r = await tryForm(() => svc.setAccountStatus(c.get('deps'), c.get('user')!.id, userId(c.req.param('id')), status));
-    return r.ok ? redirectWith(c, back(c), status === 'active' ? 'Account reactivated.' : 'Account deactivated and signed out everywhere.') : redirectWith(c, back(c), Object.values(r.errors)[0], 'error');
+    const done = status === 'active' ? 'Account reactivated.' : 'Account deactivated and signed out everywhere.';
+    return tryAction(c, back(c), () => svc.setAccountStatus(c.get('deps'), actor(c).id, idParam(c), status), done);
   });
 
 /** A malformed id is simply a user that does not exist. */
-const userId = (raw: string) => (/^\d{1,12}$/.test(raw) ? Number(raw) : 0);
 
 /** Back to the list the admin was on (search and page kept), never off-site. */
 function back(c: Context<AppEnv>): string {

@@ -1,6 +1,6 @@
 import { CodeChallengeMethod, OAuth2Client, decodeIdToken, generateCodeVerifier, generateState } from 'arctic';
 import type { Config } from '../config.js';
-import { DomainError } from '../lib/errors.js';
+import { BadRequest, DomainError } from '../lib/errors.js';
 import type { GoogleClaims } from './service.js';
 
 /**
@@ -31,13 +31,13 @@ export async function googleClaims(g: GoogleConfig, publicUrl: string, code: str
     const tokens = await client(g, publicUrl).validateAuthorizationCode(g.tokenUrl, code, verifier);
     claims = decodeIdToken(tokens.idToken()) as Record<string, unknown>;
   } catch {
-    throw new DomainError(FAILED, undefined, 400);
+    throw new BadRequest(FAILED);
   }
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const iss = String(claims.iss ?? '');
   const exp = Number(claims.exp);
-  if (!aud.includes(g.clientId) || !/^(https:\/\/)?accounts\.google\.com$/.test(iss) || !(exp * 1000 > now.getTime())) throw new DomainError(FAILED, undefined, 400);
-  if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.email !== 'string' || !claims.email.includes('@')) throw new DomainError(FAILED, undefined, 400);
+  if (!aud.includes(g.clientId) || !/^(https:\/\/)?accounts\.google\.com$/.test(iss) || !(exp * 1000 > now.getTime())) throw new BadRequest(FAILED);
+  if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.email !== 'string' || !claims.email.includes('@')) throw new BadRequest(FAILED);
   return {
     sub: claims.sub,
     email: claims.email,

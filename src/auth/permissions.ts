@@ -29,7 +29,8 @@ export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
-interface Actor {
+/** Whoever acts on a service verb: the signed-in user, as services see them. */
+export interface Actor {
   id: number;
   role: Role;
 }

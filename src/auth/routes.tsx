@@ -9,7 +9,7 @@ import { clientIp } from '../lib/rate-limit.js';
 import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
 import { endSession, startSession } from './session.js';
-import { formHook, tryForm, typedValues, type Status, type Values } from './forms.js';
+import { formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
@@ -138,9 +138,8 @@ accountRoutes
     return redirectWith(c, c.get('user') ? home(c.get('user')!.role) : '/login', 'Thank you: your email address is confirmed.');
   })
   .post('/verify-email/resend', requireUser, async (c) => {
-    const r = await tryForm(() => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id));
-    if (!r.ok) return redirectWith(c, '/me', Object.values(r.errors)[0], 'error');
-    return redirectWith(c, '/me', `We sent a new confirmation link to ${c.get('user')!.email}.`);
+    const resend = () => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id);
+    return tryAction(c, '/me', resend, `We sent a new confirmation link to ${c.get('user')!.email}.`);
   })
   .get('/forgot-password', (c) => renderForgot(c, {}, {}))
   .post('/forgot-password', zValidator('form', s.forgotForm, formHook(renderForgot)), async (c) => {

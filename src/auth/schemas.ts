@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { phone } from '../lib/phone.js';
 import { passwordProblem } from './passwords.js';
 
 /**
  * Phone numbers are stored in E.164. A 10-digit Indian mobile (6–9 first), optionally with
  * a leading 0 or 91, becomes +91…; other countries must be typed with their +code.
  */
-export function normalizePhone(input: string): string | null {
-  const t = input.replace(/[\s\-().]/g, '');
-  if (/^[6-9]\d{9}$/.test(t)) return `+91${t}`;
-  if (/^0[6-9]\d{9}$/.test(t)) return `+91${t.slice(1)}`;
-  if (/^91[6-9]\d{9}$/.test(t)) return `+${t}`;
-  if (/^\+91/.test(t)) return /^\+91[6-9]\d{9}$/.test(t) ? t : null;
-  if (/^\+[1-9]\d{7,14}$/.test(t)) return t;
-  return null;
-}
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`);
 const optionalText = (max: number) => text(max).optional().transform((s) => (s ? s : null));
@@ -25,18 +17,6 @@ export const email = z
   .toLowerCase()
   .max(254, 'That email address is too long.')
   .pipe(z.email('Enter an email address like name@example.com.'));
-export const phone = z
-  .string()
-  .trim()
-  .min(1, 'Enter your mobile number.')
-  .transform((s, ctx) => {
-    const p = normalizePhone(s);
-    if (!p) {
-      ctx.addIssue({ code: 'custom', message: 'Enter a 10-digit Indian mobile number, or an international number starting with +.' });
-      return z.NEVER;
-    }
-    return p;
-  });
 export const newPassword = z.string().superRefine((pw, ctx) => {
   const problem = passwordProblem(pw);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });

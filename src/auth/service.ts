@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import { HOUR, MINUTE, addMs, isoNow } from '../lib/clock.js';
-import { DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
+import { BadRequest, Conflict, DomainError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
@@ -128,7 +128,7 @@ export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const found = await openEmailToken(trx, clock, token);
     const now = isoNow(clock);
-    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new DomainError(LINK_DEAD, undefined, 400);
+    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new BadRequest(LINK_DEAD);
     if (!found.user.email_verified_at) await q.updateUser(trx, found.user.id, { email_verified_at: now, updated_at: now });
     return found.user.id;
   });
@@ -251,7 +251,7 @@ export async function resetPassword(deps: Ctx, token: string, password: string):
   return db.transaction().execute(async (trx) => {
     const found = await openResetToken(trx, clock, token);
     const now = isoNow(clock);
-    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new DomainError(LINK_DEAD, 'password', 400);
+    if (!found || !(await q.useToken(trx, found.row.id, now))) throw new BadRequest(LINK_DEAD, 'password');
     // Opening the emailed link proves the address too.
     await q.updateUser(trx, found.user.id, { password_hash: passwordHash, email_verified_at: found.user.email_verified_at ?? now, updated_at: now });
     await q.voidTokens(trx, found.user.id, 'reset-password', now);
@@ -338,7 +338,7 @@ export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow>
     if (linked) return linked;
     const same = await q.findUserByEmail(trx, email);
     if (same) {
-      if (!g.emailVerified) throw new DomainError('Google has not verified this email address, so we cannot link it to your account. Sign in with your password.', undefined, 403);
+      if (!g.emailVerified) throw new ForbiddenError('Google has not verified this email address, so we cannot link it to your account. Sign in with your password.');
       await q.updateUser(trx, same.id, { google_sub: g.sub, email_verified_at: same.email_verified_at ?? now, updated_at: now });
       return (await q.findUserById(trx, same.id))!;
     }
@@ -357,7 +357,7 @@ export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow>
     });
     return (await q.findUserById(trx, id))!;
   });
-  if (user.status !== 'active') throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', undefined, 403);
+  if (user.status !== 'active') throw new ForbiddenError('This account has been deactivated. Contact support if you think this is a mistake.');
   await noteSignIn(deps, user);
   return user;
 }
@@ -510,7 +510,7 @@ export async function createStaffAccount(deps: Ctx, actorId: number, input: Staf
 }
 
 function notSelf(actorId: number, userId: number, what: string) {
-  if (actorId === userId) throw new DomainError(`You cannot ${what} your own account; ask another admin.`, undefined, 409);
+  if (actorId === userId) throw new Conflict(`You cannot ${what} your own account; ask another admin.`);
 }
 
 export async function changeRole(deps: Ctx, actorId: number, userId: number, role: Role): Promise<void> {

@@ -3,8 +3,10 @@ import { zValidator } from '@hono/zod-validator';
 import type { z } from 'zod';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
-import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
+import { fieldErrors } from '../lib/forms.js';
+import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import QRCode from 'qrcode';
@@ -16,16 +18,10 @@ import { CHECKOUT_JS } from '../payments/csp.js';
 import { safeNext } from '../auth/middleware.js';
 import { adminWhenBeyondLoopback } from '../lib/exposure.js';
 import * as svc from './service.js';
-import { bookingForm, cancelDepartureForm, checkoutReturn, fieldErrors, joinForm, rejectForm, upiProofForm } from './schemas.js';
+import { bookingForm, cancelDepartureForm, checkoutReturn, joinForm, rejectForm, upiProofForm } from './schemas.js';
 
 type C = Context<AppEnv>;
 
-const id = (c: C, name = 'id') => {
-  const n = Number(c.req.param(name));
-  if (!Number.isSafeInteger(n) || n <= 0) throw new NotFoundError();
-  return n;
-};
-const actor = (c: C) => c.get('user')!;
 
 function guestValues(src: Record<string, string | string[] | File | (string | File)[] | undefined>, lead?: { name: string; phone: string }): GuestValues {
   const arr = (k: string) => {
@@ -64,13 +60,13 @@ const departureOf = (v: unknown) => {
 /** Links carry only the date and the number of guests; the guest details are filled from the account. */
 bookingRoutes.get('/trips/:id/book', requirePermission('bookings:create'), async (c) => {
   const values = guestValues({}, await leadOf(c));
-  return renderBookForm(c, id(c), departureOf(c.req.query('departure')), Number(c.req.query('guests')) || 1, values, {});
+  return renderBookForm(c, idParam(c), departureOf(c.req.query('departure')), Number(c.req.query('guests')) || 1, values, {});
 });
 
 /** The form sent back for another date or number of guests: shown again with everything typed, nothing booked. */
 bookingRoutes.post('/trips/:id/book/update', requirePermission('bookings:create'), async (c) => {
   const body = await c.req.parseBody({ all: true });
-  return renderBookForm(c, id(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), {});
+  return renderBookForm(c, idParam(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), {});
 });
 
 bookingRoutes.post(
@@ -82,10 +78,10 @@ bookingRoutes.post(
     const f = joinForm.safeParse(body);
     if (!f.success) throw new DomainError('Choose a date.', 'departure', 422);
     try {
-      const b = await svc.joinFreeTrip(c.get('deps'), actor(c), id(c), f.data.departure);
+      const b = await svc.joinFreeTrip(c.get('deps'), actor(c), idParam(c), f.data.departure);
       return redirectWith(c, `/bookings/${b.id}`, `You joined the trip. Booking code ${b.code}.`);
     } catch (e) {
-      if (e instanceof DomainError && e.field) return renderBookForm(c, id(c), f.data.departure, 1, guestValues({}), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
+      if (e instanceof DomainError && e.field) return renderBookForm(c, idParam(c), f.data.departure, 1, guestValues({}), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
       throw e;
     }
   },
@@ -93,19 +89,19 @@ bookingRoutes.post(
     const c = ctx as unknown as C;
     if (r.success) return;
     const body = await c.req.parseBody({ all: true });
-    return renderBookForm(c, id(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), fieldErrors(r.error), 422);
+    return renderBookForm(c, idParam(c), departureOf(body.departure), Number(body.guests) || 1, guestValues(body), fieldErrors(r.error.issues), 422);
   }),
   async (c) => {
     const f = c.req.valid('form');
     const participants = Array.from({ length: f.guests }, (_, i) => ({ name: f.name[i], phone: f.phone[i], age: f.age[i], dietary: f.diet[i] ?? '' }));
     try {
-      const b = await svc.createBooking(c.get('deps'), actor(c), id(c), { departureId: f.departure, participants, specialRequests: f.requests });
+      const b = await svc.createBooking(c.get('deps'), actor(c), idParam(c), { departureId: f.departure, participants, specialRequests: f.requests });
       if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
       return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
     } catch (e) {
       if (!(e instanceof DomainError) || !e.field) throw e;
       const body = await c.req.parseBody({ all: true });
-      return renderBookForm(c, id(c), f.departure, f.guests, guestValues(body), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
+      return renderBookForm(c, idParam(c), f.departure, f.guests, guestValues(body), { [e.field]: e.message }, e.status === 409 ? 409 : 422);
     }
   },
 );
@@ -118,19 +114,19 @@ bookingRoutes.get('/bookings', requirePermission('bookings:read'), async (c) => 
 });
 
 bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
   return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
 });
 
 /** A UPI screenshot: private to the booking's people, never cached (404 for anyone else signed in). */
 bookingRoutes.get('/bookings/:id/proofs/:name', requirePermission('bookings:read'), async (c) => {
-  const bytes = await svc.proofScreenshot(c.get('deps'), actor(c), id(c), c.req.param('name'));
+  const bytes = await svc.proofScreenshot(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
   if (!bytes) throw new NotFoundError();
   return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, no-store' });
 });
 
 bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed') return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
   return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
 });
@@ -138,12 +134,12 @@ bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), asyn
 const svg = (c: C, body: string) => c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
 
 bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
+  const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
   return svg(c, await QRCode.toString(`${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
 });
 
 bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
+  const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
   return c.body(svc.bookingIcs(b, c.get('deps').config.publicUrl, c.get('deps').clock.now()), 200, {
     'Content-Type': 'text/calendar; charset=utf-8',
     'Content-Disposition': `attachment; filename="trektribe-${b.code}.ics"`,
@@ -151,7 +147,7 @@ bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'
 });
 
 bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const d = await svc.bookingDetails(c.get('deps'), actor(c), id(c));
+  const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
   if (!d.isTraveler && actor(c).role !== 'admin') throw new NotFoundError();
   if (!d.preview) return redirectWith(c, `/bookings/${d.booking.id}`, 'This booking can no longer be cancelled.', 'error');
   const policy = svc.policyOf(d.booking.refund_policy, (await getSettings(c.get('deps').db)).refundPolicy);
@@ -159,14 +155,14 @@ bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), 
 });
 
 bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const { refund } = await svc.cancelBooking(c.get('deps'), actor(c), id(c));
-  return redirectWith(c, `/bookings/${id(c)}`, refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.');
+  const { refund } = await svc.cancelBooking(c.get('deps'), actor(c), idParam(c));
+  return redirectWith(c, `/bookings/${idParam(c)}`, refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.');
 });
 
 // ------------------------------------------------------------ payment
 
 async function renderPay(c: C, errors: Record<string, string> = {}, utr = '', status: 200 | 409 | 422 = 200) {
-  const d = await svc.paymentPage(c.get('deps'), actor(c), id(c));
+  const d = await svc.paymentPage(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
   const pending = d.proofs.find((x) => x.status === 'pending') ?? null;
   const rejected = [...d.proofs].reverse().find((x) => x.status === 'rejected') ?? null;
@@ -176,21 +172,21 @@ async function renderPay(c: C, errors: Record<string, string> = {}, utr = '', st
 bookingRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c) => renderPay(c));
 
 bookingRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
-  const d = await svc.paymentPage(c.get('deps'), actor(c), id(c));
+  const d = await svc.paymentPage(c.get('deps'), actor(c), idParam(c));
   if (!d.upi) throw new NotFoundError();
   return svg(c, await QRCode.toString(d.upi, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
 });
 
 bookingRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
-  const { orderId } = await svc.startOnlinePayment(c.get('deps'), actor(c), id(c));
-  if (c.get('deps').payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${id(c)}/pay/verify`)}`, 303);
-  return c.redirect(`/bookings/${id(c)}/checkout`, 303);
+  const { orderId } = await svc.startOnlinePayment(c.get('deps'), actor(c), idParam(c));
+  if (c.get('deps').payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${idParam(c)}/pay/verify`)}`, 303);
+  return c.redirect(`/bookings/${idParam(c)}/checkout`, 303);
 });
 
 bookingRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
   if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
-  const open = await svc.openCheckout(c.get('deps'), actor(c), id(c));
-  if (!open) return c.redirect(`/bookings/${id(c)}/pay`, 303);
+  const open = await svc.openCheckout(c.get('deps'), actor(c), idParam(c));
+  if (!open) return c.redirect(`/bookings/${idParam(c)}/pay`, 303);
   const { orderId, booking } = open;
   const traveler = { name: booking.traveler_name, email: booking.traveler_email, phone: booking.traveler_phone };
   return page(c, <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.get('deps').payments.keyId} traveler={traveler} />, {
@@ -209,10 +205,10 @@ bookingRoutes.get('/payments/checkout.js', (c) => c.body(CHECKOUT_JS, 200, { 'Co
 /** Where Checkout returns, by POST (Razorpay's callback) or by GET (the test gateway's redirect): the signature decides. */
 async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
   if (!f.razorpay_payment_id || !f.razorpay_order_id || !f.razorpay_signature) {
-    return redirectWith(c, `/bookings/${id(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
+    return redirectWith(c, `/bookings/${idParam(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
   }
-  await svc.confirmCheckout(c.get('deps'), actor(c), id(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
-  const b = await svc.bookingFor(c.get('deps'), actor(c), id(c));
+  await svc.confirmCheckout(c.get('deps'), actor(c), idParam(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
+  const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
   return redirectWith(c, `/bookings/${b.id}`, 'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.', 'error');
 }
@@ -226,13 +222,13 @@ bookingRoutes.post(
     const c = ctx as unknown as C;
     if (r.success) return;
     const body = await c.req.parseBody();
-    return renderPay(c, fieldErrors(r.error), typeof body.utr === 'string' ? body.utr : '', 422);
+    return renderPay(c, fieldErrors(r.error.issues), typeof body.utr === 'string' ? body.utr : '', 422);
   }),
   async (c) => {
     const f = c.req.valid('form');
     try {
-      const { duplicate } = await svc.submitUpiProof(c.get('deps'), actor(c), id(c), f.utr, f.screenshot);
-      return redirectWith(c, `/bookings/${id(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
+      const { duplicate } = await svc.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.utr, f.screenshot);
+      return redirectWith(c, `/bookings/${idParam(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
     } catch (e) {
       if (e instanceof DomainError && e.field) return renderPay(c, { [e.field]: e.message }, f.utr, e.status === 409 ? 409 : 422);
       throw e;
@@ -259,7 +255,7 @@ bookingRoutes.get('/organizer/verifications', requirePermission('bookings:verify
 });
 
 bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('bookings:verify'), async (c) => {
-  await svc.verifyUpiProof(c.get('deps'), actor(c), id(c));
+  await svc.verifyUpiProof(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, '/organizer/verifications', 'Payment verified; the booking is confirmed and the traveler told.');
 });
 
@@ -270,16 +266,16 @@ bookingRoutes.post(
     const c = ctx as unknown as C;
     if (r.success) return;
     const q = await svc.verificationQueue(c.get('deps'), actor(c));
-    return page(c, <VerificationsPage {...q} errors={fieldErrors(r.error)} errorFor={id(c)} />, { title: 'Payments to verify', status: 422 });
+    return page(c, <VerificationsPage {...q} errors={fieldErrors(r.error.issues)} errorFor={idParam(c)} />, { title: 'Payments to verify', status: 422 });
   }),
   async (c) => {
-    await svc.rejectUpiProof(c.get('deps'), actor(c), id(c), c.req.valid('form').reason);
+    await svc.rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
     return redirectWith(c, '/organizer/verifications', 'Payment rejected; the seats were released and the traveler told.');
   },
 );
 
 bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:verify'), async (c) => {
-  await svc.markManualRefund(c.get('deps'), actor(c), id(c));
+  await svc.markManualRefund(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, '/organizer/verifications', 'Refund marked as paid.');
 });
 
@@ -290,12 +286,12 @@ bookingRoutes.get('/organizer/bookings', requirePermission('bookings:verify'), a
 });
 
 bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermission('bookings:verify'), async (c) => {
-  const { filename, csv } = await svc.participantsCsv(c.get('deps'), actor(c), id(c));
+  const { filename, csv } = await svc.participantsCsv(c.get('deps'), actor(c), idParam(c));
   return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
 });
 
 bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), async (c) => {
-  const d = await svc.departureForOrganizer(c.get('deps'), actor(c), id(c));
+  const d = await svc.departureForOrganizer(c.get('deps'), actor(c), idParam(c));
   return page(c, <CancelDeparturePage departure={d.departure} active={d.active} />, { title: 'Cancel departure' });
 });
 
@@ -305,11 +301,11 @@ bookingRoutes.post(
   zValidator('form', cancelDepartureForm, async (r, ctx) => {
     const c = ctx as unknown as C;
     if (r.success) return;
-    const d = await svc.departureForOrganizer(c.get('deps'), actor(c), id(c));
-    return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={fieldErrors(r.error)} />, { title: 'Cancel departure', status: 422 });
+    const d = await svc.departureForOrganizer(c.get('deps'), actor(c), idParam(c));
+    return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={fieldErrors(r.error.issues)} />, { title: 'Cancel departure', status: 422 });
   }),
   async (c) => {
-    const { bookings } = await svc.cancelDeparture(c.get('deps'), actor(c), id(c), c.req.valid('form').note);
+    const { bookings } = await svc.cancelDeparture(c.get('deps'), actor(c), idParam(c), c.req.valid('form').note);
     return redirectWith(c, '/organizer/bookings', `Departure cancelled; ${bookings} booking${bookings === 1 ? '' : 's'} cancelled and refunded in full.`);
   },
 );
@@ -349,7 +345,7 @@ bookingRoutes.post('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, a
   const fake = c.get('deps').payments.fake!;
   const body = await c.req.parseBody();
   const callback = safeNext(typeof body.callback === 'string' ? body.callback : null) ?? '/bookings';
-  if (order.status === 'paid') throw new DomainError('This test order is already paid.', undefined, 409);
+  if (order.status === 'paid') throw new Conflict('This test order is already paid.');
   // Straight back to the shop, as Razorpay's redirect does: the outcome rides on the return URL.
   const back = (fields: Record<string, string>) => c.redirect(`${callback}?${new URLSearchParams(fields)}`, 303);
   if (body.outcome === 'pay') {

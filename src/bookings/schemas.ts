@@ -1,22 +1,15 @@
 import { z } from 'zod';
+import { phone } from '../lib/phone.js';
 import type { FieldErrors } from '../lib/errors.js';
 
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/** Indian mobile numbers by default (10 digits, +91 added); other countries in E.164. */
-export const phoneNumber = z
-  .string()
-  .trim()
-  .transform((s) => s.replace(/[\s()-]/g, ''))
-  .pipe(z.string().regex(/^((\+91|0)?[6-9]\d{9}|\+[1-9]\d{7,14})$/, 'Enter a 10-digit mobile number (or +country code and number).'))
-  .transform((s) => (s.startsWith('+') ? s : `+91${s.slice(-10)}`));
 
 export const bookingForm = z
   .object({
     departure: z.coerce.number({ message: 'Choose a date.' }).int().positive('Choose a date.'),
     guests: z.coerce.number().int().min(1, 'Book for at least 1 guest.').max(10, 'Book for at most 10 guests.'),
     name: z.preprocess(list, z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.'))),
-    phone: z.preprocess(list, z.array(phoneNumber)),
+    phone: z.preprocess(list, z.array(phone)),
     age: z.preprocess(list, z.array(z.coerce.number({ message: 'Enter the age in years.' }).int('Enter the age in years.').min(1, 'Enter the age in years.').max(99, 'Enter the age in years.'))),
     diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
     requests: z.string().trim().max(1000, 'Keep special requests under 1000 characters.').default(''),
@@ -50,11 +43,3 @@ export const rejectForm = z.object({ reason: z.string().trim().min(3, 'Tell the 
 export const cancelDepartureForm = z.object({ note: z.string().trim().max(500, 'Keep the note under 500 characters.').default('') });
 
 /** zod issues → { "name.1": "Enter the full name." } for the form. */
-export function fieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'form';
-    out[key] ??= issue.message;
-  }
-  return out;
-}

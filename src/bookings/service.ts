@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.js';
 import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
@@ -6,7 +7,7 @@ import type { Role } from '../auth/tables.js';
 import { canSeeBooking } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
-import { DomainError, NotFoundError } from '../lib/errors.js';
+import { BadRequest, Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
@@ -18,10 +19,6 @@ import * as q from './queries.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra, type MessageBooking } from './messages.js';
 
-export interface Actor {
-  id: number;
-  role: Role;
-}
 
 export interface ParticipantInput {
   name: string;
@@ -106,7 +103,7 @@ export async function createBooking(deps: Deps, actor: Actor & { name?: string; 
     }
     if ((await q.takeSeats(trx, t.departure_id, guests)) === 0) {
       const left = t.capacity - t.seats_taken;
-      throw new DomainError(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests', 409);
+      throw new Conflict(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests');
     }
     const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
     const row = {
@@ -263,9 +260,9 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
 /** The traveler cancels; the refund follows the trip's policy at this moment. */
 export async function cancelBooking(deps: Deps, actor: Actor, bookingId: number): Promise<{ refund: number }> {
   const b = await ownBooking(deps, actor, bookingId);
-  if (!cancellable(b, deps.clock.now())) throw new DomainError(b.status === 'cancelled' ? 'This booking is already cancelled.' : 'This trip has started or ended; it can no longer be cancelled here.', undefined, 409);
+  if (!cancellable(b, deps.clock.now())) throw new Conflict(b.status === 'cancelled' ? 'This booking is already cancelled.' : 'This trip has started or ended; it can no longer be cancelled here.');
   const refund = await tx(deps, (trx) => cancelInTx(deps, trx, actor, bookingId, 'traveler', null));
-  if (refund < 0) throw new DomainError('This booking is already cancelled.', undefined, 409);
+  if (refund < 0) throw new Conflict('This booking is already cancelled.');
   await sendPendingRefunds(deps, bookingId);
   return { refund };
 }
@@ -275,7 +272,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, departureId: num
   const d = await q.findDeparture(deps.db, departureId);
   if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
   const ids = await tx(deps, async (trx) => {
-    if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1) throw new DomainError('This departure is already cancelled.', undefined, 409);
+    if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1) throw new Conflict('This departure is already cancelled.');
     const active = await q.activeBookingsOfDeparture(trx, departureId);
     for (const b of active) await cancelInTx(deps, trx, actor, b.id, 'organizer', 100, note);
     await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId, after: { bookings: active.length, note } });
@@ -296,25 +293,25 @@ export async function cancelTripBookings(deps: Deps, actor: Actor, tripId: numbe
 
 function gatewayDown(deps: Deps, b: { hold_expires_at: string | null }): DomainError {
   const until = b.hold_expires_at ? ` Your seats stay held until ${formatDateTime(b.hold_expires_at)}.` : '';
-  return new DomainError(`The payment service is not answering right now, so nothing was charged.${until} Please try again in a minute, or pay by UPI.`, undefined, 503);
+  return new Unavailable(`The payment service is not answering right now, so nothing was charged.${until} Please try again in a minute, or pay by UPI.`);
 }
 
 function payable(deps: Deps, b: BookingRow) {
-  if (b.status !== 'pending' || b.payment_status === 'paid') throw new DomainError(b.status === 'confirmed' ? 'This booking is already paid.' : 'This booking can no longer be paid. Book again if seats are left.', undefined, 409);
-  if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock)) throw new DomainError('Your seat hold has expired. Book again if seats are left.', undefined, 409);
+  if (b.status !== 'pending' || b.payment_status === 'paid') throw new Conflict(b.status === 'confirmed' ? 'This booking is already paid.' : 'This booking can no longer be paid. Book again if seats are left.');
+  if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock)) throw new Conflict('Your seat hold has expired. Book again if seats are left.');
 }
 
 /** Payable online now: payable, and no UPI proof waiting for the organizer (that would be paying twice). */
 function payableOnline(deps: Deps, b: BookingRow) {
   payable(deps, b);
-  if (b.verification_status === 'pending') throw new DomainError('Your UPI payment proof is with the organizer; wait for their answer.', undefined, 409);
+  if (b.verification_status === 'pending') throw new Conflict('Your UPI payment proof is with the organizer; wait for their answer.');
 }
 
 /** Creates (or reuses) the Razorpay order for a pending booking. */
 export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; amount: number; booking: BookingRow }> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
-  if (deps.payments.mode === 'off') throw new DomainError('Online payment is not available here. Please pay by UPI.', undefined, 409);
+  if (deps.payments.mode === 'off') throw new Conflict('Online payment is not available here. Please pay by UPI.');
   const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
   if (open?.razorpay_order_id) return { orderId: open.razorpay_order_id, amount: open.amount_paise, booking: b };
   let order;
@@ -395,20 +392,20 @@ async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: s
 /** Checkout came back: check the signature, ask Razorpay that it is captured for the right amount, confirm. */
 export async function confirmCheckout(deps: Deps, actor: Actor, bookingId: number, r: CheckoutReturn): Promise<Applied> {
   const b = await ownBooking(deps, actor, bookingId);
-  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new DomainError('That payment could not be verified.', undefined, 400);
+  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new BadRequest('That payment could not be verified.');
   const pay = await q.paymentByOrder(deps.db, r.orderId);
-  if (!pay || pay.booking_id !== b.id) throw new DomainError('That payment does not belong to this booking.', undefined, 400);
+  if (!pay || pay.booking_id !== b.id) throw new BadRequest('That payment does not belong to this booking.');
   if (pay.status === 'paid') return 'already';
   let fetched;
   try {
     fetched = await deps.payments.fetchPayment(r.paymentId);
   } catch (e) {
-    if (e instanceof GatewayUnavailable) throw new DomainError('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.', undefined, 503);
-    throw new DomainError('That payment could not be verified.', undefined, 400);
+    if (e instanceof GatewayUnavailable) throw new Unavailable('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.');
+    throw new BadRequest('That payment could not be verified.');
   }
-  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new DomainError('That payment does not match this booking.', undefined, 400);
-  if (fetched.status === 'authorized') throw new DomainError('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.', undefined, 409);
-  if (fetched.status !== 'captured') throw new DomainError('The payment did not go through. Nothing was charged; you can try again.', undefined, 409);
+  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new BadRequest('That payment does not match this booking.');
+  if (fetched.status === 'authorized') throw new Conflict('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.');
+  if (fetched.status !== 'captured') throw new Conflict('The payment did not go through. Nothing was charged; you can try again.');
   const out = await tx(deps, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
   if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
   return out;
@@ -428,13 +425,13 @@ interface WebhookEvent {
  * transaction as its effect, so a repeat does nothing; events may arrive in any order.
  */
 export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: string | undefined, eventId: string | undefined): Promise<'ok' | 'duplicate' | 'ignored'> {
-  if (!deps.payments.webhookSignatureValid(raw, signature)) throw new DomainError('Invalid signature', undefined, 400);
-  if (!eventId || eventId.length > 100) throw new DomainError('Missing event id', undefined, 400);
+  if (!deps.payments.webhookSignatureValid(raw, signature)) throw new BadRequest('Invalid signature');
+  if (!eventId || eventId.length > 100) throw new BadRequest('Missing event id');
   let ev: WebhookEvent;
   try {
     ev = JSON.parse(raw) as WebhookEvent;
   } catch {
-    throw new DomainError('Malformed body', undefined, 400);
+    throw new BadRequest('Malformed body');
   }
   const refundBookings: number[] = [];
   const out = await tx(deps, async (trx) => {
@@ -559,7 +556,7 @@ export async function markManualRefund(deps: Deps, actor: Actor, refundId: numbe
   const byHand = r && (r.method === 'manual' || (r.method === 'razorpay' && r.status === 'failed'));
   if (!r || !b || !byHand || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
   const done = await tx(deps, (trx) => markRefundProcessed(deps, trx, refundId, null, actor));
-  if (!done) throw new DomainError('This refund is already marked as paid.', undefined, 409);
+  if (!done) throw new Conflict('This refund is already marked as paid.');
 }
 
 // ---------------------------------------------------------------- UPI proof
@@ -611,15 +608,15 @@ export async function tidyProofScreenshots(deps: Deps): Promise<{ removed: numbe
 export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number, utr: string, screenshot: File): Promise<{ duplicate: boolean }> {
   const b = await ownBooking(deps, actor, bookingId);
   payable(deps, b);
-  if (!b.upi_id) throw new DomainError('This organizer does not take UPI payments. Please pay online.', undefined, 409);
-  if (await q.pendingProofOf(deps.db, bookingId)) throw new DomainError('Your payment proof is already with the organizer.', 'utr', 409);
+  if (!b.upi_id) throw new Conflict('This organizer does not take UPI payments. Please pay online.');
+  if (await q.pendingProofOf(deps.db, bookingId)) throw new Conflict('Your payment proof is already with the organizer.', 'utr');
   const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', PROOF_WIDTHS, 'proofs');
   const { proofHoldMinutes } = await getSettings(deps.db);
   return tx(deps, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);
-    if (!cur || cur.status !== 'pending') throw new DomainError('This booking can no longer be paid. Book again if seats are left.', undefined, 409);
+    if (!cur || cur.status !== 'pending') throw new Conflict('This booking can no longer be paid. Book again if seats are left.');
     // Again inside the transaction: two submissions at once (a double tap) make one proof.
-    if (await q.pendingProofOf(trx, bookingId)) throw new DomainError('Your payment proof is already with the organizer.', 'utr', 409);
+    if (await q.pendingProofOf(trx, bookingId)) throw new Conflict('Your payment proof is already with the organizer.', 'utr');
     const duplicate = !!(await q.utrUsedElsewhere(trx, utr, bookingId));
     const now = deps.clock.now();
     await trx.insertInto('upi_proofs').values({
@@ -641,7 +638,7 @@ async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
   const p = Number.isSafeInteger(proofId) ? await q.findProof(deps.db, proofId) : undefined;
   const b = p ? await q.findBooking(deps.db, p.booking_id) : undefined;
   if (!p || !b || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
-  if (p.status !== 'pending') throw new DomainError(`This payment proof was already ${p.status}.`, undefined, 409);
+  if (p.status !== 'pending') throw new Conflict(`This payment proof was already ${p.status}.`);
   return { p, b };
 }
 
@@ -656,7 +653,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
     const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
+    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
     const upiPayment = { booking_id: b.id, method: 'upi' as const, amount_paise: p.amount_paise, status: 'paid' as const, razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now };
     if (await q.transition(trx, b.id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now })) {
@@ -697,7 +694,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
     const changed = await trx.updateTable('upi_proofs').set({ status: 'rejected', reason, decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new DomainError('This payment proof was already decided.', undefined, 409);
+    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
     if (await q.transition(trx, b.id, ['pending'], { status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected', hold_expires_at: null, cancelled_at: now, updated_at: now })) {
       await q.releaseSeats(trx, b.departure_id, b.guests);
@@ -856,7 +853,7 @@ export const formatRefund = (paise: number) => formatPaise(paise);
 export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
   const d = await q.findDeparture(deps.db, departureId);
   if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
-  if (d.status !== 'open') throw new DomainError('This departure is already cancelled.', undefined, 409);
+  if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
   return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A business rule said no. The message is fit to show the user; `field` puts it next to
- * the form field it concerns.
+ * the form field it concerns. Throw the subclass that names the reason; a route turns any of
+ * them into a response in one way (see `lib/forms.ts` and `lib/error-pages.tsx`).
  */
 export class DomainError extends Error {
   constructor(
@@ -9,6 +10,27 @@ export class DomainError extends Error {
     readonly status: 400 | 403 | 404 | 409 | 422 | 429 | 503 = 422,
   ) {
     super(message);
+  }
+}
+
+/** The request itself is wrong (a dead link, a bad signature): 400. */
+export class BadRequest extends DomainError {
+  constructor(message: string, field?: string) {
+    super(message, field, 400);
+  }
+}
+
+/** The thing changed under the user, or is in a state that forbids this now: 409. */
+export class Conflict extends DomainError {
+  constructor(message: string, field?: string) {
+    super(message, field, 409);
+  }
+}
+
+/** Something we depend on is not there right now (a provider, a setting): 503. */
+export class Unavailable extends DomainError {
+  constructor(message: string) {
+    super(message, undefined, 503);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
-import { DomainError, NotFoundError } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
 import { findDevMessage, listDevMessages, outboxCounts, pruneDelivered, requeueFailed, troubledMessages, type DevMessageRow } from './queries.js';
 
@@ -30,7 +30,7 @@ export async function outboxOverview(deps: Deps) {
 export async function retryFailedMessage(deps: Deps, actorId: number, id: number): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const ok = await requeueFailed(trx, id, deps.clock.now().toISOString());
-    if (!ok) throw new DomainError('That message is not failed (it may have been retried already).', undefined, 409);
+    if (!ok) throw new Conflict('That message is not failed (it may have been retried already).');
     await audit(trx, deps.clock, { actorId, action: 'outbox.retry', targetType: 'outbox', targetId: id, before: { status: 'failed' }, after: { status: 'pending' } });
   });
 }

@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
-import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { NotFoundError } from '../lib/errors.js';
+import { fieldErrors, FORM, tryAction, userCanFix } from '../lib/forms.js';
+import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import { anonymousPageCache } from '../lib/page-cache.js';
 import { requirePermission } from '../auth/middleware.js';
@@ -13,18 +15,12 @@ import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js'
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
 import * as trips from './service.js';
-import { emptyDraft, fieldErrors, MAX_IMAGES, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
+import { emptyDraft, MAX_IMAGES, WHOLE_FIELDS, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
 
 /** Discovery (/, /trips, /trips/:id, /organizers/:id) and organizer trip management. */
 export const tripRoutes = new Hono<AppEnv>();
 
-const idParam = (c: Context<AppEnv>, name = 'id') => {
-  const id = Number(c.req.param(name));
-  if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError();
-  return id;
-};
 const today = (c: Context<AppEnv>) => istDate(c.get('deps').clock.now());
-const actor = (c: Context<AppEnv>) => ({ id: c.get('user')!.id, role: c.get('user')!.role });
 /** A back/forward restore needs the whole page, never the fragment. */
 const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
 
@@ -89,13 +85,10 @@ async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 
   const grown = grow(draft, intent);
   if (grown) return { response: await renderForm(c, { ...shown, draft: grown, errors: chosen.errors }, photoTrouble ? 422 : 200) };
   const parsed = tripInputSchema(today(c)).safeParse(draft);
-  if (!parsed.success || photoTrouble) return { response: await renderForm(c, { ...shown, draft, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...chosen.errors } }, 422) };
+  if (!parsed.success || photoTrouble) return { response: await renderForm(c, { ...shown, draft, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error.issues, WHOLE_FIELDS)), ...chosen.errors } }, 422) };
   const retry = (e: unknown) => {
-    if (e instanceof DomainError && e.status === 422) {
-      const errors: FieldErrors = { [e.field ?? 'form']: e.message };
-      return renderForm(c, { ...shown, draft, errors }, 422);
-    }
-    throw e;
+    if (!userCanFix(e)) throw e;
+    return renderForm(c, { ...shown, draft, errors: { [e.field ?? FORM]: e.message } }, 422);
   };
   return { input: parsed.data, publish: intent === 'publish', retry };
 }
@@ -135,15 +128,9 @@ const verbs = {
   cancel: [trips.cancelTrip, 'The trip is cancelled.'],
 } as const;
 for (const [verb, [act, done]] of Object.entries(verbs)) {
-  tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), async (c) => {
-    try {
-      await act(c.get('deps'), actor(c), idParam(c));
-    } catch (e) {
-      if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, '/organizer/trips', e.message, 'error');
-      throw e;
-    }
-    return redirectWith(c, '/organizer/trips', done);
-  });
+  tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), (c) =>
+    tryAction(c, '/organizer/trips', () => act(c.get('deps'), actor(c), idParam(c)), done),
+  );
 }
 
 tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:create'), async (c) => {
@@ -153,11 +140,6 @@ tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:creat
 
 tripRoutes.post('/organizer/trips/:id/departures/:departureId/cancel', requirePermission('trips:update'), async (c) => {
   const id = idParam(c);
-  try {
-    await trips.cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
-  } catch (e) {
-    if (e instanceof DomainError && e.status !== 404 && e.status !== 403) return redirectWith(c, `/organizer/trips/${id}/edit`, e.message, 'error');
-    throw e;
-  }
-  return redirectWith(c, `/organizer/trips/${id}/edit`, 'The departure is cancelled.');
+  const cancel = () => trips.cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
+  return tryAction(c, `/organizer/trips/${id}/edit`, cancel, 'The departure is cancelled.');
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { rupeesToPaise } from '../lib/money.js';
-import type { FieldErrors } from '../lib/errors.js';
 import { CATEGORY_SLUGS, DIFFICULTIES, MAX_CATEGORIES, REGIONS, SORTS, type Sort } from './catalog.js';
 import type { Difficulty } from './tables.js';
 
@@ -218,12 +217,6 @@ export function tripInputSchema(today: string) {
 export type TripInput = z.output<ReturnType<typeof tripInputSchema>>;
 
 /** Zod issues as messages keyed by the form field name (departures[0][start_date]). */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const [head, ...rest] = issue.path.map(String);
-    const name = head === undefined ? 'form' : head + rest.filter((p) => head !== 'categories' && head !== 'remove_images').map((p) => `[${p}]`).join('');
-    out[name] ??= issue.message;
-  }
-  return out;
-}
+
+/** Fields whose items' messages show on the field itself (a set of checkboxes). */
+export const WHOLE_FIELDS = ['categories', 'remove_images'] as const;

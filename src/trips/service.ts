@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
+import type { Actor } from '../auth/permissions.js';
 import * as bookings from '../bookings/service.js';
 import type { DB } from '../db.js';
-import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
 import { istDate } from '../lib/time.js';
@@ -16,10 +17,6 @@ import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput 
 import type { Difficulty, TripStatus } from './tables.js';
 
 type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
-export interface Actor {
-  id: number;
-  role: Role;
-}
 
 const today = (deps: Pick<Deps, 'clock'>) => istDate(deps.clock.now());
 
@@ -547,7 +544,7 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
     });
     if (done) return;
   }
-  throw new DomainError('New bookings kept arriving while this trip was being cancelled. Try again.', undefined, 409);
+  throw new Conflict('New bookings kept arriving while this trip was being cancelled. Try again.');
 }
 
 /** Cancels one departure; bookings on it are cancelled with full refunds by the bookings feature. */
@@ -561,7 +558,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
     return;
   }
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new DomainError('This departure changed while you were cancelling it. Try again.', undefined, 409);
+    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new Conflict('This departure changed while you were cancelling it. Try again.');
     await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
   });
 }

@@ -10,7 +10,7 @@ export interface FormProps {
 
 /** A form-level message (rate limits, "wrong email or password") shown above the fields. */
 function FormError(p: { errors?: FieldErrors }) {
-  const msg = p.errors?._form;
+  const msg = p.errors?.form;
   return msg ? <p class="flash error" role="alert">{msg}</p> : null;
 }
 
@@ -154,7 +154,7 @@ export function VerifyPhonePage(p: FormProps & { phone: string | null; verified:
       ) : (
         <>
           <p>We text a 6-digit code to {p.phone ?? 'your number'}. It works for 10 minutes.</p>
-          <FormError errors={p.errors?.phone ? { _form: p.errors.phone } : p.errors} />
+          <FormError errors={p.errors?.phone ? { form: p.errors.phone } : p.errors} />
           <form method="post" action="/verify-phone/send">
             <button type="submit" class={p.codeSent ? 'secondary' : undefined}>{p.codeSent ? 'Send a new code' : 'Text me a code'}</button>
           </form>

@@ -28,7 +28,7 @@ export interface BookPageProps {
   errors: FieldErrors;
 }
 
-const Err = (p: { errors: FieldErrors; k: string }) => (p.errors[p.k] ? <small id={`e-${p.k.replace('.', '-')}`} class="field-error">{p.errors[p.k]}</small> : null);
+const Err = (p: { errors: FieldErrors; k: string }) => (p.errors[p.k] ? <small id={`e-${p.k.replace(/\[(\d+)\]/, '-$1')}`} class="field-error">{p.errors[p.k]}</small> : null);
 
 /** One fieldset per guest. */
 export function GuestFields(p: { guests: number; values: GuestValues; errors: FieldErrors }) {
@@ -40,25 +40,25 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
           <legend>{i === 0 ? 'Guest 1 (you)' : `Guest ${i + 1}`}</legend>
           <label>
             Full name
-            <input name="name" value={p.values.name[i] ?? ''} required autocomplete={i === 0 ? 'name' : 'off'} maxlength={80} aria-invalid={p.errors[`name.${i}`] ? 'true' : undefined} />
-            <Err errors={p.errors} k={`name.${i}`} />
+            <input name="name" value={p.values.name[i] ?? ''} required autocomplete={i === 0 ? 'name' : 'off'} maxlength={80} aria-invalid={p.errors[`name[${i}]`] ? 'true' : undefined} />
+            <Err errors={p.errors} k={`name[${i}]`} />
           </label>
           <div class="grid">
             <label>
               Mobile
-              <input name="phone" type="tel" inputmode="tel" value={p.values.phone[i] ?? ''} required autocomplete={i === 0 ? 'tel' : 'off'} aria-invalid={p.errors[`phone.${i}`] ? 'true' : undefined} />
-              <Err errors={p.errors} k={`phone.${i}`} />
+              <input name="phone" type="tel" inputmode="tel" value={p.values.phone[i] ?? ''} required autocomplete={i === 0 ? 'tel' : 'off'} aria-invalid={p.errors[`phone[${i}]`] ? 'true' : undefined} />
+              <Err errors={p.errors} k={`phone[${i}]`} />
             </label>
             <label>
               Age
-              <input name="age" type="number" inputmode="numeric" min={1} max={99} value={p.values.age[i] ?? ''} required aria-invalid={p.errors[`age.${i}`] ? 'true' : undefined} />
-              <Err errors={p.errors} k={`age.${i}`} />
+              <input name="age" type="number" inputmode="numeric" min={1} max={99} value={p.values.age[i] ?? ''} required aria-invalid={p.errors[`age[${i}]`] ? 'true' : undefined} />
+              <Err errors={p.errors} k={`age[${i}]`} />
             </label>
           </div>
           <label>
             Dietary needs <small class="muted">(optional)</small>
             <input name="diet" value={p.values.diet[i] ?? ''} maxlength={100} placeholder="e.g. vegetarian, no nuts" />
-            <Err errors={p.errors} k={`diet.${i}`} />
+            <Err errors={p.errors} k={`diet[${i}]`} />
           </label>
         </fieldset>
       ))}
