@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import * as q from './queries.js';
 
 export interface Job {
   name: string;
@@ -30,15 +31,15 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
     return 'skipped';
   }
   running.add(job.name);
-  const { id } = await db.insertInto('job_runs').values({ name: job.name, started_at: started, finished_at: null, outcome: 'running', detail: null }).returning('id').executeTakeFirstOrThrow();
+  const id = await q.insertJobRun(db, { name: job.name, startedAt: started, finishedAt: null, outcome: 'running', detail: null });
   try {
     const detail = await job.run(deps);
-    await db.updateTable('job_runs').set({ finished_at: clock.now().toISOString(), outcome: 'ok', detail: detail ?? null }).where('id', '=', id).execute();
+    await q.finishJobRun(db, id, { finishedAt: clock.now().toISOString(), outcome: 'ok', detail: detail ?? null });
     return 'ok';
   } catch (err) {
     log.error({ err, job: job.name }, 'job failed');
     const message = err instanceof Error ? err.message : String(err);
-    await db.updateTable('job_runs').set({ finished_at: clock.now().toISOString(), outcome: 'failed', detail: message.slice(0, 2000) }).where('id', '=', id).execute();
+    await q.finishJobRun(db, id, { finishedAt: clock.now().toISOString(), outcome: 'failed', detail: message.slice(0, 2000) });
     return 'failed';
   } finally {
     running.delete(job.name);
@@ -48,12 +49,10 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
 /** Records a run that did not start because the previous one was still going. */
 export async function recordSkip(deps: Pick<Deps, 'db' | 'clock'>, job: Pick<Job, 'name'>): Promise<void> {
   const at = deps.clock.now().toISOString();
-  await deps.db.insertInto('job_runs').values({ name: job.name, started_at: at, finished_at: at, outcome: 'skipped', detail: 'previous run still in progress' }).execute();
+  await q.insertJobRun(deps.db, { name: job.name, startedAt: at, finishedAt: at, outcome: 'skipped', detail: 'previous run still in progress' });
 }
 
 /** Forgets runs older than the cut-offs (ISO): uneventful ones sooner than failures. */
 export async function pruneJobRuns(db: Deps['db'], o: { uneventfulBefore: string; failedBefore: string }): Promise<number> {
-  const a = await db.deleteFrom('job_runs').where('outcome', 'in', ['ok', 'skipped']).where('started_at', '<', o.uneventfulBefore).executeTakeFirst();
-  const b = await db.deleteFrom('job_runs').where('outcome', '=', 'failed').where('started_at', '<', o.failedBefore).executeTakeFirst();
-  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+  return q.deleteJobRuns(db, o);
 }

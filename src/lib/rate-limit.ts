@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import type { AppEnv } from './env.js';
 import { forwardedClient } from './net.js';
+import * as q from './queries.js';
 
 /**
  * Fixed-window counters kept in SQLite, so a restart does not hand an attacker a fresh
@@ -19,7 +20,7 @@ export interface RateRule {
 
 /** Milliseconds until the key may be hit again, or 0 when it may be hit now. */
 export async function retryAfter(db: Kysely<Database>, clock: Clock, key: string, rule: RateRule): Promise<number> {
-  const row = await db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', key).executeTakeFirst();
+  const row = await q.rateCounter(db, key);
   if (!row) return 0;
   const ends = Date.parse(row.window_start) + rule.windowMs;
   const now = clock.now().getTime();
@@ -31,26 +32,16 @@ export async function retryAfter(db: Kysely<Database>, clock: Clock, key: string
 export async function recordHit(db: Kysely<Database>, clock: Clock, key: string, rule: RateRule): Promise<void> {
   const now = clock.now();
   const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString();
-  await db
-    .insertInto('rate_limits')
-    .values({ key, count: 1, window_start: now.toISOString() })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        count: sql`case when rate_limits.window_start <= ${windowFloor} then 1 else rate_limits.count + 1 end`,
-        window_start: sql`case when rate_limits.window_start <= ${windowFloor} then ${now.toISOString()} else rate_limits.window_start end`,
-      }),
-    )
-    .execute();
+  await q.countHit(db, key, now.toISOString(), windowFloor);
 }
 
 /** Takes back one hit counted ahead of an outcome that turned out not to count (a right password); call it in a transaction. */
 export async function refundHit(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('rate_limits').where('key', '=', key).where('count', '<=', 1).execute();
-  await db.updateTable('rate_limits').set({ count: sql`count - 1` }).where('key', '=', key).execute();
+  await q.uncountHit(db, key);
 }
 
 export async function clearHits(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  await q.deleteCounter(db, key);
 }
 
 /** "in 1 minute", "in 14 minutes", "in 2 hours". */

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import type { AppEnv } from '../lib/env.js';
 import { VERSION } from '../version.js';
 import { readUpload } from '../lib/images.js';
+import { ping } from './queries.js';
 
 const startedAt = Date.now();
 
@@ -11,7 +11,7 @@ export const platformRoutes = new Hono<AppEnv>()
   .get('/healthz', async (c) => {
     const uptime = Math.round((Date.now() - startedAt) / 1000);
     try {
-      await sql`select 1`.execute(c.get('deps').db);
+      await ping(c.get('deps').db);
       return c.json({ status: 'ok', db: 'ok', version: VERSION, uptime });
     } catch {
       return c.json({ status: 'error', db: 'unavailable', version: VERSION, uptime }, 503);
