@@ -10,7 +10,6 @@ import { requestLog } from './lib/logger.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
-import { readFormBody } from './lib/form-body.js';
 import { DomainError } from './lib/errors.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
@@ -96,7 +95,6 @@ export function createApp(deps: Deps) {
   app.use(finishResponse(isStream));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
-  app.use(readFormBody);
   app.use(readFlash);
   app.use(loadUser);
 
