@@ -15,6 +15,9 @@ export function postOverSocket(url: string, body: Buffer | string, opts: { conte
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
     });
     req.on('error', reject);
+    // A server that answers before reading the whole body (a size limit) closes the connection:
+    // the rest of the write then fails after the answer is in, when no request listens any more.
+    req.on('socket', (socket) => socket.on('error', () => {}));
     if (opts.chunkSize) {
       const b = Buffer.from(body);
       for (let i = 0; i < b.length; i += opts.chunkSize) req.write(b.subarray(i, i + opts.chunkSize));
