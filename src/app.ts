@@ -10,8 +10,8 @@ import { requestLog } from './lib/logger.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
-import { readFormBody } from './lib/form-body.js';
-import { DomainError } from './lib/errors.js';
+import { tooLarge } from './lib/errors.js';
+import { isMultipart, removeUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
 import { platformRoutes } from './platform/routes.js';
@@ -23,9 +23,10 @@ import { notificationRoutes } from './notifications/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 
 /**
- * The only routes that take files (trip photos, a UPI screenshot, a profile photo). They get
- * BODY_LIMIT_MB; every other request FORM_LIMIT_KB, so a flood of large posts to a form
- * (/login, say) is refused from its Content-Length before any of it is read.
+ * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
+ * multipart post to one of them gets BODY_LIMIT_MB and is streamed to disk by readUploadForm;
+ * every other request FORM_LIMIT_KB, so a flood of large posts to a form (/login, say) is
+ * refused from its Content-Length before any of it is read.
  */
 const UPLOAD_ROUTES = [/^\/organizer\/trips\/new$/, /^\/organizer\/trips\/\d+\/edit$/, /^\/bookings\/\d+\/pay\/upi$/, /^\/me$/];
 const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
@@ -34,25 +35,28 @@ const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
  * The body limit. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
  * @hono/node-server build a full web Request with a stream over the socket for every request,
  * GETs included, and then every body is read through web streams. A declared Content-Length
- * is checked without that; only a chunked body (no length) goes through Hono's counting reader.
+ * is checked without that. A chunked body (no length) goes through Hono's counting reader,
+ * which holds the body in memory, except an upload from a socket: readUploadForm counts
+ * that one as it streams it to disk.
  */
 function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<AppEnv> {
   const limit = (maxBytes: number, what: 'upload' | 'form') => {
-    const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
-    const tooLarge = () => {
-      throw new DomainError(`That ${what} is too large (the limit is ${size}).`, undefined, 422);
+    const tooLargeBody = () => {
+      throw tooLarge(`That ${what}`, maxBytes);
     };
-    return { maxBytes, tooLarge, counting: bodyLimit({ maxSize: maxBytes, onError: tooLarge }) };
+    return { maxBytes, tooLargeBody, counting: bodyLimit({ maxSize: maxBytes, onError: tooLargeBody }) };
   };
   const upload = limit(uploadBytes, 'upload');
   const form = limit(formBytes, 'form');
   return (c, next) => {
-    const { maxBytes, tooLarge, counting } = takesUploads(c.req.path) ? upload : form;
+    const isUpload = takesUploads(c.req.path) && isMultipart(c.req.header('content-type'));
+    const { maxBytes, tooLargeBody, counting } = isUpload ? upload : form;
     const length = c.req.header('content-length');
     if (c.req.header('transfer-encoding') === undefined) {
-      if (length !== undefined) return Number(length) > maxBytes ? tooLarge() : next();
+      if (length !== undefined) return Number(length) > maxBytes ? tooLargeBody() : next();
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     }
+    if (isUpload && c.env?.incoming) return next();
     return counting(c, next);
   };
 }
@@ -96,7 +100,7 @@ export function createApp(deps: Deps) {
   app.use(finishResponse(isStream));
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
-  app.use(readFormBody);
+  app.use(removeUploads);
   app.use(readFlash);
   app.use(loadUser);
 

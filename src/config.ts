@@ -14,6 +14,7 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(48),
   FORM_LIMIT_KB: z.coerce.number().int().min(4).max(10240).default(64),
+  UPLOAD_FILE_LIMIT_MB: z.coerce.number().int().min(1).max(100).default(10),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('TrekTribe <no-reply@trektribe.local>'),
@@ -73,6 +74,8 @@ function toConfig(e: z.infer<typeof Env>) {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
     formLimitBytes: e.FORM_LIMIT_KB * 1024,
+    /** Largest single file in an upload; the upload as a whole is still held to bodyLimitBytes. */
+    uploadFileLimitBytes: e.UPLOAD_FILE_LIMIT_MB * 1024 * 1024,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio,
     razorpay,

@@ -9,7 +9,8 @@ import { clientIp } from '../lib/rate-limit.js';
 import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
 import { endSession, startSession } from './session.js';
-import { formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { fieldErrors, formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { readUploadForm } from '../lib/uploads.js';
 import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
@@ -222,8 +223,11 @@ accountRoutes
 
 accountRoutes
   .get('/me', requireUser, (c) => renderMe(c))
-  .post('/me', requireUser, zValidator('form', s.profileForm, formHook(meFailed('profile'))), async (c) => {
-    const input = c.req.valid('form');
+  .post('/me', requireUser, async (c) => {
+    const posted = await readUploadForm(c);
+    const form = s.profileForm.safeParse(posted);
+    if (!form.success) return renderMe(c, { form: 'profile', values: typedValues(posted), errors: fieldErrors(form.error.issues) }, 422);
+    const input = form.data;
     const r = await tryForm(() => svc.updateProfile(c.get('deps'), c.get('user')!.id, input));
     if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/me', 'Your profile is saved.');

@@ -17,6 +17,7 @@ import { getSettings } from '../lib/settings.js';
 import { CHECKOUT_JS } from '../payments/csp.js';
 import { safeNext } from '../auth/middleware.js';
 import { adminWhenBeyondLoopback } from '../lib/exposure.js';
+import { readUploadForm } from '../lib/uploads.js';
 import * as svc from './service.js';
 import { bookingForm, cancelDepartureForm, checkoutReturn, joinForm, rejectForm, upiProofForm } from './schemas.js';
 
@@ -215,26 +216,18 @@ async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
 bookingRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('form', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('form')));
 bookingRoutes.get('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('query', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('query')));
 
-bookingRoutes.post(
-  '/bookings/:id/pay/upi',
-  requirePermission('bookings:create'),
-  zValidator('form', upiProofForm, async (r, ctx) => {
-    const c = ctx as unknown as C;
-    if (r.success) return;
-    const body = await c.req.parseBody();
-    return renderPay(c, fieldErrors(r.error.issues), typeof body.utr === 'string' ? body.utr : '', 422);
-  }),
-  async (c) => {
-    const f = c.req.valid('form');
-    try {
-      const { duplicate } = await svc.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.utr, f.screenshot);
-      return redirectWith(c, `/bookings/${idParam(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
-    } catch (e) {
-      if (e instanceof DomainError && e.field) return renderPay(c, { [e.field]: e.message }, f.utr, e.status === 409 ? 409 : 422);
-      throw e;
-    }
-  },
-);
+bookingRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
+  const posted = await readUploadForm(c);
+  const f = upiProofForm.safeParse(posted);
+  if (!f.success) return renderPay(c, fieldErrors(f.error.issues), typeof posted.utr === 'string' ? posted.utr : '', 422);
+  try {
+    const { duplicate } = await svc.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot);
+    return redirectWith(c, `/bookings/${idParam(c)}`, duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
+  } catch (e) {
+    if (e instanceof DomainError && e.field) return renderPay(c, { [e.field]: e.message }, f.data.utr, e.status === 409 ? 409 : 422);
+    throw e;
+  }
+});
 
 bookingRoutes.post('/webhooks/razorpay', async (c) => {
   const raw = await c.req.text();

@@ -1,5 +1,7 @@
 import type { Deps } from '../deps.js';
+import type { HttpBindings } from '@hono/node-server';
 import type { CurrentUser } from '../auth/session.js';
+import type { Upload } from './uploads.js';
 
 export interface Flash {
   kind: 'ok' | 'error';
@@ -11,10 +13,14 @@ export interface Flash {
  * `c.var` copies every variable into a new object on each read.
  */
 export interface AppEnv {
+  /** Node's request and response, from @hono/node-server; absent under `app.request()`. */
+  Bindings: Partial<HttpBindings>;
   Variables: {
     deps: Deps;
     requestId: string;
     user: CurrentUser | null;
     flash: Flash | null;
+    /** Set by readUploadForm on the routes that take files. */
+    upload?: Upload;
   };
 }

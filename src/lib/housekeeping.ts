@@ -1,14 +1,16 @@
 import type { Deps } from '../deps.js';
-import { DAY } from './clock.js';
+import { DAY, HOUR } from './clock.js';
 import { pruneJobRuns } from './jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
 import { forgetUnattachedPhotos } from '../trips/service.js';
 import { tidyProofScreenshots } from '../bookings/service.js';
+import { sweepAbandonedUploads } from './uploads.js';
 
 /**
  * The nightly tidy-up: the outbox job alone records 8,640 runs a day, and delivered
  * messages hold links and codes nobody needs after a month. Photos stored for a trip form
- * that was never saved go after a day; screenshots of rejected UPI proofs after 30 days.
+ * that was never saved go after a day; screenshots of rejected UPI proofs after 30 days; the
+ * scratch folder of an upload that a stopped process never finished, after an hour.
  */
 export async function housekeeping(deps: Deps): Promise<string> {
   const now = deps.clock.now().getTime();
@@ -16,5 +18,6 @@ export async function housekeeping(deps: Deps): Promise<string> {
   const messages = await forgetDeliveredMessages(deps);
   const photos = await forgetUnattachedPhotos(deps);
   const proofs = await tidyProofScreenshots(deps);
-  return `removed ${runs} old job runs, ${messages} delivered messages, ${photos} unsaved photos, ${proofs.removed} screenshots of rejected payment proofs; moved ${proofs.moved} screenshots to private storage`;
+  const uploads = await sweepAbandonedUploads(deps.config.dataDir, new Date(now - HOUR));
+  return `removed ${runs} old job runs, ${messages} delivered messages, ${photos} unsaved photos, ${proofs.removed} screenshots of rejected payment proofs, ${uploads} abandoned uploads; moved ${proofs.moved} screenshots to private storage`;
 }

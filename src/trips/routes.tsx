@@ -7,6 +7,7 @@ import { fieldErrors, FORM, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import { anonymousPageCache } from '../lib/page-cache.js';
+import { readUploadForm } from '../lib/uploads.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
 import { SearchPage, SearchResults, searchUrl } from '../../views/trips/SearchPage.js';
@@ -76,7 +77,7 @@ function grow(draft: TripDraft, intent: string): TripDraft | null {
  * and the save attaches them.
  */
 async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors' | 'pending'> & { title: string }) {
-  const { draft: posted, files, intent } = readTripForm(await c.req.parseBody({ all: true }));
+  const { draft: posted, files, intent } = readTripForm(await readUploadForm(c));
   const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
   const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), { keys: posted.photos, remove: posted.remove_photos, files, room: MAX_IMAGES - onTrip });
   const draft: TripDraft = { ...posted, photos: chosen.photos.map((p) => p.key), remove_photos: [] };

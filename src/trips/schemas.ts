@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rupeesToPaise } from '../lib/money.js';
+import type { UploadForm } from '../lib/uploads.js';
 import { CATEGORY_SLUGS, DIFFICULTIES, MAX_CATEGORIES, REGIONS, SORTS, type Sort } from './catalog.js';
 import type { Difficulty } from './tables.js';
 
@@ -96,12 +97,11 @@ export const emptyDraft = (): TripDraft => ({
   remove_photos: [],
 });
 
-type Raw = Record<string, string | File | (string | File)[]>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? str(v[0]) : '');
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
 
-/** Reads the posted form (parseBody({ all: true })) into a draft, the new image files and the button pressed. */
-export function readTripForm(raw: Raw): { draft: TripDraft; files: File[]; intent: Intent } {
+/** Reads the posted form (readUploadForm) into a draft, the new image files and the button pressed. */
+export function readTripForm(raw: UploadForm): { draft: TripDraft; files: File[]; intent: Intent } {
   const rows = (prefix: string) => {
     const out: Record<number, Record<string, string>> = {};
     const re = new RegExp(`^${prefix}\\[(\\d{1,2})\\]\\[(\\w+)\\]$`);

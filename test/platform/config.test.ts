@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', beyondLoopback: false, trustProxyHops: 0, dataDir: './data', publicUrl: 'http://localhost:3000', production: false, devMailbox: true, testGateway: true, secureCookies: false });
     expect(c.mail.smtpUrl).toBeUndefined();
     expect(c.twilio).toBeUndefined();
+    expect(c.uploadFileLimitBytes).toBe(10 * 1024 * 1024);
   });
 
   it('production turns the dev mailbox off, and https turns secure cookies on', () => {
@@ -53,6 +54,8 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /^Invalid environment variable PORT="70000": expected /],
     [{ LOG_LEVEL: 'loud' }, /^Invalid environment variable LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent$/],
     [{ SMTP_URL: 'http://mail.example' }, /^Invalid environment variable SMTP_URL=/],
+    [{ UPLOAD_FILE_LIMIT_MB: 'ten' }, /^Invalid environment variable UPLOAD_FILE_LIMIT_MB="ten": expected /],
+    [{ UPLOAD_FILE_LIMIT_MB: '0' }, /^Invalid environment variable UPLOAD_FILE_LIMIT_MB="0": expected /],
     [{ TWILIO_ACCOUNT_SID: 'nope', TWILIO_AUTH_TOKEN: 'x'.repeat(12), TWILIO_SMS_FROM: '+14155550100' }, /^Invalid environment variable TWILIO_ACCOUNT_SID="nope": expected an Account SID/],
     [{ TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32), TWILIO_SMS_FROM: '+14155550100' }, /^Missing environment variable TWILIO_AUTH_TOKEN: required when TWILIO_ACCOUNT_SID is set$/],
   ])('a wrong value (%o) is refused with a message naming the variable', (env, message) => {

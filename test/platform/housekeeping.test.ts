@@ -3,7 +3,10 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { housekeeping } from '../../src/lib/housekeeping.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
-import { DAY } from '../../src/lib/clock.js';
+import { DAY, HOUR } from '../../src/lib/clock.js';
+import { scratchDir } from '../../src/lib/uploads.js';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -28,7 +31,7 @@ describe('nightly housekeeping', () => {
     const recent = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }));
     await deliverDue(t.deps);
 
-    expect(await housekeeping(t.deps)).toBe('removed 3 old job runs, 2 delivered messages, 0 unsaved photos, 0 screenshots of rejected payment proofs; moved 0 screenshots to private storage');
+    expect(await housekeeping(t.deps)).toBe('removed 3 old job runs, 2 delivered messages, 0 unsaved photos, 0 screenshots of rejected payment proofs, 0 abandoned uploads; moved 0 screenshots to private storage');
 
     const runs = await t.db.selectFrom('job_runs').select(['name', 'outcome', 'started_at']).orderBy('id').execute();
     expect(runs).toEqual([
@@ -40,5 +43,21 @@ describe('nightly housekeeping', () => {
     expect(old).not.toBe(recent);
     const dev = await t.db.selectFrom('dev_messages').select('text').execute();
     expect(dev).toEqual([{ text: 'new code 222222' }]);
+  });
+
+  it('removes the scratch folder of an upload a stopped process never finished, after an hour; one in progress stays', async () => {
+    const folder = (name: string, age: number) => {
+      const dir = join(scratchDir(t.dir), name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, '0'), 'part of a photo');
+      const at = new Date(t.clock.now().getTime() - age);
+      utimesSync(dir, at, at);
+      return dir;
+    };
+    const abandoned = folder('abandoned', 2 * HOUR);
+    const current = folder('current', 5_000);
+    expect(await housekeeping(t.deps)).toContain(', 1 abandoned uploads;');
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(current)).toBe(true);
   });
 });
