@@ -58,6 +58,17 @@ const GOOGLE_STATE = 'tt_g_state';
 const GOOGLE_VERIFIER = 'tt_g_verifier';
 const GOOGLE_NEXT = 'tt_g_next';
 
+/** Reads and clears what /auth/google left for its callback: the state, the PKCE verifier, where to go after. */
+function takeGoogleCookies(c: Context<AppEnv>) {
+  const taken = { expected: getCookie(c, GOOGLE_STATE), verifier: getCookie(c, GOOGLE_VERIFIER), next: safeNext(getCookie(c, GOOGLE_NEXT)) };
+  const secure = c.get('deps').config.secureCookies;
+  for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT]) deleteCookie(c, name, { path: '/auth/google', secure });
+  return taken;
+}
+
+const googleFailed = (c: Context<AppEnv>, message: string, status: 400 | 403 = 400) =>
+  page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status });
+
 const googleOn = (c: Context<AppEnv>) => c.get('deps').config.google !== undefined;
 const home = (role: Role) => ROLE_HOME[role];
 
@@ -191,24 +202,15 @@ accountRoutes
   .get('/auth/google/callback', async (c) => {
     const { config, clock } = c.get('deps');
     if (!config.google) return c.notFound();
-    const expected = getCookie(c, GOOGLE_STATE);
-    const verifier = getCookie(c, GOOGLE_VERIFIER);
-    const next = safeNext(getCookie(c, GOOGLE_NEXT));
-    for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT]) deleteCookie(c, name, { path: '/auth/google', secure: config.secureCookies });
+    const { expected, verifier, next } = takeGoogleCookies(c);
     const state = c.req.query('state');
     const code = c.req.query('code');
-    const failed = (message: string, status: 400 | 403 = 400) =>
-      page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status });
     // The state is checked before anything else: without a match the request is not ours.
-    if (!expected || !state || !verifier || !constantTimeEqual(expected, state)) return failed('This sign-in link has expired or was not started here. Please try again.');
-    if (!code) return failed('Google did not let you in. Please try again.');
-    let user;
-    try {
-      user = await svc.googleSignIn(c.get('deps'), await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
-    } catch (e) {
-      if (e instanceof DomainError) return failed(e.message, e.status === 403 ? 403 : 400);
-      throw e;
-    }
+    if (!expected || !state || !verifier || !constantTimeEqual(expected, state)) return googleFailed(c, 'This sign-in link has expired or was not started here. Please try again.');
+    if (!code) return googleFailed(c, 'Google did not let you in. Please try again.');
+    const signIn = async () => svc.googleSignIn(c.get('deps'), await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
+    const user = await signIn().catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e)));
+    if (user instanceof DomainError) return googleFailed(c, user.message, user.status === 403 ? 403 : 400);
     await startSession(c, user.id);
     return redirectWith(c, user.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
   })
