@@ -15,7 +15,7 @@ import type { UserRow } from './queries.js';
 import { hashPassword, verifyNothing, verifyPassword } from './passwords.js';
 import { invalidateUserSessions } from './session.js';
 import type { OrganizerInput, ProfileInput, RegisterInput, StaffInput } from './schemas.js';
-import type { Role } from './tables.js';
+import type { Role, UserStatus } from './tables.js';
 import { phoneCodeText, resetPasswordHtml, resetPasswordText, verifyEmailHtml, verifyEmailText, welcomeHtml, welcomeText } from '../../views/auth/emails.js';
 
 type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
@@ -490,9 +490,24 @@ export async function signOutEverywhere(deps: Pick<Deps, 'db'>, userId: number):
 
 // ---------------------------------------------------------------- admin
 
+/** One row of the admin's list of accounts. */
+export interface AccountListItem {
+  id: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  role: Role;
+  status: UserStatus;
+  emailVerified: boolean;
+  createdAt: string;
+}
+
 export async function listAccounts(deps: Pick<Deps, 'db'>, f: { q: string; role: Role | ''; page: number }, perPage = 25) {
-  const { rows, total } = await q.listUsers(deps.db, { q: f.q, role: f.role, limit: perPage, offset: (f.page - 1) * perPage });
-  return { rows, total, page: f.page, pages: Math.max(1, Math.ceil(total / perPage)) };
+  const found = await q.listUsers(deps.db, { q: f.q, role: f.role, limit: perPage, offset: (f.page - 1) * perPage });
+  const rows = found.rows.map(
+    (u): AccountListItem => ({ id: u.id, name: u.name, email: u.email, phone: u.phone, role: u.role, status: u.status, emailVerified: u.email_verified_at !== null, createdAt: u.created_at }),
+  );
+  return { rows, total: found.total, page: f.page, pages: Math.max(1, Math.ceil(found.total / perPage)) };
 }
 
 /** Agents and admins are made by an admin, never by registering. */

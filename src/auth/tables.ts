@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 
 export type Role = 'traveler' | 'organizer' | 'agent' | 'admin';
+export type UserStatus = 'active' | 'deactivated' | 'deleted';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -13,7 +14,7 @@ export interface UsersTable {
   password_hash: string | null;
   role: Role;
   google_sub: string | null;
-  status: Generated<'active' | 'deactivated' | 'deleted'>;
+  status: Generated<UserStatus>;
   profile_complete: Generated<number>;
   bio: string | null;
   location: string | null;

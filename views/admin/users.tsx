@@ -1,20 +1,11 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDate } from '../../src/lib/time.js';
+import type { AccountListItem } from '../../src/auth/service.js';
 
-export interface UserListRow {
-  id: number;
-  name: string;
-  email: string;
-  phone: string | null;
-  role: string;
-  status: string;
-  email_verified_at: string | null;
-  created_at: string;
-}
 
 export interface UsersPageProps {
-  rows: UserListRow[];
+  rows: AccountListItem[];
   total: number;
   page: number;
   pages: number;
@@ -58,11 +49,11 @@ export function UserList(p: UsersPageProps) {
               <td>
                 {u.name}
                 <br />
-                <small class="muted">since {formatDate(u.created_at)}</small>
+                <small class="muted">since {formatDate(u.createdAt)}</small>
               </td>
               <td>
                 {u.email}
-                {!u.email_verified_at && <small class="muted"> (unverified)</small>}
+                {!u.emailVerified && <small class="muted"> (unverified)</small>}
                 <br />
                 <small>{u.phone ?? '—'}</small>
               </td>
