@@ -1,4 +1,3 @@
-import './lib/sync-render.js';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrf } from 'hono/csrf';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { precompiled, type DB } from '../db.js';
+import type { DB } from '../db.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY, addMs } from '../lib/clock.js';
 import { hashToken, randomToken } from '../lib/tokens.js';
@@ -34,54 +34,13 @@ export async function createSession(db: DB, clock: Clock, userId: number): Promi
   return { token, expiresAt };
 }
 
-const sessionWithUser = precompiled((db, v: { id: string }) =>
-  db
+function sessionRow(db: DB, token: string) {
+  return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.status', 'users.profile_complete', 'users.email_verified_at', 'users.phone_verified_at'])
-    .where('sessions.id', '=', v.id),
-);
-
-type SessionRow = NonNullable<Awaited<ReturnType<typeof sessionWithUser>>['rows'][number]>;
-
-/** The counter the triggers of migration 0041 move on at every update or delete of a user or a session. */
-const authGeneration = precompiled((db) => db.selectFrom('auth_generation').select('n').where('id', '=', 1));
-
-/**
- * Sessions already looked up, by cookie token, with the counter they were read under. Under
- * load the session query (a join of two tables, after hashing the token) was the dearest read
- * of every signed-in request: ~35 µs. With the cache, `bench/compare.ts` gave 0.667 → 0.620 ms
- * of event-loop CPU per booking (1,463 → 1,569 bookings/s with 50 clients).
- *
- * A cached row is used only while the counter has not moved: any logout, sign-out
- * everywhere, suspension, role or profile change, renewal or expiry sweep, from this process
- * or another, moves it, and the next request drops the whole cache. Unknown tokens are never
- * kept (a flood of made-up cookies cannot fill it), and it is emptied at MAX_CACHED entries.
- */
-const cachedSessions = new WeakMap<DB, { generation: number; rows: Map<string, SessionRow> }>();
-const MAX_CACHED = 10_000;
-
-/** The cache of `db` for this count: a new, empty one once the count has moved. */
-function cacheAt(db: DB, generation: number) {
-  let cache = cachedSessions.get(db);
-  if (cache?.generation !== generation) cachedSessions.set(db, (cache = { generation, rows: new Map() }));
-  return cache;
-}
-
-async function sessionRow(db: DB, token: string): Promise<SessionRow | undefined> {
-  // The counter is read before the row: a change committed in between leaves the row stored
-  // under the older count, so it is dropped by the next request, never kept past the change.
-  const generation = (await authGeneration(db, {})).rows[0]?.n;
-  // Without its counter row nothing could tell a cached row is stale: no cache then.
-  const cache = generation === undefined ? undefined : cacheAt(db, generation);
-  const hit = cache?.rows.get(token);
-  if (hit) return hit;
-  const row = (await sessionWithUser(db, { id: hashToken(token) })).rows[0];
-  if (row && cache) {
-    if (cache.rows.size >= MAX_CACHED) cache.rows.clear();
-    cache.rows.set(token, row);
-  }
-  return row;
+    .where('sessions.id', '=', hashToken(token))
+    .executeTakeFirst();
 }
 
 /** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */

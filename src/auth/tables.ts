@@ -54,15 +54,8 @@ export interface AccountTokensTable {
   created_at: string;
 }
 
-/** One row: how many times users or sessions have been updated or deleted (triggers count). */
-export interface AuthGenerationTable {
-  id: number;
-  n: number;
-}
-
 export interface AccountTables {
   users: UsersTable;
   sessions: SessionsTable;
-  auth_generation: AuthGenerationTable;
   account_tokens: AccountTokensTable;
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 import type Sqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
+import type { CheckpointWorkerData } from './checkpoint-worker.js';
 
 /**
  * WAL checkpoints on a thread of their own. SQLite appends each commit to the WAL, and by
@@ -29,22 +29,19 @@ const JOURNAL_LIMIT = 64 * 1024 * 1024;
  */
 const EVERY_MS = 1000;
 
-// CommonJS, evaluated in the worker: the driver's path is passed in, so it resolves the same
-// under tsx, vitest and the compiled build.
-const WORKER = `
-const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('synchronous = NORMAL');
-const checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)');
-const timer = setInterval(() => {
-  try { checkpoint(); } catch (err) { parentPort.postMessage({ error: String(err) }); }
-}, workerData.everyMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  try { checkpoint(); } finally { db.close(); parentPort.close(); }
-});
-`;
+/** The thread's code: checkpoint-worker.js next to this file in the build, checkpoint-worker.ts in the source. */
+const fromSource = import.meta.url.endsWith('.ts');
+const WORKER = new URL(fromSource ? './checkpoint-worker.ts' : './checkpoint-worker.js', import.meta.url);
+
+/**
+ * Run from source (tsx, vitest), the thread registers tsx before it loads its code: on Node 20
+ * a worker gets neither its parent's loader hooks nor ones passed in `execArgv`.
+ */
+function spawnWorker(workerData: CheckpointWorkerData): Worker {
+  if (!fromSource) return new Worker(WORKER, { workerData });
+  const [tsx, code] = [import.meta.resolve('tsx/esm/api'), WORKER.href].map((url) => JSON.stringify(url));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${code}); })`, { eval: true, workerData });
+}
 
 export interface Checkpointer {
   /** Last checkpoint, then the thread ends; resolves when it has. */
@@ -53,8 +50,7 @@ export interface Checkpointer {
 
 /** Checkpoints the database file `sqlite` has open (its `name`), from a connection of the thread's own. */
 export function startCheckpointer(sqlite: Sqlite.Database, log: Pick<Logger, 'error'>, everyMs = EVERY_MS): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file: sqlite.name, everyMs } });
+  const worker = spawnWorker({ file: sqlite.name, everyMs });
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   sqlite.pragma(`journal_size_limit = ${JOURNAL_LIMIT}`);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -31,20 +31,3 @@ export function storeUntilChange<V>(max: number) {
     },
   };
 }
-
-/**
- * Values computed from the database, kept until anything in it changes: popular pages (the
- * plain listing, a famous trek, the home page) are then answered without running their
- * queries again.
- */
-export function untilChange<V>(max: number) {
-  const store = storeUntilChange<V>(max);
-  return async (db: DB, key: string, compute: () => Promise<V>): Promise<V> => {
-    const stamp = await changeStamp(db);
-    const hit = store.get(db, stamp, key);
-    if (hit !== undefined) return hit;
-    const value = await compute();
-    store.set(db, stamp, key, value);
-    return value;
-  };
-}

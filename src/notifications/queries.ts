@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
-import { precompiled } from '../db.js';
 
 type Db = Kysely<Database>;
 export type OutboxRow = Selectable<OutboxTable>;
@@ -27,8 +26,6 @@ const claimQuery = (db: Db, o: Claim) => {
     .where('id', '=', (eb) => eb.fn.coalesce(nextDue('sending'), nextDue('pending')))
     .returningAll();
 };
-/** The claim of a run with every channel up (the usual case), built and compiled once. */
-const claimAny = precompiled((db, v: { now: string; leaseUntil: string; maxAttempts: number }) => claimQuery(db, { now: v.now, leaseUntil: v.leaseUntil, maxAttempts: v.maxAttempts, skipChannels: [] }));
 
 /**
  * Claims the next due row in one statement, so two runs (or two processes) can never
@@ -39,7 +36,6 @@ const claimAny = precompiled((db, v: { now: string; leaseUntil: string; maxAttem
  * cost more than the bookings that queued it.
  */
 export async function claimNextDue(db: Db, o: Claim): Promise<OutboxRow | undefined> {
-  if (o.skipChannels.length === 0) return (await claimAny(db, { now: o.now, leaseUntil: o.leaseUntil, maxAttempts: o.maxAttempts })).rows[0];
   return claimQuery(db, o).executeTakeFirst();
 }
 
@@ -56,17 +52,14 @@ export async function failExhaustedLeases(db: Db, now: string, maxAttempts: numb
 }
 
 /** The guard on `attempts` makes sure we only settle a claim that is still ours. */
-const markSentQuery = precompiled((db, v: { id: number; attempts: number; providerId: string; now: string }) =>
-  db
-    .updateTable('outbox')
-    .set({ status: 'sent', provider_id: v.providerId, sent_at: v.now, last_error: null })
-    .where('id', '=', v.id)
-    .where('status', '=', 'sending')
-    .where('attempts', '=', v.attempts),
-);
-
 export async function markSent(db: Db, row: { id: number; attempts: number }, providerId: string, now: string): Promise<void> {
-  await markSentQuery(db, { id: row.id, attempts: row.attempts, providerId, now });
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', provider_id: providerId, sent_at: now, last_error: null })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', row.attempts)
+    .execute();
 }
 
 export async function markRetry(db: Db, row: { id: number; attempts: number }, nextAttemptAt: string, error: string): Promise<void> {
@@ -100,20 +93,10 @@ export async function requeueFailed(db: Db, id: number, now: string): Promise<bo
   return Number(r.numUpdatedRows) === 1;
 }
 
-const devMessageInsert = precompiled((db, m: Omit<DevMessageRow, 'id'>) =>
-  db
-    .insertInto('dev_messages')
-    .values({ outbox_id: m.outbox_id, channel: m.channel, recipient: m.recipient, subject: m.subject, text: m.text, html: m.html, created_at: m.created_at })
-    .onConflict((oc) => oc.column('outbox_id').doNothing()),
-);
-
-/**
- * At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id).
- * The new id is SQLite's last insert rowid, as for bookings and the outbox (no `returning`); it counts only when a row went in.
- */
+/** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id). */
 export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
-  const inserted = await devMessageInsert(db, m);
-  if (inserted.numAffectedRows === 1n) return Number(inserted.insertId);
+  const inserted = await db.insertInto('dev_messages').values(m).onConflict((oc) => oc.column('outbox_id').doNothing()).returning('id').executeTakeFirst();
+  if (inserted) return inserted.id;
   const existing = await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', m.outbox_id).executeTakeFirstOrThrow();
   return existing.id;
 }

@@ -11,7 +11,6 @@ import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
 import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
-import { untilChange } from '../lib/until-change.js';
 import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
 import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
 import type { Difficulty, TripStatus } from './tables.js';
@@ -113,15 +112,8 @@ export interface SearchResult {
   pages: number;
 }
 
-const searchCache = untilChange<SearchResult>(200);
-
 /** Public trips matching a search, one page of them. */
-export function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
-  return searchCache(deps.db, JSON.stringify([today(deps), query]), () => runSearch(deps, query));
-}
-
-/** The search itself, uncached. */
-export async function runSearch(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
+export async function searchTrips(deps: Pick<Deps, 'db' | 'clock'>, query: SearchQuery): Promise<SearchResult> {
   const now = today(deps);
   const from = query.from && query.from > now ? query.from : now;
   const match = ftsQuery(query.q);
@@ -151,16 +143,12 @@ export interface HomeData {
   categories: { slug: Category; count: number }[];
 }
 
-const homeCache = untilChange<HomeData>(2);
-
 /** What the home page shows: departures leaving soon and the categories that have treks. */
-export function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
+export async function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
   const now = today(deps);
-  return homeCache(deps.db, now, async () => {
-    const hits = await q.soonestPublicTrips(deps.db, now, 6);
-    const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
-    return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
-  });
+  const hits = await q.soonestPublicTrips(deps.db, now, 6);
+  const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
+  return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
 }
 
 export interface TripDetail {
