@@ -194,6 +194,19 @@ export function confirmedStartingOn(db: Db, day: string) {
     .execute();
 }
 
+/** Confirmed bookings whose departure ended before `today` (IST date). */
+export function confirmedEndedBefore(db: Db, today: string) {
+  return db
+    .selectFrom('bookings')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .select(['bookings.id', 'bookings.departure_id', 'bookings.guests', 'bookings.status'])
+    .where('bookings.status', '=', 'confirmed')
+    .where('departures.end_date', '<', today)
+    .orderBy('bookings.id')
+    .limit(2000)
+    .execute();
+}
+
 export function activeBookingsOfDeparture(db: Db, departureId: number) {
   return db.selectFrom('bookings').select(['id']).where('departure_id', '=', departureId).where('status', 'in', ['pending', 'confirmed']).execute();
 }

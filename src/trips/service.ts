@@ -563,6 +563,15 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
   });
 }
 
+/** Nightly: active trips whose every departure has ended become completed. Safe to run twice. */
+export async function completeEndedTrips(deps: Pick<Deps, 'db' | 'clock'>): Promise<string> {
+  let completed = 0;
+  for (const id of await q.endedTripIds(deps.db, today(deps))) {
+    if (await q.completeTrip(deps.db, id, deps.clock.now().toISOString())) completed++;
+  }
+  return `completed ${completed} trips`;
+}
+
 /** A new draft copy of a trip: same details and photos, its upcoming departures with no seats taken. */
 export async function duplicateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
