@@ -6,6 +6,7 @@ import { deliverDue } from './notifications/delivery.js';
 import { housekeeping } from './lib/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
+import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
 
 /**
@@ -29,7 +30,7 @@ export const SCHEDULE: Job[] = [
   { name: 'bookings.complete-ended', cron: '0 2 * * *', run: bookings.completeEndedBookings },
   { name: 'trips.complete-ended', cron: '5 2 * * *', run: completeEndedTrips },
   // Every 10 minutes: refunds the gateway could not take yet.
-  { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
+  { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
 ];
 
 export interface Scheduler {

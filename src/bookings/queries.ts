@@ -139,13 +139,7 @@ export function participantsOf(db: Db, bookingId: number) {
   return db.selectFrom('booking_participants').select(['position', 'name', 'phone', 'age', 'dietary']).where('booking_id', '=', bookingId).orderBy('position').execute();
 }
 
-export function paymentsOf(db: Db, bookingId: number) {
-  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
-}
 
-export function refundsOf(db: Db, bookingId: number) {
-  return db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
-}
 
 export function proofsOf(db: Db, bookingId: number) {
   return db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
@@ -226,62 +220,6 @@ export function openDepartureIdsOfTrip(db: Db, tripId: number) {
 
 export function closeDeparture(db: Db, id: number) {
   return db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
-}
-
-// ---- payments ----
-
-export function paymentByOrder(db: Db, orderId: string) {
-  return db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirst();
-}
-
-export function paymentByRazorpayId(db: Db, paymentId: string) {
-  return db.selectFrom('payments').select('id').where('razorpay_payment_id', '=', paymentId).executeTakeFirst();
-}
-
-export function openOrderOf(db: Db, bookingId: number, amount: number) {
-  return db
-    .selectFrom('payments')
-    .selectAll()
-    .where('booking_id', '=', bookingId)
-    .where('method', '=', 'razorpay')
-    .where('status', '=', 'created')
-    .where('amount_paise', '=', amount)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-}
-
-export function paidPaymentOf(db: Db, bookingId: number) {
-  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).where('status', '=', 'paid').orderBy('id').executeTakeFirst();
-}
-
-export function insertPayment(db: Db, p: Insertable<Database['payments']>) {
-  return db.insertInto('payments').values(p).returning('id').executeTakeFirstOrThrow();
-}
-
-export async function recordEvent(db: Db, id: string, event: string, at: string): Promise<boolean> {
-  const r = await db.insertInto('razorpay_events').values({ id, event, received_at: at }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-}
-
-/** A new refund, still to be sent (razorpay) or paid back by hand (manual). */
-export function insertRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
-  return db.insertInto('refunds').values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null }).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
-}
-
-export function refundsToSend(db: Db, bookingId?: number) {
-  let q = db.selectFrom('refunds').innerJoin('payments', 'payments.id', 'refunds.payment_id')
-    .select(['refunds.id', 'refunds.booking_id', 'refunds.amount_paise', 'refunds.attempts', 'payments.razorpay_payment_id'])
-    .where('refunds.method', '=', 'razorpay').where('refunds.status', '=', 'pending');
-  if (bookingId !== undefined) q = q.where('refunds.booking_id', '=', bookingId);
-  return q.orderBy('refunds.id').limit(100).execute();
-}
-
-export function findRefund(db: Db, id: number) {
-  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function refundByRazorpayId(db: Db, rid: string) {
-  return db.selectFrom('refunds').selectAll().where('razorpay_refund_id', '=', rid).executeTakeFirst();
 }
 
 // ---- UPI proofs ----

@@ -18,6 +18,7 @@ import { CHECKOUT_JS } from '../payments/csp.js';
 import { safeNext } from '../auth/middleware.js';
 import { adminWhenBeyondLoopback } from '../lib/exposure.js';
 import * as svc from './service.js';
+import { handleRazorpayWebhook } from '../payments/webhook.js';
 import { bookingForm, cancelDepartureForm, checkoutReturn, joinForm, rejectForm, upiProofForm } from './schemas.js';
 
 type C = Context<AppEnv>;
@@ -239,7 +240,7 @@ bookingRoutes.post(
 bookingRoutes.post('/webhooks/razorpay', async (c) => {
   const raw = await c.req.text();
   try {
-    const result = await svc.handleRazorpayWebhook(c.get('deps'), raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
+    const result = await handleRazorpayWebhook(c.get('deps'), raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
     return c.json({ status: result });
   } catch (e) {
     if (e instanceof DomainError && e.status === 400) return c.json({ error: e.message }, 400);

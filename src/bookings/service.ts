@@ -15,6 +15,10 @@ import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
+import { openOrder, openOrderId, paidPaymentOf, paymentsOf, recordUpiPayment, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer } from '../payments/orders.js';
+import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
+import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
+import { retryBusy, tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
@@ -36,20 +40,10 @@ export interface BookingInput {
 
 export const MAX_GUESTS = 10;
 
-/** Another process held the write lock past busy_timeout: wait a little and try again. */
-async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT') || attempt >= 6) throw e;
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * (attempt + 1)));
-    }
-  }
-}
+/** A booking as the payer of its orders (src/payments/owners.ts). */
+const payer = (bookingId: number): Payer => ({ owner: 'booking', id: bookingId });
 
-const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => deps.db.transaction().execute(fn));
+const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => inTx(deps.db, fn);
 /** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
 const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => inSharedCommit(deps.db, fn));
 
@@ -158,7 +152,7 @@ async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<Booking
 export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
   const b = await bookingFor(deps, actor, id);
   const [participants, payments, refunds, proofs, settings] = await Promise.all([
-    q.participantsOf(deps.db, id), q.paymentsOf(deps.db, id), q.refundsOf(deps.db, id), q.proofsOf(deps.db, id), getSettings(deps.db),
+    q.participantsOf(deps.db, id), paymentsOf(deps.db, payer(id)), refundsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
   ]);
   const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
   return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
@@ -218,7 +212,7 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   const b = await q.findBooking(trx, bookingId);
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
   const now = isoNow(deps.clock);
-  const paid = await q.paidPaymentOf(trx, bookingId);
+  const paid = await paidPaymentOf(trx, payer(bookingId));
   // A UPI payment the organizer has not checked yet may well have left the traveler's account:
   // its proof stays in the organizer's queue, and verifying it then records the refund due
   // (verifyUpiProof), worked out here like a paid one's.
@@ -227,7 +221,7 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
   if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
   if (paid && refund > 0) {
-    await q.insertRefund(trx, {
+    await recordRefund(trx, {
       booking_id: bookingId, payment_id: paid.id, amount_paise: refund, method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
       reason: reason === 'organizer' ? 'Cancelled by the organizer' : `Cancelled by the traveler (${percent}% under the policy)`,
       created_at: now,
@@ -294,11 +288,9 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
   if (deps.payments.mode === 'off') throw new Conflict('Online payment is not available here. Please pay by UPI.');
-  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
-  if (open?.razorpay_order_id) return { orderId: open.razorpay_order_id, amount: open.amount_paise, booking: b };
-  let order;
   try {
-    order = await deps.payments.createOrder({ amount: b.amount_paise, receipt: b.code, notes: { booking_id: String(b.id), booking_code: b.code } });
+    const orderId = await openOrder(deps, actor, payer(bookingId), { amount: b.amount_paise, receipt: b.code, notes: { booking_id: String(b.id), booking_code: b.code } });
+    return { orderId, amount: b.amount_paise, booking: b };
   } catch (e) {
     if (e instanceof GatewayUnavailable || e instanceof GatewayRejected) {
       deps.log.warn({ err: e, bookingId }, 'razorpay order failed');
@@ -306,231 +298,65 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
     }
     throw e;
   }
-  const now = isoNow(deps.clock);
-  await tx(deps, async (trx) => {
-    await q.insertPayment(trx, { booking_id: bookingId, method: 'razorpay', amount_paise: b.amount_paise, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: now, updated_at: now });
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'payment.order_created', targetType: 'booking', targetId: bookingId, after: { order: order.id, amount_paise: b.amount_paise } });
-  });
-  return { orderId: order.id, amount: b.amount_paise, booking: b };
 }
 
 /** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
 export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
-  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
-  return open?.razorpay_order_id ? { orderId: open.razorpay_order_id, booking: b } : null;
+  const orderId = await openOrderId(deps.db, payer(bookingId), b.amount_paise);
+  return orderId ? { orderId, booking: b } : null;
 }
-
-export interface CheckoutReturn {
-  orderId: string;
-  paymentId: string;
-  signature: string;
-}
-
-type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'mismatch';
 
 /**
- * A captured payment for one of our orders: confirm the booking, or, when its hold expired
- * and the seats are gone (or it was cancelled), refund it in full. Idempotent.
+ * The bookings feature as a payer (src/payments/owners.ts): what a captured payment buys, and
+ * what the traveler and organizer are told when a refund arrives or fails.
  */
-async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: string; id: string; amount: number }): Promise<Applied> {
-  const pay = await q.paymentByOrder(trx, p.order_id);
-  if (!pay) return 'unknown';
-  const now = isoNow(deps.clock);
-  if (pay.status === 'paid' || pay.status === 'refunded') {
-    if (!pay.razorpay_payment_id || pay.razorpay_payment_id === p.id || (await q.paymentByRazorpayId(trx, p.id))) return 'already';
-    // A second payment captured on an order already paid (a late authorisation, say): it is
-    // recorded under its own id, with no order, and goes back in full.
-    const second = await q.insertPayment(trx, { booking_id: pay.booking_id, method: 'razorpay', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: p.id, utr: null, paid_at: now, created_at: now, updated_at: now });
-    await q.insertRefund(trx, {
-      booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', reason: 'Paid twice on the same order', created_at: now,
+const bookingPayments: PaymentOwner = {
+  /** Confirm the booking, or, when its hold expired and the seats are gone (or it was cancelled), refund it in full. */
+  async captured(deps, trx, pay, p) {
+    const now = isoNow(deps.clock);
+    const b = (await q.findBooking(trx, pay.booking_id))!;
+    if (await lifecycle.confirm(trx, b, { method: 'online', now })) {
+      await message(deps, trx, 'booking-confirmed', b.id);
+      await audit(trx, deps.clock, { actorId: null, action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
+      return 'confirmed';
+    }
+    // Paid for seats we no longer hold (or a second payment): give the money back.
+    await recordRefund(trx, {
+      booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay',
+      reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
+      created_at: now,
     });
-    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: pay.booking_id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' } });
+    if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'paid', payment_method: 'online', refund_paise: p.amount }, now);
+    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
     return 'refunding';
-  }
-  if (pay.amount_paise !== p.amount) return 'mismatch';
-  await trx.updateTable('payments').set({ status: 'paid', razorpay_payment_id: p.id, paid_at: now, updated_at: now }).where('id', '=', pay.id).execute();
-  const b = (await q.findBooking(trx, pay.booking_id))!;
-  if (await lifecycle.confirm(trx, b, { method: 'online', now })) {
-    await message(deps, trx, 'booking-confirmed', b.id);
-    await audit(trx, deps.clock, { actorId: null, action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
-    return 'confirmed';
-  }
-  // Paid for seats we no longer hold (or a second payment): give the money back.
-  await q.insertRefund(trx, {
-    booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay',
-    reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
-    created_at: now,
-  });
-  if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'paid', payment_method: 'online', refund_paise: p.amount }, now);
-  await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
-  return 'refunding';
-}
+  },
+  async refunded(deps, trx, r, { actor, razorpayId }) {
+    const b = (await q.findBooking(trx, r.booking_id))!;
+    if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'refunded', refund_paise: r.amount_paise }, isoNow(deps.clock));
+    await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
+    await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: r.id, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
+  },
+  async refundFailed(deps, trx, r) {
+    await message(deps, trx, 'refund-due', r.booking_id, { refundPaise: r.amount_paise, gatewayFailed: true });
+  },
+};
+registerPaymentOwner('booking', bookingPayments);
 
-/** Checkout came back: check the signature, ask Razorpay that it is captured for the right amount, confirm. */
+/** Checkout came back: payments checks it with Razorpay; a payment that buys nothing now is refunded at once. */
 export async function confirmCheckout(deps: Deps, actor: Actor, bookingId: number, r: CheckoutReturn): Promise<Applied> {
   const b = await ownBooking(deps, actor, bookingId);
-  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new BadRequest('That payment could not be verified.');
-  const pay = await q.paymentByOrder(deps.db, r.orderId);
-  if (!pay || pay.booking_id !== b.id) throw new BadRequest('That payment does not belong to this booking.');
-  if (pay.status === 'paid') return 'already';
-  let fetched;
-  try {
-    fetched = await deps.payments.fetchPayment(r.paymentId);
-  } catch (e) {
-    if (e instanceof GatewayUnavailable) throw new Unavailable('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.');
-    throw new BadRequest('That payment could not be verified.');
-  }
-  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new BadRequest('That payment does not match this booking.');
-  if (fetched.status === 'authorized') throw new Conflict('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.');
-  if (fetched.status !== 'captured') throw new Conflict('The payment did not go through. Nothing was charged; you can try again.');
-  const out = await tx(deps, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
+  const out = await verifyCheckout(deps, payer(b.id), r);
   if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
-  return out;
-}
-
-interface WebhookEvent {
-  event: string;
-  payload: {
-    payment?: { entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null } };
-    order?: { entity: { id: string; amount: number } };
-    refund?: { entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] } };
-  };
-}
-
-/**
- * A Razorpay webhook, already read as raw text. The event id is stored in the same
- * transaction as its effect, so a repeat does nothing; events may arrive in any order.
- */
-export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: string | undefined, eventId: string | undefined): Promise<'ok' | 'duplicate' | 'ignored'> {
-  if (!deps.payments.webhookSignatureValid(raw, signature)) throw new BadRequest('Invalid signature');
-  if (!eventId || eventId.length > 100) throw new BadRequest('Missing event id');
-  let ev: WebhookEvent;
-  try {
-    ev = JSON.parse(raw) as WebhookEvent;
-  } catch {
-    throw new BadRequest('Malformed body');
-  }
-  const refundBookings: number[] = [];
-  const out = await tx(deps, async (trx) => {
-    if (!(await q.recordEvent(trx, eventId, String(ev.event), isoNow(deps.clock)))) return 'duplicate' as const;
-    const payment = ev.payload?.payment?.entity;
-    const refund = ev.payload?.refund?.entity;
-    switch (ev.event) {
-      case 'payment.captured':
-      case 'order.paid': {
-        if (!payment) return 'ignored' as const;
-        const applied = await applyCaptured(deps, trx, payment);
-        if (applied === 'refunding') refundBookings.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        if (applied === 'mismatch') deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
-        return applied === 'unknown' ? ('ignored' as const) : ('ok' as const);
-      }
-      case 'payment.failed': {
-        if (!payment) return 'ignored' as const;
-        const failed = await trx.updateTable('payments').set({ status: 'failed', updated_at: isoNow(deps.clock) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').returning('booking_id').executeTakeFirst();
-        if (failed) await audit(trx, deps.clock, { actorId: null, action: 'payment.failed', targetType: 'booking', targetId: failed.booking_id, after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null } });
-        return 'ok' as const;
-      }
-      case 'refund.processed':
-      case 'refund.failed': {
-        if (!refund) return 'ignored' as const;
-        const ref = !Array.isArray(refund.notes) ? refund.notes?.ref : undefined;
-        const row = (await q.refundByRazorpayId(trx, refund.id)) ?? (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
-        if (!row) return 'ignored' as const;
-        if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
-        else await markRefundFailed(deps, trx, row.id, refund.id);
-        return 'ok' as const;
-      }
-      default:
-        return 'ignored' as const;
-    }
-  });
-  for (const id of refundBookings) await sendPendingRefunds(deps, id);
   return out;
 }
 
 // ---------------------------------------------------------------- refunds
 
-async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
-  const r = await q.findRefund(trx, refundId);
-  if (!r || r.status === 'processed') return false;
-  const now = isoNow(deps.clock);
-  await trx.updateTable('refunds').set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayId ?? r.razorpay_refund_id, last_error: null }).where('id', '=', refundId).execute();
-  const pay = await trx.selectFrom('payments').select(['amount_paise']).where('id', '=', r.payment_id).executeTakeFirstOrThrow();
-  if (pay.amount_paise === r.amount_paise) await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('id', '=', r.payment_id).execute();
-  const b = (await q.findBooking(trx, r.booking_id))!;
-  if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'refunded', refund_paise: r.amount_paise }, now);
-  await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
-  await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: refundId, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
-  return true;
-}
-
-/**
- * Razorpay could not send a refund (the traveler's card or account closed, say): it becomes
- * the organizer's to pay back by hand, in their queue next to the UPI refunds, and they are told.
- */
-async function markRefundFailed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, why = 'Razorpay reported the refund failed'): Promise<void> {
-  const changed = await trx.updateTable('refunds').set({ status: 'failed', last_error: why.slice(0, 500), ...(razorpayId ? { razorpay_refund_id: razorpayId } : {}) })
-    .where('id', '=', refundId).where('status', 'in', ['pending', 'initiated']).executeTakeFirst();
-  if (Number(changed.numUpdatedRows) !== 1) return;
-  const r = (await q.findRefund(trx, refundId))!;
-  await message(deps, trx, 'refund-due', r.booking_id, { refundPaise: r.amount_paise, gatewayFailed: true });
-  await audit(trx, deps.clock, { actorId: null, action: 'refund.failed', targetType: 'refund', targetId: refundId, after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId } });
-}
-
-/**
- * How long one attempt holds a refund: well past the gateway's 15 s timeout, so an attempt
- * still waiting for Razorpay is never taken over; after a crash the refund is retried then.
- */
-const REFUND_CLAIM_MS = 2 * MINUTE;
-
-/**
- * Sends Razorpay refunds that are recorded but not yet sent. Each attempt claims its refund
- * first, so two senders (the cancel request and the retry job, or two processes) never send
- * one at once. A retry asks Razorpay whether an earlier attempt got through (by our reference
- * in the notes), so a crash between "sent" and "recorded" never refunds twice.
- */
-export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promise<number> {
-  let sent = 0;
-  for (const r of await q.refundsToSend(deps.db, bookingId)) {
-    const now = deps.clock.now();
-    const claimed = await tx(deps, async (trx) =>
-      Number(
-        (await trx.updateTable('refunds').set({ attempts: r.attempts + 1, claimed_until: addMs(now, REFUND_CLAIM_MS).toISOString() })
-          .where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now.toISOString())]))
-          .executeTakeFirst()).numUpdatedRows,
-      ),
-    );
-    if (!claimed || !r.razorpay_payment_id) continue;
-    const ref = `tt_refund_${r.id}`;
-    try {
-      let done = r.attempts > 0 ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find((x) => !Array.isArray(x.notes) && x.notes?.ref === ref) : undefined;
-      done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
-      await tx(deps, async (trx) => {
-        if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
-        else if (done.status === 'failed') await markRefundFailed(deps, trx, r.id, done.id);
-        else await trx.updateTable('refunds').set({ status: 'initiated', razorpay_refund_id: done.id }).where('id', '=', r.id).where('status', '=', 'pending').execute();
-      });
-      sent++;
-    } catch (e) {
-      if (e instanceof GatewayRejected && e.statusCode >= 400 && e.statusCode < 500) {
-        // Refused outright (not down, not a timeout): retrying would be refused again. A person pays it back.
-        deps.log.warn({ err: e, refund: r.id }, 'razorpay refused the refund');
-        await tx(deps, (trx) => markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`));
-        continue;
-      }
-      deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
-      await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed', claimed_until: null }).where('id', '=', r.id).execute();
-    }
-  }
-  return sent;
-}
-
 /** The organizer paid a refund back by hand: a UPI one, or one Razorpay could not send. */
 export async function markManualRefund(deps: Deps, actor: Actor, refundId: number): Promise<void> {
-  const r = await q.findRefund(deps.db, refundId);
+  const r = await findRefund(deps.db, refundId);
   const b = r ? await q.findBooking(deps.db, r.booking_id) : undefined;
   const byHand = r && (r.method === 'manual' || (r.method === 'razorpay' && r.status === 'failed'));
   if (!r || !b || !byHand || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
@@ -630,9 +456,9 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
-    const upiPayment = { booking_id: b.id, method: 'upi' as const, amount_paise: p.amount_paise, status: 'paid' as const, razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now };
+    const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
     if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
-      await q.insertPayment(trx, upiPayment);
+      await recordUpiPayment(trx, payer(b.id), upiPayment);
       await message(deps, trx, 'payment-verified', b.id);
       await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
@@ -642,16 +468,16 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     // waited, or paid online meanwhile. The organizer keeps what the booking lets them keep (all
     // of it if it goes ahead; what the policy left when it was cancelled); whatever else was
     // received, and is not already on its way back, is due now.
-    const [payments, refunds] = await Promise.all([q.paymentsOf(trx, b.id), q.refundsOf(trx, b.id)]);
+    const [payments, refunds] = await Promise.all([paymentsOf(trx, payer(b.id)), refundsOf(trx, payer(b.id))]);
     const receivedBefore = payments.filter((x) => x.status === 'paid' || x.status === 'refunded').reduce((n, x) => n + x.amount_paise, 0);
     const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
     const keep = b.status === 'cancelled' ? b.amount_paise - Math.floor((b.amount_paise * (await cancelledPercent(trx, b))) / 100) : b.amount_paise;
     const due = Math.max(0, Math.min(p.amount_paise, receivedBefore + p.amount_paise - keep - refunded));
     const paidTwice = receivedBefore > 0;
-    const pay = await q.insertPayment(trx, upiPayment);
+    const pay = await recordUpiPayment(trx, payer(b.id), upiPayment);
     await lifecycle.settle(trx, b, { verification_status: 'verified', ...(paidTwice ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const, refund_paise: due }) }, now);
     if (due > 0) {
-      await q.insertRefund(trx, {
+      await recordRefund(trx, {
         booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual',
         reason: paidTwice ? 'Paid twice: online and by UPI' : b.cancel_reason === 'proof_expired' ? 'Released when the UPI payment was not checked in time' : 'Cancelled while the UPI payment was being checked',
         created_at: now,
@@ -674,7 +500,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     if (!(await lifecycle.release(trx, b, 'payment_rejected', now))) {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
       // promised on this proof alone (no refund recorded) is no longer due.
-      const promised = b.status === 'cancelled' && (await q.refundsOf(trx, b.id)).length === 0;
+      const promised = b.status === 'cancelled' && (await refundsOf(trx, payer(b.id))).length === 0;
       await lifecycle.settle(trx, b, { verification_status: 'rejected', ...(promised ? { refund_paise: 0 } : {}) }, now);
     }
     await message(deps, trx, 'payment-rejected', b.id, { reason, bookingStatus: b.status });
@@ -813,11 +639,6 @@ export async function completeEndedBookings(deps: Deps): Promise<string> {
     await breathe();
   }
   return `completed ${completed} bookings`;
-}
-
-/** Refunds that could not reach Razorpay earlier. */
-export async function retryRefunds(deps: Deps): Promise<string> {
-  return `sent ${await sendPendingRefunds(deps)}`;
 }
 
 /** A free trip is joined in one click with the traveler's own name and phone. */

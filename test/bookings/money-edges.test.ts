@@ -8,7 +8,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
-import { retryRefunds } from '../../src/bookings/service.js';
+import { retryRefunds } from '../../src/payments/refunds.js';
 import * as trips from '../../src/trips/service.js';
 
 let rzp: FakeRazorpayServer;

@@ -3,7 +3,8 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, type TripFields, sendUpiProof } from './support.js';
-import { cancelTripBookings, refundPreview, retryRefunds } from '../../src/bookings/service.js';
+import { cancelTripBookings, refundPreview } from '../../src/bookings/service.js';
+import { retryRefunds } from '../../src/payments/refunds.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/settings.js';
 
 let rzp: FakeRazorpayServer;
