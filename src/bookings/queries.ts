@@ -135,6 +135,11 @@ export function bookingsOfUser(db: Db, userId: number) {
   return bookingBase(db).where('bookings.user_id', '=', userId).orderBy('departures.start_date', 'desc').orderBy('bookings.id', 'desc').limit(200).execute();
 }
 
+/** The traveler's own name and phone, the first guest of a booking they make. */
+export function leadTraveler(db: Db, userId: number) {
+  return db.selectFrom('users').select(['name', 'phone']).where('id', '=', userId).executeTakeFirst();
+}
+
 export function participantsOf(db: Db, bookingId: number) {
   return db.selectFrom('booking_participants').select(['position', 'name', 'phone', 'age', 'dietary']).where('booking_id', '=', bookingId).orderBy('position').execute();
 }

@@ -4,7 +4,7 @@ import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
-import { canSeeBooking } from '../auth/permissions.js';
+import { canActAsTraveler, canManageTrip, canSeeBooking, managedOrganizerId } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
 import { BadRequest, Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
@@ -20,6 +20,7 @@ import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { retryBusy, tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
+import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra, type MessageBooking } from './messages.js';
@@ -38,7 +39,7 @@ export interface BookingInput {
   specialRequests: string;
 }
 
-export const MAX_GUESTS = 10;
+export { MAX_GUESTS };
 
 /** A booking as the payer of its orders (src/payments/owners.ts). */
 const payer = (bookingId: number): Payer => ({ owner: 'booking', id: bookingId });
@@ -145,7 +146,7 @@ export async function bookingFor(deps: Deps, actor: Actor, id: number): Promise<
 /** Only the traveler who booked (or an admin) acts on a booking as its traveler. */
 async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
   const b = await bookingFor(deps, actor, id);
-  if (b.user_id !== actor.id && actor.role !== 'admin') throw new NotFoundError();
+  if (!canActAsTraveler(actor, b)) throw new NotFoundError();
   return b;
 }
 
@@ -156,6 +157,14 @@ export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
   ]);
   const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
   return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
+}
+
+/** What the traveler's cancel page shows: the refund they would get now under the policy; null when it can no longer be cancelled. */
+export async function cancellation(deps: Deps, actor: Actor, id: number) {
+  const b = await ownBooking(deps, actor, id);
+  if (!cancellable(b, deps.clock.now())) return null;
+  const policy = policyOf(b.refund_policy, (await getSettings(deps.db)).refundPolicy);
+  return { booking: b, preview: refundPreview(b, policy, deps.clock.now()), policy };
 }
 
 export async function myBookings(deps: Deps, actor: Actor) {
@@ -243,10 +252,10 @@ export async function cancelBooking(deps: Deps, actor: Actor, bookingId: number)
   return { refund };
 }
 
-/** The organizer cancels a departure: every booking on it is cancelled and refunded in full. */
-export async function cancelDeparture(deps: Deps, actor: Actor, departureId: number, note: string): Promise<{ bookings: number }> {
+/** The organizer cancels a departure that has bookings: it closes, and every booking on it is cancelled and refunded in full. */
+export async function cancelDepartureBookings(deps: Deps, actor: Actor, departureId: number, note: string): Promise<{ bookings: number }> {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   const ids = await tx(deps, async (trx) => {
     if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1) throw new Conflict('This departure is already cancelled.');
     const active = await q.activeBookingsOfDeparture(trx, departureId);
@@ -261,7 +270,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, departureId: num
 /** For the trips feature: cancelling a trip cancels all its open departures and their bookings. */
 export async function cancelTripBookings(deps: Deps, actor: Actor, tripId: number, note = ''): Promise<{ bookings: number }> {
   let total = 0;
-  for (const d of await q.openDepartureIdsOfTrip(deps.db, tripId)) total += (await cancelDeparture(deps, actor, d.id, note)).bookings;
+  for (const d of await q.openDepartureIdsOfTrip(deps.db, tripId)) total += (await cancelDepartureBookings(deps, actor, d.id, note)).bookings;
   return { bookings: total };
 }
 
@@ -359,7 +368,7 @@ export async function markManualRefund(deps: Deps, actor: Actor, refundId: numbe
   const r = await findRefund(deps.db, refundId);
   const b = r ? await q.findBooking(deps.db, r.booking_id) : undefined;
   const byHand = r && (r.method === 'manual' || (r.method === 'razorpay' && r.status === 'failed'));
-  if (!r || !b || !byHand || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!r || !b || !byHand || !canManageTrip(actor, b)) throw new NotFoundError();
   const done = await tx(deps, (trx) => markRefundProcessed(deps, trx, refundId, null, actor));
   if (!done) throw new Conflict('This refund is already marked as paid.');
 }
@@ -438,7 +447,7 @@ export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number
 async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
   const p = Number.isSafeInteger(proofId) ? await q.findProof(deps.db, proofId) : undefined;
   const b = p ? await q.findBooking(deps.db, p.booking_id) : undefined;
-  if (!p || !b || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!p || !b || !canManageTrip(actor, b)) throw new NotFoundError();
   if (p.status !== 'pending') throw new Conflict(`This payment proof was already ${p.status}.`);
   return { p, b };
 }
@@ -509,7 +518,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
 }
 
 export async function verificationQueue(deps: Deps, actor: Actor) {
-  const org = actor.role === 'admin' ? null : actor.id;
+  const org = managedOrganizerId(actor);
   const [proofs, refunds] = await Promise.all([q.verificationQueue(deps.db, org), q.manualRefundsDue(deps.db, org)]);
   return { proofs, refunds };
 }
@@ -517,17 +526,17 @@ export async function verificationQueue(deps: Deps, actor: Actor) {
 // ---------------------------------------------------------------- organizer views
 
 export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number) {
-  return q.organizerBookings(deps.db, actor.role === 'admin' ? null : actor.id, tripId, departureId);
+  return q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
 }
 
 export async function earnings(deps: Deps, actor: Actor) {
-  return q.earningsByMonth(deps.db, actor.role === 'admin' ? null : actor.id);
+  return q.earningsByMonth(deps.db, managedOrganizerId(actor));
 }
 
 /** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
 export async function participantsCsv(deps: Deps, actor: Actor, departureId: number): Promise<{ filename: string; csv: string }> {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   const rows = await q.participantsOfDeparture(deps.db, departureId);
   const cell = (v: string | number) => {
     let s = String(v);
@@ -641,12 +650,18 @@ export async function completeEndedBookings(deps: Deps): Promise<string> {
   return `completed ${completed} bookings`;
 }
 
+/** The booking form's first guest, filled from the account (a 10-digit number, as typed in the form). */
+export async function leadOf(deps: Deps, actor: Actor): Promise<{ name: string; phone: string }> {
+  const u = await q.leadTraveler(deps.db, actor.id);
+  return { name: u?.name ?? '', phone: u?.phone?.replace(/^\+91/, '') ?? '' };
+}
+
 /** A free trip is joined in one click with the traveler's own name and phone. */
 export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, departureId: number) {
   const t = await q.findBookable(deps.db, tripId, departureId);
   if (!t || t.trip_status !== 'active') throw new NotFoundError();
   if (t.price_paise !== 0) throw new DomainError('This trip is not free; fill in the booking form.', 'departure');
-  const me = await deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  const me = (await q.leadTraveler(deps.db, actor.id))!;
   return createBooking(deps, actor, tripId, { departureId, participants: [{ name: me.name, phone: me.phone ?? '', age: 0, dietary: '' }], specialRequests: '' });
 }
 
@@ -655,7 +670,7 @@ export const formatRefund = (paise: number) => formatPaise(paise);
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
 export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
   return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }

@@ -532,7 +532,7 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
   // the network). Then its bookings go the same way, in another round.
   for (let round = 0; round < 5; round++) {
     for (const d of await q.tripDepartures(deps.db, id)) {
-      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
     }
     const done = await deps.db.transaction().execute(async (trx) => {
       const open = (await q.tripDepartures(trx, id)).filter((d) => d.status === 'open');
@@ -554,7 +554,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
   if (!dep) throw new NotFoundError();
   if (dep.status === 'cancelled') return;
   if (dep.seats_taken > 0) {
-    await bookings.cancelDeparture(deps, actor, departureId, 'The organizer cancelled this departure.');
+    await bookings.cancelDepartureBookings(deps, actor, departureId, 'The organizer cancelled this departure.');
     return;
   }
   await deps.db.transaction().execute(async (trx) => {

@@ -41,7 +41,7 @@ describe('the audit log of bookings and payments', () => {
   it('records a free trip joined as a booking created for nothing, confirmed', async () => {
     const trip = await makeTrip(t.deps, { pricePaise: 0 });
     const me = await signedIn(t.deps);
-    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, { departure: String(trip.departureId), join: '1' }, me.cookie));
+    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, me.cookie));
     expect((await auditOf('booking.created', id)).map((r) => JSON.parse(r.after!))).toMatchObject([{ guests: 1, amount_paise: 0, status: 'confirmed' }]);
   });
 

@@ -124,7 +124,7 @@ describe('cancellation', () => {
   it('a free trip is left in one click', async () => {
     const tr = await trip({ pricePaise: 0 });
     const me = await signedIn(t.deps);
-    const joined = await t.post(`/trips/${tr.tripId}/book`, { departure: String(tr.departureId), join: '1' }, me.cookie);
+    const joined = await t.post(`/trips/${tr.tripId}/join`, { departure: String(tr.departureId) }, me.cookie);
     const id = bookingIdFrom(joined);
     expect((await t.post(`/bookings/${id}/cancel`, {}, me.cookie)).status).toBe(303);
     expect((await booking(id)).status).toBe('cancelled');
