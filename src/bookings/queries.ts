@@ -206,6 +206,23 @@ export function confirmedEndedBefore(db: Db, today: string) {
     .execute();
 }
 
+/** The traveler's confirmed booking on a departure, if any (a free trip is joined once). */
+export function confirmedBookingOf(db: Db, userId: number, departureId: number) {
+  return db.selectFrom('bookings').select('id').where('user_id', '=', userId).where('departure_id', '=', departureId).where('status', '=', 'confirmed').executeTakeFirst();
+}
+
+/** Marks a pending booking as warned that its hold runs out soon, unless it was: true when this call did it. */
+export async function markExpiryWarned(db: Db, id: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('bookings').set({ expiry_warned_at: nowIso }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Marks a confirmed booking as reminded of its trip, unless it was: true when this call did it. */
+export async function markReminderSent(db: Db, id: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('bookings').set({ reminder_sent_at: nowIso }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export function activeBookingsOfDeparture(db: Db, departureId: number) {
   return db.selectFrom('bookings').select(['id']).where('departure_id', '=', departureId).where('status', 'in', ['pending', 'confirmed']).execute();
 }
@@ -263,6 +280,16 @@ export function overdueProofs(db: Db, nowIso: string) {
 /** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
 export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
   const r = await db.updateTable('upi_proofs').set({ reminded_at: nowIso }).where('id', '=', proofId).where('status', '=', 'pending').where('reminded_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertProof(db: Db, p: Omit<Insertable<Database['upi_proofs']>, 'id' | 'status' | 'reminded_at'>): Promise<void> {
+  await db.insertInto('upi_proofs').values(p).execute();
+}
+
+/** Decides a proof still pending: true when this call did it (a second decision finds it decided). */
+export async function decideProof(db: Db, id: number, d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string }): Promise<boolean> {
+  const r = await db.updateTable('upi_proofs').set(d).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

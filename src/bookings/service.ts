@@ -87,7 +87,7 @@ export async function createBooking(deps: Deps, actor: Actor & { name?: string; 
     const free = amount === 0;
     const now = clock.now();
     if (free) {
-      const already = await trx.selectFrom('bookings').select('id').where('user_id', '=', actor.id).where('departure_id', '=', t.departure_id).where('status', '=', 'confirmed').executeTakeFirst();
+      const already = await q.confirmedBookingOf(trx, actor.id, t.departure_id);
       if (already) throw new DomainError('You have already joined this departure.', 'departure');
     }
     // Unpaid holds are capped per traveler, under the same lock: two bookings sent at once by one
@@ -433,10 +433,10 @@ export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number
     if (await q.pendingProofOf(trx, bookingId)) throw new Conflict('Your payment proof is already with the organizer.', 'utr');
     const duplicate = !!(await q.utrUsedElsewhere(trx, utr, bookingId));
     const now = deps.clock.now();
-    await trx.insertInto('upi_proofs').values({
+    await q.insertProof(trx, {
       booking_id: bookingId, utr, screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: cur.amount_paise,
       duplicate_utr: duplicate ? 1 : 0, reason: null, decided_by: null, decided_at: null, created_at: now.toISOString(),
-    }).execute();
+    });
     await lifecycle.awaitProof(trx, cur, addMs(now, proofHoldMinutes * MINUTE).toISOString(), now.toISOString());
     await message(deps, trx, 'payment-proof-received', bookingId, { duplicateUtr: duplicate });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.proof_submitted', targetType: 'booking', targetId: bookingId, after: { utr, amount_paise: cur.amount_paise, duplicate } });
@@ -462,8 +462,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
-    const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
+    if (!(await q.decideProof(trx, proofId, { status: 'verified', reason: null, decided_by: actor.id, decided_at: now }))) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
     const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
     if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
@@ -503,8 +502,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
-    const changed = await trx.updateTable('upi_proofs').set({ status: 'rejected', reason, decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
+    if (!(await q.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now }))) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
     if (!(await lifecycle.release(trx, b, 'payment_rejected', now))) {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
@@ -569,8 +567,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
   }
   for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {
     const done = await tx(deps, async (trx) => {
-      const r = await trx.updateTable('bookings').set({ expiry_warned_at: now.toISOString() }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (!(await q.markExpiryWarned(trx, id, now.toISOString()))) return false;
       await message(deps, trx, 'hold-expiring', id);
       return true;
     });
@@ -628,8 +625,7 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
   let sent = 0;
   for (const { id } of await q.confirmedStartingOn(deps.db, tomorrow)) {
     const done = await tx(deps, async (trx) => {
-      const r = await trx.updateTable('bookings').set({ reminder_sent_at: isoNow(deps.clock) }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (!(await q.markReminderSent(trx, id, isoNow(deps.clock)))) return false;
       await message(deps, trx, 'trip-reminder', id);
       return true;
     });
