@@ -34,15 +34,8 @@ export type CancelReason = 'traveler' | 'organizer';
 
 const allowed = (b: BookingState, from: readonly BookingStatus[]) => from.includes(b.status);
 
-export interface HoldInput {
-  code: string;
-  trip_id: number;
-  departure_id: number;
-  user_id: number;
-  organizer_id: number;
-  guests: number;
-  amount_paise: number;
-  special_requests: string;
+/** The booking's facts; its state is the verb's to set. */
+export interface HoldInput extends Pick<q.NewBooking, 'code' | 'trip_id' | 'departure_id' | 'user_id' | 'organizer_id' | 'guests' | 'amount_paise' | 'special_requests'> {
   now: string;
   /** When an unpaid hold lapses; ignored for a free booking, which is confirmed at once. */
   holdUntil: string | null;

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
-import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip } from '../bookings/support.js';
 import { registerPaymentOwner, type CapturedPayment } from '../../src/payments/owners.js';
 
-let rzp: FakeRazorpayServer;
+const setup = appWithFakeRazorpay();
 let t: TestApp;
-beforeAll(async () => {
-  rzp = await startFakeRazorpay();
-  t = await makeTestApp(rzp.env);
-});
-afterAll(async () => {
-  await t.close();
-  await rzp.stop();
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
 });
 
 /** An order owned by `owner`, made on the fake Razorpay, its payment row pointing at a real booking. */
