@@ -12,6 +12,7 @@ import * as m0041 from './0041_auth_generation.js';
 import * as m0042 from './0042_refund_claims.js';
 import * as m0043 from './0043_hold_caps.js';
 import * as m0044 from './0044_drop_auth_generation.js';
+import * as m0045 from './0045_payment_owners.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0042_refund_claims': m0042,
   '0043_hold_caps': m0043,
   '0044_drop_auth_generation': m0044,
+  '0045_payment_owners': m0045,
 };

@@ -17,6 +17,7 @@ import { platformRoutes } from './platform/routes.js';
 import { accountRoutes } from './auth/routes.js';
 import { tripRoutes } from './trips/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
+import { paymentRoutes } from './payments/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { checkoutCsp } from './payments/csp.js';
@@ -107,6 +108,7 @@ export function createApp(deps: Deps) {
   app.route('/', accountRoutes);
   app.route('/', tripRoutes);
   app.route('/', bookingRoutes);
+  app.route('/', paymentRoutes);
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
 

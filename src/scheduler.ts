@@ -6,6 +6,8 @@ import { deliverDue } from './notifications/delivery.js';
 import { housekeeping } from './lib/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
+import { retryRefunds } from './payments/refunds.js';
+import { completeEndedTrips } from './trips/service.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -24,8 +26,11 @@ export const SCHEDULE: Job[] = [
   { name: 'bookings.overdue-proofs', cron: '*/10 * * * *', run: bookings.chaseOverdueProofs },
   // 18:00 IST: reminders for treks starting tomorrow.
   { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
+  // 02:00 IST: bookings and trips whose departures ended yesterday or before become completed.
+  { name: 'bookings.complete-ended', cron: '0 2 * * *', run: bookings.completeEndedBookings },
+  { name: 'trips.complete-ended', cron: '5 2 * * *', run: completeEndedTrips },
   // Every 10 minutes: refunds the gateway could not take yet.
-  { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
+  { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
 ];
 
 export interface Scheduler {

@@ -3,4 +3,4 @@
  * idempotent (conditional updates inside one transaction per booking): safe to run twice
  * and safe to be killed midway.
  */
-export { chaseOverdueProofs, expireHolds, retryRefunds, sendTripReminders } from './service.js';
+export { chaseOverdueProofs, completeEndedBookings, expireHolds, sendTripReminders } from './service.js';

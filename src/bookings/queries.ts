@@ -135,17 +135,16 @@ export function bookingsOfUser(db: Db, userId: number) {
   return bookingBase(db).where('bookings.user_id', '=', userId).orderBy('departures.start_date', 'desc').orderBy('bookings.id', 'desc').limit(200).execute();
 }
 
+/** The traveler's own name and phone, the first guest of a booking they make. */
+export function leadTraveler(db: Db, userId: number) {
+  return db.selectFrom('users').select(['name', 'phone']).where('id', '=', userId).executeTakeFirst();
+}
+
 export function participantsOf(db: Db, bookingId: number) {
   return db.selectFrom('booking_participants').select(['position', 'name', 'phone', 'age', 'dietary']).where('booking_id', '=', bookingId).orderBy('position').execute();
 }
 
-export function paymentsOf(db: Db, bookingId: number) {
-  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
-}
 
-export function refundsOf(db: Db, bookingId: number) {
-  return db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
-}
 
 export function proofsOf(db: Db, bookingId: number) {
   return db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
@@ -194,6 +193,36 @@ export function confirmedStartingOn(db: Db, day: string) {
     .execute();
 }
 
+/** Confirmed bookings whose departure ended before `today` (IST date). */
+export function confirmedEndedBefore(db: Db, today: string) {
+  return db
+    .selectFrom('bookings')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .select(['bookings.id', 'bookings.departure_id', 'bookings.guests', 'bookings.status'])
+    .where('bookings.status', '=', 'confirmed')
+    .where('departures.end_date', '<', today)
+    .orderBy('bookings.id')
+    .limit(2000)
+    .execute();
+}
+
+/** The traveler's confirmed booking on a departure, if any (a free trip is joined once). */
+export function confirmedBookingOf(db: Db, userId: number, departureId: number) {
+  return db.selectFrom('bookings').select('id').where('user_id', '=', userId).where('departure_id', '=', departureId).where('status', '=', 'confirmed').executeTakeFirst();
+}
+
+/** Marks a pending booking as warned that its hold runs out soon, unless it was: true when this call did it. */
+export async function markExpiryWarned(db: Db, id: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('bookings').set({ expiry_warned_at: nowIso }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Marks a confirmed booking as reminded of its trip, unless it was: true when this call did it. */
+export async function markReminderSent(db: Db, id: number, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('bookings').set({ reminder_sent_at: nowIso }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export function activeBookingsOfDeparture(db: Db, departureId: number) {
   return db.selectFrom('bookings').select(['id']).where('departure_id', '=', departureId).where('status', 'in', ['pending', 'confirmed']).execute();
 }
@@ -213,62 +242,6 @@ export function openDepartureIdsOfTrip(db: Db, tripId: number) {
 
 export function closeDeparture(db: Db, id: number) {
   return db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
-}
-
-// ---- payments ----
-
-export function paymentByOrder(db: Db, orderId: string) {
-  return db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirst();
-}
-
-export function paymentByRazorpayId(db: Db, paymentId: string) {
-  return db.selectFrom('payments').select('id').where('razorpay_payment_id', '=', paymentId).executeTakeFirst();
-}
-
-export function openOrderOf(db: Db, bookingId: number, amount: number) {
-  return db
-    .selectFrom('payments')
-    .selectAll()
-    .where('booking_id', '=', bookingId)
-    .where('method', '=', 'razorpay')
-    .where('status', '=', 'created')
-    .where('amount_paise', '=', amount)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-}
-
-export function paidPaymentOf(db: Db, bookingId: number) {
-  return db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).where('status', '=', 'paid').orderBy('id').executeTakeFirst();
-}
-
-export function insertPayment(db: Db, p: Insertable<Database['payments']>) {
-  return db.insertInto('payments').values(p).returning('id').executeTakeFirstOrThrow();
-}
-
-export async function recordEvent(db: Db, id: string, event: string, at: string): Promise<boolean> {
-  const r = await db.insertInto('razorpay_events').values({ id, event, received_at: at }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-}
-
-/** A new refund, still to be sent (razorpay) or paid back by hand (manual). */
-export function insertRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
-  return db.insertInto('refunds').values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null }).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
-}
-
-export function refundsToSend(db: Db, bookingId?: number) {
-  let q = db.selectFrom('refunds').innerJoin('payments', 'payments.id', 'refunds.payment_id')
-    .select(['refunds.id', 'refunds.booking_id', 'refunds.amount_paise', 'refunds.attempts', 'payments.razorpay_payment_id'])
-    .where('refunds.method', '=', 'razorpay').where('refunds.status', '=', 'pending');
-  if (bookingId !== undefined) q = q.where('refunds.booking_id', '=', bookingId);
-  return q.orderBy('refunds.id').limit(100).execute();
-}
-
-export function findRefund(db: Db, id: number) {
-  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function refundByRazorpayId(db: Db, rid: string) {
-  return db.selectFrom('refunds').selectAll().where('razorpay_refund_id', '=', rid).executeTakeFirst();
 }
 
 // ---- UPI proofs ----
@@ -307,6 +280,16 @@ export function overdueProofs(db: Db, nowIso: string) {
 /** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
 export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
   const r = await db.updateTable('upi_proofs').set({ reminded_at: nowIso }).where('id', '=', proofId).where('status', '=', 'pending').where('reminded_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertProof(db: Db, p: Omit<Insertable<Database['upi_proofs']>, 'id' | 'status' | 'reminded_at'>): Promise<void> {
+  await db.insertInto('upi_proofs').values(p).execute();
+}
+
+/** Decides a proof still pending: true when this call did it (a second decision finds it decided). */
+export async function decideProof(db: Db, id: number, d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string }): Promise<boolean> {
+  const r = await db.updateTable('upi_proofs').set(d).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

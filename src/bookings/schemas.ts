@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { phone } from '../lib/phone.js';
 import type { FieldErrors } from '../lib/errors.js';
 
+/** The most guests one booking takes (the database checks it too). */
+export const MAX_GUESTS = 10;
+
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export const bookingForm = z
   .object({
     departure: z.coerce.number({ message: 'Choose a date.' }).int().positive('Choose a date.'),
-    guests: z.coerce.number().int().min(1, 'Book for at least 1 guest.').max(10, 'Book for at most 10 guests.'),
+    guests: z.coerce.number().int().min(1, 'Book for at least 1 guest.').max(MAX_GUESTS, `Book for at most ${MAX_GUESTS} guests.`),
     name: z.preprocess(list, z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.'))),
     phone: z.preprocess(list, z.array(phone)),
     age: z.preprocess(list, z.array(z.coerce.number({ message: 'Enter the age in years.' }).int('Enter the age in years.').min(1, 'Enter the age in years.').max(99, 'Enter the age in years.'))),

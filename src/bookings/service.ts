@@ -4,7 +4,7 @@ import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
-import { canSeeBooking } from '../auth/permissions.js';
+import { canActAsTraveler, canManageTrip, canSeeBooking, managedOrganizerId } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
 import { BadRequest, Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
@@ -15,7 +15,13 @@ import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
+import { openOrder, openOrderId, paidPaymentOf, paymentsOf, recordUpiPayment, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer } from '../payments/orders.js';
+import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
+import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
+import { retryBusy, tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
+import { MAX_GUESTS } from './schemas.js';
+import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra } from './messages.js';
 
@@ -33,22 +39,12 @@ export interface BookingInput {
   specialRequests: string;
 }
 
-export const MAX_GUESTS = 10;
+export { MAX_GUESTS };
 
-/** Another process held the write lock past busy_timeout: wait a little and try again. */
-async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT') || attempt >= 6) throw e;
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * (attempt + 1)));
-    }
-  }
-}
+/** A booking as the payer of its orders (src/payments/owners.ts). */
+const payer = (bookingId: number): Payer => ({ owner: 'booking', id: bookingId });
 
-const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => deps.db.transaction().execute(fn));
+const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => inTx(deps.db, fn);
 /** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
 const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => inSharedCommit(deps.db, fn));
 
@@ -91,7 +87,7 @@ export async function createBooking(deps: Deps, actor: Actor, tripId: number, in
     const free = amount === 0;
     const now = clock.now();
     if (free) {
-      const already = await trx.selectFrom('bookings').select('id').where('user_id', '=', actor.id).where('departure_id', '=', t.departure_id).where('status', '=', 'confirmed').executeTakeFirst();
+      const already = await q.confirmedBookingOf(trx, actor.id, t.departure_id);
       if (already) throw new DomainError('You have already joined this departure.', 'departure');
     }
     // Unpaid holds are capped per traveler, under the same lock: two bookings sent at once by one
@@ -101,42 +97,24 @@ export async function createBooking(deps: Deps, actor: Actor, tripId: number, in
       const held = await q.unpaidSeatsHeldBy(trx, actor.id, t.departure_id);
       if (held + guests > cap) throw new DomainError(holdCapMessage(held, cap), 'guests');
     }
-    if ((await q.takeSeats(trx, t.departure_id, guests)) === 0) {
+    const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
+    const holdUntil = free ? null : addMs(now, holdMinutes * MINUTE).toISOString();
+    const b = await lifecycle.hold(trx, {
+      code: humanCode(8), trip_id: t.trip_id, departure_id: t.departure_id, user_id: actor.id, organizer_id: t.organizer_id, guests,
+      amount_paise: amount, special_requests: input.specialRequests, now: now.toISOString(), holdUntil,
+    });
+    if (!b) {
       const left = t.capacity - t.seats_taken;
       throw new Conflict(left <= 0 ? 'Sorry, this departure just sold out.' : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`, 'guests');
     }
-    const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
-    const row = {
-      code: humanCode(8),
-      trip_id: t.trip_id,
-      departure_id: t.departure_id,
-      user_id: actor.id,
-      organizer_id: t.organizer_id,
-      guests,
-      amount_paise: amount,
-      status: free ? ('confirmed' as const) : ('pending' as const),
-      cancel_reason: null,
-      payment_method: free ? ('free' as const) : null,
-      payment_status: free ? ('paid' as const) : ('pending' as const),
-      verification_status: null,
-      hold_expires_at: free ? null : addMs(now, holdMinutes * MINUTE).toISOString(),
-      expiry_warned_at: null,
-      reminder_sent_at: null,
-      special_requests: input.specialRequests,
-      confirmed_at: free ? now.toISOString() : null,
-      cancelled_at: null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    };
-    const b = await q.insertBooking(trx, row);
     await q.insertParticipants(trx, b.id, input.participants);
-    await audit(trx, clock, { actorId: actor.id, action: 'booking.created', targetType: 'booking', targetId: b.id, after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: row.status } });
+    await audit(trx, clock, { actorId: actor.id, action: 'booking.created', targetType: 'booking', targetId: b.id, after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status } });
     await message(deps, trx, 'booking-received', b.id);
     if (free) {
       await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, clock, { actorId: actor.id, action: 'booking.joined_free', targetType: 'booking', targetId: b.id, after: { code: b.code } });
     }
-    return { id: b.id, code: b.code, status: row.status };
+    return b;
   });
 }
 
@@ -159,17 +137,25 @@ export async function bookingFor(deps: Deps, actor: Actor, id: number): Promise<
 /** Only the traveler who booked (or an admin) acts on a booking as its traveler. */
 async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
   const b = await bookingFor(deps, actor, id);
-  if (b.user_id !== actor.id && actor.role !== 'admin') throw new NotFoundError();
+  if (!canActAsTraveler(actor, b)) throw new NotFoundError();
   return b;
 }
 
 export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
   const b = await bookingFor(deps, actor, id);
   const [participants, payments, refunds, proofs, settings] = await Promise.all([
-    q.participantsOf(deps.db, id), q.paymentsOf(deps.db, id), q.refundsOf(deps.db, id), q.proofsOf(deps.db, id), getSettings(deps.db),
+    q.participantsOf(deps.db, id), paymentsOf(deps.db, payer(id)), refundsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
   ]);
   const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
   return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
+}
+
+/** What the traveler's cancel page shows: the refund they would get now under the policy; null when it can no longer be cancelled. */
+export async function cancellation(deps: Deps, actor: Actor, id: number) {
+  const b = await ownBooking(deps, actor, id);
+  if (!cancellable(b, deps.clock.now())) return null;
+  const policy = policyOf(b.refund_policy, (await getSettings(deps.db)).refundPolicy);
+  return { booking: b, preview: refundPreview(b, policy, deps.clock.now()), policy };
 }
 
 export async function myBookings(deps: Deps, actor: Actor) {
@@ -226,17 +212,16 @@ async function cancelInTx(deps: Deps, trx: Kysely<Database>, actor: Actor | null
   const b = await q.findBooking(trx, bookingId);
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
   const now = isoNow(deps.clock);
-  const paid = await q.paidPaymentOf(trx, bookingId);
+  const paid = await paidPaymentOf(trx, payer(bookingId));
   // A UPI payment the organizer has not checked yet may well have left the traveler's account:
   // its proof stays in the organizer's queue, and verifying it then records the refund due
   // (verifyUpiProof), worked out here like a paid one's.
   const proof = paid ? undefined : await q.pendingProofOf(trx, bookingId);
   const percent = refundPercent ?? (await policyPercent(trx, b, deps.clock.now()));
   const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
-  await q.transition(trx, bookingId, ['pending', 'confirmed'], { status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refund });
-  await q.releaseSeats(trx, b.departure_id, b.guests);
+  if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
   if (paid && refund > 0) {
-    await q.insertRefund(trx, {
+    await recordRefund(trx, {
       booking_id: bookingId, payment_id: paid.id, amount_paise: refund, method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
       reason: reason === 'organizer' ? 'Cancelled by the organizer' : `Cancelled by the traveler (${percent}% under the policy)`,
       created_at: now,
@@ -258,10 +243,10 @@ export async function cancelBooking(deps: Deps, actor: Actor, bookingId: number)
   return { refund };
 }
 
-/** The organizer cancels a departure: every booking on it is cancelled and refunded in full. */
-export async function cancelDeparture(deps: Deps, actor: Actor, departureId: number, note: string): Promise<{ bookings: number }> {
+/** The organizer cancels a departure that has bookings: it closes, and every booking on it is cancelled and refunded in full. */
+export async function cancelDepartureBookings(deps: Deps, actor: Actor, departureId: number, note: string): Promise<{ bookings: number }> {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   const ids = await tx(deps, async (trx) => {
     if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1) throw new Conflict('This departure is already cancelled.');
     const active = await q.activeBookingsOfDeparture(trx, departureId);
@@ -276,7 +261,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, departureId: num
 /** For the trips feature: cancelling a trip cancels all its open departures and their bookings. */
 export async function cancelTripBookings(deps: Deps, actor: Actor, tripId: number, note = ''): Promise<{ bookings: number }> {
   let total = 0;
-  for (const d of await q.openDepartureIdsOfTrip(deps.db, tripId)) total += (await cancelDeparture(deps, actor, d.id, note)).bookings;
+  for (const d of await q.openDepartureIdsOfTrip(deps.db, tripId)) total += (await cancelDepartureBookings(deps, actor, d.id, note)).bookings;
   return { bookings: total };
 }
 
@@ -303,11 +288,9 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
   if (deps.payments.mode === 'off') throw new Conflict('Online payment is not available here. Please pay by UPI.');
-  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
-  if (open?.razorpay_order_id) return { orderId: open.razorpay_order_id, amount: open.amount_paise, booking: b };
-  let order;
   try {
-    order = await deps.payments.createOrder({ amount: b.amount_paise, receipt: b.code, notes: { booking_id: String(b.id), booking_code: b.code } });
+    const orderId = await openOrder(deps, actor, payer(bookingId), { amount: b.amount_paise, receipt: b.code, notes: { booking_id: String(b.id), booking_code: b.code } });
+    return { orderId, amount: b.amount_paise, booking: b };
   } catch (e) {
     if (e instanceof GatewayUnavailable || e instanceof GatewayRejected) {
       deps.log.warn({ err: e, bookingId }, 'razorpay order failed');
@@ -315,237 +298,68 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
     }
     throw e;
   }
-  const now = isoNow(deps.clock);
-  await tx(deps, async (trx) => {
-    await q.insertPayment(trx, { booking_id: bookingId, method: 'razorpay', amount_paise: b.amount_paise, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: now, updated_at: now });
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'payment.order_created', targetType: 'booking', targetId: bookingId, after: { order: order.id, amount_paise: b.amount_paise } });
-  });
-  return { orderId: order.id, amount: b.amount_paise, booking: b };
 }
 
 /** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
 export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
-  const open = await q.openOrderOf(deps.db, bookingId, b.amount_paise);
-  return open?.razorpay_order_id ? { orderId: open.razorpay_order_id, booking: b } : null;
+  const orderId = await openOrderId(deps.db, payer(bookingId), b.amount_paise);
+  return orderId ? { orderId, booking: b } : null;
 }
-
-export interface CheckoutReturn {
-  orderId: string;
-  paymentId: string;
-  signature: string;
-}
-
-type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'mismatch';
 
 /**
- * A captured payment for one of our orders: confirm the booking, or, when its hold expired
- * and the seats are gone (or it was cancelled), refund it in full. Idempotent.
+ * The bookings feature as a payer (src/payments/owners.ts): what a captured payment buys, and
+ * what the traveler and organizer are told when a refund arrives or fails.
  */
-async function applyCaptured(deps: Deps, trx: Kysely<Database>, p: { order_id: string; id: string; amount: number }): Promise<Applied> {
-  const pay = await q.paymentByOrder(trx, p.order_id);
-  if (!pay) return 'unknown';
-  const now = isoNow(deps.clock);
-  if (pay.status === 'paid' || pay.status === 'refunded') {
-    if (!pay.razorpay_payment_id || pay.razorpay_payment_id === p.id || (await q.paymentByRazorpayId(trx, p.id))) return 'already';
-    // A second payment captured on an order already paid (a late authorisation, say): it is
-    // recorded under its own id, with no order, and goes back in full.
-    const second = await q.insertPayment(trx, { booking_id: pay.booking_id, method: 'razorpay', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: p.id, utr: null, paid_at: now, created_at: now, updated_at: now });
-    await q.insertRefund(trx, {
-      booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', reason: 'Paid twice on the same order', created_at: now,
+const bookingPayments: PaymentOwner = {
+  /** Confirm the booking, or, when its hold expired and the seats are gone (or it was cancelled), refund it in full. */
+  async captured(deps, trx, pay, p) {
+    const now = isoNow(deps.clock);
+    const b = (await q.findBooking(trx, pay.booking_id))!;
+    if (await lifecycle.confirm(trx, b, { method: 'online', now })) {
+      await message(deps, trx, 'booking-confirmed', b.id);
+      await audit(trx, deps.clock, { actorId: null, action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
+      return 'confirmed';
+    }
+    // Paid for seats we no longer hold (or a second payment): give the money back.
+    await recordRefund(trx, {
+      booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay',
+      reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
+      created_at: now,
     });
-    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: pay.booking_id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' } });
+    if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'paid', payment_method: 'online', refund_paise: p.amount }, now);
+    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
     return 'refunding';
-  }
-  if (pay.amount_paise !== p.amount) return 'mismatch';
-  await trx.updateTable('payments').set({ status: 'paid', razorpay_payment_id: p.id, paid_at: now, updated_at: now }).where('id', '=', pay.id).execute();
-  const b = (await q.findBooking(trx, pay.booking_id))!;
-  let confirm = b.status === 'pending';
-  if (!confirm && b.status === 'cancelled' && b.cancel_reason === 'expired') confirm = (await q.takeSeats(trx, b.departure_id, b.guests)) === 1;
-  if (confirm) {
-    await trx.updateTable('bookings').set({ status: 'confirmed', payment_method: 'online', payment_status: 'paid', hold_expires_at: null, cancel_reason: null, cancelled_at: null, confirmed_at: now, updated_at: now }).where('id', '=', b.id).execute();
-    await message(deps, trx, 'booking-confirmed', b.id);
-    await audit(trx, deps.clock, { actorId: null, action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
-    return 'confirmed';
-  }
-  // Paid for seats we no longer hold (or a second payment): give the money back.
-  await q.insertRefund(trx, {
-    booking_id: b.id, payment_id: pay.id, amount_paise: p.amount, method: 'razorpay',
-    reason: b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
-    created_at: now,
-  });
-  if (b.status === 'cancelled') await trx.updateTable('bookings').set({ payment_status: 'paid', payment_method: 'online', refund_paise: p.amount, updated_at: now }).where('id', '=', b.id).execute();
-  await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: 'booking', targetId: b.id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount } });
-  return 'refunding';
-}
+  },
+  async refunded(deps, trx, r, { actor, razorpayId }) {
+    const b = (await q.findBooking(trx, r.booking_id))!;
+    if (b.status === 'cancelled') await lifecycle.settle(trx, b, { payment_status: 'refunded', refund_paise: r.amount_paise }, isoNow(deps.clock));
+    await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
+    await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: r.id, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
+  },
+  async refundFailed(deps, trx, r) {
+    await message(deps, trx, 'refund-due', r.booking_id, { refundPaise: r.amount_paise, gatewayFailed: true });
+  },
+};
+registerPaymentOwner('booking', bookingPayments);
 
-/** Checkout came back: check the signature, ask Razorpay that it is captured for the right amount, confirm. */
+/** Checkout came back: payments checks it with Razorpay; a payment that buys nothing now is refunded at once. */
 export async function confirmCheckout(deps: Deps, actor: Actor, bookingId: number, r: CheckoutReturn): Promise<Applied> {
   const b = await ownBooking(deps, actor, bookingId);
-  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new BadRequest('That payment could not be verified.');
-  const pay = await q.paymentByOrder(deps.db, r.orderId);
-  if (!pay || pay.booking_id !== b.id) throw new BadRequest('That payment does not belong to this booking.');
-  if (pay.status === 'paid') return 'already';
-  let fetched;
-  try {
-    fetched = await deps.payments.fetchPayment(r.paymentId);
-  } catch (e) {
-    if (e instanceof GatewayUnavailable) throw new Unavailable('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.');
-    throw new BadRequest('That payment could not be verified.');
-  }
-  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new BadRequest('That payment does not match this booking.');
-  if (fetched.status === 'authorized') throw new Conflict('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.');
-  if (fetched.status !== 'captured') throw new Conflict('The payment did not go through. Nothing was charged; you can try again.');
-  const out = await tx(deps, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
+  const out = await verifyCheckout(deps, payer(b.id), r);
   if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
-  return out;
-}
-
-interface WebhookEvent {
-  event: string;
-  payload: {
-    payment?: { entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null } };
-    order?: { entity: { id: string; amount: number } };
-    refund?: { entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] } };
-  };
-}
-
-/**
- * A Razorpay webhook, already read as raw text. The event id is stored in the same
- * transaction as its effect, so a repeat does nothing; events may arrive in any order.
- */
-export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: string | undefined, eventId: string | undefined): Promise<'ok' | 'duplicate' | 'ignored'> {
-  if (!deps.payments.webhookSignatureValid(raw, signature)) throw new BadRequest('Invalid signature');
-  if (!eventId || eventId.length > 100) throw new BadRequest('Missing event id');
-  let ev: WebhookEvent;
-  try {
-    ev = JSON.parse(raw) as WebhookEvent;
-  } catch {
-    throw new BadRequest('Malformed body');
-  }
-  const refundBookings: number[] = [];
-  const out = await tx(deps, async (trx) => {
-    if (!(await q.recordEvent(trx, eventId, String(ev.event), isoNow(deps.clock)))) return 'duplicate' as const;
-    const payment = ev.payload?.payment?.entity;
-    const refund = ev.payload?.refund?.entity;
-    switch (ev.event) {
-      case 'payment.captured':
-      case 'order.paid': {
-        if (!payment) return 'ignored' as const;
-        const applied = await applyCaptured(deps, trx, payment);
-        if (applied === 'refunding') refundBookings.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        if (applied === 'mismatch') deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
-        return applied === 'unknown' ? ('ignored' as const) : ('ok' as const);
-      }
-      case 'payment.failed': {
-        if (!payment) return 'ignored' as const;
-        const failed = await trx.updateTable('payments').set({ status: 'failed', updated_at: isoNow(deps.clock) }).where('razorpay_order_id', '=', payment.order_id).where('status', '=', 'created').returning('booking_id').executeTakeFirst();
-        if (failed) await audit(trx, deps.clock, { actorId: null, action: 'payment.failed', targetType: 'booking', targetId: failed.booking_id, after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null } });
-        return 'ok' as const;
-      }
-      case 'refund.processed':
-      case 'refund.failed': {
-        if (!refund) return 'ignored' as const;
-        const ref = !Array.isArray(refund.notes) ? refund.notes?.ref : undefined;
-        const row = (await q.refundByRazorpayId(trx, refund.id)) ?? (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
-        if (!row) return 'ignored' as const;
-        if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
-        else await markRefundFailed(deps, trx, row.id, refund.id);
-        return 'ok' as const;
-      }
-      default:
-        return 'ignored' as const;
-    }
-  });
-  for (const id of refundBookings) await sendPendingRefunds(deps, id);
   return out;
 }
 
 // ---------------------------------------------------------------- refunds
 
-async function markRefundProcessed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
-  const r = await q.findRefund(trx, refundId);
-  if (!r || r.status === 'processed') return false;
-  const now = isoNow(deps.clock);
-  await trx.updateTable('refunds').set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayId ?? r.razorpay_refund_id, last_error: null }).where('id', '=', refundId).execute();
-  const pay = await trx.selectFrom('payments').select(['amount_paise']).where('id', '=', r.payment_id).executeTakeFirstOrThrow();
-  if (pay.amount_paise === r.amount_paise) await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('id', '=', r.payment_id).execute();
-  const b = (await q.findBooking(trx, r.booking_id))!;
-  if (b.status === 'cancelled') await trx.updateTable('bookings').set({ payment_status: 'refunded', refund_paise: r.amount_paise, updated_at: now }).where('id', '=', b.id).execute();
-  await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
-  await audit(trx, deps.clock, { actorId: actor?.id ?? null, action: 'refund.processed', targetType: 'refund', targetId: refundId, after: { booking: b.code, amount_paise: r.amount_paise, method: r.method, razorpay_refund_id: razorpayId } });
-  return true;
-}
-
-/**
- * Razorpay could not send a refund (the traveler's card or account closed, say): it becomes
- * the organizer's to pay back by hand, in their queue next to the UPI refunds, and they are told.
- */
-async function markRefundFailed(deps: Deps, trx: Kysely<Database>, refundId: number, razorpayId: string | null, why = 'Razorpay reported the refund failed'): Promise<void> {
-  const changed = await trx.updateTable('refunds').set({ status: 'failed', last_error: why.slice(0, 500), ...(razorpayId ? { razorpay_refund_id: razorpayId } : {}) })
-    .where('id', '=', refundId).where('status', 'in', ['pending', 'initiated']).executeTakeFirst();
-  if (Number(changed.numUpdatedRows) !== 1) return;
-  const r = (await q.findRefund(trx, refundId))!;
-  await message(deps, trx, 'refund-due', r.booking_id, { refundPaise: r.amount_paise, gatewayFailed: true });
-  await audit(trx, deps.clock, { actorId: null, action: 'refund.failed', targetType: 'refund', targetId: refundId, after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId } });
-}
-
-/**
- * How long one attempt holds a refund: well past the gateway's 15 s timeout, so an attempt
- * still waiting for Razorpay is never taken over; after a crash the refund is retried then.
- */
-const REFUND_CLAIM_MS = 2 * MINUTE;
-
-/**
- * Sends Razorpay refunds that are recorded but not yet sent. Each attempt claims its refund
- * first, so two senders (the cancel request and the retry job, or two processes) never send
- * one at once. A retry asks Razorpay whether an earlier attempt got through (by our reference
- * in the notes), so a crash between "sent" and "recorded" never refunds twice.
- */
-export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promise<number> {
-  let sent = 0;
-  for (const r of await q.refundsToSend(deps.db, bookingId)) {
-    const now = deps.clock.now();
-    const claimed = await tx(deps, async (trx) =>
-      Number(
-        (await trx.updateTable('refunds').set({ attempts: r.attempts + 1, claimed_until: addMs(now, REFUND_CLAIM_MS).toISOString() })
-          .where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now.toISOString())]))
-          .executeTakeFirst()).numUpdatedRows,
-      ),
-    );
-    if (!claimed || !r.razorpay_payment_id) continue;
-    const ref = `tt_refund_${r.id}`;
-    try {
-      let done = r.attempts > 0 ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find((x) => !Array.isArray(x.notes) && x.notes?.ref === ref) : undefined;
-      done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
-      await tx(deps, async (trx) => {
-        if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
-        else if (done.status === 'failed') await markRefundFailed(deps, trx, r.id, done.id);
-        else await trx.updateTable('refunds').set({ status: 'initiated', razorpay_refund_id: done.id }).where('id', '=', r.id).where('status', '=', 'pending').execute();
-      });
-      sent++;
-    } catch (e) {
-      if (e instanceof GatewayRejected && e.statusCode >= 400 && e.statusCode < 500) {
-        // Refused outright (not down, not a timeout): retrying would be refused again. A person pays it back.
-        deps.log.warn({ err: e, refund: r.id }, 'razorpay refused the refund');
-        await tx(deps, (trx) => markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`));
-        continue;
-      }
-      deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
-      await deps.db.updateTable('refunds').set({ last_error: e instanceof Error ? e.message.slice(0, 500) : 'failed', claimed_until: null }).where('id', '=', r.id).execute();
-    }
-  }
-  return sent;
-}
-
 /** The organizer paid a refund back by hand: a UPI one, or one Razorpay could not send. */
 export async function markManualRefund(deps: Deps, actor: Actor, refundId: number): Promise<void> {
-  const r = await q.findRefund(deps.db, refundId);
+  const r = await findRefund(deps.db, refundId);
   const b = r ? await q.findBooking(deps.db, r.booking_id) : undefined;
   const byHand = r && (r.method === 'manual' || (r.method === 'razorpay' && r.status === 'failed'));
-  if (!r || !b || !byHand || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!r || !b || !byHand || !canManageTrip(actor, b)) throw new NotFoundError();
   const done = await tx(deps, (trx) => markRefundProcessed(deps, trx, refundId, null, actor));
   if (!done) throw new Conflict('This refund is already marked as paid.');
 }
@@ -610,15 +424,11 @@ export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number
     if (await q.pendingProofOf(trx, bookingId)) throw new Conflict('Your payment proof is already with the organizer.', 'utr');
     const duplicate = !!(await q.utrUsedElsewhere(trx, utr, bookingId));
     const now = deps.clock.now();
-    await trx.insertInto('upi_proofs').values({
+    await q.insertProof(trx, {
       booking_id: bookingId, utr, screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: cur.amount_paise,
       duplicate_utr: duplicate ? 1 : 0, reason: null, decided_by: null, decided_at: null, created_at: now.toISOString(),
-    }).execute();
-    const extended = addMs(now, proofHoldMinutes * MINUTE).toISOString();
-    await trx.updateTable('bookings').set({
-      verification_status: 'pending', payment_method: 'upi', updated_at: now.toISOString(),
-      hold_expires_at: cur.hold_expires_at && cur.hold_expires_at > extended ? cur.hold_expires_at : extended,
-    }).where('id', '=', bookingId).execute();
+    });
+    await lifecycle.awaitProof(trx, cur, addMs(now, proofHoldMinutes * MINUTE).toISOString(), now.toISOString());
     await message(deps, trx, 'payment-proof-received', bookingId, { duplicateUtr: duplicate });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.proof_submitted', targetType: 'booking', targetId: bookingId, after: { utr, amount_paise: cur.amount_paise, duplicate } });
     return { duplicate };
@@ -628,7 +438,7 @@ export async function submitUpiProof(deps: Deps, actor: Actor, bookingId: number
 async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
   const p = Number.isSafeInteger(proofId) ? await q.findProof(deps.db, proofId) : undefined;
   const b = p ? await q.findBooking(deps.db, p.booking_id) : undefined;
-  if (!p || !b || (actor.role !== 'admin' && b.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!p || !b || !canManageTrip(actor, b)) throw new NotFoundError();
   if (p.status !== 'pending') throw new Conflict(`This payment proof was already ${p.status}.`);
   return { p, b };
 }
@@ -643,12 +453,11 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
-    const changed = await trx.updateTable('upi_proofs').set({ status: 'verified', decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
+    if (!(await q.decideProof(trx, proofId, { status: 'verified', reason: null, decided_by: actor.id, decided_at: now }))) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
-    const upiPayment = { booking_id: b.id, method: 'upi' as const, amount_paise: p.amount_paise, status: 'paid' as const, razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: now, created_at: now, updated_at: now };
-    if (await q.transition(trx, b.id, ['pending'], { status: 'confirmed', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified', hold_expires_at: null, confirmed_at: now, updated_at: now })) {
-      await q.insertPayment(trx, upiPayment);
+    const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
+    if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
+      await recordUpiPayment(trx, payer(b.id), upiPayment);
       await message(deps, trx, 'payment-verified', b.id);
       await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.verified', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise } });
@@ -658,16 +467,16 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     // waited, or paid online meanwhile. The organizer keeps what the booking lets them keep (all
     // of it if it goes ahead; what the policy left when it was cancelled); whatever else was
     // received, and is not already on its way back, is due now.
-    const [payments, refunds] = await Promise.all([q.paymentsOf(trx, b.id), q.refundsOf(trx, b.id)]);
+    const [payments, refunds] = await Promise.all([paymentsOf(trx, payer(b.id)), refundsOf(trx, payer(b.id))]);
     const receivedBefore = payments.filter((x) => x.status === 'paid' || x.status === 'refunded').reduce((n, x) => n + x.amount_paise, 0);
     const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
     const keep = b.status === 'cancelled' ? b.amount_paise - Math.floor((b.amount_paise * (await cancelledPercent(trx, b))) / 100) : b.amount_paise;
     const due = Math.max(0, Math.min(p.amount_paise, receivedBefore + p.amount_paise - keep - refunded));
     const paidTwice = receivedBefore > 0;
-    const pay = await q.insertPayment(trx, upiPayment);
-    await trx.updateTable('bookings').set({ verification_status: 'verified', ...(paidTwice ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const, refund_paise: due }), updated_at: now }).where('id', '=', b.id).execute();
+    const pay = await recordUpiPayment(trx, payer(b.id), upiPayment);
+    await lifecycle.settle(trx, b, { verification_status: 'verified', ...(paidTwice ? {} : { payment_status: 'paid' as const, payment_method: 'upi' as const, refund_paise: due }) }, now);
     if (due > 0) {
-      await q.insertRefund(trx, {
+      await recordRefund(trx, {
         booking_id: b.id, payment_id: pay.id, amount_paise: due, method: 'manual',
         reason: paidTwice ? 'Paid twice: online and by UPI' : b.cancel_reason === 'proof_expired' ? 'Released when the UPI payment was not checked in time' : 'Cancelled while the UPI payment was being checked',
         created_at: now,
@@ -684,16 +493,13 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   const { p } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
-    const changed = await trx.updateTable('upi_proofs').set({ status: 'rejected', reason, decided_by: actor.id, decided_at: now }).where('id', '=', proofId).where('status', '=', 'pending').executeTakeFirst();
-    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('This payment proof was already decided.');
+    if (!(await q.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now }))) throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
-    if (await q.transition(trx, b.id, ['pending'], { status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected', hold_expires_at: null, cancelled_at: now, updated_at: now })) {
-      await q.releaseSeats(trx, b.departure_id, b.guests);
-    } else {
+    if (!(await lifecycle.release(trx, b, 'payment_rejected', now))) {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
       // promised on this proof alone (no refund recorded) is no longer due.
-      const promised = b.status === 'cancelled' && (await q.refundsOf(trx, b.id)).length === 0;
-      await trx.updateTable('bookings').set({ verification_status: 'rejected', ...(promised ? { refund_paise: 0 } : {}), updated_at: now }).where('id', '=', b.id).execute();
+      const promised = b.status === 'cancelled' && (await refundsOf(trx, payer(b.id))).length === 0;
+      await lifecycle.settle(trx, b, { verification_status: 'rejected', ...(promised ? { refund_paise: 0 } : {}) }, now);
     }
     await message(deps, trx, 'payment-rejected', b.id, { reason, bookingStatus: b.status });
     await audit(trx, deps.clock, { actorId: actor.id, action: 'upi.rejected', targetType: 'booking', targetId: b.id, after: { proof: proofId, utr: p.utr, reason } });
@@ -701,7 +507,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
 }
 
 export async function verificationQueue(deps: Deps, actor: Actor) {
-  const org = actor.role === 'admin' ? null : actor.id;
+  const org = managedOrganizerId(actor);
   const [proofs, refunds] = await Promise.all([q.verificationQueue(deps.db, org), q.manualRefundsDue(deps.db, org)]);
   return { proofs, refunds };
 }
@@ -709,17 +515,17 @@ export async function verificationQueue(deps: Deps, actor: Actor) {
 // ---------------------------------------------------------------- organizer views
 
 export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number) {
-  return q.organizerBookings(deps.db, actor.role === 'admin' ? null : actor.id, tripId, departureId);
+  return q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
 }
 
 export async function earnings(deps: Deps, actor: Actor) {
-  return q.earningsByMonth(deps.db, actor.role === 'admin' ? null : actor.id);
+  return q.earningsByMonth(deps.db, managedOrganizerId(actor));
 }
 
 /** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
 export async function participantsCsv(deps: Deps, actor: Actor, departureId: number): Promise<{ filename: string; csv: string }> {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   const rows = await q.participantsOfDeparture(deps.db, departureId);
   const cell = (v: string | number) => {
     let s = String(v);
@@ -742,8 +548,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
     const done = await tx(deps, async (trx) => {
       const b = await q.findBooking(trx, id);
       if (!b || b.status !== 'pending' || !b.hold_expires_at || b.hold_expires_at > now.toISOString() || b.verification_status === 'pending') return false;
-      await q.transition(trx, id, ['pending'], { status: 'cancelled', cancel_reason: 'expired', hold_expires_at: null, cancelled_at: now.toISOString(), updated_at: now.toISOString() });
-      await q.releaseSeats(trx, b.departure_id, b.guests);
+      if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return false;
       await message(deps, trx, 'hold-expired', id);
       await audit(trx, deps.clock, { actorId: null, action: 'booking.hold_released', targetType: 'booking', targetId: id, after: { reason: 'expired', guests: b.guests, amount_paise: b.amount_paise, hold_expires_at: b.hold_expires_at } });
       return true;
@@ -753,8 +558,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
   }
   for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {
     const done = await tx(deps, async (trx) => {
-      const r = await trx.updateTable('bookings').set({ expiry_warned_at: now.toISOString() }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (!(await q.markExpiryWarned(trx, id, now.toISOString()))) return false;
       await message(deps, trx, 'hold-expiring', id);
       return true;
     });
@@ -799,8 +603,7 @@ async function releaseOverdueProof(deps: Deps, trx: Kysely<Database>, proofId: n
   if (!b || !proof || proof.id !== proofId || b.verification_status !== 'pending' || !b.hold_expires_at || b.hold_expires_at > releaseBefore) return false;
   const now = isoNow(deps.clock);
   // Found later, the money goes back in full (verifyUpiProof): the traveler did nothing wrong.
-  if (!(await q.transition(trx, bookingId, ['pending'], { status: 'cancelled', cancel_reason: 'proof_expired', hold_expires_at: null, cancelled_at: now, updated_at: now, refund_paise: proof.amount_paise }))) return false;
-  await q.releaseSeats(trx, b.departure_id, b.guests);
+  if (!(await lifecycle.release(trx, b, 'proof_expired', now, proof.amount_paise))) return false;
   await message(deps, trx, 'proof-released', bookingId, { refundPaise: proof.amount_paise });
   await message(deps, trx, 'proof-released-organizer', bookingId, { refundPaise: proof.amount_paise });
   await audit(trx, deps.clock, { actorId: null, action: 'booking.hold_released', targetType: 'booking', targetId: bookingId, after: { reason: 'proof_not_decided', guests: b.guests, amount_paise: b.amount_paise, proof: proofId, decide_by: b.hold_expires_at } });
@@ -813,8 +616,7 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
   let sent = 0;
   for (const { id } of await q.confirmedStartingOn(deps.db, tomorrow)) {
     const done = await tx(deps, async (trx) => {
-      const r = await trx.updateTable('bookings').set({ reminder_sent_at: isoNow(deps.clock) }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (!(await q.markReminderSent(trx, id, isoNow(deps.clock)))) return false;
       await message(deps, trx, 'trip-reminder', id);
       return true;
     });
@@ -824,9 +626,21 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
   return `reminded ${sent}`;
 }
 
-/** Refunds that could not reach Razorpay earlier. */
-export async function retryRefunds(deps: Deps): Promise<string> {
-  return `sent ${await sendPendingRefunds(deps)}`;
+/** Nightly: confirmed bookings whose trip has ended become completed (reviews ask for it). Safe to run twice. */
+export async function completeEndedBookings(deps: Deps): Promise<string> {
+  const today = istDate(deps.clock.now());
+  let completed = 0;
+  for (const b of await q.confirmedEndedBefore(deps.db, today)) {
+    if (await lifecycle.complete(deps.db, b, isoNow(deps.clock))) completed++;
+    await breathe();
+  }
+  return `completed ${completed} bookings`;
+}
+
+/** The booking form's first guest, filled from the account (a 10-digit number, as typed in the form). */
+export async function leadOf(deps: Deps, actor: Actor): Promise<{ name: string; phone: string }> {
+  const u = await q.leadTraveler(deps.db, actor.id);
+  return { name: u?.name ?? '', phone: u?.phone?.replace(/^\+91/, '') ?? '' };
 }
 
 /** A free trip is joined in one click with the traveler's own name and phone. */
@@ -834,7 +648,7 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
   const t = await q.findBookable(deps.db, tripId, departureId);
   if (!t || t.trip_status !== 'active') throw new NotFoundError();
   if (t.price_paise !== 0) throw new DomainError('This trip is not free; fill in the booking form.', 'departure');
-  const me = await deps.db.selectFrom('users').select(['name', 'phone']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  const me = (await q.leadTraveler(deps.db, actor.id))!;
   return createBooking(deps, actor, tripId, { departureId, participants: [{ name: me.name, phone: me.phone ?? '', age: 0, dietary: '' }], specialRequests: '' });
 }
 
@@ -843,7 +657,7 @@ export const formatRefund = (paise: number) => formatPaise(paise);
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
 export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
   const d = await q.findDeparture(deps.db, departureId);
-  if (!d || (actor.role !== 'admin' && d.organizer_id !== actor.id)) throw new NotFoundError();
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
   return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }

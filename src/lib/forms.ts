@@ -58,12 +58,27 @@ export function formHook(render: RenderForm) {
 export const userCanFix = (e: unknown): e is DomainError =>
   e instanceof DomainError && (e.field !== undefined || e.status === 409 || e.status === 422 || e.status === 429 || e.status === 503);
 
-/** Runs a service call; an error the user can fix becomes form errors, anything else is thrown on. */
-export async function tryForm<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors; status: Exclude<Status, 200> }> {
+/**
+ * zValidator's hook for a form rebuilt from the request itself (repeated fields, a file): the
+ * field errors go to `render`, which answers with the form again.
+ */
+export function invalidHook(render: (c: Context<AppEnv>, errors: FieldErrors) => Response | Promise<Response>) {
+  // Context<any>: zValidator types its hook with the default Env; the app's is AppEnv.
+  return (result: { success: boolean; error?: unknown }, c: Context<any>) => {
+    if (result.success) return;
+    return render(c as Context<AppEnv>, fieldErrors((result.error as { issues: Issue[] }).issues));
+  };
+}
+
+/**
+ * Runs a service call; an error the user can fix becomes form errors, anything else is thrown on.
+ * With `fieldsOnly`, only an error about a field stays on the form (the rest go to the error pages).
+ */
+export async function tryForm<T>(fn: () => Promise<T>, o: { fieldsOnly?: boolean } = {}): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors; status: Exclude<Status, 200> }> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
-    if (userCanFix(e)) return { ok: false, errors: { [e.field ?? FORM]: e.message }, status: e.status };
+    if (userCanFix(e) && (!o.fieldsOnly || e.field)) return { ok: false, errors: { [e.field ?? FORM]: e.message }, status: e.status };
     throw e;
   }
 }

@@ -294,6 +294,24 @@ export async function setTripStatus(db: Db, id: number, status: TripStatus, now:
   await db.updateTable('trips').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
 
+/**
+ * Active trips that have run their course: at least one departure went ahead and ended before
+ * `today`, and none is still open and to come.
+ */
+export async function endedTripIds(db: Db, today: string): Promise<number[]> {
+  const r = await sql<{ id: number }>`select t.id from trips t where t.status = 'active'
+    and exists (select 1 from departures e where e.trip_id = t.id and e.status = 'open' and e.end_date < ${today})
+    and not exists (select 1 from departures e where e.trip_id = t.id and e.status = 'open' and e.end_date >= ${today})
+    order by t.id limit 500`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** Completes an active trip; false when it was no longer active. */
+export async function completeTrip(db: Db, id: number, now: string): Promise<boolean> {
+  const r = await db.updateTable('trips').set({ status: 'completed', updated_at: now }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function insertDeparture(db: Db, row: { trip_id: number; start_date: string; end_date: string; capacity: number }): Promise<number> {
   const r = await db.insertInto('departures').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;

@@ -520,7 +520,7 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
   // the network). Then its bookings go the same way, in another round.
   for (let round = 0; round < 5; round++) {
     for (const d of await q.tripDepartures(deps.db, id)) {
-      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDeparture(deps, actor, d.id, 'The organizer cancelled this trip.');
+      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
     }
     const done = await deps.db.transaction().execute(async (trx) => {
       const open = (await q.tripDepartures(trx, id)).filter((d) => d.status === 'open');
@@ -542,13 +542,22 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
   if (!dep) throw new NotFoundError();
   if (dep.status === 'cancelled') return;
   if (dep.seats_taken > 0) {
-    await bookings.cancelDeparture(deps, actor, departureId, 'The organizer cancelled this departure.');
+    await bookings.cancelDepartureBookings(deps, actor, departureId, 'The organizer cancelled this departure.');
     return;
   }
   await deps.db.transaction().execute(async (trx) => {
     if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new Conflict('This departure changed while you were cancelling it. Try again.');
     await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
   });
+}
+
+/** Nightly: active trips whose every departure has ended become completed. Safe to run twice. */
+export async function completeEndedTrips(deps: Pick<Deps, 'db' | 'clock'>): Promise<string> {
+  let completed = 0;
+  for (const id of await q.endedTripIds(deps.db, today(deps))) {
+    if (await q.completeTrip(deps.db, id, deps.clock.now().toISOString())) completed++;
+  }
+  return `completed ${completed} trips`;
 }
 
 /** A new draft copy of a trip: same details and photos, its upcoming departures with no seats taken. */

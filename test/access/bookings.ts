@@ -4,10 +4,11 @@ const traveler: RouteAccess['allowed'] = ['traveler', 'admin'];
 const staff: RouteAccess['allowed'] = ['organizer', 'admin'];
 const readers: RouteAccess['allowed'] = ['traveler', 'organizer', 'agent', 'admin'];
 
-/** Every route of the bookings/payments feature. Samples point at ids that do not exist, so allowed users get 404. */
+/** Every route of the bookings and payments features (src/bookings/routes.tsx, src/payments/routes.tsx, src/payments/test-gateway.tsx). Samples point at ids that do not exist, so allowed users get 404. */
 export const bookingsAccess: RouteAccess[] = [
   { method: 'GET', path: '/trips/:id/book', allowed: traveler, sample: '/trips/999999/book?departure=999999' },
   { method: 'POST', path: '/trips/:id/book', allowed: traveler, sample: '/trips/999999/book' },
+  { method: 'POST', path: '/trips/:id/join', allowed: traveler, sample: '/trips/999999/join', note: 'a free trip, joined in one click' },
   { method: 'POST', path: '/trips/:id/book/update', allowed: traveler, sample: '/trips/999999/book/update', note: 'the form shown again for another date or number of guests' },
   { method: 'GET', path: '/bookings', allowed: readers },
   { method: 'GET', path: '/bookings/:id', allowed: readers, sample: '/bookings/999999', note: 'someone else\'s booking answers 404' },

@@ -108,12 +108,12 @@ describe('booking form', () => {
     const me = await signedIn(t.deps, { name: 'Ravi Free' });
     const page = await (await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: me.cookie })).text();
     expect(page).toContain('Join this trip');
-    const res = await t.post(`/trips/${tripId}/book`, { departure: String(departureId), join: '1' }, me.cookie);
+    const res = await t.post(`/trips/${tripId}/join`, { departure: String(departureId) }, me.cookie);
     expect(res.status).toBe(303);
     const b = await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingIdFrom(res)).executeTakeFirstOrThrow();
     expect(b).toMatchObject({ status: 'confirmed', amount_paise: 0, payment_method: 'free', guests: 1 });
     expect(await seatsTaken(t.deps, departureId)).toBe(1);
-    const again = await t.post(`/trips/${tripId}/book`, { departure: String(departureId), join: '1' }, me.cookie);
+    const again = await t.post(`/trips/${tripId}/join`, { departure: String(departureId) }, me.cookie);
     expect(again.status).toBe(422);
     expect(await seatsTaken(t.deps, departureId)).toBe(1);
   });

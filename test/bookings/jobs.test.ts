@@ -84,7 +84,7 @@ describe('trip reminder job', () => {
     const later = await makeTrip(t.deps, { pricePaise: 0, start: '2027-03-11' });
     const unpaid = await makeTrip(t.deps, { pricePaise: 500_000, start: '2027-03-10' });
     const traveler = await signedIn(t.deps);
-    const join = async (trip: { tripId: number; departureId: number }) => bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, { departure: String(trip.departureId), join: '1' }, traveler.cookie));
+    const join = async (trip: { tripId: number; departureId: number }) => bookingIdFrom(await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, traveler.cookie));
     const a = await join(tomorrow);
     const b = await join(later);
     const c = await book(unpaid);

@@ -1,20 +1,17 @@
 /** Money actions in the audit log: booking created, Razorpay order created, hold released by the job. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
-import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip } from './support.js';
 import { expireHolds } from '../../src/bookings/jobs.js';
 
-let rzp: FakeRazorpayServer;
+const setup = appWithFakeRazorpay();
 let t: TestApp;
-beforeAll(async () => {
-  rzp = await startFakeRazorpay();
-  t = await makeTestApp(rzp.env);
-});
-afterAll(async () => {
-  await t.close();
-  await rzp.stop();
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
 });
 
 const auditOf = (action: string, bookingId: number) =>
@@ -41,7 +38,7 @@ describe('the audit log of bookings and payments', () => {
   it('records a free trip joined as a booking created for nothing, confirmed', async () => {
     const trip = await makeTrip(t.deps, { pricePaise: 0 });
     const me = await signedIn(t.deps);
-    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, { departure: String(trip.departureId), join: '1' }, me.cookie));
+    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, me.cookie));
     expect((await auditOf('booking.created', id)).map((r) => JSON.parse(r.after!))).toMatchObject([{ guests: 1, amount_paise: 0, status: 'confirmed' }]);
   });
 

@@ -3,23 +3,20 @@
  * cancelled or paid online, a refund still on its way to Razorpay when the retry job runs, a
  * trip cancelled while someone books one of its empty departures.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
-import { retryRefunds } from '../../src/bookings/service.js';
+import { retryRefunds } from '../../src/payments/refunds.js';
 import * as trips from '../../src/trips/service.js';
 
-let rzp: FakeRazorpayServer;
+const setup = appWithFakeRazorpay();
 let t: TestApp;
-beforeAll(async () => {
-  rzp = await startFakeRazorpay();
-  t = await makeTestApp(rzp.env);
-});
-afterAll(async () => {
-  await t.close();
-  await rzp.stop();
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
 });
 
 const START = '2027-03-10';

@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, type TripFields, sendUpiProof } from './support.js';
-import { cancelTripBookings, refundPreview, retryRefunds } from '../../src/bookings/service.js';
+import { cancelTripBookings, refundPreview } from '../../src/bookings/service.js';
+import { retryRefunds } from '../../src/payments/refunds.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/settings.js';
 
-let rzp: FakeRazorpayServer;
+const setup = appWithFakeRazorpay();
 let t: TestApp;
-beforeAll(async () => {
-  rzp = await startFakeRazorpay();
-  t = await makeTestApp(rzp.env);
-});
-afterAll(async () => {
-  await t.close();
-  await rzp.stop();
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
 });
 
 const START = '2027-03-10';
@@ -123,7 +121,7 @@ describe('cancellation', () => {
   it('a free trip is left in one click', async () => {
     const tr = await trip({ pricePaise: 0 });
     const me = await signedIn(t.deps);
-    const joined = await t.post(`/trips/${tr.tripId}/book`, { departure: String(tr.departureId), join: '1' }, me.cookie);
+    const joined = await t.post(`/trips/${tr.tripId}/join`, { departure: String(tr.departureId) }, me.cookie);
     const id = bookingIdFrom(joined);
     expect((await t.post(`/bookings/${id}/cancel`, {}, me.cookie)).status).toBe(303);
     expect((await booking(id)).status).toBe('cancelled');

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { sessionCookie, signedIn } from '../support/factories.js';
-import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from '../bookings/support.js';
 
-let rzp: FakeRazorpayServer;
+const setup = appWithFakeRazorpay();
 let t: TestApp;
-beforeAll(async () => {
-  rzp = await startFakeRazorpay();
-  t = await makeTestApp(rzp.env);
-});
-afterAll(async () => {
-  await t.close();
-  await rzp.stop();
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
 });
 
 async function heldBooking(opts: { capacity?: number; guests?: number } = {}) {

@@ -1,6 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { FakeRazorpay } from '../../src/payments/fake-razorpay.js';
+import { makeTestApp, type TestApp } from './app.js';
 
 export interface FakeRazorpayServer {
   fake: FakeRazorpay;
@@ -45,4 +47,22 @@ export async function startFakeRazorpay(): Promise<FakeRazorpayServer> {
       if (!server) await listen();
     },
   };
+}
+
+/**
+ * For a test file: a fresh app whose SDK talks to its own fake Razorpay, both started before
+ * the tests and closed after. The getters return them once started.
+ */
+export function appWithFakeRazorpay(): { app: () => TestApp; rzp: () => FakeRazorpayServer } {
+  let rzp: FakeRazorpayServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    rzp = await startFakeRazorpay();
+    t = await makeTestApp(rzp.env);
+  });
+  afterAll(async () => {
+    await t.close();
+    await rzp.stop();
+  });
+  return { app: () => t, rzp: () => rzp };
 }

@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
+import { MAX_GUESTS } from '../../src/bookings/schemas.js';
 
 export interface BookTrip {
   trip_id: number;
@@ -72,7 +73,7 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
  * stays and no name or phone number ever goes into a URL.
  */
 export function BookForm(p: BookPageProps) {
-  const max = Math.max(1, Math.min(10, p.seatsLeft));
+  const max = Math.max(1, Math.min(MAX_GUESTS, p.seatsLeft));
   const action = `/trips/${p.trip.trip_id}/book`;
   const refresh = { 'hx-post': `${action}/update`, 'hx-target': '#book', 'hx-select': '#book', 'hx-swap': 'outerHTML' };
   return (
@@ -136,9 +137,8 @@ export function JoinPage(p: { trip: BookTrip; seatsLeft: number; error?: string 
         <p>Free · {formatDay(p.trip.start_date)} – {formatDay(p.trip.end_date)} · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
       </hgroup>
       {p.error && <p class="flash error" role="alert">{p.error}</p>}
-      <form method="post" action={`/trips/${p.trip.trip_id}/book`} hx-boost="false">
+      <form method="post" action={`/trips/${p.trip.trip_id}/join`} hx-boost="false">
         <input type="hidden" name="departure" value={p.trip.departure_id} />
-        <input type="hidden" name="join" value="1" />
         <button type="submit">Join this trip</button>
       </form>
     </section>

@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { BookingStatus, PaymentStatus, VerificationStatus } from './tables.js';
+import * as q from './queries.js';
+
+/**
+ * A booking's life, and the only code that writes its state (`status`, `payment_status`,
+ * `verification_status`, `cancel_reason`, `hold_expires_at`) and the seats that go with it:
+ *
+ *   hold ──→ pending ──confirm──→ confirmed ──complete──→ completed
+ *               │  └──release──→ cancelled (expired, proof_expired, payment_rejected)
+ *               └────cancel────→ cancelled (traveler, organizer) ←──cancel── confirmed
+ *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
+ *
+ * Each verb checks the transition twice: against the booking it was given (nothing is written
+ * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
+ * changed by someone else meanwhile is left alone too. A refused transition returns false and
+ * writes nothing. Every verb runs inside the caller's transaction.
+ */
+
+type Db = Kysely<Database>;
+
+/** What a verb needs to know about the booking it moves. */
+export interface BookingState {
+  id: number;
+  departure_id: number;
+  guests: number;
+  status: BookingStatus;
+  cancel_reason?: string | null;
+}
+
+export type ReleaseReason = 'expired' | 'proof_expired' | 'payment_rejected';
+export type CancelReason = 'traveler' | 'organizer';
+
+const allowed = (b: BookingState, from: readonly BookingStatus[]) => from.includes(b.status);
+
+/** The booking's facts; its state is the verb's to set. */
+export interface HoldInput extends Pick<q.NewBooking, 'code' | 'trip_id' | 'departure_id' | 'user_id' | 'organizer_id' | 'guests' | 'amount_paise' | 'special_requests'> {
+  now: string;
+  /** When an unpaid hold lapses; ignored for a free booking, which is confirmed at once. */
+  holdUntil: string | null;
+}
+
+/**
+ * Takes the seats and writes the booking: pending with a hold until `holdUntil`, or, when there is
+ * nothing to pay, confirmed at once. Null when the seats are not there (or the departure closed).
+ */
+export async function hold(db: Db, b: HoldInput): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' } | null> {
+  if ((await q.takeSeats(db, b.departure_id, b.guests)) === 0) return null;
+  const free = b.amount_paise === 0;
+  const status = free ? ('confirmed' as const) : ('pending' as const);
+  const { id, code } = await q.insertBooking(db, {
+    code: b.code, trip_id: b.trip_id, departure_id: b.departure_id, user_id: b.user_id, organizer_id: b.organizer_id, guests: b.guests,
+    amount_paise: b.amount_paise, status, cancel_reason: null, payment_method: free ? 'free' : null, payment_status: free ? 'paid' : 'pending',
+    verification_status: null, hold_expires_at: free ? null : b.holdUntil, expiry_warned_at: null, reminder_sent_at: null,
+    special_requests: b.special_requests, confirmed_at: free ? b.now : null, cancelled_at: null, created_at: b.now, updated_at: b.now,
+  });
+  return { id, code, status };
+}
+
+/**
+ * A UPI proof is with the organizer: the hold runs until at least `until` while they check it.
+ * Only a pending booking waits for a proof.
+ */
+export async function awaitProof(db: Db, b: BookingState & { hold_expires_at: string | null }, until: string, now: string): Promise<boolean> {
+  if (!allowed(b, ['pending'])) return false;
+  return q.transition(db, b.id, ['pending'], {
+    verification_status: 'pending', payment_method: 'upi', updated_at: now,
+    hold_expires_at: b.hold_expires_at && b.hold_expires_at > until ? b.hold_expires_at : until,
+  });
+}
+
+/**
+ * Paid: a pending booking is confirmed. A booking released because its hold ran out is
+ * confirmed too when its seats can be taken again (the payment arrived late); any other
+ * cancelled booking is not.
+ */
+export async function confirm(db: Db, b: BookingState, how: { method: 'online' | 'upi'; now: string }): Promise<boolean> {
+  // Only an online payment can arrive after the hold ran out: a UPI proof keeps the hold open.
+  const late = how.method === 'online' && b.status === 'cancelled' && b.cancel_reason === 'expired';
+  if (!allowed(b, ['pending']) && !late) return false;
+  if (late && (await q.takeSeats(db, b.departure_id, b.guests)) === 0) return false;
+  const ok = await q.transition(db, b.id, [b.status], {
+    status: 'confirmed', payment_method: how.method, payment_status: 'paid', hold_expires_at: null, cancel_reason: null, cancelled_at: null,
+    ...(how.method === 'upi' ? { verification_status: 'verified' as const } : {}),
+    confirmed_at: how.now, updated_at: how.now,
+  });
+  if (!ok && late) await q.releaseSeats(db, b.departure_id, b.guests);
+  return ok;
+}
+
+/**
+ * An unpaid hold ends without payment (its time ran out, its UPI proof went undecided, or the
+ * organizer rejected the proof): the booking is cancelled and its seats go back on sale.
+ * `refundPaise` is what is due back should money that arrived be found later.
+ */
+export async function release(db: Db, b: BookingState, reason: ReleaseReason, now: string, refundPaise?: number): Promise<boolean> {
+  if (!allowed(b, ['pending'])) return false;
+  const ok = await q.transition(db, b.id, ['pending'], {
+    status: 'cancelled', cancel_reason: reason, hold_expires_at: null, cancelled_at: now, updated_at: now,
+    ...(reason === 'payment_rejected' ? { verification_status: 'rejected' as const } : {}),
+    ...(refundPaise !== undefined ? { refund_paise: refundPaise } : {}),
+  });
+  if (ok) await q.releaseSeats(db, b.departure_id, b.guests);
+  return ok;
+}
+
+/** The traveler or the organizer cancels a booking that is still to happen; its seats go back on sale. */
+export async function cancel(db: Db, b: BookingState, reason: CancelReason, refundPaise: number, now: string): Promise<boolean> {
+  if (!allowed(b, ['pending', 'confirmed'])) return false;
+  const ok = await q.transition(db, b.id, ['pending', 'confirmed'], { status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refundPaise });
+  if (ok) await q.releaseSeats(db, b.departure_id, b.guests);
+  return ok;
+}
+
+/** The trip took place: a confirmed booking is completed (what reviews ask for). */
+export async function complete(db: Db, b: BookingState, now: string): Promise<boolean> {
+  if (!allowed(b, ['confirmed'])) return false;
+  return q.transition(db, b.id, ['confirmed'], { status: 'completed', updated_at: now });
+}
+
+export interface Settlement {
+  payment_status?: PaymentStatus;
+  payment_method?: 'online' | 'upi';
+  verification_status?: VerificationStatus;
+  refund_paise?: number;
+}
+
+/**
+ * Money found or returned after a booking's fate was decided (a UPI proof checked after it was
+ * cancelled or paid online, a late payment, a refund sent): the payment facts change, its
+ * status does not. A pending booking is moved by confirm or release instead.
+ */
+export async function settle(db: Db, b: BookingState, s: Settlement, now: string): Promise<boolean> {
+  const closed: BookingStatus[] = ['confirmed', 'cancelled', 'completed'];
+  if (!allowed(b, closed)) return false;
+  return q.transition(db, b.id, closed, { ...s, updated_at: now });
+}

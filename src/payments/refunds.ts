@@ -1,0 +1,93 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.js';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import { audit } from '../lib/audit.js';
+import { addMs, isoNow, MINUTE } from '../lib/clock.js';
+import { tx } from '../lib/transaction.js';
+import { GatewayRejected } from './gateway.js';
+import { paymentOwner, type RefundRow } from './owners.js';
+import * as q from './queries.js';
+
+type Db = Kysely<Database>;
+
+/** A refund is recorded, still to be sent (razorpay) or paid back by hand (manual); one per payment. */
+export function recordRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
+  return q.insertRefund(db, r);
+}
+
+export const findRefund = (db: Db, id: number): Promise<RefundRow | undefined> => q.findRefund(db, id);
+
+async function ownerOfRefund(db: Db, r: RefundRow) {
+  return paymentOwner((await q.findPayment(db, r.payment_id)).owner);
+}
+
+/** The money is back with the payer; its owner is told. False when it was already recorded so. */
+export async function markRefundProcessed(deps: Deps, trx: Db, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
+  const r = await q.findRefund(trx, refundId);
+  if (!r || r.status === 'processed') return false;
+  const now = isoNow(deps.clock);
+  await q.markRefundRowProcessed(trx, refundId, razorpayId ?? r.razorpay_refund_id, now);
+  const pay = await q.findPayment(trx, r.payment_id);
+  if (pay.amount_paise === r.amount_paise) await q.markPaymentRefunded(trx, r.payment_id, now);
+  await paymentOwner(pay.owner)?.refunded(deps, trx, r, { actor, razorpayId });
+  return true;
+}
+
+/**
+ * Razorpay could not send a refund (the payer's card or account closed, say): it becomes a
+ * refund to pay back by hand, and its owner says who does it.
+ */
+export async function markRefundFailed(deps: Deps, trx: Db, refundId: number, razorpayId: string | null, why = 'Razorpay reported the refund failed'): Promise<void> {
+  if (!(await q.markRefundRowFailed(trx, refundId, why, razorpayId))) return;
+  const r = (await q.findRefund(trx, refundId))!;
+  await (await ownerOfRefund(trx, r))?.refundFailed(deps, trx, r);
+  await audit(trx, deps.clock, { actorId: null, action: 'refund.failed', targetType: 'refund', targetId: refundId, after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId } });
+}
+
+/**
+ * How long one attempt holds a refund: well past the gateway's 15 s timeout, so an attempt
+ * still waiting for Razorpay is never taken over; after a crash the refund is retried then.
+ */
+const REFUND_CLAIM_MS = 2 * MINUTE;
+
+/**
+ * Sends Razorpay refunds that are recorded but not yet sent. Each attempt claims its refund
+ * first, so two senders (the cancel request and the retry job, or two processes) never send
+ * one at once. A retry asks Razorpay whether an earlier attempt got through (by our reference
+ * in the notes), so a crash between "sent" and "recorded" never refunds twice.
+ */
+export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promise<number> {
+  let sent = 0;
+  for (const r of await q.refundsToSend(deps.db, bookingId)) {
+    const now = deps.clock.now();
+    const claimed = await tx(deps.db, (trx) => q.claimRefund(trx, r, now.toISOString(), addMs(now, REFUND_CLAIM_MS).toISOString()));
+    if (!claimed || !r.razorpay_payment_id) continue;
+    const ref = `tt_refund_${r.id}`;
+    try {
+      let done = r.attempts > 0 ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find((x) => !Array.isArray(x.notes) && x.notes?.ref === ref) : undefined;
+      done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
+      await tx(deps.db, async (trx) => {
+        if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
+        else if (done.status === 'failed') await markRefundFailed(deps, trx, r.id, done.id);
+        else await q.markRefundInitiated(trx, r.id, done.id);
+      });
+      sent++;
+    } catch (e) {
+      if (e instanceof GatewayRejected && e.statusCode >= 400 && e.statusCode < 500) {
+        // Refused outright (not down, not a timeout): retrying would be refused again. A person pays it back.
+        deps.log.warn({ err: e, refund: r.id }, 'razorpay refused the refund');
+        await tx(deps.db, (trx) => markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`));
+        continue;
+      }
+      deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');
+      await q.giveBackRefundClaim(deps.db, r.id, e instanceof Error ? e.message : 'failed');
+    }
+  }
+  return sent;
+}
+
+/** Refunds that could not reach Razorpay earlier. */
+export async function retryRefunds(deps: Deps): Promise<string> {
+  return `sent ${await sendPendingRefunds(deps)}`;
+}
