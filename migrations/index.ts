@@ -11,6 +11,7 @@ import * as m0040 from './0040_dev_messages_outbox.js';
 import * as m0041 from './0041_auth_generation.js';
 import * as m0042 from './0042_refund_claims.js';
 import * as m0043 from './0043_hold_caps.js';
+import * as m0044 from './0044_subscriptions.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0041_auth_generation': m0041,
   '0042_refund_claims': m0042,
   '0043_hold_caps': m0043,
+  '0044_subscriptions': m0044,
 };
