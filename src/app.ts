@@ -20,6 +20,7 @@ import { tripRoutes } from './trips/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 
 /**
@@ -110,6 +111,7 @@ export function createApp(deps: Deps) {
   app.route('/', bookingRoutes);
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
+  app.route('/', billingRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

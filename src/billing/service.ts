@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import { DAY, type Clock } from '../lib/clock.js';
-import { Conflict } from '../lib/errors.js';
+import { Conflict, NotFoundError } from '../lib/errors.js';
+import type { Actor } from '../auth/permissions.js';
+import { getAccount } from '../auth/service.js';
 import { audit } from '../lib/audit.js';
 import { breathe } from '../lib/jobs.js';
 import { daysBetween, istDate } from '../lib/time.js';
@@ -134,6 +136,20 @@ export async function subscriptionOf(deps: Pick<Deps, 'db' | 'clock'>, organizer
     next: { amountPaise: plan.amountPaise, periodDays: plan.periodDays, listings: plan.listings },
     charges: charges.map((c) => ({ id: c.id, periodStart: c.period_start, amountPaise: c.amount_paise, status: c.status, attempt: c.attempt, createdAt: c.created_at, settledAt: c.settled_at })),
   };
+}
+
+/**
+ * What /organizer/subscription shows: the organizer's own subscription, or, for an admin,
+ * that of the organizer they name (none named: the plan alone).
+ */
+export async function subscriptionPage(deps: Pick<Deps, 'db' | 'clock'>, viewer: Actor, organizer: string | undefined) {
+  const plan = await planSettings(deps);
+  const terms = { amountPaise: plan.amountPaise, periodDays: plan.periodDays, listings: plan.listings };
+  if (viewer.role !== 'admin') return { organizerName: null, sub: await subscriptionOf(deps, viewer.id), plan: terms };
+  if (!organizer) return { organizerName: null, sub: null, plan: terms };
+  const account = await getAccount(deps, Number(organizer) || 0);
+  if (account.role !== 'organizer') throw new NotFoundError();
+  return { organizerName: account.org_display_name ?? account.name, sub: await subscriptionOf(deps, account.id), plan: terms };
 }
 
 // ---------------------------------------------------------------- listings
