@@ -290,6 +290,12 @@ export async function updateTrip(db: Db, id: number, row: Partial<TripInsert>): 
   await db.updateTable('trips').set(row).where('id', '=', id).execute();
 }
 
+/** How many trips of the organizer are active (published), whether travelers can see them or not. */
+export async function countActiveTrips(db: Db, organizerId: number): Promise<number> {
+  const r = await db.selectFrom('trips').select((e) => e.fn.countAll<number>().as('n')).where('organizer_id', '=', organizerId).where('status', '=', 'active').executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function setTripStatus(db: Db, id: number, status: TripStatus, now: string): Promise<void> {
   await db.updateTable('trips').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
