@@ -6,6 +6,7 @@ import { deliverDue } from './notifications/delivery.js';
 import { housekeeping } from './lib/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
+import * as billing from './billing/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -26,6 +27,8 @@ export const SCHEDULE: Job[] = [
   { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
   // Every 10 minutes: refunds the gateway could not take yet.
   { name: 'bookings.retry-refunds', cron: '*/10 * * * *', run: bookings.retryRefunds },
+  // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
+  { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
 ];
 
 export interface Scheduler {

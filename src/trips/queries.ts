@@ -9,11 +9,14 @@ type Db = Kysely<Database>;
 // Public visibility
 
 /**
- * Whether the organizer of trip `t` may be shown to the public. Today: the account is
- * active. The subscription issue adds its condition here (a lapsed subscription hides
- * the organizer's trips everywhere the public looks).
+ * Whether the organizer of trip `t` may be shown to the public: the account is active, and
+ * their subscription has not lapsed (inactive or cancelled), which hides their trips
+ * everywhere the public looks. An organizer with no subscription row (not signed in since
+ * billing began) stays listed.
  */
-export const organizerListed = () => sql<SqlBool>`exists (select 1 from users u where u.id = t.organizer_id and u.status = 'active')`;
+export const organizerListed = () =>
+  sql<SqlBool>`exists (select 1 from users u where u.id = t.organizer_id and u.status = 'active')
+    and not exists (select 1 from subscriptions s where s.organizer_id = t.organizer_id and s.status in ('inactive', 'cancelled'))`;
 
 /** Trip `t` is public: active, its organizer listed (a departure is checked separately). */
 const tripPublic = () => sql<SqlBool>`t.status = 'active' and ${organizerListed()}`;
