@@ -13,6 +13,7 @@ import * as m0042 from './0042_refund_claims.js';
 import * as m0043 from './0043_hold_caps.js';
 import * as m0044 from './0044_drop_auth_generation.js';
 import * as m0045 from './0045_payment_owners.js';
+import * as m0046 from './0046_subscriptions.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0043_hold_caps': m0043,
   '0044_drop_auth_generation': m0044,
   '0045_payment_owners': m0045,
+  '0046_subscriptions': m0046,
 };

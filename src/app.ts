@@ -20,6 +20,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { paymentRoutes } from './payments/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 
 /**
@@ -111,6 +112,7 @@ export function createApp(deps: Deps) {
   app.route('/', paymentRoutes);
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
+  app.route('/', billingRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

@@ -8,6 +8,7 @@ import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
+import * as billing from './billing/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -31,6 +32,8 @@ export const SCHEDULE: Job[] = [
   { name: 'trips.complete-ended', cron: '5 2 * * *', run: completeEndedTrips },
   // Every 10 minutes: refunds the gateway could not take yet.
   { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
+  // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
+  { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
 ];
 
 export interface Scheduler {

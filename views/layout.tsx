@@ -67,7 +67,12 @@ export function Layout(p: LayoutProps) {
             </nav>
           </header>
           <main class="container" id="main">
-            {p.flash && <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>{p.flash.message}</p>}
+            {p.flash && (
+              <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>
+                {p.flash.message}
+                {p.flash.link && <> <a href={p.flash.link.href}>{p.flash.link.label}</a></>}
+              </p>
+            )}
             {p.children}
           </main>
           <footer class="container">

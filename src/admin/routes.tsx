@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { platformAdminRoutes } from './platform-routes.js';
 import { adminUserRoutes } from './users.js';
+import { adminSettingsRoutes } from './settings.js';
 
-/** /admin pages: users, jobs, outbox, audit. */
+/** /admin pages: users, jobs, outbox, settings, audit. */
 export const adminRoutes = new Hono<AppEnv>();
 
 adminRoutes.route('/', platformAdminRoutes);
 adminRoutes.route('/', adminUserRoutes);
+adminRoutes.route('/', adminSettingsRoutes);

@@ -9,6 +9,7 @@ import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
 import { clearHits, consume, recordHit, refundHit, retryAfter, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
 import { enqueue } from '../notifications/outbox.js';
+import * as billing from '../billing/service.js';
 import { randomInt } from 'node:crypto';
 import * as q from './queries.js';
 import type { UserRow } from './queries.js';
@@ -75,6 +76,8 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
     });
     await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
     await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
+    // Registering signs the new account in (see the route): that is the organizer's first sign-in.
+    if (input.role === 'organizer') await startOrganizerTrial(trx, clock, { id: userId, first_organizer_login_at: null });
     return userId;
   }));
 }
@@ -201,7 +204,13 @@ export async function signIn(deps: Ctx, email: string, password: string, ip: str
 
 /** The free trial of an organizer starts at their first sign-in. */
 async function noteSignIn(deps: Ctx, user: UserRow): Promise<void> {
-  if (user.role === 'organizer' && !user.first_organizer_login_at) await q.markFirstOrganizerLogin(deps.db, user.id, isoNow(deps.clock));
+  if (user.role === 'organizer') await deps.db.transaction().execute((trx) => startOrganizerTrial(trx, deps.clock, user));
+}
+
+/** Billing makes the trial once, however many sign-ins race to start it. */
+async function startOrganizerTrial(trx: Db, clock: Clock, user: Pick<UserRow, 'id' | 'first_organizer_login_at'>): Promise<void> {
+  if (!user.first_organizer_login_at) await q.markFirstOrganizerLogin(trx, user.id, isoNow(clock));
+  await billing.startTrial(trx, clock, user.id);
 }
 
 // ---------------------------------------------------------------- password reset

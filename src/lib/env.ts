@@ -2,10 +2,12 @@ import type { Deps } from '../deps.js';
 import type { HttpBindings } from '@hono/node-server';
 import type { CurrentUser } from '../auth/session.js';
 import type { Upload } from './uploads.js';
+import type { Link } from './errors.js';
 
 export interface Flash {
   kind: 'ok' | 'error';
   message: string;
+  link?: Link;
 }
 
 /**

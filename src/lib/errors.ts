@@ -4,6 +4,9 @@
  * them into a response in one way (see `lib/forms.ts` and `lib/error-pages.tsx`).
  */
 export class DomainError extends Error {
+  /** Where the user can do something about it, shown with the message ("See your plan"). */
+  link?: Link;
+
   constructor(
     message: string,
     readonly field?: string,
@@ -11,6 +14,17 @@ export class DomainError extends Error {
   ) {
     super(message);
   }
+
+  /** The same error, pointing to the page that resolves it. */
+  withLink(href: string, label: string): this {
+    this.link = { href, label };
+    return this;
+  }
+}
+
+export interface Link {
+  href: string;
+  label: string;
 }
 
 /** The request itself is wrong (a dead link, a bad signature): 400. */

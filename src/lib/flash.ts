@@ -8,8 +8,8 @@ const COOKIE = 'tt_flash';
  * A one-time message shown on the next page (POST → redirect → GET). The JSON goes in as it
  * is: setCookie percent-encodes it once and getCookie decodes it once.
  */
-export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string): void {
-  setCookie(c, COOKIE, JSON.stringify({ kind, message }), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
+export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string, link?: Flash['link']): void {
+  setCookie(c, COOKIE, JSON.stringify({ kind, message, link }), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
 }
 
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -19,7 +19,7 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (raw) {
     try {
       const f = JSON.parse(raw);
-      if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message });
+      if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message, link: localLink(f.link) });
     } catch {
       // a mangled cookie is simply dropped
     }
@@ -28,9 +28,15 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Redirect after a successful POST, with an optional flash message. */
-export function redirectWith(c: Context<AppEnv>, to: string, message?: string, kind: Flash['kind'] = 'ok'): Response {
-  if (message) setFlash(c, kind, message);
+/** A link read back from the cookie, if it is a path on this site. */
+const localLink = (l: unknown): Flash['link'] => {
+  const { href, label } = (l ?? {}) as Record<string, unknown>;
+  return typeof href === 'string' && typeof label === 'string' && href.startsWith('/') && !href.startsWith('//') ? { href, label } : undefined;
+};
+
+/** Redirect after a successful POST, with an optional flash message (and where to go about it). */
+export function redirectWith(c: Context<AppEnv>, to: string, message?: string, kind: Flash['kind'] = 'ok', link?: Flash['link']): Response {
+  if (message) setFlash(c, kind, message, link);
   if (c.req.header('HX-Request') && !c.req.header('HX-Boosted')) {
     c.header('HX-Location', to);
     return c.body(null, 204);

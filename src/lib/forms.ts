@@ -91,7 +91,7 @@ export async function tryAction(c: Context<AppEnv>, to: string, fn: () => Promis
   try {
     await fn();
   } catch (e) {
-    if (userCanFix(e)) return redirectWith(c, to, e.message, 'error');
+    if (userCanFix(e)) return redirectWith(c, to, e.message, 'error', e.link);
     throw e;
   }
   return redirectWith(c, to, done);

@@ -33,10 +33,19 @@ export const DEFAULT_SETTINGS = {
     { minDays: 15, percent: 50 },
     { minDays: 0, percent: 0 },
   ] as RefundRule[],
+  /** The organizer plan; a change applies from each subscription's next period. */
   planAmountPaise: 149_900,
   planPeriodDays: 60,
+  /** Active trips an organizer may have at once. */
   planListings: 5,
   trialDays: 60,
+  /** Attempts at a failed auto-pay charge before the subscription goes inactive, and days between them. */
+  chargeAttempts: 3,
+  chargeRetryDays: 1,
+  /** Days before an auto-pay charge that the organizer is reminded. */
+  chargeReminderDays: [7, 3] as number[],
+  /** Days before the trial ends that the organizer is told. */
+  trialNoticeDays: [7, 3, 1] as number[],
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;

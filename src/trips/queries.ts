@@ -9,11 +9,14 @@ type Db = Kysely<Database>;
 // Public visibility
 
 /**
- * Whether the organizer of trip `t` may be shown to the public. Today: the account is
- * active. The subscription issue adds its condition here (a lapsed subscription hides
- * the organizer's trips everywhere the public looks).
+ * Whether the organizer of trip `t` may be shown to the public: the account is active, and
+ * their subscription has not lapsed (inactive or cancelled), which hides their trips
+ * everywhere the public looks. An organizer with no subscription row (not signed in since
+ * billing began) stays listed.
  */
-export const organizerListed = () => sql<SqlBool>`exists (select 1 from users u where u.id = t.organizer_id and u.status = 'active')`;
+export const organizerListed = () =>
+  sql<SqlBool>`exists (select 1 from users u where u.id = t.organizer_id and u.status = 'active')
+    and not exists (select 1 from subscriptions s where s.organizer_id = t.organizer_id and s.status in ('inactive', 'cancelled'))`;
 
 /** Trip `t` is public: active, its organizer listed (a departure is checked separately). */
 const tripPublic = () => sql<SqlBool>`t.status = 'active' and ${organizerListed()}`;
@@ -288,6 +291,12 @@ export async function insertTrip(db: Db, row: TripInsert): Promise<number> {
 
 export async function updateTrip(db: Db, id: number, row: Partial<TripInsert>): Promise<void> {
   await db.updateTable('trips').set(row).where('id', '=', id).execute();
+}
+
+/** How many trips of the organizer are active (published), whether travelers can see them or not. */
+export async function countActiveTrips(db: Db, organizerId: number): Promise<number> {
+  const r = await db.selectFrom('trips').select((e) => e.fn.countAll<number>().as('n')).where('organizer_id', '=', organizerId).where('status', '=', 'active').executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 export async function setTripStatus(db: Db, id: number, status: TripStatus, now: string): Promise<void> {

@@ -89,7 +89,7 @@ async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 
   if (!parsed.success || photoTrouble) return { response: await renderForm(c, { ...shown, draft, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error.issues, WHOLE_FIELDS)), ...chosen.errors } }, 422) };
   const retry = (e: unknown) => {
     if (!userCanFix(e)) throw e;
-    return renderForm(c, { ...shown, draft, errors: { [e.field ?? FORM]: e.message } }, 422);
+    return renderForm(c, { ...shown, draft, errors: { [e.field ?? FORM]: e.message }, formLink: e.link }, 422);
   };
   return { input: parsed.data, publish: intent === 'publish', retry };
 }

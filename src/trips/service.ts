@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import * as bookings from '../bookings/service.js';
+import * as billing from '../billing/service.js';
 import type { DB } from '../db.js';
 import { Conflict, DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
@@ -424,6 +425,7 @@ export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, publ
   if (input.photos.length > MAX_IMAGES) throw new DomainError(`Upload at most ${MAX_IMAGES} photos.`, 'images');
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
+    if (publish) await requireListingRoom(trx, actor, actor.id);
     const refundPolicy = await getSetting(trx, 'refundPolicy');
     const id = await q.insertTrip(trx, {
       ...tripRow(input),
@@ -449,6 +451,7 @@ export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: Tri
   if (kept.length + input.photos.length > MAX_IMAGES) throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
+    if (publish && trip.status !== 'active') await requireListingRoom(trx, actor, trip.organizer_id);
     const existing = await q.tripDepartures(trx, id);
     for (const [i, d] of input.departures.entries()) {
       const field = `departures[${i}]`;
@@ -486,6 +489,12 @@ async function requireUpcomingDeparture(db: DB, id: number, now: string) {
   if (!deps.some((d) => d.status === 'open' && d.start_date >= now)) throw new DomainError('Add an upcoming departure before publishing this trip.', 'departures');
 }
 
+/** An organizer's plan caps their active trips (billing says how many); an admin's own trips have no plan. */
+async function requireListingRoom(db: DB, actor: Actor, organizerId: number) {
+  if (actor.role === 'admin' && organizerId === actor.id) return;
+  await billing.ensureListingRoom(db, organizerId, await q.countActiveTrips(db, organizerId));
+}
+
 /** Makes a draft or inactive trip visible to travelers. */
 export async function publishTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: number): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
@@ -493,6 +502,7 @@ export async function publishTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     if (trip.status === 'active') return;
     if (trip.status !== 'draft' && trip.status !== 'inactive') throw new DomainError(`A ${trip.status} trip cannot be published.`);
     await requireUpcomingDeparture(trx, id, today(deps));
+    await requireListingRoom(trx, actor, trip.organizer_id);
     await q.setTripStatus(trx, id, 'active', deps.clock.now().toISOString());
   });
 }

@@ -1,5 +1,5 @@
 import { Field } from '../components/Field.js';
-import type { FieldErrors } from '../../src/lib/errors.js';
+import type { FieldErrors, Link } from '../../src/lib/errors.js';
 import { CATEGORIES, DIFFICULTY_LABEL, MAX_CATEGORIES, REGIONS } from '../../src/trips/catalog.js';
 import { MAX_DAYS, MAX_DEPARTURES, MAX_IMAGES, type TripDraft } from '../../src/trips/schemas.js';
 import type { DepartureView, ImageRef } from '../../src/trips/service.js';
@@ -25,6 +25,8 @@ export interface TripFormProps {
   action: string;
   draft: TripDraft;
   errors: FieldErrors;
+  /** Where to go about the form's error (see DomainError.link). */
+  formLink?: Link;
   today: string;
   /** Photos stored when the form was shown again, to be attached by the save (in order). */
   pending?: ImageRef[];
@@ -43,7 +45,12 @@ export function TripForm(p: TripFormProps) {
     <form method="post" action={p.action} enctype="multipart/form-data" hx-boost="false">
       {/* Enter in a field presses the form's first submit button: make that the save, not "Add departure". */}
       <button type="submit" name="intent" value="save" class="default-submit" tabindex={-1} aria-hidden="true">{p.existing ? 'Save changes' : 'Save as draft'}</button>
-      {errors.form && <p class="flash error" role="alert">{errors.form}</p>}
+      {errors.form && (
+        <p class="flash error" role="alert">
+          {errors.form}
+          {p.formLink && <> <a href={p.formLink.href}>{p.formLink.label}</a></>}
+        </p>
+      )}
       <Field label="Title" name="title" value={d.title} errors={errors} required maxlength={120} placeholder="Kedarkantha Winter Trek" />
       <Area label="Description" name="description" value={d.description} errors={errors} rows={6} maxlength={5000} />
       <Field label="Destination" name="destination" value={d.destination} errors={errors} required maxlength={120} placeholder="Sankri, Uttarkashi" />
