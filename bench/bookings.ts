@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
 import { putSetting } from '../src/lib/settings.js';
-import { signedIn } from '../test/support/factories.js';
-import { addDeparture, bookingForm, makeTrip } from '../test/bookings/support.js';
+import { signedIn, addDeparture, makeTrip } from '../test/support/factories.js';
+import { bookingForm } from '../test/bookings/support.js';
 import { CHROMIUM_ACCEPT_ENCODING, getRaw } from './support.js';
 
 export interface BenchResult {

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
+import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import type { ParsedMail } from 'mailparser';
-import { makeTrip } from '../trips/factory.js';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
 import { sendTrialNotices } from '../../src/billing/service.js';
@@ -78,7 +77,7 @@ describe('trial notices (job billing.trial-notices, 09:00 IST)', () => {
 
   it('when the trial ends: inactive, the organizer told once, trips gone from discovery, bookings intact', async () => {
     const o = await organizerOnTrial(t, { email: 'ended@example.test', name: 'Ended Treks' });
-    const tripId = await makeTrip(t.deps, o.id, { title: 'Hampta Pass Crossing', departures: [{ start: '2027-03-10', end: '2027-03-14' }] });
+    const tripId = (await makeTrip(t.deps, { organizerId: o.id, title: 'Hampta Pass Crossing', departures: [{ start: '2027-03-10', end: '2027-03-14' }] })).tripId;
     const departure = await t.db.selectFrom('departures').select('id').where('trip_id', '=', tripId).executeTakeFirstOrThrow();
     const traveler = await signedIn(t.deps, { role: 'traveler' });
     const bookingId = bookingIdFrom(await t.post(`/trips/${tripId}/book`, bookingForm(departure.id), traveler.cookie));
@@ -114,7 +113,7 @@ describe('trial notices (job billing.trial-notices, 09:00 IST)', () => {
 
   it('leaves trips of organizers without a subscription row in discovery', async () => {
     const organizer = await signedIn(t.deps, { role: 'organizer' });
-    await makeTrip(t.deps, organizer.id, { title: 'Old Account Trek', departures: [{ start: '2027-03-10' }] });
+    (await makeTrip(t.deps, { organizerId: organizer.id, title: 'Old Account Trek', departures: [{ start: '2027-03-10' }] })).tripId;
     await runOn(25);
     expect(await (await t.request('/trips?q=Old')).text()).toContain('Old Account Trek');
   });

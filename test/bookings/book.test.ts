@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, seatsTaken } from './support.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { addDeparture, bookingForm, bookingIdFrom, makeTrip } from './support.js';
+import { signedIn, addDeparture, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom } from './support.js';
 import { completeEndedBookings } from '../../src/bookings/jobs.js';
 import { completeEndedTrips } from '../../src/trips/service.js';
 import { SCHEDULE } from '../../src/scheduler.js';

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
+import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { expireHolds } from '../../src/bookings/jobs.js';
 import { putSetting } from '../../src/lib/settings.js';
 

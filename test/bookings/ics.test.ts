@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip } from './support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom } from './support.js';
 
 /**
  * The booking's .ics file carries text an organizer typed (title, meeting point). Whatever it

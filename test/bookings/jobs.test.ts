@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cron } from 'croner';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from './support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, seatsTaken } from './support.js';
 import { expireHolds, sendTripReminders } from '../../src/bookings/jobs.js';
 import { SCHEDULE, startScheduler } from '../../src/scheduler.js';
 import { ZONE } from '../../src/lib/time.js';

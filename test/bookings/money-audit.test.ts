@@ -1,12 +1,12 @@
 /** Money actions in the audit log: booking created, Razorpay order created, hold released by the job. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, makeTrip } from './support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom } from './support.js';
 import { expireHolds } from '../../src/bookings/jobs.js';
 
-const setup = appWithFakeRazorpay();
+const setup = withFakeRazorpay();
 let t: TestApp;
 let rzp: FakeRazorpayServer;
 beforeAll(() => {

@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { addDeparture, bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
+import { sessionCookie, signedIn, addDeparture, makeTrip } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { retryRefunds } from '../../src/payments/refunds.js';
 import * as trips from '../../src/trips/service.js';
 
-const setup = appWithFakeRazorpay();
+const setup = withFakeRazorpay();
 let t: TestApp;
 let rzp: FakeRazorpayServer;
 beforeAll(() => {

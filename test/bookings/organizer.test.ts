@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip } from './support.js';
+import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom } from './support.js';
 
 let t: TestApp;
 beforeAll(async () => {

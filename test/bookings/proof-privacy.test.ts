@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, sendUpiProof } from './support.js';
+import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, sendUpiProof } from './support.js';
 import { housekeeping } from '../../src/lib/housekeeping.js';
 import { DAY } from '../../src/lib/clock.js';
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
+import { signedIn, makeTrip } from '../support/factories.js';
 import { migrateToLatest, openDatabase } from '../../src/db.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { bookingForm, makeTrip, seatsTaken } from './support.js';
+import { bookingForm, seatsTaken } from './support.js';
 
 const ATTEMPTS = 500;
 const SEATS = 10;

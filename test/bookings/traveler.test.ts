@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, type TripFields, sendUpiProof } from './support.js';
+import { sessionCookie, signedIn, makeTrip, type TripFields } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { cancelTripBookings, refundPreview } from '../../src/bookings/service.js';
 import { retryRefunds } from '../../src/payments/refunds.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/settings.js';
 
-const setup = appWithFakeRazorpay();
+const setup = withFakeRazorpay();
 let t: TestApp;
 let rzp: FakeRazorpayServer;
 beforeAll(() => {

@@ -3,8 +3,8 @@ import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken, sendUpiProof } from './support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { expireHolds } from '../../src/bookings/service.js';
 
 let t: TestApp;

@@ -4,8 +4,7 @@ import { systemClock } from '../../src/lib/clock.js';
 import { openPage, screenshot, hasHorizontalScroll, useSession } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import type { RunningServer } from './support/server.js';
-import { createUser, sessionCookie } from '../support/factories.js';
-import { makeTrip } from '../bookings/support.js';
+import { createUser, sessionCookie, makeTrip } from '../support/factories.js';
 
 const e2e = serverAndBrowser();
 let deps: { db: RunningServer['db']; clock: typeof systemClock };

@@ -5,8 +5,7 @@ import { istDate } from '../../src/lib/time.js';
 import { openPage, useSession } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import type { RunningServer } from './support/server.js';
-import { createUser, sessionCookie } from '../support/factories.js';
-import { addDeparture, makeTrip } from '../bookings/support.js';
+import { createUser, sessionCookie, addDeparture, makeBooking, makeTrip } from '../support/factories.js';
 
 /** The booking form, the trip form, the test gateway and earnings as a person on a phone meets them. */
 
@@ -143,12 +142,8 @@ describe('earnings (360×640)', () => {
     const org = await createUser(deps, { role: 'organizer', name: 'Month Names' });
     const trip = await makeTrip(deps, { organizerId: org, title: 'Nag Tibba', pricePaise: 300_000 });
     const traveler = await createUser(deps, { role: 'traveler' });
+    const id = await makeBooking(deps, { trip, userId: traveler, code: 'TT-MON-AAAA', status: 'confirmed', amountPaise: 300_000, paymentMethod: 'upi', verification: 'verified' });
     const now = new Date().toISOString();
-    const { id } = await e2e.server.db
-      .insertInto('bookings')
-      .values({ code: 'TT-MON-AAAA', trip_id: trip.tripId, departure_id: trip.departureId, user_id: traveler, organizer_id: org, guests: 1, amount_paise: 300_000, status: 'confirmed', payment_method: 'upi', payment_status: 'paid', verification_status: 'verified', special_requests: '', confirmed_at: now, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
     // 31 Dec 2026, 20:00 UTC is already 1 Jan 2027 in India.
     await e2e.server.db.insertInto('payments').values({ booking_id: id, method: 'upi', amount_paise: 300_000, status: 'paid', utr: '412300000001', paid_at: '2026-12-31T20:00:00.000Z', created_at: now, updated_at: now }).execute();
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });

@@ -7,8 +7,7 @@ import { hashToken } from '../../src/lib/tokens.js';
 import { openPage, screenshot, hasHorizontalScroll, useSession, type WatchedPage } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import { layoutProblems } from './support/layout.js';
-import { createUser, sessionCookie } from '../support/factories.js';
-import { makeTrip } from '../bookings/support.js';
+import { createUser, sessionCookie, makeBooking, makeTrip } from '../support/factories.js';
 
 /**
  * "Phone first": every page is usable at 360×640 with a thumb. For each role we visit the
@@ -35,29 +34,17 @@ async function seed() {
   const adminId = await createUser(deps, { role: 'admin', name: 'Admin Anand' });
   const now = new Date().toISOString();
 
-  const booking = async (code: string, status: 'confirmed' | 'pending', payment: 'paid' | 'pending') => {
-    const { id } = await e2e.server.db
-      .insertInto('bookings')
-      .values({
-        code, trip_id: trip.tripId, departure_id: trip.departureId, user_id: travelerId, organizer_id: organizerId,
-        guests: 2, amount_paise: 2_300_000, status, payment_method: 'upi', payment_status: payment,
-        verification_status: status === 'confirmed' ? 'verified' : 'pending',
-        hold_expires_at: status === 'pending' ? new Date(Date.now() + 86_400_000).toISOString() : null,
-        special_requests: 'Window seat in the jeep', confirmed_at: status === 'confirmed' ? now : null, created_at: now, updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await e2e.server.db
-      .insertInto('booking_participants')
-      .values([
-        { booking_id: id, position: 0, name: 'Asha Raghunathan', phone: '+919812300000', age: 31, dietary: 'vegetarian' },
-        { booking_id: id, position: 1, name: 'Vikram Raghunathan', phone: '+919812311111', age: 34, dietary: '' },
-      ])
-      .execute();
-    return id;
-  };
-  const confirmedId = await booking('TT-PH1-AAAA', 'confirmed', 'paid');
-  const pendingId = await booking('TT-PH2-BBBB', 'pending', 'pending');
+  const guests = [
+    { name: 'Asha Raghunathan', phone: '+919812300000', age: 31, dietary: 'vegetarian' },
+    { name: 'Vikram Raghunathan', phone: '+919812311111', age: 34 },
+  ];
+  const booking = (code: string, status: 'confirmed' | 'pending') =>
+    makeBooking(deps, {
+      trip, userId: travelerId, code, status, guests: 2, amountPaise: 2_300_000, paymentMethod: 'upi', verification: status === 'confirmed' ? 'verified' : 'pending',
+      holdExpiresAt: status === 'pending' ? new Date(Date.now() + 86_400_000).toISOString() : null, specialRequests: 'Window seat in the jeep', participants: guests,
+    });
+  const confirmedId = await booking('TT-PH1-AAAA', 'confirmed');
+  const pendingId = await booking('TT-PH2-BBBB', 'pending');
   await e2e.server.db.updateTable('departures').set({ seats_taken: 4 }).where('id', '=', trip.departureId).execute();
   await e2e.server.db
     .insertInto('payments')

@@ -4,8 +4,7 @@ import { formatDay, istDate } from '../../src/lib/time.js';
 import { openPage, screenshot, useSession } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import type { RunningServer } from './support/server.js';
-import { createUser, sessionCookie } from '../support/factories.js';
-import { addDeparture, makeTrip } from '../bookings/support.js';
+import { createUser, sessionCookie, addDeparture, makeBooking, makeTrip } from '../support/factories.js';
 
 /** The shop window at 360×640: a trip page that sells, and a traveler's bookings with what to do next. */
 
@@ -61,15 +60,10 @@ describe.each([
 describe('my bookings (360×640)', () => {
   it('shows each booking as a card with its trip, dates, status and the next step: pay, or the pass', async () => {
     const me = await createUser(deps, { role: 'traveler', name: 'Kiran Das' });
-    const now = new Date().toISOString();
     const org = (await e2e.server.db.selectFrom('trips').select('organizer_id').where('id', '=', trip.tripId).executeTakeFirstOrThrow()).organizer_id;
-    const row = (code: string, status: 'pending' | 'confirmed') => ({
-      code, trip_id: trip.tripId, departure_id: trip.departureId, user_id: me, organizer_id: org, guests: 2, amount_paise: 1_900_000, status,
-      payment_method: status === 'confirmed' ? ('online' as const) : null, payment_status: status === 'confirmed' ? ('paid' as const) : ('pending' as const), verification_status: null,
-      hold_expires_at: status === 'pending' ? new Date(Date.now() + 3_600_000).toISOString() : null, special_requests: '', confirmed_at: status === 'confirmed' ? now : null, created_at: now, updated_at: now,
-    });
-    const pending = await e2e.server.db.insertInto('bookings').values(row('TT-MYB-PEND', 'pending')).returning('id').executeTakeFirstOrThrow();
-    const confirmed = await e2e.server.db.insertInto('bookings').values(row('TT-MYB-CONF', 'confirmed')).returning('id').executeTakeFirstOrThrow();
+    const mine = (code: string, status: 'pending' | 'confirmed') => makeBooking(deps, { trip: { ...trip, organizerId: org }, userId: me, code, status, guests: 2, amountPaise: 1_900_000 });
+    const pending = { id: await mine('TT-MYB-PEND', 'pending') };
+    const confirmed = { id: await mine('TT-MYB-CONF', 'confirmed') };
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     await useSession(w.context, e2e.server.url, await sessionCookie(deps, me));
     await w.page.goto('/bookings');

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { sessionCookie, signedIn } from '../support/factories.js';
-import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, makeTrip, seatsTaken } from '../bookings/support.js';
+import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom, seatsTaken } from '../bookings/support.js';
 
-const setup = appWithFakeRazorpay();
+const setup = withFakeRazorpay();
 let t: TestApp;
 let rzp: FakeRazorpayServer;
 beforeAll(() => {

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, makeTrip } from '../bookings/support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm } from '../bookings/support.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

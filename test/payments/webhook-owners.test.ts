@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { appWithFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, makeTrip } from '../bookings/support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { registerPaymentOwner, type CapturedPayment } from '../../src/payments/owners.js';
 
-const setup = appWithFakeRazorpay();
+const setup = withFakeRazorpay();
 let t: TestApp;
 let rzp: FakeRazorpayServer;
 beforeAll(() => {

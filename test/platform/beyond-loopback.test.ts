@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { createUser, signedIn } from '../support/factories.js';
+import { createUser, signedIn, makeTrip } from '../support/factories.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import { bookingForm, bookingIdFrom, makeTrip } from '../bookings/support.js';
+import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { SESSION_COOKIE } from '../../src/auth/session.js';
 
 /**

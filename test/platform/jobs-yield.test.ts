@@ -4,8 +4,8 @@ import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
 import { expireHolds } from '../../src/bookings/service.js';
 import { DAY } from '../../src/lib/clock.js';
-import { signedIn } from '../support/factories.js';
-import { bookingForm, makeTrip } from '../bookings/support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
+import { bookingForm } from '../bookings/support.js';
 
 /**
  * better-sqlite3 answers synchronously, so a job looping over many rows never waits on

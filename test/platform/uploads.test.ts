@@ -6,10 +6,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
+import { signedIn, makeTrip } from '../support/factories.js';
 import { postOverSocket } from '../support/http.js';
 import { jpeg } from '../trips/support.js';
-import { bookingForm, bookingIdFrom, makeTrip, sendUpiProof } from '../bookings/support.js';
+import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
 import type { AppEnv } from '../../src/lib/env.js';
 import { readUploadForm, removeUploads, scratchDir, type UploadForm } from '../../src/lib/uploads.js';
 

@@ -53,7 +53,7 @@ export async function startFakeRazorpay(): Promise<FakeRazorpayServer> {
  * For a test file: a fresh app whose SDK talks to its own fake Razorpay, both started before
  * the tests and closed after. The getters return them once started.
  */
-export function appWithFakeRazorpay(): { app: () => TestApp; rzp: () => FakeRazorpayServer } {
+export function withFakeRazorpay(): { app: () => TestApp; rzp: () => FakeRazorpayServer } {
   let rzp: FakeRazorpayServer;
   let t: TestApp;
   beforeAll(async () => {

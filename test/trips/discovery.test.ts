@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { createUser, signedIn } from '../support/factories.js';
-import { makeTrip } from './factory.js';
+import { createUser, signedIn, makeTrip, type TripFields } from '../support/factories.js';
 
 let t: TestApp;
 let orgId: number;
@@ -16,7 +15,7 @@ const listed = async (path: string, title: string) => (await (await t.request(pa
 
 describe('what the public sees', () => {
   it('an active trip of an active organizer with a future departure is public everywhere', async () => {
-    const id = await makeTrip(t.deps, orgId, { title: 'Public Pass Trek', categories: ['lakes'] });
+    const id = (await makeTrip(t.deps, { organizerId: orgId, title: 'Public Pass Trek', categories: ['lakes'] })).tripId;
     expect(await status(`/trips/${id}`)).toBe(200);
     expect(await listed('/trips', 'Public Pass Trek')).toBe(true);
     expect(await listed('/', 'Public Pass Trek')).toBe(true);
@@ -24,7 +23,7 @@ describe('what the public sees', () => {
     expect(await listed('/', 'href="/trips?category=lakes"')).toBe(true);
   });
 
-  const hidden: [string, Parameters<typeof makeTrip>[2]][] = [
+  const hidden: [string, TripFields][] = [
     ['a draft', { status: 'draft' }],
     ['an inactive trip', { status: 'inactive' }],
     ['a cancelled trip', { status: 'cancelled' }],
@@ -36,7 +35,7 @@ describe('what the public sees', () => {
     it(`${what} answers 404 to the public, is in no list, and stays visible to its owner`, async () => {
       const owner = await signedIn(t.deps, { role: 'organizer' });
       const title = `Hidden ${what}`;
-      const id = await makeTrip(t.deps, owner.id, { ...spec, title });
+      const id = (await makeTrip(t.deps, { organizerId: owner.id, ...spec, title })).tripId;
       expect(await status(`/trips/${id}`)).toBe(404);
       const traveler = await signedIn(t.deps, { role: 'traveler' });
       expect(await status(`/trips/${id}`, traveler.cookie)).toBe(404);
@@ -50,7 +49,7 @@ describe('what the public sees', () => {
 
   it('trips of a deactivated organizer disappear, and so does their page', async () => {
     const gone = await createUser(t.deps, { role: 'organizer' });
-    const id = await makeTrip(t.deps, gone, { title: 'Orphaned Ridge Walk' });
+    const id = (await makeTrip(t.deps, { organizerId: gone, title: 'Orphaned Ridge Walk' })).tripId;
     expect(await status(`/trips/${id}`)).toBe(200);
     await t.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', gone).execute();
     expect(await status(`/trips/${id}`)).toBe(404);
@@ -69,7 +68,8 @@ describe('what the public sees', () => {
 
 describe('the trip page', () => {
   it('lists upcoming departures with seats left and a Book link each; a full one has none', async () => {
-    const id = await makeTrip(t.deps, orgId, {
+    const id = (await makeTrip(t.deps, {
+  organizerId: orgId,
       title: 'Goechala Trek',
       pricePaise: 18_500_00,
       departures: [
@@ -77,7 +77,8 @@ describe('the trip page', () => {
         { start: '2026-12-15', end: '2026-12-22', capacity: 10, taken: 10 },
         { start: '2026-11-01', end: '2026-11-08', capacity: 10 },
       ],
-    });
+    
+})).tripId;
     const deps = await t.db.selectFrom('departures').select(['id', 'start_date']).where('trip_id', '=', id).orderBy('start_date').execute();
     const html = await (await t.request(`/trips/${id}`)).text();
     expect(html).toContain('1 Dec 2026 – 8 Dec 2026');
@@ -94,7 +95,7 @@ describe('the trip page', () => {
 
   it('the owner sees an edit link; others do not', async () => {
     const owner = await signedIn(t.deps, { role: 'organizer' });
-    const id = await makeTrip(t.deps, owner.id);
+    const id = (await makeTrip(t.deps, { organizerId: owner.id })).tripId;
     expect(await (await t.request(`/trips/${id}`, { cookie: owner.cookie })).text()).toContain(`/organizer/trips/${id}/edit`);
     expect(await (await t.request(`/trips/${id}`)).text()).not.toContain(`/organizer/trips/${id}/edit`);
   });

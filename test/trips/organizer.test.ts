@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, existsSync } from 'node:fs';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
+import { signedIn, makeTrip } from '../support/factories.js';
 import { uploadsDir } from '../../src/lib/images.js';
 import { follow, idFrom, jpeg, postMultipart, tripForm } from './support.js';
-import { makeTrip } from './factory.js';
 
 let t: TestApp;
 let org: { id: number; cookie: string };
@@ -277,7 +276,7 @@ describe('editing, duplicating, publishing, cancelling', () => {
   });
 
   it('a draft without an upcoming departure cannot be published, and says why', async () => {
-    const id = await makeTrip(t.deps, org.id, { status: 'draft', departures: [{ start: '2026-10-01' }] });
+    const id = (await makeTrip(t.deps, { organizerId: org.id, status: 'draft', departures: [{ start: '2026-10-01' }] })).tripId;
     const res = await t.post(`/organizer/trips/${id}/publish`, {}, org.cookie);
     expect(res.status).toBe(303);
     expect(await follow(t, res, org.cookie)).toContain('Add an upcoming departure before publishing');
@@ -317,7 +316,7 @@ describe('who may touch a trip', () => {
   it('organizer B cannot see the edit page of A’s draft or change it', async () => {
     const a = await signedIn(t.deps, { role: 'organizer' });
     const b = await signedIn(t.deps, { role: 'organizer' });
-    const id = await makeTrip(t.deps, a.id, { status: 'draft', title: 'A secret draft' });
+    const id = (await makeTrip(t.deps, { organizerId: a.id, status: 'draft', title: 'A secret draft' })).tripId;
     expect((await t.request(`/organizer/trips/${id}/edit`, { cookie: b.cookie })).status).toBe(404);
     expect((await t.request(`/trips/${id}`, { cookie: b.cookie })).status).toBe(404);
     expect((await t.post(`/organizer/trips/${id}/edit`, tripForm({ intent: 'save', title: 'Hijacked trip' }), b.cookie)).status).toBe(404);

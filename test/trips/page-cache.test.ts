@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn } from '../support/factories.js';
-import { makeTrip } from '../bookings/support.js';
+import { signedIn, makeTrip } from '../support/factories.js';
 import { DAY } from '../../src/lib/clock.js';
 
 /**

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { createUser } from '../support/factories.js';
-import { makeTrip } from './factory.js';
+import { createUser, makeTrip } from '../support/factories.js';
 import { searchTrips } from '../../src/trips/service.js';
 import { SearchQuery, ftsQuery } from '../../src/trips/schemas.js';
 import { choosePlan, searchSql, type SearchFilters } from '../../src/trips/queries.js';
@@ -15,26 +14,36 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   t = await makeTestApp();
   const org = await createUser(t.deps, { role: 'organizer' });
-  ids.kedar = await makeTrip(t.deps, org, {
+  ids.kedar = (await makeTrip(t.deps, {
+  organizerId: org,
     title: 'Kedarkantha Winter Trek', region: 'Uttarakhand', difficulty: 'beginner', pricePaise: 12_000_00, categories: ['snow', 'first-trek'], createdAt: '2026-10-01T00:00:00Z',
     departures: [{ start: '2026-12-20', capacity: 10, taken: 10 }, { start: '2027-01-10', end: '2027-01-15', capacity: 10, taken: 2 }],
-  });
-  ids.hampta = await makeTrip(t.deps, org, {
+  
+})).tripId;
+  ids.hampta = (await makeTrip(t.deps, {
+  organizerId: org,
     title: 'Hampta Pass Crossover', region: 'Himachal Pradesh', difficulty: 'intermediate', pricePaise: 15_000_00, categories: ['high-altitude'], createdAt: '2026-11-01T00:00:00Z',
     departures: [{ start: '2027-06-10' }],
-  });
-  ids.flowers = await makeTrip(t.deps, org, {
+  
+})).tripId;
+  ids.flowers = (await makeTrip(t.deps, {
+  organizerId: org,
     title: 'Valley of Flowers', description: 'Monsoon blooms above Ghangaria, with a day at Hemkund.', region: 'Uttarakhand', difficulty: 'beginner', pricePaise: 9_000_00, categories: ['forest', 'monsoon'], createdAt: '2026-09-01T00:00:00Z',
     departures: [{ start: '2027-07-15' }],
-  });
-  ids.goechala = await makeTrip(t.deps, org, {
+  
+})).tripId;
+  ids.goechala = (await makeTrip(t.deps, {
+  organizerId: org,
     title: 'Goechala Trek', destination: 'Yuksom, Sikkim', region: 'Sikkim', difficulty: 'advanced', pricePaise: 20_000_00, categories: ['high-altitude', 'summit'], createdAt: '2026-08-01T00:00:00Z',
-    departures: [{ start: '2026-12-05' }],
-  });
-  ids.dzukou = await makeTrip(t.deps, org, {
+    departures: [{ start: '2026-12-05', capacity: 12 }],
+  
+})).tripId;
+  ids.dzukou = (await makeTrip(t.deps, {
+  organizerId: org,
     title: 'Dzükou Valley Weekend', region: 'Northeast', difficulty: 'beginner', pricePaise: 7_000_00, categories: ['camping', 'weekend'], createdAt: '2026-11-20T00:00:00Z',
     departures: [{ start: '2026-12-01' }],
-  });
+  
+})).tripId;
 });
 afterAll(() => t.close());
 
@@ -196,7 +205,7 @@ describe('the search page', () => {
 
   it('paginates 12 to a page, keeps the filters in the links, and clamps odd pages', async () => {
     const org = await createUser(t.deps, { role: 'organizer' });
-    for (let i = 0; i < 14; i++) await makeTrip(t.deps, org, { title: `Bulkfest hike ${i}`, departures: [{ start: `2027-03-${String(i + 1).padStart(2, '0')}` }] });
+    for (let i = 0; i < 14; i++) (await makeTrip(t.deps, { organizerId: org, title: `Bulkfest hike ${i}`, departures: [{ start: `2027-03-${String(i + 1).padStart(2, '0')}` }] })).tripId;
     const p1 = await searchTrips(t.deps, SearchQuery.parse({ q: 'bulkfest' }));
     expect([p1.total, p1.pages, p1.cards.length, p1.cards[0].title]).toEqual([14, 2, 12, 'Bulkfest hike 0']);
     const p2 = await searchTrips(t.deps, SearchQuery.parse({ q: 'bulkfest', page: '2' }));
@@ -213,7 +222,7 @@ describe('the search page', () => {
 
   it('counts at most 120 matches and asks for a narrower search beyond that', async () => {
     const org = await createUser(t.deps, { role: 'organizer' });
-    for (let i = 0; i < 121; i++) await makeTrip(t.deps, org, { title: `Crowded trail ${i}`, departures: [{ start: '2027-04-01' }] });
+    for (let i = 0; i < 121; i++) (await makeTrip(t.deps, { organizerId: org, title: `Crowded trail ${i}`, departures: [{ start: '2027-04-01' }] })).tripId;
     const r = await searchTrips(t.deps, SearchQuery.parse({ q: 'crowded' }));
     expect([r.total, r.capped, r.pages]).toEqual([120, true, 10]);
     expect(await (await t.request('/trips?q=crowded')).text()).toContain('More than 120 treks match');
