@@ -17,6 +17,7 @@ import { hashPassword, verifyNothing, verifyPassword } from './passwords.js';
 import { invalidateUserSessions } from './session.js';
 import type { OrganizerInput, ProfileInput, RegisterInput, StaffInput } from './schemas.js';
 import type { Role, UserStatus } from './tables.js';
+import { getSetting } from '../lib/settings.js';
 import { phoneCodeText, resetPasswordHtml, resetPasswordText, verifyEmailHtml, verifyEmailText, welcomeHtml, welcomeText } from '../../views/auth/emails.js';
 
 type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
@@ -83,7 +84,7 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
 }
 
 async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
-  const p = { name: u.name, role: u.role, url: deps.config.publicUrl };
+  const p = { name: u.name, role: u.role, url: deps.config.publicUrl, trialDays: await getSetting(trx, 'trialDays') };
   await enqueue(trx, deps.clock, { channel: 'email', to: u.email, template: 'welcome', subject: 'Welcome to TrekTribe', text: welcomeText(p), html: welcomeHtml(p) });
 }
 

@@ -41,11 +41,13 @@ export interface WelcomeProps {
   name: string;
   role: string;
   url: string;
+  /** An organizer's free trial, which starts as the account does. */
+  trialDays: number;
 }
 
 export const welcomeText = (p: WelcomeProps) =>
   p.role === 'organizer'
-    ? `Welcome to TrekTribe, ${p.name}!\n\nList your first trek from your dashboard: ${p.url}/dashboard\n\nYour 60-day free trial starts the first time you sign in.\n`
+    ? `Welcome to TrekTribe, ${p.name}!\n\nList your first trek from your dashboard: ${p.url}/dashboard\n\nYour ${p.trialDays}-day free trial has started: ${p.url}/organizer/subscription\n`
     : `Welcome to TrekTribe, ${p.name}!\n\nFind your next trek: ${p.url}/trips\n`;
 
 export function WelcomeMail(p: WelcomeProps) {
@@ -55,7 +57,7 @@ export function WelcomeMail(p: WelcomeProps) {
         <>
           <p>List your first trek from your dashboard.</p>
           <Button href={`${p.url}/dashboard`} label="Go to my dashboard" />
-          <p>Your 60-day free trial starts the first time you sign in.</p>
+          <p>Your {p.trialDays}-day free trial has started.</p>
         </>
       ) : (
         <>
