@@ -15,7 +15,7 @@ import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
-import { openOrder, openOrderId, paidPaymentOf, paymentsOf, recordUpiPayment, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer } from '../payments/orders.js';
+import { openOrder, openOrderId, paidPaymentOf, paymentRecordsOf, paymentsOf, recordUpiPayment, refundRecordsOf, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer, type PaymentRecord, type RefundRecord } from '../payments/orders.js';
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { retryBusy, tx as inTx } from '../lib/transaction.js';
@@ -24,7 +24,77 @@ import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra } from './messages.js';
+import type { BookingPaymentMethod, BookingStatus, PaymentStatus, VerificationStatus } from './tables.js';
 
+
+// ---------------------------------------------------------------- domain shapes handed to views
+
+/** A booking in its traveler's list. */
+export interface BookingSummary {
+  id: number;
+  code: string;
+  title: string;
+  startDate: string;
+  endDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  /** Why it was cancelled ('expired', 'traveler', 'organizer', 'payment_rejected', 'proof_expired'); null otherwise. */
+  cancelReason: string | null;
+  verificationStatus: VerificationStatus | null;
+  holdExpiresAt: string | null;
+}
+
+/** A booking as its own page, its pass and its cancel page show it. */
+export interface BookingDetails extends BookingSummary {
+  tripId: number;
+  destination: string;
+  meetingPoint: string | null;
+  paymentMethod: BookingPaymentMethod | null;
+  paymentStatus: PaymentStatus;
+  specialRequests: string;
+  refundPaise: number;
+  confirmedAt: string | null;
+  cancelledAt: string | null;
+  createdAt: string;
+  travelerName: string;
+  /** The organizer's display name, or their own name without one. */
+  organizerName: string;
+}
+
+export interface Participant {
+  position: number;
+  name: string;
+  phone: string;
+  age: number;
+  dietary: string;
+}
+
+/** A UPI payment proof as its traveler sees it. */
+export interface UpiProofRecord {
+  utr: string;
+  status: VerificationStatus;
+  reason: string | null;
+  createdAt: string;
+}
+
+export type { PaymentRecord, RefundRecord };
+
+const toSummary = (b: BookingRow): BookingSummary => ({
+  id: b.id, code: b.code, title: b.title, startDate: b.start_date, endDate: b.end_date, guests: b.guests, amountPaise: b.amount_paise,
+  status: b.status, cancelReason: b.cancel_reason, verificationStatus: b.verification_status, holdExpiresAt: b.hold_expires_at,
+});
+
+const toDetails = (b: BookingRow): BookingDetails => ({
+  ...toSummary(b),
+  tripId: b.trip_id, destination: b.destination, meetingPoint: b.meeting_point, paymentMethod: b.payment_method, paymentStatus: b.payment_status,
+  specialRequests: b.special_requests, refundPaise: b.refund_paise, confirmedAt: b.confirmed_at, cancelledAt: b.cancelled_at, createdAt: b.created_at,
+  travelerName: b.traveler_name, organizerName: b.org_display_name ?? b.organizer_name,
+});
+
+const toProofRecord = (p: { utr: string; status: VerificationStatus; reason: string | null; created_at: string }): UpiProofRecord => ({ utr: p.utr, status: p.status, reason: p.reason, createdAt: p.created_at });
+
+// ---------------------------------------------------------------- input
 
 export interface ParticipantInput {
   name: string;
@@ -144,10 +214,10 @@ async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<Booking
 export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
   const b = await bookingFor(deps, actor, id);
   const [participants, payments, refunds, proofs, settings] = await Promise.all([
-    q.participantsOf(deps.db, id), paymentsOf(deps.db, payer(id)), refundsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
+    q.participantsOf(deps.db, id), paymentRecordsOf(deps.db, payer(id)), refundRecordsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
   ]);
   const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
-  return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
+  return { booking: toDetails(b), participants, payments, refunds, proofs: proofs.map(toProofRecord), preview, isTraveler: b.user_id === actor.id };
 }
 
 /** What the traveler's cancel page shows: the refund they would get now under the policy; null when it can no longer be cancelled. */
@@ -155,16 +225,17 @@ export async function cancellation(deps: Deps, actor: Actor, id: number) {
   const b = await ownBooking(deps, actor, id);
   if (!cancellable(b, deps.clock.now())) return null;
   const policy = policyOf(b.refund_policy, (await getSettings(deps.db)).refundPolicy);
-  return { booking: b, preview: refundPreview(b, policy, deps.clock.now()), policy };
+  return { booking: toDetails(b), preview: refundPreview(b, policy, deps.clock.now()), policy };
 }
 
 export async function myBookings(deps: Deps, actor: Actor) {
   const rows = await q.bookingsOfUser(deps.db, actor.id);
   const today = istDate(deps.clock.now());
+  const bookings = rows.map(toSummary);
   return {
-    upcoming: rows.filter((b) => (b.status === 'pending' || b.status === 'confirmed') && b.end_date >= today).reverse(),
-    past: rows.filter((b) => b.status === 'completed' || ((b.status === 'confirmed' || b.status === 'pending') && b.end_date < today)),
-    cancelled: rows.filter((b) => b.status === 'cancelled'),
+    upcoming: bookings.filter((b) => (b.status === 'pending' || b.status === 'confirmed') && b.endDate >= today).reverse(),
+    past: bookings.filter((b) => b.status === 'completed' || ((b.status === 'confirmed' || b.status === 'pending') && b.endDate < today)),
+    cancelled: bookings.filter((b) => b.status === 'cancelled'),
   };
 }
 
