@@ -25,6 +25,8 @@ import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra } from './messages.js';
 import type { BookingPaymentMethod, BookingStatus, PaymentStatus, VerificationStatus } from './tables.js';
+import type { RefundMethod } from '../payments/tables.js';
+import type { DepartureStatus } from '../trips/tables.js';
 
 
 // ---------------------------------------------------------------- domain shapes handed to views
@@ -93,6 +95,73 @@ const toDetails = (b: BookingRow): BookingDetails => ({
 });
 
 const toProofRecord = (p: { utr: string; status: VerificationStatus; reason: string | null; created_at: string }): UpiProofRecord => ({ utr: p.utr, status: p.status, reason: p.reason, createdAt: p.created_at });
+
+/** A UPI proof in the organizer's queue, with what they need to find the money. */
+export interface VerificationItem {
+  id: number;
+  utr: string;
+  screenshot: { key: string; width: number; height: number };
+  amountPaise: number;
+  /** The same UTR was already given for another booking. */
+  duplicateUtr: boolean;
+  createdAt: string;
+  bookingId: number;
+  code: string;
+  guests: number;
+  holdExpiresAt: string | null;
+  bookingStatus: BookingStatus;
+  refundPaise: number;
+  title: string;
+  startDate: string;
+  travelerName: string;
+  travelerPhone: string | null;
+}
+
+/** A refund the organizer pays back by hand: a UPI one, or one Razorpay could not send. */
+export interface RefundDue {
+  id: number;
+  amountPaise: number;
+  reason: string;
+  method: RefundMethod;
+  code: string;
+  bookingId: number;
+  travelerName: string;
+  travelerPhone: string | null;
+}
+
+/** A booking in the organizer's list, with its departure's numbers. */
+export interface OrganizerBookingRow {
+  id: number;
+  code: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  paymentStatus: PaymentStatus;
+  paymentMethod: BookingPaymentMethod | null;
+  departureId: number;
+  tripId: number;
+  title: string;
+  startDate: string;
+  capacity: number;
+  seatsTaken: number;
+  departureStatus: DepartureStatus;
+  travelerName: string;
+}
+
+/** Money in and out in one month (YYYY-MM, India time). */
+export interface EarningsMonth {
+  month: string;
+  paidPaise: number;
+  refundedPaise: number;
+  netPaise: number;
+}
+
+/** The departure an organizer is about to cancel. */
+export interface DepartureToCancel {
+  id: number;
+  title: string;
+  startDate: string;
+}
 
 // ---------------------------------------------------------------- input
 
@@ -577,20 +646,35 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   });
 }
 
-export async function verificationQueue(deps: Deps, actor: Actor) {
+export async function verificationQueue(deps: Deps, actor: Actor): Promise<{ proofs: VerificationItem[]; refunds: RefundDue[] }> {
   const org = managedOrganizerId(actor);
   const [proofs, refunds] = await Promise.all([q.verificationQueue(deps.db, org), q.manualRefundsDue(deps.db, org)]);
-  return { proofs, refunds };
+  return {
+    proofs: proofs.map((p) => ({
+      id: p.id, utr: p.utr, screenshot: { key: p.screenshot_key, width: p.screenshot_width, height: p.screenshot_height }, amountPaise: p.amount_paise,
+      duplicateUtr: p.duplicate_utr === 1, createdAt: p.created_at, bookingId: p.booking_id, code: p.code, guests: p.guests, holdExpiresAt: p.hold_expires_at,
+      bookingStatus: p.booking_status, refundPaise: p.refund_paise, title: p.title, startDate: p.start_date, travelerName: p.traveler_name, travelerPhone: p.traveler_phone,
+    })),
+    refunds: refunds.map((r) => ({
+      id: r.id, amountPaise: r.amount_paise, reason: r.reason, method: r.method, code: r.code, bookingId: r.booking_id, travelerName: r.traveler_name, travelerPhone: r.traveler_phone,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- organizer views
 
-export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number) {
-  return q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
+export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number): Promise<OrganizerBookingRow[]> {
+  const rows = await q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
+  return rows.map((r) => ({
+    id: r.id, code: r.code, guests: r.guests, amountPaise: r.amount_paise, status: r.status, paymentStatus: r.payment_status, paymentMethod: r.payment_method,
+    departureId: r.departure_id, tripId: r.trip_id, title: r.title, startDate: r.start_date, capacity: r.capacity, seatsTaken: r.seats_taken,
+    departureStatus: r.departure_status, travelerName: r.traveler_name,
+  }));
 }
 
-export async function earnings(deps: Deps, actor: Actor) {
-  return q.earningsByMonth(deps.db, managedOrganizerId(actor));
+export async function earnings(deps: Deps, actor: Actor): Promise<EarningsMonth[]> {
+  const months = await q.earningsByMonth(deps.db, managedOrganizerId(actor));
+  return months.map((m) => ({ month: m.month, paidPaise: m.paid, refundedPaise: m.refunded, netPaise: m.net }));
 }
 
 /** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
@@ -726,11 +810,11 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
 export const formatRefund = (paise: number) => formatPaise(paise);
 
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
-export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
+export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number): Promise<{ departure: DepartureToCancel; active: number }> {
   const d = await q.findDeparture(deps.db, departureId);
   if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
-  return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
+  return { departure: { id: d.id, title: d.title, startDate: d.start_date }, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }
 
 /**
