@@ -163,6 +163,34 @@ export interface DepartureToCancel {
   startDate: string;
 }
 
+/** A held booking as its payment page shows it. */
+export interface PayableBooking {
+  id: number;
+  code: string;
+  title: string;
+  startDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  holdExpiresAt: string | null;
+  /** The organizer's UPI ID; null when they take no UPI payments. */
+  upiId: string | null;
+  /** The organizer's display name, or their own name without one. */
+  organizerName: string;
+}
+
+/** Who pays, as Razorpay Checkout fills in its form. */
+export interface PayerContact {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+const toPayable = (b: BookingRow): PayableBooking => ({
+  id: b.id, code: b.code, title: b.title, startDate: b.start_date, guests: b.guests, amountPaise: b.amount_paise, status: b.status,
+  holdExpiresAt: b.hold_expires_at, upiId: b.upi_id, organizerName: b.org_display_name ?? b.organizer_name,
+});
+
 // ---------------------------------------------------------------- input
 
 export interface ParticipantInput {
@@ -441,11 +469,11 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
 }
 
 /** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
-export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
+export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: PayableBooking; traveler: PayerContact } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
   const orderId = await openOrderId(deps.db, payer(bookingId), b.amount_paise);
-  return orderId ? { orderId, booking: b } : null;
+  return orderId ? { orderId, booking: toPayable(b), traveler: { name: b.traveler_name, email: b.traveler_email, phone: b.traveler_phone } } : null;
 }
 
 /**
@@ -512,10 +540,17 @@ export function upiLink(b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'org
   return `upi://pay?${p.toString().replace(/\+/g, '%20')}`;
 }
 
+/** The payment page's subject: the booking, how it can be paid, and the proof waiting with the organizer or last rejected. */
 export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
   const b = await ownBooking(deps, actor, bookingId);
-  const proofs = await q.proofsOf(deps.db, bookingId);
-  return { booking: b, upi: upiLink(b), proofs, gatewayMode: deps.payments.mode };
+  const proofs = (await q.proofsOf(deps.db, bookingId)).map(toProofRecord);
+  return {
+    booking: toPayable(b),
+    upiLink: upiLink(b),
+    pendingProof: proofs.find((x) => x.status === 'pending') ?? null,
+    rejectedProof: [...proofs].reverse().find((x) => x.status === 'rejected') ?? null,
+    gatewayMode: deps.payments.mode,
+  };
 }
 
 const PROOF_WIDTHS = [640, 1280] as const;
