@@ -191,6 +191,31 @@ const toPayable = (b: BookingRow): PayableBooking => ({
   holdExpiresAt: b.hold_expires_at, upiId: b.upi_id, organizerName: b.org_display_name ?? b.organizer_name,
 });
 
+/** What a booking email or text needs to know about its booking. */
+export interface MessageBooking {
+  id: number;
+  code: string;
+  tripId: number;
+  title: string;
+  startDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  meetingPoint: string | null;
+  holdExpiresAt: string | null;
+  travelerName: string;
+  travelerEmail: string;
+  travelerPhone: string | null;
+  organizerEmail: string;
+  organizerPhone: string | null;
+}
+
+const toMessageBooking = (b: BookingRow): MessageBooking => ({
+  id: b.id, code: b.code, tripId: b.trip_id, title: b.title, startDate: b.start_date, guests: b.guests, amountPaise: b.amount_paise, status: b.status,
+  meetingPoint: b.meeting_point, holdExpiresAt: b.hold_expires_at, travelerName: b.traveler_name, travelerEmail: b.traveler_email, travelerPhone: b.traveler_phone,
+  organizerEmail: b.organizer_email, organizerPhone: b.organizer_phone,
+});
+
 // ---------------------------------------------------------------- input
 
 export interface ParticipantInput {
@@ -217,7 +242,7 @@ const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => r
 
 async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
   const b = await q.findBooking(trx, bookingId);
-  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
+  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, toMessageBooking(b), x);
 }
 
 // ---------------------------------------------------------------- booking
