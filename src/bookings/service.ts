@@ -216,6 +216,24 @@ const toMessageBooking = (b: BookingRow): MessageBooking => ({
   organizerEmail: b.organizer_email, organizerPhone: b.organizer_phone,
 });
 
+/** The trip and departure a booking form is for. */
+export interface BookingFormTrip {
+  tripId: number;
+  title: string;
+  pricePaise: number;
+  departureId: number;
+  startDate: string;
+  endDate: string;
+}
+
+/** A departure the booking form offers. */
+export interface DepartureChoice {
+  id: number;
+  startDate: string;
+  endDate: string;
+  seatsLeft: number;
+}
+
 // ---------------------------------------------------------------- input
 
 export interface ParticipantInput {
@@ -248,14 +266,18 @@ async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, 
 // ---------------------------------------------------------------- booking
 
 /** The booking form's subject: trip, departure, seats left. 404 unless bookable now. */
-export async function bookingFormData(deps: Deps, tripId: number, departureId: number | null) {
+export async function bookingFormData(deps: Deps, tripId: number, departureId: number | null): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number }> {
   const today = istDate(deps.clock.now());
   const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
   const chosen = departureId ?? departures[0]?.id;
   if (!chosen) throw new NotFoundError();
   const t = await q.findBookable(deps.db, tripId, chosen);
   if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today) throw new NotFoundError();
-  return { trip: t, departures, seatsLeft: t.capacity - t.seats_taken };
+  return {
+    trip: { tripId: t.trip_id, title: t.title, pricePaise: t.price_paise, departureId: t.departure_id, startDate: t.start_date, endDate: t.end_date },
+    departures: departures.map((d) => ({ id: d.id, startDate: d.start_date, endDate: d.end_date, seatsLeft: d.capacity - d.seats_taken })),
+    seatsLeft: t.capacity - t.seats_taken,
+  };
 }
 
 /**
