@@ -37,7 +37,7 @@ const departureOf = (v: unknown) => {
 /** The booking form, filled with what was sent and the errors next to their fields. */
 async function renderBookForm(c: C, departureId: number | null, guests: number, values: GuestValues, errors: FieldErrors, status: 200 | 409 | 422 = 200) {
   const { trip, departures, seatsLeft } = await svc.bookingFormData(c.get('deps'), idParam(c), departureId);
-  if (trip.price_paise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
+  if (trip.pricePaise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
   const props = { trip, departures, seatsLeft, guests: n, values, errors };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });

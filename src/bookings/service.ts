@@ -15,7 +15,7 @@ import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
 import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
-import { openOrder, openOrderId, paidPaymentOf, paymentsOf, recordUpiPayment, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer } from '../payments/orders.js';
+import { openOrder, openOrderId, paidPaymentOf, paymentRecordsOf, paymentsOf, recordUpiPayment, refundRecordsOf, refundsOf, verifyCheckout, type Applied, type CheckoutReturn, type Payer, type PaymentRecord, type RefundRecord } from '../payments/orders.js';
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { retryBusy, tx as inTx } from '../lib/transaction.js';
@@ -24,7 +24,217 @@ import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
 import type { BookingRow } from './queries.js';
 import { sendBookingMessage, type BookingMessage, type Extra } from './messages.js';
+import type { BookingPaymentMethod, BookingStatus, PaymentStatus, VerificationStatus } from './tables.js';
+import type { RefundMethod } from '../payments/tables.js';
+import type { DepartureStatus } from '../trips/tables.js';
 
+
+// ---------------------------------------------------------------- domain shapes handed to views
+
+/** A booking in its traveler's list. */
+export interface BookingSummary {
+  id: number;
+  code: string;
+  title: string;
+  startDate: string;
+  endDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  /** Why it was cancelled ('expired', 'traveler', 'organizer', 'payment_rejected', 'proof_expired'); null otherwise. */
+  cancelReason: string | null;
+  verificationStatus: VerificationStatus | null;
+  holdExpiresAt: string | null;
+}
+
+/** A booking as its own page, its pass and its cancel page show it. */
+export interface BookingDetails extends BookingSummary {
+  tripId: number;
+  destination: string;
+  meetingPoint: string | null;
+  paymentMethod: BookingPaymentMethod | null;
+  paymentStatus: PaymentStatus;
+  specialRequests: string;
+  refundPaise: number;
+  confirmedAt: string | null;
+  cancelledAt: string | null;
+  createdAt: string;
+  travelerName: string;
+  /** The organizer's display name, or their own name without one. */
+  organizerName: string;
+}
+
+export interface Participant {
+  position: number;
+  name: string;
+  phone: string;
+  age: number;
+  dietary: string;
+}
+
+/** A UPI payment proof as its traveler sees it. */
+export interface UpiProofRecord {
+  utr: string;
+  status: VerificationStatus;
+  reason: string | null;
+  createdAt: string;
+}
+
+export type { PaymentRecord, RefundRecord };
+
+const toSummary = (b: BookingRow): BookingSummary => ({
+  id: b.id, code: b.code, title: b.title, startDate: b.start_date, endDate: b.end_date, guests: b.guests, amountPaise: b.amount_paise,
+  status: b.status, cancelReason: b.cancel_reason, verificationStatus: b.verification_status, holdExpiresAt: b.hold_expires_at,
+});
+
+const toDetails = (b: BookingRow): BookingDetails => ({
+  ...toSummary(b),
+  tripId: b.trip_id, destination: b.destination, meetingPoint: b.meeting_point, paymentMethod: b.payment_method, paymentStatus: b.payment_status,
+  specialRequests: b.special_requests, refundPaise: b.refund_paise, confirmedAt: b.confirmed_at, cancelledAt: b.cancelled_at, createdAt: b.created_at,
+  travelerName: b.traveler_name, organizerName: b.org_display_name ?? b.organizer_name,
+});
+
+const toProofRecord = (p: { utr: string; status: VerificationStatus; reason: string | null; created_at: string }): UpiProofRecord => ({ utr: p.utr, status: p.status, reason: p.reason, createdAt: p.created_at });
+
+/** A UPI proof in the organizer's queue, with what they need to find the money. */
+export interface VerificationItem {
+  id: number;
+  utr: string;
+  screenshot: { key: string; width: number; height: number };
+  amountPaise: number;
+  /** The same UTR was already given for another booking. */
+  duplicateUtr: boolean;
+  createdAt: string;
+  bookingId: number;
+  code: string;
+  guests: number;
+  holdExpiresAt: string | null;
+  bookingStatus: BookingStatus;
+  refundPaise: number;
+  title: string;
+  startDate: string;
+  travelerName: string;
+  travelerPhone: string | null;
+}
+
+/** A refund the organizer pays back by hand: a UPI one, or one Razorpay could not send. */
+export interface RefundDue {
+  id: number;
+  amountPaise: number;
+  reason: string;
+  method: RefundMethod;
+  code: string;
+  bookingId: number;
+  travelerName: string;
+  travelerPhone: string | null;
+}
+
+/** A booking in the organizer's list, with its departure's numbers. */
+export interface OrganizerBookingRow {
+  id: number;
+  code: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  paymentStatus: PaymentStatus;
+  paymentMethod: BookingPaymentMethod | null;
+  departureId: number;
+  tripId: number;
+  title: string;
+  startDate: string;
+  capacity: number;
+  seatsTaken: number;
+  departureStatus: DepartureStatus;
+  travelerName: string;
+}
+
+/** Money in and out in one month (YYYY-MM, India time). */
+export interface EarningsMonth {
+  month: string;
+  paidPaise: number;
+  refundedPaise: number;
+  netPaise: number;
+}
+
+/** The departure an organizer is about to cancel. */
+export interface DepartureToCancel {
+  id: number;
+  title: string;
+  startDate: string;
+}
+
+/** A held booking as its payment page shows it. */
+export interface PayableBooking {
+  id: number;
+  code: string;
+  title: string;
+  startDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  holdExpiresAt: string | null;
+  /** The organizer's UPI ID; null when they take no UPI payments. */
+  upiId: string | null;
+  /** The organizer's display name, or their own name without one. */
+  organizerName: string;
+}
+
+/** Who pays, as Razorpay Checkout fills in its form. */
+export interface PayerContact {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+const toPayable = (b: BookingRow): PayableBooking => ({
+  id: b.id, code: b.code, title: b.title, startDate: b.start_date, guests: b.guests, amountPaise: b.amount_paise, status: b.status,
+  holdExpiresAt: b.hold_expires_at, upiId: b.upi_id, organizerName: b.org_display_name ?? b.organizer_name,
+});
+
+/** What a booking email or text needs to know about its booking. */
+export interface MessageBooking {
+  id: number;
+  code: string;
+  tripId: number;
+  title: string;
+  startDate: string;
+  guests: number;
+  amountPaise: number;
+  status: BookingStatus;
+  meetingPoint: string | null;
+  holdExpiresAt: string | null;
+  travelerName: string;
+  travelerEmail: string;
+  travelerPhone: string | null;
+  organizerEmail: string;
+  organizerPhone: string | null;
+}
+
+const toMessageBooking = (b: BookingRow): MessageBooking => ({
+  id: b.id, code: b.code, tripId: b.trip_id, title: b.title, startDate: b.start_date, guests: b.guests, amountPaise: b.amount_paise, status: b.status,
+  meetingPoint: b.meeting_point, holdExpiresAt: b.hold_expires_at, travelerName: b.traveler_name, travelerEmail: b.traveler_email, travelerPhone: b.traveler_phone,
+  organizerEmail: b.organizer_email, organizerPhone: b.organizer_phone,
+});
+
+/** The trip and departure a booking form is for. */
+export interface BookingFormTrip {
+  tripId: number;
+  title: string;
+  pricePaise: number;
+  departureId: number;
+  startDate: string;
+  endDate: string;
+}
+
+/** A departure the booking form offers. */
+export interface DepartureChoice {
+  id: number;
+  startDate: string;
+  endDate: string;
+  seatsLeft: number;
+}
+
+// ---------------------------------------------------------------- input
 
 export interface ParticipantInput {
   name: string;
@@ -50,20 +260,24 @@ const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => r
 
 async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
   const b = await q.findBooking(trx, bookingId);
-  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
+  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, toMessageBooking(b), x);
 }
 
 // ---------------------------------------------------------------- booking
 
 /** The booking form's subject: trip, departure, seats left. 404 unless bookable now. */
-export async function bookingFormData(deps: Deps, tripId: number, departureId: number | null) {
+export async function bookingFormData(deps: Deps, tripId: number, departureId: number | null): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number }> {
   const today = istDate(deps.clock.now());
   const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
   const chosen = departureId ?? departures[0]?.id;
   if (!chosen) throw new NotFoundError();
   const t = await q.findBookable(deps.db, tripId, chosen);
   if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today) throw new NotFoundError();
-  return { trip: t, departures, seatsLeft: t.capacity - t.seats_taken };
+  return {
+    trip: { tripId: t.trip_id, title: t.title, pricePaise: t.price_paise, departureId: t.departure_id, startDate: t.start_date, endDate: t.end_date },
+    departures: departures.map((d) => ({ id: d.id, startDate: d.start_date, endDate: d.end_date, seatsLeft: d.capacity - d.seats_taken })),
+    seatsLeft: t.capacity - t.seats_taken,
+  };
 }
 
 /**
@@ -144,10 +358,10 @@ async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<Booking
 export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
   const b = await bookingFor(deps, actor, id);
   const [participants, payments, refunds, proofs, settings] = await Promise.all([
-    q.participantsOf(deps.db, id), paymentsOf(deps.db, payer(id)), refundsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
+    q.participantsOf(deps.db, id), paymentRecordsOf(deps.db, payer(id)), refundRecordsOf(deps.db, payer(id)), q.proofsOf(deps.db, id), getSettings(deps.db),
   ]);
   const preview = cancellable(b, deps.clock.now()) ? refundPreview(b, policyOf(b.refund_policy, settings.refundPolicy), deps.clock.now()) : null;
-  return { booking: b, participants, payments, refunds, proofs, preview, isTraveler: b.user_id === actor.id };
+  return { booking: toDetails(b), participants, payments, refunds, proofs: proofs.map(toProofRecord), preview, isTraveler: b.user_id === actor.id };
 }
 
 /** What the traveler's cancel page shows: the refund they would get now under the policy; null when it can no longer be cancelled. */
@@ -155,16 +369,17 @@ export async function cancellation(deps: Deps, actor: Actor, id: number) {
   const b = await ownBooking(deps, actor, id);
   if (!cancellable(b, deps.clock.now())) return null;
   const policy = policyOf(b.refund_policy, (await getSettings(deps.db)).refundPolicy);
-  return { booking: b, preview: refundPreview(b, policy, deps.clock.now()), policy };
+  return { booking: toDetails(b), preview: refundPreview(b, policy, deps.clock.now()), policy };
 }
 
 export async function myBookings(deps: Deps, actor: Actor) {
   const rows = await q.bookingsOfUser(deps.db, actor.id);
   const today = istDate(deps.clock.now());
+  const bookings = rows.map(toSummary);
   return {
-    upcoming: rows.filter((b) => (b.status === 'pending' || b.status === 'confirmed') && b.end_date >= today).reverse(),
-    past: rows.filter((b) => b.status === 'completed' || ((b.status === 'confirmed' || b.status === 'pending') && b.end_date < today)),
-    cancelled: rows.filter((b) => b.status === 'cancelled'),
+    upcoming: bookings.filter((b) => (b.status === 'pending' || b.status === 'confirmed') && b.endDate >= today).reverse(),
+    past: bookings.filter((b) => b.status === 'completed' || ((b.status === 'confirmed' || b.status === 'pending') && b.endDate < today)),
+    cancelled: bookings.filter((b) => b.status === 'cancelled'),
   };
 }
 
@@ -301,11 +516,11 @@ export async function startOnlinePayment(deps: Deps, actor: Actor, bookingId: nu
 }
 
 /** The order the checkout page opens: the one POST /pay/online made. A GET changes nothing. */
-export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: BookingRow } | null> {
+export async function openCheckout(deps: Deps, actor: Actor, bookingId: number): Promise<{ orderId: string; booking: PayableBooking; traveler: PayerContact } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
   const orderId = await openOrderId(deps.db, payer(bookingId), b.amount_paise);
-  return orderId ? { orderId, booking: b } : null;
+  return orderId ? { orderId, booking: toPayable(b), traveler: { name: b.traveler_name, email: b.traveler_email, phone: b.traveler_phone } } : null;
 }
 
 /**
@@ -372,10 +587,17 @@ export function upiLink(b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'org
   return `upi://pay?${p.toString().replace(/\+/g, '%20')}`;
 }
 
+/** The payment page's subject: the booking, how it can be paid, and the proof waiting with the organizer or last rejected. */
 export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
   const b = await ownBooking(deps, actor, bookingId);
-  const proofs = await q.proofsOf(deps.db, bookingId);
-  return { booking: b, upi: upiLink(b), proofs, gatewayMode: deps.payments.mode };
+  const proofs = (await q.proofsOf(deps.db, bookingId)).map(toProofRecord);
+  return {
+    booking: toPayable(b),
+    upiLink: upiLink(b),
+    pendingProof: proofs.find((x) => x.status === 'pending') ?? null,
+    rejectedProof: [...proofs].reverse().find((x) => x.status === 'rejected') ?? null,
+    gatewayMode: deps.payments.mode,
+  };
 }
 
 const PROOF_WIDTHS = [640, 1280] as const;
@@ -506,20 +728,35 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   });
 }
 
-export async function verificationQueue(deps: Deps, actor: Actor) {
+export async function verificationQueue(deps: Deps, actor: Actor): Promise<{ proofs: VerificationItem[]; refunds: RefundDue[] }> {
   const org = managedOrganizerId(actor);
   const [proofs, refunds] = await Promise.all([q.verificationQueue(deps.db, org), q.manualRefundsDue(deps.db, org)]);
-  return { proofs, refunds };
+  return {
+    proofs: proofs.map((p) => ({
+      id: p.id, utr: p.utr, screenshot: { key: p.screenshot_key, width: p.screenshot_width, height: p.screenshot_height }, amountPaise: p.amount_paise,
+      duplicateUtr: p.duplicate_utr === 1, createdAt: p.created_at, bookingId: p.booking_id, code: p.code, guests: p.guests, holdExpiresAt: p.hold_expires_at,
+      bookingStatus: p.booking_status, refundPaise: p.refund_paise, title: p.title, startDate: p.start_date, travelerName: p.traveler_name, travelerPhone: p.traveler_phone,
+    })),
+    refunds: refunds.map((r) => ({
+      id: r.id, amountPaise: r.amount_paise, reason: r.reason, method: r.method, code: r.code, bookingId: r.booking_id, travelerName: r.traveler_name, travelerPhone: r.traveler_phone,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------- organizer views
 
-export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number) {
-  return q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
+export async function organizerBookings(deps: Deps, actor: Actor, tripId?: number, departureId?: number): Promise<OrganizerBookingRow[]> {
+  const rows = await q.organizerBookings(deps.db, managedOrganizerId(actor), tripId, departureId);
+  return rows.map((r) => ({
+    id: r.id, code: r.code, guests: r.guests, amountPaise: r.amount_paise, status: r.status, paymentStatus: r.payment_status, paymentMethod: r.payment_method,
+    departureId: r.departure_id, tripId: r.trip_id, title: r.title, startDate: r.start_date, capacity: r.capacity, seatsTaken: r.seats_taken,
+    departureStatus: r.departure_status, travelerName: r.traveler_name,
+  }));
 }
 
-export async function earnings(deps: Deps, actor: Actor) {
-  return q.earningsByMonth(deps.db, managedOrganizerId(actor));
+export async function earnings(deps: Deps, actor: Actor): Promise<EarningsMonth[]> {
+  const months = await q.earningsByMonth(deps.db, managedOrganizerId(actor));
+  return months.map((m) => ({ month: m.month, paidPaise: m.paid, refundedPaise: m.refunded, netPaise: m.net }));
 }
 
 /** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
@@ -655,11 +892,11 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
 export const formatRefund = (paise: number) => formatPaise(paise);
 
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
-export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number) {
+export async function departureForOrganizer(deps: Deps, actor: Actor, departureId: number): Promise<{ departure: DepartureToCancel; active: number }> {
   const d = await q.findDeparture(deps.db, departureId);
   if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
   if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
-  return { departure: d, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
+  return { departure: { id: d.id, title: d.title, startDate: d.start_date }, active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length };
 }
 
 /**

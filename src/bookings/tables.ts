@@ -3,6 +3,8 @@ import type { Generated } from 'kysely';
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed';
 export type PaymentStatus = 'pending' | 'paid' | 'refunded' | 'failed';
 export type VerificationStatus = 'pending' | 'verified' | 'rejected';
+/** How a booking was paid; null until it is. */
+export type BookingPaymentMethod = 'online' | 'upi' | 'free';
 
 export interface BookingsTable {
   id: Generated<number>;
@@ -19,7 +21,7 @@ export interface BookingsTable {
   status: BookingStatus;
   /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' when cancelled. */
   cancel_reason: string | null;
-  payment_method: 'online' | 'upi' | 'free' | null;
+  payment_method: BookingPaymentMethod | null;
   payment_status: Generated<PaymentStatus>;
   verification_status: VerificationStatus | null;
   /** While pending: when the seats are released. Null once confirmed or cancelled. */

@@ -10,6 +10,7 @@ import { GatewayUnavailable } from './gateway.js';
 import { paymentOwner, type CapturedPayment, type PaymentRow, type RefundRow } from './owners.js';
 import { recordRefund } from './refunds.js';
 import * as q from './queries.js';
+import type { PaymentMethod, PaymentRecordStatus, RefundMethod, RefundStatus } from './tables.js';
 
 type Db = Kysely<Database>;
 
@@ -23,6 +24,32 @@ export type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'misma
 
 export const paymentsOf = (db: Db, payer: Payer): Promise<PaymentRow[]> => q.paymentsOf(db, payer.owner, payer.id);
 export const refundsOf = (db: Db, payer: Payer): Promise<RefundRow[]> => q.refundsOf(db, payer.owner, payer.id);
+/** A payment as a payer's page shows it. */
+export interface PaymentRecord {
+  method: PaymentMethod;
+  amountPaise: number;
+  status: PaymentRecordStatus;
+  paidAt: string | null;
+  utr: string | null;
+  razorpayPaymentId: string | null;
+}
+
+/** A refund as a payer's page shows it. */
+export interface RefundRecord {
+  amountPaise: number;
+  method: RefundMethod;
+  status: RefundStatus;
+  reason: string;
+  processedAt: string | null;
+  createdAt: string;
+}
+
+export const paymentRecordsOf = async (db: Db, payer: Payer): Promise<PaymentRecord[]> =>
+  (await paymentsOf(db, payer)).map((p) => ({ method: p.method, amountPaise: p.amount_paise, status: p.status, paidAt: p.paid_at, utr: p.utr, razorpayPaymentId: p.razorpay_payment_id }));
+
+export const refundRecordsOf = async (db: Db, payer: Payer): Promise<RefundRecord[]> =>
+  (await refundsOf(db, payer)).map((r) => ({ amountPaise: r.amount_paise, method: r.method, status: r.status, reason: r.reason, processedAt: r.processed_at, createdAt: r.created_at }));
+
 export const paidPaymentOf = (db: Db, payer: Payer): Promise<PaymentRow | undefined> => q.paidPaymentOf(db, payer.owner, payer.id);
 
 /** Money that arrived outside the gateway (a UPI transfer the organizer found). */

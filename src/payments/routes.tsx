@@ -23,9 +23,7 @@ type C = Context<AppEnv>;
 async function renderPay(c: C, errors: FieldErrors = {}, utr = '', status: 200 | 409 | 422 = 200) {
   const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
-  const pending = d.proofs.find((x) => x.status === 'pending') ?? null;
-  const rejected = [...d.proofs].reverse().find((x) => x.status === 'rejected') ?? null;
-  return page(c, <PayPage booking={d.booking} upiLink={d.upi} gatewayMode={d.gatewayMode} pendingProof={pending} rejectedProof={rejected} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
+  return page(c, <PayPage {...d} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
 }
 
 /** Razorpay Checkout's script and ours, on the checkout page alone (see csp.ts). */
@@ -54,8 +52,8 @@ paymentRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c)
 
 paymentRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
   const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
-  if (!d.upi) throw new NotFoundError();
-  return svg(c, await QRCode.toString(d.upi, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  if (!d.upiLink) throw new NotFoundError();
+  return svg(c, await QRCode.toString(d.upiLink, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
 });
 
 paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
@@ -68,10 +66,8 @@ paymentRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create')
   if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
   const open = await bookings.openCheckout(c.get('deps'), actor(c), idParam(c));
   if (!open) return c.redirect(`/bookings/${idParam(c)}/pay`, 303);
-  const { orderId, booking } = open;
-  const traveler = { name: booking.traveler_name, email: booking.traveler_email, phone: booking.traveler_phone };
-  const checkout = <RazorpayCheckoutPage booking={booking} orderId={orderId} keyId={c.get('deps').payments.keyId} traveler={traveler} />;
-  return page(c, checkout, { title: `Pay ${booking.code}`, head: CHECKOUT_HEAD });
+  const checkout = <RazorpayCheckoutPage {...open} keyId={c.get('deps').payments.keyId} />;
+  return page(c, checkout, { title: `Pay ${open.booking.code}`, head: CHECKOUT_HEAD });
 });
 
 paymentRoutes.get('/payments/checkout.js', (c) => c.body(CHECKOUT_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));

@@ -1,14 +1,21 @@
 import type { Generated } from 'kysely';
 
+export type PaymentMethod = 'razorpay' | 'upi';
+/** A payment record's state: an order opened, money received, declined, or given back. */
+export type PaymentRecordStatus = 'created' | 'paid' | 'failed' | 'refunded';
+/** razorpay: sent through the API; manual: the organizer pays back and marks it. */
+export type RefundMethod = 'razorpay' | 'manual';
+export type RefundStatus = 'pending' | 'initiated' | 'processed' | 'failed';
+
 export interface PaymentsTable {
   id: Generated<number>;
   /** The owner's id (a booking's, until the payments of other payers get their own column). */
   booking_id: number;
   /** Whose order this is: the payer feature registered under this name (src/payments/owners.ts) settles it. */
   owner: Generated<string>;
-  method: 'razorpay' | 'upi';
+  method: PaymentMethod;
   amount_paise: number;
-  status: 'created' | 'paid' | 'failed' | 'refunded';
+  status: PaymentRecordStatus;
   razorpay_order_id: string | null;
   razorpay_payment_id: string | null;
   utr: string | null;
@@ -22,9 +29,8 @@ export interface RefundsTable {
   booking_id: number;
   payment_id: number;
   amount_paise: number;
-  /** razorpay: sent through the API; manual: the organizer pays back and marks it. */
-  method: 'razorpay' | 'manual';
-  status: 'pending' | 'initiated' | 'processed' | 'failed';
+  method: RefundMethod;
+  status: RefundStatus;
   reason: string;
   razorpay_refund_id: string | null;
   attempts: Generated<number>;

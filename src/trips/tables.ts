@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 
 export type Difficulty = 'beginner' | 'intermediate' | 'advanced';
 export type TripStatus = 'draft' | 'active' | 'inactive' | 'cancelled' | 'completed';
+export type DepartureStatus = 'open' | 'cancelled';
 
 export interface TripsTable {
   id: Generated<number>;
@@ -52,7 +53,7 @@ export interface DeparturesTable {
    * writes it, in the same statement/transaction as the booking it accounts for.
    */
   seats_taken: Generated<number>;
-  status: Generated<'open' | 'cancelled'>;
+  status: Generated<DepartureStatus>;
 }
 
 /**

@@ -2,15 +2,7 @@ import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
-
-export interface BookTrip {
-  trip_id: number;
-  title: string;
-  price_paise: number;
-  departure_id: number;
-  start_date: string;
-  end_date: string;
-}
+import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/service.js';
 
 export interface GuestValues {
   name: string[];
@@ -21,8 +13,8 @@ export interface GuestValues {
 }
 
 export interface BookPageProps {
-  trip: BookTrip;
-  departures: { id: number; start_date: string; end_date: string; capacity: number; seats_taken: number }[];
+  trip: BookingFormTrip;
+  departures: DepartureChoice[];
   seatsLeft: number;
   guests: number;
   values: GuestValues;
@@ -74,7 +66,7 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
  */
 export function BookForm(p: BookPageProps) {
   const max = Math.max(1, Math.min(MAX_GUESTS, p.seatsLeft));
-  const action = `/trips/${p.trip.trip_id}/book`;
+  const action = `/trips/${p.trip.tripId}/book`;
   const refresh = { 'hx-post': `${action}/update`, 'hx-target': '#book', 'hx-select': '#book', 'hx-swap': 'outerHTML' };
   return (
     <form id="book-form" method="post" action={action} hx-boost="false">
@@ -84,8 +76,8 @@ export function BookForm(p: BookPageProps) {
         Date
         <select name="departure" {...refresh}>
           {p.departures.map((d) => (
-            <option value={d.id} selected={d.id === p.trip.departure_id}>
-              {formatDay(d.start_date)} – {formatDay(d.end_date)} ({d.capacity - d.seats_taken} left)
+            <option value={d.id} selected={d.id === p.trip.departureId}>
+              {formatDay(d.startDate)} – {formatDay(d.endDate)} ({d.seatsLeft} left)
             </option>
           ))}
         </select>
@@ -108,7 +100,7 @@ export function BookForm(p: BookPageProps) {
         <Err errors={p.errors} k="requests" />
       </label>
       <p id="book-total">
-        Total: <strong>{formatPaise(p.trip.price_paise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
+        Total: <strong>{formatPaise(p.trip.pricePaise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
       </p>
       <button type="submit">Hold my seats</button>
     </form>
@@ -120,7 +112,7 @@ export function BookPage(p: BookPageProps) {
     <section id="book">
       <hgroup>
         <h1>Book {p.trip.title}</h1>
-        <p>{formatPaise(p.trip.price_paise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+        <p>{formatPaise(p.trip.pricePaise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
       </hgroup>
       {p.errors.form && <p class="flash error" role="alert">{p.errors.form}</p>}
       <BookForm {...p} />
@@ -129,16 +121,16 @@ export function BookPage(p: BookPageProps) {
 }
 
 /** A free trip: joined in one click with the traveler's own details. */
-export function JoinPage(p: { trip: BookTrip; seatsLeft: number; error?: string }) {
+export function JoinPage(p: { trip: BookingFormTrip; seatsLeft: number; error?: string }) {
   return (
     <section>
       <hgroup>
         <h1>Join {p.trip.title}</h1>
-        <p>Free · {formatDay(p.trip.start_date)} – {formatDay(p.trip.end_date)} · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+        <p>Free · {formatDay(p.trip.startDate)} – {formatDay(p.trip.endDate)} · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
       </hgroup>
       {p.error && <p class="flash error" role="alert">{p.error}</p>}
-      <form method="post" action={`/trips/${p.trip.trip_id}/join`} hx-boost="false">
-        <input type="hidden" name="departure" value={p.trip.departure_id} />
+      <form method="post" action={`/trips/${p.trip.tripId}/join`} hx-boost="false">
+        <input type="hidden" name="departure" value={p.trip.departureId} />
         <button type="submit">Join this trip</button>
       </form>
     </section>

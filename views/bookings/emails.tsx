@@ -1,6 +1,8 @@
 import { addMs, HOUR } from '../../src/lib/clock.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
+import type { MessageBooking } from '../../src/bookings/service.js';
+import type { BookingStatus } from '../../src/bookings/tables.js';
 
 /** Booking emails and texts to travelers and organizers: subject, lines, the HTML part and an SMS for some. */
 
@@ -30,59 +32,40 @@ export interface Extra {
   /** Razorpay could not send the refund: the organizer pays it back by hand. */
   gatewayFailed?: boolean;
   /** What became of the booking when its UPI proof was rejected. */
-  bookingStatus?: string;
+  bookingStatus?: BookingStatus;
   /** Hours past the decide-by time after which an undecided UPI proof's seats are released; null: never. */
   releaseHours?: number | null;
 }
 
-/** What a message needs to know about its booking. */
-export interface MessageBooking {
-  id: number;
-  code: string;
-  trip_id: number;
-  title: string;
-  start_date: string;
-  guests: number;
-  amount_paise: number;
-  status: string;
-  meeting_point: string | null;
-  hold_expires_at: string | null;
-  traveler_name: string;
-  traveler_email: string;
-  traveler_phone: string | null;
-  organizer_email: string;
-  organizer_phone: string | null;
-}
-
 /** Subject and lines of each booking message; every one carries the booking code. */
 export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
-  const trip = `${b.title} (${formatDay(b.start_date)})`;
+  const trip = `${b.title} (${formatDay(b.startDate)})`;
   const code = b.code;
   const guests = `${b.guests} guest${b.guests === 1 ? '' : 's'}`;
   switch (kind) {
     case 'booking-received':
-      return { toOrganizer: true, subject: `New booking ${code}: ${b.title}`, lines: [`${b.traveler_name} booked ${trip} for ${guests}, ${formatPaise(b.amount_paise)}.`, `Booking code: ${code}. Status: ${b.status}.`] };
+      return { toOrganizer: true, subject: `New booking ${code}: ${b.title}`, lines: [`${b.travelerName} booked ${trip} for ${guests}, ${formatPaise(b.amountPaise)}.`, `Booking code: ${code}. Status: ${b.status}.`] };
     case 'booking-confirmed':
       return {
         toOrganizer: false,
         subject: `Booking confirmed ${code}: ${b.title}`,
-        lines: [`Your booking ${code} for ${trip} is confirmed for ${guests}.`, b.meeting_point ? `Meeting point: ${b.meeting_point}.` : 'The organizer will share the meeting point.', 'Show your booking pass (code and QR) at the start.'],
-        sms: `TrekTribe: booking ${code} CONFIRMED. ${b.title}, ${formatDay(b.start_date)}, ${b.guests} pax.${b.meeting_point ? ` Meet: ${b.meeting_point.slice(0, 40)}` : ''}`,
+        lines: [`Your booking ${code} for ${trip} is confirmed for ${guests}.`, b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'The organizer will share the meeting point.', 'Show your booking pass (code and QR) at the start.'],
+        sms: `TrekTribe: booking ${code} CONFIRMED. ${b.title}, ${formatDay(b.startDate)}, ${b.guests} pax.${b.meetingPoint ? ` Meet: ${b.meetingPoint.slice(0, 40)}` : ''}`,
       };
     case 'payment-verified':
-      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment for booking ${code} (${trip}).`, x.refundPaise ? `${formatPaise(x.refundPaise)} of it is due back to you: the organizer pays it back to your UPI account.` : `Amount: ${formatPaise(b.amount_paise)}.`] };
+      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment for booking ${code} (${trip}).`, x.refundPaise ? `${formatPaise(x.refundPaise)} of it is due back to you: the organizer pays it back to your UPI account.` : `Amount: ${formatPaise(b.amountPaise)}.`] };
     case 'payment-rejected':
       return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, x.bookingStatus === 'confirmed' ? 'Your booking stays confirmed: it was paid online.' : x.bookingStatus === 'cancelled' ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.' : 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
     case 'payment-proof-received':
-      return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.traveler_name} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
+      return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
     case 'proof-overdue': {
-      const by = b.hold_expires_at ? formatDateTime(b.hold_expires_at) : 'now';
-      const release = typeof x.releaseHours === 'number' && b.hold_expires_at ? formatDateTime(addMs(new Date(b.hold_expires_at), x.releaseHours * HOUR)) : null;
+      const by = b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'now';
+      const release = typeof x.releaseHours === 'number' && b.holdExpiresAt ? formatDateTime(addMs(new Date(b.holdExpiresAt), x.releaseHours * HOUR)) : null;
       return {
         toOrganizer: true,
         subject: `Payment proof still to verify ${code}`,
         lines: [
-          `${b.traveler_name}'s UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amount_paise)}, is still waiting for you: it was to be verified or rejected by ${by}.`,
+          `${b.travelerName}'s UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}, is still waiting for you: it was to be verified or rejected by ${by}.`,
           release ? `Check the UTR in your UPI app and decide before ${release}; after that the booking is cancelled and its ${guests} go back on sale.` : 'Check the UTR in your UPI app, then verify or reject it.',
         ],
       };
@@ -93,7 +76,7 @@ export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { to
         subject: `Seats released ${code}`,
         lines: [
           `The organizer did not check your UPI payment for booking ${code} (${trip}) in time, so the booking is cancelled and its seats were released.`,
-          `If the money left your account it is not lost: once the organizer finds it, ${formatPaise(x.refundPaise ?? b.amount_paise)} is paid back to you in full.`,
+          `If the money left your account it is not lost: once the organizer finds it, ${formatPaise(x.refundPaise ?? b.amountPaise)} is paid back to you in full.`,
           'You can book again if seats are left.',
         ],
       };
@@ -103,11 +86,11 @@ export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { to
         subject: `Booking released ${code}: payment proof not checked`,
         lines: [
           `Booking ${code} (${trip}, ${guests}) is cancelled and its seats are back on sale: its UPI payment proof was not verified or rejected in time.`,
-          `The proof stays in your queue. If the money (${formatPaise(x.refundPaise ?? b.amount_paise)}) arrived, verify it and pay it back to ${b.traveler_name}; if it did not, reject it.`,
+          `The proof stays in your queue. If the money (${formatPaise(x.refundPaise ?? b.amountPaise)}) arrived, verify it and pay it back to ${b.travelerName}; if it did not, reject it.`,
         ],
       };
     case 'hold-expiring':
-      return { toOrganizer: false, subject: `Pay soon to keep your seats ${code}`, lines: [`Your seats for ${trip} (booking ${code}) are held until ${b.hold_expires_at ? formatDateTime(b.hold_expires_at) : 'soon'}.`, 'Pay before then to keep them.'] };
+      return { toOrganizer: false, subject: `Pay soon to keep your seats ${code}`, lines: [`Your seats for ${trip} (booking ${code}) are held until ${b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'soon'}.`, 'Pay before then to keep them.'] };
     case 'hold-expired':
       return { toOrganizer: false, subject: `Seats released ${code}`, lines: [`Booking ${code} for ${trip} was not paid in time, so its seats were released.`, 'You can book again if seats are left.'] };
     case 'booking-cancelled':
@@ -118,10 +101,10 @@ export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { to
       };
     case 'refund-due':
       return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: x.paidTwice
-          ? [`Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.traveler_name}.`, 'Send it from your UPI app, then mark it as refunded.']
+          ? [`Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.travelerName}.`, 'Send it from your UPI app, then mark it as refunded.']
           : x.gatewayFailed
-          ? [`Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.traveler_name}.`, 'Pay it back by UPI or bank transfer, then mark it as refunded.']
-          : [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.traveler_name} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
+          ? [`Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.travelerName}.`, 'Pay it back by UPI or bank transfer, then mark it as refunded.']
+          : [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
     case 'booking-refunded':
       return { toOrganizer: false, subject: `Refund sent ${code}`, lines: [`${formatPaise(x.refundPaise ?? 0)} was refunded for booking ${code} (${trip}).`, 'Banks usually show it within 5–7 working days.'] };
     case 'trip-cancelled':
@@ -129,14 +112,14 @@ export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { to
         toOrganizer: false,
         subject: `Trip cancelled ${code}: ${b.title}`,
         lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once the organizer has found your UPI payment' : ''}.` : ''].filter(Boolean),
-        sms: `TrekTribe: ${b.title} on ${formatDay(b.start_date)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once your UPI payment is found' : ''}.` : ''}`,
+        sms: `TrekTribe: ${b.title} on ${formatDay(b.startDate)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once your UPI payment is found' : ''}.` : ''}`,
       };
     case 'trip-reminder':
       return {
         toOrganizer: false,
         subject: `Tomorrow: ${b.title} (${code})`,
-        lines: [`${b.title} starts tomorrow, ${formatDay(b.start_date)}.`, b.meeting_point ? `Meeting point: ${b.meeting_point}.` : 'Check the meeting point with the organizer.', `Booking ${code}, ${guests}.`],
-        sms: `TrekTribe: ${b.title} starts tomorrow. Booking ${code}.${b.meeting_point ? ` Meet: ${b.meeting_point.slice(0, 50)}` : ''}`,
+        lines: [`${b.title} starts tomorrow, ${formatDay(b.startDate)}.`, b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'Check the meeting point with the organizer.', `Booking ${code}, ${guests}.`],
+        sms: `TrekTribe: ${b.title} starts tomorrow. Booking ${code}.${b.meetingPoint ? ` Meet: ${b.meetingPoint.slice(0, 50)}` : ''}`,
       };
   }
 }

@@ -1,64 +1,33 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay, formatMonth } from '../../src/lib/time.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
+import type { DepartureToCancel, EarningsMonth, OrganizerBookingRow, RefundDue, VerificationItem } from '../../src/bookings/service.js';
 
 /** A UPI screenshot is served only to those who may see its booking (src/bookings/routes.tsx). */
 const proofUrl = (bookingId: number, key: string, width: number) => `/bookings/${bookingId}/proofs/${key}-${width}.webp`;
 
-export interface ProofRow {
-  id: number;
-  utr: string;
-  screenshot_key: string;
-  screenshot_width: number;
-  screenshot_height: number;
-  amount_paise: number;
-  duplicate_utr: number;
-  created_at: string;
-  booking_id: number;
-  code: string;
-  guests: number;
-  hold_expires_at: string | null;
-  booking_status: string;
-  refund_paise: number;
-  title: string;
-  start_date: string;
-  traveler_name: string;
-  traveler_phone: string | null;
-}
-
-export interface ManualRefundRow {
-  id: number;
-  amount_paise: number;
-  reason: string;
-  method: 'razorpay' | 'manual';
-  code: string;
-  booking_id: number;
-  traveler_name: string;
-  traveler_phone: string | null;
-}
-
 /** The organizer's queue: UPI proofs to check, and refunds to pay back by hand. */
-export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefundRow[]; errors?: FieldErrors; errorFor?: number }) {
+export function VerificationsPage(p: { proofs: VerificationItem[]; refunds: RefundDue[]; errors?: FieldErrors; errorFor?: number }) {
   return (
     <section>
       <h1>Payments to verify</h1>
       {p.proofs.length === 0 && <p class="muted">Nothing waiting. New UPI payment proofs appear here.</p>}
       {p.proofs.map((x) => {
-        const w = Math.min(640, x.screenshot_width);
+        const w = Math.min(640, x.screenshot.width);
         return (
           <article id={`proof-${x.id}`}>
             <header>
-              <strong>{formatPaise(x.amount_paise)}</strong> · UTR <code>{x.utr}</code> · booking <a href={`/bookings/${x.booking_id}`}>{x.code}</a>
-              {x.duplicate_utr === 1 && <p class="flash error" role="alert">This UTR was already used on another booking. Check carefully.</p>}
+              <strong>{formatPaise(x.amountPaise)}</strong> · UTR <code>{x.utr}</code> · booking <a href={`/bookings/${x.bookingId}`}>{x.code}</a>
+              {x.duplicateUtr && <p class="flash error" role="alert">This UTR was already used on another booking. Check carefully.</p>}
             </header>
-            <p>{x.traveler_name}{x.traveler_phone && ` · ${x.traveler_phone}`} · {x.title}, {formatDay(x.start_date)} · {x.guests} guest{x.guests === 1 ? '' : 's'}</p>
-            <p class="muted">Sent {formatDateTime(x.created_at)}{x.booking_status === 'pending' && x.hold_expires_at && <> · decide by {formatDateTime(x.hold_expires_at)}</>}</p>
-            {x.booking_status === 'cancelled' && (
-              <p class="flash error" role="alert">This booking was cancelled while its payment waited here. If the money arrived, verify it: {x.refund_paise > 0 ? `${formatPaise(x.refund_paise)} is then due back to the traveler.` : 'no refund is due under the policy.'}</p>
+            <p>{x.travelerName}{x.travelerPhone && ` · ${x.travelerPhone}`} · {x.title}, {formatDay(x.startDate)} · {x.guests} guest{x.guests === 1 ? '' : 's'}</p>
+            <p class="muted">Sent {formatDateTime(x.createdAt)}{x.bookingStatus === 'pending' && x.holdExpiresAt && <> · decide by {formatDateTime(x.holdExpiresAt)}</>}</p>
+            {x.bookingStatus === 'cancelled' && (
+              <p class="flash error" role="alert">This booking was cancelled while its payment waited here. If the money arrived, verify it: {x.refundPaise > 0 ? `${formatPaise(x.refundPaise)} is then due back to the traveler.` : 'no refund is due under the policy.'}</p>
             )}
-            {x.booking_status === 'confirmed' && <p class="flash error" role="alert">This booking was paid online meanwhile. If this UPI money arrived too, verify it: it is then due back to the traveler in full.</p>}
-            <a href={proofUrl(x.booking_id, x.screenshot_key, w)}>
-              <img src={proofUrl(x.booking_id, x.screenshot_key, w)} width={w} height={Math.round((x.screenshot_height * w) / x.screenshot_width)} loading="lazy" alt={`Payment screenshot for booking ${x.code}`} />
+            {x.bookingStatus === 'confirmed' && <p class="flash error" role="alert">This booking was paid online meanwhile. If this UPI money arrived too, verify it: it is then due back to the traveler in full.</p>}
+            <a href={proofUrl(x.bookingId, x.screenshot.key, w)}>
+              <img src={proofUrl(x.bookingId, x.screenshot.key, w)} width={w} height={Math.round((x.screenshot.height * w) / x.screenshot.width)} loading="lazy" alt={`Payment screenshot for booking ${x.code}`} />
             </a>
             <form method="post" action={`/organizer/verifications/${x.id}/verify`} hx-boost="false">
               <button type="submit">Verify: money received</button>
@@ -69,7 +38,7 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
                 <input name="reason" maxlength={300} required aria-invalid={p.errorFor === x.id && p.errors?.reason ? 'true' : undefined} />
                 {p.errorFor === x.id && p.errors?.reason && <small class="field-error">{p.errors.reason}</small>}
               </label>
-              <button type="submit" class="secondary">{x.booking_status === 'pending' ? 'Reject and release the seats' : 'Reject: money not received'}</button>
+              <button type="submit" class="secondary">{x.bookingStatus === 'pending' ? 'Reject and release the seats' : 'Reject: money not received'}</button>
             </form>
           </article>
         );
@@ -79,7 +48,7 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
           <h2>Refunds to pay back</h2>
           {p.refunds.map((r) => (
             <article>
-              <p>{formatPaise(r.amount_paise)} to {r.traveler_name}{r.traveler_phone && ` (${r.traveler_phone})`} · booking <a href={`/bookings/${r.booking_id}`}>{r.code}</a> · {r.reason}{r.method === 'razorpay' && ' · Razorpay could not send it: pay it back by UPI or bank transfer'}</p>
+              <p>{formatPaise(r.amountPaise)} to {r.travelerName}{r.travelerPhone && ` (${r.travelerPhone})`} · booking <a href={`/bookings/${r.bookingId}`}>{r.code}</a> · {r.reason}{r.method === 'razorpay' && ' · Razorpay could not send it: pay it back by UPI or bank transfer'}</p>
               <form method="post" action={`/organizer/refunds/${r.id}/done`} hx-boost="false">
                 <button type="submit">I have paid it back</button>
               </form>
@@ -91,28 +60,10 @@ export function VerificationsPage(p: { proofs: ProofRow[]; refunds: ManualRefund
   );
 }
 
-export interface OrgBookingRow {
-  id: number;
-  code: string;
-  guests: number;
-  amount_paise: number;
-  status: string;
-  payment_status: string;
-  payment_method: string | null;
-  departure_id: number;
-  trip_id: number;
-  title: string;
-  start_date: string;
-  capacity: number;
-  seats_taken: number;
-  departure_status: string;
-  traveler_name: string;
-}
-
 /** Bookings grouped by departure, with the participants CSV and cancel links. */
-export function OrganizerBookingsPage(p: { rows: OrgBookingRow[] }) {
-  const groups = new Map<number, OrgBookingRow[]>();
-  for (const r of p.rows) groups.set(r.departure_id, [...(groups.get(r.departure_id) ?? []), r]);
+export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
+  const groups = new Map<number, OrganizerBookingRow[]>();
+  for (const r of p.rows) groups.set(r.departureId, [...(groups.get(r.departureId) ?? []), r]);
   return (
     <section>
       <h1>Bookings</h1>
@@ -123,19 +74,19 @@ export function OrganizerBookingsPage(p: { rows: OrgBookingRow[] }) {
         return (
           <article>
             <header>
-              <strong>{d.title}</strong> · {formatDay(d.start_date)} · {d.seats_taken}/{d.capacity} seats taken{d.departure_status === 'cancelled' && ' · cancelled'}
+              <strong>{d.title}</strong> · {formatDay(d.startDate)} · {d.seatsTaken}/{d.capacity} seats taken{d.departureStatus === 'cancelled' && ' · cancelled'}
             </header>
             <table class="records">
               <thead><tr><th>Code</th><th>Traveler</th><th>Guests</th><th>Amount</th><th>Status</th></tr></thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr><td><a href={`/bookings/${r.id}`}>{r.code}</a></td><td data-label="Traveler">{r.traveler_name}</td><td data-label="Guests">{r.guests}</td><td data-label="Amount">{formatPaise(r.amount_paise)}</td><td data-label="Status">{r.status} · {r.payment_status}</td></tr>
+                  <tr><td><a href={`/bookings/${r.id}`}>{r.code}</a></td><td data-label="Traveler">{r.travelerName}</td><td data-label="Guests">{r.guests}</td><td data-label="Amount">{formatPaise(r.amountPaise)}</td><td data-label="Status">{r.status} · {r.paymentStatus}</td></tr>
                 ))}
               </tbody>
             </table>
             <footer>
-              <a href={`/organizer/departures/${d.departure_id}/participants.csv`} hx-boost="false">Participants (CSV)</a>
-              {d.departure_status === 'open' && <> · <a href={`/organizer/departures/${d.departure_id}/cancel`}>Cancel this departure</a></>}
+              <a href={`/organizer/departures/${d.departureId}/participants.csv`} hx-boost="false">Participants (CSV)</a>
+              {d.departureStatus === 'open' && <> · <a href={`/organizer/departures/${d.departureId}/cancel`}>Cancel this departure</a></>}
             </footer>
           </article>
         );
@@ -144,10 +95,10 @@ export function OrganizerBookingsPage(p: { rows: OrgBookingRow[] }) {
   );
 }
 
-export function CancelDeparturePage(p: { departure: { id: number; title: string; start_date: string }; active: number; errors?: FieldErrors }) {
+export function CancelDeparturePage(p: { departure: DepartureToCancel; active: number; errors?: FieldErrors }) {
   return (
     <section>
-      <h1>Cancel {p.departure.title}, {formatDay(p.departure.start_date)}?</h1>
+      <h1>Cancel {p.departure.title}, {formatDay(p.departure.startDate)}?</h1>
       <p>{p.active} booking{p.active === 1 ? '' : 's'} will be cancelled and refunded in full; every traveler is told by email and SMS.</p>
       <form method="post" action={`/organizer/departures/${p.departure.id}/cancel`} hx-boost="false">
         <label>
@@ -161,8 +112,8 @@ export function CancelDeparturePage(p: { departure: { id: number; title: string;
   );
 }
 
-export function EarningsPage(p: { months: { month: string; paid: number; refunded: number; net: number }[] }) {
-  const total = p.months.reduce((a, m) => ({ paid: a.paid + m.paid, refunded: a.refunded + m.refunded, net: a.net + m.net }), { paid: 0, refunded: 0, net: 0 });
+export function EarningsPage(p: { months: EarningsMonth[] }) {
+  const total = p.months.reduce((a, m) => ({ paid: a.paid + m.paidPaise, refunded: a.refunded + m.refundedPaise, net: a.net + m.netPaise }), { paid: 0, refunded: 0, net: 0 });
   return (
     <section>
       <h1>Earnings</h1>
@@ -170,7 +121,7 @@ export function EarningsPage(p: { months: { month: string; paid: number; refunde
         <table class="records">
           <thead><tr><th>Month</th><th>Paid</th><th>Refunded</th><th>Net</th></tr></thead>
           <tbody>
-            {p.months.map((m) => <tr><td>{formatMonth(m.month)}</td><td data-label="Paid">{formatPaise(m.paid)}</td><td data-label="Refunded">{formatPaise(m.refunded)}</td><td data-label="Net">{formatPaise(m.net)}</td></tr>)}
+            {p.months.map((m) => <tr><td>{formatMonth(m.month)}</td><td data-label="Paid">{formatPaise(m.paidPaise)}</td><td data-label="Refunded">{formatPaise(m.refundedPaise)}</td><td data-label="Net">{formatPaise(m.netPaise)}</td></tr>)}
           </tbody>
           <tfoot><tr><th>Total</th><th data-label="Paid">{formatPaise(total.paid)}</th><th data-label="Refunded">{formatPaise(total.refunded)}</th><th data-label="Net">{formatPaise(total.net)}</th></tr></tfoot>
         </table>

@@ -1,27 +1,14 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-
-export interface PayBooking {
-  id: number;
-  code: string;
-  title: string;
-  start_date: string;
-  end_date: string;
-  guests: number;
-  amount_paise: number;
-  hold_expires_at: string | null;
-  upi_id: string | null;
-  org_display_name: string | null;
-  organizer_name: string;
-}
+import type { PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/service.js';
 
 export interface PayPageProps {
-  booking: PayBooking;
+  booking: PayableBooking;
   upiLink: string | null;
   gatewayMode: 'razorpay' | 'test' | 'off';
-  pendingProof: { utr: string; created_at: string } | null;
-  rejectedProof: { reason: string | null } | null;
+  pendingProof: UpiProofRecord | null;
+  rejectedProof: UpiProofRecord | null;
   errors: FieldErrors;
   utr: string;
 }
@@ -32,10 +19,10 @@ export function PayPage(p: PayPageProps) {
   return (
     <section>
       <hgroup>
-        <h1>Pay {formatPaise(b.amount_paise)}</h1>
-        <p>{b.title} · {formatDay(b.start_date)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking <strong>{b.code}</strong></p>
+        <h1>Pay {formatPaise(b.amountPaise)}</h1>
+        <p>{b.title} · {formatDay(b.startDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking <strong>{b.code}</strong></p>
       </hgroup>
-      {b.hold_expires_at && <p>Your seats are held until <strong>{formatDateTime(b.hold_expires_at)}</strong>.</p>}
+      {b.holdExpiresAt && <p>Your seats are held until <strong>{formatDateTime(b.holdExpiresAt)}</strong>.</p>}
       {p.pendingProof ? (
         <article>
           <p>Your UPI payment (UTR {p.pendingProof.utr}) is with the organizer for checking. We will tell you as soon as they confirm it.</p>
@@ -48,16 +35,16 @@ export function PayPage(p: PayPageProps) {
               <h2>Pay online</h2>
               <p class="muted">UPI, cards, net banking or wallets through Razorpay.{p.gatewayMode === 'test' && ' Test mode: no real money moves.'}</p>
               <form method="post" action={`/bookings/${b.id}/pay/online`} hx-boost="false">
-                <button type="submit">Pay {formatPaise(b.amount_paise)} online</button>
+                <button type="submit">Pay {formatPaise(b.amountPaise)} online</button>
               </form>
             </article>
           )}
-          {b.upi_id && (
+          {b.upiId && (
             <article>
               <h2>Pay by UPI</h2>
-              <p>Pay <strong>{formatPaise(b.amount_paise)}</strong> to <strong>{b.org_display_name ?? b.organizer_name}</strong>, UPI ID <code>{b.upi_id}</code>, with the note <strong>{b.code}</strong>.</p>
+              <p>Pay <strong>{formatPaise(b.amountPaise)}</strong> to <strong>{b.organizerName}</strong>, UPI ID <code>{b.upiId}</code>, with the note <strong>{b.code}</strong>.</p>
               {p.upiLink && <p><a href={p.upiLink} role="button" class="secondary">Open my UPI app</a></p>}
-              <img src={`/bookings/${b.id}/upi-qr.svg`} width={200} height={200} alt={`UPI QR code to pay ${formatPaise(b.amount_paise)} to ${b.upi_id}`} />
+              <img src={`/bookings/${b.id}/upi-qr.svg`} width={200} height={200} alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`} />
               {p.rejectedProof && <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>}
               <form method="post" action={`/bookings/${b.id}/pay/upi`} enctype="multipart/form-data" hx-boost="false">
                 <label>
@@ -81,13 +68,13 @@ export function PayPage(p: PayPageProps) {
 }
 
 /** Real Razorpay Checkout (only with real keys): their script opens, ours posts the result back. */
-export function RazorpayCheckoutPage(p: { booking: PayBooking; orderId: string; keyId: string; traveler: { name: string; email: string; phone: string | null } }) {
+export function RazorpayCheckoutPage(p: { booking: PayableBooking; orderId: string; keyId: string; traveler: PayerContact }) {
   const b = p.booking;
   return (
     <section>
-      <h1>Pay {formatPaise(b.amount_paise)}</h1>
+      <h1>Pay {formatPaise(b.amountPaise)}</h1>
       <p>{b.title} · booking {b.code}</p>
-      <form id="rzp-form" method="post" action={`/bookings/${b.id}/pay/verify`} data-key={p.keyId} data-amount={String(b.amount_paise)} data-order={p.orderId}
+      <form id="rzp-form" method="post" action={`/bookings/${b.id}/pay/verify`} data-key={p.keyId} data-amount={String(b.amountPaise)} data-order={p.orderId}
         data-description={`${b.title} (${b.code})`} data-name={p.traveler.name} data-email={p.traveler.email} data-contact={p.traveler.phone ?? ''}>
         <input type="hidden" name="razorpay_order_id" value="" />
         <input type="hidden" name="razorpay_payment_id" value="" />
