@@ -35,7 +35,12 @@ if (revs.length < 1 || revs.length > 2) {
 }
 const scratch = mkdtempSync(join(tmpdir(), 'tt-compare-'));
 const worktrees: string[] = [];
-const tsc = (dir: string) => execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
+const tsc = (dir: string) =>
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 
 /** A built tree: the revision checked out in a scratch worktree, or the work tree itself. */
 function build(rev: string | undefined, i: number): { label: string; dir: string } {
@@ -70,17 +75,37 @@ async function prepare(tree: { label: string; dir: string }) {
   await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
   const trip = await makeTrip(deps, { capacity: 500, pricePaise: 1_000_000 });
   const departures = [trip.departureId];
-  for (let i = 0; i < 40; i++) departures.push(await addDeparture(deps, trip.tripId, { capacity: 500, start: `2027-${String(2 + (i % 10)).padStart(2, '0')}-${10 + Math.floor(i / 10)}` }));
+  for (let i = 0; i < 40; i++)
+    departures.push(
+      await addDeparture(deps, trip.tripId, {
+        capacity: 500,
+        start: `2027-${String(2 + (i % 10)).padStart(2, '0')}-${10 + Math.floor(i / 10)}`,
+      }),
+    );
   const cookies = await Promise.all(Array.from({ length: CLIENTS }, async () => (await signedIn(deps)).cookie));
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let next = 0;
-  const book = (c: number) => postForm(app.base, `/trips/${trip.tripId}/book`, formBody(bookingForm(departures[next++ % departures.length], 1)), cookies[c], agent);
+  const book = (c: number) =>
+    postForm(
+      app.base,
+      `/trips/${trip.tripId}/book`,
+      formBody(bookingForm(departures[next++ % departures.length], 1)),
+      cookies[c],
+      agent,
+    );
   const round = async (bookings: number): Promise<Round> => {
     const all0 = app.cpuMs();
     const main0 = app.mainThreadCpuMs();
     const r = await closedLoop(CLIENTS, bookings / CLIENTS, book);
     const n = r.times.length;
-    return { main: (app.mainThreadCpuMs() - main0) / n, all: (app.cpuMs() - all0) / n, rate: n / r.wall, p50: percentile(r.times, 50), p95: percentile(r.times, 95), bad: r.bad };
+    return {
+      main: (app.mainThreadCpuMs() - main0) / n,
+      all: (app.cpuMs() - all0) / n,
+      rate: n / r.wall,
+      p50: percentile(r.times, 50),
+      p95: percentile(r.times, 95),
+      bad: r.bad,
+    };
   };
   return { label: tree.label, app, db, agent, round, rounds: [] as Round[] };
 }
@@ -91,7 +116,8 @@ try {
   servers.push(await prepare(build(revs[0], 0)), await prepare(build(revs[1], 1)));
   // Warm-up: V8 optimises the hot code after thousands of calls; every client connects.
   for (const s of servers) for (let i = 0; i < 2; i++) await s.round(1000);
-  for (let r = 0; r < ROUNDS; r++) for (const s of r % 2 ? [...servers].reverse() : servers) s.rounds.push(await s.round(PER_ROUND));
+  for (let r = 0; r < ROUNDS; r++)
+    for (const s of r % 2 ? [...servers].reverse() : servers) s.rounds.push(await s.round(PER_ROUND));
   for (const s of servers) {
     const m = (k: keyof Round) => median(s.rounds.map((x) => x[k]));
     console.log(

@@ -37,5 +37,12 @@ export default async function outbox(ctx: BenchContext): Promise<Line[]> {
   }
   perMessage.sort((a, b) => a - b);
   const median = perMessage[Math.floor(perMessage.length / 2)];
-  return [{ measure: `outbox: CPU per delivered message (${MESSAGES} queued, dev mailbox)`, value: Math.round(median * 1000) / 1000, unit: 'ms', note: `runs: ${perMessage.map((m) => m.toFixed(3)).join(' / ')} ms` }];
+  return [
+    {
+      measure: `outbox: CPU per delivered message (${MESSAGES} queued, dev mailbox)`,
+      value: Math.round(median * 1000) / 1000,
+      unit: 'ms',
+      note: `runs: ${perMessage.map((m) => m.toFixed(3)).join(' / ')} ms`,
+    },
+  ];
 }

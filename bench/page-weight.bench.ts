@@ -18,15 +18,32 @@ export default async function pageWeight(ctx: BenchContext): Promise<Line[]> {
   const headers = { 'Accept-Encoding': CHROMIUM_ACCEPT_ENCODING };
   const page = await ctx.get('/', headers);
   const plain = await ctx.get('/', { 'Accept-Encoding': 'identity' });
-  const assets = await Promise.all(assetsOf(plain.text ?? '').map(async (path) => ({ path, t: await ctx.get(path, headers) })));
+  const assets = await Promise.all(
+    assetsOf(plain.text ?? '').map(async (path) => ({ path, t: await ctx.get(path, headers) })),
+  );
   const cold = size(page) + assets.reduce((n, a) => n + size(a.t), 0);
   const revalidated = await ctx.get('/', { ...headers, 'If-None-Match': page.headers.etag ?? '' });
 
   return [
-    { measure: 'GET / HTML', value: kb(size(page)), unit: 'KB', note: `${page.headers['content-encoding'] ?? 'identity'}; ${kb(plain.bodyBytes)} KB uncompressed` },
-    ...assets.map((a): Line => ({ measure: `  ${a.path}`, value: kb(size(a.t)), unit: 'KB', note: `${a.t.headers['content-encoding'] ?? 'identity'}; ${a.t.headers['cache-control'] ?? 'no cache-control'}` })),
+    {
+      measure: 'GET / HTML',
+      value: kb(size(page)),
+      unit: 'KB',
+      note: `${page.headers['content-encoding'] ?? 'identity'}; ${kb(plain.bodyBytes)} KB uncompressed`,
+    },
+    ...assets.map((a): Line => ({
+      measure: `  ${a.path}`,
+      value: kb(size(a.t)),
+      unit: 'KB',
+      note: `${a.t.headers['content-encoding'] ?? 'identity'}; ${a.t.headers['cache-control'] ?? 'no cache-control'}`,
+    })),
     { measure: 'cold first visit of / (HTML+CSS+JS)', value: kb(cold), unit: 'KB', budget: { max: 35 } },
     { measure: 'warm visit of / (HTML only)', value: kb(size(page)), unit: 'KB', budget: { max: 8 } },
-    { measure: 'revalidated visit of / (304)', value: kb(size(revalidated)), unit: 'KB', note: `status ${revalidated.status}` },
+    {
+      measure: 'revalidated visit of / (304)',
+      value: kb(size(revalidated)),
+      unit: 'KB',
+      note: `status ${revalidated.status}`,
+    },
   ];
 }

@@ -55,10 +55,18 @@ export function getRaw(base: string, path: string, headers: Record<string, strin
       res.on('end', () => {
         const body = Buffer.concat(chunks);
         let headerBytes = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
-        for (let i = 0; i < res.rawHeaders.length; i += 2) headerBytes += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`.length;
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          headerBytes += `${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`.length;
         const h: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h[k] = v;
-        resolve({ status: res.statusCode ?? 0, headers: h, bodyBytes: body.length, headerBytes, text: h['content-encoding'] ? null : body.toString('utf8'), body });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          bodyBytes: body.length,
+          headerBytes,
+          text: h['content-encoding'] ? null : body.toString('utf8'),
+          body,
+        });
       });
       res.on('error', reject);
     });

@@ -7,15 +7,16 @@ import { benchTrips } from './trips.js';
  */
 const trips: Section = async () => {
   const lines = await benchTrips();
-  return lines.map(
-    (l): Line => ({
-      measure: l.label,
-      value: l.metric?.value ?? NaN,
-      unit: l.metric?.unit ?? '',
-      budget: l.metric && (l.metric.max !== undefined || l.metric.min !== undefined) ? { max: l.metric.max, min: l.metric.min } : undefined,
-      note: l.value,
-    }),
-  );
+  return lines.map((l): Line => ({
+    measure: l.label,
+    value: l.metric?.value ?? NaN,
+    unit: l.metric?.unit ?? '',
+    budget:
+      l.metric && (l.metric.max !== undefined || l.metric.min !== undefined)
+        ? { max: l.metric.max, min: l.metric.min }
+        : undefined,
+    note: l.value,
+  }));
 };
 
 export default trips;

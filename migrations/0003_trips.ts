@@ -11,13 +11,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('region', 'text', (c) => c.notNull())
     .addColumn('price_paise', 'integer', (c) => c.notNull().check(sql`price_paise >= 0`))
     .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
-    .addColumn('difficulty', 'text', (c) => c.notNull().check(sql`difficulty in ('beginner','intermediate','advanced')`))
+    .addColumn('difficulty', 'text', (c) =>
+      c.notNull().check(sql`difficulty in ('beginner','intermediate','advanced')`),
+    )
     .addColumn('included', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('requirements', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('itinerary', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('schedule', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('meeting_point', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(sql`status in ('draft','active','inactive','cancelled','completed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(sql`status in ('draft','active','inactive','cancelled','completed')`),
+    )
     .addColumn('refund_policy', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -44,15 +51,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('start_date', 'text', (c) => c.notNull())
     .addColumn('end_date', 'text', (c) => c.notNull())
     .addColumn('capacity', 'integer', (c) => c.notNull().check(sql`capacity between 1 and 500`))
-    .addColumn('seats_taken', 'integer', (c) => c.notNull().defaultTo(0).check(sql`seats_taken >= 0 and seats_taken <= capacity`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','cancelled')`))
+    .addColumn('seats_taken', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`seats_taken >= 0 and seats_taken <= capacity`),
+    )
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open','cancelled')`),
+    )
     .addCheckConstraint('departures_dates', sql`end_date >= start_date`)
     .execute();
   await db.schema.createIndex('departures_trip_start').on('departures').columns(['trip_id', 'start_date']).execute();
   await db.schema.createIndex('departures_start').on('departures').columns(['start_date', 'trip_id']).execute();
 
   // Full-text search over the trip's words, kept in sync by triggers (external content).
-  await sql`create virtual table trips_fts using fts5(title, description, destination, content='trips', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+  await sql`create virtual table trips_fts using fts5(title, description, destination, content='trips', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(
+    db,
+  );
   await sql`create trigger trips_fts_ai after insert on trips begin
     insert into trips_fts(rowid, title, description, destination) values (new.id, new.title, new.description, new.destination);
   end`.execute(db);

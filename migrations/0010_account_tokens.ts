@@ -10,7 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('account_tokens')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('purpose', 'text', (c) => c.notNull().check(sql`purpose in ('verify-email','reset-password','phone-otp')`))
+    .addColumn('purpose', 'text', (c) =>
+      c.notNull().check(sql`purpose in ('verify-email','reset-password','phone-otp')`),
+    )
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('target', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))

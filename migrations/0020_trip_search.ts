@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('trip_categories_pk', ['category', 'trip_id'])
     .execute();
   await db.schema.createIndex('trip_categories_trip').on('trip_categories').column('trip_id').execute();
-  await sql`insert or ignore into trip_categories(trip_id, category) select t.id, j.value from trips t, json_each(t.categories) j`.execute(db);
+  await sql`insert or ignore into trip_categories(trip_id, category) select t.id, j.value from trips t, json_each(t.categories) j`.execute(
+    db,
+  );
   await sql`create trigger trip_categories_ai after insert on trips begin
     insert or ignore into trip_categories(trip_id, category) select new.id, value from json_each(new.categories);
   end`.execute(db);
@@ -24,8 +26,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('trips_status_created').on('trips').columns(['status', 'created_at']).execute();
   await db.schema.createIndex('trips_status_region').on('trips').columns(['status', 'region', 'price_paise']).execute();
   // Open departures by date, with what the listing filters on, so the index alone answers it.
-  await sql`create index departures_open_start on departures(start_date, trip_id, capacity, seats_taken) where status = 'open'`.execute(db);
-  await sql`create index departures_open_trip on departures(trip_id, start_date, capacity, seats_taken) where status = 'open'`.execute(db);
+  await sql`create index departures_open_start on departures(start_date, trip_id, capacity, seats_taken) where status = 'open'`.execute(
+    db,
+  );
+  await sql`create index departures_open_trip on departures(trip_id, start_date, capacity, seats_taken) where status = 'open'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

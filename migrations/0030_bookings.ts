@@ -11,11 +11,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('organizer_id', 'integer', (c) => c.notNull().references('users.id'))
     .addColumn('guests', 'integer', (c) => c.notNull().check(sql`guests between 1 and 10`))
     .addColumn('amount_paise', 'integer', (c) => c.notNull().check(sql`amount_paise >= 0`))
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending','confirmed','cancelled','completed')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('pending','confirmed','cancelled','completed')`),
+    )
     .addColumn('cancel_reason', 'text')
     .addColumn('payment_method', 'text', (c) => c.check(sql`payment_method in ('online','upi','free')`))
-    .addColumn('payment_status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`payment_status in ('pending','paid','refunded','failed')`))
-    .addColumn('verification_status', 'text', (c) => c.check(sql`verification_status in ('pending','verified','rejected')`))
+    .addColumn('payment_status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`payment_status in ('pending','paid','refunded','failed')`),
+    )
+    .addColumn('verification_status', 'text', (c) =>
+      c.check(sql`verification_status in ('pending','verified','rejected')`),
+    )
     .addColumn('hold_expires_at', 'text')
     .addColumn('expiry_warned_at', 'text')
     .addColumn('reminder_sent_at', 'text')
@@ -41,7 +50,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('age', 'integer', (c) => c.notNull())
     .addColumn('dietary', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
-  await db.schema.createIndex('booking_participants_booking').on('booking_participants').columns(['booking_id', 'position']).execute();
+  await db.schema
+    .createIndex('booking_participants_booking')
+    .on('booking_participants')
+    .columns(['booking_id', 'position'])
+    .execute();
 
   await db.schema
     .createTable('payments')
@@ -69,7 +82,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('screenshot_width', 'integer', (c) => c.notNull())
     .addColumn('screenshot_height', 'integer', (c) => c.notNull())
     .addColumn('amount_paise', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','verified','rejected')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','verified','rejected')`),
+    )
     .addColumn('duplicate_utr', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('reason', 'text')
     .addColumn('decided_by', 'integer', (c) => c.references('users.id'))

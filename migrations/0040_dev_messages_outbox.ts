@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
  * they were copies of the same message).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`delete from dev_messages where outbox_id is not null and id not in (select min(id) from dev_messages where outbox_id is not null group by outbox_id)`.execute(db);
+  await sql`delete from dev_messages where outbox_id is not null and id not in (select min(id) from dev_messages where outbox_id is not null group by outbox_id)`.execute(
+    db,
+  );
   await db.schema.createIndex('dev_messages_outbox').on('dev_messages').column('outbox_id').unique().execute();
 }
 

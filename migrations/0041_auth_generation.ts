@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.insertInto('auth_generation').values({ id: 1, n: 0 }).execute();
   for (const [name, event, table] of TRIGGERS) {
-    await sql.raw(`create trigger ${name} after ${event} on ${table} begin update auth_generation set n = n + 1 where id = 1; end`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${name} after ${event} on ${table} begin update auth_generation set n = n + 1 where id = 1; end`,
+      )
+      .execute(db);
   }
 }
 

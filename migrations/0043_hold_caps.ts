@@ -10,7 +10,11 @@ import type { Kysely } from 'kysely';
  *   sends no other.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('bookings_held_by').on('bookings').columns(['user_id', 'departure_id', 'status', 'guests']).execute();
+  await db.schema
+    .createIndex('bookings_held_by')
+    .on('bookings')
+    .columns(['user_id', 'departure_id', 'status', 'guests'])
+    .execute();
   await db.schema.alterTable('upi_proofs').addColumn('reminded_at', 'text').execute();
 }
 

@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('subscriptions')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('organizer_id', 'integer', (c) => c.notNull().unique().references('users.id').onDelete('cascade'))
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('trial','active','past_due','inactive','cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('trial','active','past_due','inactive','cancelled')`),
+    )
     .addColumn('trial_ends_at', 'text', (c) => c.notNull())
     .addColumn('current_period_start', 'text', (c) => c.notNull())
     .addColumn('current_period_end', 'text', (c) => c.notNull())
@@ -35,8 +37,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('subscriptions_trial_end').on('subscriptions').columns(['status', 'trial_ends_at']).execute();
-  await db.schema.createIndex('subscriptions_next_charge').on('subscriptions').columns(['status', 'next_charge_at']).execute();
+  await db.schema
+    .createIndex('subscriptions_trial_end')
+    .on('subscriptions')
+    .columns(['status', 'trial_ends_at'])
+    .execute();
+  await db.schema
+    .createIndex('subscriptions_next_charge')
+    .on('subscriptions')
+    .columns(['status', 'next_charge_at'])
+    .execute();
 
   await db.schema
     .createTable('subscription_charges')
@@ -53,8 +63,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('settled_at', 'text')
     .addUniqueConstraint('subscription_charges_attempt', ['subscription_id', 'period_start', 'attempt'])
     .execute();
-  await db.schema.createIndex('subscription_charges_one_pending').on('subscription_charges').column('subscription_id').unique().where(sql.ref('status'), '=', 'pending').execute();
-  await db.schema.createIndex('subscription_charges_one_paid').on('subscription_charges').columns(['subscription_id', 'period_start']).unique().where(sql.ref('status'), '=', 'paid').execute();
+  await db.schema
+    .createIndex('subscription_charges_one_pending')
+    .on('subscription_charges')
+    .column('subscription_id')
+    .unique()
+    .where(sql.ref('status'), '=', 'pending')
+    .execute();
+  await db.schema
+    .createIndex('subscription_charges_one_paid')
+    .on('subscription_charges')
+    .columns(['subscription_id', 'period_start'])
+    .unique()
+    .where(sql.ref('status'), '=', 'paid')
+    .execute();
 
   await db.schema
     .createTable('subscription_notices')

@@ -29,7 +29,12 @@ import { checkoutCsp } from './payments/csp.js';
  * every other request FORM_LIMIT_KB, so a flood of large posts to a form (/login, say) is
  * refused from its Content-Length before any of it is read.
  */
-const UPLOAD_ROUTES = [/^\/organizer\/trips\/new$/, /^\/organizer\/trips\/\d+\/edit$/, /^\/bookings\/\d+\/pay\/upi$/, /^\/me$/];
+const UPLOAD_ROUTES = [
+  /^\/organizer\/trips\/new$/,
+  /^\/organizer\/trips\/\d+\/edit$/,
+  /^\/bookings\/\d+\/pay\/upi$/,
+  /^\/me$/,
+];
 const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
 
 /**

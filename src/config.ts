@@ -18,10 +18,19 @@ const Env = z.object({
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('TrekTribe <no-reply@trektribe.local>'),
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID like AC followed by 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID like AC followed by 32 hex digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
-  TWILIO_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164, e.g. +14155550100').optional(),
-  TWILIO_WHATSAPP_FROM: z.string().regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'a WhatsApp sender in E.164, e.g. +14155550100').optional(),
+  TWILIO_SMS_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164, e.g. +14155550100')
+    .optional(),
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'a WhatsApp sender in E.164, e.g. +14155550100')
+    .optional(),
   /** Only for pointing the real twilio SDK at a local stand-in. */
   TWILIO_API_BASE: z.url().optional(),
 
@@ -40,7 +49,10 @@ const Env = z.object({
   DEV_MAILBOX: z.enum(['on', 'off']).optional(),
   SETUP_PASSWORD: z.string().min(10).optional(),
   /** Behind reverse proxies: how many (on = 1); the client address is that many X-Forwarded-For entries from the right. */
-  TRUST_PROXY: z.string().regex(/^(on|off|[0-9]|10)$/, 'on, off or a number of proxies from 0 to 10').default('off'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(on|off|[0-9]|10)$/, 'on, off or a number of proxies from 0 to 10')
+    .default('off'),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -52,10 +64,21 @@ function toConfig(e: z.infer<typeof Env>) {
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
   const twilio = e.TWILIO_ACCOUNT_SID
-    ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN!, smsFrom: e.TWILIO_SMS_FROM, whatsappFrom: e.TWILIO_WHATSAPP_FROM, apiBase: e.TWILIO_API_BASE }
+    ? {
+        accountSid: e.TWILIO_ACCOUNT_SID,
+        authToken: e.TWILIO_AUTH_TOKEN!,
+        smsFrom: e.TWILIO_SMS_FROM,
+        whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+        apiBase: e.TWILIO_API_BASE,
+      }
     : undefined;
   const razorpay = e.RAZORPAY_KEY_ID
-    ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET!, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET!, apiBase: e.RAZORPAY_API_BASE }
+    ? {
+        keyId: e.RAZORPAY_KEY_ID,
+        keySecret: e.RAZORPAY_KEY_SECRET!,
+        webhookSecret: e.RAZORPAY_WEBHOOK_SECRET!,
+        apiBase: e.RAZORPAY_API_BASE,
+      }
     : undefined;
   return {
     env: e.NODE_ENV,
@@ -82,7 +105,12 @@ function toConfig(e: z.infer<typeof Env>) {
     /** The built-in stand-in for Razorpay: on without keys, never in production unless asked for. */
     testGateway: !razorpay && (e.TEST_GATEWAY === 'on' || (!production && e.TEST_GATEWAY !== 'off')),
     google: e.GOOGLE_CLIENT_ID
-      ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET!, authUrl: e.GOOGLE_AUTH_URL, tokenUrl: e.GOOGLE_TOKEN_URL }
+      ? {
+          clientId: e.GOOGLE_CLIENT_ID,
+          clientSecret: e.GOOGLE_CLIENT_SECRET!,
+          authUrl: e.GOOGLE_AUTH_URL,
+          tokenUrl: e.GOOGLE_TOKEN_URL,
+        }
       : undefined,
     /** The dev mailbox page; never in production. */
     devMailbox: !production && e.DEV_MAILBOX !== 'off',
@@ -109,17 +137,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: expected ${describe(issue)}`);
+    throw new ConfigError(
+      `Invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: expected ${describe(issue)}`,
+    );
   }
   for (const group of together) {
     const set = group.filter((k) => raw[k] !== undefined);
     if (set.length > 0 && set.length < group.length) {
       const missing = group.find((k) => raw[k] === undefined)!;
-      throw new ConfigError(`Missing environment variable ${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`);
+      throw new ConfigError(
+        `Missing environment variable ${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`,
+      );
     }
   }
   if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
-    throw new ConfigError('Missing environment variable TWILIO_SMS_FROM: Twilio needs a sender (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM)');
+    throw new ConfigError(
+      'Missing environment variable TWILIO_SMS_FROM: Twilio needs a sender (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM)',
+    );
   }
   const config = toConfig(parsed.data);
   if (config.production && !config.secureCookies && parsed.data.ALLOW_HTTP !== 'on') {
@@ -135,5 +169,7 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type') {
     return issue.message.replace(/^(Too (small|big): )?(expected )?/i, '');
   }
-  return issue.message.replace(/^Invalid (string: must match pattern .*|input)$/, 'a valid value').replace(/^expected /i, '');
+  return issue.message
+    .replace(/^Invalid (string: must match pattern .*|input)$/, 'a valid value')
+    .replace(/^expected /i, '');
 }

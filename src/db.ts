@@ -1,5 +1,17 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteDriver, CompiledQuery, type Compilable, type DatabaseConnection, type Migration, type MigrationResultSet, type QueryResult, type SqliteDatabase } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  CompiledQuery,
+  type Compilable,
+  type DatabaseConnection,
+  type Migration,
+  type MigrationResultSet,
+  type QueryResult,
+  type SqliteDatabase,
+} from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
@@ -123,14 +135,17 @@ class Slot {
  * connection until it ends), or on `db` itself while no transaction is open, the statement
  * goes to SQLite directly.
  */
-export function precompiled<A extends Record<string, unknown>, R>(build: (db: DB, values: A) => Compilable<R>): (db: DB, values: A) => Promise<QueryResult<R>> {
+export function precompiled<A extends Record<string, unknown>, R>(
+  build: (db: DB, values: A) => Compilable<R>,
+): (db: DB, values: A) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
   return async (db, values) => {
     if (!compiled) {
       const built = build(db, new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as A).compile();
       // A value the build did not read by name (spread from the stand-ins, say) compiles
       // as undefined, and would quietly be bound as NULL on every call.
-      if (built.parameters.some((p) => p === undefined)) throw new Error(`precompiled query: a value was not read by name in ${built.sql}`);
+      if (built.parameters.some((p) => p === undefined))
+        throw new Error(`precompiled query: a value was not read by name in ${built.sql}`);
       compiled = built;
     }
     const parameters = compiled.parameters.map((p) => {

@@ -47,7 +47,7 @@ export interface Scheduler {
 export function startScheduler(deps: Deps, jobs: Job[] = SCHEDULE): Scheduler {
   const running = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
-  const track = <T,>(p: Promise<T>): Promise<T> => {
+  const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p)).catch(() => {});
     return p;
@@ -60,7 +60,10 @@ export function startScheduler(deps: Deps, jobs: Job[] = SCHEDULE): Scheduler {
           timezone: ZONE,
           name: job.name,
           // croner skips a tick while the previous run is still going; we record the skip.
-          protect: () => void recordSkip(deps, job).catch((err) => deps.log.error({ err, job: job.name }, 'could not record a skipped run')),
+          protect: () =>
+            void recordSkip(deps, job).catch((err) =>
+              deps.log.error({ err, job: job.name }, 'could not record a skipped run'),
+            ),
           catch: (err) => deps.log.error({ err, job: job.name }, 'job crashed'),
         },
         async () => {

@@ -33,19 +33,36 @@ const checkpointer = startCheckpointer(sqlite, log);
 
 const transports = transportsFromConfig(config);
 const stopping = new AbortController();
-const deps: Deps = { config, db, clock: systemClock, log, assets: loadAssets(), transports, stopping: stopping.signal, payments: createGateway(config) };
+const deps: Deps = {
+  config,
+  db,
+  clock: systemClock,
+  log,
+  assets: loadAssets(),
+  transports,
+  stopping: stopping.signal,
+  payments: createGateway(config),
+};
 const scheduler = startScheduler(deps);
 deps.runJob = (name) => scheduler.runNow(name);
 const app = createApp(deps);
-log.info({ email: transports.email.name, sms: transports.sms.name, whatsapp: transports.whatsapp.name }, 'message transports');
+log.info(
+  { email: transports.email.name, sms: transports.sms.name, whatsapp: transports.whatsapp.name },
+  'message transports',
+);
 if (config.production && !config.devMailbox && (!config.mail.smtpUrl || !config.twilio)) {
-  log.warn('no SMTP_URL or TWILIO_* in production: those messages are only stored in the dev_messages table, nobody receives them');
+  log.warn(
+    'no SMTP_URL or TWILIO_* in production: those messages are only stored in the dev_messages table, nobody receives them',
+  );
 }
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info({ port: info.port }, 'listening');
   // The test gateway is served by this process: its SDK calls and webhooks come back here.
-  if (deps.payments.mode === 'test') deps.payments.useApiBase(`http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`);
+  if (deps.payments.mode === 'test')
+    deps.payments.useApiBase(
+      `http://${/^(0\.0\.0\.0|::|)$/.test(config.host) ? '127.0.0.1' : config.host}:${info.port}/test-gateway`,
+    );
   console.log(`TrekTribe is running at ${config.publicUrl} (listening on ${config.host}:${info.port})`);
   const notice = beyondLoopbackNotice(config);
   if (notice) console.log(notice);

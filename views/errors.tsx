@@ -3,7 +3,9 @@ export function NotFoundBody() {
     <section>
       <h1>Page not found</h1>
       <p>We could not find that page. It may have moved, or the link may be mistyped.</p>
-      <p><a href="/">Go to the home page</a> · <a href="/trips">Browse treks</a></p>
+      <p>
+        <a href="/">Go to the home page</a> · <a href="/trips">Browse treks</a>
+      </p>
     </section>
   );
 }
@@ -23,12 +25,18 @@ export function ForbiddenBody(p: { message: string }) {
     <section>
       <h1>Not allowed</h1>
       <p>{p.message}</p>
-      <p><a href="/dashboard">Back to your dashboard</a></p>
+      <p>
+        <a href="/dashboard">Back to your dashboard</a>
+      </p>
     </section>
   );
 }
 
 /** What an htmx request gets instead of a whole page. */
 export function ErrorFragment(p: { message: string }) {
-  return <p class="flash error" role="alert">{p.message}</p>;
+  return (
+    <p class="flash error" role="alert">
+      {p.message}
+    </p>
+  );
 }

@@ -32,7 +32,10 @@ export function Layout(p: LayoutProps) {
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"scrollIntoViewOnBoost":false}' />
+          <meta
+            name="htmx-config"
+            content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"scrollIntoViewOnBoost":false}'
+          />
           <title>{p.title ? `${p.title} · TrekTribe` : 'TrekTribe'}</title>
           <link rel="icon" href={p.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={p.css} />
@@ -44,13 +47,21 @@ export function Layout(p: LayoutProps) {
           <header class="container">
             <nav>
               <ul>
-                <li><a class="brand" href="/">TrekTribe</a></li>
+                <li>
+                  <a class="brand" href="/">
+                    TrekTribe
+                  </a>
+                </li>
               </ul>
               <ul>
-                <li><a href="/trips">Treks</a></li>
+                <li>
+                  <a href="/trips">Treks</a>
+                </li>
                 {p.user ? (
                   <>
-                    <li><a href="/dashboard">Dashboard</a></li>
+                    <li>
+                      <a href="/dashboard">Dashboard</a>
+                    </li>
                     <li class="me">
                       <a href="/me" title={p.user.name}>
                         <span>{firstName(p.user.name)}</span>
@@ -59,8 +70,12 @@ export function Layout(p: LayoutProps) {
                   </>
                 ) : (
                   <>
-                    <li><a href="/login">Sign in</a></li>
-                    <li><a href="/register">Register</a></li>
+                    <li>
+                      <a href="/login">Sign in</a>
+                    </li>
+                    <li>
+                      <a href="/register">Register</a>
+                    </li>
                   </>
                 )}
               </ul>
@@ -70,7 +85,12 @@ export function Layout(p: LayoutProps) {
             {p.flash && (
               <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>
                 {p.flash.message}
-                {p.flash.link && <> <a href={p.flash.link.href}>{p.flash.link.label}</a></>}
+                {p.flash.link && (
+                  <>
+                    {' '}
+                    <a href={p.flash.link.href}>{p.flash.link.label}</a>
+                  </>
+                )}
               </p>
             )}
             {p.children}

@@ -6,13 +6,19 @@ type Db = Kysely<Database>;
 export type JobRunRow = Selectable<JobRunsTable>;
 
 /** The latest runs of one job, or of all jobs but without the fine runs of `hideOkOf`. */
-export async function recentRuns(db: Db, limit: number, o: { name?: string; hideOkOf?: string[] } = {}): Promise<JobRunRow[]> {
+export async function recentRuns(
+  db: Db,
+  limit: number,
+  o: { name?: string; hideOkOf?: string[] } = {},
+): Promise<JobRunRow[]> {
   const hide = o.hideOkOf ?? [];
   return db
     .selectFrom('job_runs')
     .selectAll()
     .$if(o.name !== undefined, (q) => q.where('name', '=', o.name!))
-    .$if(o.name === undefined && hide.length > 0, (q) => q.where((eb) => eb.not(eb.and([eb('name', 'in', hide), eb('outcome', '=', 'ok')]))))
+    .$if(o.name === undefined && hide.length > 0, (q) =>
+      q.where((eb) => eb.not(eb.and([eb('name', 'in', hide), eb('outcome', '=', 'ok')]))),
+    )
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
@@ -23,7 +29,13 @@ export async function lastRuns(db: Db): Promise<JobRunRow[]> {
   return db
     .selectFrom('job_runs')
     .selectAll()
-    .where('id', 'in', (eb) => eb.selectFrom('job_runs').select((e) => e.fn.max('id').as('id')).where('outcome', '!=', 'skipped').groupBy('name'))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('job_runs')
+        .select((e) => e.fn.max('id').as('id'))
+        .where('outcome', '!=', 'skipped')
+        .groupBy('name'),
+    )
     .execute();
 }
 

@@ -21,7 +21,11 @@ export async function jobsOverview(deps: Deps, schedule: Job[], only?: string) {
   const [last, failures, runs] = await Promise.all([
     lastRuns(deps.db),
     failuresSince(deps.db, new Date(now.getTime() - DAY).toISOString()),
-    recentRuns(deps.db, 100, only ? { name: only } : { hideOkOf: schedule.filter((j) => j.frequent).map((j) => j.name) }),
+    recentRuns(
+      deps.db,
+      100,
+      only ? { name: only } : { hideOkOf: schedule.filter((j) => j.frequent).map((j) => j.name) },
+    ),
   ]);
   const jobs: JobSummary[] = schedule.map((j) => ({
     name: j.name,
@@ -40,7 +44,12 @@ const WAIT_MS = 5_000;
  * Runs a job by hand through the scheduler (so it is recorded and never overlaps a
  * scheduled run), and audits who asked. Returns the outcome, or 'running' if it is long.
  */
-export async function runJobNow(deps: Deps, actorId: number, schedule: Job[], name: string): Promise<'ok' | 'failed' | 'skipped' | 'running'> {
+export async function runJobNow(
+  deps: Deps,
+  actorId: number,
+  schedule: Job[],
+  name: string,
+): Promise<'ok' | 'failed' | 'skipped' | 'running'> {
   if (!schedule.some((j) => j.name === name)) throw new NotFoundError();
   if (!deps.runJob) throw new Unavailable('The scheduler is not running in this process.');
   await audit(deps.db, deps.clock, { actorId, action: 'job.run_by_hand', targetType: 'job', targetId: name });

@@ -29,7 +29,12 @@ export const platformAdminRoutes = new Hono<AppEnv>()
   .post('/admin/jobs/:name/run', admin, async (c) => {
     const name = c.req.param('name');
     const outcome = await runJobNow(c.get('deps'), c.get('user')!.id, SCHEDULE, name);
-    return redirectWith(c, `/admin/jobs?name=${encodeURIComponent(name)}`, RAN[outcome](name), outcome === 'failed' ? 'error' : 'ok');
+    return redirectWith(
+      c,
+      `/admin/jobs?name=${encodeURIComponent(name)}`,
+      RAN[outcome](name),
+      outcome === 'failed' ? 'error' : 'ok',
+    );
   })
   .get('/admin/outbox', admin, async (c) => {
     const { counts, troubled } = await outboxOverview(c.get('deps'));

@@ -11,7 +11,11 @@ import { planForm } from '../billing/schemas.js';
 import { changePlan, planSettings } from '../billing/service.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 
-async function renderSettings(c: Context<AppEnv>, failed?: { values: Values; errors: FieldErrors }, status: Status = 200) {
+async function renderSettings(
+  c: Context<AppEnv>,
+  failed?: { values: Values; errors: FieldErrors },
+  status: Status = 200,
+) {
   const plan = await planSettings(c.get('deps'));
   return page(c, <SettingsPage plan={plan} failed={failed} />, { title: 'Settings', status });
 }
@@ -21,7 +25,15 @@ export const adminSettingsRoutes = new Hono<AppEnv>()
   .use('/admin/settings', requirePermission('platform:admin'))
   .use('/admin/settings/*', requirePermission('platform:admin'))
   .get('/admin/settings', (c) => renderSettings(c))
-  .post('/admin/settings/plan', zValidator('form', planForm, formHook((c, values, errors, status) => renderSettings(c, { values, errors }, status))), async (c) => {
-    await changePlan(c.get('deps'), actor(c).id, c.req.valid('form'));
-    return redirectWith(c, '/admin/settings', 'Plan saved. Subscriptions take it from their next period.');
-  });
+  .post(
+    '/admin/settings/plan',
+    zValidator(
+      'form',
+      planForm,
+      formHook((c, values, errors, status) => renderSettings(c, { values, errors }, status)),
+    ),
+    async (c) => {
+      await changePlan(c.get('deps'), actor(c).id, c.req.valid('form'));
+      return redirectWith(c, '/admin/settings', 'Plan saved. Subscriptions take it from their next period.');
+    },
+  );

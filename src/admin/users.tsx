@@ -18,10 +18,12 @@ async function renderUsers(c: Context<AppEnv>, create?: { values: Values; errors
   return page(c, <UsersPage {...props} />, { title: 'Users', status, fragment: <UserList {...props} /> });
 }
 
-const createFailed = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) => renderUsers(c, { values, errors }, status);
+const createFailed = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) =>
+  renderUsers(c, { values, errors }, status);
 
 /** The row forms are a select or a hidden field: a bad value is a tampered form, sent back with a flash. */
-const backWith = (message: string) => (result: { success: boolean }, c: Context<any>) => (result.success ? undefined : redirectWith(c as Context<AppEnv>, back(c as Context<AppEnv>), message, 'error'));
+const backWith = (message: string) => (result: { success: boolean }, c: Context<any>) =>
+  result.success ? undefined : redirectWith(c as Context<AppEnv>, back(c as Context<AppEnv>), message, 'error');
 
 /** /admin/users: list, search, create staff, change role, deactivate/reactivate. */
 export const adminUserRoutes = new Hono<AppEnv>()
@@ -32,11 +34,20 @@ export const adminUserRoutes = new Hono<AppEnv>()
     const input = c.req.valid('form');
     const r = await tryForm(() => svc.createStaffAccount(c.get('deps'), actor(c).id, input));
     if (!r.ok) return renderUsers(c, { values: typedValues(input), errors: r.errors }, r.status);
-    return redirectWith(c, '/admin/users', `${input.name} can now sign in as ${input.role}. We sent them a link to confirm their email.`);
+    return redirectWith(
+      c,
+      '/admin/users',
+      `${input.name} can now sign in as ${input.role}. We sent them a link to confirm their email.`,
+    );
   })
   .post('/admin/users/:id/role', zValidator('form', s.roleForm, backWith('Choose a role.')), async (c) => {
     const { role } = c.req.valid('form');
-    return tryAction(c, back(c), () => svc.changeRole(c.get('deps'), actor(c).id, idParam(c), role), `Role changed to ${role}.`);
+    return tryAction(
+      c,
+      back(c),
+      () => svc.changeRole(c.get('deps'), actor(c).id, idParam(c), role),
+      `Role changed to ${role}.`,
+    );
   })
   .post('/admin/users/:id/status', zValidator('form', s.statusForm, backWith('Choose a status.')), async (c) => {
     const { status } = c.req.valid('form');

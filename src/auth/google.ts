@@ -9,12 +9,19 @@ import type { GoogleClaims } from './service.js';
  */
 type GoogleConfig = NonNullable<Config['google']>;
 
-const client = (g: GoogleConfig, publicUrl: string) => new OAuth2Client(g.clientId, g.clientSecret, `${publicUrl}/auth/google/callback`);
+const client = (g: GoogleConfig, publicUrl: string) =>
+  new OAuth2Client(g.clientId, g.clientSecret, `${publicUrl}/auth/google/callback`);
 
 export function googleAuthorization(g: GoogleConfig, publicUrl: string): { url: URL; state: string; verifier: string } {
   const state = generateState();
   const verifier = generateCodeVerifier();
-  const url = client(g, publicUrl).createAuthorizationURLWithPKCE(g.authUrl, state, CodeChallengeMethod.S256, verifier, ['openid', 'email', 'profile']);
+  const url = client(g, publicUrl).createAuthorizationURLWithPKCE(
+    g.authUrl,
+    state,
+    CodeChallengeMethod.S256,
+    verifier,
+    ['openid', 'email', 'profile'],
+  );
   return { url, state, verifier };
 }
 
@@ -25,7 +32,13 @@ const FAILED = 'Google sign-in did not work. Please try again.';
  * from the token endpoint over our own request, so (as OpenID Connect allows) we check its
  * audience, issuer and expiry rather than its signature.
  */
-export async function googleClaims(g: GoogleConfig, publicUrl: string, code: string, verifier: string, now: Date): Promise<GoogleClaims> {
+export async function googleClaims(
+  g: GoogleConfig,
+  publicUrl: string,
+  code: string,
+  verifier: string,
+  now: Date,
+): Promise<GoogleClaims> {
   let claims: Record<string, unknown>;
   try {
     const tokens = await client(g, publicUrl).validateAuthorizationCode(g.tokenUrl, code, verifier);
@@ -36,8 +49,10 @@ export async function googleClaims(g: GoogleConfig, publicUrl: string, code: str
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const iss = String(claims.iss ?? '');
   const exp = Number(claims.exp);
-  if (!aud.includes(g.clientId) || !/^(https:\/\/)?accounts\.google\.com$/.test(iss) || !(exp * 1000 > now.getTime())) throw new BadRequest(FAILED);
-  if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.email !== 'string' || !claims.email.includes('@')) throw new BadRequest(FAILED);
+  if (!aud.includes(g.clientId) || !/^(https:\/\/)?accounts\.google\.com$/.test(iss) || !(exp * 1000 > now.getTime()))
+    throw new BadRequest(FAILED);
+  if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.email !== 'string' || !claims.email.includes('@'))
+    throw new BadRequest(FAILED);
   return {
     sub: claims.sub,
     email: claims.email,

@@ -9,7 +9,11 @@ import { purgeStale } from './queries.js';
 export async function purgeStaleAccountData(deps: Pick<Deps, 'db' | 'clock'>): Promise<string> {
   const now = deps.clock.now();
   const r = await deps.db.transaction().execute((trx) =>
-    purgeStale(trx, { now: now.toISOString(), rateWindowsBefore: new Date(now.getTime() - DAY).toISOString(), tokensBefore: new Date(now.getTime() - 7 * DAY).toISOString() }),
+    purgeStale(trx, {
+      now: now.toISOString(),
+      rateWindowsBefore: new Date(now.getTime() - DAY).toISOString(),
+      tokensBefore: new Date(now.getTime() - 7 * DAY).toISOString(),
+    }),
   );
   return `removed ${r.sessions} sessions, ${r.rateLimits} rate limits, ${r.tokens} tokens`;
 }

@@ -78,7 +78,10 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
     const url = new URL(c.req.url);
     // A form posted after the session ended comes back to the page that held the form
     // (a POST-only path would be a 404 to return to).
-    const back = c.req.method === 'GET' ? url.pathname + url.search : (samePage(c.req.header('HX-Current-URL'), url) ?? samePage(c.req.header('Referer'), url) ?? '/dashboard');
+    const back =
+      c.req.method === 'GET'
+        ? url.pathname + url.search
+        : (samePage(c.req.header('HX-Current-URL'), url) ?? samePage(c.req.header('Referer'), url) ?? '/dashboard');
     const to = `/login?next=${encodeURIComponent(back)}`;
     if (c.req.header('HX-Request')) {
       c.header('HX-Redirect', to);

@@ -30,6 +30,7 @@ export async function verifyNothing(password: string): Promise<false> {
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (password.length > 200) return 'Use at most 200 characters.';
-  if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'That password is one of the most common ones. Choose another.';
+  if (COMMON_PASSWORDS.has(password.toLowerCase()))
+    return 'That password is one of the most common ones. Choose another.';
   return null;
 }

@@ -40,7 +40,8 @@ export const canManageTrip = (actor: Actor, trip: { organizer_id: number }) =>
   actor.role === 'admin' || (actor.role === 'organizer' && trip.organizer_id === actor.id);
 
 /** Only the traveler who booked acts on a booking as its traveler (pays, cancels); an admin may act for them. */
-export const canActAsTraveler = (actor: Actor, booking: { user_id: number }) => actor.role === 'admin' || booking.user_id === actor.id;
+export const canActAsTraveler = (actor: Actor, booking: { user_id: number }) =>
+  actor.role === 'admin' || booking.user_id === actor.id;
 
 /** Whose trips' bookings an actor's lists show: their own, or (an admin) everyone's, as null. */
 export const managedOrganizerId = (actor: Actor): number | null => (actor.role === 'admin' ? null : actor.id);

@@ -5,11 +5,14 @@ import type { Role, TokenPurpose, UsersTable } from './tables.js';
 type Db = Kysely<Database>;
 export type UserRow = Selectable<UsersTable>;
 
-export const findUserById = (db: Db, id: number) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export const findUserById = (db: Db, id: number) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const findUserByEmail = (db: Db, email: string) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+export const findUserByEmail = (db: Db, email: string) =>
+  db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 
-export const findUserByGoogleSub = (db: Db, sub: string) => db.selectFrom('users').selectAll().where('google_sub', '=', sub).executeTakeFirst();
+export const findUserByGoogleSub = (db: Db, sub: string) =>
+  db.selectFrom('users').selectAll().where('google_sub', '=', sub).executeTakeFirst();
 
 export async function insertUser(db: Db, values: Insertable<UsersTable>): Promise<number> {
   const { id } = await db.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow();
@@ -32,37 +35,83 @@ export async function markFirstOrganizerLogin(db: Db, id: number, at: string): P
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertToken(db: Db, v: { userId: number; purpose: TokenPurpose; tokenHash: string; target: string; expiresAt: string; createdAt: string }): Promise<void> {
+export async function insertToken(
+  db: Db,
+  v: { userId: number; purpose: TokenPurpose; tokenHash: string; target: string; expiresAt: string; createdAt: string },
+): Promise<void> {
   await db
     .insertInto('account_tokens')
-    .values({ user_id: v.userId, purpose: v.purpose, token_hash: v.tokenHash, target: v.target, expires_at: v.expiresAt, used_at: null, created_at: v.createdAt })
+    .values({
+      user_id: v.userId,
+      purpose: v.purpose,
+      token_hash: v.tokenHash,
+      target: v.target,
+      expires_at: v.expiresAt,
+      used_at: null,
+      created_at: v.createdAt,
+    })
     .execute();
 }
 
 export const findToken = (db: Db, purpose: TokenPurpose, tokenHash: string) =>
-  db.selectFrom('account_tokens').selectAll().where('purpose', '=', purpose).where('token_hash', '=', tokenHash).executeTakeFirst();
+  db
+    .selectFrom('account_tokens')
+    .selectAll()
+    .where('purpose', '=', purpose)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 
 /** The newest unused one-time code of a user for a purpose. */
 export const latestOpenToken = (db: Db, userId: number, purpose: TokenPurpose) =>
-  db.selectFrom('account_tokens').selectAll().where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).orderBy('id', 'desc').executeTakeFirst();
+  db
+    .selectFrom('account_tokens')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
 
 /** Uses a token once: only the first of two concurrent uses gets true. */
 export async function useToken(db: Db, id: number, at: string): Promise<boolean> {
-  const r = await db.updateTable('account_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('account_tokens')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function countTokenAttempt(db: Db, id: number): Promise<void> {
-  await db.updateTable('account_tokens').set({ attempts: sql`attempts + 1` }).where('id', '=', id).execute();
+  await db
+    .updateTable('account_tokens')
+    .set({ attempts: sql`attempts + 1` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Voids every unused token of a purpose (a newer one replaces them, or the secret they guard changed). */
 export async function voidTokens(db: Db, userId: number, purpose: TokenPurpose, at: string): Promise<void> {
-  await db.updateTable('account_tokens').set({ used_at: at }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('account_tokens')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 export const countSessions = async (db: Db, userId: number) =>
-  Number((await db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 export interface UserListFilter {
   q: string;
@@ -94,7 +143,9 @@ export async function listUsers(db: Db, f: UserListFilter) {
     .limit(f.limit)
     .offset(f.offset)
     .execute();
-  const { n } = await filtered(db, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const { n } = await filtered(db, f)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return { rows, total: Number(n) };
 }
 
@@ -102,10 +153,17 @@ export async function listUsers(db: Db, f: UserListFilter) {
 export async function purgeStale(db: Db, at: { now: string; rateWindowsBefore: string; tokensBefore: string }) {
   const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', at.now).executeTakeFirst();
   // Every rule's window is at most a day long.
-  const rateLimits = await db.deleteFrom('rate_limits').where('window_start', '<', at.rateWindowsBefore).executeTakeFirst();
+  const rateLimits = await db
+    .deleteFrom('rate_limits')
+    .where('window_start', '<', at.rateWindowsBefore)
+    .executeTakeFirst();
   const tokens = await db
     .deleteFrom('account_tokens')
     .where((eb) => eb.or([eb('used_at', '<', at.tokensBefore), eb('expires_at', '<', at.tokensBefore)]))
     .executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), rateLimits: Number(rateLimits.numDeletedRows), tokens: Number(tokens.numDeletedRows) };
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    rateLimits: Number(rateLimits.numDeletedRows),
+    tokens: Number(tokens.numDeletedRows),
+  };
 }

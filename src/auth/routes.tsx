@@ -15,7 +15,16 @@ import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
 import type { Role } from './tables.js';
-import { CompleteProfilePage, ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyEmailPage, VerifyPhonePage } from '../../views/auth/pages.js';
+import {
+  CompleteProfilePage,
+  ForgotPasswordPage,
+  LoginPage,
+  MessagePage,
+  RegisterPage,
+  ResetPasswordPage,
+  VerifyEmailPage,
+  VerifyPhonePage,
+} from '../../views/auth/pages.js';
 import { AccountSummary, MePage, type MeForm } from '../../views/account/pages.js';
 
 /** Each role's home. Later issues replace the account summary behind these with real dashboards. */
@@ -62,23 +71,43 @@ const GOOGLE_NEXT = 'tt_g_next';
 
 /** Reads and clears what /auth/google left for its callback: the state, the PKCE verifier, where to go after. */
 function takeGoogleCookies(c: Context<AppEnv>) {
-  const taken = { expected: getCookie(c, GOOGLE_STATE), verifier: getCookie(c, GOOGLE_VERIFIER), next: safeNext(getCookie(c, GOOGLE_NEXT)) };
+  const taken = {
+    expected: getCookie(c, GOOGLE_STATE),
+    verifier: getCookie(c, GOOGLE_VERIFIER),
+    next: safeNext(getCookie(c, GOOGLE_NEXT)),
+  };
   const secure = c.get('deps').config.secureCookies;
-  for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT]) deleteCookie(c, name, { path: '/auth/google', secure });
+  for (const name of [GOOGLE_STATE, GOOGLE_VERIFIER, GOOGLE_NEXT])
+    deleteCookie(c, name, { path: '/auth/google', secure });
   return taken;
 }
 
 const googleFailed = (c: Context<AppEnv>, message: string, status: 400 | 403 = 400) =>
-  page(c, <MessagePage title="Google sign-in did not work" message={message} link={{ href: '/login', label: 'Back to sign in' }} />, { title: 'Sign-in failed', status });
+  page(
+    c,
+    <MessagePage
+      title="Google sign-in did not work"
+      message={message}
+      link={{ href: '/login', label: 'Back to sign in' }}
+    />,
+    { title: 'Sign-in failed', status },
+  );
 
 const googleOn = (c: Context<AppEnv>) => c.get('deps').config.google !== undefined;
 const home = (role: Role) => ROLE_HOME[role];
 
 const renderRegister = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
-  page(c, <RegisterPage values={values} errors={errors} google={googleOn(c)} />, { title: 'Create your account', status });
+  page(c, <RegisterPage values={values} errors={errors} google={googleOn(c)} />, {
+    title: 'Create your account',
+    status,
+  });
 
 const renderLogin = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
-  page(c, <LoginPage values={values} errors={errors} google={googleOn(c)} next={safeNext(values.next) ?? undefined} />, { title: 'Sign in', status });
+  page(
+    c,
+    <LoginPage values={values} errors={errors} google={googleOn(c)} next={safeNext(values.next) ?? undefined} />,
+    { title: 'Sign in', status },
+  );
 
 const renderForgot = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
   page(c, <ForgotPasswordPage values={values} errors={errors} />, { title: 'Forgot your password?', status });
@@ -86,31 +115,54 @@ const renderForgot = (c: Context<AppEnv>, values: Values, errors: FieldErrors, s
 const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
   const valid = await svc.resetTokenIsValid(c.get('deps'), token);
-  return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, { title: 'Choose a new password', status: valid ? status : 400 });
+  return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, {
+    title: 'Choose a new password',
+    status: valid ? status : 400,
+  });
 };
 
 /** The confirmation page for a link that still works, "Link not valid" (400) for any other. */
 const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
   const valid = await svc.emailTokenIsValid(c.get('deps'), token);
-  const retry = c.get('user') ? { href: '/me', label: 'Send a new link from your profile' } : { href: '/login', label: 'Sign in to ask for a new link' };
-  return page(c, <VerifyEmailPage token={token} valid={valid} retry={retry} />, { title: valid ? 'Confirm your email' : 'Link not valid', status: valid ? status : 400 });
+  const retry = c.get('user')
+    ? { href: '/me', label: 'Send a new link from your profile' }
+    : { href: '/login', label: 'Sign in to ask for a new link' };
+  return page(c, <VerifyEmailPage token={token} valid={valid} retry={retry} />, {
+    title: valid ? 'Confirm your email' : 'Link not valid',
+    status: valid ? status : 400,
+  });
 };
 
 async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
   const a = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
-  return page(c, <VerifyPhonePage phone={a.phone} verified={a.phoneVerified} codeSent={c.req.query('sent') === '1' || status !== 200} values={values} errors={errors} />, { title: 'Verify your mobile number', status });
+  return page(
+    c,
+    <VerifyPhonePage
+      phone={a.phone}
+      verified={a.phoneVerified}
+      codeSent={c.req.query('sent') === '1' || status !== 200}
+      values={values}
+      errors={errors}
+    />,
+    { title: 'Verify your mobile number', status },
+  );
 }
 
 const renderComplete = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) =>
-  page(c, <CompleteProfilePage name={c.get('user')!.name} email={c.get('user')!.email} values={values} errors={errors} />, { title: 'Complete your profile', status });
+  page(
+    c,
+    <CompleteProfilePage name={c.get('user')!.name} email={c.get('user')!.email} values={values} errors={errors} />,
+    { title: 'Complete your profile', status },
+  );
 
 async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 200) {
   const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
   return page(c, <MePage account={account} failed={failed} />, { title: 'Your profile', status });
 }
 
-const meFailed = (form: MeForm['form']) => (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) => renderMe(c, { form, values, errors }, status);
+const meFailed = (form: MeForm['form']) => (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) =>
+  renderMe(c, { form, values, errors }, status);
 
 /** Register, sign in/out, verification, password reset, Google, profile, /dashboard. */
 export const accountRoutes = new Hono<AppEnv>();
@@ -120,7 +172,9 @@ accountRoutes.use('*', profileGate);
 // ------------------------------------------------------------ register, sign in, sign out
 
 accountRoutes
-  .get('/register', (c) => (c.get('user') ? c.redirect('/dashboard', 303) : renderRegister(c, { role: c.req.query('role') }, {})))
+  .get('/register', (c) =>
+    c.get('user') ? c.redirect('/dashboard', 303) : renderRegister(c, { role: c.req.query('role') }, {}),
+  )
   .post('/register', zValidator('form', s.registerForm, formHook(renderRegister)), async (c) => {
     const input = c.req.valid('form');
     const r = await tryForm(() => svc.registerAccount(c.get('deps'), input, clientIp(c)));
@@ -128,7 +182,11 @@ accountRoutes
     await startSession(c, r.value);
     return redirectWith(c, home(input.role), `Welcome! We sent a confirmation link to ${input.email}.`);
   })
-  .get('/login', (c) => (c.get('user') ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303) : renderLogin(c, { next: c.req.query('next') }, {})))
+  .get('/login', (c) =>
+    c.get('user')
+      ? c.redirect(safeNext(c.req.query('next')) ?? '/dashboard', 303)
+      : renderLogin(c, { next: c.req.query('next') }, {}),
+  )
   .post('/login', zValidator('form', s.loginForm, formHook(renderLogin)), async (c) => {
     const input = c.req.valid('form');
     const r = await tryForm(() => svc.signIn(c.get('deps'), input.email, input.password, clientIp(c)));
@@ -149,7 +207,11 @@ accountRoutes
     const { token } = c.req.valid('form');
     const r = await tryForm(() => svc.verifyEmail(c.get('deps'), token));
     if (!r.ok) return renderVerifyEmail(c, { token }, r.errors, r.status);
-    return redirectWith(c, c.get('user') ? home(c.get('user')!.role) : '/login', 'Thank you: your email address is confirmed.');
+    return redirectWith(
+      c,
+      c.get('user') ? home(c.get('user')!.role) : '/login',
+      'Thank you: your email address is confirmed.',
+    );
   })
   .post('/verify-email/resend', requireUser, async (c) => {
     const resend = () => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id);
@@ -169,7 +231,11 @@ accountRoutes
     const r = await tryForm(() => svc.resetPassword(c.get('deps'), input.token, input.password));
     if (!r.ok) return renderReset(c, { token: input.token }, r.errors, r.status);
     await endSession(c);
-    return redirectWith(c, '/login', 'Your password is changed and every device is signed out. Sign in with the new password.');
+    return redirectWith(
+      c,
+      '/login',
+      'Your password is changed and every device is signed out. Sign in with the new password.',
+    );
   });
 
 // ------------------------------------------------------------ phone verification
@@ -194,7 +260,13 @@ accountRoutes
     const g = c.get('deps').config.google;
     if (!g) return c.notFound();
     const { url, state, verifier } = googleAuthorization(g, c.get('deps').config.publicUrl);
-    const opts = { path: '/auth/google', httpOnly: true, sameSite: 'Lax' as const, secure: c.get('deps').config.secureCookies, maxAge: 600 };
+    const opts = {
+      path: '/auth/google',
+      httpOnly: true,
+      sameSite: 'Lax' as const,
+      secure: c.get('deps').config.secureCookies,
+      maxAge: 600,
+    };
     setCookie(c, GOOGLE_STATE, state, opts);
     setCookie(c, GOOGLE_VERIFIER, verifier, opts);
     const next = safeNext(c.req.query('next'));
@@ -208,20 +280,32 @@ accountRoutes
     const state = c.req.query('state');
     const code = c.req.query('code');
     // The state is checked before anything else: without a match the request is not ours.
-    if (!expected || !state || !verifier || !constantTimeEqual(expected, state)) return googleFailed(c, 'This sign-in link has expired or was not started here. Please try again.');
+    if (!expected || !state || !verifier || !constantTimeEqual(expected, state))
+      return googleFailed(c, 'This sign-in link has expired or was not started here. Please try again.');
     if (!code) return googleFailed(c, 'Google did not let you in. Please try again.');
-    const signIn = async () => svc.googleSignIn(c.get('deps'), await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
+    const signIn = async () =>
+      svc.googleSignIn(
+        c.get('deps'),
+        await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()),
+      );
     const user = await signIn().catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e)));
     if (user instanceof DomainError) return googleFailed(c, user.message, user.status === 403 ? 403 : 400);
     await startSession(c, user.id);
     return redirectWith(c, user.profile_complete ? (next ?? '/dashboard') : '/complete-profile');
   })
-  .get('/complete-profile', requireUser, (c) => (c.get('user')!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {})))
-  .post('/complete-profile', requireUser, zValidator('form', s.completeProfileForm, formHook(renderComplete)), async (c) => {
-    const r = await tryForm(() => svc.completeProfile(c.get('deps'), c.get('user')!.id, c.req.valid('form')));
-    if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
-    return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
-  });
+  .get('/complete-profile', requireUser, (c) =>
+    c.get('user')!.profileComplete ? c.redirect('/dashboard', 303) : renderComplete(c, {}, {}),
+  )
+  .post(
+    '/complete-profile',
+    requireUser,
+    zValidator('form', s.completeProfileForm, formHook(renderComplete)),
+    async (c) => {
+      const r = await tryForm(() => svc.completeProfile(c.get('deps'), c.get('user')!.id, c.req.valid('form')));
+      if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
+      return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
+    },
+  );
 
 // ------------------------------------------------------------ profile
 
@@ -230,7 +314,8 @@ accountRoutes
   .post('/me', requireUser, async (c) => {
     const posted = await readUploadForm(c);
     const form = s.profileForm.safeParse(posted);
-    if (!form.success) return renderMe(c, { form: 'profile', values: typedValues(posted), errors: fieldErrors(form.error.issues) }, 422);
+    if (!form.success)
+      return renderMe(c, { form: 'profile', values: typedValues(posted), errors: fieldErrors(form.error.issues) }, 422);
     const input = form.data;
     const r = await tryForm(() => svc.updateProfile(c.get('deps'), c.get('user')!.id, input));
     if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
@@ -238,7 +323,9 @@ accountRoutes
   })
   .post('/me/phone', requireUser, zValidator('form', s.phoneForm, formHook(meFailed('phone'))), async (c) => {
     const changed = await svc.changePhone(c.get('deps'), c.get('user')!.id, c.req.valid('form').phone);
-    return changed ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.') : redirectWith(c, '/me', 'That is already your number.');
+    return changed
+      ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.')
+      : redirectWith(c, '/me', 'That is already your number.');
   })
   .post('/me/password', requireUser, zValidator('form', s.passwordForm, formHook(meFailed('password'))), async (c) => {
     const input = c.req.valid('form');
@@ -247,10 +334,15 @@ accountRoutes
     await startSession(c, c.get('user')!.id);
     return redirectWith(c, '/me', 'Your password is changed. Every other device is signed out.');
   })
-  .post('/me/organizer', requireRole('organizer'), zValidator('form', s.organizerForm, formHook(meFailed('organizer'))), async (c) => {
-    await svc.updateOrganizerProfile(c.get('deps'), c.get('user')!, c.req.valid('form'));
-    return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
-  })
+  .post(
+    '/me/organizer',
+    requireRole('organizer'),
+    zValidator('form', s.organizerForm, formHook(meFailed('organizer'))),
+    async (c) => {
+      await svc.updateOrganizerProfile(c.get('deps'), c.get('user')!, c.req.valid('form'));
+      return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
+    },
+  )
   .post('/me/sign-out-everywhere', requireUser, async (c) => {
     await svc.signOutEverywhere(c.get('deps'), c.get('user')!.id);
     await endSession(c);
@@ -264,6 +356,8 @@ accountRoutes.get('/dashboard', requireUser, (c) => c.redirect(home(c.get('user'
 for (const role of Object.keys(ROLE_HOME) as Role[]) {
   accountRoutes.get(ROLE_HOME[role], requireRole(role, 'admin'), async (c) => {
     const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
-    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.get('user')!.role]} />, { title: 'Dashboard' });
+    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.get('user')!.role]} />, {
+      title: 'Dashboard',
+    });
   });
 }

@@ -8,7 +8,10 @@ import { passwordProblem } from './passwords.js';
  */
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`);
-const optionalText = (max: number) => text(max).optional().transform((s) => (s ? s : null));
+const optionalText = (max: number) =>
+  text(max)
+    .optional()
+    .transform((s) => (s ? s : null));
 
 export const name = text(80).min(1, 'Enter your name.');
 export const email = z
@@ -33,7 +36,12 @@ export const loginForm = z.object({
 export const forgotForm = z.object({ email });
 export const verifyEmailForm = z.object({ token: z.string().min(1).max(100) });
 export const resetForm = z.object({ token: z.string().min(1).max(100), password: newPassword });
-export const otpForm = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from the SMS.') });
+export const otpForm = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6-digit code from the SMS.'),
+});
 export const completeProfileForm = z.object({ phone, role: selfServiceRole });
 
 export const profileForm = z.object({

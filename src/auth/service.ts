@@ -7,7 +7,15 @@ import { BadRequest, Conflict, DomainError, ForbiddenError, NotFoundError } from
 import { constantTimeEqual, hashToken, randomToken } from '../lib/tokens.js';
 import { audit } from '../lib/audit.js';
 import { removeImage, storeImage } from '../lib/images.js';
-import { clearHits, consume, recordHit, refundHit, retryAfter, RateLimitedError, type RateRule } from '../lib/rate-limit.js';
+import {
+  clearHits,
+  consume,
+  recordHit,
+  refundHit,
+  retryAfter,
+  RateLimitedError,
+  type RateRule,
+} from '../lib/rate-limit.js';
 import { enqueue } from '../notifications/outbox.js';
 import * as billing from '../billing/service.js';
 import { randomInt } from 'node:crypto';
@@ -18,7 +26,15 @@ import { invalidateUserSessions } from './session.js';
 import type { OrganizerInput, ProfileInput, RegisterInput, StaffInput } from './schemas.js';
 import type { Role, UserStatus } from './tables.js';
 import { getSetting } from '../lib/settings.js';
-import { phoneCodeText, resetPasswordHtml, resetPasswordText, verifyEmailHtml, verifyEmailText, welcomeHtml, welcomeText } from '../../views/auth/emails.js';
+import {
+  phoneCodeText,
+  resetPasswordHtml,
+  resetPasswordText,
+  verifyEmailHtml,
+  verifyEmailText,
+  welcomeHtml,
+  welcomeText,
+} from '../../views/auth/emails.js';
 
 type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
 type Db = Kysely<Database>;
@@ -42,7 +58,6 @@ export const LIMITS = {
   verifyResendCooldown: { limit: 1, windowMs: MINUTE },
 } satisfies Record<string, RateRule>;
 
-
 const EMAIL_TAKEN = 'An account with this email already exists. Sign in, or reset your password.';
 
 /** Two sign-ups with one email at the same moment: the unique index decides, the loser gets a message. */
@@ -50,7 +65,11 @@ async function uniqueEmail<T>(fn: () => Promise<T>, message = EMAIL_TAKEN): Prom
   try {
     return await fn();
   } catch (e) {
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /users\.email/.test(String((e as Error).message))) throw new DomainError(message, 'email');
+    if (
+      (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+      /users\.email/.test(String((e as Error).message))
+    )
+      throw new DomainError(message, 'email');
     throw e;
   }
 }
@@ -59,33 +78,48 @@ async function uniqueEmail<T>(fn: () => Promise<T>, message = EMAIL_TAKEN): Prom
 
 export async function registerAccount(deps: Ctx, input: RegisterInput, ip: string): Promise<number> {
   const { db, clock } = deps;
-  await consume(db, clock, [{ key: `register:ip:${ip}`, rule: LIMITS.registerPerIp }], 'Too many new accounts from your network.');
+  await consume(
+    db,
+    clock,
+    [{ key: `register:ip:${ip}`, rule: LIMITS.registerPerIp }],
+    'Too many new accounts from your network.',
+  );
   if (await q.findUserByEmail(db, input.email)) throw new DomainError(EMAIL_TAKEN, 'email');
   const passwordHash = await hashPassword(input.password);
-  return uniqueEmail(() => db.transaction().execute(async (trx) => {
-    const now = isoNow(clock);
-    const userId = await q.insertUser(trx, {
-      email: input.email,
-      name: input.name,
-      phone: input.phone,
-      role: input.role,
-      password_hash: passwordHash,
-      email_verified_at: null,
-      phone_verified_at: null,
-      created_at: now,
-      updated_at: now,
-    });
-    await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
-    await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
-    // Registering signs the new account in (see the route): that is the organizer's first sign-in.
-    if (input.role === 'organizer') await startOrganizerTrial(trx, clock, { id: userId, first_organizer_login_at: null });
-    return userId;
-  }));
+  return uniqueEmail(() =>
+    db.transaction().execute(async (trx) => {
+      const now = isoNow(clock);
+      const userId = await q.insertUser(trx, {
+        email: input.email,
+        name: input.name,
+        phone: input.phone,
+        role: input.role,
+        password_hash: passwordHash,
+        email_verified_at: null,
+        phone_verified_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
+      await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
+      // Registering signs the new account in (see the route): that is the organizer's first sign-in.
+      if (input.role === 'organizer')
+        await startOrganizerTrial(trx, clock, { id: userId, first_organizer_login_at: null });
+      return userId;
+    }),
+  );
 }
 
 async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
   const p = { name: u.name, role: u.role, url: deps.config.publicUrl, trialDays: await getSetting(trx, 'trialDays') };
-  await enqueue(trx, deps.clock, { channel: 'email', to: u.email, template: 'welcome', subject: 'Welcome to TrekTribe', text: welcomeText(p), html: welcomeHtml(p) });
+  await enqueue(trx, deps.clock, {
+    channel: 'email',
+    to: u.email,
+    template: 'welcome',
+    subject: 'Welcome to TrekTribe',
+    text: welcomeText(p),
+    html: welcomeHtml(p),
+  });
 }
 
 async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email: string; name: string }) {
@@ -93,9 +127,23 @@ async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email
   const token = randomToken();
   const now = clock.now();
   await q.voidTokens(trx, u.id, 'verify-email', now.toISOString());
-  await q.insertToken(trx, { userId: u.id, purpose: 'verify-email', tokenHash: hashToken(token), target: u.email, expiresAt: addMs(now, VERIFY_EMAIL_TTL).toISOString(), createdAt: now.toISOString() });
+  await q.insertToken(trx, {
+    userId: u.id,
+    purpose: 'verify-email',
+    tokenHash: hashToken(token),
+    target: u.email,
+    expiresAt: addMs(now, VERIFY_EMAIL_TTL).toISOString(),
+    createdAt: now.toISOString(),
+  });
   const p = { name: u.name, link: `${config.publicUrl}/verify-email?token=${token}` };
-  await enqueue(trx, clock, { channel: 'email', to: u.email, template: 'verify-email', subject: 'Confirm your email address', text: verifyEmailText(p), html: verifyEmailHtml(p) });
+  await enqueue(trx, clock, {
+    channel: 'email',
+    to: u.email,
+    template: 'verify-email',
+    subject: 'Confirm your email address',
+    text: verifyEmailText(p),
+    html: verifyEmailHtml(p),
+  });
 }
 
 /** A new verification link, at most one a minute. */
@@ -104,7 +152,12 @@ export async function resendEmailVerification(deps: Ctx, userId: number): Promis
   const user = await q.findUserById(db, userId);
   if (!user) throw new NotFoundError();
   if (user.email_verified_at) throw new DomainError('Your email address is already confirmed.');
-  await consume(db, clock, [{ key: `verify-resend:${userId}`, rule: LIMITS.verifyResendCooldown }], 'We just sent you a link.');
+  await consume(
+    db,
+    clock,
+    [{ key: `verify-resend:${userId}`, rule: LIMITS.verifyResendCooldown }],
+    'We just sent you a link.',
+  );
   await db.transaction().execute((trx) => issueEmailVerification(trx, deps, user));
 }
 
@@ -133,7 +186,8 @@ export async function verifyEmail(deps: Ctx, token: string): Promise<number> {
     const found = await openEmailToken(trx, clock, token);
     const now = isoNow(clock);
     if (!found || !(await q.useToken(trx, found.row.id, now))) throw new BadRequest(LINK_DEAD);
-    if (!found.user.email_verified_at) await q.updateUser(trx, found.user.id, { email_verified_at: now, updated_at: now });
+    if (!found.user.email_verified_at)
+      await q.updateUser(trx, found.user.id, { email_verified_at: now, updated_at: now });
     return found.user.id;
   });
 }
@@ -180,16 +234,29 @@ export async function signIn(deps: Ctx, email: string, password: string, ip: str
   // the check, and given back if the password was right. Counted after the slow password
   // check instead, guesses fired all at once each passed the check before any was counted.
   await db.transaction().execute(async (trx) => {
-    const addressWait = Math.max(await retryAfter(trx, clock, pair.key, pair.rule), await retryAfter(trx, clock, address.key, address.rule));
+    const addressWait = Math.max(
+      await retryAfter(trx, clock, pair.key, pair.rule),
+      await retryAfter(trx, clock, address.key, address.rule),
+    );
     const accountWait = await retryAfter(trx, clock, account.key, account.rule);
-    if (accountWait > 0) throw new RateLimitedError(Math.max(accountWait, addressWait), 'Too many failed sign-in attempts on this account.', 'email', 'To get in now, reset your password with "Forgot your password?".');
+    if (accountWait > 0)
+      throw new RateLimitedError(
+        Math.max(accountWait, addressWait),
+        'Too many failed sign-in attempts on this account.',
+        'email',
+        'To get in now, reset your password with "Forgot your password?".',
+      );
     if (addressWait > 0) throw new RateLimitedError(addressWait, 'Too many failed sign-in attempts.', 'email');
     for (const c of [pair, account, address]) await recordHit(trx, clock, c.key, c.rule);
   });
   const user = await q.findUserByEmail(db, email);
   const ok = user?.password_hash ? await verifyPassword(user.password_hash, password) : await verifyNothing(password);
   if (!user || !ok) {
-    if (user && !user.password_hash && user.google_sub) throw new DomainError('This account signs in with Google. Use "Sign in with Google", or reset your password to set one.', 'email');
+    if (user && !user.password_hash && user.google_sub)
+      throw new DomainError(
+        'This account signs in with Google. Use "Sign in with Google", or reset your password to set one.',
+        'email',
+      );
     throw new DomainError(WRONG, 'email');
   }
   const active = user.status === 'active';
@@ -198,18 +265,28 @@ export async function signIn(deps: Ctx, email: string, password: string, ip: str
     if (active) await clearHits(trx, pair.key);
     else await refundHit(trx, pair.key);
   });
-  if (!active) throw new DomainError('This account has been deactivated. Contact support if you think this is a mistake.', 'email', 403);
+  if (!active)
+    throw new DomainError(
+      'This account has been deactivated. Contact support if you think this is a mistake.',
+      'email',
+      403,
+    );
   await noteSignIn(deps, user);
   return user;
 }
 
 /** The free trial of an organizer starts at their first sign-in. */
 async function noteSignIn(deps: Ctx, user: UserRow): Promise<void> {
-  if (user.role === 'organizer') await deps.db.transaction().execute((trx) => startOrganizerTrial(trx, deps.clock, user));
+  if (user.role === 'organizer')
+    await deps.db.transaction().execute((trx) => startOrganizerTrial(trx, deps.clock, user));
 }
 
 /** Billing makes the trial once, however many sign-ins race to start it. */
-async function startOrganizerTrial(trx: Db, clock: Clock, user: Pick<UserRow, 'id' | 'first_organizer_login_at'>): Promise<void> {
+async function startOrganizerTrial(
+  trx: Db,
+  clock: Clock,
+  user: Pick<UserRow, 'id' | 'first_organizer_login_at'>,
+): Promise<void> {
   if (!user.first_organizer_login_at) await q.markFirstOrganizerLogin(trx, user.id, isoNow(clock));
   await billing.startTrial(trx, clock, user.id);
 }
@@ -223,7 +300,13 @@ async function startOrganizerTrial(trx: Db, clock: Clock, user: Pick<UserRow, 'i
  */
 export async function requestPasswordReset(deps: Ctx, email: string, ip: string): Promise<void> {
   const { db, clock, config } = deps;
-  await consume(db, clock, [{ key: `forgot:ip:${ip}`, rule: LIMITS.forgotPerIp }], 'Too many reset requests from your network.', 'email');
+  await consume(
+    db,
+    clock,
+    [{ key: `forgot:ip:${ip}`, rule: LIMITS.forgotPerIp }],
+    'Too many reset requests from your network.',
+    'email',
+  );
   const user = await q.findUserByEmail(db, email);
   if (!user || user.status !== 'active') return;
   try {
@@ -236,9 +319,23 @@ export async function requestPasswordReset(deps: Ctx, email: string, ip: string)
     const token = randomToken();
     const now = clock.now();
     await q.voidTokens(trx, user.id, 'reset-password', now.toISOString());
-    await q.insertToken(trx, { userId: user.id, purpose: 'reset-password', tokenHash: hashToken(token), target: user.email, expiresAt: addMs(now, RESET_TTL).toISOString(), createdAt: now.toISOString() });
+    await q.insertToken(trx, {
+      userId: user.id,
+      purpose: 'reset-password',
+      tokenHash: hashToken(token),
+      target: user.email,
+      expiresAt: addMs(now, RESET_TTL).toISOString(),
+      createdAt: now.toISOString(),
+    });
     const p = { name: user.name, link: `${config.publicUrl}/reset-password?token=${token}` };
-    await enqueue(trx, clock, { channel: 'email', to: user.email, template: 'reset-password', subject: 'Reset your TrekTribe password', text: resetPasswordText(p), html: resetPasswordHtml(p) });
+    await enqueue(trx, clock, {
+      channel: 'email',
+      to: user.email,
+      template: 'reset-password',
+      subject: 'Reset your TrekTribe password',
+      text: resetPasswordText(p),
+      html: resetPasswordHtml(p),
+    });
   });
 }
 
@@ -263,7 +360,11 @@ export async function resetPassword(deps: Ctx, token: string, password: string):
     const now = isoNow(clock);
     if (!found || !(await q.useToken(trx, found.row.id, now))) throw new BadRequest(LINK_DEAD, 'password');
     // Opening the emailed link proves the address too.
-    await q.updateUser(trx, found.user.id, { password_hash: passwordHash, email_verified_at: found.user.email_verified_at ?? now, updated_at: now });
+    await q.updateUser(trx, found.user.id, {
+      password_hash: passwordHash,
+      email_verified_at: found.user.email_verified_at ?? now,
+      updated_at: now,
+    });
     await q.voidTokens(trx, found.user.id, 'reset-password', now);
     await invalidateUserSessions(trx, found.user.id);
     // The guesses spread over many addresses were aimed at a password that no longer
@@ -298,7 +399,14 @@ export async function sendPhoneCode(deps: Ctx, userId: number, ip: string): Prom
   await db.transaction().execute(async (trx) => {
     const now = clock.now();
     await q.voidTokens(trx, userId, 'phone-otp', now.toISOString());
-    await q.insertToken(trx, { userId, purpose: 'phone-otp', tokenHash: otpHash(userId, now.toISOString(), code), target: user.phone!, expiresAt: addMs(now, OTP_TTL).toISOString(), createdAt: now.toISOString() });
+    await q.insertToken(trx, {
+      userId,
+      purpose: 'phone-otp',
+      tokenHash: otpHash(userId, now.toISOString(), code),
+      target: user.phone!,
+      expiresAt: addMs(now, OTP_TTL).toISOString(),
+      createdAt: now.toISOString(),
+    });
     await enqueue(trx, clock, { channel: 'sms', to: user.phone!, template: 'phone-otp', text: phoneCodeText(code) });
   });
 }
@@ -312,12 +420,15 @@ export async function verifyPhoneCode(deps: Ctx, userId: number, code: string): 
     const now = isoNow(clock);
     const row = await q.latestOpenToken(trx, userId, 'phone-otp');
     const user = await q.findUserById(trx, userId);
-    if (!row || !user || row.expires_at <= now || row.target !== user.phone) return 'That code has expired. Ask for a new one.';
+    if (!row || !user || row.expires_at <= now || row.target !== user.phone)
+      return 'That code has expired. Ask for a new one.';
     if (row.attempts >= OTP_MAX_ATTEMPTS) return 'Too many wrong codes. Ask for a new one.';
     if (!constantTimeEqual(otpHash(userId, row.created_at, code), row.token_hash)) {
       await q.countTokenAttempt(trx, row.id);
       const left = OTP_MAX_ATTEMPTS - row.attempts - 1;
-      return left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes. Ask for a new one.';
+      return left > 0
+        ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`
+        : 'Too many wrong codes. Ask for a new one.';
     }
     if (!(await q.useToken(trx, row.id, now))) return 'That code has expired. Ask for a new one.';
     await q.updateUser(trx, userId, { phone_verified_at: now, updated_at: now });
@@ -348,8 +459,15 @@ export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow>
     if (linked) return linked;
     const same = await q.findUserByEmail(trx, email);
     if (same) {
-      if (!g.emailVerified) throw new ForbiddenError('Google has not verified this email address, so we cannot link it to your account. Sign in with your password.');
-      await q.updateUser(trx, same.id, { google_sub: g.sub, email_verified_at: same.email_verified_at ?? now, updated_at: now });
+      if (!g.emailVerified)
+        throw new ForbiddenError(
+          'Google has not verified this email address, so we cannot link it to your account. Sign in with your password.',
+        );
+      await q.updateUser(trx, same.id, {
+        google_sub: g.sub,
+        email_verified_at: same.email_verified_at ?? now,
+        updated_at: now,
+      });
       return (await q.findUserById(trx, same.id))!;
     }
     const id = await q.insertUser(trx, {
@@ -367,20 +485,31 @@ export async function googleSignIn(deps: Ctx, g: GoogleClaims): Promise<UserRow>
     });
     return (await q.findUserById(trx, id))!;
   });
-  if (user.status !== 'active') throw new ForbiddenError('This account has been deactivated. Contact support if you think this is a mistake.');
+  if (user.status !== 'active')
+    throw new ForbiddenError('This account has been deactivated. Contact support if you think this is a mistake.');
   await noteSignIn(deps, user);
   return user;
 }
 
 /** The phone and role a Google user still owes us; then the welcome email. */
-export async function completeProfile(deps: Ctx, userId: number, input: { phone: string; role: 'traveler' | 'organizer' }): Promise<void> {
+export async function completeProfile(
+  deps: Ctx,
+  userId: number,
+  input: { phone: string; role: 'traveler' | 'organizer' },
+): Promise<void> {
   const { db, clock } = deps;
   await db.transaction().execute(async (trx) => {
     const user = await q.findUserById(trx, userId);
     if (!user) throw new NotFoundError();
     if (user.profile_complete) throw new DomainError('Your profile is already complete.');
     const now = isoNow(clock);
-    await q.updateUser(trx, userId, { phone: input.phone, role: input.role, profile_complete: 1, phone_verified_at: null, updated_at: now });
+    await q.updateUser(trx, userId, {
+      phone: input.phone,
+      role: input.role,
+      profile_complete: 1,
+      phone_verified_at: null,
+      updated_at: now,
+    });
     await sendWelcome(trx, deps, { email: user.email, name: user.name, role: input.role });
     if (!user.email_verified_at) await issueEmailVerification(trx, deps, user);
   });
@@ -422,7 +551,10 @@ export async function accountSummary(deps: Pick<Deps, 'db'>, userId: number): Pr
     role: u.role,
     bio: u.bio,
     location: u.location,
-    photo: u.photo && u.photo_width && u.photo_height ? { key: u.photo, width: u.photo_width, height: u.photo_height } : null,
+    photo:
+      u.photo && u.photo_width && u.photo_height
+        ? { key: u.photo, width: u.photo_width, height: u.photo_height }
+        : null,
     orgDisplayName: u.org_display_name,
     orgAbout: u.org_about,
     upiId: u.upi_id,
@@ -458,7 +590,8 @@ export async function updateProfile(deps: Ctx, userId: number, input: ProfileInp
     if (photo) await removeImage(config.dataDir, photo.key, photo.widths);
     throw e;
   }
-  if (photo && before.photo) await removeImage(config.dataDir, before.photo, before.photo_width ? [before.photo_width] : PHOTO_WIDTHS);
+  if (photo && before.photo)
+    await removeImage(config.dataDir, before.photo, before.photo_width ? [before.photo_width] : PHOTO_WIDTHS);
 }
 
 /** A new number is unverified until its code is entered. */
@@ -478,7 +611,8 @@ export async function changePhone(deps: Ctx, userId: number, phone: string): Pro
 export async function changePassword(deps: Ctx, userId: number, current: string, next: string): Promise<void> {
   const { db, clock } = deps;
   const user = await getAccount(deps, userId);
-  if (user.password_hash && !(await verifyPassword(user.password_hash, current))) throw new DomainError('That is not your current password.', 'current');
+  if (user.password_hash && !(await verifyPassword(user.password_hash, current)))
+    throw new DomainError('That is not your current password.', 'current');
   const passwordHash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
     const now = isoNow(clock);
@@ -489,7 +623,11 @@ export async function changePassword(deps: Ctx, userId: number, current: string,
 }
 
 /** An organizer's public profile and the UPI ID travelers pay to. */
-export async function updateOrganizerProfile(deps: Ctx, actor: { id: number; role: Role }, input: OrganizerInput): Promise<void> {
+export async function updateOrganizerProfile(
+  deps: Ctx,
+  actor: { id: number; role: Role },
+  input: OrganizerInput,
+): Promise<void> {
   if (actor.role !== 'organizer') throw new ForbiddenError('Only organizers have a public profile.');
   await q.updateUser(deps.db, actor.id, { ...input, updated_at: isoNow(deps.clock) });
 }
@@ -512,26 +650,58 @@ export interface AccountListItem {
   createdAt: string;
 }
 
-export async function listAccounts(deps: Pick<Deps, 'db'>, f: { q: string; role: Role | ''; page: number }, perPage = 25) {
+export async function listAccounts(
+  deps: Pick<Deps, 'db'>,
+  f: { q: string; role: Role | ''; page: number },
+  perPage = 25,
+) {
   const found = await q.listUsers(deps.db, { q: f.q, role: f.role, limit: perPage, offset: (f.page - 1) * perPage });
-  const rows = found.rows.map(
-    (u): AccountListItem => ({ id: u.id, name: u.name, email: u.email, phone: u.phone, role: u.role, status: u.status, emailVerified: u.email_verified_at !== null, createdAt: u.created_at }),
-  );
+  const rows = found.rows.map((u): AccountListItem => ({
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    phone: u.phone,
+    role: u.role,
+    status: u.status,
+    emailVerified: u.email_verified_at !== null,
+    createdAt: u.created_at,
+  }));
   return { rows, total: found.total, page: f.page, pages: Math.max(1, Math.ceil(found.total / perPage)) };
 }
 
 /** Agents and admins are made by an admin, never by registering. */
 export async function createStaffAccount(deps: Ctx, actorId: number, input: StaffInput): Promise<number> {
   const { db, clock } = deps;
-  if (await q.findUserByEmail(db, input.email)) throw new DomainError('An account with this email already exists.', 'email');
+  if (await q.findUserByEmail(db, input.email))
+    throw new DomainError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(input.password);
-  return uniqueEmail(() => db.transaction().execute(async (trx) => {
-    const now = isoNow(clock);
-    const id = await q.insertUser(trx, { email: input.email, name: input.name, phone: input.phone, role: input.role, password_hash: passwordHash, email_verified_at: null, phone_verified_at: null, created_at: now, updated_at: now });
-    await audit(trx, clock, { actorId, action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, name: input.name, role: input.role } });
-    await issueEmailVerification(trx, deps, { id, email: input.email, name: input.name });
-    return id;
-  }), 'An account with this email already exists.');
+  return uniqueEmail(
+    () =>
+      db.transaction().execute(async (trx) => {
+        const now = isoNow(clock);
+        const id = await q.insertUser(trx, {
+          email: input.email,
+          name: input.name,
+          phone: input.phone,
+          role: input.role,
+          password_hash: passwordHash,
+          email_verified_at: null,
+          phone_verified_at: null,
+          created_at: now,
+          updated_at: now,
+        });
+        await audit(trx, clock, {
+          actorId,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: id,
+          after: { email: input.email, name: input.name, role: input.role },
+        });
+        await issueEmailVerification(trx, deps, { id, email: input.email, name: input.name });
+        return id;
+      }),
+    'An account with this email already exists.',
+  );
 }
 
 function notSelf(actorId: number, userId: number, what: string) {
@@ -546,12 +716,24 @@ export async function changeRole(deps: Ctx, actorId: number, userId: number, rol
     if (!user || user.status === 'deleted') throw new NotFoundError();
     if (user.role === role) return;
     await q.updateUser(trx, userId, { role, updated_at: isoNow(clock) });
-    await audit(trx, clock, { actorId, action: 'user.role_changed', targetType: 'user', targetId: userId, before: { role: user.role }, after: { role } });
+    await audit(trx, clock, {
+      actorId,
+      action: 'user.role_changed',
+      targetType: 'user',
+      targetId: userId,
+      before: { role: user.role },
+      after: { role },
+    });
   });
 }
 
 /** Deactivating signs the user out everywhere and keeps them out; reactivating lets them back. */
-export async function setAccountStatus(deps: Ctx, actorId: number, userId: number, status: 'active' | 'deactivated'): Promise<void> {
+export async function setAccountStatus(
+  deps: Ctx,
+  actorId: number,
+  userId: number,
+  status: 'active' | 'deactivated',
+): Promise<void> {
   notSelf(actorId, userId, 'deactivate');
   const { db, clock } = deps;
   await db.transaction().execute(async (trx) => {
@@ -560,7 +742,14 @@ export async function setAccountStatus(deps: Ctx, actorId: number, userId: numbe
     if (user.status === status) return;
     await q.updateUser(trx, userId, { status, updated_at: isoNow(clock) });
     if (status === 'deactivated') await invalidateUserSessions(trx, userId);
-    await audit(trx, clock, { actorId, action: status === 'active' ? 'user.reactivated' : 'user.deactivated', targetType: 'user', targetId: userId, before: { status: user.status }, after: { status } });
+    await audit(trx, clock, {
+      actorId,
+      action: status === 'active' ? 'user.reactivated' : 'user.deactivated',
+      targetType: 'user',
+      targetId: userId,
+      before: { status: user.status },
+      after: { status },
+    });
   });
 }
 
@@ -582,11 +771,24 @@ export async function ensurePresetAccounts(deps: Pick<Deps, 'db' | 'clock'>, pas
     await db.transaction().execute(async (trx) => {
       if (await q.findUserByEmail(trx, a.email)) return;
       const now = isoNow(clock);
-      const id = await q.insertUser(trx, { ...a, password_hash: passwordHash, email_verified_at: now, phone_verified_at: now, upi_id: a.role === 'organizer' ? 'demo.organizer@okaxis' : null, created_at: now, updated_at: now });
-      await audit(trx, clock, { actorId: null, action: 'user.created', targetType: 'user', targetId: id, after: { email: a.email, role: a.role, by: 'setup' } });
+      const id = await q.insertUser(trx, {
+        ...a,
+        password_hash: passwordHash,
+        email_verified_at: now,
+        phone_verified_at: now,
+        upi_id: a.role === 'organizer' ? 'demo.organizer@okaxis' : null,
+        created_at: now,
+        updated_at: now,
+      });
+      await audit(trx, clock, {
+        actorId: null,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: id,
+        after: { email: a.email, role: a.role, by: 'setup' },
+      });
       created.push(a.email);
     });
   }
   return created;
 }
-

@@ -29,7 +29,12 @@ export async function createSession(db: DB, clock: Clock, userId: number): Promi
   const expiresAt = addMs(now, SESSION_DAYS * DAY);
   await db
     .insertInto('sessions')
-    .values({ id: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString(), created_at: now.toISOString() })
+    .values({
+      id: hashToken(token),
+      user_id: userId,
+      expires_at: expiresAt.toISOString(),
+      created_at: now.toISOString(),
+    })
     .execute();
   return { token, expiresAt };
 }
@@ -38,13 +43,28 @@ function sessionRow(db: DB, token: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as sid', 'sessions.expires_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.status', 'users.profile_complete', 'users.email_verified_at', 'users.phone_verified_at'])
+    .select([
+      'sessions.id as sid',
+      'sessions.expires_at',
+      'users.id',
+      'users.name',
+      'users.email',
+      'users.role',
+      'users.status',
+      'users.profile_complete',
+      'users.email_verified_at',
+      'users.phone_verified_at',
+    ])
     .where('sessions.id', '=', hashToken(token))
     .executeTakeFirst();
 }
 
 /** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
-export async function validateSessionToken(db: DB, clock: Clock, token: string): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
+export async function validateSessionToken(
+  db: DB,
+  clock: Clock,
+  token: string,
+): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
   const row = await sessionRow(db, token);
   if (!row) return null;
   const id = row.sid;

@@ -7,7 +7,12 @@ const whole = (what: string, min: number, max: number) =>
     .trim()
     .regex(/^\d{1,4}$/, `Enter ${what} as a whole number.`)
     .transform(Number)
-    .pipe(z.number().min(min, `${what[0].toUpperCase()}${what.slice(1)} must be at least ${min}.`).max(max, `${what[0].toUpperCase()}${what.slice(1)} must be at most ${max}.`));
+    .pipe(
+      z
+        .number()
+        .min(min, `${what[0].toUpperCase()}${what.slice(1)} must be at least ${min}.`)
+        .max(max, `${what[0].toUpperCase()}${what.slice(1)} must be at most ${max}.`),
+    );
 
 /** "7, 3, 1": distinct days before an event, largest first. */
 const daysBefore = (max: number) =>
@@ -26,7 +31,10 @@ export const planForm = z
       .trim()
       .transform((s) => rupeesToPaise(s))
       .refine((p): p is number => p !== null, 'Enter an amount in rupees, like 1,499.')
-      .refine((p) => p >= 100 && p <= 15_000_00, 'The price must be between ₹1 and ₹15,000 (above that, each auto-pay debit needs the customer to approve it).'),
+      .refine(
+        (p) => p >= 100 && p <= 15_000_00,
+        'The price must be between ₹1 and ₹15,000 (above that, each auto-pay debit needs the customer to approve it).',
+      ),
     period_days: whole('the period', 1, 365),
     listings: whole('the active listings', 1, 1000),
     trial_days: whole('the trial', 0, 365),

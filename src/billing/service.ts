@@ -13,7 +13,14 @@ import { enqueue } from '../notifications/outbox.js';
 import * as q from './queries.js';
 import type { PlanInput } from './schemas.js';
 import type { ChargeStatus, SubscriptionStatus } from './tables.js';
-import { trialEndedHtml, trialEndedSms, trialEndedText, trialEndingHtml, trialEndingSms, trialEndingText } from '../../views/billing/emails.js';
+import {
+  trialEndedHtml,
+  trialEndedSms,
+  trialEndedText,
+  trialEndingHtml,
+  trialEndingSms,
+  trialEndingText,
+} from '../../views/billing/emails.js';
 
 type Db = Kysely<Database>;
 type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
@@ -50,7 +57,8 @@ const SETTING_OF = {
 
 const PLAN_KEYS = Object.keys(SETTING_OF) as (keyof PlanSettings)[];
 
-const planOf = (s: Settings): PlanSettings => Object.fromEntries(PLAN_KEYS.map((k) => [k, s[SETTING_OF[k]]])) as unknown as PlanSettings;
+const planOf = (s: Settings): PlanSettings =>
+  Object.fromEntries(PLAN_KEYS.map((k) => [k, s[SETTING_OF[k]]])) as unknown as PlanSettings;
 
 export async function planSettings(deps: Pick<Deps, 'db'>): Promise<PlanSettings> {
   return planOf(await getSettings(deps.db));
@@ -118,7 +126,10 @@ export interface SubscriptionView {
 }
 
 /** The organizer's subscription as their page shows it; null if they have none yet. */
-export async function subscriptionOf(deps: Pick<Deps, 'db' | 'clock'>, organizerId: number): Promise<SubscriptionView | null> {
+export async function subscriptionOf(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  organizerId: number,
+): Promise<SubscriptionView | null> {
   const { db, clock } = deps;
   const sub = await q.findSubscription(db, organizerId);
   if (!sub) return null;
@@ -134,7 +145,15 @@ export async function subscriptionOf(deps: Pick<Deps, 'db' | 'clock'>, organizer
     nextChargeAt: sub.next_charge_at,
     running: { amountPaise: sub.amount_paise, periodDays: sub.period_days, listings: sub.listings },
     next: { amountPaise: plan.amountPaise, periodDays: plan.periodDays, listings: plan.listings },
-    charges: charges.map((c) => ({ id: c.id, periodStart: c.period_start, amountPaise: c.amount_paise, status: c.status, attempt: c.attempt, createdAt: c.created_at, settledAt: c.settled_at })),
+    charges: charges.map((c) => ({
+      id: c.id,
+      periodStart: c.period_start,
+      amountPaise: c.amount_paise,
+      status: c.status,
+      attempt: c.attempt,
+      createdAt: c.created_at,
+      settledAt: c.settled_at,
+    })),
   };
 }
 
@@ -149,7 +168,11 @@ export async function subscriptionPage(deps: Pick<Deps, 'db' | 'clock'>, viewer:
   if (!organizer) return { organizerName: null, sub: null, plan: terms };
   const account = await getAccount(deps, Number(organizer) || 0);
   if (account.role !== 'organizer') throw new NotFoundError();
-  return { organizerName: account.org_display_name ?? account.name, sub: await subscriptionOf(deps, account.id), plan: terms };
+  return {
+    organizerName: account.org_display_name ?? account.name,
+    sub: await subscriptionOf(deps, account.id),
+    plan: terms,
+  };
 }
 
 // ---------------------------------------------------------------- listings
@@ -163,11 +186,15 @@ export async function subscriptionPage(deps: Pick<Deps, 'db' | 'clock'>, viewer:
 export async function ensureListingRoom(db: Db, organizerId: number, activeTrips: number): Promise<void> {
   const sub = await q.findSubscription(db, organizerId);
   if (sub && !GOOD_STANDING.includes(sub.status)) {
-    throw new Conflict('Your subscription is not active, so travelers cannot see your trips and no trip can be published.').withLink(SUBSCRIPTION_PAGE, 'See your subscription');
+    throw new Conflict(
+      'Your subscription is not active, so travelers cannot see your trips and no trip can be published.',
+    ).withLink(SUBSCRIPTION_PAGE, 'See your subscription');
   }
   const included = sub ? sub.listings : (await getSettings(db)).planListings;
   if (activeTrips >= included) {
-    throw new Conflict(`Your plan includes ${included} active ${included === 1 ? 'trip' : 'trips'} and you have ${activeTrips}. Deactivate one first to publish this one.`).withLink(SUBSCRIPTION_PAGE, 'See your plan');
+    throw new Conflict(
+      `Your plan includes ${included} active ${included === 1 ? 'trip' : 'trips'} and you have ${activeTrips}. Deactivate one first to publish this one.`,
+    ).withLink(SUBSCRIPTION_PAGE, 'See your plan');
   }
 }
 
@@ -233,9 +260,27 @@ async function noticeTrialEnding(deps: Ctx, trial: q.TrialRow, noticeDays: numbe
   const due = dueNotice(daysLeft, noticeDays);
   if (due === null) return false;
   return db.transaction().execute(async (trx) => {
-    if (!(await q.recordNotice(trx, { subscriptionId: trial.id, kind: 'trial-ending', about: `${trial.trial_ends_at}/${due}`, now: clock.now().toISOString() }))) return false;
-    const p = { name: trial.name, endsAt: trial.trial_ends_at, daysLeft, link: `${config.publicUrl}${SUBSCRIPTION_PAGE}` };
-    await tell(trx, clock, trial, 'trial-ending', { subject: `Your TrekTribe trial ends ${daysLeft <= 0 ? 'today' : `in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}`}`, text: trialEndingText(p), html: trialEndingHtml(p), sms: trialEndingSms(p) });
+    if (
+      !(await q.recordNotice(trx, {
+        subscriptionId: trial.id,
+        kind: 'trial-ending',
+        about: `${trial.trial_ends_at}/${due}`,
+        now: clock.now().toISOString(),
+      }))
+    )
+      return false;
+    const p = {
+      name: trial.name,
+      endsAt: trial.trial_ends_at,
+      daysLeft,
+      link: `${config.publicUrl}${SUBSCRIPTION_PAGE}`,
+    };
+    await tell(trx, clock, trial, 'trial-ending', {
+      subject: `Your TrekTribe trial ends ${daysLeft <= 0 ? 'today' : `in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}`}`,
+      text: trialEndingText(p),
+      html: trialEndingHtml(p),
+      sms: trialEndingSms(p),
+    });
     return true;
   });
 }
@@ -248,15 +293,34 @@ async function endTrial(deps: Ctx, trial: q.TrialRow): Promise<boolean> {
     if (!(await q.setStatusFrom(trx, trial.id, 'trial', 'inactive', now))) return false;
     if (await q.recordNotice(trx, { subscriptionId: trial.id, kind: 'trial-ended', about: trial.trial_ends_at, now })) {
       const p = { name: trial.name, endsAt: trial.trial_ends_at, link: `${config.publicUrl}${SUBSCRIPTION_PAGE}` };
-      await tell(trx, clock, trial, 'trial-ended', { subject: 'Your TrekTribe trial has ended', text: trialEndedText(p), html: trialEndedHtml(p), sms: trialEndedSms(p) });
+      await tell(trx, clock, trial, 'trial-ended', {
+        subject: 'Your TrekTribe trial has ended',
+        text: trialEndedText(p),
+        html: trialEndedHtml(p),
+        sms: trialEndedSms(p),
+      });
     }
     return true;
   });
 }
 
 /** Email, and an SMS when the organizer's phone is verified; nothing to a closed account. */
-async function tell(trx: Db, clock: Clock, to: q.TrialRow, template: string, m: { subject: string; text: string; html: string; sms: string }) {
+async function tell(
+  trx: Db,
+  clock: Clock,
+  to: q.TrialRow,
+  template: string,
+  m: { subject: string; text: string; html: string; sms: string },
+) {
   if (to.user_status !== 'active') return;
-  await enqueue(trx, clock, { channel: 'email', to: to.email, template, subject: m.subject, text: m.text, html: m.html });
-  if (to.phone && to.phone_verified_at) await enqueue(trx, clock, { channel: 'sms', to: to.phone, template, text: m.sms });
+  await enqueue(trx, clock, {
+    channel: 'email',
+    to: to.email,
+    template,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+  });
+  if (to.phone && to.phone_verified_at)
+    await enqueue(trx, clock, { channel: 'sms', to: to.phone, template, text: m.sms });
 }

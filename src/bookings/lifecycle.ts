@@ -35,7 +35,10 @@ export type CancelReason = 'traveler' | 'organizer';
 const allowed = (b: BookingState, from: readonly BookingStatus[]) => from.includes(b.status);
 
 /** The booking's facts; its state is the verb's to set. */
-export interface HoldInput extends Pick<q.NewBooking, 'code' | 'trip_id' | 'departure_id' | 'user_id' | 'organizer_id' | 'guests' | 'amount_paise' | 'special_requests'> {
+export interface HoldInput extends Pick<
+  q.NewBooking,
+  'code' | 'trip_id' | 'departure_id' | 'user_id' | 'organizer_id' | 'guests' | 'amount_paise' | 'special_requests'
+> {
   now: string;
   /** When an unpaid hold lapses; ignored for a free booking, which is confirmed at once. */
   holdUntil: string | null;
@@ -45,15 +48,34 @@ export interface HoldInput extends Pick<q.NewBooking, 'code' | 'trip_id' | 'depa
  * Takes the seats and writes the booking: pending with a hold until `holdUntil`, or, when there is
  * nothing to pay, confirmed at once. Null when the seats are not there (or the departure closed).
  */
-export async function hold(db: Db, b: HoldInput): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' } | null> {
+export async function hold(
+  db: Db,
+  b: HoldInput,
+): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' } | null> {
   if ((await q.takeSeats(db, b.departure_id, b.guests)) === 0) return null;
   const free = b.amount_paise === 0;
   const status = free ? ('confirmed' as const) : ('pending' as const);
   const { id, code } = await q.insertBooking(db, {
-    code: b.code, trip_id: b.trip_id, departure_id: b.departure_id, user_id: b.user_id, organizer_id: b.organizer_id, guests: b.guests,
-    amount_paise: b.amount_paise, status, cancel_reason: null, payment_method: free ? 'free' : null, payment_status: free ? 'paid' : 'pending',
-    verification_status: null, hold_expires_at: free ? null : b.holdUntil, expiry_warned_at: null, reminder_sent_at: null,
-    special_requests: b.special_requests, confirmed_at: free ? b.now : null, cancelled_at: null, created_at: b.now, updated_at: b.now,
+    code: b.code,
+    trip_id: b.trip_id,
+    departure_id: b.departure_id,
+    user_id: b.user_id,
+    organizer_id: b.organizer_id,
+    guests: b.guests,
+    amount_paise: b.amount_paise,
+    status,
+    cancel_reason: null,
+    payment_method: free ? 'free' : null,
+    payment_status: free ? 'paid' : 'pending',
+    verification_status: null,
+    hold_expires_at: free ? null : b.holdUntil,
+    expiry_warned_at: null,
+    reminder_sent_at: null,
+    special_requests: b.special_requests,
+    confirmed_at: free ? b.now : null,
+    cancelled_at: null,
+    created_at: b.now,
+    updated_at: b.now,
   });
   return { id, code, status };
 }
@@ -62,10 +84,17 @@ export async function hold(db: Db, b: HoldInput): Promise<{ id: number; code: st
  * A UPI proof is with the organizer: the hold runs until at least `until` while they check it.
  * Only a pending booking waits for a proof.
  */
-export async function awaitProof(db: Db, b: BookingState & { hold_expires_at: string | null }, until: string, now: string): Promise<boolean> {
+export async function awaitProof(
+  db: Db,
+  b: BookingState & { hold_expires_at: string | null },
+  until: string,
+  now: string,
+): Promise<boolean> {
   if (!allowed(b, ['pending'])) return false;
   return q.transition(db, b.id, ['pending'], {
-    verification_status: 'pending', payment_method: 'upi', updated_at: now,
+    verification_status: 'pending',
+    payment_method: 'upi',
+    updated_at: now,
     hold_expires_at: b.hold_expires_at && b.hold_expires_at > until ? b.hold_expires_at : until,
   });
 }
@@ -75,15 +104,25 @@ export async function awaitProof(db: Db, b: BookingState & { hold_expires_at: st
  * confirmed too when its seats can be taken again (the payment arrived late); any other
  * cancelled booking is not.
  */
-export async function confirm(db: Db, b: BookingState, how: { method: 'online' | 'upi'; now: string }): Promise<boolean> {
+export async function confirm(
+  db: Db,
+  b: BookingState,
+  how: { method: 'online' | 'upi'; now: string },
+): Promise<boolean> {
   // Only an online payment can arrive after the hold ran out: a UPI proof keeps the hold open.
   const late = how.method === 'online' && b.status === 'cancelled' && b.cancel_reason === 'expired';
   if (!allowed(b, ['pending']) && !late) return false;
   if (late && (await q.takeSeats(db, b.departure_id, b.guests)) === 0) return false;
   const ok = await q.transition(db, b.id, [b.status], {
-    status: 'confirmed', payment_method: how.method, payment_status: 'paid', hold_expires_at: null, cancel_reason: null, cancelled_at: null,
+    status: 'confirmed',
+    payment_method: how.method,
+    payment_status: 'paid',
+    hold_expires_at: null,
+    cancel_reason: null,
+    cancelled_at: null,
     ...(how.method === 'upi' ? { verification_status: 'verified' as const } : {}),
-    confirmed_at: how.now, updated_at: how.now,
+    confirmed_at: how.now,
+    updated_at: how.now,
   });
   if (!ok && late) await q.releaseSeats(db, b.departure_id, b.guests);
   return ok;
@@ -94,10 +133,20 @@ export async function confirm(db: Db, b: BookingState, how: { method: 'online' |
  * organizer rejected the proof): the booking is cancelled and its seats go back on sale.
  * `refundPaise` is what is due back should money that arrived be found later.
  */
-export async function release(db: Db, b: BookingState, reason: ReleaseReason, now: string, refundPaise?: number): Promise<boolean> {
+export async function release(
+  db: Db,
+  b: BookingState,
+  reason: ReleaseReason,
+  now: string,
+  refundPaise?: number,
+): Promise<boolean> {
   if (!allowed(b, ['pending'])) return false;
   const ok = await q.transition(db, b.id, ['pending'], {
-    status: 'cancelled', cancel_reason: reason, hold_expires_at: null, cancelled_at: now, updated_at: now,
+    status: 'cancelled',
+    cancel_reason: reason,
+    hold_expires_at: null,
+    cancelled_at: now,
+    updated_at: now,
     ...(reason === 'payment_rejected' ? { verification_status: 'rejected' as const } : {}),
     ...(refundPaise !== undefined ? { refund_paise: refundPaise } : {}),
   });
@@ -106,9 +155,22 @@ export async function release(db: Db, b: BookingState, reason: ReleaseReason, no
 }
 
 /** The traveler or the organizer cancels a booking that is still to happen; its seats go back on sale. */
-export async function cancel(db: Db, b: BookingState, reason: CancelReason, refundPaise: number, now: string): Promise<boolean> {
+export async function cancel(
+  db: Db,
+  b: BookingState,
+  reason: CancelReason,
+  refundPaise: number,
+  now: string,
+): Promise<boolean> {
   if (!allowed(b, ['pending', 'confirmed'])) return false;
-  const ok = await q.transition(db, b.id, ['pending', 'confirmed'], { status: 'cancelled', cancel_reason: reason, cancelled_at: now, updated_at: now, hold_expires_at: null, refund_paise: refundPaise });
+  const ok = await q.transition(db, b.id, ['pending', 'confirmed'], {
+    status: 'cancelled',
+    cancel_reason: reason,
+    cancelled_at: now,
+    updated_at: now,
+    hold_expires_at: null,
+    refund_paise: refundPaise,
+  });
   if (ok) await q.releaseSeats(db, b.departure_id, b.guests);
   return ok;
 }

@@ -11,9 +11,25 @@ const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
     .innerJoin('trips', 'trips.id', 'departures.trip_id')
     .innerJoin('users as org', 'org.id', 'trips.organizer_id')
     .select([
-      'trips.id as trip_id', 'trips.title', 'trips.price_paise', 'trips.status as trip_status', 'trips.organizer_id', 'trips.refund_policy', 'trips.meeting_point', 'trips.destination',
-      'departures.id as departure_id', 'departures.start_date', 'departures.end_date', 'departures.capacity', 'departures.seats_taken', 'departures.status as departure_status',
-      'org.name as organizer_name', 'org.org_display_name', 'org.upi_id', 'org.email as organizer_email', 'org.phone as organizer_phone',
+      'trips.id as trip_id',
+      'trips.title',
+      'trips.price_paise',
+      'trips.status as trip_status',
+      'trips.organizer_id',
+      'trips.refund_policy',
+      'trips.meeting_point',
+      'trips.destination',
+      'departures.id as departure_id',
+      'departures.start_date',
+      'departures.end_date',
+      'departures.capacity',
+      'departures.seats_taken',
+      'departures.status as departure_status',
+      'org.name as organizer_name',
+      'org.org_display_name',
+      'org.upi_id',
+      'org.email as organizer_email',
+      'org.phone as organizer_phone',
     ])
     .where('departures.id', '=', v.departureId)
     .where('trips.id', '=', v.tripId),
@@ -77,14 +93,28 @@ export async function releaseSeats(db: Db, departureId: number, seats: number): 
 export type NewBooking = Required<Omit<Insertable<Database['bookings']>, 'id' | 'refund_paise'>>;
 
 const bookingInsert = precompiled((db, v: NewBooking) =>
-  db
-    .insertInto('bookings')
-    .values({
-      code: v.code, trip_id: v.trip_id, departure_id: v.departure_id, user_id: v.user_id, organizer_id: v.organizer_id, guests: v.guests,
-      amount_paise: v.amount_paise, status: v.status, cancel_reason: v.cancel_reason, payment_method: v.payment_method, payment_status: v.payment_status,
-      verification_status: v.verification_status, hold_expires_at: v.hold_expires_at, expiry_warned_at: v.expiry_warned_at, reminder_sent_at: v.reminder_sent_at,
-      special_requests: v.special_requests, confirmed_at: v.confirmed_at, cancelled_at: v.cancelled_at, created_at: v.created_at, updated_at: v.updated_at,
-    }),
+  db.insertInto('bookings').values({
+    code: v.code,
+    trip_id: v.trip_id,
+    departure_id: v.departure_id,
+    user_id: v.user_id,
+    organizer_id: v.organizer_id,
+    guests: v.guests,
+    amount_paise: v.amount_paise,
+    status: v.status,
+    cancel_reason: v.cancel_reason,
+    payment_method: v.payment_method,
+    payment_status: v.payment_status,
+    verification_status: v.verification_status,
+    hold_expires_at: v.hold_expires_at,
+    expiry_warned_at: v.expiry_warned_at,
+    reminder_sent_at: v.reminder_sent_at,
+    special_requests: v.special_requests,
+    confirmed_at: v.confirmed_at,
+    cancelled_at: v.cancelled_at,
+    created_at: v.created_at,
+    updated_at: v.updated_at,
+  }),
 );
 
 /**
@@ -96,23 +126,70 @@ export async function insertBooking(db: Db, b: NewBooking): Promise<{ id: number
   return { id: Number((await bookingInsert(db, b)).insertId), code: b.code };
 }
 
-const participantInsert = precompiled((db, v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string }) =>
-  db.insertInto('booking_participants').values({ booking_id: v.booking_id, position: v.position, name: v.name, phone: v.phone, age: v.age, dietary: v.dietary }),
+const participantInsert = precompiled(
+  (db, v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string }) =>
+    db.insertInto('booking_participants').values({
+      booking_id: v.booking_id,
+      position: v.position,
+      name: v.name,
+      phone: v.phone,
+      age: v.age,
+      dietary: v.dietary,
+    }),
 );
 
-export async function insertParticipants(db: Db, bookingId: number, people: { name: string; phone: string; age: number; dietary: string }[]) {
-  for (const [i, p] of people.entries()) await participantInsert(db, { booking_id: bookingId, position: i + 1, name: p.name, phone: p.phone, age: p.age, dietary: p.dietary });
+export async function insertParticipants(
+  db: Db,
+  bookingId: number,
+  people: { name: string; phone: string; age: number; dietary: string }[],
+) {
+  for (const [i, p] of people.entries())
+    await participantInsert(db, {
+      booking_id: bookingId,
+      position: i + 1,
+      name: p.name,
+      phone: p.phone,
+      age: p.age,
+      dietary: p.dietary,
+    });
 }
 
 const bookingColumns = [
-  'bookings.id', 'bookings.code', 'bookings.trip_id', 'bookings.departure_id', 'bookings.user_id', 'bookings.organizer_id', 'bookings.guests',
-  'bookings.amount_paise', 'bookings.status', 'bookings.cancel_reason', 'bookings.payment_method', 'bookings.payment_status',
-  'bookings.verification_status', 'bookings.hold_expires_at', 'bookings.special_requests', 'bookings.refund_paise',
-  'bookings.confirmed_at', 'bookings.cancelled_at', 'bookings.created_at',
-  'trips.title', 'trips.refund_policy', 'trips.meeting_point', 'trips.destination', 'trips.price_paise',
-  'departures.start_date', 'departures.end_date', 'departures.status as departure_status',
-  'traveler.name as traveler_name', 'traveler.email as traveler_email', 'traveler.phone as traveler_phone',
-  'org.name as organizer_name', 'org.org_display_name', 'org.upi_id', 'org.email as organizer_email', 'org.phone as organizer_phone',
+  'bookings.id',
+  'bookings.code',
+  'bookings.trip_id',
+  'bookings.departure_id',
+  'bookings.user_id',
+  'bookings.organizer_id',
+  'bookings.guests',
+  'bookings.amount_paise',
+  'bookings.status',
+  'bookings.cancel_reason',
+  'bookings.payment_method',
+  'bookings.payment_status',
+  'bookings.verification_status',
+  'bookings.hold_expires_at',
+  'bookings.special_requests',
+  'bookings.refund_paise',
+  'bookings.confirmed_at',
+  'bookings.cancelled_at',
+  'bookings.created_at',
+  'trips.title',
+  'trips.refund_policy',
+  'trips.meeting_point',
+  'trips.destination',
+  'trips.price_paise',
+  'departures.start_date',
+  'departures.end_date',
+  'departures.status as departure_status',
+  'traveler.name as traveler_name',
+  'traveler.email as traveler_email',
+  'traveler.phone as traveler_phone',
+  'org.name as organizer_name',
+  'org.org_display_name',
+  'org.upi_id',
+  'org.email as organizer_email',
+  'org.phone as organizer_phone',
 ] as const;
 
 function bookingBase(db: Db) {
@@ -132,7 +209,12 @@ export function findBooking(db: Db, id: number) {
 export type BookingRow = NonNullable<Awaited<ReturnType<typeof findBooking>>>;
 
 export function bookingsOfUser(db: Db, userId: number) {
-  return bookingBase(db).where('bookings.user_id', '=', userId).orderBy('departures.start_date', 'desc').orderBy('bookings.id', 'desc').limit(200).execute();
+  return bookingBase(db)
+    .where('bookings.user_id', '=', userId)
+    .orderBy('departures.start_date', 'desc')
+    .orderBy('bookings.id', 'desc')
+    .limit(200)
+    .execute();
 }
 
 /** The traveler's own name and phone, the first guest of a booking they make. */
@@ -141,18 +223,31 @@ export function leadTraveler(db: Db, userId: number) {
 }
 
 export function participantsOf(db: Db, bookingId: number) {
-  return db.selectFrom('booking_participants').select(['position', 'name', 'phone', 'age', 'dietary']).where('booking_id', '=', bookingId).orderBy('position').execute();
+  return db
+    .selectFrom('booking_participants')
+    .select(['position', 'name', 'phone', 'age', 'dietary'])
+    .where('booking_id', '=', bookingId)
+    .orderBy('position')
+    .execute();
 }
-
-
 
 export function proofsOf(db: Db, bookingId: number) {
   return db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
 }
 
 /** Moves a booking from one status to another only if it is still in the first: the guard against doing a thing twice. */
-export async function transition(db: Db, id: number, from: string[], set: Updateable<Database['bookings']>): Promise<boolean> {
-  const r = await db.updateTable('bookings').set(set).where('id', '=', id).where('status', 'in', from as never).executeTakeFirst();
+export async function transition(
+  db: Db,
+  id: number,
+  from: string[],
+  set: Updateable<Database['bookings']>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('bookings')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', 'in', from as never)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -208,30 +303,63 @@ export function confirmedEndedBefore(db: Db, today: string) {
 
 /** The traveler's confirmed booking on a departure, if any (a free trip is joined once). */
 export function confirmedBookingOf(db: Db, userId: number, departureId: number) {
-  return db.selectFrom('bookings').select('id').where('user_id', '=', userId).where('departure_id', '=', departureId).where('status', '=', 'confirmed').executeTakeFirst();
+  return db
+    .selectFrom('bookings')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('departure_id', '=', departureId)
+    .where('status', '=', 'confirmed')
+    .executeTakeFirst();
 }
 
 /** Marks a pending booking as warned that its hold runs out soon, unless it was: true when this call did it. */
 export async function markExpiryWarned(db: Db, id: number, nowIso: string): Promise<boolean> {
-  const r = await db.updateTable('bookings').set({ expiry_warned_at: nowIso }).where('id', '=', id).where('expiry_warned_at', 'is', null).where('status', '=', 'pending').executeTakeFirst();
+  const r = await db
+    .updateTable('bookings')
+    .set({ expiry_warned_at: nowIso })
+    .where('id', '=', id)
+    .where('expiry_warned_at', 'is', null)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 /** Marks a confirmed booking as reminded of its trip, unless it was: true when this call did it. */
 export async function markReminderSent(db: Db, id: number, nowIso: string): Promise<boolean> {
-  const r = await db.updateTable('bookings').set({ reminder_sent_at: nowIso }).where('id', '=', id).where('reminder_sent_at', 'is', null).where('status', '=', 'confirmed').executeTakeFirst();
+  const r = await db
+    .updateTable('bookings')
+    .set({ reminder_sent_at: nowIso })
+    .where('id', '=', id)
+    .where('reminder_sent_at', 'is', null)
+    .where('status', '=', 'confirmed')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export function activeBookingsOfDeparture(db: Db, departureId: number) {
-  return db.selectFrom('bookings').select(['id']).where('departure_id', '=', departureId).where('status', 'in', ['pending', 'confirmed']).execute();
+  return db
+    .selectFrom('bookings')
+    .select(['id'])
+    .where('departure_id', '=', departureId)
+    .where('status', 'in', ['pending', 'confirmed'])
+    .execute();
 }
 
 export function findDeparture(db: Db, id: number) {
   return db
     .selectFrom('departures')
     .innerJoin('trips', 'trips.id', 'departures.trip_id')
-    .select(['departures.id', 'departures.trip_id', 'departures.start_date', 'departures.end_date', 'departures.status', 'departures.capacity', 'departures.seats_taken', 'trips.organizer_id', 'trips.title'])
+    .select([
+      'departures.id',
+      'departures.trip_id',
+      'departures.start_date',
+      'departures.end_date',
+      'departures.status',
+      'departures.capacity',
+      'departures.seats_taken',
+      'trips.organizer_id',
+      'trips.title',
+    ])
     .where('departures.id', '=', id)
     .executeTakeFirst();
 }
@@ -241,21 +369,42 @@ export function openDepartureIdsOfTrip(db: Db, tripId: number) {
 }
 
 export function closeDeparture(db: Db, id: number) {
-  return db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  return db
+    .updateTable('departures')
+    .set({ status: 'cancelled' })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
 }
 
 // ---- UPI proofs ----
 
 export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
-  return db.selectFrom('upi_proofs').select('id').where('utr', '=', utr).where('booking_id', '!=', bookingId).where('status', '!=', 'rejected').executeTakeFirst();
+  return db
+    .selectFrom('upi_proofs')
+    .select('id')
+    .where('utr', '=', utr)
+    .where('booking_id', '!=', bookingId)
+    .where('status', '!=', 'rejected')
+    .executeTakeFirst();
 }
 
 export function pendingProofOf(db: Db, bookingId: number) {
-  return db.selectFrom('upi_proofs').select(['id', 'amount_paise']).where('booking_id', '=', bookingId).where('status', '=', 'pending').executeTakeFirst();
+  return db
+    .selectFrom('upi_proofs')
+    .select(['id', 'amount_paise'])
+    .where('booking_id', '=', bookingId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
 }
 
 export function proofsRejectedBefore(db: Db, iso: string) {
-  return db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).where('status', '=', 'rejected').where('decided_at', '<', iso).execute();
+  return db
+    .selectFrom('upi_proofs')
+    .select(['screenshot_key', 'screenshot_width'])
+    .where('status', '=', 'rejected')
+    .where('decided_at', '<', iso)
+    .execute();
 }
 
 export function proofScreenshots(db: Db) {
@@ -267,7 +416,12 @@ export function overdueProofs(db: Db, nowIso: string) {
   return db
     .selectFrom('upi_proofs')
     .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
-    .select(['upi_proofs.id as proof_id', 'upi_proofs.booking_id', 'upi_proofs.reminded_at', 'bookings.hold_expires_at'])
+    .select([
+      'upi_proofs.id as proof_id',
+      'upi_proofs.booking_id',
+      'upi_proofs.reminded_at',
+      'bookings.hold_expires_at',
+    ])
     .where('upi_proofs.status', '=', 'pending')
     .where('bookings.status', '=', 'pending')
     .where('bookings.verification_status', '=', 'pending')
@@ -279,17 +433,35 @@ export function overdueProofs(db: Db, nowIso: string) {
 
 /** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
 export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
-  const r = await db.updateTable('upi_proofs').set({ reminded_at: nowIso }).where('id', '=', proofId).where('status', '=', 'pending').where('reminded_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('upi_proofs')
+    .set({ reminded_at: nowIso })
+    .where('id', '=', proofId)
+    .where('status', '=', 'pending')
+    .where('reminded_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertProof(db: Db, p: Omit<Insertable<Database['upi_proofs']>, 'id' | 'status' | 'reminded_at'>): Promise<void> {
+export async function insertProof(
+  db: Db,
+  p: Omit<Insertable<Database['upi_proofs']>, 'id' | 'status' | 'reminded_at'>,
+): Promise<void> {
   await db.insertInto('upi_proofs').values(p).execute();
 }
 
 /** Decides a proof still pending: true when this call did it (a second decision finds it decided). */
-export async function decideProof(db: Db, id: number, d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string }): Promise<boolean> {
-  const r = await db.updateTable('upi_proofs').set(d).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+export async function decideProof(
+  db: Db,
+  id: number,
+  d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('upi_proofs')
+    .set(d)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -305,9 +477,24 @@ export function verificationQueue(db: Db, organizerId: number | null) {
     .innerJoin('departures', 'departures.id', 'bookings.departure_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
     .select([
-      'upi_proofs.id', 'upi_proofs.utr', 'upi_proofs.screenshot_key', 'upi_proofs.screenshot_width', 'upi_proofs.screenshot_height', 'upi_proofs.amount_paise',
-      'upi_proofs.duplicate_utr', 'upi_proofs.created_at', 'bookings.id as booking_id', 'bookings.code', 'bookings.guests', 'bookings.hold_expires_at',
-      'bookings.status as booking_status', 'bookings.refund_paise', 'trips.title', 'departures.start_date', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone',
+      'upi_proofs.id',
+      'upi_proofs.utr',
+      'upi_proofs.screenshot_key',
+      'upi_proofs.screenshot_width',
+      'upi_proofs.screenshot_height',
+      'upi_proofs.amount_paise',
+      'upi_proofs.duplicate_utr',
+      'upi_proofs.created_at',
+      'bookings.id as booking_id',
+      'bookings.code',
+      'bookings.guests',
+      'bookings.hold_expires_at',
+      'bookings.status as booking_status',
+      'bookings.refund_paise',
+      'trips.title',
+      'departures.start_date',
+      'traveler.name as traveler_name',
+      'traveler.phone as traveler_phone',
     ])
     .where('upi_proofs.status', '=', 'pending')
     .orderBy('upi_proofs.created_at');
@@ -320,9 +507,24 @@ export function manualRefundsDue(db: Db, organizerId: number | null) {
     .selectFrom('refunds')
     .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select(['refunds.id', 'refunds.amount_paise', 'refunds.reason', 'refunds.method', 'refunds.created_at', 'bookings.code', 'bookings.id as booking_id', 'traveler.name as traveler_name', 'traveler.phone as traveler_phone'])
+    .select([
+      'refunds.id',
+      'refunds.amount_paise',
+      'refunds.reason',
+      'refunds.method',
+      'refunds.created_at',
+      'bookings.code',
+      'bookings.id as booking_id',
+      'traveler.name as traveler_name',
+      'traveler.phone as traveler_phone',
+    ])
     // UPI refunds, and online ones that Razorpay could not send.
-    .where((eb) => eb.or([eb.and([eb('refunds.method', '=', 'manual'), eb('refunds.status', '=', 'pending')]), eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')])]));
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('refunds.method', '=', 'manual'), eb('refunds.status', '=', 'pending')]),
+        eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')]),
+      ]),
+    );
   if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
   return q.orderBy('refunds.id').limit(200).execute();
 }
@@ -335,9 +537,25 @@ export function organizerBookings(db: Db, organizerId: number | null, tripId?: n
     .innerJoin('trips', 'trips.id', 'bookings.trip_id')
     .innerJoin('departures', 'departures.id', 'bookings.departure_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select(['bookings.id', 'bookings.code', 'bookings.guests', 'bookings.amount_paise', 'bookings.status', 'bookings.payment_status', 'bookings.payment_method',
-      'bookings.departure_id', 'trips.id as trip_id', 'trips.title', 'departures.start_date', 'departures.capacity', 'departures.seats_taken', 'departures.status as departure_status', 'traveler.name as traveler_name'])
-    .orderBy('departures.start_date').orderBy('bookings.id');
+    .select([
+      'bookings.id',
+      'bookings.code',
+      'bookings.guests',
+      'bookings.amount_paise',
+      'bookings.status',
+      'bookings.payment_status',
+      'bookings.payment_method',
+      'bookings.departure_id',
+      'trips.id as trip_id',
+      'trips.title',
+      'departures.start_date',
+      'departures.capacity',
+      'departures.seats_taken',
+      'departures.status as departure_status',
+      'traveler.name as traveler_name',
+    ])
+    .orderBy('departures.start_date')
+    .orderBy('bookings.id');
   if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
   if (tripId) q = q.where('bookings.trip_id', '=', tripId);
   if (departureId) q = q.where('bookings.departure_id', '=', departureId);
@@ -348,10 +566,21 @@ export function participantsOfDeparture(db: Db, departureId: number) {
   return db
     .selectFrom('booking_participants')
     .innerJoin('bookings', 'bookings.id', 'booking_participants.booking_id')
-    .select(['bookings.code', 'bookings.status', 'bookings.payment_status', 'bookings.special_requests', 'booking_participants.position', 'booking_participants.name', 'booking_participants.phone', 'booking_participants.age', 'booking_participants.dietary'])
+    .select([
+      'bookings.code',
+      'bookings.status',
+      'bookings.payment_status',
+      'bookings.special_requests',
+      'booking_participants.position',
+      'booking_participants.name',
+      'booking_participants.phone',
+      'booking_participants.age',
+      'booking_participants.dietary',
+    ])
     .where('bookings.departure_id', '=', departureId)
     .where('bookings.status', 'in', ['pending', 'confirmed', 'completed'])
-    .orderBy('bookings.id').orderBy('booking_participants.position')
+    .orderBy('bookings.id')
+    .orderBy('booking_participants.position')
     .execute();
 }
 
@@ -368,6 +597,13 @@ export async function earningsByMonth(db: Db, organizerId: number | null) {
         from refunds r join bookings b on b.id = r.booking_id
        where r.status = 'processed' and ${org}
     )
-    select month, sum(paid) as paid, sum(refunded) as refunded from money group by month order by month desc limit 36`.execute(db);
-  return rows.rows.map((r) => ({ month: r.month, paid: Number(r.paid), refunded: Number(r.refunded), net: Number(r.paid) - Number(r.refunded) }));
+    select month, sum(paid) as paid, sum(refunded) as refunded from money group by month order by month desc limit 36`.execute(
+    db,
+  );
+  return rows.rows.map((r) => ({
+    month: r.month,
+    paid: Number(r.paid),
+    refunded: Number(r.refunded),
+    net: Number(r.paid) - Number(r.refunded),
+  }));
 }

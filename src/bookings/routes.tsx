@@ -10,7 +10,12 @@ import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
-import { CancelDeparturePage, EarningsPage, OrganizerBookingsPage, VerificationsPage } from '../../views/bookings/organizer.js';
+import {
+  CancelDeparturePage,
+  EarningsPage,
+  OrganizerBookingsPage,
+  VerificationsPage,
+} from '../../views/bookings/organizer.js';
 import * as svc from './service.js';
 import { bookingForm, cancelDepartureForm, joinForm, MAX_GUESTS, rejectForm, type BookingForm } from './schemas.js';
 
@@ -26,7 +31,13 @@ function guestValues(src: Body, lead?: { name: string; phone: string }): GuestVa
   const phone = arr('phone');
   if (lead && name.length === 0) name.push(lead.name);
   if (lead && phone.length === 0) phone.push(lead.phone);
-  return { name, phone, age: arr('age'), diet: arr('diet'), requests: typeof src.requests === 'string' ? src.requests : '' };
+  return {
+    name,
+    phone,
+    age: arr('age'),
+    diet: arr('diet'),
+    requests: typeof src.requests === 'string' ? src.requests : '',
+  };
 }
 
 const departureOf = (v: unknown) => {
@@ -35,9 +46,20 @@ const departureOf = (v: unknown) => {
 };
 
 /** The booking form, filled with what was sent and the errors next to their fields. */
-async function renderBookForm(c: C, departureId: number | null, guests: number, values: GuestValues, errors: FieldErrors, status: 200 | 409 | 422 = 200) {
+async function renderBookForm(
+  c: C,
+  departureId: number | null,
+  guests: number,
+  values: GuestValues,
+  errors: FieldErrors,
+  status: 200 | 409 | 422 = 200,
+) {
   const { trip, departures, seatsLeft } = await svc.bookingFormData(c.get('deps'), idParam(c), departureId);
-  if (trip.pricePaise === 0) return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, { title: `Join ${trip.title}`, status });
+  if (trip.pricePaise === 0)
+    return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, {
+      title: `Join ${trip.title}`,
+      status,
+    });
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
   const props = { trip, departures, seatsLeft, guests: n, values, errors };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
@@ -49,7 +71,13 @@ async function renderPosted(c: C, errors: FieldErrors, status: 200 | 409 | 422) 
   return renderBookForm(c, departureOf(body.departure), Number(body.guests) || 1, guestValues(body), errors, status);
 }
 
-const participantsOf = (f: BookingForm) => Array.from({ length: f.guests }, (_, i) => ({ name: f.name[i], phone: f.phone[i], age: f.age[i], dietary: f.diet[i] ?? '' }));
+const participantsOf = (f: BookingForm) =>
+  Array.from({ length: f.guests }, (_, i) => ({
+    name: f.name[i],
+    phone: f.phone[i],
+    age: f.age[i],
+    dietary: f.diet[i] ?? '',
+  }));
 
 /** Booking, the traveler's pages, cancellations, the organizer's verification queue and bookings. */
 export const bookingRoutes = new Hono<AppEnv>();
@@ -63,22 +91,51 @@ bookingRoutes.get('/trips/:id/book', requirePermission('bookings:create'), async
 /** The form sent back for another date or number of guests: shown again with everything typed, nothing booked. */
 bookingRoutes.post('/trips/:id/book/update', requirePermission('bookings:create'), (c) => renderPosted(c, {}, 200));
 
-bookingRoutes.post('/trips/:id/book', requirePermission('bookings:create'), zValidator('form', bookingForm, invalidHook((c, errors) => renderPosted(c, errors, 422))), async (c) => {
-  const f = c.req.valid('form');
-  const r = await tryForm(() => svc.createBooking(c.get('deps'), actor(c), idParam(c), { departureId: f.departure, participants: participantsOf(f), specialRequests: f.requests }), { fieldsOnly: true });
-  if (!r.ok) return renderPosted(c, r.errors, r.status === 409 ? 409 : 422);
-  const b = r.value;
-  if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
-  return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
-});
+bookingRoutes.post(
+  '/trips/:id/book',
+  requirePermission('bookings:create'),
+  zValidator(
+    'form',
+    bookingForm,
+    invalidHook((c, errors) => renderPosted(c, errors, 422)),
+  ),
+  async (c) => {
+    const f = c.req.valid('form');
+    const r = await tryForm(
+      () =>
+        svc.createBooking(c.get('deps'), actor(c), idParam(c), {
+          departureId: f.departure,
+          participants: participantsOf(f),
+          specialRequests: f.requests,
+        }),
+      { fieldsOnly: true },
+    );
+    if (!r.ok) return renderPosted(c, r.errors, r.status === 409 ? 409 : 422);
+    const b = r.value;
+    if (b.status === 'confirmed')
+      return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
+    return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
+  },
+);
 
 /** A free trip is joined in one click, with the traveler's own details. */
-bookingRoutes.post('/trips/:id/join', requirePermission('bookings:create'), zValidator('form', joinForm, invalidHook((c, errors) => renderBookForm(c, null, 1, guestValues({}), errors, 422))), async (c) => {
-  const { departure } = c.req.valid('form');
-  const r = await tryForm(() => svc.joinFreeTrip(c.get('deps'), actor(c), idParam(c), departure), { fieldsOnly: true });
-  if (!r.ok) return renderBookForm(c, departure, 1, guestValues({}), r.errors, r.status === 409 ? 409 : 422);
-  return redirectWith(c, `/bookings/${r.value.id}`, `You joined the trip. Booking code ${r.value.code}.`);
-});
+bookingRoutes.post(
+  '/trips/:id/join',
+  requirePermission('bookings:create'),
+  zValidator(
+    'form',
+    joinForm,
+    invalidHook((c, errors) => renderBookForm(c, null, 1, guestValues({}), errors, 422)),
+  ),
+  async (c) => {
+    const { departure } = c.req.valid('form');
+    const r = await tryForm(() => svc.joinFreeTrip(c.get('deps'), actor(c), idParam(c), departure), {
+      fieldsOnly: true,
+    });
+    if (!r.ok) return renderBookForm(c, departure, 1, guestValues({}), r.errors, r.status === 409 ? 409 : 422);
+    return redirectWith(c, `/bookings/${r.value.id}`, `You joined the trip. Booking code ${r.value.code}.`);
+  },
+);
 
 // ------------------------------------------------------------ traveler pages
 
@@ -101,15 +158,24 @@ bookingRoutes.get('/bookings/:id/proofs/:name', requirePermission('bookings:read
 
 bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
   const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
-  if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed') return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
+  if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed')
+    return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
   return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
 });
 
-export const svg = (c: C, body: string) => c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
+export const svg = (c: C, body: string) =>
+  c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
 
 bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
   const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
-  return svg(c, await QRCode.toString(`${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  return svg(
+    c,
+    await QRCode.toString(`${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`, {
+      type: 'svg',
+      margin: 1,
+      errorCorrectionLevel: 'M',
+    }),
+  );
 });
 
 bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {
@@ -123,12 +189,18 @@ bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'
 bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
   const d = await svc.cancellation(c.get('deps'), actor(c), idParam(c));
   if (!d) return redirectWith(c, `/bookings/${idParam(c)}`, 'This booking can no longer be cancelled.', 'error');
-  return page(c, <CancelPage booking={d.booking} preview={d.preview} policy={d.policy} />, { title: `Cancel ${d.booking.code}` });
+  return page(c, <CancelPage booking={d.booking} preview={d.preview} policy={d.policy} />, {
+    title: `Cancel ${d.booking.code}`,
+  });
 });
 
 bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
   const { refund } = await svc.cancelBooking(c.get('deps'), actor(c), idParam(c));
-  return redirectWith(c, `/bookings/${idParam(c)}`, refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.');
+  return redirectWith(
+    c,
+    `/bookings/${idParam(c)}`,
+    refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.',
+  );
 });
 
 // ------------------------------------------------------------ organizer
@@ -136,20 +208,36 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
 /** The queue; with errors, those of the reject form of the proof in the path. */
 const renderQueue = async (c: C, errors?: FieldErrors) => {
   const q = await svc.verificationQueue(c.get('deps'), actor(c));
-  return page(c, <VerificationsPage {...q} errors={errors} errorFor={errors ? idParam(c) : undefined} />, { title: 'Payments to verify', status: errors ? 422 : 200 });
+  return page(c, <VerificationsPage {...q} errors={errors} errorFor={errors ? idParam(c) : undefined} />, {
+    title: 'Payments to verify',
+    status: errors ? 422 : 200,
+  });
 };
 
 bookingRoutes.get('/organizer/verifications', requirePermission('bookings:verify'), (c) => renderQueue(c));
 
 bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('bookings:verify'), async (c) => {
   await svc.verifyUpiProof(c.get('deps'), actor(c), idParam(c));
-  return redirectWith(c, '/organizer/verifications', 'Payment verified; the booking is confirmed and the traveler told.');
+  return redirectWith(
+    c,
+    '/organizer/verifications',
+    'Payment verified; the booking is confirmed and the traveler told.',
+  );
 });
 
-bookingRoutes.post('/organizer/verifications/:id/reject', requirePermission('bookings:verify'), zValidator('form', rejectForm, invalidHook(renderQueue)), async (c) => {
-  await svc.rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
-  return redirectWith(c, '/organizer/verifications', 'Payment rejected; the seats were released and the traveler told.');
-});
+bookingRoutes.post(
+  '/organizer/verifications/:id/reject',
+  requirePermission('bookings:verify'),
+  zValidator('form', rejectForm, invalidHook(renderQueue)),
+  async (c) => {
+    await svc.rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
+    return redirectWith(
+      c,
+      '/organizer/verifications',
+      'Payment rejected; the seats were released and the traveler told.',
+    );
+  },
+);
 
 bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:verify'), async (c) => {
   await svc.markManualRefund(c.get('deps'), actor(c), idParam(c));
@@ -157,29 +245,51 @@ bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:ve
 });
 
 bookingRoutes.get('/organizer/bookings', requirePermission('bookings:verify'), async (c) => {
-  const n = (k: string) => (Number.isSafeInteger(Number(c.req.query(k))) && Number(c.req.query(k)) > 0 ? Number(c.req.query(k)) : undefined);
+  const n = (k: string) =>
+    Number.isSafeInteger(Number(c.req.query(k))) && Number(c.req.query(k)) > 0 ? Number(c.req.query(k)) : undefined;
   const rows = await svc.organizerBookings(c.get('deps'), actor(c), n('trip'), n('departure'));
   return page(c, <OrganizerBookingsPage rows={rows} />, { title: 'Bookings' });
 });
 
 bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermission('bookings:verify'), async (c) => {
   const { filename, csv } = await svc.participantsCsv(c.get('deps'), actor(c), idParam(c));
-  return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
+  return c.body(csv, 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${filename}"`,
+  });
 });
 
 const renderCancelDeparture = async (c: C, errors?: FieldErrors) => {
   const d = await svc.departureForOrganizer(c.get('deps'), actor(c), idParam(c));
-  return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={errors} />, { title: 'Cancel departure', status: errors ? 422 : 200 });
+  return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={errors} />, {
+    title: 'Cancel departure',
+    status: errors ? 422 : 200,
+  });
 };
 
-bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), (c) => renderCancelDeparture(c));
+bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), (c) =>
+  renderCancelDeparture(c),
+);
 
-bookingRoutes.post('/organizer/departures/:id/cancel', requirePermission('bookings:verify'), zValidator('form', cancelDepartureForm, invalidHook(renderCancelDeparture)), async (c) => {
-  const { bookings } = await svc.cancelDepartureBookings(c.get('deps'), actor(c), idParam(c), c.req.valid('form').note);
-  return redirectWith(c, '/organizer/bookings', `Departure cancelled; ${bookings} booking${bookings === 1 ? '' : 's'} cancelled and refunded in full.`);
-});
+bookingRoutes.post(
+  '/organizer/departures/:id/cancel',
+  requirePermission('bookings:verify'),
+  zValidator('form', cancelDepartureForm, invalidHook(renderCancelDeparture)),
+  async (c) => {
+    const { bookings } = await svc.cancelDepartureBookings(
+      c.get('deps'),
+      actor(c),
+      idParam(c),
+      c.req.valid('form').note,
+    );
+    return redirectWith(
+      c,
+      '/organizer/bookings',
+      `Departure cancelled; ${bookings} booking${bookings === 1 ? '' : 's'} cancelled and refunded in full.`,
+    );
+  },
+);
 
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
   return page(c, <EarningsPage months={await svc.earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });
-

@@ -10,18 +10,36 @@ const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 export const bookingForm = z
   .object({
     departure: z.coerce.number({ message: 'Choose a date.' }).int().positive('Choose a date.'),
-    guests: z.coerce.number().int().min(1, 'Book for at least 1 guest.').max(MAX_GUESTS, `Book for at most ${MAX_GUESTS} guests.`),
-    name: z.preprocess(list, z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.'))),
+    guests: z.coerce
+      .number()
+      .int()
+      .min(1, 'Book for at least 1 guest.')
+      .max(MAX_GUESTS, `Book for at most ${MAX_GUESTS} guests.`),
+    name: z.preprocess(
+      list,
+      z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.')),
+    ),
     phone: z.preprocess(list, z.array(phone)),
-    age: z.preprocess(list, z.array(z.coerce.number({ message: 'Enter the age in years.' }).int('Enter the age in years.').min(1, 'Enter the age in years.').max(99, 'Enter the age in years.'))),
+    age: z.preprocess(
+      list,
+      z.array(
+        z.coerce
+          .number({ message: 'Enter the age in years.' })
+          .int('Enter the age in years.')
+          .min(1, 'Enter the age in years.')
+          .max(99, 'Enter the age in years.'),
+      ),
+    ),
     diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
     requests: z.string().trim().max(1000, 'Keep special requests under 1000 characters.').default(''),
   })
   .superRefine((f, ctx) => {
     for (let i = 0; i < f.guests; i++) {
       if (f.name[i] === undefined) ctx.addIssue({ code: 'custom', path: ['name', i], message: 'Enter the full name.' });
-      if (f.phone[i] === undefined) ctx.addIssue({ code: 'custom', path: ['phone', i], message: 'Enter a 10-digit mobile number.' });
-      if (f.age[i] === undefined) ctx.addIssue({ code: 'custom', path: ['age', i], message: 'Enter the age in years.' });
+      if (f.phone[i] === undefined)
+        ctx.addIssue({ code: 'custom', path: ['phone', i], message: 'Enter a 10-digit mobile number.' });
+      if (f.age[i] === undefined)
+        ctx.addIssue({ code: 'custom', path: ['age', i], message: 'Enter the age in years.' });
     }
   });
 
@@ -37,12 +55,23 @@ export const checkoutReturn = z.object({
 });
 
 export const upiProofForm = z.object({
-  utr: z.string().trim().regex(/^\d{12}$/, 'Enter the 12-digit UTR (UPI reference number) shown in your UPI app.'),
+  utr: z
+    .string()
+    .trim()
+    .regex(/^\d{12}$/, 'Enter the 12-digit UTR (UPI reference number) shown in your UPI app.'),
   screenshot: z.instanceof(File, { message: 'Choose the screenshot of your payment.' }),
 });
 
-export const rejectForm = z.object({ reason: z.string().trim().min(3, 'Tell the traveler why (at least 3 characters).').max(300, 'Keep it under 300 characters.') });
+export const rejectForm = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(3, 'Tell the traveler why (at least 3 characters).')
+    .max(300, 'Keep it under 300 characters.'),
+});
 
-export const cancelDepartureForm = z.object({ note: z.string().trim().max(500, 'Keep the note under 500 characters.').default('') });
+export const cancelDepartureForm = z.object({
+  note: z.string().trim().max(500, 'Keep the note under 500 characters.').default(''),
+});
 
 /** zod issues → { "name.1": "Enter the full name." } for the form. */

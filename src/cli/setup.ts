@@ -16,7 +16,8 @@ try {
   await migrateToLatest(db);
   const password = config.setupPassword ?? randomBytes(12).toString('base64url');
   const created = await ensurePresetAccounts({ db, clock: systemClock }, password);
-  for (const a of PRESET_ACCOUNTS) console.log(`${created.includes(a.email) ? 'created' : 'exists '}  ${a.role.padEnd(9)} ${a.email}`);
+  for (const a of PRESET_ACCOUNTS)
+    console.log(`${created.includes(a.email) ? 'created' : 'exists '}  ${a.role.padEnd(9)} ${a.email}`);
   if (created.length === 0) console.log('Nothing to do: every preset account already exists.');
   else if (config.setupPassword) console.log('Their password is the one in SETUP_PASSWORD.');
   else console.log(`Their password (shown only now, change it after signing in): ${password}`);

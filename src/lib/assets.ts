@@ -37,7 +37,10 @@ export interface Assets {
  * into one CSS and one JS file, named by content hash and precompressed once at start.
  */
 const BUNDLES: Record<string, { type: string; files: string[] }> = {
-  'app.css': { type: 'text/css; charset=utf-8', files: ['node_modules/@picocss/pico/css/pico.min.css', 'static/app.css'] },
+  'app.css': {
+    type: 'text/css; charset=utf-8',
+    files: ['node_modules/@picocss/pico/css/pico.min.css', 'static/app.css'],
+  },
   'app.js': {
     type: 'text/javascript; charset=utf-8',
     files: ['node_modules/htmx.org/dist/htmx.min.js', 'node_modules/htmx-ext-sse/dist/sse.min.js', 'static/app.js'],

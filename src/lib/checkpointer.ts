@@ -40,7 +40,10 @@ const WORKER = new URL(fromSource ? './checkpoint-worker.ts' : './checkpoint-wor
 function spawnWorker(workerData: CheckpointWorkerData): Worker {
   if (!fromSource) return new Worker(WORKER, { workerData });
   const [tsx, code] = [import.meta.resolve('tsx/esm/api'), WORKER.href].map((url) => JSON.stringify(url));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${code}); })`, { eval: true, workerData });
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${code}); })`, {
+    eval: true,
+    workerData,
+  });
 }
 
 export interface Checkpointer {
@@ -49,7 +52,11 @@ export interface Checkpointer {
 }
 
 /** Checkpoints the database file `sqlite` has open (its `name`), from a connection of the thread's own. */
-export function startCheckpointer(sqlite: Sqlite.Database, log: Pick<Logger, 'error'>, everyMs = EVERY_MS): Checkpointer {
+export function startCheckpointer(
+  sqlite: Sqlite.Database,
+  log: Pick<Logger, 'error'>,
+  everyMs = EVERY_MS,
+): Checkpointer {
   const worker = spawnWorker({ file: sqlite.name, everyMs });
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   sqlite.pragma(`journal_size_limit = ${JOURNAL_LIMIT}`);

@@ -13,9 +13,20 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof DomainError) {
     if (err.status === 404) return notFound(c as Context<AppEnv>);
     if (err.status === 403) {
-      return page(c as Context<AppEnv>, <ForbiddenBody message={err.message} />, { title: 'Not allowed', status: 403, fragment: <ErrorFragment message={err.message} /> });
+      return page(c as Context<AppEnv>, <ForbiddenBody message={err.message} />, {
+        title: 'Not allowed',
+        status: 403,
+        fragment: <ErrorFragment message={err.message} />,
+      });
     }
-    return page(c as Context<AppEnv>, <section><h1>That did not work</h1><p>{err.message}</p></section>, { title: 'Error', status: err.status, fragment: <ErrorFragment message={err.message} /> });
+    return page(
+      c as Context<AppEnv>,
+      <section>
+        <h1>That did not work</h1>
+        <p>{err.message}</p>
+      </section>,
+      { title: 'Error', status: err.status, fragment: <ErrorFragment message={err.message} /> },
+    );
   }
   if (err instanceof HTTPException && err.status < 500) {
     const res = err.getResponse();
@@ -26,5 +37,9 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (log) log.error({ reqId: c.get('requestId'), err }, 'unhandled error');
   else console.error(err);
   const rid = c.get('requestId') ?? '-';
-  return page(c as Context<AppEnv>, <ErrorBody requestId={rid} />, { title: 'Error', status: 500, fragment: <ErrorFragment message={`Something went wrong (reference ${rid}). Please try again.`} /> });
+  return page(c as Context<AppEnv>, <ErrorBody requestId={rid} />, {
+    title: 'Error',
+    status: 500,
+    fragment: <ErrorFragment message={`Something went wrong (reference ${rid}). Please try again.`} />,
+  });
 };

@@ -64,6 +64,7 @@ export type FieldErrors = Record<string, string>;
 
 /** The one wording of every size limit: "That upload is too large (the limit is 48 MB)." */
 export function tooLarge(subject: string, maxBytes: number): DomainError {
-  const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  const size =
+    maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
   return new DomainError(`${subject} is too large (the limit is ${size}).`, undefined, 422);
 }

@@ -17,9 +17,16 @@ export const adminWhenBeyondLoopback: MiddlewareHandler<AppEnv> = async (c, next
 };
 
 /** The line the start prints when the development tools are limited to admins, or null. */
-export function beyondLoopbackNotice(config: { beyondLoopback: boolean; host: string; devMailbox: boolean; testGateway: boolean }): string | null {
+export function beyondLoopbackNotice(config: {
+  beyondLoopback: boolean;
+  host: string;
+  devMailbox: boolean;
+  testGateway: boolean;
+}): string | null {
   if (!config.beyondLoopback) return null;
-  const tools = [config.devMailbox && '/dev/mailbox', config.testGateway && "the test gateway's checkout"].filter(Boolean);
+  const tools = [config.devMailbox && '/dev/mailbox', config.testGateway && "the test gateway's checkout"].filter(
+    Boolean,
+  );
   if (tools.length === 0) return null;
   return `Listening beyond loopback (HOST=${config.host}): ${tools.join(' and ')} answer only signed-in admins (404 for everyone else)${config.testGateway ? ', so travelers pay by UPI here' : ''}; set HOST=127.0.0.1 to open them on this machine only`;
 }

@@ -10,7 +10,8 @@ const MIN_COMPRESS = 1024;
 /** Quality 5 is the knee for small pages: ~35 % smaller than gzip for about the same time. */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };
 
-const compressible = (type: string) => /^(text\/|application\/(json|xml|javascript|manifest\+json)|image\/svg\+xml)/.test(type);
+const compressible = (type: string) =>
+  /^(text\/|application\/(json|xml|javascript|manifest\+json)|image\/svg\+xml)/.test(type);
 
 export function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null {
   if (!accept) return null;
@@ -59,7 +60,11 @@ function finish(c: Context<AppEnv>, body: Buffer<ArrayBuffer>, status: number): 
  * functions, without Hono's etag and compress middlewares piping it through web streams and
  * async WebCrypto (together a fifth of the CPU of a page).
  */
-export async function htmlResponse(c: Context<AppEnv>, html: unknown, status: ContentfulStatusCode = 200): Promise<Response> {
+export async function htmlResponse(
+  c: Context<AppEnv>,
+  html: unknown,
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
   const text = await resolveCallback(html as string, HtmlEscapedCallbackPhase.Stringify, false, {});
   const { set, ...f } = finish(c, Buffer.from(text), status);
   const { Vary, ...rest } = set;
@@ -80,7 +85,15 @@ export function finishResponse(isStream: (path: string) => boolean): MiddlewareH
     const type = res.headers.get('Content-Type') ?? '';
     // The type first: asking for `res.body` turns @hono/node-server's lightweight response
     // into a full web Response, and a redirect (no type, no body) need not pay for that.
-    if (!compressible(type) || type.startsWith('text/event-stream') || isStream(c.req.path) || res.headers.has('Content-Encoding') || res.headers.has('ETag') || !res.body) return;
+    if (
+      !compressible(type) ||
+      type.startsWith('text/event-stream') ||
+      isStream(c.req.path) ||
+      res.headers.has('Content-Encoding') ||
+      res.headers.has('ETag') ||
+      !res.body
+    )
+      return;
     const f = finish(c, Buffer.from(await res.arrayBuffer()), res.status);
     const headers = res.headers;
     for (const [k, v] of Object.entries(f.set)) k === 'Vary' ? headers.append(k, v) : headers.set(k, v);

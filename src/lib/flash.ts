@@ -9,7 +9,13 @@ const COOKIE = 'tt_flash';
  * is: setCookie percent-encodes it once and getCookie decodes it once.
  */
 export function setFlash(c: Context<AppEnv>, kind: Flash['kind'], message: string, link?: Flash['link']): void {
-  setCookie(c, COOKIE, JSON.stringify({ kind, message, link }), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60, secure: c.get('deps').config.secureCookies });
+  setCookie(c, COOKIE, JSON.stringify({ kind, message, link }), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: 60,
+    secure: c.get('deps').config.secureCookies,
+  });
 }
 
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -19,7 +25,8 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (raw) {
     try {
       const f = JSON.parse(raw);
-      if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string') c.set('flash', { kind: f.kind, message: f.message, link: localLink(f.link) });
+      if ((f.kind === 'ok' || f.kind === 'error') && typeof f.message === 'string')
+        c.set('flash', { kind: f.kind, message: f.message, link: localLink(f.link) });
     } catch {
       // a mangled cookie is simply dropped
     }
@@ -31,11 +38,19 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** A link read back from the cookie, if it is a path on this site. */
 const localLink = (l: unknown): Flash['link'] => {
   const { href, label } = (l ?? {}) as Record<string, unknown>;
-  return typeof href === 'string' && typeof label === 'string' && href.startsWith('/') && !href.startsWith('//') ? { href, label } : undefined;
+  return typeof href === 'string' && typeof label === 'string' && href.startsWith('/') && !href.startsWith('//')
+    ? { href, label }
+    : undefined;
 };
 
 /** Redirect after a successful POST, with an optional flash message (and where to go about it). */
-export function redirectWith(c: Context<AppEnv>, to: string, message?: string, kind: Flash['kind'] = 'ok', link?: Flash['link']): Response {
+export function redirectWith(
+  c: Context<AppEnv>,
+  to: string,
+  message?: string,
+  kind: Flash['kind'] = 'ok',
+  link?: Flash['link'],
+): Response {
   if (message) setFlash(c, kind, message, link);
   if (c.req.header('HX-Request') && !c.req.header('HX-Boosted')) {
     c.header('HX-Location', to);

@@ -6,7 +6,12 @@ import { redirectWith } from './flash.js';
 export type { FieldErrors } from './errors.js';
 export type Status = 200 | 400 | 403 | 404 | 409 | 422 | 429 | 503;
 export type Values = Record<string, string | undefined>;
-export type RenderForm = (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) => Response | Promise<Response>;
+export type RenderForm = (
+  c: Context<AppEnv>,
+  values: Values,
+  errors: FieldErrors,
+  status: Status,
+) => Response | Promise<Response>;
 
 /** The key of a message about the whole form rather than one field. */
 export const FORM = 'form';
@@ -46,7 +51,12 @@ export function formHook(render: RenderForm) {
   // Context<any>: zValidator types its hook with the default Env; the app's is AppEnv.
   return (result: { success: boolean; data: unknown; error?: unknown }, c: Context<any>) => {
     if (result.success) return;
-    return render(c as Context<AppEnv>, typedValues(result.data), fieldErrors((result.error as { issues: Issue[] }).issues), 422);
+    return render(
+      c as Context<AppEnv>,
+      typedValues(result.data),
+      fieldErrors((result.error as { issues: Issue[] }).issues),
+      422,
+    );
   };
 }
 
@@ -56,7 +66,8 @@ export function formHook(render: RenderForm) {
  * (400, 403, 404, or not a DomainError at all) goes on to the error pages.
  */
 export const userCanFix = (e: unknown): e is DomainError =>
-  e instanceof DomainError && (e.field !== undefined || e.status === 409 || e.status === 422 || e.status === 429 || e.status === 503);
+  e instanceof DomainError &&
+  (e.field !== undefined || e.status === 409 || e.status === 422 || e.status === 429 || e.status === 503);
 
 /**
  * zValidator's hook for a form rebuilt from the request itself (repeated fields, a file): the
@@ -74,11 +85,15 @@ export function invalidHook(render: (c: Context<AppEnv>, errors: FieldErrors) =>
  * Runs a service call; an error the user can fix becomes form errors, anything else is thrown on.
  * With `fieldsOnly`, only an error about a field stays on the form (the rest go to the error pages).
  */
-export async function tryForm<T>(fn: () => Promise<T>, o: { fieldsOnly?: boolean } = {}): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors; status: Exclude<Status, 200> }> {
+export async function tryForm<T>(
+  fn: () => Promise<T>,
+  o: { fieldsOnly?: boolean } = {},
+): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors; status: Exclude<Status, 200> }> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
-    if (userCanFix(e) && (!o.fieldsOnly || e.field)) return { ok: false, errors: { [e.field ?? FORM]: e.message }, status: e.status };
+    if (userCanFix(e) && (!o.fieldsOnly || e.field))
+      return { ok: false, errors: { [e.field ?? FORM]: e.message }, status: e.status };
     throw e;
   }
 }
@@ -87,7 +102,12 @@ export async function tryForm<T>(fn: () => Promise<T>, o: { fieldsOnly?: boolean
  * An action button (publish, cancel, verify): does it and goes back to `to` with what
  * happened, or with why not when the user can do something about it.
  */
-export async function tryAction(c: Context<AppEnv>, to: string, fn: () => Promise<unknown>, done: string): Promise<Response> {
+export async function tryAction(
+  c: Context<AppEnv>,
+  to: string,
+  fn: () => Promise<unknown>,
+  done: string,
+): Promise<Response> {
   try {
     await fn();
   } catch (e) {

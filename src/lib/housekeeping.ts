@@ -14,7 +14,10 @@ import { sweepAbandonedUploads } from './uploads.js';
  */
 export async function housekeeping(deps: Deps): Promise<string> {
   const now = deps.clock.now().getTime();
-  const runs = await pruneJobRuns(deps.db, { uneventfulBefore: new Date(now - 14 * DAY).toISOString(), failedBefore: new Date(now - 90 * DAY).toISOString() });
+  const runs = await pruneJobRuns(deps.db, {
+    uneventfulBefore: new Date(now - 14 * DAY).toISOString(),
+    failedBefore: new Date(now - 90 * DAY).toISOString(),
+  });
   const messages = await forgetDeliveredMessages(deps);
   const photos = await forgetUnattachedPhotos(deps);
   const proofs = await tidyProofScreenshots(deps);

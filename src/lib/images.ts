@@ -20,8 +20,24 @@ export interface StoredImage {
 export function sniffImageType(bytes: Uint8Array): 'jpeg' | 'png' | 'webp' | 'gif' | null {
   const b = bytes;
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
-  if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'webp';
+  if (
+    b.length >= 8 &&
+    b[0] === 0x89 &&
+    b[1] === 0x50 &&
+    b[2] === 0x4e &&
+    b[3] === 0x47 &&
+    b[4] === 0x0d &&
+    b[5] === 0x0a &&
+    b[6] === 0x1a &&
+    b[7] === 0x0a
+  )
+    return 'png';
+  if (
+    b.length >= 12 &&
+    String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' &&
+    String.fromCharCode(...b.subarray(8, 12)) === 'WEBP'
+  )
+    return 'webp';
   if (b.length >= 6 && /^GIF8[79]a$/.test(String.fromCharCode(...b.subarray(0, 6)))) return 'gif';
   return null;
 }
@@ -35,19 +51,31 @@ export const uploadsDir = (dataDir: string) => join(dataDir, 'uploads');
  * checks who asks.
  */
 export type ImageStore = 'public' | 'proofs';
-const storeDir = (dataDir: string, store: ImageStore) => (store === 'public' ? uploadsDir(dataDir) : join(dataDir, 'private', 'proofs'));
+const storeDir = (dataDir: string, store: ImageStore) =>
+  store === 'public' ? uploadsDir(dataDir) : join(dataDir, 'private', 'proofs');
 
 /**
  * Checks an uploaded image, re-encodes it to WebP in a few widths (never wider than the
  * original) with all metadata (EXIF GPS included) dropped, and stores it under a random
  * name. `field` names the form field for the error message.
  */
-export async function storeImage(dataDir: string, file: File | Uint8Array, field = 'image', widths: readonly number[] = IMAGE_WIDTHS, store: ImageStore = 'public'): Promise<StoredImage> {
+export async function storeImage(
+  dataDir: string,
+  file: File | Uint8Array,
+  field = 'image',
+  widths: readonly number[] = IMAGE_WIDTHS,
+  store: ImageStore = 'public',
+): Promise<StoredImage> {
   const size = file instanceof Uint8Array ? file.byteLength : file.size;
   if (size === 0) throw new DomainError('Choose an image file.', field);
-  if (size > MAX_IMAGE_BYTES) throw new DomainError(`The image is too large: ${(size / 1024 / 1024).toFixed(1)} MB. The limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`, field);
+  if (size > MAX_IMAGE_BYTES)
+    throw new DomainError(
+      `The image is too large: ${(size / 1024 / 1024).toFixed(1)} MB. The limit is ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`,
+      field,
+    );
   const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
-  if (!sniffImageType(bytes)) throw new DomainError('That file is not an image we can read. Upload a JPEG, PNG or WebP photo.', field);
+  if (!sniffImageType(bytes))
+    throw new DomainError('That file is not an image we can read. Upload a JPEG, PNG or WebP photo.', field);
 
   let meta: Metadata;
   try {
@@ -84,7 +112,12 @@ export async function storeImage(dataDir: string, file: File | Uint8Array, field
   return { key, width: out.width, height: out.height, widths: sizes };
 }
 
-export async function removeImage(dataDir: string, key: string, widths: readonly number[] = IMAGE_WIDTHS, store: ImageStore = 'public'): Promise<void> {
+export async function removeImage(
+  dataDir: string,
+  key: string,
+  widths: readonly number[] = IMAGE_WIDTHS,
+  store: ImageStore = 'public',
+): Promise<void> {
   await Promise.all(widths.map((w) => rm(join(storeDir(dataDir, store), `${key}-${w}.webp`), { force: true })));
 }
 
@@ -98,7 +131,12 @@ export const uploadKey = (name: string) => FILE.exec(name)?.[1] ?? null;
  * Moves images that were stored before their store existed (UPI screenshots used to be
  * public uploads) into it; files already moved are left alone. Returns how many moved.
  */
-export async function moveToStore(dataDir: string, key: string, widths: readonly number[], store: ImageStore): Promise<number> {
+export async function moveToStore(
+  dataDir: string,
+  key: string,
+  widths: readonly number[],
+  store: ImageStore,
+): Promise<number> {
   const dir = storeDir(dataDir, store);
   let moved = 0;
   for (const w of widths) {
@@ -117,7 +155,11 @@ export async function moveToStore(dataDir: string, key: string, widths: readonly
 const FILE = /^([a-z2-7]{32})-(\d{2,4})\.webp$/;
 
 /** Reads a stored upload for serving; null for anything that is not one of ours. */
-export async function readUpload(dataDir: string, name: string, store: ImageStore = 'public'): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readUpload(
+  dataDir: string,
+  name: string,
+  store: ImageStore = 'public',
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!FILE.test(name)) return null;
   try {
     return new Uint8Array(await readFile(join(storeDir(dataDir, store), name)));

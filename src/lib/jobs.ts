@@ -31,7 +31,13 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
     return 'skipped';
   }
   running.add(job.name);
-  const id = await q.insertJobRun(db, { name: job.name, startedAt: started, finishedAt: null, outcome: 'running', detail: null });
+  const id = await q.insertJobRun(db, {
+    name: job.name,
+    startedAt: started,
+    finishedAt: null,
+    outcome: 'running',
+    detail: null,
+  });
   try {
     const detail = await job.run(deps);
     await q.finishJobRun(db, id, { finishedAt: clock.now().toISOString(), outcome: 'ok', detail: detail ?? null });
@@ -39,7 +45,11 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
   } catch (err) {
     log.error({ err, job: job.name }, 'job failed');
     const message = err instanceof Error ? err.message : String(err);
-    await q.finishJobRun(db, id, { finishedAt: clock.now().toISOString(), outcome: 'failed', detail: message.slice(0, 2000) });
+    await q.finishJobRun(db, id, {
+      finishedAt: clock.now().toISOString(),
+      outcome: 'failed',
+      detail: message.slice(0, 2000),
+    });
     return 'failed';
   } finally {
     running.delete(job.name);
@@ -49,10 +59,19 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
 /** Records a run that did not start because the previous one was still going. */
 export async function recordSkip(deps: Pick<Deps, 'db' | 'clock'>, job: Pick<Job, 'name'>): Promise<void> {
   const at = deps.clock.now().toISOString();
-  await q.insertJobRun(deps.db, { name: job.name, startedAt: at, finishedAt: at, outcome: 'skipped', detail: 'previous run still in progress' });
+  await q.insertJobRun(deps.db, {
+    name: job.name,
+    startedAt: at,
+    finishedAt: at,
+    outcome: 'skipped',
+    detail: 'previous run still in progress',
+  });
 }
 
 /** Forgets runs older than the cut-offs (ISO): uneventful ones sooner than failures. */
-export async function pruneJobRuns(db: Deps['db'], o: { uneventfulBefore: string; failedBefore: string }): Promise<number> {
+export async function pruneJobRuns(
+  db: Deps['db'],
+  o: { uneventfulBefore: string; failedBefore: string },
+): Promise<number> {
   return q.deleteJobRuns(db, o);
 }

@@ -12,7 +12,8 @@ export function formatPaise(paise: number): string {
   const rupees = String(Math.floor(abs / 100));
   const p = abs % 100;
   // Indian grouping: the last three digits, then pairs.
-  const grouped = rupees.length <= 3 ? rupees : `${rupees.slice(0, -3).replace(/\B(?=(\d{2})+$)/g, ',')},${rupees.slice(-3)}`;
+  const grouped =
+    rupees.length <= 3 ? rupees : `${rupees.slice(0, -3).replace(/\B(?=(\d{2})+$)/g, ',')},${rupees.slice(-3)}`;
   const fraction = p === 0 ? '' : p % 10 === 0 ? `.${p / 10}` : `.${String(p).padStart(2, '0')}`;
   return `${paise < 0 ? '-' : ''}₹${grouped}${fraction}`;
 }

@@ -6,7 +6,10 @@ import { isIP } from 'node:net';
  * Everything else, the wildcards 0.0.0.0 and :: included, is reachable from elsewhere.
  */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const v4 = h.replace(/^::ffff:/, '');

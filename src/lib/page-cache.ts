@@ -30,11 +30,18 @@ export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
     if (c.req.method !== 'GET' || c.get('user') || c.get('flash')) return next();
     const { db, clock } = c.get('deps');
     const stamp = `${await changeStamp(db)}|${istDate(clock.now())}`;
-    const key = [chooseEncoding(c.req.header('Accept-Encoding')), c.req.header('HX-Request') ?? '', c.req.header('HX-Boosted') ?? '', c.req.header('HX-History-Restore-Request') ?? '', c.req.url].join('|');
+    const key = [
+      chooseEncoding(c.req.header('Accept-Encoding')),
+      c.req.header('HX-Request') ?? '',
+      c.req.header('HX-Boosted') ?? '',
+      c.req.header('HX-History-Restore-Request') ?? '',
+      c.req.url,
+    ].join('|');
     const hit = store.get(db, stamp, key);
     if (hit) {
       const notModified = matches(c.req.header('If-None-Match'), hit.etag);
-      for (const [k, v] of hit.headers) if (!notModified || k === 'vary' || k === 'etag') c.header(k, v, { append: k === 'vary' });
+      for (const [k, v] of hit.headers)
+        if (!notModified || k === 'vary' || k === 'etag') c.header(k, v, { append: k === 'vary' });
       c.header('X-Cache', 'hit');
       return notModified ? c.body(null, 304) : c.body(hit.body, 200);
     }

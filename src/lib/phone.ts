@@ -22,7 +22,10 @@ export const phone = z
   .transform((s, ctx) => {
     const p = normalizePhone(s);
     if (!p) {
-      ctx.addIssue({ code: 'custom', message: 'Enter a 10-digit Indian mobile number, or an international number starting with +.' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Enter a 10-digit Indian mobile number, or an international number starting with +.',
+      });
       return z.NEVER;
     }
     return p;

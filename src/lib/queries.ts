@@ -9,7 +9,8 @@ type Db = Kysely<Database>;
 
 // Rate limits -------------------------------------------------------------------------------
 
-export const rateCounter = (db: Db, key: string) => db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', key).executeTakeFirst();
+export const rateCounter = (db: Db, key: string) =>
+  db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', key).executeTakeFirst();
 
 /** One hit on `key`: a new window when the old one started at or before `windowFloor`. One statement, so concurrent hits all count. */
 export async function countHit(db: Db, key: string, now: string, windowFloor: string): Promise<void> {
@@ -27,7 +28,11 @@ export async function countHit(db: Db, key: string, now: string, windowFloor: st
 
 export async function uncountHit(db: Db, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).where('count', '<=', 1).execute();
-  await db.updateTable('rate_limits').set({ count: sql`count - 1` }).where('key', '=', key).execute();
+  await db
+    .updateTable('rate_limits')
+    .set({ count: sql`count - 1` })
+    .where('key', '=', key)
+    .execute();
 }
 
 export async function deleteCounter(db: Db, key: string): Promise<void> {
@@ -38,7 +43,10 @@ export async function deleteCounter(db: Db, key: string): Promise<void> {
 
 export type RunOutcome = 'running' | 'ok' | 'failed' | 'skipped';
 
-export async function insertJobRun(db: Db, r: { name: string; startedAt: string; finishedAt: string | null; outcome: RunOutcome; detail: string | null }): Promise<number> {
+export async function insertJobRun(
+  db: Db,
+  r: { name: string; startedAt: string; finishedAt: string | null; outcome: RunOutcome; detail: string | null },
+): Promise<number> {
   const { id } = await db
     .insertInto('job_runs')
     .values({ name: r.name, started_at: r.startedAt, finished_at: r.finishedAt, outcome: r.outcome, detail: r.detail })
@@ -47,13 +55,29 @@ export async function insertJobRun(db: Db, r: { name: string; startedAt: string;
   return id;
 }
 
-export async function finishJobRun(db: Db, id: number, r: { finishedAt: string; outcome: 'ok' | 'failed'; detail: string | null }): Promise<void> {
-  await db.updateTable('job_runs').set({ finished_at: r.finishedAt, outcome: r.outcome, detail: r.detail }).where('id', '=', id).execute();
+export async function finishJobRun(
+  db: Db,
+  id: number,
+  r: { finishedAt: string; outcome: 'ok' | 'failed'; detail: string | null },
+): Promise<void> {
+  await db
+    .updateTable('job_runs')
+    .set({ finished_at: r.finishedAt, outcome: r.outcome, detail: r.detail })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteJobRuns(db: Db, o: { uneventfulBefore: string; failedBefore: string }): Promise<number> {
-  const a = await db.deleteFrom('job_runs').where('outcome', 'in', ['ok', 'skipped']).where('started_at', '<', o.uneventfulBefore).executeTakeFirst();
-  const b = await db.deleteFrom('job_runs').where('outcome', '=', 'failed').where('started_at', '<', o.failedBefore).executeTakeFirst();
+  const a = await db
+    .deleteFrom('job_runs')
+    .where('outcome', 'in', ['ok', 'skipped'])
+    .where('started_at', '<', o.uneventfulBefore)
+    .executeTakeFirst();
+  const b = await db
+    .deleteFrom('job_runs')
+    .where('outcome', '=', 'failed')
+    .where('started_at', '<', o.failedBefore)
+    .executeTakeFirst();
   return Number(a.numDeletedRows) + Number(b.numDeletedRows);
 }
 
@@ -61,7 +85,15 @@ export async function deleteJobRuns(db: Db, o: { uneventfulBefore: string; faile
 
 export async function insertAudit(
   db: Db,
-  row: { actor_id: number | null; action: string; target_type: string; target_id: string | null; before: string | null; after: string | null; created_at: string },
+  row: {
+    actor_id: number | null;
+    action: string;
+    target_type: string;
+    target_id: string | null;
+    before: string | null;
+    after: string | null;
+    created_at: string;
+  },
 ): Promise<void> {
   await db.insertInto('audit_log').values(row).execute();
 }

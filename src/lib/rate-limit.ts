@@ -69,7 +69,13 @@ export class RateLimitedError extends DomainError {
  * count are one transaction: in two steps, 50 hits arriving together all passed a limit of 5
  * before any was counted. Inside a caller's transaction it counts in that one.
  */
-export async function consume(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
+export async function consume(
+  db: Kysely<Database>,
+  clock: Clock,
+  checks: { key: string; rule: RateRule }[],
+  what?: string,
+  field?: string,
+): Promise<void> {
   const run = async (trx: Kysely<Database>) => {
     await assertNotLimited(trx, clock, checks, what, field);
     for (const { key, rule } of checks) await recordHit(trx, clock, key, rule);
@@ -77,7 +83,13 @@ export async function consume(db: Kysely<Database>, clock: Clock, checks: { key:
   await (db.isTransaction ? run(db) : db.transaction().execute(run));
 }
 
-export async function assertNotLimited(db: Kysely<Database>, clock: Clock, checks: { key: string; rule: RateRule }[], what?: string, field?: string): Promise<void> {
+export async function assertNotLimited(
+  db: Kysely<Database>,
+  clock: Clock,
+  checks: { key: string; rule: RateRule }[],
+  what?: string,
+  field?: string,
+): Promise<void> {
   let wait = 0;
   for (const { key, rule } of checks) wait = Math.max(wait, await retryAfter(db, clock, key, rule));
   if (wait > 0) throw new RateLimitedError(wait, what, field);

@@ -58,14 +58,21 @@ export async function getSettings(db: Kysely<Database>): Promise<Settings> {
   return s as Settings;
 }
 
-const settingValue = precompiled((db, v: { key: string }) => db.selectFrom('settings').select('value').where('key', '=', v.key));
+const settingValue = precompiled((db, v: { key: string }) =>
+  db.selectFrom('settings').select('value').where('key', '=', v.key),
+);
 
 export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
   const row = (await settingValue(db, { key })).rows[0];
   return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
 }
 
-export async function putSetting<K extends SettingKey>(db: Kysely<Database>, clock: Clock, key: K, value: Settings[K]): Promise<void> {
+export async function putSetting<K extends SettingKey>(
+  db: Kysely<Database>,
+  clock: Clock,
+  key: K,
+  value: Settings[K],
+): Promise<void> {
   const now = clock.now().toISOString();
   await db
     .insertInto('settings')

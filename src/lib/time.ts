@@ -2,12 +2,21 @@
 export const ZONE = 'Asia/Kolkata';
 
 const dateFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric' });
-const dateTimeFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true });
+const dateTimeFmt = new Intl.DateTimeFormat('en-IN', {
+  timeZone: ZONE,
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+});
 
 const monthFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', year: 'numeric' });
 
 export const formatDate = (d: Date | string) => dateFmt.format(typeof d === 'string' ? new Date(d) : d);
-export const formatDateTime = (d: Date | string) => `${dateTimeFmt.format(typeof d === 'string' ? new Date(d) : d)} IST`;
+export const formatDateTime = (d: Date | string) =>
+  `${dateTimeFmt.format(typeof d === 'string' ? new Date(d) : d)} IST`;
 
 /** India Standard Time is UTC+05:30 all year and has been since 1945 (no daylight saving). */
 const IST_OFFSET_MS = 330 * 60_000;

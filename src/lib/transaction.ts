@@ -15,4 +15,5 @@ export async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** A transaction, tried again while another process holds the write lock. */
-export const tx = <T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>) => retryBusy(() => db.transaction().execute(fn));
+export const tx = <T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>) =>
+  retryBusy(() => db.transaction().execute(fn));

@@ -6,7 +6,10 @@ import type { DB } from '../db.js';
  * this process goes through it) or by another process (data_version).
  */
 export async function changeStamp(db: DB): Promise<string> {
-  const r = await sql<{ c: number; v: number }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  const r = await sql<{
+    c: number;
+    v: number;
+  }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
   return `${r.rows[0].c}:${r.rows[0].v}`;
 }
 

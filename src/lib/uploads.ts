@@ -29,7 +29,8 @@ export interface Upload {
   form: Promise<UploadForm>;
 }
 
-export const isMultipart = (contentType: string | undefined) => contentType?.trimStart().toLowerCase().startsWith('multipart/form-data') ?? false;
+export const isMultipart = (contentType: string | undefined) =>
+  contentType?.trimStart().toLowerCase().startsWith('multipart/form-data') ?? false;
 
 /** Where files of uploads in progress are written; each request gets a folder of its own. */
 export const scratchDir = (dataDir: string) => join(dataDir, 'tmp', 'uploads');
@@ -51,7 +52,10 @@ export function readUploadForm(c: Context<AppEnv>): Promise<UploadForm> {
   const known = c.get('upload');
   if (known) return known.form;
   const { config } = c.get('deps');
-  const limits = { fileBytes: Math.min(config.uploadFileLimitBytes, config.bodyLimitBytes), bodyBytes: config.bodyLimitBytes };
+  const limits = {
+    fileBytes: Math.min(config.uploadFileLimitBytes, config.bodyLimitBytes),
+    bodyBytes: config.bodyLimitBytes,
+  };
   // c.env is undefined under app.request(); a body something else has begun reading is Hono's.
   const incoming = c.env?.incoming;
   let upload: Upload;
@@ -85,7 +89,13 @@ function streamToDisk(incoming: IncomingMessage, dir: string, limits: Limits): P
       parser = busboy({
         headers: incoming.headers,
         defParamCharset: 'utf8',
-        limits: { fileSize: limits.fileBytes, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: MAX_TEXT_BYTES, fieldNameSize: 200 },
+        limits: {
+          fileSize: limits.fileBytes,
+          files: MAX_FILES,
+          fields: MAX_FIELDS,
+          fieldSize: MAX_TEXT_BYTES,
+          fieldNameSize: 200,
+        },
       });
     } catch {
       // No boundary, or not multipart after all.
@@ -130,7 +140,9 @@ function streamToDisk(incoming: IncomingMessage, dir: string, limits: Limits): P
       if (settled) return stream.resume();
       const path = join(dir, String(entries.length));
       stream.once('limit', () => stop(tooLarge('That file', limits.fileBytes)));
-      const file = pipeline(stream, createWriteStream(path), { signal: writes.signal }).then(async () => new File([await openAsBlob(path)], info.filename ?? '', { type: info.mimeType }));
+      const file = pipeline(stream, createWriteStream(path), { signal: writes.signal }).then(
+        async () => new File([await openAsBlob(path)], info.filename ?? '', { type: info.mimeType }),
+      );
       file.catch(stop);
       entries.push([name, file]);
     });

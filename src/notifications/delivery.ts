@@ -33,7 +33,15 @@ function toDelivery(row: OutboxRow): Delivery {
     throw new PermanentDeliveryError('the stored message is not valid JSON');
   }
   if (typeof p.text !== 'string') throw new PermanentDeliveryError('the stored message has no text');
-  return { outboxId: row.id, channel: row.channel, to: row.recipient, template: row.template, subject: p.subject ?? null, text: p.text, html: p.html ?? null };
+  return {
+    outboxId: row.id,
+    channel: row.channel,
+    to: row.recipient,
+    template: row.template,
+    subject: p.subject ?? null,
+    text: p.text,
+    html: p.html ?? null,
+  };
 }
 
 const chosen = new WeakMap<Config, Transports>();
@@ -100,7 +108,12 @@ export async function deliverDue(deps: Deps): Promise<string> {
   async function worker(): Promise<void> {
     while (claimed < PER_RUN) {
       const now = clock.now();
-      const claim = { now: now.toISOString(), leaseUntil: addMs(now, LEASE).toISOString(), maxAttempts: MAX_ATTEMPTS, skipChannels: [...down] };
+      const claim = {
+        now: now.toISOString(),
+        leaseUntil: addMs(now, LEASE).toISOString(),
+        maxAttempts: MAX_ATTEMPTS,
+        skipChannels: [...down],
+      };
       const row = await inSharedCommit(db, (trx) => claimNextDue(trx, claim));
       if (!row) return;
       claimed += 1;

@@ -22,15 +22,30 @@ export interface OutgoingMessage {
  * Queues a message. Pass the transaction of the change that causes it, so the message
  * exists exactly when the change does; a job delivers it later with retries.
  */
-const outboxInsert = precompiled((db, v: { channel: Channel; recipient: string; template: string; payload: string; now: string }) =>
-  db
-    .insertInto('outbox')
-    .values({ channel: v.channel, recipient: v.recipient, template: v.template, payload: v.payload, next_attempt_at: v.now, created_at: v.now, last_error: null, provider_id: null, sent_at: null }),
+const outboxInsert = precompiled(
+  (db, v: { channel: Channel; recipient: string; template: string; payload: string; now: string }) =>
+    db.insertInto('outbox').values({
+      channel: v.channel,
+      recipient: v.recipient,
+      template: v.template,
+      payload: v.payload,
+      next_attempt_at: v.now,
+      created_at: v.now,
+      last_error: null,
+      provider_id: null,
+      sent_at: null,
+    }),
 );
 
 export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
   const payload = JSON.stringify({ subject: m.subject ?? null, text: m.text, html: m.html ?? null });
   // The id is SQLite's last insert rowid: `returning` would make it buffer the row first (see insertBooking).
-  const { insertId } = await outboxInsert(db, { channel: m.channel, recipient: m.to, template: m.template, payload, now: clock.now().toISOString() });
+  const { insertId } = await outboxInsert(db, {
+    channel: m.channel,
+    recipient: m.to,
+    template: m.template,
+    payload,
+    now: clock.now().toISOString(),
+  });
   return Number(insertId);
 }

@@ -52,7 +52,12 @@ export async function failExhaustedLeases(db: Db, now: string, maxAttempts: numb
 }
 
 /** The guard on `attempts` makes sure we only settle a claim that is still ours. */
-export async function markSent(db: Db, row: { id: number; attempts: number }, providerId: string, now: string): Promise<void> {
+export async function markSent(
+  db: Db,
+  row: { id: number; attempts: number },
+  providerId: string,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ status: 'sent', provider_id: providerId, sent_at: now, last_error: null })
@@ -62,7 +67,12 @@ export async function markSent(db: Db, row: { id: number; attempts: number }, pr
     .execute();
 }
 
-export async function markRetry(db: Db, row: { id: number; attempts: number }, nextAttemptAt: string, error: string): Promise<void> {
+export async function markRetry(
+  db: Db,
+  row: { id: number; attempts: number },
+  nextAttemptAt: string,
+  error: string,
+): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ status: 'pending', next_attempt_at: nextAttemptAt, last_error: error })
@@ -95,14 +105,27 @@ export async function requeueFailed(db: Db, id: number, now: string): Promise<bo
 
 /** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id). */
 export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
-  const inserted = await db.insertInto('dev_messages').values(m).onConflict((oc) => oc.column('outbox_id').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db
+    .insertInto('dev_messages')
+    .values(m)
+    .onConflict((oc) => oc.column('outbox_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   if (inserted) return inserted.id;
-  const existing = await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', m.outbox_id).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('dev_messages')
+    .select('id')
+    .where('outbox_id', '=', m.outbox_id)
+    .executeTakeFirstOrThrow();
   return existing.id;
 }
 
 export async function outboxCounts(db: Db): Promise<Record<OutboxRow['status'], number>> {
-  const rows = await db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   const counts = { pending: 0, sending: 0, sent: 0, failed: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
@@ -113,7 +136,12 @@ export async function troubledMessages(db: Db, limit: number): Promise<OutboxRow
   return db
     .selectFrom('outbox')
     .selectAll()
-    .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', 'in', ['pending', 'sending']), eb('last_error', 'is not', null)])]))
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'failed'),
+        eb.and([eb('status', 'in', ['pending', 'sending']), eb('last_error', 'is not', null)]),
+      ]),
+    )
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
@@ -123,7 +151,9 @@ export async function listDevMessages(db: Db, limit: number, recipient?: string)
   return db
     .selectFrom('dev_messages')
     .selectAll()
-    .$if(recipient !== undefined, (q) => q.where(sql<boolean>`recipient like ${'%' + recipient!.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'} escape '\\'`))
+    .$if(recipient !== undefined, (q) =>
+      q.where(sql<boolean>`recipient like ${'%' + recipient!.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%'} escape '\\'`),
+    )
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

@@ -3,9 +3,24 @@ import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
-import { findDevMessage, listDevMessages, outboxCounts, pruneDelivered, requeueFailed, troubledMessages, type DevMessageRow } from './queries.js';
+import {
+  findDevMessage,
+  listDevMessages,
+  outboxCounts,
+  pruneDelivered,
+  requeueFailed,
+  troubledMessages,
+  type DevMessageRow,
+} from './queries.js';
 
-const toItem = (r: DevMessageRow): MailboxItem => ({ id: r.id, channel: r.channel, recipient: r.recipient, subject: r.subject, text: r.text, createdAt: r.created_at });
+const toItem = (r: DevMessageRow): MailboxItem => ({
+  id: r.id,
+  channel: r.channel,
+  recipient: r.recipient,
+  subject: r.subject,
+  text: r.text,
+  createdAt: r.created_at,
+});
 
 /** The latest messages the dev mailbox received, optionally for one recipient. */
 export async function devMailbox(deps: Deps, to = ''): Promise<MailboxItem[]> {
@@ -16,7 +31,12 @@ export async function devMessage(deps: Deps, id: number): Promise<MailboxMessage
   const r = await findDevMessage(deps.db, id);
   if (!r) throw new NotFoundError();
   const c = deps.config;
-  const from = r.channel === 'email' ? c.mail.from : r.channel === 'sms' ? (c.twilio?.smsFrom ?? 'TrekTribe') : (c.twilio?.whatsappFrom ?? 'TrekTribe');
+  const from =
+    r.channel === 'email'
+      ? c.mail.from
+      : r.channel === 'sms'
+        ? (c.twilio?.smsFrom ?? 'TrekTribe')
+        : (c.twilio?.whatsappFrom ?? 'TrekTribe');
   return { ...toItem(r), html: r.html, from };
 }
 
@@ -31,7 +51,14 @@ export async function retryFailedMessage(deps: Deps, actorId: number, id: number
   await deps.db.transaction().execute(async (trx) => {
     const ok = await requeueFailed(trx, id, deps.clock.now().toISOString());
     if (!ok) throw new Conflict('That message is not failed (it may have been retried already).');
-    await audit(trx, deps.clock, { actorId, action: 'outbox.retry', targetType: 'outbox', targetId: id, before: { status: 'failed' }, after: { status: 'pending' } });
+    await audit(trx, deps.clock, {
+      actorId,
+      action: 'outbox.retry',
+      targetType: 'outbox',
+      targetId: id,
+      before: { status: 'failed' },
+      after: { status: 'pending' },
+    });
   });
 }
 

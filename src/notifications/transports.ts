@@ -60,22 +60,29 @@ const withWhatsapp = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:$
 export const devMailboxTransport: Transport = {
   name: 'dev mailbox',
   async send(d, { db, clock }) {
-    const id = await inSharedCommit(db, (trx) => recordDevMessage(trx, {
-      outbox_id: d.outboxId,
-      channel: d.channel,
-      recipient: d.to,
-      subject: d.subject,
-      text: d.text,
-      html: d.html,
-      created_at: clock.now().toISOString(),
-    }));
+    const id = await inSharedCommit(db, (trx) =>
+      recordDevMessage(trx, {
+        outbox_id: d.outboxId,
+        channel: d.channel,
+        recipient: d.to,
+        subject: d.subject,
+        text: d.text,
+        html: d.html,
+        created_at: clock.now().toISOString(),
+      }),
+    );
     return `dev-${id}`;
   },
 };
 
 export function smtpTransport(smtpUrl: string, from: string, publicUrl: string): Transport {
   // Bounded timeouts keep one send well inside the outbox lease (see delivery.ts).
-  const mailer = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 });
+  const mailer = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
   const host = new URL(publicUrl).hostname;
   return {
     name: 'smtp',
@@ -94,7 +101,8 @@ export function smtpTransport(smtpUrl: string, from: string, publicUrl: string):
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         // 5xx on the recipient is a permanent refusal (RFC 5321); anything else may pass later.
-        if (typeof code === 'number' && code >= 550 && code < 560) throw new PermanentDeliveryError((err as Error).message);
+        if (typeof code === 'number' && code >= 550 && code < 560)
+          throw new PermanentDeliveryError((err as Error).message);
         throw err;
       }
     },

@@ -6,12 +6,15 @@ import type { Context } from 'hono';
  * runs, so the page is recognised by its path.
  */
 const onCheckoutPage = (c: Context) =>
-  /^\/bookings\/\d+\/checkout$/.test(c.req.path) && (c.get('deps') as { payments: { mode: string } } | undefined)?.payments.mode === 'razorpay';
+  /^\/bookings\/\d+\/checkout$/.test(c.req.path) &&
+  (c.get('deps') as { payments: { mode: string } } | undefined)?.payments.mode === 'razorpay';
 
 export const checkoutCsp = {
   script: (c: Context) => (onCheckoutPage(c) ? "'self' https://checkout.razorpay.com" : "'self'"),
-  frame: (c: Context) => (onCheckoutPage(c) ? "'self' https://api.razorpay.com https://checkout.razorpay.com" : "'self'"),
-  connect: (c: Context) => (onCheckoutPage(c) ? "'self' https://lumberjack.razorpay.com https://api.razorpay.com" : "'self'"),
+  frame: (c: Context) =>
+    onCheckoutPage(c) ? "'self' https://api.razorpay.com https://checkout.razorpay.com" : "'self'",
+  connect: (c: Context) =>
+    onCheckoutPage(c) ? "'self' https://lumberjack.razorpay.com https://api.razorpay.com" : "'self'",
 };
 
 /** Our side of Razorpay Checkout: open it, and post what it returns to the verify form. */

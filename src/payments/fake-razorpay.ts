@@ -71,18 +71,33 @@ export class FakeRazorpay {
   private buildApi(): Hono {
     const api = new Hono();
     const expected = 'Basic ' + Buffer.from(`${this.keys.keyId}:${this.keys.keySecret}`).toString('base64');
-    const fail = (status: number, code: string, description: string) => Response.json({ error: { code, description } }, { status });
+    const fail = (status: number, code: string, description: string) =>
+      Response.json({ error: { code, description } }, { status });
     api.use('/v1/*', async (c, next) => {
       if (c.req.header('Authorization') !== expected) return fail(401, 'BAD_REQUEST_ERROR', 'Authentication failed');
       await next();
     });
     api.post('/v1/orders', async (c) => {
-      const b = (await c.req.json().catch(() => ({}))) as { amount?: unknown; currency?: unknown; receipt?: unknown; notes?: Record<string, string> };
-      if (typeof b.amount !== 'number' || !Number.isInteger(b.amount) || b.amount < 100) return fail(400, 'BAD_REQUEST_ERROR', 'The amount must be atleast INR 1.00');
+      const b = (await c.req.json().catch(() => ({}))) as {
+        amount?: unknown;
+        currency?: unknown;
+        receipt?: unknown;
+        notes?: Record<string, string>;
+      };
+      if (typeof b.amount !== 'number' || !Number.isInteger(b.amount) || b.amount < 100)
+        return fail(400, 'BAD_REQUEST_ERROR', 'The amount must be atleast INR 1.00');
       if (b.currency !== 'INR') return fail(400, 'BAD_REQUEST_ERROR', 'Currency is not supported');
       const order: FakeOrder = {
-        id: rid('order'), entity: 'order', amount: b.amount, amount_paid: 0, amount_due: b.amount, currency: 'INR',
-        receipt: typeof b.receipt === 'string' ? b.receipt : null, status: 'created', notes: b.notes ?? {}, created_at: secs(),
+        id: rid('order'),
+        entity: 'order',
+        amount: b.amount,
+        amount_paid: 0,
+        amount_due: b.amount,
+        currency: 'INR',
+        receipt: typeof b.receipt === 'string' ? b.receipt : null,
+        status: 'created',
+        notes: b.notes ?? {},
+        created_at: secs(),
       };
       this.orders.set(order.id, order);
       return c.json(order);
@@ -101,8 +116,17 @@ export class FakeRazorpay {
       const b = (await c.req.json().catch(() => ({}))) as { amount?: number; notes?: Record<string, string> };
       const amount = b.amount ?? p.amount - p.amount_refunded;
       if (p.status === 'failed') return fail(400, 'BAD_REQUEST_ERROR', 'The payment has not been captured');
-      if (amount <= 0 || p.amount_refunded + amount > p.amount) return fail(400, 'BAD_REQUEST_ERROR', 'The refund amount provided is greater than amount captured');
-      const refund: FakeRefund = { id: rid('rfnd'), entity: 'refund', amount, payment_id: p.id, notes: b.notes ?? {}, status: this.refundStatus, created_at: secs() };
+      if (amount <= 0 || p.amount_refunded + amount > p.amount)
+        return fail(400, 'BAD_REQUEST_ERROR', 'The refund amount provided is greater than amount captured');
+      const refund: FakeRefund = {
+        id: rid('rfnd'),
+        entity: 'refund',
+        amount,
+        payment_id: p.id,
+        notes: b.notes ?? {},
+        status: this.refundStatus,
+        created_at: secs(),
+      };
       this.refunds.set(refund.id, refund);
       p.amount_refunded += amount;
       if (p.amount_refunded === p.amount) p.status = 'refunded';
@@ -120,8 +144,16 @@ export class FakeRazorpay {
     const order = this.orders.get(orderId);
     if (!order) throw new Error(`no order ${orderId}`);
     const payment: FakePayment = {
-      id: rid('pay'), entity: 'payment', amount: order.amount, currency: 'INR', status: 'captured', order_id: orderId,
-      method: 'upi', amount_refunded: 0, error_description: null, created_at: secs(),
+      id: rid('pay'),
+      entity: 'payment',
+      amount: order.amount,
+      currency: 'INR',
+      status: 'captured',
+      order_id: orderId,
+      method: 'upi',
+      amount_refunded: 0,
+      error_description: null,
+      created_at: secs(),
     };
     this.payments.set(payment.id, payment);
     order.status = 'paid';
@@ -135,8 +167,16 @@ export class FakeRazorpay {
     const order = this.orders.get(orderId);
     if (!order) throw new Error(`no order ${orderId}`);
     const payment: FakePayment = {
-      id: rid('pay'), entity: 'payment', amount: order.amount, currency: 'INR', status: 'failed', order_id: orderId,
-      method: 'upi', amount_refunded: 0, error_description: 'Payment declined by the bank (test)', created_at: secs(),
+      id: rid('pay'),
+      entity: 'payment',
+      amount: order.amount,
+      currency: 'INR',
+      status: 'failed',
+      order_id: orderId,
+      method: 'upi',
+      amount_refunded: 0,
+      error_description: 'Payment declined by the bank (test)',
+      created_at: secs(),
     };
     this.payments.set(payment.id, payment);
     order.status = 'attempted';
@@ -144,11 +184,29 @@ export class FakeRazorpay {
   }
 
   /** A webhook exactly as Razorpay would send it: body, signature and event id headers. */
-  webhook(event: string, entities: { payment?: FakePayment; order?: FakeOrder; refund?: FakeRefund }, eventId = rid('evt')) {
+  webhook(
+    event: string,
+    entities: { payment?: FakePayment; order?: FakeOrder; refund?: FakeRefund },
+    eventId = rid('evt'),
+  ) {
     const payload: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entities)) if (v) payload[k] = { entity: v };
-    const body = JSON.stringify({ entity: 'event', account_id: 'acc_test', event, contains: Object.keys(payload), payload, created_at: secs() });
-    return { body, headers: { 'Content-Type': 'application/json', 'X-Razorpay-Signature': hmacHex(this.keys.webhookSecret, body), 'X-Razorpay-Event-Id': eventId } };
+    const body = JSON.stringify({
+      entity: 'event',
+      account_id: 'acc_test',
+      event,
+      contains: Object.keys(payload),
+      payload,
+      created_at: secs(),
+    });
+    return {
+      body,
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Razorpay-Signature': hmacHex(this.keys.webhookSecret, body),
+        'X-Razorpay-Event-Id': eventId,
+      },
+    };
   }
 
   /** Sends a webhook to webhookTarget, retrying a few times like Razorpay does. */

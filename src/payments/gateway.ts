@@ -31,7 +31,10 @@ export class GatewayUnavailable extends Error {}
 
 /** Razorpay answered with an error. */
 export class GatewayRejected extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -74,7 +77,8 @@ function sdkGateway(mode: 'razorpay' | 'test', keys: Keys, fake?: FakeRazorpay):
       return (await fn()) as T;
     } catch (e) {
       const err = e as { statusCode?: number; error?: { description?: string } };
-      if (err && typeof err.statusCode === 'number') throw new GatewayRejected(err.statusCode, err.error?.description ?? 'Razorpay refused the request');
+      if (err && typeof err.statusCode === 'number')
+        throw new GatewayRejected(err.statusCode, err.error?.description ?? 'Razorpay refused the request');
       throw new GatewayUnavailable('Razorpay did not answer');
     }
   }
@@ -87,11 +91,14 @@ function sdkGateway(mode: 'razorpay' | 'test', keys: Keys, fake?: FakeRazorpay):
       rq.defaults.baseURL = url;
       if (fake) fake.webhookTarget = new URL('/webhooks/razorpay', url).href;
     },
-    createOrder: (o) => call(() => rzp.orders.create({ amount: o.amount, currency: 'INR', receipt: o.receipt, notes: o.notes })),
+    createOrder: (o) =>
+      call(() => rzp.orders.create({ amount: o.amount, currency: 'INR', receipt: o.receipt, notes: o.notes })),
     fetchPayment: (id) => call(() => rzp.payments.fetch(id)),
     refund: (paymentId, amount, ref) => call(() => rzp.payments.refund(paymentId, { amount, notes: { ref } })),
-    refundsOf: async (paymentId) => (await call<{ items: GatewayRefund[] }>(() => rzp.payments.fetchMultipleRefund(paymentId, { count: 100 }))).items,
-    checkoutSignatureValid: (orderId, paymentId, signature) => signatureMatches(keys.keySecret, `${orderId}|${paymentId}`, signature),
+    refundsOf: async (paymentId) =>
+      (await call<{ items: GatewayRefund[] }>(() => rzp.payments.fetchMultipleRefund(paymentId, { count: 100 }))).items,
+    checkoutSignatureValid: (orderId, paymentId, signature) =>
+      signatureMatches(keys.keySecret, `${orderId}|${paymentId}`, signature),
     webhookSignatureValid: (raw, signature) => signatureMatches(keys.webhookSecret, raw, signature),
   };
 }
@@ -112,7 +119,11 @@ export function createGateway(config: Config): PaymentGateway {
   if (config.razorpay) return sdkGateway('razorpay', config.razorpay);
   if (!config.testGateway) return off;
   // Fresh secrets per start: a demo install with the test gateway on cannot be fed forged webhooks.
-  const keys = { keyId: 'rzp_test_trektribe', keySecret: randomBytes(24).toString('hex'), webhookSecret: randomBytes(24).toString('hex') };
+  const keys = {
+    keyId: 'rzp_test_trektribe',
+    keySecret: randomBytes(24).toString('hex'),
+    webhookSecret: randomBytes(24).toString('hex'),
+  };
   const fake = new FakeRazorpay(keys);
   const gw = sdkGateway('test', { ...keys, apiBase: `${config.publicUrl}/test-gateway` }, fake);
   gw.useApiBase(`${config.publicUrl}/test-gateway`);

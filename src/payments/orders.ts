@@ -45,16 +45,43 @@ export interface RefundRecord {
 }
 
 export const paymentRecordsOf = async (db: Db, payer: Payer): Promise<PaymentRecord[]> =>
-  (await paymentsOf(db, payer)).map((p) => ({ method: p.method, amountPaise: p.amount_paise, status: p.status, paidAt: p.paid_at, utr: p.utr, razorpayPaymentId: p.razorpay_payment_id }));
+  (await paymentsOf(db, payer)).map((p) => ({
+    method: p.method,
+    amountPaise: p.amount_paise,
+    status: p.status,
+    paidAt: p.paid_at,
+    utr: p.utr,
+    razorpayPaymentId: p.razorpay_payment_id,
+  }));
 
 export const refundRecordsOf = async (db: Db, payer: Payer): Promise<RefundRecord[]> =>
-  (await refundsOf(db, payer)).map((r) => ({ amountPaise: r.amount_paise, method: r.method, status: r.status, reason: r.reason, processedAt: r.processed_at, createdAt: r.created_at }));
+  (await refundsOf(db, payer)).map((r) => ({
+    amountPaise: r.amount_paise,
+    method: r.method,
+    status: r.status,
+    reason: r.reason,
+    processedAt: r.processed_at,
+    createdAt: r.created_at,
+  }));
 
-export const paidPaymentOf = (db: Db, payer: Payer): Promise<PaymentRow | undefined> => q.paidPaymentOf(db, payer.owner, payer.id);
+export const paidPaymentOf = (db: Db, payer: Payer): Promise<PaymentRow | undefined> =>
+  q.paidPaymentOf(db, payer.owner, payer.id);
 
 /** Money that arrived outside the gateway (a UPI transfer the organizer found). */
 export function recordUpiPayment(db: Db, payer: Payer, p: { amount: number; utr: string; at: string }) {
-  return q.insertPayment(db, { booking_id: payer.id, owner: payer.owner, method: 'upi', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: null, utr: p.utr, paid_at: p.at, created_at: p.at, updated_at: p.at });
+  return q.insertPayment(db, {
+    booking_id: payer.id,
+    owner: payer.owner,
+    method: 'upi',
+    amount_paise: p.amount,
+    status: 'paid',
+    razorpay_order_id: null,
+    razorpay_payment_id: null,
+    utr: p.utr,
+    paid_at: p.at,
+    created_at: p.at,
+    updated_at: p.at,
+  });
 }
 
 /** The Razorpay order still open for this amount, if one was made. */
@@ -66,14 +93,37 @@ export async function openOrderId(db: Db, payer: Payer, amount: number): Promise
  * The Razorpay order to pay `amount` with: the open one, or a new one. The gateway's errors
  * (GatewayUnavailable, GatewayRejected) reach the caller, who knows what to tell the payer.
  */
-export async function openOrder(deps: Deps, actor: Actor, payer: Payer, o: { amount: number; receipt: string; notes: Record<string, string> }): Promise<string> {
+export async function openOrder(
+  deps: Deps,
+  actor: Actor,
+  payer: Payer,
+  o: { amount: number; receipt: string; notes: Record<string, string> },
+): Promise<string> {
   const open = await openOrderId(deps.db, payer, o.amount);
   if (open) return open;
   const order = await deps.payments.createOrder(o);
   const now = isoNow(deps.clock);
   await tx(deps.db, async (trx) => {
-    await q.insertPayment(trx, { booking_id: payer.id, owner: payer.owner, method: 'razorpay', amount_paise: o.amount, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: now, updated_at: now });
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'payment.order_created', targetType: payer.owner, targetId: payer.id, after: { order: order.id, amount_paise: o.amount } });
+    await q.insertPayment(trx, {
+      booking_id: payer.id,
+      owner: payer.owner,
+      method: 'razorpay',
+      amount_paise: o.amount,
+      status: 'created',
+      razorpay_order_id: order.id,
+      razorpay_payment_id: null,
+      utr: null,
+      paid_at: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'payment.order_created',
+      targetType: payer.owner,
+      targetId: payer.id,
+      after: { order: order.id, amount_paise: o.amount },
+    });
   });
   return order.id;
 }
@@ -89,11 +139,37 @@ export async function applyCaptured(deps: Deps, trx: Db, p: CapturedPayment): Pr
   if (!pay || !owner) return 'unknown';
   const now = isoNow(deps.clock);
   if (pay.status === 'paid' || pay.status === 'refunded') {
-    if (!pay.razorpay_payment_id || pay.razorpay_payment_id === p.id || (await q.paymentByRazorpayId(trx, p.id))) return 'already';
+    if (!pay.razorpay_payment_id || pay.razorpay_payment_id === p.id || (await q.paymentByRazorpayId(trx, p.id)))
+      return 'already';
     // A late authorisation, say: a second payment captured on an order already paid.
-    const second = await q.insertPayment(trx, { booking_id: pay.booking_id, owner: pay.owner, method: 'razorpay', amount_paise: p.amount, status: 'paid', razorpay_order_id: null, razorpay_payment_id: p.id, utr: null, paid_at: now, created_at: now, updated_at: now });
-    await recordRefund(trx, { booking_id: pay.booking_id, payment_id: second.id, amount_paise: p.amount, method: 'razorpay', reason: 'Paid twice on the same order', created_at: now });
-    await audit(trx, deps.clock, { actorId: null, action: 'payment.auto_refund', targetType: pay.owner, targetId: pay.booking_id, after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' } });
+    const second = await q.insertPayment(trx, {
+      booking_id: pay.booking_id,
+      owner: pay.owner,
+      method: 'razorpay',
+      amount_paise: p.amount,
+      status: 'paid',
+      razorpay_order_id: null,
+      razorpay_payment_id: p.id,
+      utr: null,
+      paid_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordRefund(trx, {
+      booking_id: pay.booking_id,
+      payment_id: second.id,
+      amount_paise: p.amount,
+      method: 'razorpay',
+      reason: 'Paid twice on the same order',
+      created_at: now,
+    });
+    await audit(trx, deps.clock, {
+      actorId: null,
+      action: 'payment.auto_refund',
+      targetType: pay.owner,
+      targetId: pay.booking_id,
+      after: { order: p.order_id, payment: p.id, amount_paise: p.amount, reason: 'second payment on the order' },
+    });
     return 'refunding';
   }
   if (pay.amount_paise !== p.amount) return 'mismatch';
@@ -109,20 +185,31 @@ export interface CheckoutReturn {
 
 /** Checkout came back: check the signature, ask Razorpay that it is captured for the right amount, apply it. */
 export async function verifyCheckout(deps: Deps, payer: Payer, r: CheckoutReturn): Promise<Applied> {
-  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature)) throw new BadRequest('That payment could not be verified.');
+  if (!deps.payments.checkoutSignatureValid(r.orderId, r.paymentId, r.signature))
+    throw new BadRequest('That payment could not be verified.');
   const pay = await q.paymentByOrder(deps.db, r.orderId);
-  if (!pay || pay.owner !== payer.owner || pay.booking_id !== payer.id) throw new BadRequest('That payment does not belong to this booking.');
+  if (!pay || pay.owner !== payer.owner || pay.booking_id !== payer.id)
+    throw new BadRequest('That payment does not belong to this booking.');
   if (pay.status === 'paid') return 'already';
   let fetched;
   try {
     fetched = await deps.payments.fetchPayment(r.paymentId);
   } catch (e) {
-    if (e instanceof GatewayUnavailable) throw new Unavailable('We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.');
+    if (e instanceof GatewayUnavailable)
+      throw new Unavailable(
+        'We could not reach the payment service to confirm your payment. If you paid, your booking is confirmed automatically as soon as it answers; reload this page in a minute.',
+      );
     throw new BadRequest('That payment could not be verified.');
   }
-  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise) throw new BadRequest('That payment does not match this booking.');
-  if (fetched.status === 'authorized') throw new Conflict('Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.');
-  if (fetched.status !== 'captured') throw new Conflict('The payment did not go through. Nothing was charged; you can try again.');
-  return tx(deps.db, (trx) => applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }));
+  if (fetched.order_id !== r.orderId || fetched.amount !== pay.amount_paise)
+    throw new BadRequest('That payment does not match this booking.');
+  if (fetched.status === 'authorized')
+    throw new Conflict(
+      'Razorpay is still completing your payment. Your booking is confirmed as soon as it is done: reload this page in a minute, and do not pay again.',
+    );
+  if (fetched.status !== 'captured')
+    throw new Conflict('The payment did not go through. Nothing was charged; you can try again.');
+  return tx(deps.db, (trx) =>
+    applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }),
+  );
 }
-

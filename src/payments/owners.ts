@@ -21,9 +21,19 @@ export interface CapturedPayment {
  */
 export interface PaymentOwner {
   /** The order was paid (its payment row already says so): what it buys, or 'refunding' when it buys nothing now. */
-  captured(deps: Deps, trx: Kysely<Database>, order: PaymentRow, payment: CapturedPayment): Promise<'confirmed' | 'refunding'>;
+  captured(
+    deps: Deps,
+    trx: Kysely<Database>,
+    order: PaymentRow,
+    payment: CapturedPayment,
+  ): Promise<'confirmed' | 'refunding'>;
   /** A refund of one of its payments reached the payer. */
-  refunded(deps: Deps, trx: Kysely<Database>, refund: RefundRow, by: { actor: Actor | null; razorpayId: string | null }): Promise<void>;
+  refunded(
+    deps: Deps,
+    trx: Kysely<Database>,
+    refund: RefundRow,
+    by: { actor: Actor | null; razorpayId: string | null },
+  ): Promise<void>;
   /** Razorpay could not send a refund: it is now to be paid back by hand. */
   refundFailed(deps: Deps, trx: Kysely<Database>, refund: RefundRow): Promise<void>;
 }

@@ -27,7 +27,14 @@ export function openOrderOf(db: Db, owner: string, ownerId: number, amount: numb
 }
 
 export function paidPaymentOf(db: Db, owner: string, ownerId: number) {
-  return db.selectFrom('payments').selectAll().where('owner', '=', owner).where('booking_id', '=', ownerId).where('status', '=', 'paid').orderBy('id').executeTakeFirst();
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('owner', '=', owner)
+    .where('booking_id', '=', ownerId)
+    .where('status', '=', 'paid')
+    .orderBy('id')
+    .executeTakeFirst();
 }
 
 export function insertPayment(db: Db, p: Insertable<Database['payments']>) {
@@ -35,19 +42,43 @@ export function insertPayment(db: Db, p: Insertable<Database['payments']>) {
 }
 
 export async function recordEvent(db: Db, id: string, event: string, at: string): Promise<boolean> {
-  const r = await db.insertInto('razorpay_events').values({ id, event, received_at: at }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('razorpay_events')
+    .values({ id, event, received_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /** A new refund, still to be sent (razorpay) or paid back by hand (manual). */
-export function insertRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
-  return db.insertInto('refunds').values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null }).onConflict((oc) => oc.column('payment_id').doNothing()).returning('id').executeTakeFirst();
+export function insertRefund(
+  db: Db,
+  r: Pick<
+    Insertable<Database['refunds']>,
+    'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'
+  >,
+) {
+  return db
+    .insertInto('refunds')
+    .values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null })
+    .onConflict((oc) => oc.column('payment_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
 }
 
 export function refundsToSend(db: Db, bookingId?: number) {
-  let q = db.selectFrom('refunds').innerJoin('payments', 'payments.id', 'refunds.payment_id')
-    .select(['refunds.id', 'refunds.booking_id', 'refunds.amount_paise', 'refunds.attempts', 'payments.razorpay_payment_id'])
-    .where('refunds.method', '=', 'razorpay').where('refunds.status', '=', 'pending');
+  let q = db
+    .selectFrom('refunds')
+    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
+    .select([
+      'refunds.id',
+      'refunds.booking_id',
+      'refunds.amount_paise',
+      'refunds.attempts',
+      'payments.razorpay_payment_id',
+    ])
+    .where('refunds.method', '=', 'razorpay')
+    .where('refunds.status', '=', 'pending');
   if (bookingId !== undefined) q = q.where('refunds.booking_id', '=', bookingId);
   return q.orderBy('refunds.id').limit(100).execute();
 }
@@ -60,13 +91,25 @@ export function refundByRazorpayId(db: Db, rid: string) {
   return db.selectFrom('refunds').selectAll().where('razorpay_refund_id', '=', rid).executeTakeFirst();
 }
 
-
 export function paymentsOf(db: Db, owner: string, ownerId: number) {
-  return db.selectFrom('payments').selectAll().where('owner', '=', owner).where('booking_id', '=', ownerId).orderBy('id').execute();
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('owner', '=', owner)
+    .where('booking_id', '=', ownerId)
+    .orderBy('id')
+    .execute();
 }
 
 export function refundsOf(db: Db, owner: string, ownerId: number) {
-  return db.selectFrom('refunds').innerJoin('payments', 'payments.id', 'refunds.payment_id').selectAll('refunds').where('payments.owner', '=', owner).where('refunds.booking_id', '=', ownerId).orderBy('refunds.id').execute();
+  return db
+    .selectFrom('refunds')
+    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
+    .selectAll('refunds')
+    .where('payments.owner', '=', owner)
+    .where('refunds.booking_id', '=', ownerId)
+    .orderBy('refunds.id')
+    .execute();
 }
 
 export function findPayment(db: Db, id: number) {
@@ -74,7 +117,11 @@ export function findPayment(db: Db, id: number) {
 }
 
 export async function markPaymentPaid(db: Db, id: number, razorpayPaymentId: string, now: string): Promise<void> {
-  await db.updateTable('payments').set({ status: 'paid', razorpay_payment_id: razorpayPaymentId, paid_at: now, updated_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('payments')
+    .set({ status: 'paid', razorpay_payment_id: razorpayPaymentId, paid_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markPaymentRefunded(db: Db, id: number, now: string): Promise<void> {
@@ -83,33 +130,79 @@ export async function markPaymentRefunded(db: Db, id: number, now: string): Prom
 
 /** An order still waiting for its payment is marked failed; the order's row when it was. */
 export function markOrderFailed(db: Db, orderId: string, now: string) {
-  return db.updateTable('payments').set({ status: 'failed', updated_at: now }).where('razorpay_order_id', '=', orderId).where('status', '=', 'created').returning(['booking_id', 'owner']).executeTakeFirst();
+  return db
+    .updateTable('payments')
+    .set({ status: 'failed', updated_at: now })
+    .where('razorpay_order_id', '=', orderId)
+    .where('status', '=', 'created')
+    .returning(['booking_id', 'owner'])
+    .executeTakeFirst();
 }
 
 /** Takes a pending refund for one sending attempt, unless another attempt holds it: true when this call did. */
-export async function claimRefund(db: Db, r: { id: number; attempts: number }, nowIso: string, untilIso: string): Promise<boolean> {
-  const u = await db.updateTable('refunds').set({ attempts: r.attempts + 1, claimed_until: untilIso })
-    .where('id', '=', r.id).where('attempts', '=', r.attempts).where('status', '=', 'pending')
+export async function claimRefund(
+  db: Db,
+  r: { id: number; attempts: number },
+  nowIso: string,
+  untilIso: string,
+): Promise<boolean> {
+  const u = await db
+    .updateTable('refunds')
+    .set({ attempts: r.attempts + 1, claimed_until: untilIso })
+    .where('id', '=', r.id)
+    .where('attempts', '=', r.attempts)
+    .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowIso)]))
     .executeTakeFirst();
   return Number(u.numUpdatedRows) === 1;
 }
 
 export async function giveBackRefundClaim(db: Db, id: number, error: string): Promise<void> {
-  await db.updateTable('refunds').set({ last_error: error.slice(0, 500), claimed_until: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('refunds')
+    .set({ last_error: error.slice(0, 500), claimed_until: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markRefundInitiated(db: Db, id: number, razorpayRefundId: string): Promise<void> {
-  await db.updateTable('refunds').set({ status: 'initiated', razorpay_refund_id: razorpayRefundId }).where('id', '=', id).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('refunds')
+    .set({ status: 'initiated', razorpay_refund_id: razorpayRefundId })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
-export async function markRefundRowProcessed(db: Db, id: number, razorpayRefundId: string | null, now: string): Promise<void> {
-  await db.updateTable('refunds').set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayRefundId, last_error: null }).where('id', '=', id).execute();
+export async function markRefundRowProcessed(
+  db: Db,
+  id: number,
+  razorpayRefundId: string | null,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('refunds')
+    .set({ status: 'processed', processed_at: now, razorpay_refund_id: razorpayRefundId, last_error: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** A refund still on its way is marked failed; true when this call did it. */
-export async function markRefundRowFailed(db: Db, id: number, why: string, razorpayRefundId: string | null): Promise<boolean> {
-  const r = await db.updateTable('refunds').set({ status: 'failed', last_error: why.slice(0, 500), ...(razorpayRefundId ? { razorpay_refund_id: razorpayRefundId } : {}) })
-    .where('id', '=', id).where('status', 'in', ['pending', 'initiated']).executeTakeFirst();
+export async function markRefundRowFailed(
+  db: Db,
+  id: number,
+  why: string,
+  razorpayRefundId: string | null,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('refunds')
+    .set({
+      status: 'failed',
+      last_error: why.slice(0, 500),
+      ...(razorpayRefundId ? { razorpay_refund_id: razorpayRefundId } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'initiated'])
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -12,7 +12,13 @@ import * as q from './queries.js';
 type Db = Kysely<Database>;
 
 /** A refund is recorded, still to be sent (razorpay) or paid back by hand (manual); one per payment. */
-export function recordRefund(db: Db, r: Pick<Insertable<Database['refunds']>, 'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'>) {
+export function recordRefund(
+  db: Db,
+  r: Pick<
+    Insertable<Database['refunds']>,
+    'booking_id' | 'payment_id' | 'amount_paise' | 'method' | 'reason' | 'created_at'
+  >,
+) {
   return q.insertRefund(db, r);
 }
 
@@ -23,7 +29,13 @@ async function ownerOfRefund(db: Db, r: RefundRow) {
 }
 
 /** The money is back with the payer; its owner is told. False when it was already recorded so. */
-export async function markRefundProcessed(deps: Deps, trx: Db, refundId: number, razorpayId: string | null, actor: Actor | null): Promise<boolean> {
+export async function markRefundProcessed(
+  deps: Deps,
+  trx: Db,
+  refundId: number,
+  razorpayId: string | null,
+  actor: Actor | null,
+): Promise<boolean> {
   const r = await q.findRefund(trx, refundId);
   if (!r || r.status === 'processed') return false;
   const now = isoNow(deps.clock);
@@ -38,11 +50,23 @@ export async function markRefundProcessed(deps: Deps, trx: Db, refundId: number,
  * Razorpay could not send a refund (the payer's card or account closed, say): it becomes a
  * refund to pay back by hand, and its owner says who does it.
  */
-export async function markRefundFailed(deps: Deps, trx: Db, refundId: number, razorpayId: string | null, why = 'Razorpay reported the refund failed'): Promise<void> {
+export async function markRefundFailed(
+  deps: Deps,
+  trx: Db,
+  refundId: number,
+  razorpayId: string | null,
+  why = 'Razorpay reported the refund failed',
+): Promise<void> {
   if (!(await q.markRefundRowFailed(trx, refundId, why, razorpayId))) return;
   const r = (await q.findRefund(trx, refundId))!;
   await (await ownerOfRefund(trx, r))?.refundFailed(deps, trx, r);
-  await audit(trx, deps.clock, { actorId: null, action: 'refund.failed', targetType: 'refund', targetId: refundId, after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId } });
+  await audit(trx, deps.clock, {
+    actorId: null,
+    action: 'refund.failed',
+    targetType: 'refund',
+    targetId: refundId,
+    after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId },
+  });
 }
 
 /**
@@ -61,11 +85,18 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
   let sent = 0;
   for (const r of await q.refundsToSend(deps.db, bookingId)) {
     const now = deps.clock.now();
-    const claimed = await tx(deps.db, (trx) => q.claimRefund(trx, r, now.toISOString(), addMs(now, REFUND_CLAIM_MS).toISOString()));
+    const claimed = await tx(deps.db, (trx) =>
+      q.claimRefund(trx, r, now.toISOString(), addMs(now, REFUND_CLAIM_MS).toISOString()),
+    );
     if (!claimed || !r.razorpay_payment_id) continue;
     const ref = `tt_refund_${r.id}`;
     try {
-      let done = r.attempts > 0 ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find((x) => !Array.isArray(x.notes) && x.notes?.ref === ref) : undefined;
+      let done =
+        r.attempts > 0
+          ? (await deps.payments.refundsOf(r.razorpay_payment_id)).find(
+              (x) => !Array.isArray(x.notes) && x.notes?.ref === ref,
+            )
+          : undefined;
       done ??= await deps.payments.refund(r.razorpay_payment_id, r.amount_paise, ref);
       await tx(deps.db, async (trx) => {
         if (done.status === 'processed') await markRefundProcessed(deps, trx, r.id, done.id, null);
@@ -77,7 +108,9 @@ export async function sendPendingRefunds(deps: Deps, bookingId?: number): Promis
       if (e instanceof GatewayRejected && e.statusCode >= 400 && e.statusCode < 500) {
         // Refused outright (not down, not a timeout): retrying would be refused again. A person pays it back.
         deps.log.warn({ err: e, refund: r.id }, 'razorpay refused the refund');
-        await tx(deps.db, (trx) => markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`));
+        await tx(deps.db, (trx) =>
+          markRefundFailed(deps, trx, r.id, null, `Razorpay refused the refund: ${e.message}`),
+        );
         continue;
       }
       deps.log.warn({ err: e, refund: r.id }, 'refund not sent yet');

@@ -37,12 +37,26 @@ const CHECKOUT_HEAD = (
 /** Where Checkout returns, by POST (Razorpay's callback) or by GET (the test gateway's redirect): the signature decides. */
 async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
   if (!f.razorpay_payment_id || !f.razorpay_order_id || !f.razorpay_signature) {
-    return redirectWith(c, `/bookings/${idParam(c)}/pay`, `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`, 'error');
+    return redirectWith(
+      c,
+      `/bookings/${idParam(c)}/pay`,
+      `The payment did not go through${f.error_description ? ` (${f.error_description})` : ''}. Nothing was charged; you can try again.`,
+      'error',
+    );
   }
-  await bookings.confirmCheckout(c.get('deps'), actor(c), idParam(c), { orderId: f.razorpay_order_id, paymentId: f.razorpay_payment_id, signature: f.razorpay_signature });
+  await bookings.confirmCheckout(c.get('deps'), actor(c), idParam(c), {
+    orderId: f.razorpay_order_id,
+    paymentId: f.razorpay_payment_id,
+    signature: f.razorpay_signature,
+  });
   const b = await bookings.bookingFor(c.get('deps'), actor(c), idParam(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
-  return redirectWith(c, `/bookings/${b.id}`, 'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.', 'error');
+  return redirectWith(
+    c,
+    `/bookings/${b.id}`,
+    'We received your payment, but the seats were released before it arrived and are gone now. The full amount is being refunded.',
+    'error',
+  );
 }
 
 /** Paying for a booking (Razorpay, the test gateway, a UPI proof), and the Razorpay webhook. */
@@ -58,7 +72,11 @@ paymentRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create
 
 paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
   const { orderId } = await bookings.startOnlinePayment(c.get('deps'), actor(c), idParam(c));
-  if (c.get('deps').payments.mode === 'test') return c.redirect(`/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${idParam(c)}/pay/verify`)}`, 303);
+  if (c.get('deps').payments.mode === 'test')
+    return c.redirect(
+      `/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${idParam(c)}/pay/verify`)}`,
+      303,
+    );
   return c.redirect(`/bookings/${idParam(c)}/checkout`, 303);
 });
 
@@ -70,26 +88,58 @@ paymentRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create')
   return page(c, checkout, { title: `Pay ${open.booking.code}`, head: CHECKOUT_HEAD });
 });
 
-paymentRoutes.get('/payments/checkout.js', (c) => c.body(CHECKOUT_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+paymentRoutes.get('/payments/checkout.js', (c) =>
+  c.body(CHECKOUT_JS, 200, {
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': 'public, max-age=3600',
+  }),
+);
 
-paymentRoutes.post('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('form', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('form')));
-paymentRoutes.get('/bookings/:id/pay/verify', requirePermission('bookings:create'), zValidator('query', checkoutReturn), (c) => checkoutReturned(c, c.req.valid('query')));
+paymentRoutes.post(
+  '/bookings/:id/pay/verify',
+  requirePermission('bookings:create'),
+  zValidator('form', checkoutReturn),
+  (c) => checkoutReturned(c, c.req.valid('form')),
+);
+paymentRoutes.get(
+  '/bookings/:id/pay/verify',
+  requirePermission('bookings:create'),
+  zValidator('query', checkoutReturn),
+  (c) => checkoutReturned(c, c.req.valid('query')),
+);
 
 /** The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. */
 paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
-  if (!f.success) return renderPay(c, fieldErrors(f.error.issues), typeof posted.utr === 'string' ? posted.utr : '', 422);
-  const r = await tryForm(() => bookings.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot), { fieldsOnly: true });
+  if (!f.success)
+    return renderPay(c, fieldErrors(f.error.issues), typeof posted.utr === 'string' ? posted.utr : '', 422);
+  const r = await tryForm(
+    () => bookings.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot),
+    { fieldsOnly: true },
+  );
   if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
-  return redirectWith(c, `/bookings/${idParam(c)}`, r.value.duplicate ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.' : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
+  return redirectWith(
+    c,
+    `/bookings/${idParam(c)}`,
+    r.value.duplicate
+      ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.'
+      : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.',
+  );
 });
 
 /** Verified over the raw body, exactly as it came: a re-serialised body would not match its signature. */
 paymentRoutes.post('/webhooks/razorpay', async (c) => {
   const raw = await c.req.text();
   try {
-    return c.json({ status: await handleRazorpayWebhook(c.get('deps'), raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id')) });
+    return c.json({
+      status: await handleRazorpayWebhook(
+        c.get('deps'),
+        raw,
+        c.req.header('X-Razorpay-Signature'),
+        c.req.header('X-Razorpay-Event-Id'),
+      ),
+    });
   } catch (e) {
     if (e instanceof DomainError && e.status === 400) return c.json({ error: e.message }, 400);
     throw e;

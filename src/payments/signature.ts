@@ -11,4 +11,5 @@ export function signatureMatches(secret: string, data: string, given: string | u
 }
 
 /** Checkout returns HMAC(key secret, "order_id|payment_id"). */
-export const checkoutSignature = (keySecret: string, orderId: string, paymentId: string) => hmacHex(keySecret, `${orderId}|${paymentId}`);
+export const checkoutSignature = (keySecret: string, orderId: string, paymentId: string) =>
+  hmacHex(keySecret, `${orderId}|${paymentId}`);

@@ -46,7 +46,11 @@ function settleTestOrder(fake: FakeRazorpay, order: FakeOrder, outcome: unknown)
 testGatewayRoutes.get('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, (c) => {
   const order = testOrder(c);
   const callback = safeNext(c.req.query('callback')) ?? '/bookings';
-  return page(c, <TestCheckoutPage orderId={order.id} amount={order.amount} receipt={order.receipt} callback={callback} />, { title: 'Test payment' });
+  return page(
+    c,
+    <TestCheckoutPage orderId={order.id} amount={order.amount} receipt={order.receipt} callback={callback} />,
+    { title: 'Test payment' },
+  );
 });
 
 testGatewayRoutes.post('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback, async (c) => {
@@ -54,5 +58,8 @@ testGatewayRoutes.post('/test-gateway/checkout/:orderId', adminWhenBeyondLoopbac
   const body = await c.req.parseBody();
   const callback = safeNext(typeof body.callback === 'string' ? body.callback : null) ?? '/bookings';
   // Straight back to the shop, as Razorpay's redirect does: the outcome rides on the return URL.
-  return c.redirect(`${callback}?${new URLSearchParams(settleTestOrder(c.get('deps').payments.fake!, order, body.outcome))}`, 303);
+  return c.redirect(
+    `${callback}?${new URLSearchParams(settleTestOrder(c.get('deps').payments.fake!, order, body.outcome))}`,
+    303,
+  );
 });

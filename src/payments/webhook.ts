@@ -11,9 +11,13 @@ import * as q from './queries.js';
 interface WebhookEvent {
   event: string;
   payload: {
-    payment?: { entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null } };
+    payment?: {
+      entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null };
+    };
     order?: { entity: { id: string; amount: number } };
-    refund?: { entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] } };
+    refund?: {
+      entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] };
+    };
   };
 }
 
@@ -32,7 +36,12 @@ function parse(raw: string): WebhookEvent {
  * transaction as its effect, so a repeat does nothing; each event goes to the feature that owns
  * its order (src/payments/owners.ts); events may arrive in any order.
  */
-export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: string | undefined, eventId: string | undefined): Promise<WebhookOutcome> {
+export async function handleRazorpayWebhook(
+  deps: Deps,
+  raw: string,
+  signature: string | undefined,
+  eventId: string | undefined,
+): Promise<WebhookOutcome> {
   if (!deps.payments.webhookSignatureValid(raw, signature)) throw new BadRequest('Invalid signature');
   if (!eventId || eventId.length > 100) throw new BadRequest('Missing event id');
   const ev = parse(raw);
@@ -47,21 +56,31 @@ export async function handleRazorpayWebhook(deps: Deps, raw: string, signature: 
         if (!payment) return 'ignored';
         const applied = await applyCaptured(deps, trx, payment);
         if (applied === 'refunding') refundsFor.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        if (applied === 'mismatch') deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
+        if (applied === 'mismatch')
+          deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
         return applied === 'unknown' ? 'ignored' : 'ok';
       }
       case 'payment.failed': {
         const order = payment && (await q.paymentByOrder(trx, payment.order_id));
         if (!payment || !order || !paymentOwner(order.owner)) return 'ignored';
         const failed = await q.markOrderFailed(trx, payment.order_id, isoNow(deps.clock));
-        if (failed) await audit(trx, deps.clock, { actorId: null, action: 'payment.failed', targetType: failed.owner, targetId: failed.booking_id, after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null } });
+        if (failed)
+          await audit(trx, deps.clock, {
+            actorId: null,
+            action: 'payment.failed',
+            targetType: failed.owner,
+            targetId: failed.booking_id,
+            after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null },
+          });
         return 'ok';
       }
       case 'refund.processed':
       case 'refund.failed': {
         if (!refund) return 'ignored';
         const ref = !Array.isArray(refund.notes) ? refund.notes?.ref : undefined;
-        const row = (await q.refundByRazorpayId(trx, refund.id)) ?? (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
+        const row =
+          (await q.refundByRazorpayId(trx, refund.id)) ??
+          (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
         if (!row || !paymentOwner((await q.findPayment(trx, row.payment_id)).owner)) return 'ignored';
         if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
         else await markRefundFailed(deps, trx, row.id, refund.id);

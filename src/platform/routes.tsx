@@ -7,16 +7,15 @@ import { ping } from './queries.js';
 const startedAt = Date.now();
 
 /** The health check and uploads (the home page is the trips feature's: src/trips/routes.tsx). */
-export const platformRoutes = new Hono<AppEnv>()
-  .get('/healthz', async (c) => {
-    const uptime = Math.round((Date.now() - startedAt) / 1000);
-    try {
-      await ping(c.get('deps').db);
-      return c.json({ status: 'ok', db: 'ok', version: VERSION, uptime });
-    } catch {
-      return c.json({ status: 'error', db: 'unavailable', version: VERSION, uptime }, 503);
-    }
-  });
+export const platformRoutes = new Hono<AppEnv>().get('/healthz', async (c) => {
+  const uptime = Math.round((Date.now() - startedAt) / 1000);
+  try {
+    await ping(c.get('deps').db);
+    return c.json({ status: 'ok', db: 'ok', version: VERSION, uptime });
+  } catch {
+    return c.json({ status: 'error', db: 'unavailable', version: VERSION, uptime }, 503);
+  }
+});
 
 /** Stored images: random names, never change, so they are cached for a year. */
 platformRoutes.get('/uploads/:name', async (c) => {

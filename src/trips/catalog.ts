@@ -1,7 +1,16 @@
 import type { Difficulty } from './tables.js';
 
 /** Regions a trip belongs to: the filter on the listing and a required field of the form. */
-export const REGIONS = ['Himachal Pradesh', 'Uttarakhand', 'Sikkim', 'Ladakh', 'Kashmir', 'Western Ghats', 'Northeast', 'Other'] as const;
+export const REGIONS = [
+  'Himachal Pradesh',
+  'Uttarakhand',
+  'Sikkim',
+  'Ladakh',
+  'Kashmir',
+  'Western Ghats',
+  'Northeast',
+  'Other',
+] as const;
 export type Region = (typeof REGIONS)[number];
 
 /** Categories travelers browse by; slugs are what the URL and the database hold. */
@@ -24,9 +33,18 @@ export const CATEGORY_SLUGS = Object.keys(CATEGORIES) as Category[];
 export const MAX_CATEGORIES = 5;
 
 export const DIFFICULTIES: Difficulty[] = ['beginner', 'intermediate', 'advanced'];
-export const DIFFICULTY_LABEL: Record<Difficulty, string> = { beginner: 'Beginner', intermediate: 'Intermediate', advanced: 'Advanced' };
+export const DIFFICULTY_LABEL: Record<Difficulty, string> = {
+  beginner: 'Beginner',
+  intermediate: 'Intermediate',
+  advanced: 'Advanced',
+};
 
-export const SORTS = { soonest: 'Soonest departure', price_asc: 'Price: low to high', price_desc: 'Price: high to low', newest: 'Newest' } as const;
+export const SORTS = {
+  soonest: 'Soonest departure',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+  newest: 'Newest',
+} as const;
 export type Sort = keyof typeof SORTS;
 
 export const PAGE_SIZE = 12;

@@ -22,7 +22,8 @@ export const organizerListed = () =>
 const tripPublic = () => sql<SqlBool>`t.status = 'active' and ${organizerListed()}`;
 
 /** Departure `alias` is upcoming: open and not started yet (IST date `today`). */
-const upcoming = (alias: string, today: string) => sql<SqlBool>`${sql.ref(`${alias}.status`)} = 'open' and ${sql.ref(`${alias}.start_date`)} >= ${today}`;
+const upcoming = (alias: string, today: string) =>
+  sql<SqlBool>`${sql.ref(`${alias}.status`)} = 'open' and ${sql.ref(`${alias}.start_date`)} >= ${today}`;
 
 /** Whether the trip is public: active, listed organizer, at least one upcoming departure. */
 export async function isTripPublic(db: Db, tripId: number, today: string): Promise<boolean> {
@@ -48,18 +49,25 @@ export interface SearchFilters {
   seatsOnly?: boolean;
 }
 
-const hasTripFilters = (f: SearchFilters) => Boolean(f.match || f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined);
+const hasTripFilters = (f: SearchFilters) =>
+  Boolean(f.match || f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined);
 
 /** Conditions on trip `t` itself (visibility, text, region, category, difficulty, price). */
 function tripWhere(f: SearchFilters, byText = false): RawBuilder<SqlBool> {
   const c: RawBuilder<unknown>[] = [tripPublic()];
   // Only the trip-driven plan looks trips up by their text; the others merely check it (+t.id).
-  if (f.match) c.push(byText ? sql`t.id in (select rowid from trips_fts where trips_fts match ${f.match})` : sql`+t.id in (select rowid from trips_fts where trips_fts match ${f.match})`);
+  if (f.match)
+    c.push(
+      byText
+        ? sql`t.id in (select rowid from trips_fts where trips_fts match ${f.match})`
+        : sql`+t.id in (select rowid from trips_fts where trips_fts match ${f.match})`,
+    );
   if (f.region) c.push(sql`t.region = ${f.region}`);
   if (f.difficulty) c.push(sql`t.difficulty = ${f.difficulty}`);
   if (f.minPaise !== undefined) c.push(sql`t.price_paise >= ${f.minPaise}`);
   if (f.maxPaise !== undefined) c.push(sql`t.price_paise <= ${f.maxPaise}`);
-  if (f.category) c.push(sql`exists (select 1 from trip_categories tc where tc.category = ${f.category} and tc.trip_id = t.id)`);
+  if (f.category)
+    c.push(sql`exists (select 1 from trip_categories tc where tc.category = ${f.category} and tc.trip_id = t.id)`);
   return sql<SqlBool>`${sql.join(c, sql` and `)}`;
 }
 
@@ -84,7 +92,11 @@ export async function countCandidates(db: Db, f: SearchFilters, cap: number): Pr
       ? sql`trips t indexed by trips_filter`
       : sql`trips t`;
   const categoryFirst = f.category ? sql`tc.category = ${f.category} and ` : sql``;
-  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${categoryFirst}${tripWhere(f, true)} limit ${cap})`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select count(*) as n from (select 1 from ${from} where ${categoryFirst}${tripWhere(f, true)} limit ${cap})`.execute(
+    db,
+  );
   return Number(r.rows[0].n);
 }
 
@@ -92,7 +104,9 @@ export async function countCandidates(db: Db, f: SearchFilters, cap: number): Pr
 const BROAD_TEXT = 5000;
 
 async function textMatches(db: Db, match: string, cap: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from (select rowid from trips_fts where trips_fts match ${match} limit ${cap})`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select count(*) as n from (select rowid from trips_fts where trips_fts match ${match} limit ${cap})`.execute(db);
   return Number(r.rows[0].n);
 }
 
@@ -102,7 +116,9 @@ export async function choosePlan(db: Db, f: SearchFilters): Promise<SearchPlan> 
   if (f.match) {
     const n = await textMatches(db, f.match, BROAD_TEXT + 1);
     if (n <= TRIP_DRIVEN_LIMIT) return 'trips';
-    const narrowedFurther = Boolean(f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined);
+    const narrowedFurther = Boolean(
+      f.region || f.category || f.difficulty || f.minPaise !== undefined || f.maxPaise !== undefined,
+    );
     if (n > BROAD_TEXT || !narrowedFurther) return 'stream';
   }
   return (await countCandidates(db, f, TRIP_DRIVEN_LIMIT + 1)) <= TRIP_DRIVEN_LIMIT ? 'trips' : 'stream';
@@ -122,7 +138,12 @@ export interface SearchHit {
  * order) through an index and stop once the page, or the capped count, is full. Either way
  * no query scans all departures.
  */
-export async function searchTripIds(db: Db, f: SearchFilters, sort: Sort, cap: number): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
+export async function searchTripIds(
+  db: Db,
+  f: SearchFilters,
+  sort: Sort,
+  cap: number,
+): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
   const plan = await choosePlan(db, f);
   // One query up to the cap gives both the count and every page (pages never go past the cap).
   const r = await sql<SearchHit>`${searchSql(f, sort, plan)} limit ${cap}`.execute(db);
@@ -206,14 +227,21 @@ export async function upcomingDepartures(db: Db, tripIds: number[], today: strin
 
 /** The soonest public departures across the site (home page). */
 export async function soonestPublicTrips(db: Db, today: string, limit: number) {
-  const r = await sql<SearchHit>`${searchSql({ from: today, seatsOnly: true }, 'soonest', 'stream')} limit ${limit}`.execute(db);
+  const r =
+    await sql<SearchHit>`${searchSql({ from: today, seatsOnly: true }, 'soonest', 'stream')} limit ${limit}`.execute(
+      db,
+    );
   return r.rows;
 }
 
 /** Public trip counts per category (home page). */
 export async function categoryCounts(db: Db, today: string, category: string, cap: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from (select 1 from trip_categories tc cross join trips t on t.id = tc.trip_id
-    where tc.category = ${category} and ${tripPublic()} and exists (select 1 from departures e where e.trip_id = t.id and ${upcoming('e', today)}) limit ${cap})`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select count(*) as n from (select 1 from trip_categories tc cross join trips t on t.id = tc.trip_id
+    where tc.category = ${category} and ${tripPublic()} and exists (select 1 from departures e where e.trip_id = t.id and ${upcoming('e', today)}) limit ${cap})`.execute(
+    db,
+  );
   return Number(r.rows[0].n);
 }
 
@@ -227,23 +255,52 @@ export async function findTrip(db: Db, id: number) {
 export async function findOrganizer(db: Db, id: number) {
   return db
     .selectFrom('users')
-    .select(['id', 'name', 'email', 'phone', 'org_display_name', 'org_about', 'bio', 'location', 'photo', 'status', 'role', 'created_at'])
+    .select([
+      'id',
+      'name',
+      'email',
+      'phone',
+      'org_display_name',
+      'org_about',
+      'bio',
+      'location',
+      'photo',
+      'status',
+      'role',
+      'created_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }
 
 export async function tripImages(db: Db, tripId: number) {
-  return db.selectFrom('trip_images').selectAll().where('trip_id', '=', tripId).orderBy('is_cover', 'desc').orderBy('position').orderBy('id').execute();
+  return db
+    .selectFrom('trip_images')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .orderBy('is_cover', 'desc')
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
 }
 
 export async function tripDepartures(db: Db, tripId: number) {
-  return db.selectFrom('departures').selectAll().where('trip_id', '=', tripId).orderBy('start_date').orderBy('id').execute();
+  return db
+    .selectFrom('departures')
+    .selectAll()
+    .where('trip_id', '=', tripId)
+    .orderBy('start_date')
+    .orderBy('id')
+    .execute();
 }
 
 /** Public trips of one organizer with their next departure. */
 export async function organizerPublicTripIds(db: Db, organizerId: number, today: string): Promise<SearchHit[]> {
-  const r = await sql<SearchHit>`select t.id, min(e.start_date) as next_start from trips t join departures e on e.trip_id = t.id
-    where t.organizer_id = ${organizerId} and ${tripPublic()} and ${upcoming('e', today)} group by t.id order by next_start, t.id limit 100`.execute(db);
+  const r =
+    await sql<SearchHit>`select t.id, min(e.start_date) as next_start from trips t join departures e on e.trip_id = t.id
+    where t.organizer_id = ${organizerId} and ${tripPublic()} and ${upcoming('e', today)} group by t.id order by next_start, t.id limit 100`.execute(
+      db,
+    );
   return r.rows;
 }
 
@@ -295,7 +352,12 @@ export async function updateTrip(db: Db, id: number, row: Partial<TripInsert>): 
 
 /** How many trips of the organizer are active (published), whether travelers can see them or not. */
 export async function countActiveTrips(db: Db, organizerId: number): Promise<number> {
-  const r = await db.selectFrom('trips').select((e) => e.fn.countAll<number>().as('n')).where('organizer_id', '=', organizerId).where('status', '=', 'active').executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('trips')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('organizer_id', '=', organizerId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -317,17 +379,30 @@ export async function endedTripIds(db: Db, today: string): Promise<number[]> {
 
 /** Completes an active trip; false when it was no longer active. */
 export async function completeTrip(db: Db, id: number, now: string): Promise<boolean> {
-  const r = await db.updateTable('trips').set({ status: 'completed', updated_at: now }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  const r = await db
+    .updateTable('trips')
+    .set({ status: 'completed', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertDeparture(db: Db, row: { trip_id: number; start_date: string; end_date: string; capacity: number }): Promise<number> {
+export async function insertDeparture(
+  db: Db,
+  row: { trip_id: number; start_date: string; end_date: string; capacity: number },
+): Promise<number> {
   const r = await db.insertInto('departures').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
 /** Changes dates/capacity; the capacity never drops below the seats already taken (checked in SQL). */
-export async function updateDeparture(db: Db, id: number, tripId: number, row: { start_date: string; end_date: string; capacity: number }): Promise<boolean> {
+export async function updateDeparture(
+  db: Db,
+  id: number,
+  tripId: number,
+  row: { start_date: string; end_date: string; capacity: number },
+): Promise<boolean> {
   const r = await db
     .updateTable('departures')
     .set(row)
@@ -340,13 +415,24 @@ export async function updateDeparture(db: Db, id: number, tripId: number, row: {
 
 /** Removes a departure nobody has booked; false if it has seats taken. */
 export async function deleteUnbookedDeparture(db: Db, id: number, tripId: number): Promise<boolean> {
-  const r = await db.deleteFrom('departures').where('id', '=', id).where('trip_id', '=', tripId).where('seats_taken', '=', 0).executeTakeFirst();
+  const r = await db
+    .deleteFrom('departures')
+    .where('id', '=', id)
+    .where('trip_id', '=', tripId)
+    .where('seats_taken', '=', 0)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
 
 /** Cancels an unbooked departure; false if seats are taken (bookings must be refunded first). */
 export async function cancelUnbookedDeparture(db: Db, id: number, tripId: number): Promise<boolean> {
-  const r = await db.updateTable('departures').set({ status: 'cancelled' }).where('id', '=', id).where('trip_id', '=', tripId).where('seats_taken', '=', 0).executeTakeFirst();
+  const r = await db
+    .updateTable('departures')
+    .set({ status: 'cancelled' })
+    .where('id', '=', id)
+    .where('trip_id', '=', tripId)
+    .where('seats_taken', '=', 0)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -360,7 +446,10 @@ export async function seatsTakenOnTrip(db: Db, tripId: number): Promise<number> 
   return Number(r.n);
 }
 
-export async function insertImage(db: Db, row: { trip_id: number; key: string; width: number; height: number; position: number; is_cover: number }) {
+export async function insertImage(
+  db: Db,
+  row: { trip_id: number; key: string; width: number; height: number; position: number; is_cover: number },
+) {
   const r = await db.insertInto('trip_images').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
@@ -372,20 +461,35 @@ export async function deleteImages(db: Db, tripId: number, ids: number[]) {
 
 export async function setCover(db: Db, tripId: number, imageId: number | null) {
   await db.updateTable('trip_images').set({ is_cover: 0 }).where('trip_id', '=', tripId).execute();
-  if (imageId !== null) await db.updateTable('trip_images').set({ is_cover: 1 }).where('trip_id', '=', tripId).where('id', '=', imageId).execute();
+  if (imageId !== null)
+    await db
+      .updateTable('trip_images')
+      .set({ is_cover: 1 })
+      .where('trip_id', '=', tripId)
+      .where('id', '=', imageId)
+      .execute();
 }
 
 // ---------------------------------------------------------------------------------------
 // Photos waiting for the save
 
-export async function insertPendingPhotos(db: Db, rows: { key: string; owner_id: number; width: number; height: number; created_at: string }[]) {
+export async function insertPendingPhotos(
+  db: Db,
+  rows: { key: string; owner_id: number; width: number; height: number; created_at: string }[],
+) {
   if (rows.length) await db.insertInto('pending_photos').values(rows).execute();
 }
 
 /** The owner's pending photos among `keys` stored at or after `since`. */
 export async function pendingPhotos(db: Db, ownerId: number, keys: string[], since: string) {
   if (keys.length === 0) return [];
-  return db.selectFrom('pending_photos').select(['key', 'width', 'height']).where('owner_id', '=', ownerId).where('key', 'in', keys).where('created_at', '>=', since).execute();
+  return db
+    .selectFrom('pending_photos')
+    .select(['key', 'width', 'height'])
+    .where('owner_id', '=', ownerId)
+    .where('key', 'in', keys)
+    .where('created_at', '>=', since)
+    .execute();
 }
 
 /** Removes the owner's pending photos among `keys` (stored at or after `since`, when given) and returns them. */

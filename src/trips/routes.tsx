@@ -16,7 +16,15 @@ import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js'
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
 import * as trips from './service.js';
-import { emptyDraft, MAX_IMAGES, WHOLE_FIELDS, readTripForm, SearchQuery, tripInputSchema, type TripDraft } from './schemas.js';
+import {
+  emptyDraft,
+  MAX_IMAGES,
+  WHOLE_FIELDS,
+  readTripForm,
+  SearchQuery,
+  tripInputSchema,
+  type TripDraft,
+} from './schemas.js';
 
 /** Discovery (/, /trips, /trips/:id, /organizers/:id) and organizer trip management. */
 export const tripRoutes = new Hono<AppEnv>();
@@ -28,7 +36,9 @@ const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-R
 /** The shop window, as signed-out visitors see it, is kept until the data changes. */
 const shopWindow = anonymousPageCache();
 
-tripRoutes.get('/', shopWindow, async (c) => page(c, <HomePage signedIn={c.get('user') !== null} data={await trips.homePage(c.get('deps'))} />, { title: '' }));
+tripRoutes.get('/', shopWindow, async (c) =>
+  page(c, <HomePage signedIn={c.get('user') !== null} data={await trips.homePage(c.get('deps'))} />, { title: '' }),
+);
 
 tripRoutes.get('/trips', shopWindow, async (c) => {
   const query = SearchQuery.parse(c.req.query());
@@ -36,13 +46,19 @@ tripRoutes.get('/trips', shopWindow, async (c) => {
   c.header('Vary', 'HX-Request');
   // htmx pushes the tidy URL (no empty fields) into the address bar.
   if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
-  return page(c, <SearchPage r={r} today={today(c)} />, { title: query.q ? `Treks for “${query.q}”` : 'Find a trek', fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined });
+  return page(c, <SearchPage r={r} today={today(c)} />, {
+    title: query.q ? `Treks for “${query.q}”` : 'Find a trek',
+    fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined,
+  });
 });
 
 tripRoutes.get('/trips/:id', shopWindow, async (c) => {
   const user = c.get('user');
   const trip = await trips.tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
-  return page(c, <TripPage trip={trip} />, { title: trip.title, head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} /> });
+  return page(c, <TripPage trip={trip} />, {
+    title: trip.title,
+    head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} />,
+  });
 });
 
 tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
@@ -66,7 +82,14 @@ tripRoutes.get('/organizer/trips/new', requirePermission('trips:create'), (c) =>
 
 /** Adds a row for "add departure"/"add day"; null when the button was a save. */
 function grow(draft: TripDraft, intent: string): TripDraft | null {
-  if (intent === 'add_departure') return { ...draft, departures: [...draft.departures, { id: '', start_date: '', end_date: '', capacity: draft.departures.at(-1)?.capacity ?? '', remove: false }] };
+  if (intent === 'add_departure')
+    return {
+      ...draft,
+      departures: [
+        ...draft.departures,
+        { id: '', start_date: '', end_date: '', capacity: draft.departures.at(-1)?.capacity ?? '', remove: false },
+      ],
+    };
   if (intent === 'add_day') return { ...draft, schedule: [...draft.schedule, { title: '', activities: '' }] };
   return null;
 }
@@ -76,17 +99,39 @@ function grow(draft: TripDraft, intent: string): TripDraft | null {
  * Response. Photos posted with it are stored as pending first, so a re-render shows them
  * and the save attaches them.
  */
-async function tripForm(c: Context<AppEnv>, form: Omit<TripFormProps, 'today' | 'draft' | 'errors' | 'pending'> & { title: string }) {
+async function tripForm(
+  c: Context<AppEnv>,
+  form: Omit<TripFormProps, 'today' | 'draft' | 'errors' | 'pending'> & { title: string },
+) {
   const { draft: posted, files, intent } = readTripForm(await readUploadForm(c));
   const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
-  const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), { keys: posted.photos, remove: posted.remove_photos, files, room: MAX_IMAGES - onTrip });
+  const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), {
+    keys: posted.photos,
+    remove: posted.remove_photos,
+    files,
+    room: MAX_IMAGES - onTrip,
+  });
   const draft: TripDraft = { ...posted, photos: chosen.photos.map((p) => p.key), remove_photos: [] };
   const shown = { ...form, pending: chosen.photos };
   const photoTrouble = Object.keys(chosen.errors).length > 0;
   const grown = grow(draft, intent);
-  if (grown) return { response: await renderForm(c, { ...shown, draft: grown, errors: chosen.errors }, photoTrouble ? 422 : 200) };
+  if (grown)
+    return {
+      response: await renderForm(c, { ...shown, draft: grown, errors: chosen.errors }, photoTrouble ? 422 : 200),
+    };
   const parsed = tripInputSchema(today(c)).safeParse(draft);
-  if (!parsed.success || photoTrouble) return { response: await renderForm(c, { ...shown, draft, errors: { ...(parsed.success ? {} : fieldErrors(parsed.error.issues, WHOLE_FIELDS)), ...chosen.errors } }, 422) };
+  if (!parsed.success || photoTrouble)
+    return {
+      response: await renderForm(
+        c,
+        {
+          ...shown,
+          draft,
+          errors: { ...(parsed.success ? {} : fieldErrors(parsed.error.issues, WHOLE_FIELDS)), ...chosen.errors },
+        },
+        422,
+      ),
+    };
   const retry = (e: unknown) => {
     if (!userCanFix(e)) throw e;
     return renderForm(c, { ...shown, draft, errors: { [e.field ?? FORM]: e.message }, formLink: e.link }, 422);
@@ -99,7 +144,11 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
   if ('response' in f) return f.response;
   try {
     const id = await trips.createTrip(c.get('deps'), actor(c), f.input, f.publish);
-    return redirectWith(c, f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`, f.publish ? 'Your trip is published.' : 'Draft saved.');
+    return redirectWith(
+      c,
+      f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`,
+      f.publish ? 'Your trip is published.' : 'Draft saved.',
+    );
   } catch (e) {
     return f.retry(e);
   }
@@ -107,12 +156,22 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
 
 tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
   const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
-  return renderForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, draft: t.draft, errors: {}, existing: t });
+  return renderForm(c, {
+    title: `Edit: ${t.draft.title}`,
+    action: `/organizer/trips/${t.id}/edit`,
+    draft: t.draft,
+    errors: {},
+    existing: t,
+  });
 });
 
 tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
   const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
-  const f = await tripForm(c, { title: `Edit: ${t.draft.title}`, action: `/organizer/trips/${t.id}/edit`, existing: t });
+  const f = await tripForm(c, {
+    title: `Edit: ${t.draft.title}`,
+    action: `/organizer/trips/${t.id}/edit`,
+    existing: t,
+  });
   if ('response' in f) return f.response;
   try {
     await trips.updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);

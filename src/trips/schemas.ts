@@ -8,10 +8,13 @@ import type { Difficulty } from './tables.js';
 // Search (GET /trips): lenient — a value we do not understand is ignored, never an error.
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isDay = (s: string) =>
+  DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const optional = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const rupees = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).optional()).catch(undefined);
+const rupees = z
+  .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).optional())
+  .catch(undefined);
 
 export const SearchQuery = z.object({
   q: z.preprocess((v) => (typeof v === 'string' ? v.slice(0, 100) : undefined), z.string().optional()),
@@ -23,7 +26,10 @@ export const SearchQuery = z.object({
   min: rupees,
   max: rupees,
   seats: optional(z.literal('1')),
-  sort: z.enum(Object.keys(SORTS) as [Sort, ...Sort[]]).catch('soonest').default('soonest'),
+  sort: z
+    .enum(Object.keys(SORTS) as [Sort, ...Sort[]])
+    .catch('soonest')
+    .default('soonest'),
   page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
@@ -66,7 +72,14 @@ export interface TripDraft {
   itinerary: string;
   meeting_point: string;
   schedule: { title: string; activities: string }[];
-  departures: { id: string; start_date: string; end_date: string; capacity: string; remove: boolean; seats_taken?: number }[];
+  departures: {
+    id: string;
+    start_date: string;
+    end_date: string;
+    capacity: string;
+    remove: boolean;
+    seats_taken?: number;
+  }[];
   cover: string;
   remove_images: string[];
   /** Keys of photos stored when the form was shown again, waiting for the save (in order). */
@@ -98,7 +111,8 @@ export const emptyDraft = (): TripDraft => ({
 });
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? str(v[0]) : '');
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+const strs = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
 
 /** Reads the posted form (readUploadForm) into a draft, the new image files and the button pressed. */
 export function readTripForm(raw: UploadForm): { draft: TripDraft; files: File[]; intent: Intent } {
@@ -126,16 +140,26 @@ export function readTripForm(raw: UploadForm): { draft: TripDraft; files: File[]
     requirements: str(raw.requirements),
     itinerary: str(raw.itinerary),
     meeting_point: str(raw.meeting_point),
-    schedule: rows('schedule').map((r) => ({ title: r.title ?? '', activities: r.activities ?? '' })).slice(0, MAX_DAYS),
+    schedule: rows('schedule')
+      .map((r) => ({ title: r.title ?? '', activities: r.activities ?? '' }))
+      .slice(0, MAX_DAYS),
     departures: rows('departures')
-      .map((r) => ({ id: r.id ?? '', start_date: r.start_date ?? '', end_date: r.end_date ?? '', capacity: r.capacity ?? '', remove: r.remove === '1' }))
+      .map((r) => ({
+        id: r.id ?? '',
+        start_date: r.start_date ?? '',
+        end_date: r.end_date ?? '',
+        capacity: r.capacity ?? '',
+        remove: r.remove === '1',
+      }))
       .slice(0, MAX_DEPARTURES),
     cover: str(raw.cover),
     remove_images: strs(raw.remove_images),
     photos: strs(raw.photos).slice(0, MAX_IMAGES * 2),
     remove_photos: strs(raw.remove_photos).slice(0, MAX_IMAGES * 2),
   };
-  const files = (Array.isArray(raw.images) ? raw.images : raw.images ? [raw.images] : []).filter((f): f is File => typeof f !== 'string' && f.size > 0);
+  const files = (Array.isArray(raw.images) ? raw.images : raw.images ? [raw.images] : []).filter(
+    (f): f is File => typeof f !== 'string' && f.size > 0,
+  );
   const i = str(raw.intent);
   const intent: Intent = i === 'publish' || i === 'add_departure' || i === 'add_day' ? i : 'save';
   return { draft, files, intent };
@@ -145,7 +169,12 @@ const lines = (max: number, label: string) =>
   z
     .string()
     .max(max * 210, `Keep ${label} shorter.`)
-    .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
     .refine((a) => a.length <= max, `List at most ${max} ${label}, one per line.`)
     .refine((a) => a.every((l) => l.length <= 200), `Keep each of the ${label} under 200 characters.`);
 
@@ -160,7 +189,10 @@ const text = (min: number, max: number, what: string) =>
 export function tripInputSchema(today: string) {
   const departure = z
     .object({
-      id: z.string().regex(/^\d*$/).transform((s) => (s ? Number(s) : null)),
+      id: z
+        .string()
+        .regex(/^\d*$/)
+        .transform((s) => (s ? Number(s) : null)),
       start_date: z.string().refine(isDay, 'Choose the start date.'),
       end_date: z.string().refine(isDay, 'Choose the end date.'),
       capacity: z
@@ -173,8 +205,18 @@ export function tripInputSchema(today: string) {
     })
     .superRefine((d, ctx) => {
       if (d.remove) return;
-      if (isDay(d.start_date) && d.start_date < today) ctx.addIssue({ code: 'custom', path: ['start_date'], message: 'This date has passed. Choose a future start date.' });
-      if (isDay(d.start_date) && isDay(d.end_date) && d.end_date < d.start_date) ctx.addIssue({ code: 'custom', path: ['end_date'], message: 'The end date must be on or after the start date.' });
+      if (isDay(d.start_date) && d.start_date < today)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['start_date'],
+          message: 'This date has passed. Choose a future start date.',
+        });
+      if (isDay(d.start_date) && isDay(d.end_date) && d.end_date < d.start_date)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['end_date'],
+          message: 'The end date must be on or after the start date.',
+        });
     });
   return z.object({
     title: text(5, 120, 'title'),
@@ -203,11 +245,14 @@ export function tripInputSchema(today: string) {
     itinerary: z.string().trim().max(10_000, 'The itinerary is too long (at most 10,000 characters).'),
     meeting_point: z.string().trim().max(200, 'Keep the meeting point under 200 characters.'),
     schedule: z
-      .array(z.object({ title: z.string().trim().max(120, 'Keep the day title under 120 characters.'), activities: z.string().trim().max(2000, 'Keep the activities under 2,000 characters.') }))
+      .array(
+        z.object({
+          title: z.string().trim().max(120, 'Keep the day title under 120 characters.'),
+          activities: z.string().trim().max(2000, 'Keep the activities under 2,000 characters.'),
+        }),
+      )
       .transform((days) => days.filter((d) => d.title || d.activities).map((d, i) => ({ day: i + 1, ...d }))),
-    departures: z
-      .array(departure)
-      .refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
+    departures: z.array(departure).refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
     cover: z.string(),
     remove_images: z.array(z.string().regex(/^\d+$/).transform(Number)),
     // Only keys the service found pending for this user get here; it checks them again when it attaches them.

@@ -55,7 +55,14 @@ export interface TripCard {
 /** The widths a stored image exists in (see storeImage: never wider than the original). */
 export const storedWidths = (width: number) => [...new Set(IMAGE_WIDTHS.map((w) => Math.min(w, width)))];
 
-const toDeparture = (d: { id: number; start_date: string; end_date: string; capacity: number; seats_taken: number; status: 'open' | 'cancelled' }): DepartureView => ({
+const toDeparture = (d: {
+  id: number;
+  start_date: string;
+  end_date: string;
+  capacity: number;
+  seats_taken: number;
+  status: 'open' | 'cancelled';
+}): DepartureView => ({
   id: d.id,
   startDate: d.start_date,
   endDate: d.end_date,
@@ -73,7 +80,12 @@ const parseJson = <T>(s: string | null, fallback: T): T => {
 };
 
 /** Cards for trips in the given order, each with its first departure on/after `from`. */
-async function cardsFor(db: DB, hits: { id: number; next_start: string }[], from: string, seatsOnly = false): Promise<TripCard[]> {
+async function cardsFor(
+  db: DB,
+  hits: { id: number; next_start: string }[],
+  from: string,
+  seatsOnly = false,
+): Promise<TripCard[]> {
   const ids = hits.map((h) => h.id);
   const [rows, deps] = await Promise.all([q.tripCards(db, ids), q.upcomingDepartures(db, ids, from)]);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -81,7 +93,8 @@ async function cardsFor(db: DB, hits: { id: number; next_start: string }[], from
     const r = byId.get(h.id);
     if (!r) return [];
     const mine = deps.filter((d) => d.trip_id === h.id);
-    const next = mine.find((d) => d.start_date === h.next_start && (!seatsOnly || d.capacity > d.seats_taken)) ?? mine[0];
+    const next =
+      mine.find((d) => d.start_date === h.next_start && (!seatsOnly || d.capacity > d.seats_taken)) ?? mine[0];
     return [
       {
         id: r.id,
@@ -90,7 +103,9 @@ async function cardsFor(db: DB, hits: { id: number; next_start: string }[], from
         region: r.region,
         difficulty: r.difficulty,
         pricePaise: r.price_paise,
-        days: next ? Math.round((Date.parse(next.end_date) - Date.parse(next.start_date)) / 86_400_000) + 1 : parseJson<unknown[]>(r.schedule, []).length,
+        days: next
+          ? Math.round((Date.parse(next.end_date) - Date.parse(next.start_date)) / 86_400_000) + 1
+          : parseJson<unknown[]>(r.schedule, []).length,
         organizerName: r.org_display_name ?? r.organizer_name,
         image: r.image_key ? { key: r.image_key, width: r.image_width!, height: r.image_height! } : null,
         next: next ? toDeparture(next) : null,
@@ -148,7 +163,9 @@ export interface HomeData {
 export async function homePage(deps: Pick<Deps, 'db' | 'clock'>): Promise<HomeData> {
   const now = today(deps);
   const hits = await q.soonestPublicTrips(deps.db, now, 6);
-  const counts = await Promise.all(CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })));
+  const counts = await Promise.all(
+    CATEGORY_SLUGS.map(async (slug) => ({ slug, count: await q.categoryCounts(deps.db, now, slug, 100) })),
+  );
   return { soonest: await cardsFor(deps.db, hits, now, true), categories: counts.filter((c) => c.count > 0) };
 }
 
@@ -170,7 +187,14 @@ export interface TripDetail {
   status: TripStatus;
   images: (ImageRef & { id: number; isCover: boolean })[];
   departures: DepartureView[];
-  organizer: { id: number; name: string; about: string | null; location: string | null; email: string; phone: string | null };
+  organizer: {
+    id: number;
+    name: string;
+    about: string | null;
+    location: string | null;
+    email: string;
+    phone: string | null;
+  };
   /** Days from start to end of the first upcoming departure (or of the day-by-day plan). */
   days: number;
   /** The cancellation tiers that apply to a booking made now. */
@@ -182,14 +206,23 @@ export interface TripDetail {
 }
 
 /** A trip as the public (or its owner) sees it; 404 for anything not public to this viewer. */
-export async function tripPage(deps: Pick<Deps, 'db' | 'clock'>, id: number, viewer: Actor | null): Promise<TripDetail> {
+export async function tripPage(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  id: number,
+  viewer: Actor | null,
+): Promise<TripDetail> {
   const trip = await q.findTrip(deps.db, id);
   if (!trip) throw new NotFoundError();
   const now = today(deps);
   const isPublic = await q.isTripPublic(deps.db, id, now);
   const canManage = viewer !== null && canManageTrip(viewer, trip);
   if (!isPublic && !canManage) throw new NotFoundError();
-  const [images, departures, organizer, settings] = await Promise.all([q.tripImages(deps.db, id), q.tripDepartures(deps.db, id), q.findOrganizer(deps.db, trip.organizer_id), getSettings(deps.db)]);
+  const [images, departures, organizer, settings] = await Promise.all([
+    q.tripImages(deps.db, id),
+    q.tripDepartures(deps.db, id),
+    q.findOrganizer(deps.db, trip.organizer_id),
+    getSettings(deps.db),
+  ]);
   const upcoming = departures.filter((d) => d.status === 'open' && d.start_date >= now).map(toDeparture);
   const schedule = parseJson<TripDetail['schedule']>(trip.schedule, []);
   return {
@@ -210,8 +243,17 @@ export async function tripPage(deps: Pick<Deps, 'db' | 'clock'>, id: number, vie
     status: trip.status,
     images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })),
     departures: upcoming,
-    organizer: { id: organizer!.id, name: organizer!.org_display_name ?? organizer!.name, about: organizer!.org_about ?? organizer!.bio, location: organizer!.location, email: organizer!.email, phone: organizer!.phone },
-    days: upcoming[0] ? Math.round((Date.parse(upcoming[0].endDate) - Date.parse(upcoming[0].startDate)) / DAY) + 1 : schedule.length,
+    organizer: {
+      id: organizer!.id,
+      name: organizer!.org_display_name ?? organizer!.name,
+      about: organizer!.org_about ?? organizer!.bio,
+      location: organizer!.location,
+      email: organizer!.email,
+      phone: organizer!.phone,
+    },
+    days: upcoming[0]
+      ? Math.round((Date.parse(upcoming[0].endDate) - Date.parse(upcoming[0].startDate)) / DAY) + 1
+      : schedule.length,
     refundPolicy: bookings.policyOf(trip.refund_policy, settings.refundPolicy),
     canManage,
     isPublic,
@@ -233,7 +275,14 @@ export async function organizerPage(deps: Pick<Deps, 'db' | 'clock'>, id: number
   if (!org || !(await q.isOrganizerListed(deps.db, id))) throw new NotFoundError();
   const now = today(deps);
   const hits = await q.organizerPublicTripIds(deps.db, id, now);
-  return { id: org.id, name: org.org_display_name ?? org.name, about: org.org_about ?? org.bio, location: org.location, since: org.created_at, trips: await cardsFor(deps.db, hits, now) };
+  return {
+    id: org.id,
+    name: org.org_display_name ?? org.name,
+    about: org.org_about ?? org.bio,
+    location: org.location,
+    since: org.created_at,
+    trips: await cardsFor(deps.db, hits, now),
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -303,14 +352,29 @@ export async function tripForEdit(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     requirements: parseJson<string[]>(trip.requirements, []).join('\n'),
     itinerary: trip.itinerary,
     meeting_point: trip.meeting_point ?? '',
-    schedule: schedule.length ? schedule.map((d) => ({ title: d.title, activities: d.activities })) : [{ title: '', activities: '' }],
-    departures: upcoming.map((d) => ({ id: String(d.id), start_date: d.start_date, end_date: d.end_date, capacity: String(d.capacity), remove: false, seats_taken: d.seats_taken })),
+    schedule: schedule.length
+      ? schedule.map((d) => ({ title: d.title, activities: d.activities }))
+      : [{ title: '', activities: '' }],
+    departures: upcoming.map((d) => ({
+      id: String(d.id),
+      start_date: d.start_date,
+      end_date: d.end_date,
+      capacity: String(d.capacity),
+      remove: false,
+      seats_taken: d.seats_taken,
+    })),
     cover: String(images.find((i) => i.is_cover === 1)?.id ?? ''),
     remove_images: [],
     photos: [],
     remove_photos: [],
   };
-  return { id, status: trip.status, draft, images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })), departures: departures.map(toDeparture) };
+  return {
+    id,
+    status: trip.status,
+    draft,
+    images: images.map((i) => ({ id: i.id, key: i.key, width: i.width, height: i.height, isCover: i.is_cover === 1 })),
+    departures: departures.map(toDeparture),
+  };
 }
 
 /** Stores the uploaded photos first (outside the transaction); on any later failure they are removed. */
@@ -340,7 +404,8 @@ async function storeAll(dataDir: string, files: File[]): Promise<StoredImage[]> 
 export const PENDING_PHOTO_TTL = DAY;
 const LOST_PHOTO = 'A photo chosen earlier is no longer available. Choose it again.';
 
-const pendingSince = (deps: Pick<Deps, 'clock'>) => new Date(deps.clock.now().getTime() - PENDING_PHOTO_TTL).toISOString();
+const pendingSince = (deps: Pick<Deps, 'clock'>) =>
+  new Date(deps.clock.now().getTime() - PENDING_PHOTO_TTL).toISOString();
 
 export interface ChosenPhotos {
   /** In the order chosen: those from before, then the files of this request. */
@@ -355,7 +420,11 @@ export interface ChosenPhotos {
  * kept as pending (all of them or, if one is bad, none). `room` is how many photos the trip
  * can still take.
  */
-export async function keepChosenPhotos(deps: Ctx, actor: Actor, chosen: { keys: string[]; remove: string[]; files: File[]; room: number }): Promise<ChosenPhotos> {
+export async function keepChosenPhotos(
+  deps: Ctx,
+  actor: Actor,
+  chosen: { keys: string[]; remove: string[]; files: File[]; room: number },
+): Promise<ChosenPhotos> {
   const removed = await q.takePendingPhotos(deps.db, actor.id, chosen.remove);
   await forgetPhotoFiles(deps, removed);
   const wanted = [...new Set(chosen.keys)].filter((k) => !chosen.remove.includes(k));
@@ -364,7 +433,10 @@ export async function keepChosenPhotos(deps: Ctx, actor: Actor, chosen: { keys: 
   const errors: FieldErrors = photos.length < wanted.length ? { images: LOST_PHOTO } : {};
   if (chosen.files.length === 0) return { photos, errors };
   if (photos.length + chosen.files.length > chosen.room) {
-    return { photos, errors: { images: `A trip has at most ${MAX_IMAGES} photos. Choose fewer, or remove some first.` } };
+    return {
+      photos,
+      errors: { images: `A trip has at most ${MAX_IMAGES} photos. Choose fewer, or remove some first.` },
+    };
   }
   let stored: StoredImage[];
   try {
@@ -375,7 +447,10 @@ export async function keepChosenPhotos(deps: Ctx, actor: Actor, chosen: { keys: 
   }
   try {
     const now = deps.clock.now().toISOString();
-    await q.insertPendingPhotos(deps.db, stored.map((s) => ({ key: s.key, owner_id: actor.id, width: s.width, height: s.height, created_at: now })));
+    await q.insertPendingPhotos(
+      deps.db,
+      stored.map((s) => ({ key: s.key, owner_id: actor.id, width: s.width, height: s.height, created_at: now })),
+    );
   } catch (e) {
     await Promise.all(stored.map((s) => removeImage(deps.config.dataDir, s.key, s.widths)));
     throw e;
@@ -392,8 +467,13 @@ async function takeChosenPhotos(trx: DB, deps: Pick<Deps, 'clock'>, actor: Actor
 
 async function forgetPhotoFiles(deps: Pick<Deps, 'db' | 'config'>, photos: { key: string; width: number }[]) {
   // A key some trip uses keeps its files, whatever the pending row said.
-  const used = await q.attachedImageKeys(deps.db, photos.map((p) => p.key));
-  await Promise.all(photos.filter((p) => !used.has(p.key)).map((p) => removeImage(deps.config.dataDir, p.key, storedWidths(p.width))));
+  const used = await q.attachedImageKeys(
+    deps.db,
+    photos.map((p) => p.key),
+  );
+  await Promise.all(
+    photos.filter((p) => !used.has(p.key)).map((p) => removeImage(deps.config.dataDir, p.key, storedWidths(p.width))),
+  );
 }
 
 /** Housekeeping: photos stored for a form that was never saved, older than a day, with their files. */
@@ -435,20 +515,43 @@ export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, publ
       created_at: now,
       updated_at: now,
     });
-    for (const d of input.departures) if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+    for (const d of input.departures)
+      if (!d.remove)
+        await q.insertDeparture(trx, {
+          trip_id: id,
+          start_date: d.start_date,
+          end_date: d.end_date,
+          capacity: d.capacity,
+        });
     const photos = await takeChosenPhotos(trx, deps, actor, input.photos);
-    for (const [i, s] of photos.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: i, is_cover: i === 0 ? 1 : 0 });
+    for (const [i, s] of photos.entries())
+      await q.insertImage(trx, {
+        trip_id: id,
+        key: s.key,
+        width: s.width,
+        height: s.height,
+        position: i,
+        is_cover: i === 0 ? 1 : 0,
+      });
     return id;
   });
 }
 
 /** Saves the edit form: trip fields, departures (added, changed, removed) and photos. */
-export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: TripInput, publish: boolean): Promise<void> {
+export async function updateTrip(
+  deps: Ctx,
+  actor: Actor,
+  id: number,
+  input: TripInput,
+  publish: boolean,
+): Promise<void> {
   const trip = await ownTrip(deps.db, actor, id);
-  if (trip.status === 'cancelled' || trip.status === 'completed') throw new DomainError(`This trip is ${trip.status} and can no longer be changed.`, 'form');
+  if (trip.status === 'cancelled' || trip.status === 'completed')
+    throw new DomainError(`This trip is ${trip.status} and can no longer be changed.`, 'form');
   const current = await q.tripImages(deps.db, id);
   const kept = current.filter((i) => !input.remove_images.includes(i.id));
-  if (kept.length + input.photos.length > MAX_IMAGES) throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
+  if (kept.length + input.photos.length > MAX_IMAGES)
+    throw new DomainError(`A trip has at most ${MAX_IMAGES} photos; remove some first.`, 'images');
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     if (publish && trip.status !== 'active') await requireListingRoom(trx, actor, trip.organizer_id);
@@ -456,37 +559,69 @@ export async function updateTrip(deps: Ctx, actor: Actor, id: number, input: Tri
     for (const [i, d] of input.departures.entries()) {
       const field = `departures[${i}]`;
       if (d.id === null) {
-        if (!d.remove) await q.insertDeparture(trx, { trip_id: id, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+        if (!d.remove)
+          await q.insertDeparture(trx, {
+            trip_id: id,
+            start_date: d.start_date,
+            end_date: d.end_date,
+            capacity: d.capacity,
+          });
         continue;
       }
       const before = existing.find((e) => e.id === d.id);
       if (!before) throw new DomainError('This departure no longer exists. Reload the page.', `${field}[start_date]`);
       if (d.remove) {
         if (!(await q.deleteUnbookedDeparture(trx, d.id, id))) {
-          throw new DomainError(`${before.seats_taken} seats are booked on this departure, so it cannot be removed yet.`, `${field}[start_date]`);
+          throw new DomainError(
+            `${before.seats_taken} seats are booked on this departure, so it cannot be removed yet.`,
+            `${field}[start_date]`,
+          );
         }
       } else if (before.seats_taken > 0 && (before.start_date !== d.start_date || before.end_date !== d.end_date)) {
         throw new DomainError('Travelers have booked these dates; they cannot be moved.', `${field}[start_date]`);
-      } else if (!(await q.updateDeparture(trx, d.id, id, { start_date: d.start_date, end_date: d.end_date, capacity: d.capacity }))) {
-        throw new DomainError(`${before.seats_taken} seats are already booked; the capacity cannot be lower than that.`, `${field}[capacity]`);
+      } else if (
+        !(await q.updateDeparture(trx, d.id, id, {
+          start_date: d.start_date,
+          end_date: d.end_date,
+          capacity: d.capacity,
+        }))
+      ) {
+        throw new DomainError(
+          `${before.seats_taken} seats are already booked; the capacity cannot be lower than that.`,
+          `${field}[capacity]`,
+        );
       }
     }
-    await q.updateTrip(trx, id, { ...tripRow(input), updated_at: now, ...(publish ? { status: 'active' as const } : {}) });
+    await q.updateTrip(trx, id, {
+      ...tripRow(input),
+      updated_at: now,
+      ...(publish ? { status: 'active' as const } : {}),
+    });
     await q.deleteImages(trx, id, input.remove_images);
     const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
     const stored = await takeChosenPhotos(trx, deps, actor, input.photos);
-    for (const [i, s] of stored.entries()) await q.insertImage(trx, { trip_id: id, key: s.key, width: s.width, height: s.height, position: start + i, is_cover: 0 });
+    for (const [i, s] of stored.entries())
+      await q.insertImage(trx, {
+        trip_id: id,
+        key: s.key,
+        width: s.width,
+        height: s.height,
+        position: start + i,
+        is_cover: 0,
+      });
     const chosen = kept.find((i) => String(i.id) === input.cover) ?? kept.find((i) => i.is_cover === 1);
     const images = await q.tripImages(trx, id);
     await q.setCover(trx, id, chosen?.id ?? images[0]?.id ?? null);
     if (publish) await requireUpcomingDeparture(trx, id, today(deps));
-    if (actor.role === 'admin' && trip.organizer_id !== actor.id) await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.edited', targetType: 'trip', targetId: id });
+    if (actor.role === 'admin' && trip.organizer_id !== actor.id)
+      await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.edited', targetType: 'trip', targetId: id });
   });
 }
 
 async function requireUpcomingDeparture(db: DB, id: number, now: string) {
   const deps = await q.tripDepartures(db, id);
-  if (!deps.some((d) => d.status === 'open' && d.start_date >= now)) throw new DomainError('Add an upcoming departure before publishing this trip.', 'departures');
+  if (!deps.some((d) => d.status === 'open' && d.start_date >= now))
+    throw new DomainError('Add an upcoming departure before publishing this trip.', 'departures');
 }
 
 /** An organizer's plan caps their active trips (billing says how many); an admin's own trips have no plan. */
@@ -500,7 +635,8 @@ export async function publishTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
   await deps.db.transaction().execute(async (trx) => {
     const trip = await ownTrip(trx, actor, id);
     if (trip.status === 'active') return;
-    if (trip.status !== 'draft' && trip.status !== 'inactive') throw new DomainError(`A ${trip.status} trip cannot be published.`);
+    if (trip.status !== 'draft' && trip.status !== 'inactive')
+      throw new DomainError(`A ${trip.status} trip cannot be published.`);
     await requireUpcomingDeparture(trx, id, today(deps));
     await requireListingRoom(trx, actor, trip.organizer_id);
     await q.setTripStatus(trx, id, 'active', deps.clock.now().toISOString());
@@ -530,14 +666,22 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
   // the network). Then its bookings go the same way, in another round.
   for (let round = 0; round < 5; round++) {
     for (const d of await q.tripDepartures(deps.db, id)) {
-      if (d.status === 'open' && d.seats_taken > 0) await bookings.cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
+      if (d.status === 'open' && d.seats_taken > 0)
+        await bookings.cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
     }
     const done = await deps.db.transaction().execute(async (trx) => {
       const open = (await q.tripDepartures(trx, id)).filter((d) => d.status === 'open');
       if (open.some((d) => d.seats_taken > 0)) return false;
       for (const d of open) await q.cancelUnbookedDeparture(trx, d.id, id);
       await q.setTripStatus(trx, id, 'cancelled', deps.clock.now().toISOString());
-      await audit(trx, deps.clock, { actorId: actor.id, action: 'trip.cancelled', targetType: 'trip', targetId: id, before: { status: trip.status }, after: { status: 'cancelled' } });
+      await audit(trx, deps.clock, {
+        actorId: actor.id,
+        action: 'trip.cancelled',
+        targetType: 'trip',
+        targetId: id,
+        before: { status: trip.status },
+        after: { status: 'cancelled' },
+      });
       return true;
     });
     if (done) return;
@@ -556,8 +700,14 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
     return;
   }
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId))) throw new Conflict('This departure changed while you were cancelling it. Try again.');
-    await audit(trx, deps.clock, { actorId: actor.id, action: 'departure.cancelled', targetType: 'departure', targetId: departureId });
+    if (!(await q.cancelUnbookedDeparture(trx, departureId, tripId)))
+      throw new Conflict('This departure changed while you were cancelling it. Try again.');
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'departure.cancelled',
+      targetType: 'departure',
+      targetId: departureId,
+    });
   });
 }
 
@@ -576,12 +726,32 @@ export async function duplicateTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Act
     const trip = await ownTrip(trx, actor, id);
     const now = deps.clock.now().toISOString();
     const { id: _id, status: _s, created_at: _c, updated_at: _u, ...rest } = trip;
-    const copy = await q.insertTrip(trx, { ...rest, title: `${trip.title} (copy)`.slice(0, 120), status: 'draft', created_at: now, updated_at: now });
+    const copy = await q.insertTrip(trx, {
+      ...rest,
+      title: `${trip.title} (copy)`.slice(0, 120),
+      status: 'draft',
+      created_at: now,
+      updated_at: now,
+    });
     const day = today(deps);
     for (const d of await q.tripDepartures(trx, id)) {
-      if (d.status === 'open' && d.start_date >= day) await q.insertDeparture(trx, { trip_id: copy, start_date: d.start_date, end_date: d.end_date, capacity: d.capacity });
+      if (d.status === 'open' && d.start_date >= day)
+        await q.insertDeparture(trx, {
+          trip_id: copy,
+          start_date: d.start_date,
+          end_date: d.end_date,
+          capacity: d.capacity,
+        });
     }
-    for (const i of await q.tripImages(trx, id)) await q.insertImage(trx, { trip_id: copy, key: i.key, width: i.width, height: i.height, position: i.position, is_cover: i.is_cover });
+    for (const i of await q.tripImages(trx, id))
+      await q.insertImage(trx, {
+        trip_id: copy,
+        key: i.key,
+        width: i.width,
+        height: i.height,
+        position: i.position,
+        is_cover: i.is_cover,
+      });
     return copy;
   });
 }

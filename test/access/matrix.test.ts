@@ -12,8 +12,12 @@ import { deliverDue } from '../../src/notifications/delivery.js';
  * the test/access/<feature>.ts tables, and each of anonymous, traveler, organizer, agent
  * and admin must be let through or turned away exactly as the table says.
  */
-const tables = import.meta.glob<Record<string, unknown>>(['./*.ts', '!./types.ts', '!./matrix.test.ts'], { eager: true });
-const entries: RouteAccess[] = Object.values(tables).flatMap((mod) => Object.values(mod).filter(Array.isArray).flat() as RouteAccess[]);
+const tables = import.meta.glob<Record<string, unknown>>(['./*.ts', '!./types.ts', '!./matrix.test.ts'], {
+  eager: true,
+});
+const entries: RouteAccess[] = Object.values(tables).flatMap(
+  (mod) => Object.values(mod).filter(Array.isArray).flat() as RouteAccess[],
+);
 const WHO: Who[] = ['anon', 'traveler', 'organizer', 'agent', 'admin'];
 const key = (method: string, path: string) => `${method} ${path}`;
 
@@ -57,8 +61,12 @@ describe('role × route matrix', () => {
   it('every table entry has a sample URL when its path has parameters, and names a real route', () => {
     const real = new Set(routes.map((r) => key(r.method, r.path)));
     for (const e of entries) {
-      if (e.path.includes(':') || e.path.includes('*')) expect(e.sample, `${key(e.method, e.path)} needs a sample URL`).toBeTruthy();
-      expect(real.has(key(e.method, e.path)), `${key(e.method, e.path)} is in an access table but no such route is registered`).toBe(true);
+      if (e.path.includes(':') || e.path.includes('*'))
+        expect(e.sample, `${key(e.method, e.path)} needs a sample URL`).toBeTruthy();
+      expect(
+        real.has(key(e.method, e.path)),
+        `${key(e.method, e.path)} is in an access table but no such route is registered`,
+      ).toBe(true);
     }
   });
 
@@ -106,29 +114,54 @@ describe('role × route matrix, listening beyond loopback', () => {
     try {
       expect(wide.config.beyondLoopback).toBe(true);
       // Real things to look at, so that "let through" is a 200 and not a 404 for a missing one.
-      await wide.db.transaction().execute((trx) => enqueue(trx, wide.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'Your TrekTribe code is 482913' }));
+      await wide.db.transaction().execute((trx) =>
+        enqueue(trx, wide.clock, {
+          channel: 'sms',
+          to: '+919812345678',
+          template: 'otp',
+          text: 'Your TrekTribe code is 482913',
+        }),
+      );
       await deliverDue(wide.deps);
       const { id: messageId } = await wide.db.selectFrom('dev_messages').select('id').executeTakeFirstOrThrow();
       const fake = wide.deps.payments.fake!;
       const auth = 'Basic ' + Buffer.from(`${fake.keys.keyId}:${fake.keys.keySecret}`).toString('base64');
-      const order = (await (await fake.api.request('/v1/orders', { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ amount: 10_000, currency: 'INR', receipt: 'r1' }) })).json()) as { id: string };
-      const sampleFor = (e: RouteAccess) => (e.sample ?? e.path).replace('/dev/mailbox/999999', `/dev/mailbox/${messageId}`).replace('order_none', order.id);
+      const order = (await (
+        await fake.api.request('/v1/orders', {
+          method: 'POST',
+          headers: { Authorization: auth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ amount: 10_000, currency: 'INR', receipt: 'r1' }),
+        })
+      ).json()) as { id: string };
+      const sampleFor = (e: RouteAccess) =>
+        (e.sample ?? e.path)
+          .replace('/dev/mailbox/999999', `/dev/mailbox/${messageId}`)
+          .replace('order_none', order.id);
 
       const tools = entries.filter((e) => isDevTool(e.path));
-      expect(tools.map((e) => key(e.method, e.path)).sort()).toEqual(routes.filter((r) => isDevTool(r.path)).map((r) => key(r.method, r.path)).sort());
+      expect(tools.map((e) => key(e.method, e.path)).sort()).toEqual(
+        routes
+          .filter((r) => isDevTool(r.path))
+          .map((r) => key(r.method, r.path))
+          .sort(),
+      );
       const wrong: string[] = [];
       for (const e of tools) {
         for (const who of WHO) {
           const cookie = who === 'anon' ? undefined : (await signedIn(wide.deps, { role: who })).cookie;
           const url = sampleFor(e);
-          const res = e.method === 'GET' ? await wide.request(url, { cookie }) : await wide.post(url, { outcome: 'decline' }, cookie);
+          const res =
+            e.method === 'GET'
+              ? await wide.request(url, { cookie })
+              : await wide.post(url, { outcome: 'decline' }, cookie);
           await res.body?.cancel();
           const label = `${who} ${e.method} ${url} → ${res.status}`;
           if (e.apiKey) {
             if (res.status !== 401) wrong.push(`${label}: should be 401 without the API key`);
           } else if (who === 'admin') {
             // A page (200), or the checkout's answer: straight back to the shop (303).
-            if (res.status !== (e.method === 'GET' ? 200 : 303)) wrong.push(`${label}: should be let through for an admin`);
+            if (res.status !== (e.method === 'GET' ? 200 : 303))
+              wrong.push(`${label}: should be let through for an admin`);
           } else if (res.status !== 404) {
             wrong.push(`${label}: should be 404`);
           }
@@ -136,7 +169,9 @@ describe('role × route matrix, listening beyond loopback', () => {
       }
       expect(wrong).toEqual([]);
       // With the key, the API answers whoever calls it (the app itself, on loopback).
-      expect((await wide.request(`/test-gateway/v1/orders/${order.id}`, { headers: { Authorization: auth } })).status).toBe(200);
+      expect(
+        (await wide.request(`/test-gateway/v1/orders/${order.id}`, { headers: { Authorization: auth } })).status,
+      ).toBe(200);
     } finally {
       await wide.close();
     }
@@ -147,9 +182,16 @@ describe('CSRF', () => {
   it('every POST route refuses a form from another site and changes nothing', async () => {
     const admin = await signedIn(t.deps, { role: 'admin' });
     const counts = async () => {
-      const tablesNow = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%'`.execute(t.db);
+      const tablesNow = await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%'`.execute(
+        t.db,
+      );
       const out: Record<string, number> = {};
-      for (const { name } of tablesNow.rows) out[name] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(t.db)).rows[0].n);
+      for (const { name } of tablesNow.rows)
+        out[name] = Number(
+          (await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(t.db)).rows[0].n,
+        );
       return out;
     };
     const before = await counts();
@@ -158,7 +200,18 @@ describe('CSRF', () => {
     const sampleOf = (path: string) => entries.find((e) => e.method === 'POST' && e.path === path)?.sample ?? path;
     for (const r of posts) {
       for (const origin of ['https://evil.example', 'null']) {
-        const res = await t.post(sampleOf(r.path), { email: 'x@example.test', password: 'long enough password', name: 'X', role: 'admin', status: 'deactivated' }, admin.cookie, { Origin: origin });
+        const res = await t.post(
+          sampleOf(r.path),
+          {
+            email: 'x@example.test',
+            password: 'long enough password',
+            name: 'X',
+            role: 'admin',
+            status: 'deactivated',
+          },
+          admin.cookie,
+          { Origin: origin },
+        );
         expect(res.status, `${r.path} from ${origin}`).toBe(403);
       }
     }

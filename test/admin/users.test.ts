@@ -12,11 +12,16 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const user = (id: number) => t.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const auditOf = (id: number) => t.db.selectFrom('audit_log').selectAll().where('target_id', '=', String(id)).orderBy('id').execute();
+const auditOf = (id: number) =>
+  t.db.selectFrom('audit_log').selectAll().where('target_id', '=', String(id)).orderBy('id').execute();
 
 describe('admin user management', () => {
   it('lists users newest first, 25 a page, with search by name, email or phone and a role filter', async () => {
-    for (let i = 0; i < 30; i++) await createUser(t.deps, { role: i % 2 ? 'organizer' : 'traveler', name: `Walker ${String(i).padStart(2, '0')}` });
+    for (let i = 0; i < 30; i++)
+      await createUser(t.deps, {
+        role: i % 2 ? 'organizer' : 'traveler',
+        name: `Walker ${String(i).padStart(2, '0')}`,
+      });
     await createUser(t.deps, { name: 'Zoya Findme', email: 'zoya@example.test', phone: '+919812345678' });
     const first = await (await t.request('/admin/users', { cookie: admin.cookie })).text();
     expect(first).toContain('32 users · page 1 of 2');
@@ -46,10 +51,18 @@ describe('admin user management', () => {
   });
 
   it('creates an agent who can sign in, and writes it to the audit log', async () => {
-    const res = await t.post('/admin/users', { name: 'Sunita Agent', email: 'sunita@example.test', phone: '9000012345', role: 'agent', password: PASSWORD }, admin.cookie);
+    const res = await t.post(
+      '/admin/users',
+      { name: 'Sunita Agent', email: 'sunita@example.test', phone: '9000012345', role: 'agent', password: PASSWORD },
+      admin.cookie,
+    );
     expect(res.status).toBe(303);
     expect(flashOf(res)).toContain('Sunita Agent can now sign in as agent.');
-    const created = await t.db.selectFrom('users').selectAll().where('email', '=', 'sunita@example.test').executeTakeFirstOrThrow();
+    const created = await t.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'sunita@example.test')
+      .executeTakeFirstOrThrow();
     expect(created).toMatchObject({ role: 'agent', phone: '+919000012345' });
     const [entry] = await auditOf(created.id);
     expect(entry).toMatchObject({ actor_id: admin.id, action: 'user.created', target_type: 'user' });
@@ -59,10 +72,21 @@ describe('admin user management', () => {
   });
 
   it('refuses a bad staff form next to its fields, 422, and creates nothing', async () => {
-    const res = await t.post('/admin/users', { name: '', email: 'x', phone: '1', role: 'traveler', password: 'short' }, admin.cookie);
+    const res = await t.post(
+      '/admin/users',
+      { name: '', email: 'x', phone: '1', role: 'traveler', password: 'short' },
+      admin.cookie,
+    );
     expect(res.status).toBe(422);
     const html = await res.text();
-    for (const m of ['Enter your name.', 'Enter an email address', 'Enter a 10-digit Indian mobile', 'Choose agent or admin.', 'Use at least 10 characters.']) expect(html).toContain(m);
+    for (const m of [
+      'Enter your name.',
+      'Enter an email address',
+      'Enter a 10-digit Indian mobile',
+      'Choose agent or admin.',
+      'Use at least 10 characters.',
+    ])
+      expect(html).toContain(m);
     expect(await t.db.selectFrom('users').selectAll().execute()).toHaveLength(1);
     expect(await t.db.selectFrom('audit_log').selectAll().execute()).toHaveLength(0);
   });
@@ -74,7 +98,10 @@ describe('admin user management', () => {
     expect((await user(id)).role).toBe('organizer');
     const [entry] = await auditOf(id);
     expect(entry).toMatchObject({ actor_id: admin.id, action: 'user.role_changed' });
-    expect([JSON.parse(entry.before!), JSON.parse(entry.after!)]).toEqual([{ role: 'traveler' }, { role: 'organizer' }]);
+    expect([JSON.parse(entry.before!), JSON.parse(entry.after!)]).toEqual([
+      { role: 'traveler' },
+      { role: 'organizer' },
+    ]);
   });
 
   it('deactivates a user (signing them out everywhere) and reactivates them, each audited', async () => {
@@ -99,11 +126,15 @@ describe('admin user management', () => {
 
   it('sends a tampered role or status back with a message and changes nothing', async () => {
     const id = await createUser(t.deps, { role: 'traveler' });
-    const res = await t.post(`/admin/users/${id}/role`, { role: 'superuser' }, admin.cookie, { Referer: 'http://localhost:3000/admin/users?q=test&page=2' });
+    const res = await t.post(`/admin/users/${id}/role`, { role: 'superuser' }, admin.cookie, {
+      Referer: 'http://localhost:3000/admin/users?q=test&page=2',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/admin/users?q=test&page=2');
     expect(flashOf(res)).toBe('Choose a role.');
-    expect(flashOf(await t.post(`/admin/users/${id}/status`, { status: 'deleted' }, admin.cookie))).toBe('Choose a status.');
+    expect(flashOf(await t.post(`/admin/users/${id}/status`, { status: 'deleted' }, admin.cookie))).toBe(
+      'Choose a status.',
+    );
     expect(await user(id)).toMatchObject({ role: 'traveler', status: 'active' });
   });
 
@@ -112,17 +143,30 @@ describe('admin user management', () => {
     expect((await t.post('/admin/users/abc/status', { status: 'active' }, admin.cookie)).status).toBe(404);
   });
 
-  it.each(['traveler', 'organizer', 'agent'] as const)('a %s cannot list, create, promote or deactivate users', async (role) => {
-    const other = await createUser(t.deps, { role: 'traveler' });
-    const me = await signedIn(t.deps, { role });
-    expect((await t.request('/admin/users', { cookie: me.cookie })).status).toBe(403);
-    expect((await t.post('/admin/users', { name: 'X', email: 'x@example.test', phone: '9000000009', role: 'admin', password: PASSWORD }, me.cookie)).status).toBe(403);
-    expect((await t.post(`/admin/users/${me.id}/role`, { role: 'admin' }, me.cookie)).status).toBe(403);
-    expect((await t.post(`/admin/users/${other}/status`, { status: 'deactivated' }, me.cookie)).status).toBe(403);
-    expect((await user(me.id)).role).toBe(role);
-    expect((await user(other)).status).toBe('active');
-    expect(await t.db.selectFrom('users').selectAll().where('email', '=', 'x@example.test').execute()).toHaveLength(0);
-  });
+  it.each(['traveler', 'organizer', 'agent'] as const)(
+    'a %s cannot list, create, promote or deactivate users',
+    async (role) => {
+      const other = await createUser(t.deps, { role: 'traveler' });
+      const me = await signedIn(t.deps, { role });
+      expect((await t.request('/admin/users', { cookie: me.cookie })).status).toBe(403);
+      expect(
+        (
+          await t.post(
+            '/admin/users',
+            { name: 'X', email: 'x@example.test', phone: '9000000009', role: 'admin', password: PASSWORD },
+            me.cookie,
+          )
+        ).status,
+      ).toBe(403);
+      expect((await t.post(`/admin/users/${me.id}/role`, { role: 'admin' }, me.cookie)).status).toBe(403);
+      expect((await t.post(`/admin/users/${other}/status`, { status: 'deactivated' }, me.cookie)).status).toBe(403);
+      expect((await user(me.id)).role).toBe(role);
+      expect((await user(other)).status).toBe('active');
+      expect(await t.db.selectFrom('users').selectAll().where('email', '=', 'x@example.test').execute()).toHaveLength(
+        0,
+      );
+    },
+  );
 
   it('sends anonymous visitors to sign in', async () => {
     const res = await t.request('/admin/users');

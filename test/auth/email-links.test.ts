@@ -21,19 +21,28 @@ const CONFIRM = /^Confirm your email address$/;
 const RESET = /^Reset your TrekTribe password$/;
 const tokenOf = (link: string) => new URL(link, 'http://x').searchParams.get('token')!;
 
-const user = (email: string) => t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+const user = (email: string) =>
+  t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
 const verificationLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, CONFIRM, '/verify-email', atLeast);
 const resetLink = (email: string, atLeast = 1) => mailedLink(t, smtp, email, RESET, '/reset-password', atLeast);
 
-const verifyToken = (t: TestApp) => t.db.selectFrom('account_tokens').selectAll().where('purpose', '=', 'verify-email').orderBy('id', 'desc').executeTakeFirstOrThrow();
+const verifyToken = (t: TestApp) =>
+  t.db
+    .selectFrom('account_tokens')
+    .selectAll()
+    .where('purpose', '=', 'verify-email')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
 
 /** Follows a verification link as a person does: open the page, press its button. */
 async function confirmFrom(link: string, cookie?: string) {
   const page = await t.request(link, { cookie });
   expect(page.status).toBe(200);
   const html = await page.text();
-  const token = html.match(/<form method="post" action="\/verify-email"><input type="hidden" name="token" value="([a-z2-7]+)"/)?.[1];
+  const token = html.match(
+    /<form method="post" action="\/verify-email"><input type="hidden" name="token" value="([a-z2-7]+)"/,
+  )?.[1];
   expect(token, html).toBe(tokenOf(link));
   return t.post('/verify-email', { token: token! }, cookie);
 }
@@ -204,19 +213,28 @@ describe('forgot and reset password', () => {
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.5'));
     await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.2.0.5'));
     const [oldMail, newMail] = (await mailsFor(t, smtp, person.email, RESET, 2)).slice(-2);
-    const tokenIn = (m: (typeof oldMail)) => tokenOf(new URL(m.text!.match(/http\S+reset-password\S+/)![0]).search);
-    expect((await t.post('/reset-password', { token: tokenIn(oldMail), password: 'long enough secret' })).status).toBe(400);
-    expect((await t.post('/reset-password', { token: tokenIn(newMail), password: 'long enough secret' })).status).toBe(303);
+    const tokenIn = (m: typeof oldMail) => tokenOf(new URL(m.text!.match(/http\S+reset-password\S+/)![0]).search);
+    expect((await t.post('/reset-password', { token: tokenIn(oldMail), password: 'long enough secret' })).status).toBe(
+      400,
+    );
+    expect((await t.post('/reset-password', { token: tokenIn(newMail), password: 'long enough secret' })).status).toBe(
+      303,
+    );
   });
 
   it('limits requests per address (visibly) and per account (silently)', async () => {
     const { person } = await register(t);
-    for (let i = 0; i < 5; i++) expect((await t.post('/forgot-password', { email: person.email }, undefined, fromIp(`10.3.0.${i}`))).status).toBe(303);
+    for (let i = 0; i < 5; i++)
+      expect((await t.post('/forgot-password', { email: person.email }, undefined, fromIp(`10.3.0.${i}`))).status).toBe(
+        303,
+      );
     expect(await queued(t, person.email, 'reset-password')).toHaveLength(3);
-    for (let i = 0; i < 5; i++) await t.post('/forgot-password', { email: `x${i}@example.test` }, undefined, fromIp('10.4.0.1'));
+    for (let i = 0; i < 5; i++)
+      await t.post('/forgot-password', { email: `x${i}@example.test` }, undefined, fromIp('10.4.0.1'));
     const limited = await t.post('/forgot-password', { email: 'y@example.test' }, undefined, fromIp('10.4.0.1'));
     expect(limited.status).toBe(303);
-    for (let i = 0; i < 5; i++) await t.post('/forgot-password', { email: `z${i}@example.test` }, undefined, fromIp('10.4.0.1'));
+    for (let i = 0; i < 5; i++)
+      await t.post('/forgot-password', { email: `z${i}@example.test` }, undefined, fromIp('10.4.0.1'));
     const blocked = await t.post('/forgot-password', { email: 'w@example.test' }, undefined, fromIp('10.4.0.1'));
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toMatch(/Too many reset requests from your network\. Try again in \d+ (minutes|hour)/);

@@ -24,10 +24,14 @@ const NASTY = [
  */
 const hostile = (marker: string) =>
   fc
-    .array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 }), fc.constantFrom('<', '>', '"', "'", '&')), { minLength: 1, maxLength: 5 })
+    .array(
+      fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 }), fc.constantFrom('<', '>', '"', "'", '&')),
+      { minLength: 1, maxLength: 5 },
+    )
     .map((parts) => `${marker}${parts.join('')}`);
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 let t: TestApp;
 let me: { id: number; cookie: string };
@@ -48,7 +52,11 @@ describe('escaping what people type about themselves', () => {
   it('names, bios and locations full of HTML and script are shown escaped on every page that shows them', async () => {
     await fc.assert(
       fc.asyncProperty(hostile('Qn7'), hostile('Qb7'), hostile('Ql7'), async (name, bio, location) => {
-        await t.db.updateTable('users').set({ name, bio, location, org_display_name: name, org_about: bio }).where('id', '=', me.id).execute();
+        await t.db
+          .updateTable('users')
+          .set({ name, bio, location, org_display_name: name, org_about: bio })
+          .where('id', '=', me.id)
+          .execute();
         for (const path of ['/me', '/dashboard/organizer']) {
           const html = await (await t.request(path, { cookie: me.cookie })).text();
           expectEscaped(html, name, `${path} name`);

@@ -13,7 +13,8 @@ let calls: URLSearchParams[] = [];
 let lastChallenge = '';
 
 const b64url = (x: string | Buffer) => Buffer.from(x).toString('base64url');
-const jwt = (payload: Record<string, unknown>) => `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${b64url('sig')}`;
+const jwt = (payload: Record<string, unknown>) =>
+  `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${b64url('sig')}`;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -29,7 +30,9 @@ beforeAll(async () => {
         res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'invalid_grant' }));
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 3600, id_token: jwt(claims) }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 3600, id_token: jwt(claims) }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -40,8 +43,21 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 let t: TestApp;
 beforeEach(async () => {
   calls = [];
-  t = await accountsApp({ GOOGLE_CLIENT_ID: 'client-123', GOOGLE_CLIENT_SECRET: 'secret-456', GOOGLE_AUTH_URL: 'https://accounts.google.test/auth', GOOGLE_TOKEN_URL: tokenUrl });
-  claims = { iss: 'https://accounts.google.com', aud: 'client-123', sub: 'g-1001', email: 'Priya@Example.test', email_verified: true, name: 'Priya S', exp: Math.floor(t.clock.now().getTime() / 1000) + 3600 };
+  t = await accountsApp({
+    GOOGLE_CLIENT_ID: 'client-123',
+    GOOGLE_CLIENT_SECRET: 'secret-456',
+    GOOGLE_AUTH_URL: 'https://accounts.google.test/auth',
+    GOOGLE_TOKEN_URL: tokenUrl,
+  });
+  claims = {
+    iss: 'https://accounts.google.com',
+    aud: 'client-123',
+    sub: 'g-1001',
+    email: 'Priya@Example.test',
+    email_verified: true,
+    name: 'Priya S',
+    exp: Math.floor(t.clock.now().getTime() / 1000) + 3600,
+  };
 });
 afterEach(() => t.close());
 
@@ -84,8 +100,18 @@ describe('Google sign-in', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/complete-profile');
     const session = cookieOf(sessionToken(res)!);
-    const user = await t.db.selectFrom('users').selectAll().where('google_sub', '=', 'g-1001').executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ email: 'priya@example.test', name: 'Priya S', phone: null, profile_complete: 0, password_hash: null });
+    const user = await t.db
+      .selectFrom('users')
+      .selectAll()
+      .where('google_sub', '=', 'g-1001')
+      .executeTakeFirstOrThrow();
+    expect(user).toMatchObject({
+      email: 'priya@example.test',
+      name: 'Priya S',
+      phone: null,
+      profile_complete: 0,
+      password_hash: null,
+    });
     expect(user.email_verified_at).not.toBeNull();
     expect(calls[0].get('code_verifier')).toBeTruthy();
 
@@ -165,6 +191,9 @@ describe('Google sign-in', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('This account has been deactivated.');
     expect(sessionToken(res)).toBeNull();
-    expect((await t.post('/login', { email: person.email, password: person.password }, undefined, fromIp('10.5.0.1'))).status).toBe(403);
+    expect(
+      (await t.post('/login', { email: person.email, password: person.password }, undefined, fromIp('10.5.0.1')))
+        .status,
+    ).toBe(403);
   });
 });

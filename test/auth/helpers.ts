@@ -15,7 +15,14 @@ export function accountsApp(env: Record<string, string> = {}) {
 let n = 0;
 export function newPerson(over: Record<string, string> = {}) {
   n += 1;
-  return { name: `Asha ${n}`, email: `asha${n}-${Math.random().toString(36).slice(2, 7)}@example.test`, phone: '98765 43210', password: PASSWORD, role: 'traveler', ...over };
+  return {
+    name: `Asha ${n}`,
+    email: `asha${n}-${Math.random().toString(36).slice(2, 7)}@example.test`,
+    phone: '98765 43210',
+    password: PASSWORD,
+    role: 'traveler',
+    ...over,
+  };
 }
 
 export const fromIp = (ip: string) => ({ 'X-Forwarded-For': ip });
@@ -71,7 +78,13 @@ export async function queued(t: TestApp, to: string, template?: string): Promise
   let q = t.db.selectFrom('outbox').selectAll().where('recipient', '=', to).orderBy('id');
   if (template) q = q.where('template', '=', template);
   const rows = await q.execute();
-  return rows.map((r) => ({ id: r.id, channel: r.channel, recipient: r.recipient, template: r.template, ...JSON.parse(r.payload) }));
+  return rows.map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    recipient: r.recipient,
+    template: r.template,
+    ...JSON.parse(r.payload),
+  }));
 }
 
 /** The path + query of the first link to `path` in a message's text. */
@@ -91,9 +104,16 @@ export const flashOf = (res: Response) => {
 };
 
 /** Delivers the outbox through the app's real transport, then returns every mail the test SMTP server got for `to` with that subject (at least `atLeast`). */
-export async function mailsFor(t: TestApp, smtp: TestSmtp, to: string, subject: RegExp, atLeast = 1): Promise<ParsedMail[]> {
+export async function mailsFor(
+  t: TestApp,
+  smtp: TestSmtp,
+  to: string,
+  subject: RegExp,
+  atLeast = 1,
+): Promise<ParsedMail[]> {
   expect(await deliverDue(t.deps)).toMatch(/^sent \d+, retrying 0, failed 0$/);
-  const matches = () => smtp.messages.filter((m) => recipients(m).includes(to.toLowerCase()) && subject.test(m.subject ?? ''));
+  const matches = () =>
+    smtp.messages.filter((m) => recipients(m).includes(to.toLowerCase()) && subject.test(m.subject ?? ''));
   const deadline = Date.now() + 5000;
   while (matches().length < atLeast && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   expect(matches().length, `mails to ${to} matching ${subject}`).toBeGreaterThanOrEqual(atLeast);
@@ -101,7 +121,14 @@ export async function mailsFor(t: TestApp, smtp: TestSmtp, to: string, subject: 
 }
 
 /** The last such mail's link to `prefix` (path + query). */
-export async function mailedLink(t: TestApp, smtp: TestSmtp, to: string, subject: RegExp, prefix: string, atLeast = 1): Promise<string> {
+export async function mailedLink(
+  t: TestApp,
+  smtp: TestSmtp,
+  to: string,
+  subject: RegExp,
+  prefix: string,
+  atLeast = 1,
+): Promise<string> {
   return linkPath((await mailsFor(t, smtp, to, subject, atLeast)).at(-1)!, prefix);
 }
 

@@ -11,7 +11,15 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const count = async (table: 'sessions' | 'rate_limits' | 'account_tokens') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'sessions' | 'rate_limits' | 'account_tokens') =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('account housekeeping', () => {
   it('is scheduled nightly', () => {

@@ -16,14 +16,32 @@ import { tripAccess } from '../access/trips.js';
  * every GET page without parameters that the access matrix opens to the role (and not to
  * everyone) is linked from the header or the body of the page /dashboard leads to.
  */
-const all: RouteAccess[] = [...accountsAccess, ...adminPlatformAccess, ...bookingsAccess, ...coreAccess, ...notificationAccess, ...platformAccess, ...tripAccess];
+const all: RouteAccess[] = [
+  ...accountsAccess,
+  ...adminPlatformAccess,
+  ...bookingsAccess,
+  ...coreAccess,
+  ...notificationAccess,
+  ...platformAccess,
+  ...tripAccess,
+];
 /** Steps of a flow, not destinations: reached from the page that needs them. */
 const STEPS = new Set(['/verify-phone', '/complete-profile', '/dashboard']);
 /** /bookings lists one's own bookings as a traveler: organizers and agents cannot book, so it is always empty for them. */
 const cannotBook = (role: string, path: string) => path === '/bookings' && (role === 'organizer' || role === 'agent');
 const pagesOf = (role: 'traveler' | 'organizer' | 'agent' | 'admin') =>
   all
-    .filter((r) => r.method === 'GET' && !/[:*]/.test(r.path) && Array.isArray(r.allowed) && r.allowed.includes(role) && !r.apiKey && !STEPS.has(r.path) && !r.path.startsWith('/dashboard/') && !cannotBook(role, r.path))
+    .filter(
+      (r) =>
+        r.method === 'GET' &&
+        !/[:*]/.test(r.path) &&
+        Array.isArray(r.allowed) &&
+        r.allowed.includes(role) &&
+        !r.apiKey &&
+        !STEPS.has(r.path) &&
+        !r.path.startsWith('/dashboard/') &&
+        !cannotBook(role, r.path),
+    )
     .map((r) => r.path)
     .sort();
 

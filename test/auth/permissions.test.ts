@@ -11,16 +11,39 @@ describe('the permission matrix', () => {
   });
 
   it('gives a traveler trips read, bookings create/read, reviews and tickets, and nothing else', () => {
-    expect(granted('traveler')).toEqual(['bookings:create', 'bookings:read', 'reviews:create', 'tickets:create', 'trips:read']);
+    expect(granted('traveler')).toEqual([
+      'bookings:create',
+      'bookings:read',
+      'reviews:create',
+      'tickets:create',
+      'trips:read',
+    ]);
   });
 
   it('gives an organizer trips CRUD, bookings read/verify and auto-pay, and nothing else', () => {
-    expect(granted('organizer')).toEqual(['billing:autopay', 'bookings:read', 'bookings:verify', 'tickets:create', 'trips:create', 'trips:delete', 'trips:read', 'trips:update']);
+    expect(granted('organizer')).toEqual([
+      'billing:autopay',
+      'bookings:read',
+      'bookings:verify',
+      'tickets:create',
+      'trips:create',
+      'trips:delete',
+      'trips:read',
+      'trips:update',
+    ]);
   });
 
   it('gives an agent tickets, reading users and bookings, and sending messages — never managing users or trips', () => {
-    expect(granted('agent')).toEqual(['bookings:read', 'messages:send', 'tickets:create', 'tickets:manage', 'trips:read', 'users:read']);
-    for (const p of ['users:manage', 'trips:update', 'platform:admin', 'bookings:verify'] as Permission[]) expect(can('agent', p)).toBe(false);
+    expect(granted('agent')).toEqual([
+      'bookings:read',
+      'messages:send',
+      'tickets:create',
+      'tickets:manage',
+      'trips:read',
+      'users:read',
+    ]);
+    for (const p of ['users:manage', 'trips:update', 'platform:admin', 'bookings:verify'] as Permission[])
+      expect(can('agent', p)).toBe(false);
   });
 
   it('lets only admins manage users and the platform', () => {

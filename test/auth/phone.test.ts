@@ -18,7 +18,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const verifiedAt = async () => (await t.db.selectFrom('users').select('phone_verified_at').where('id', '=', userId).executeTakeFirstOrThrow()).phone_verified_at;
+const verifiedAt = async () =>
+  (await t.db.selectFrom('users').select('phone_verified_at').where('id', '=', userId).executeTakeFirstOrThrow())
+    .phone_verified_at;
 
 async function sendCode(): Promise<string> {
   const res = await t.post('/verify-phone/send', {}, cookie);
@@ -33,7 +35,12 @@ const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padSta
 describe('phone verification by SMS code', () => {
   it('texts a 6-digit code through the outbox, stores only its hash, and verifies the number', async () => {
     const code = await sendCode();
-    const row = await t.db.selectFrom('account_tokens').selectAll().where('user_id', '=', userId).where('purpose', '=', 'phone-otp').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('account_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('purpose', '=', 'phone-otp')
+      .executeTakeFirstOrThrow();
     expect(row.token_hash).not.toContain(code);
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
     const res = await t.post('/verify-phone', { code }, cookie);
@@ -99,7 +106,11 @@ describe('phone verification by SMS code', () => {
     const res = await t.post('/me/phone', { phone: '9123456789' }, cookie);
     expect(res.headers.get('Location')).toBe('/verify-phone');
     expect((await t.post('/verify-phone', { code }, cookie)).status).toBe(422);
-    const u = await t.db.selectFrom('users').select(['phone', 'phone_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const u = await t.db
+      .selectFrom('users')
+      .select(['phone', 'phone_verified_at'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     expect(u).toEqual({ phone: '+919123456789', phone_verified_at: null });
   });
 });
@@ -117,7 +128,11 @@ describe('the code as the phone receives it', () => {
       expect(sms.form.From).toBe(TEST_TWILIO.TWILIO_SMS_FROM);
       const code = sms.form.Body.match(/^(\d{6}) is your TrekTribe verification code/)![1];
       expect((await app.post('/verify-phone', { code }, c)).status).toBe(303);
-      const u = await app.db.selectFrom('users').select('phone_verified_at').where('email', '=', person.email).executeTakeFirstOrThrow();
+      const u = await app.db
+        .selectFrom('users')
+        .select('phone_verified_at')
+        .where('email', '=', person.email)
+        .executeTakeFirstOrThrow();
       expect(u.phone_verified_at).not.toBeNull();
     } finally {
       await app.close();

@@ -14,7 +14,8 @@ afterEach(() => t.close());
 async function member(role = 'traveler') {
   const { person } = await register(t, { role });
   const { cookie } = await signIn(t, person.email);
-  const id = (await t.db.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirstOrThrow()).id;
+  const id = (await t.db.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirstOrThrow())
+    .id;
   return { ...person, id, cookie };
 }
 const row = (id: number) => t.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -26,7 +27,18 @@ function multipart(path: string, fields: Record<string, string | File>, cookie: 
 }
 
 const jpeg = async (w: number, h: number) =>
-  new File([new Uint8Array(await sharp({ create: { width: w, height: h, channels: 3, background: '#3a7' } }).jpeg().withMetadata({ exif: { IFD0: { Artist: 'gps-secret' } } }).toBuffer())], 'me.jpg', { type: 'image/jpeg' });
+  new File(
+    [
+      new Uint8Array(
+        await sharp({ create: { width: w, height: h, channels: 3, background: '#3a7' } })
+          .jpeg()
+          .withMetadata({ exif: { IFD0: { Artist: 'gps-secret' } } })
+          .toBuffer(),
+      ),
+    ],
+    'me.jpg',
+    { type: 'image/jpeg' },
+  );
 
 describe('the profile page', () => {
   it('shows the profile forms to the signed-in user', async () => {
@@ -106,7 +118,11 @@ describe('the profile page', () => {
 
   it('refuses a bad phone number, 422, and keeps the old one verified', async () => {
     const m = await member();
-    await t.db.updateTable('users').set({ phone_verified_at: t.clock.now().toISOString() }).where('id', '=', m.id).execute();
+    await t.db
+      .updateTable('users')
+      .set({ phone_verified_at: t.clock.now().toISOString() })
+      .where('id', '=', m.id)
+      .execute();
     const res = await t.post('/me/phone', { phone: '555' }, m.cookie);
     expect(res.status).toBe(422);
     const u = await row(m.id);
@@ -119,10 +135,18 @@ describe('the organizer page settings', () => {
   it('lets an organizer set their display name, about and a UPI ID', async () => {
     const m = await member('organizer');
     expect(await (await t.request('/me', { cookie: m.cookie })).text()).toContain('UPI ID');
-    const res = await t.post('/me/organizer', { org_display_name: 'Sahyadri Trails', org_about: 'Since 2012.', upi_id: 'sahyadri.trails@okhdfcbank' }, m.cookie);
+    const res = await t.post(
+      '/me/organizer',
+      { org_display_name: 'Sahyadri Trails', org_about: 'Since 2012.', upi_id: 'sahyadri.trails@okhdfcbank' },
+      m.cookie,
+    );
     expect(res.status).toBe(303);
     const u = await row(m.id);
-    expect([u.org_display_name, u.org_about, u.upi_id]).toEqual(['Sahyadri Trails', 'Since 2012.', 'sahyadri.trails@okhdfcbank']);
+    expect([u.org_display_name, u.org_about, u.upi_id]).toEqual([
+      'Sahyadri Trails',
+      'Since 2012.',
+      'sahyadri.trails@okhdfcbank',
+    ]);
   });
 
   it.each(['sahyadri', 'sahyadri@', '@okaxis', 'a b@okaxis', 'x@1bank'])('refuses the UPI ID %j, 422', async (upi) => {

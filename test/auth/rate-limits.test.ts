@@ -14,9 +14,11 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 type Poster = Pick<TestApp, 'post'>;
-const attempt = (email: string, password: string, ip: string, app: Poster = t) => app.post('/login', { email, password }, undefined, fromIp(ip));
+const attempt = (email: string, password: string, ip: string, app: Poster = t) =>
+  app.post('/login', { email, password }, undefined, fromIp(ip));
 
-const count = async (key: string, db = t.db) => (await db.selectFrom('rate_limits').select('count').where('key', '=', key).executeTakeFirst())?.count ?? 0;
+const count = async (key: string, db = t.db) =>
+  (await db.selectFrom('rate_limits').select('count').where('key', '=', key).executeTakeFirst())?.count ?? 0;
 const pairKey = (email: string, ip: string) => `signin-fail:acct-ip:${email} ${ip}`;
 const accountKey = (email: string) => `signin-fail:acct:${email}`;
 
@@ -35,7 +37,11 @@ function restart(app: TestApp) {
   return {
     db,
     post: async (path: string, form: Record<string, string>, _cookie?: string, headers: Record<string, string> = {}) =>
-      restarted.request(ORIGIN + path, { method: 'POST', body: new URLSearchParams(form), headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded', ...headers } }),
+      restarted.request(ORIGIN + path, {
+        method: 'POST',
+        body: new URLSearchParams(form),
+        headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      }),
     async close() {
       await db.destroy();
       if (sqlite.open) sqlite.close();
@@ -45,10 +51,12 @@ function restart(app: TestApp) {
 
 /** Five wrong passwords from each of `addresses` addresses (50 by default: the account's ceiling), each under every per-address limit. */
 async function guessFromManyAddresses(email: string, addresses = 10) {
-  for (let a = 0; a < addresses; a++) for (let i = 0; i < 5; i++) expect((await attempt(email, `wrong guess ${a}-${i}`, `10.8.${a}.1`)).status).toBe(422);
+  for (let a = 0; a < addresses; a++)
+    for (let i = 0; i < 5; i++) expect((await attempt(email, `wrong guess ${a}-${i}`, `10.8.${a}.1`)).status).toBe(422);
 }
 
-const CEILING = 'Too many failed sign-in attempts on this account. Try again in 1 hour. To get in now, reset your password with "Forgot your password?".';
+const CEILING =
+  'Too many failed sign-in attempts on this account. Try again in 1 hour. To get in now, reset your password with "Forgot your password?".';
 
 describe('sign-in rate limits', () => {
   it("five wrong passwords lock the guesser's address out of that account, while the owner signs in at once from their own", async () => {
@@ -94,7 +102,9 @@ describe('sign-in rate limits', () => {
 
   it('guesses fired all at once from one address get no more than five tries between them', async () => {
     const { person } = await register(t);
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(person.email, `wrong guess ${i}`, '10.6.3.1')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attempt(person.email, `wrong guess ${i}`, '10.6.3.1')),
+    );
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(5).fill(422), ...Array(15).fill(429)]);
     expect(await count(pairKey(person.email, '10.6.3.1'))).toBe(5);
@@ -129,7 +139,10 @@ describe('sign-in rate limits', () => {
     expect((await t.post('/forgot-password', { email: person.email }, undefined, fromIp('10.6.9.9'))).status).toBe(303);
     const [mail] = await queued(t, person.email, 'reset-password');
     const token = new URL(ORIGIN + linkIn(mail.text, '/reset-password')).searchParams.get('token')!;
-    expect((await t.post('/reset-password', { token, password: 'my brand new secret' }, undefined, fromIp('10.6.9.9'))).status).toBe(303);
+    expect(
+      (await t.post('/reset-password', { token, password: 'my brand new secret' }, undefined, fromIp('10.6.9.9')))
+        .status,
+    ).toBe(303);
     expect(await count(accountKey(person.email))).toBe(0);
 
     expect((await attempt(person.email, PASSWORD, '10.6.9.9')).status).toBe(422);
@@ -145,7 +158,11 @@ describe('sign-in rate limits', () => {
       expect(unknown.status).toBe(real.status);
       expect(await fieldError(unknown)).toBe(await fieldError(real));
     };
-    for (let i = 0; i < 5; i++) await same(await attempt(person.email, 'wrong password!', '10.6.5.1'), await attempt(nobody, 'wrong password!', '10.6.5.1'));
+    for (let i = 0; i < 5; i++)
+      await same(
+        await attempt(person.email, 'wrong password!', '10.6.5.1'),
+        await attempt(nobody, 'wrong password!', '10.6.5.1'),
+      );
     await same(await attempt(person.email, PASSWORD, '10.6.5.1'), await attempt(nobody, PASSWORD, '10.6.5.1'));
     // Five failures each so far, all from 10.6.5.1: the next 45 from elsewhere reach the ceiling.
     await guessFromManyAddresses(person.email, 9);
@@ -189,7 +206,8 @@ describe('sign-in rate limits', () => {
 
   it('stops one address guessing across many accounts after 30 failures', async () => {
     const { person } = await register(t);
-    for (let i = 0; i < 30; i++) expect((await attempt(`guess${i}@example.test`, 'wrong password!', '10.6.3.3')).status).toBe(422);
+    for (let i = 0; i < 30; i++)
+      expect((await attempt(`guess${i}@example.test`, 'wrong password!', '10.6.3.3')).status).toBe(422);
     const blocked = await attempt(person.email, PASSWORD, '10.6.3.3');
     expect(blocked.status).toBe(429);
     expect((await attempt(person.email, PASSWORD, '10.6.3.4')).status).toBe(303);
@@ -199,7 +217,9 @@ describe('sign-in rate limits', () => {
     const plain = await accountsApp({ TRUST_PROXY: 'off' });
     try {
       for (let i = 0; i < 3; i++) await attempt(`x${i}@example.test`, 'wrong password!', `10.7.0.${i}`, plain);
-      const keys = (await plain.db.selectFrom('rate_limits').select('key').where('key', 'like', 'signin-fail:ip:%').execute()).map((r) => r.key);
+      const keys = (
+        await plain.db.selectFrom('rate_limits').select('key').where('key', 'like', 'signin-fail:ip:%').execute()
+      ).map((r) => r.key);
       expect(keys).toEqual(['signin-fail:ip:unknown']);
     } finally {
       await plain.close();

@@ -8,7 +8,15 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const userCount = async () => Number((await t.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const userCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('registering', () => {
   it('shows the form with the right input types for a phone', async () => {
@@ -36,7 +44,11 @@ describe('registering', () => {
     const verify = mails.find((m) => m.template === 'verify-email')!;
     expect(verify.html).toContain('/verify-email?token=');
     expect(linkIn(verify.text, '/verify-email')).toMatch(/^\/verify-email\?token=[a-z2-7]{32}$/);
-    const token = await t.db.selectFrom('account_tokens').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const token = await t.db
+      .selectFrom('account_tokens')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(verify.text).not.toContain(token.token_hash);
   });
 
@@ -50,7 +62,11 @@ describe('registering', () => {
     const token = sessionToken(res);
     expect(token).toBeTruthy();
     expect(token).not.toBe(staleToken);
-    const user = await t.db.selectFrom('users').select('id').where('email', '=', 'second@example.test').executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'second@example.test')
+      .executeTakeFirstOrThrow();
     const sessions = await t.db.selectFrom('sessions').select('user_id').execute();
     expect(sessions.map((x) => x.user_id)).toEqual([user.id]);
     const dashboard = await t.request('/dashboard/traveler', { cookie: cookieOf(token!) });
@@ -61,7 +77,11 @@ describe('registering', () => {
   it('lets an organizer register and keeps an international number as typed', async () => {
     const { person, res } = await register(t, { role: 'organizer', phone: '+44 7700 900123' });
     expect(res.status).toBe(303);
-    const user = await t.db.selectFrom('users').select(['role', 'phone']).where('email', '=', person.email).executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select(['role', 'phone'])
+      .where('email', '=', person.email)
+      .executeTakeFirstOrThrow();
     expect(user).toEqual({ role: 'organizer', phone: '+447700900123' });
   });
 
@@ -76,14 +96,22 @@ describe('registering', () => {
     const res = await t.post('/register', newPerson(over), undefined, fromIp('10.0.0.2'));
     expect(res.status).toBe(422);
     const html = await res.text();
-    const error = field === 'role' ? html.match(/class="field-error">([^<]*)/)?.[1] : html.match(new RegExp(`id="f-${field}-error" class="field-error">([^<]*)`))?.[1];
+    const error =
+      field === 'role'
+        ? html.match(/class="field-error">([^<]*)/)?.[1]
+        : html.match(new RegExp(`id="f-${field}-error" class="field-error">([^<]*)`))?.[1];
     expect(error).toContain(message);
     expect(await userCount()).toBe(0);
     expect(await t.db.selectFrom('outbox').selectAll().execute()).toHaveLength(0);
   });
 
   it('keeps what was typed (but never the password) when the form comes back', async () => {
-    const res = await t.post('/register', newPerson({ name: 'Ravi', password: 'short-one' }), undefined, fromIp('10.0.0.3'));
+    const res = await t.post(
+      '/register',
+      newPerson({ name: 'Ravi', password: 'short-one' }),
+      undefined,
+      fromIp('10.0.0.3'),
+    );
     const html = await res.text();
     expect(html).toContain('value="Ravi"');
     expect(html).not.toContain('short-one');
@@ -91,7 +119,12 @@ describe('registering', () => {
 
   it('refuses an email that already has an account, whatever its case', async () => {
     const { person } = await register(t);
-    const res = await t.post('/register', newPerson({ email: person.email.toUpperCase() }), undefined, fromIp('10.0.0.4'));
+    const res = await t.post(
+      '/register',
+      newPerson({ email: person.email.toUpperCase() }),
+      undefined,
+      fromIp('10.0.0.4'),
+    );
     expect(res.status).toBe(422);
     expect(await res.text()).toContain('An account with this email already exists');
     expect(await userCount()).toBe(1);
@@ -99,7 +132,10 @@ describe('registering', () => {
 
   it('two sign-ups with the same email at the same moment make one account; the other gets the message', async () => {
     const person = newPerson();
-    const [a, b] = await Promise.all([t.post('/register', person, undefined, fromIp('10.0.1.1')), t.post('/register', { ...person, name: 'Twin' }, undefined, fromIp('10.0.1.2'))]);
+    const [a, b] = await Promise.all([
+      t.post('/register', person, undefined, fromIp('10.0.1.1')),
+      t.post('/register', { ...person, name: 'Twin' }, undefined, fromIp('10.0.1.2')),
+    ]);
     expect([a.status, b.status].sort()).toEqual([303, 422]);
     const loser = a.status === 422 ? a : b;
     expect(await loser.text()).toContain('An account with this email already exists');

@@ -4,7 +4,16 @@ import { DAY } from '../../src/lib/clock.js';
 import { hashToken } from '../../src/lib/tokens.js';
 import { openDatabase } from '../../src/db.js';
 import { join } from 'node:path';
-import { accountsApp, cookieOf, flashOf, fromIp, PASSWORD, registered as register, sessionToken, signIn } from './helpers.js';
+import {
+  accountsApp,
+  cookieOf,
+  flashOf,
+  fromIp,
+  PASSWORD,
+  registered as register,
+  sessionToken,
+  signIn,
+} from './helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -13,7 +22,8 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const sessionsOf = (userId: number) => t.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).execute();
-const userId = async (email: string) => (await t.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+const userId = async (email: string) =>
+  (await t.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 
 async function account() {
   const { person } = await register(t);
@@ -45,7 +55,15 @@ describe('signing in', () => {
     try {
       const person = { name: 'S', email: 's@example.test', phone: '9876543210', password: PASSWORD, role: 'traveler' };
       const post = (path: string, form: Record<string, string>) =>
-        secure.app.request('https://trek.example.in' + path, { method: 'POST', body: new URLSearchParams(form), headers: { Origin: 'https://trek.example.in', 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': '10.1.1.1' } });
+        secure.app.request('https://trek.example.in' + path, {
+          method: 'POST',
+          body: new URLSearchParams(form),
+          headers: {
+            Origin: 'https://trek.example.in',
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'X-Forwarded-For': '10.1.1.1',
+          },
+        });
       expect((await post('/register', person)).status).toBe(303);
       const res = await post('/login', { email: person.email, password: PASSWORD });
       expect(res.status).toBe(303);
@@ -71,13 +89,25 @@ describe('signing in', () => {
     const planted = 'attackerchosenvalue0000000000000';
     const { token } = await signIn(t, a.email, PASSWORD, '10.0.0.1', cookieOf(planted));
     expect(token).not.toBe(planted);
-    expect(await t.db.selectFrom('sessions').select('id').where('id', '=', hashToken(planted)).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.db.selectFrom('sessions').select('id').where('id', '=', hashToken(planted)).executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it('answers a wrong password and an unknown email with the same message, 422', async () => {
     const a = await account();
-    const wrong = await t.post('/login', { email: a.email, password: 'not the password' }, undefined, fromIp('10.0.0.5'));
-    const unknown = await t.post('/login', { email: 'nobody@example.test', password: 'not the password' }, undefined, fromIp('10.0.0.5'));
+    const wrong = await t.post(
+      '/login',
+      { email: a.email, password: 'not the password' },
+      undefined,
+      fromIp('10.0.0.5'),
+    );
+    const unknown = await t.post(
+      '/login',
+      { email: 'nobody@example.test', password: 'not the password' },
+      undefined,
+      fromIp('10.0.0.5'),
+    );
     expect(wrong.status).toBe(422);
     expect(unknown.status).toBe(422);
     expect(await wrong.text()).toContain('Wrong email or password.');
@@ -88,9 +118,18 @@ describe('signing in', () => {
 
   it('sends you back to the local page you came for, but never off-site', async () => {
     const a = await account();
-    const go = async (next: string) => (await t.post('/login', { email: a.email, password: PASSWORD, next }, undefined, fromIp('10.0.0.6'))).headers.get('Location');
+    const go = async (next: string) =>
+      (await t.post('/login', { email: a.email, password: PASSWORD, next }, undefined, fromIp('10.0.0.6'))).headers.get(
+        'Location',
+      );
     expect(await go('/me?tab=1')).toBe('/me?tab=1');
-    for (const evil of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/ok\r\nSet-Cookie: x=1']) {
+    for (const evil of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '/ok\r\nSet-Cookie: x=1',
+    ]) {
       expect(await go(evil)).toBe('/dashboard');
     }
   });
@@ -106,7 +145,9 @@ describe('signing in', () => {
   });
 
   it('a form posted after the session ended comes back to the page that held it', async () => {
-    const res = await t.post('/me/password', { current: 'x', password: 'y' }, undefined, { Referer: 'http://localhost:3000/me#password' });
+    const res = await t.post('/me/password', { current: 'x', password: 'y' }, undefined, {
+      Referer: 'http://localhost:3000/me#password',
+    });
     expect(res.headers.get('Location')).toBe('/login?next=%2Fme');
     const offsite = await t.post('/me/password', {}, undefined, { Referer: 'https://evil.example/me' });
     expect(offsite.headers.get('Location')).toBe('/login?next=%2Fdashboard');
@@ -134,11 +175,23 @@ describe('signing in', () => {
   it('sends an organizer’s first sign-in to the trial clock, once', async () => {
     const { person } = await register(t, { role: 'organizer' });
     await signIn(t, person.email);
-    const first = (await t.db.selectFrom('users').select('first_organizer_login_at').where('email', '=', person.email).executeTakeFirstOrThrow()).first_organizer_login_at;
+    const first = (
+      await t.db
+        .selectFrom('users')
+        .select('first_organizer_login_at')
+        .where('email', '=', person.email)
+        .executeTakeFirstOrThrow()
+    ).first_organizer_login_at;
     expect(first).toBe(t.clock.now().toISOString());
     t.clock.advance(DAY);
     await signIn(t, person.email);
-    const again = (await t.db.selectFrom('users').select('first_organizer_login_at').where('email', '=', person.email).executeTakeFirstOrThrow()).first_organizer_login_at;
+    const again = (
+      await t.db
+        .selectFrom('users')
+        .select('first_organizer_login_at')
+        .where('email', '=', person.email)
+        .executeTakeFirstOrThrow()
+    ).first_organizer_login_at;
     expect(again).toBe(first);
   });
 });
@@ -165,7 +218,8 @@ describe('signing out', () => {
     const laptop = await signIn(t, a.email);
     const other = await account();
     const stranger = await signIn(t, other.email);
-    for (const device of [phone, laptop, stranger]) expect((await t.request('/me', { cookie: device.cookie })).status).toBe(200);
+    for (const device of [phone, laptop, stranger])
+      expect((await t.request('/me', { cookie: device.cookie })).status).toBe(200);
     const res = await t.post('/me/sign-out-everywhere', {}, laptop.cookie);
     expect(res.status).toBe(303);
     expect(flashOf(res)).toBe('You are signed out on every device.');
@@ -188,21 +242,28 @@ describe('changing the password', () => {
     expect((await t.request('/me', { cookie: phone.cookie })).status).toBe(303);
     expect((await t.request('/me', { cookie: laptop.cookie })).status).toBe(303);
     expect((await t.request('/me', { cookie: cookieOf(fresh) })).status).toBe(200);
-    expect((await t.post('/login', { email: a.email, password: PASSWORD }, undefined, fromIp('10.0.0.7'))).status).toBe(422);
+    expect((await t.post('/login', { email: a.email, password: PASSWORD }, undefined, fromIp('10.0.0.7'))).status).toBe(
+      422,
+    );
     await signIn(t, a.email, 'a much newer secret');
   });
 
   it('needs the current password and a good new one, 422 otherwise, nothing changed', async () => {
     const a = await account();
     const { cookie } = await signIn(t, a.email);
-    const before = (await t.db.selectFrom('users').select('password_hash').where('id', '=', a.id).executeTakeFirstOrThrow()).password_hash;
+    const before = (
+      await t.db.selectFrom('users').select('password_hash').where('id', '=', a.id).executeTakeFirstOrThrow()
+    ).password_hash;
     const wrong = await t.post('/me/password', { current: 'not it at all', password: 'a much newer secret' }, cookie);
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain('That is not your current password.');
     const weak = await t.post('/me/password', { current: PASSWORD, password: 'qwertyuiop' }, cookie);
     expect(weak.status).toBe(422);
     expect(await weak.text()).toContain('one of the most common');
-    expect((await t.db.selectFrom('users').select('password_hash').where('id', '=', a.id).executeTakeFirstOrThrow()).password_hash).toBe(before);
+    expect(
+      (await t.db.selectFrom('users').select('password_hash').where('id', '=', a.id).executeTakeFirstOrThrow())
+        .password_hash,
+    ).toBe(before);
     expect(await sessionsOf(a.id)).toHaveLength(1);
   });
 });

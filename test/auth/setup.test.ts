@@ -19,8 +19,17 @@ afterEach(() => t.close());
 describe('the preset accounts', () => {
   it('creates one verified account per role that can sign in, and nothing more when run again', async () => {
     const created = await ensurePresetAccounts(t.deps, 'first install pw');
-    expect(created).toEqual(['admin@trektribe.local', 'agent@trektribe.local', 'organizer@trektribe.local', 'traveler@trektribe.local']);
-    const users = await t.db.selectFrom('users').select(['role', 'email_verified_at', 'phone_verified_at']).orderBy('id').execute();
+    expect(created).toEqual([
+      'admin@trektribe.local',
+      'agent@trektribe.local',
+      'organizer@trektribe.local',
+      'traveler@trektribe.local',
+    ]);
+    const users = await t.db
+      .selectFrom('users')
+      .select(['role', 'email_verified_at', 'phone_verified_at'])
+      .orderBy('id')
+      .execute();
     expect(users.map((u) => u.role)).toEqual(['admin', 'agent', 'organizer', 'traveler']);
     expect(users.every((u) => u.email_verified_at && u.phone_verified_at)).toBe(true);
 
@@ -31,7 +40,12 @@ describe('the preset accounts', () => {
   });
 
   it('`npm run setup` prints a random password once, and is idempotent', async () => {
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: t.dir + '/setup', LOG_LEVEL: 'silent' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATA_DIR: t.dir + '/setup',
+      LOG_LEVEL: 'silent',
+    };
     const tsx = join(projectRoot(), 'node_modules', '.bin', 'tsx');
     const first = await run(tsx, ['src/cli/setup.ts'], { cwd: projectRoot(), env });
     expect(first.stdout).toMatch(/created\s+admin\s+admin@trektribe\.local/);

@@ -18,8 +18,10 @@ afterEach(() => t.close());
 
 /** What reaches us through one proxy when the client sends its own X-Forwarded-For: the proxy appends the real address. */
 const spoofed = (i: number, real: string) => `10.${i % 250}.${Math.floor(i / 250)}.1, ${real}`;
-const attempt = (email: string, password: string, xff: string) => t.post('/login', { email, password }, undefined, fromIp(xff));
-const count = async (key: string) => (await t.db.selectFrom('rate_limits').select('count').where('key', '=', key).executeTakeFirst())?.count ?? 0;
+const attempt = (email: string, password: string, xff: string) =>
+  t.post('/login', { email, password }, undefined, fromIp(xff));
+const count = async (key: string) =>
+  (await t.db.selectFrom('rate_limits').select('count').where('key', '=', key).executeTakeFirst())?.count ?? 0;
 
 describe('behind a trusted proxy, spoofed X-Forwarded-For entries', () => {
   it('do not dodge the registration limit (10 an hour from one address)', async () => {
@@ -32,7 +34,8 @@ describe('behind a trusted proxy, spoofed X-Forwarded-For entries', () => {
 
   it('do not dodge the sign-in limit of one address across accounts (30 failures)', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 35; i++) statuses.push((await attempt(`guess${i}@example.test`, 'wrong password!', spoofed(i, '203.0.113.9'))).status);
+    for (let i = 0; i < 35; i++)
+      statuses.push((await attempt(`guess${i}@example.test`, 'wrong password!', spoofed(i, '203.0.113.9'))).status);
     expect(statuses).toEqual([...Array(30).fill(422), ...Array(5).fill(429)]);
     expect(await count('signin-fail:ip:203.0.113.9')).toBe(30);
   });
@@ -40,7 +43,8 @@ describe('behind a trusted proxy, spoofed X-Forwarded-For entries', () => {
   it("cannot lock another user's account: one real address gets 5 guesses, the owner signs in from theirs", async () => {
     const { person } = await register(t, { role: 'organizer' }, '198.51.100.5');
     const statuses: number[] = [];
-    for (let i = 0; i < 50; i++) statuses.push((await attempt(person.email, `guess number ${i}`, spoofed(i, '203.0.113.66'))).status);
+    for (let i = 0; i < 50; i++)
+      statuses.push((await attempt(person.email, `guess number ${i}`, spoofed(i, '203.0.113.66'))).status);
     expect(statuses.filter((s) => s === 422)).toHaveLength(5);
     expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
     expect(await count(`signin-fail:acct:${person.email}`)).toBe(5);
@@ -53,14 +57,28 @@ describe('TRUST_PROXY=<hops>', () => {
   it('takes the entry that many from the right, and the socket address when there are fewer', async () => {
     const two = await accountsApp({ TRUST_PROXY: '2' });
     const { url, server } = await new Promise<{ url: string; server: ServerType }>((resolve) => {
-      const server = serve({ fetch: two.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) => resolve({ url: `http://127.0.0.1:${i.port}`, server }));
+      const server = serve({ fetch: two.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) =>
+        resolve({ url: `http://127.0.0.1:${i.port}`, server }),
+      );
     });
     try {
       const post = (xff: string) =>
-        fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email: 'nobody@example.test', password: 'wrong password!' }), headers: { Origin: url, 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': xff } });
+        fetch(`${url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          body: new URLSearchParams({ email: 'nobody@example.test', password: 'wrong password!' }),
+          headers: { Origin: url, 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': xff },
+        });
       expect((await post('6.6.6.6, 198.51.100.20, 10.0.0.2')).status).toBe(422);
       expect((await post('198.51.100.20')).status).toBe(422);
-      const keys = (await two.db.selectFrom('rate_limits').select('key').where('key', 'like', 'signin-fail:ip:%').orderBy('key').execute()).map((r) => r.key);
+      const keys = (
+        await two.db
+          .selectFrom('rate_limits')
+          .select('key')
+          .where('key', 'like', 'signin-fail:ip:%')
+          .orderBy('key')
+          .execute()
+      ).map((r) => r.key);
       expect(keys).toEqual(['signin-fail:ip:127.0.0.1', 'signin-fail:ip:198.51.100.20']);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

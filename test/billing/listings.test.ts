@@ -11,9 +11,17 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const status = async (id: number) => (await t.db.selectFrom('trips').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+const status = async (id: number) =>
+  (await t.db.selectFrom('trips').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 const activeOf = async (organizerId: number) =>
-  (await t.db.selectFrom('trips').select('id').where('organizer_id', '=', organizerId).where('status', '=', 'active').execute()).length;
+  (
+    await t.db
+      .selectFrom('trips')
+      .select('id')
+      .where('organizer_id', '=', organizerId)
+      .where('status', '=', 'active')
+      .execute()
+  ).length;
 
 async function atLimit(listings = 2) {
   await putSetting(t.db, t.clock, 'planListings', listings);
@@ -29,7 +37,9 @@ describe('the listing limit of the plan', () => {
     const res = await t.post(`/organizer/trips/${draft}/publish`, {}, o.cookie);
     expect(res.status).toBe(303);
     const page = await follow(t, res, o.cookie);
-    expect(page).toContain('Your plan includes 2 active trips and you have 2. Deactivate one first to publish this one. <a href="/organizer/subscription">See your plan</a>');
+    expect(page).toContain(
+      'Your plan includes 2 active trips and you have 2. Deactivate one first to publish this one. <a href="/organizer/subscription">See your plan</a>',
+    );
     expect(await status(draft)).toBe('draft');
     expect(await activeOf(o.id)).toBe(2);
   });
@@ -43,7 +53,9 @@ describe('the listing limit of the plan', () => {
     expect(html).toContain('<a href="/organizer/subscription">See your plan</a>');
     expect(html).toContain('value="Kedarkantha Winter Trek"');
     expect(await activeOf(o.id)).toBe(1);
-    expect((await postMultipart(t, '/organizer/trips/new', tripForm({ intent: 'draft' }), [], o.cookie)).status).toBe(303);
+    expect((await postMultipart(t, '/organizer/trips/new', tripForm({ intent: 'draft' }), [], o.cookie)).status).toBe(
+      303,
+    );
   });
 
   it('room made by deactivating a trip can be used', async () => {
@@ -65,10 +77,16 @@ describe('the listing limit of the plan', () => {
 
   it('no trip can be published while the subscription is inactive', async () => {
     const o = await organizerOnTrial(t);
-    await t.db.updateTable('subscriptions').set({ status: 'inactive' }).where('id', '=', (await subscriptionOf(t, o.id))!.id).execute();
+    await t.db
+      .updateTable('subscriptions')
+      .set({ status: 'inactive' })
+      .where('id', '=', (await subscriptionOf(t, o.id))!.id)
+      .execute();
     const draft = (await makeTrip(t.deps, { organizerId: o.id, status: 'draft' })).tripId;
     const page = await follow(t, await t.post(`/organizer/trips/${draft}/publish`, {}, o.cookie), o.cookie);
-    expect(page).toContain('Your subscription is not active, so travelers cannot see your trips and no trip can be published.');
+    expect(page).toContain(
+      'Your subscription is not active, so travelers cannot see your trips and no trip can be published.',
+    );
     expect(await status(draft)).toBe('draft');
   });
 

@@ -54,7 +54,21 @@ describe('/organizer/subscription', () => {
   it('lists the payments of the subscription from its charges', async () => {
     const o = await organizerOnTrial(t);
     const sub = await subscriptionOf(t, o.id);
-    await t.db.insertInto('subscription_charges').values({ subscription_id: sub!.id, period_start: sub!.trial_ends_at, amount_paise: 149_900, status: 'paid', attempt: 1, razorpay_order_id: null, razorpay_payment_id: null, failure_reason: null, created_at: sub!.trial_ends_at, settled_at: sub!.trial_ends_at }).execute();
+    await t.db
+      .insertInto('subscription_charges')
+      .values({
+        subscription_id: sub!.id,
+        period_start: sub!.trial_ends_at,
+        amount_paise: 149_900,
+        status: 'paid',
+        attempt: 1,
+        razorpay_order_id: null,
+        razorpay_payment_id: null,
+        failure_reason: null,
+        created_at: sub!.trial_ends_at,
+        settled_at: sub!.trial_ends_at,
+      })
+      .execute();
     const page = await view(o.cookie);
     expect(page).toContain('24 Jan 2027 ₹1,499 paid 24 Jan 2027');
     expect(page).not.toContain('No payments yet.');
@@ -69,10 +83,14 @@ describe('/organizer/subscription', () => {
   it('an admin sees an organizer’s subscription by naming them, and the plan alone otherwise', async () => {
     const o = await organizerOnTrial(t, { name: 'Himalaya Hikers' });
     const admin = await signedIn(t.deps, { role: 'admin' });
-    expect(await view(admin.cookie, `/organizer/subscription?organizer=${o.id}`)).toContain('Subscription of Himalaya Hikers Free trial · 60 days left');
+    expect(await view(admin.cookie, `/organizer/subscription?organizer=${o.id}`)).toContain(
+      'Subscription of Himalaya Hikers Free trial · 60 days left',
+    );
     expect(await view(admin.cookie)).toContain('No subscription yet');
     const traveler = await signedIn(t.deps, { role: 'traveler' });
-    expect((await t.request(`/organizer/subscription?organizer=${traveler.id}`, { cookie: admin.cookie })).status).toBe(404);
+    expect((await t.request(`/organizer/subscription?organizer=${traveler.id}`, { cookie: admin.cookie })).status).toBe(
+      404,
+    );
   });
 
   it('travelers and agents cannot see it', async () => {

@@ -12,7 +12,16 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const PLAN = { amount: '1,499', period_days: '60', listings: '5', trial_days: '60', charge_attempts: '3', charge_retry_days: '1', reminder_days: '7, 3', trial_notice_days: '7, 3, 1' };
+const PLAN = {
+  amount: '1,499',
+  period_days: '60',
+  listings: '5',
+  trial_days: '60',
+  charge_attempts: '3',
+  charge_retry_days: '1',
+  reminder_days: '7, 3',
+  trial_notice_days: '7, 3, 1',
+};
 
 describe('the plan settings at /admin/settings', () => {
   it('shows the plan as it is set, defaults included', async () => {
@@ -22,11 +31,20 @@ describe('the plan settings at /admin/settings', () => {
   });
 
   it('saves a changed plan from a plain form post (no JavaScript) and audits before and after', async () => {
-    const res = await t.post('/admin/settings/plan', { ...PLAN, amount: '1,999', listings: '8', trial_notice_days: '1,3,7,3' }, admin.cookie);
+    const res = await t.post(
+      '/admin/settings/plan',
+      { ...PLAN, amount: '1,999', listings: '8', trial_notice_days: '1,3,7,3' },
+      admin.cookie,
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/admin/settings');
     const s = await getSettings(t.db);
-    expect(s).toMatchObject({ planAmountPaise: 199_900, planListings: 8, trialNoticeDays: [7, 3, 1], planPeriodDays: 60 });
+    expect(s).toMatchObject({
+      planAmountPaise: 199_900,
+      planListings: 8,
+      trialNoticeDays: [7, 3, 1],
+      planPeriodDays: 60,
+    });
     const rows = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.plan_changed').execute();
     expect(rows).toHaveLength(1);
     expect(rows[0].actor_id).toBe(admin.id);
@@ -35,20 +53,34 @@ describe('the plan settings at /admin/settings', () => {
   });
 
   it('sends the form back with each message next to its field, and changes nothing', async () => {
-    const res = await t.post('/admin/settings/plan', { ...PLAN, amount: 'lots', listings: '0', reminder_days: '7 and 3' }, admin.cookie);
+    const res = await t.post(
+      '/admin/settings/plan',
+      { ...PLAN, amount: 'lots', listings: '0', reminder_days: '7 and 3' },
+      admin.cookie,
+    );
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toMatch(/id="f-amount"[^>]*aria-invalid="true"[\s\S]*?<small id="f-amount-error" class="field-error">Enter an amount in rupees, like 1,499.<\/small>/);
-    expect(html).toContain('<small id="f-listings-error" class="field-error">The active listings must be at least 1.</small>');
-    expect(html).toContain('<small id="f-reminder_days-error" class="field-error">Enter days as numbers separated by commas, like 7, 3, 1.</small>');
+    expect(html).toMatch(
+      /id="f-amount"[^>]*aria-invalid="true"[\s\S]*?<small id="f-amount-error" class="field-error">Enter an amount in rupees, like 1,499.<\/small>/,
+    );
+    expect(html).toContain(
+      '<small id="f-listings-error" class="field-error">The active listings must be at least 1.</small>',
+    );
+    expect(html).toContain(
+      '<small id="f-reminder_days-error" class="field-error">Enter days as numbers separated by commas, like 7, 3, 1.</small>',
+    );
     expect(html).toContain('value="lots"');
     expect((await getSettings(t.db)).planAmountPaise).toBe(149_900);
-    expect(await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.plan_changed').execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.plan_changed').execute(),
+    ).toHaveLength(0);
   });
 
   it('saving the same plan again records nothing', async () => {
     await t.post('/admin/settings/plan', PLAN, admin.cookie);
-    expect(await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.plan_changed').execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.plan_changed').execute(),
+    ).toHaveLength(0);
   });
 
   it('non-admins cannot change the plan', async () => {

@@ -9,7 +9,16 @@ export async function organizerOnTrial(t: TestApp, f: UserFields = {}) {
   return { id, cookie: await sessionCookie(t.deps, id) };
 }
 
-export const subscriptionOf = (t: TestApp, organizerId: number) => t.db.selectFrom('subscriptions').selectAll().where('organizer_id', '=', organizerId).executeTakeFirst();
+export const subscriptionOf = (t: TestApp, organizerId: number) =>
+  t.db.selectFrom('subscriptions').selectAll().where('organizer_id', '=', organizerId).executeTakeFirst();
 
 export const subscriptionCount = async (t: TestApp, organizerId: number) =>
-  Number((await t.db.selectFrom('subscriptions').select((e) => e.fn.countAll<number>().as('n')).where('organizer_id', '=', organizerId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom('subscriptions')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('organizer_id', '=', organizerId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );

@@ -26,7 +26,13 @@ const sentTo = (m: ParsedMail, address: string) => [m.to ?? []].flat().some((a) 
 /** 09:00 IST on a January 2027 day, when the job runs. */
 const nineAm = (day: number) => `2027-01-${String(day).padStart(2, '0')}T03:30:00Z`;
 
-const queued = (to: string[]) => t.db.selectFrom('outbox').select(['channel', 'recipient', 'template', 'payload']).where('recipient', 'in', to).orderBy('id').execute();
+const queued = (to: string[]) =>
+  t.db
+    .selectFrom('outbox')
+    .select(['channel', 'recipient', 'template', 'payload'])
+    .where('recipient', 'in', to)
+    .orderBy('id')
+    .execute();
 
 async function runOn(day: number) {
   t.clock.set(nineAm(day));
@@ -58,12 +64,18 @@ describe('trial notices (job billing.trial-notices, 09:00 IST)', () => {
     await runOn(23);
     await runOn(24);
     const all = await queued(to);
-    expect(all.filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).subject)).toEqual(['Your TrekTribe trial ends in 7 days', 'Your TrekTribe trial ends in 3 days', 'Your TrekTribe trial ends in 1 day']);
+    expect(all.filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).subject)).toEqual([
+      'Your TrekTribe trial ends in 7 days',
+      'Your TrekTribe trial ends in 3 days',
+      'Your TrekTribe trial ends in 1 day',
+    ]);
     expect(all.filter((m) => m.channel === 'sms')).toHaveLength(3);
     expect(await subscriptionOf(t, o.id)).toMatchObject({ status: 'trial' });
 
     await deliverDue(t.deps);
-    const mail = await smtp.waitFor((m) => sentTo(m, 'hikers@example.test') && m.subject === 'Your TrekTribe trial ends in 1 day');
+    const mail = await smtp.waitFor(
+      (m) => sentTo(m, 'hikers@example.test') && m.subject === 'Your TrekTribe trial ends in 1 day',
+    );
     expect(mail.text).toContain('Your TrekTribe free trial ends in 1 day, on 24 Jan 2027');
     expect(mail.text).toContain('http://localhost:3000/organizer/subscription');
   });
@@ -72,13 +84,25 @@ describe('trial notices (job billing.trial-notices, 09:00 IST)', () => {
     await organizerOnTrial(t, { email: 'late@example.test', phone: '+919811100002', verified: false });
     await runOn(19);
     const sent = await queued(['late@example.test', '+919811100002']);
-    expect(sent.map((m) => [m.channel, JSON.parse(m.payload).subject])).toEqual([['email', 'Your TrekTribe trial ends in 5 days']]);
+    expect(sent.map((m) => [m.channel, JSON.parse(m.payload).subject])).toEqual([
+      ['email', 'Your TrekTribe trial ends in 5 days'],
+    ]);
   });
 
   it('when the trial ends: inactive, the organizer told once, trips gone from discovery, bookings intact', async () => {
     const o = await organizerOnTrial(t, { email: 'ended@example.test', name: 'Ended Treks' });
-    const tripId = (await makeTrip(t.deps, { organizerId: o.id, title: 'Hampta Pass Crossing', departures: [{ start: '2027-03-10', end: '2027-03-14' }] })).tripId;
-    const departure = await t.db.selectFrom('departures').select('id').where('trip_id', '=', tripId).executeTakeFirstOrThrow();
+    const tripId = (
+      await makeTrip(t.deps, {
+        organizerId: o.id,
+        title: 'Hampta Pass Crossing',
+        departures: [{ start: '2027-03-10', end: '2027-03-14' }],
+      })
+    ).tripId;
+    const departure = await t.db
+      .selectFrom('departures')
+      .select('id')
+      .where('trip_id', '=', tripId)
+      .executeTakeFirstOrThrow();
     const traveler = await signedIn(t.deps, { role: 'traveler' });
     const bookingId = bookingIdFrom(await t.post(`/trips/${tripId}/book`, bookingForm(departure.id), traveler.cookie));
     expect(bookingId).toBeGreaterThan(0);
@@ -100,20 +124,32 @@ describe('trial notices (job billing.trial-notices, 09:00 IST)', () => {
     expect(ended).toHaveLength(1);
     expect(await seen()).toEqual({ search: false, home: false, organizer: 404, trip: 404 });
 
-    expect(await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirstOrThrow()).toEqual(booking);
+    expect(await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirstOrThrow()).toEqual(
+      booking,
+    );
     // Two months on, the traveler signs in again (sessions end after 30 idle days).
     const page = await t.request(`/bookings/${bookingId}`, { cookie: await sessionCookie(t.deps, traveler.id) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Hampta Pass Crossing');
 
     await deliverDue(t.deps);
-    const mail = await smtp.waitFor((m) => sentTo(m, 'ended@example.test') && m.subject === 'Your TrekTribe trial has ended');
-    expect(mail.text).toContain('Travelers no longer see your trips on TrekTribe. Bookings already made stay as they are');
+    const mail = await smtp.waitFor(
+      (m) => sentTo(m, 'ended@example.test') && m.subject === 'Your TrekTribe trial has ended',
+    );
+    expect(mail.text).toContain(
+      'Travelers no longer see your trips on TrekTribe. Bookings already made stay as they are',
+    );
   });
 
   it('leaves trips of organizers without a subscription row in discovery', async () => {
     const organizer = await signedIn(t.deps, { role: 'organizer' });
-    (await makeTrip(t.deps, { organizerId: organizer.id, title: 'Old Account Trek', departures: [{ start: '2027-03-10' }] })).tripId;
+    (
+      await makeTrip(t.deps, {
+        organizerId: organizer.id,
+        title: 'Old Account Trek',
+        departures: [{ start: '2027-03-10' }],
+      })
+    ).tripId;
     await runOn(25);
     expect(await (await t.request('/trips?q=Old')).text()).toContain('Old Account Trek');
   });

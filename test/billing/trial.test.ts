@@ -28,7 +28,14 @@ describe('the free trial', () => {
     expect(res.status).toBe(303);
     const user = await t.db.selectFrom('users').selectAll().where('email', '=', person.email).executeTakeFirstOrThrow();
     const sub = await subscriptionOf(t, user.id);
-    expect(sub).toMatchObject({ status: 'trial', amount_paise: 0, period_days: 60, listings: 5, next_charge_at: null, current_period_start: t.clock.now().toISOString() });
+    expect(sub).toMatchObject({
+      status: 'trial',
+      amount_paise: 0,
+      period_days: 60,
+      listings: 5,
+      next_charge_at: null,
+      current_period_start: t.clock.now().toISOString(),
+    });
     expect(Date.parse(sub!.trial_ends_at) - t.clock.now().getTime()).toBe(60 * DAY);
     expect(sub!.current_period_end).toBe(sub!.trial_ends_at);
     expect(user.first_organizer_login_at).toBe(t.clock.now().toISOString());
@@ -53,13 +60,20 @@ describe('the free trial', () => {
 
   it('is not started for travelers', async () => {
     const { person } = await register(t, { role: 'traveler' });
-    const user = await t.db.selectFrom('users').select('id').where('email', '=', person.email).executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', person.email)
+      .executeTakeFirstOrThrow();
     expect(await subscriptionCount(t, user.id)).toBe(0);
   });
 
   it('two first sign-ins at the same moment start one trial', async () => {
     const o = await organizerWithPassword();
-    const [a, b] = await Promise.all([t.post('/login', { email: o.email, password: PASSWORD }, undefined, fromIp('10.0.0.7')), t.post('/login', { email: o.email, password: PASSWORD }, undefined, fromIp('10.0.0.8'))]);
+    const [a, b] = await Promise.all([
+      t.post('/login', { email: o.email, password: PASSWORD }, undefined, fromIp('10.0.0.7')),
+      t.post('/login', { email: o.email, password: PASSWORD }, undefined, fromIp('10.0.0.8')),
+    ]);
     expect([a.status, b.status]).toEqual([303, 303]);
     expect(await subscriptionCount(t, o.id)).toBe(1);
   });
@@ -68,7 +82,12 @@ describe('the free trial', () => {
     const id = await createUser(t.deps, { role: 'organizer' });
     const other = openDatabase(join(t.dir, 'trektribe.db'));
     try {
-      const made = await Promise.all([startTrial(t.db, t.clock, id), startTrial(other.db, t.clock, id), startTrial(t.db, t.clock, id), startTrial(other.db, t.clock, id)]);
+      const made = await Promise.all([
+        startTrial(t.db, t.clock, id),
+        startTrial(other.db, t.clock, id),
+        startTrial(t.db, t.clock, id),
+        startTrial(other.db, t.clock, id),
+      ]);
       expect(made.filter(Boolean)).toHaveLength(1);
       expect(await subscriptionCount(t, id)).toBe(1);
     } finally {

@@ -9,7 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const count = async (table: 'bookings' | 'booking_participants') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'bookings' | 'booking_participants') =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('booking form', () => {
   it('shows the departure with seats left and the lead traveler prefilled', async () => {
@@ -28,33 +36,63 @@ describe('booking form', () => {
     const { tripId, departureId } = await makeTrip(t.deps);
     const anon = await t.request(`/trips/${tripId}/book?departure=${departureId}`);
     expect(anon.status).toBe(303);
-    expect(anon.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/trips/${tripId}/book?departure=${departureId}`)}`);
+    expect(anon.headers.get('location')).toBe(
+      `/login?next=${encodeURIComponent(`/trips/${tripId}/book?departure=${departureId}`)}`,
+    );
     const org = await signedIn(t.deps, { role: 'organizer' });
-    expect((await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: org.cookie })).status).toBe(403);
+    expect((await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: org.cookie })).status).toBe(
+      403,
+    );
   });
 
   it('holds the seats of a new booking, priced on the server, and tells the organizer', async () => {
     const { tripId, departureId, organizerId } = await makeTrip(t.deps, { pricePaise: 1_250_000, capacity: 10 });
     const me = await signedIn(t.deps);
-    const res = await t.post(`/trips/${tripId}/book`, bookingForm(departureId, 3, { amount: '100', price_paise: '1', total: '1' }), me.cookie);
+    const res = await t.post(
+      `/trips/${tripId}/book`,
+      bookingForm(departureId, 3, { amount: '100', price_paise: '1', total: '1' }),
+      me.cookie,
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toMatch(/^\/bookings\/\d+\/pay$/);
-    const b = await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingIdFrom(res)).executeTakeFirstOrThrow();
-    expect(b).toMatchObject({ user_id: me.id, organizer_id: organizerId, guests: 3, amount_paise: 3_750_000, status: 'pending', payment_status: 'pending', special_requests: 'Window seat in the jeep' });
+    const b = await t.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('id', '=', bookingIdFrom(res))
+      .executeTakeFirstOrThrow();
+    expect(b).toMatchObject({
+      user_id: me.id,
+      organizer_id: organizerId,
+      guests: 3,
+      amount_paise: 3_750_000,
+      status: 'pending',
+      payment_status: 'pending',
+      special_requests: 'Window seat in the jeep',
+    });
     expect(b.code).toMatch(/^[A-Z2-9]{8}$/);
     expect(new Date(b.hold_expires_at!).getTime() - t.clock.now().getTime()).toBe(30 * 60_000);
     expect(await seatsTaken(t.deps, departureId)).toBe(3);
-    const people = await t.db.selectFrom('booking_participants').selectAll().where('booking_id', '=', b.id).orderBy('position').execute();
+    const people = await t.db
+      .selectFrom('booking_participants')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .orderBy('position')
+      .execute();
     expect(people.map((p) => [p.name, p.phone, p.age, p.dietary])).toEqual([
       ['Guest 1 Kumar', '+919876543210', 25, 'vegetarian'],
       ['Guest 2 Kumar', '+919876543211', 26, ''],
       ['Guest 3 Kumar', '+919876543212', 27, ''],
     ]);
-    const mail = await t.db.selectFrom('outbox').selectAll().where('template', '=', 'booking-received').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mail = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('template', '=', 'booking-received')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(mail.payload).text).toContain(b.code);
   });
 
-  it('puts a missing age next to that guest\'s field (422) and writes nothing', async () => {
+  it("puts a missing age next to that guest's field (422) and writes nothing", async () => {
     const { tripId, departureId } = await makeTrip(t.deps);
     const me = await signedIn(t.deps);
     const before = [await count('bookings'), await count('booking_participants')];
@@ -81,7 +119,7 @@ describe('booking form', () => {
     expect(await seatsTaken(t.deps, departureId)).toBe(0);
   });
 
-  it('does not book a departure of another trip sent with this trip\'s id', async () => {
+  it("does not book a departure of another trip sent with this trip's id", async () => {
     const a = await makeTrip(t.deps);
     const b = await makeTrip(t.deps);
     const me = await signedIn(t.deps);
@@ -97,7 +135,9 @@ describe('booking form', () => {
     const started = await makeTrip(t.deps, { start: '2026-11-20', end: '2026-11-28' });
     const me = await signedIn(t.deps);
     expect((await t.post(`/trips/${draft.tripId}/book`, bookingForm(draft.departureId), me.cookie)).status).toBe(404);
-    expect((await t.request(`/trips/${started.tripId}/book?departure=${started.departureId}`, { cookie: me.cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/trips/${started.tripId}/book?departure=${started.departureId}`, { cookie: me.cookie })).status,
+    ).toBe(404);
     const res = await t.post(`/trips/${started.tripId}/book`, bookingForm(started.departureId), me.cookie);
     expect(res.status).toBe(404);
     expect(await seatsTaken(t.deps, started.departureId)).toBe(0);
@@ -106,11 +146,17 @@ describe('booking form', () => {
   it('joins a free trip in one click, confirmed at once, and not twice', async () => {
     const { tripId, departureId } = await makeTrip(t.deps, { pricePaise: 0 });
     const me = await signedIn(t.deps, { name: 'Ravi Free' });
-    const page = await (await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: me.cookie })).text();
+    const page = await (
+      await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: me.cookie })
+    ).text();
     expect(page).toContain('Join this trip');
     const res = await t.post(`/trips/${tripId}/join`, { departure: String(departureId) }, me.cookie);
     expect(res.status).toBe(303);
-    const b = await t.db.selectFrom('bookings').selectAll().where('id', '=', bookingIdFrom(res)).executeTakeFirstOrThrow();
+    const b = await t.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('id', '=', bookingIdFrom(res))
+      .executeTakeFirstOrThrow();
     expect(b).toMatchObject({ status: 'confirmed', amount_paise: 0, payment_method: 'free', guests: 1 });
     expect(await seatsTaken(t.deps, departureId)).toBe(1);
     const again = await t.post(`/trips/${tripId}/join`, { departure: String(departureId) }, me.cookie);
@@ -121,7 +167,15 @@ describe('booking form', () => {
   it('the form sent back for more guests comes back with what was typed and the new total, booking nothing; htmx gets only its section', async () => {
     const { tripId, departureId } = await makeTrip(t.deps, { pricePaise: 1_400_000 });
     const me = await signedIn(t.deps);
-    const typed = { departure: String(departureId), guests: '3', name: ['Asha Rao', 'Vikram Rao'], phone: ['9812300000', '9812311111'], age: ['31', ''], diet: ['', 'vegan'], requests: 'Late arrival' };
+    const typed = {
+      departure: String(departureId),
+      guests: '3',
+      name: ['Asha Rao', 'Vikram Rao'],
+      phone: ['9812300000', '9812311111'],
+      age: ['31', ''],
+      diet: ['', 'vegan'],
+      requests: 'Late arrival',
+    };
     const before = await t.db.selectFrom('bookings').select('id').execute();
     const res = await t.post(`/trips/${tripId}/book/update`, typed, me.cookie);
     expect(res.status).toBe(200);
@@ -134,7 +188,9 @@ describe('booking form', () => {
     expect(html).toContain('Late arrival');
     expect(html).toContain('₹42,000</strong> for 3 guests');
     expect(await t.db.selectFrom('bookings').select('id').execute()).toEqual(before);
-    const fragment = await (await t.post(`/trips/${tripId}/book/update`, typed, me.cookie, { 'HX-Request': 'true' })).text();
+    const fragment = await (
+      await t.post(`/trips/${tripId}/book/update`, typed, me.cookie, { 'HX-Request': 'true' })
+    ).text();
     expect(fragment.startsWith('<section id="book">')).toBe(true);
     expect(fragment.match(/<fieldset>/g)).toHaveLength(3);
   });
@@ -142,7 +198,11 @@ describe('booking form', () => {
   it('a link to the form carries no guest details: names and phones in the query are ignored', async () => {
     const { tripId, departureId } = await makeTrip(t.deps);
     const me = await signedIn(t.deps, { name: 'Meera Nair' });
-    const html = await (await t.request(`/trips/${tripId}/book?departure=${departureId}&guests=2&name=Meera+Nair&name=Planted+Name`, { cookie: me.cookie })).text();
+    const html = await (
+      await t.request(`/trips/${tripId}/book?departure=${departureId}&guests=2&name=Meera+Nair&name=Planted+Name`, {
+        cookie: me.cookie,
+      })
+    ).text();
     expect(html.match(/<fieldset>/g)).toHaveLength(2);
     expect(html).toContain('value="Meera Nair"');
     expect(html).not.toContain('Planted Name');

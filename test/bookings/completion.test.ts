@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const status = async (table: 'bookings' | 'trips', id: number) => (await t.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+const status = async (table: 'bookings' | 'trips', id: number) =>
+  (await t.db.selectFrom(table).select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
 async function book(trip: { tripId: number; departureId: number }) {
   const me = await signedIn(t.deps);
@@ -21,7 +22,9 @@ async function book(trip: { tripId: number; departureId: number }) {
 
 describe('completion job', () => {
   it('is scheduled for bookings and for trips', () => {
-    expect(SCHEDULE.map((j) => j.name)).toEqual(expect.arrayContaining(['bookings.complete-ended', 'trips.complete-ended']));
+    expect(SCHEDULE.map((j) => j.name)).toEqual(
+      expect.arrayContaining(['bookings.complete-ended', 'trips.complete-ended']),
+    );
   });
 
   it('completes confirmed bookings and their trip once the departure has ended, leaves cancelled ones cancelled, and does it once', async () => {
@@ -29,7 +32,11 @@ describe('completion job', () => {
     const trip = await makeTrip(t.deps, { pricePaise: 0, start: '2026-12-10', end: '2026-12-14' });
     const going = await book(trip);
     const leaving = await book(trip);
-    await t.db.updateTable('bookings').set({ status: 'cancelled', cancel_reason: 'traveler' }).where('id', '=', leaving).execute();
+    await t.db
+      .updateTable('bookings')
+      .set({ status: 'cancelled', cancel_reason: 'traveler' })
+      .where('id', '=', leaving)
+      .execute();
 
     // On the last day the trip is still running.
     t.clock.set('2026-12-14T12:00:00Z');

@@ -15,9 +15,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const count = async (table: 'bookings' | 'booking_participants' | 'outbox' | 'audit_log') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const everything = () => Promise.all([count('bookings'), count('booking_participants'), count('outbox'), count('audit_log')]);
-const book = (trip: { tripId: number; departureId: number }, guests: number, cookie: string) => t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, guests), cookie);
+const count = async (table: 'bookings' | 'booking_participants' | 'outbox' | 'audit_log') =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const everything = () =>
+  Promise.all([count('bookings'), count('booking_participants'), count('outbox'), count('audit_log')]);
+const book = (trip: { tripId: number; departureId: number }, guests: number, cookie: string) =>
+  t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, guests), cookie);
 
 describe('unpaid seats one traveler may hold', () => {
   it('a traveler holding 10 unpaid seats of a 20-seat departure cannot hold 10 more: 422 next to the guest count, nothing written; another traveler can', async () => {
@@ -30,7 +40,9 @@ describe('unpaid seats one traveler may hold', () => {
 
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain('<small id="e-guests" class="field-error">You already hold 10 seats unpaid on this departure, and one traveler can hold at most 10 seats until they are paid. Pay for your other booking first.</small>');
+    expect(html).toContain(
+      '<small id="e-guests" class="field-error">You already hold 10 seats unpaid on this departure, and one traveler can hold at most 10 seats until they are paid. Pay for your other booking first.</small>',
+    );
     expect(html).toContain('value="Guest 1 Kumar"');
     expect(await everything()).toEqual(before);
     expect(await seatsTaken(t.deps, trip.departureId)).toBe(10);
@@ -48,11 +60,15 @@ describe('unpaid seats one traveler may hold', () => {
       expect((await book(trip, 3, me.cookie)).status).toBe(303);
       const res = await book(trip, 2, me.cookie);
       expect(res.status).toBe(422);
-      expect(await res.text()).toContain('You already hold 3 seats unpaid on this departure, and one traveler can hold at most 4 seats until they are paid. Choose at most 1 guest, or pay for your other booking first.');
+      expect(await res.text()).toContain(
+        'You already hold 3 seats unpaid on this departure, and one traveler can hold at most 4 seats until they are paid. Choose at most 1 guest, or pay for your other booking first.',
+      );
       expect((await book(trip, 1, me.cookie)).status).toBe(303);
       const first = await book(trip, 5, (await signedIn(t.deps)).cookie);
       expect(first.status).toBe(422);
-      expect(await first.text()).toContain('One traveler can hold at most 4 seats unpaid on a departure. Choose fewer guests.');
+      expect(await first.text()).toContain(
+        'One traveler can hold at most 4 seats unpaid on a departure. Choose fewer guests.',
+      );
       expect(await seatsTaken(t.deps, trip.departureId)).toBe(4);
     } finally {
       await putSetting(t.db, t.clock, 'maxHeldSeatsPerTraveler', 10);
@@ -66,15 +82,30 @@ describe('unpaid seats one traveler may hold', () => {
     expect((await sendUpiProof(t, first, me.cookie, { utr: '512345678901' })).status).toBe(303);
     expect((await book(trip, 5, me.cookie)).status).toBe(422);
 
-    const proof = await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', first).executeTakeFirstOrThrow();
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, await sessionCookie(t.deps, trip.organizerId))).status).toBe(303);
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .select('id')
+      .where('booking_id', '=', first)
+      .executeTakeFirstOrThrow();
+    expect(
+      (await t.post(`/organizer/verifications/${proof.id}/verify`, {}, await sessionCookie(t.deps, trip.organizerId)))
+        .status,
+    ).toBe(303);
     const second = await book(trip, 10, me.cookie); // paid seats are not held seats
     expect(second.status).toBe(303);
     expect((await book(trip, 1, me.cookie)).status).toBe(422);
 
     t.clock.advance(31 * 60_000);
     await expireHolds(t.deps);
-    expect((await t.db.selectFrom('bookings').select('status').where('id', '=', bookingIdFrom(second)).executeTakeFirstOrThrow()).status).toBe('cancelled');
+    expect(
+      (
+        await t.db
+          .selectFrom('bookings')
+          .select('status')
+          .where('id', '=', bookingIdFrom(second))
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('cancelled');
     expect((await book(trip, 10, me.cookie)).status).toBe(303);
     expect(await seatsTaken(t.deps, trip.departureId)).toBe(16);
   });
@@ -84,11 +115,13 @@ describe('unpaid seats one traveler may hold', () => {
     const me = await signedIn(t.deps);
     const before = await count('bookings');
 
-    const statuses = await Promise.all(Array.from({ length: 5 }, async () => {
-      const res = await book(trip, 3, me.cookie);
-      await res.arrayBuffer();
-      return res.status;
-    }));
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const res = await book(trip, 3, me.cookie);
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
 
     expect(statuses.sort()).toEqual([303, 303, 303, 422, 422]);
     expect(await seatsTaken(t.deps, trip.departureId)).toBe(9);

@@ -27,7 +27,11 @@ async function icsOf(title: string, meetingPoint: string) {
 }
 
 /** RFC 5545 3.1: a CRLF followed by one space or tab is removed; what is left are the content lines. */
-const unfold = (text: string) => text.replace(/\r\n[ \t]/g, '').split('\r\n').slice(0, -1);
+const unfold = (text: string) =>
+  text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .slice(0, -1);
 
 describe('booking .ics', () => {
   it('a lone CR, LF or CRLF in a title or meeting point cannot start a property of its own', async () => {
@@ -41,7 +45,12 @@ describe('booking .ics', () => {
     expect(lines.filter((l) => l.startsWith('DTSTART'))).toEqual(['DTSTART;VALUE=DATE:20270310']);
 
     const event = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!;
-    expect(event.getAllProperties().map((p) => p.name).sort()).toEqual(['description', 'dtend', 'dtstamp', 'dtstart', 'location', 'summary', 'uid', 'url']);
+    expect(
+      event
+        .getAllProperties()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['description', 'dtend', 'dtstamp', 'dtstart', 'location', 'summary', 'uid', 'url']);
     expect(event.getFirstPropertyValue('summary')).toBe(`${title.replace(/\r\n|\r/g, '\n')} (${code})`);
     expect(event.getFirstPropertyValue('location')).toBe(meeting.replace(/\r/g, '\n'));
   });

@@ -15,7 +15,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const sent = (template: string, code: string) => t.db.selectFrom('outbox').select(['channel', 'recipient']).where('template', '=', template).where('payload', 'like', `%${code}%`).execute();
+const sent = (template: string, code: string) =>
+  t.db
+    .selectFrom('outbox')
+    .select(['channel', 'recipient'])
+    .where('template', '=', template)
+    .where('payload', 'like', `%${code}%`)
+    .execute();
 
 async function book(trip: { tripId: number; departureId: number }, guests = 1) {
   const me = await signedIn(t.deps);
@@ -66,7 +72,11 @@ describe('hold expiry job', () => {
     } finally {
       await s.stop();
     }
-    const run = await t.db.selectFrom('job_runs').selectAll().where('name', '=', 'bookings.expire-holds').executeTakeFirstOrThrow();
+    const run = await t.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('name', '=', 'bookings.expire-holds')
+      .executeTakeFirstOrThrow();
     expect(run.outcome).toBe('ok');
   });
 });
@@ -84,7 +94,10 @@ describe('trip reminder job', () => {
     const later = await makeTrip(t.deps, { pricePaise: 0, start: '2027-03-11' });
     const unpaid = await makeTrip(t.deps, { pricePaise: 500_000, start: '2027-03-10' });
     const traveler = await signedIn(t.deps);
-    const join = async (trip: { tripId: number; departureId: number }) => bookingIdFrom(await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, traveler.cookie));
+    const join = async (trip: { tripId: number; departureId: number }) =>
+      bookingIdFrom(
+        await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, traveler.cookie),
+      );
     const a = await join(tomorrow);
     const b = await join(later);
     const c = await book(unpaid);
@@ -96,7 +109,12 @@ describe('trip reminder job', () => {
     expect(msgs.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
     expect(await sent('trip-reminder', (await booking(b)).code)).toHaveLength(0);
     expect(await sent('trip-reminder', (await booking(c)).code)).toHaveLength(0);
-    const sms = await t.db.selectFrom('outbox').select('payload').where('template', '=', 'trip-reminder').where('channel', '=', 'sms').executeTakeFirstOrThrow();
+    const sms = await t.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('template', '=', 'trip-reminder')
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(sms.payload).text).toContain('Manali bus stand');
   });
 });

@@ -50,7 +50,12 @@ describe('booking lifecycle', () => {
     await refused(id, departureId, () => lifecycle.settle(t.db, pending, { payment_status: 'paid' }, now()));
     expect(await lifecycle.confirm(t.db, pending, { method: 'upi', now: now() })).toBe(true);
     const confirmed = await booking(id);
-    expect(confirmed).toMatchObject({ status: 'confirmed', payment_status: 'paid', verification_status: 'verified', hold_expires_at: null });
+    expect(confirmed).toMatchObject({
+      status: 'confirmed',
+      payment_status: 'paid',
+      verification_status: 'verified',
+      hold_expires_at: null,
+    });
     await refused(id, departureId, () => lifecycle.release(t.db, confirmed, 'expired', now()));
     await refused(id, departureId, () => lifecycle.confirm(t.db, confirmed, { method: 'online', now: now() }));
   });

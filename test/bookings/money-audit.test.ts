@@ -15,8 +15,21 @@ beforeAll(() => {
 });
 
 const auditOf = (action: string, bookingId: number) =>
-  t.db.selectFrom('audit_log').select(['actor_id', 'target_type', 'after']).where('action', '=', action).where('target_id', '=', String(bookingId)).execute();
-const auditCount = async () => Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  t.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'target_type', 'after'])
+    .where('action', '=', action)
+    .where('target_id', '=', String(bookingId))
+    .execute();
+const auditCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('the audit log of bookings and payments', () => {
   it('records a booking as it is created, with its amount and seats, by its traveler; a refused one records nothing', async () => {
@@ -28,18 +41,31 @@ describe('the audit log of bookings and payments', () => {
     const rows = await auditOf('booking.created', id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor_id: me.id, target_type: 'booking' });
-    expect(JSON.parse(rows[0].after!)).toEqual({ code: b.code, departure_id: trip.departureId, guests: 2, amount_paise: 900_000, status: 'pending' });
+    expect(JSON.parse(rows[0].after!)).toEqual({
+      code: b.code,
+      departure_id: trip.departureId,
+      guests: 2,
+      amount_paise: 900_000,
+      status: 'pending',
+    });
 
     const before = await auditCount();
-    expect((await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2), (await signedIn(t.deps)).cookie)).status).toBe(409); // 1 seat left
+    expect(
+      (await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2), (await signedIn(t.deps)).cookie))
+        .status,
+    ).toBe(409); // 1 seat left
     expect(await auditCount()).toBe(before);
   });
 
   it('records a free trip joined as a booking created for nothing, confirmed', async () => {
     const trip = await makeTrip(t.deps, { pricePaise: 0 });
     const me = await signedIn(t.deps);
-    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, me.cookie));
-    expect((await auditOf('booking.created', id)).map((r) => JSON.parse(r.after!))).toMatchObject([{ guests: 1, amount_paise: 0, status: 'confirmed' }]);
+    const id = bookingIdFrom(
+      await t.post(`/trips/${trip.tripId}/join`, { departure: String(trip.departureId) }, me.cookie),
+    );
+    expect((await auditOf('booking.created', id)).map((r) => JSON.parse(r.after!))).toMatchObject([
+      { guests: 1, amount_paise: 0, status: 'confirmed' },
+    ]);
   });
 
   it('records the Razorpay order a traveler opens, once: paying again reuses the order and records nothing more', async () => {
@@ -49,7 +75,11 @@ describe('the audit log of bookings and payments', () => {
     expect((await t.post(`/bookings/${id}/pay/online`, {}, me.cookie)).status).toBe(303);
     expect((await t.post(`/bookings/${id}/pay/online`, {}, me.cookie)).status).toBe(303);
 
-    const order = await t.db.selectFrom('payments').select('razorpay_order_id').where('booking_id', '=', id).executeTakeFirstOrThrow();
+    const order = await t.db
+      .selectFrom('payments')
+      .select('razorpay_order_id')
+      .where('booking_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(rzp.fake.orders.has(order.razorpay_order_id!)).toBe(true);
     const rows = await auditOf('payment.order_created', id);
     expect(rows).toHaveLength(1);
@@ -69,6 +99,11 @@ describe('the audit log of bookings and payments', () => {
     const rows = await auditOf('booking.hold_released', id);
     expect(rows).toHaveLength(1);
     expect(rows[0].actor_id).toBeNull();
-    expect(JSON.parse(rows[0].after!)).toEqual({ reason: 'expired', guests: 3, amount_paise: 900_000, hold_expires_at: '2026-12-05T04:30:00.000Z' });
+    expect(JSON.parse(rows[0].after!)).toEqual({
+      reason: 'expired',
+      guests: 3,
+      amount_paise: 900_000,
+      hold_expires_at: '2026-12-05T04:30:00.000Z',
+    });
   });
 });

@@ -21,9 +21,12 @@ beforeAll(() => {
 
 const START = '2027-03-10';
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const refundsOf = (bookingId: number) => t.db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).execute();
-const proofOf = (bookingId: number) => t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
-const outboxFor = (template: string) => t.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', template).execute();
+const refundsOf = (bookingId: number) =>
+  t.db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).execute();
+const proofOf = (bookingId: number) =>
+  t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
+const outboxFor = (template: string) =>
+  t.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', template).execute();
 
 async function book(trip: { tripId: number; departureId: number }, guests = 1) {
   const me = await signedIn(t.deps);
@@ -39,10 +42,18 @@ async function sendProof(bookingId: number, cookie: string) {
 
 async function orderOf(bookingId: number, cookie: string) {
   expect((await t.post(`/bookings/${bookingId}/pay/online`, {}, cookie)).status).toBe(303);
-  return (await t.db.selectFrom('payments').select('razorpay_order_id').where('booking_id', '=', bookingId).orderBy('id', 'desc').executeTakeFirstOrThrow()).razorpay_order_id!;
+  return (
+    await t.db
+      .selectFrom('payments')
+      .select('razorpay_order_id')
+      .where('booking_id', '=', bookingId)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+  ).razorpay_order_id!;
 }
 
-const deliver = (w: { body: string; headers: Record<string, string> }) => t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
+const deliver = (w: { body: string; headers: Record<string, string> }) =>
+  t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
 
 async function paidOnline(trip: { tripId: number; departureId: number }) {
   const b = await book(trip);
@@ -59,11 +70,19 @@ describe('a UPI payment still being checked', () => {
     const org = await sessionCookie(t.deps, tr.organizerId);
     expect((await t.post(`/organizer/departures/${tr.departureId}/cancel`, { note: 'Snow' }, org)).status).toBe(303);
 
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 2_000_000, verification_status: 'pending', payment_status: 'pending' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      refund_paise: 2_000_000,
+      verification_status: 'pending',
+      payment_status: 'pending',
+    });
     expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
     expect((await proofOf(b.bookingId)).status).toBe('pending');
     const code = (await booking(b.bookingId)).code;
-    const told = (await outboxFor('trip-cancelled')).filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    const told = (await outboxFor('trip-cancelled'))
+      .filter((m) => m.channel === 'email')
+      .map((m) => JSON.parse(m.payload).text as string)
+      .find((x) => x.includes(code));
     expect(told).toContain('full refund of ₹20,000 once the organizer has found your UPI payment');
     const queue = await (await t.request('/organizer/verifications', { cookie: org })).text();
     expect(queue).toContain(proof.utr);
@@ -72,13 +91,28 @@ describe('a UPI payment still being checked', () => {
 
     expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
     expect((await proofOf(b.bookingId)).status).toBe('verified');
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      payment_status: 'paid',
+      payment_method: 'upi',
+      verification_status: 'verified',
+    });
     expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
     const [refund] = await refundsOf(b.bookingId);
-    expect(refund).toMatchObject({ method: 'manual', status: 'pending', amount_paise: 2_000_000, reason: 'Cancelled while the UPI payment was being checked' });
+    expect(refund).toMatchObject({
+      method: 'manual',
+      status: 'pending',
+      amount_paise: 2_000_000,
+      reason: 'Cancelled while the UPI payment was being checked',
+    });
     const due = (await outboxFor('refund-due')).map((m) => JSON.parse(m.payload).text as string);
     expect(due.filter((x) => x.includes(code) && x.includes('₹20,000'))).toHaveLength(1);
-    const audit = await t.db.selectFrom('audit_log').select('after').where('action', '=', 'upi.verified').where('target_id', '=', String(b.bookingId)).executeTakeFirstOrThrow();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'upi.verified')
+      .where('target_id', '=', String(b.bookingId))
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.after!)).toMatchObject({ booking_status: 'cancelled', refund_due_paise: 2_000_000 });
 
     // The organizer pays it back and says so: the booking shows the money returned.
@@ -93,23 +127,41 @@ describe('a UPI payment still being checked', () => {
     t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
     try {
       const cookie = await sessionCookie(t.deps, b.me.id); // signed in again, months later
-      expect(await (await t.request(`/bookings/${b.bookingId}/cancel`, { cookie })).text()).toContain('you get back <strong>₹5,000</strong> (50% of ₹10,000), paid back by the organizer to your UPI account once they have found your payment');
+      expect(await (await t.request(`/bookings/${b.bookingId}/cancel`, { cookie })).text()).toContain(
+        'you get back <strong>₹5,000</strong> (50% of ₹10,000), paid back by the organizer to your UPI account once they have found your payment',
+      );
       expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, cookie)).status).toBe(303);
     } finally {
       t.clock.set('2026-11-25T06:30:00Z');
     }
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 500_000, verification_status: 'pending' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      refund_paise: 500_000,
+      verification_status: 'pending',
+    });
     expect(await refundsOf(b.bookingId)).toEqual([]);
     const code = (await booking(b.bookingId)).code;
-    const mail = (await outboxFor('booking-cancelled')).map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    const mail = (await outboxFor('booking-cancelled'))
+      .map((m) => JSON.parse(m.payload).text as string)
+      .find((x) => x.includes(code));
     expect(mail).toContain('Once the organizer has found your UPI payment, ₹5,000 is paid back to you.');
 
     // Not found: rejected, nothing is due, and the traveler is not told the seats were just released.
     const org = await sessionCookie(t.deps, tr.organizerId);
-    expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such UTR in our account' }, org)).status).toBe(303);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', verification_status: 'rejected', payment_status: 'pending', refund_paise: 0 });
+    expect(
+      (await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such UTR in our account' }, org))
+        .status,
+    ).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      verification_status: 'rejected',
+      payment_status: 'pending',
+      refund_paise: 0,
+    });
     expect(await refundsOf(b.bookingId)).toEqual([]);
-    const rejected = (await outboxFor('payment-rejected')).map((m) => JSON.parse(m.payload).text as string).find((x) => x.includes(code));
+    const rejected = (await outboxFor('payment-rejected'))
+      .map((m) => JSON.parse(m.payload).text as string)
+      .find((x) => x.includes(code));
     expect(rejected).toContain('The booking was already cancelled');
     expect(rejected).not.toContain('The seats were released');
   });
@@ -123,32 +175,55 @@ describe('a UPI payment still being checked', () => {
     expect((await t.request(`/bookings/${b.bookingId}/checkout`, { cookie: b.me.cookie })).status).toBe(409);
     const { payment } = rzp.fake.pay(order); // paid anyway, in the Checkout tab left open
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid', payment_method: 'online' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'confirmed',
+      payment_status: 'paid',
+      payment_method: 'online',
+    });
 
     const org = await sessionCookie(t.deps, tr.organizerId);
-    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain('This booking was paid online meanwhile');
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain(
+      'This booking was paid online meanwhile',
+    );
     expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid', payment_method: 'online', verification_status: 'verified' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'confirmed',
+      payment_status: 'paid',
+      payment_method: 'online',
+      verification_status: 'verified',
+    });
     expect(await seatsTaken(t.deps, tr.departureId)).toBe(1);
     const refunds = await refundsOf(b.bookingId);
     expect(refunds).toHaveLength(1);
-    expect(refunds[0]).toMatchObject({ method: 'manual', amount_paise: 1_000_000, reason: 'Paid twice: online and by UPI' });
+    expect(refunds[0]).toMatchObject({
+      method: 'manual',
+      amount_paise: 1_000_000,
+      reason: 'Paid twice: online and by UPI',
+    });
     expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(0);
     expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).not.toContain(proof.utr);
     const code = (await booking(b.bookingId)).code;
-    const textOf = async (template: string) => (await outboxFor(template)).filter((m) => m.channel === 'email').map((m) => JSON.parse(m.payload).text as string).filter((x) => x.includes(code));
-    expect(await textOf('refund-due')).toEqual([expect.stringContaining('was paid twice, online and by UPI; ₹10,000 of the UPI payment is due back')]);
+    const textOf = async (template: string) =>
+      (await outboxFor(template))
+        .filter((m) => m.channel === 'email')
+        .map((m) => JSON.parse(m.payload).text as string)
+        .filter((x) => x.includes(code));
+    expect(await textOf('refund-due')).toEqual([
+      expect.stringContaining('was paid twice, online and by UPI; ₹10,000 of the UPI payment is due back'),
+    ]);
     expect(await textOf('payment-verified')).toEqual([expect.stringContaining('₹10,000 of it is due back to you')]);
   });
 
-  it('cancelled at 50 %, then paid online late and refunded in full: verifying the UPI money gives back only the policy\'s share of it', async () => {
+  it("cancelled at 50 %, then paid online late and refunded in full: verifying the UPI money gives back only the policy's share of it", async () => {
     const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
     const b = await book(tr);
     const order = await orderOf(b.bookingId, b.me.cookie);
     const proof = await sendProof(b.bookingId, b.me.cookie);
     t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
     try {
-      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(303);
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(
+        303,
+      );
       // The Checkout tab left open is paid after all: the seats are gone, so it all goes back.
       const { payment } = rzp.fake.pay(order);
       expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
@@ -181,7 +256,9 @@ describe('a Razorpay refund on its way', () => {
     };
     t.clock.set('2027-02-20T06:00:00Z'); // 18 days out: 50 %
     try {
-      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(303);
+      expect((await t.post(`/bookings/${b.bookingId}/cancel`, {}, await sessionCookie(t.deps, b.me.id))).status).toBe(
+        303,
+      );
     } finally {
       gateway.refund = send;
       t.clock.set('2026-11-25T06:30:00Z');
@@ -226,8 +303,14 @@ describe('a refund Razorpay refuses outright', () => {
     expect(refund.last_error).toContain('Razorpay refused the refund');
     expect(await retryRefunds(t.deps)).toBe('sent 0');
     const org = await sessionCookie(t.deps, tr.organizerId);
-    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain(`/organizer/refunds/${refund.id}/done`);
-    expect((await outboxFor('refund-due')).some((m) => JSON.parse(m.payload).text.includes('Razorpay could not send the refund'))).toBe(true);
+    expect(await (await t.request('/organizer/verifications', { cookie: org })).text()).toContain(
+      `/organizer/refunds/${refund.id}/done`,
+    );
+    expect(
+      (await outboxFor('refund-due')).some((m) =>
+        JSON.parse(m.payload).text.includes('Razorpay could not send the refund'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -254,12 +337,23 @@ describe('cancelling a whole trip', () => {
     }
     const lateBooking = await booking((await late!).bookingId);
     expect(lateBooking).toMatchObject({ status: 'cancelled', cancel_reason: 'organizer' });
-    expect(await t.db.selectFrom('trips').select('status').where('id', '=', tr.tripId).executeTakeFirstOrThrow()).toEqual({ status: 'cancelled' });
-    expect(await t.db.selectFrom('departures').select(['status', 'seats_taken']).where('trip_id', '=', tr.tripId).orderBy('id').execute()).toEqual([
+    expect(
+      await t.db.selectFrom('trips').select('status').where('id', '=', tr.tripId).executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'cancelled' });
+    expect(
+      await t.db
+        .selectFrom('departures')
+        .select(['status', 'seats_taken'])
+        .where('trip_id', '=', tr.tripId)
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
       { status: 'cancelled', seats_taken: 0 },
       { status: 'cancelled', seats_taken: 0 },
     ]);
-    expect((await outboxFor('trip-cancelled')).some((m) => JSON.parse(m.payload).text.includes(lateBooking.code))).toBe(true);
+    expect((await outboxFor('trip-cancelled')).some((m) => JSON.parse(m.payload).text.includes(lateBooking.code))).toBe(
+      true,
+    );
   });
 });
 
@@ -277,8 +371,15 @@ describe('a second payment captured on an order already paid', () => {
     expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
     expect(rzp.fake.payments.get(first.id)!.amount_refunded).toBe(0);
     expect(rzp.fake.payments.get(second.id)!.amount_refunded).toBe(1_000_000);
-    expect(await refundsOf(b.bookingId)).toMatchObject([{ amount_paise: 1_000_000, status: 'processed', reason: 'Paid twice on the same order' }]);
-    const payments = await t.db.selectFrom('payments').select(['razorpay_payment_id', 'status']).where('booking_id', '=', b.bookingId).orderBy('id').execute();
+    expect(await refundsOf(b.bookingId)).toMatchObject([
+      { amount_paise: 1_000_000, status: 'processed', reason: 'Paid twice on the same order' },
+    ]);
+    const payments = await t.db
+      .selectFrom('payments')
+      .select(['razorpay_payment_id', 'status'])
+      .where('booking_id', '=', b.bookingId)
+      .orderBy('id')
+      .execute();
     expect(payments).toEqual([
       { razorpay_payment_id: first.id, status: 'paid' },
       { razorpay_payment_id: second.id, status: 'refunded' },
@@ -287,13 +388,22 @@ describe('a second payment captured on an order already paid', () => {
 });
 
 describe('two UPI proofs sent at once (a double tap)', () => {
-  it('make one proof in the organizer\'s queue', async () => {
+  it("make one proof in the organizer's queue", async () => {
     const tr = await makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 10, start: START });
     const b = await book(tr);
     const send = () => sendUpiProof(t, b.bookingId, b.me.cookie, { utr: '623456789012' });
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.every((r) => r.status < 500)).toBe(true);
-    expect(await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).execute()).toHaveLength(1);
-    expect(await t.db.selectFrom('outbox').select('id').where('template', '=', 'payment-proof-received').where('payload', 'like', `%${(await booking(b.bookingId)).code}%`).execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).execute(),
+    ).toHaveLength(1);
+    expect(
+      await t.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('template', '=', 'payment-proof-received')
+        .where('payload', 'like', `%${(await booking(b.bookingId)).code}%`)
+        .execute(),
+    ).toHaveLength(1);
   });
 });

@@ -19,25 +19,53 @@ afterAll(() => t.close());
 
 const HOUR = 3_600_000;
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const proofOf = (bookingId: number) => t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
+const proofOf = (bookingId: number) =>
+  t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
 const mails = async (template: string, code: string) =>
-  (await t.db.selectFrom('outbox').select(['recipient', 'payload']).where('template', '=', template).where('channel', '=', 'email').execute())
+  (
+    await t.db
+      .selectFrom('outbox')
+      .select(['recipient', 'payload'])
+      .where('template', '=', template)
+      .where('channel', '=', 'email')
+      .execute()
+  )
     .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
     .filter((m) => m.text.includes(code));
-const released = (bookingId: number) => t.db.selectFrom('audit_log').selectAll().where('action', '=', 'booking.hold_released').where('target_id', '=', String(bookingId)).execute();
+const released = (bookingId: number) =>
+  t.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', 'booking.hold_released')
+    .where('target_id', '=', String(bookingId))
+    .execute();
 
 /** A traveler books and sends a UPI proof at `at`; another traveler holds 2 seats of the same departure. */
 async function proofSentAt(at: string) {
   t.clock.set(at);
   const trip = await makeTrip(t.deps, { pricePaise: 500_000, capacity: 10 });
-  const org = await t.db.selectFrom('users').select(['email']).where('id', '=', trip.organizerId).executeTakeFirstOrThrow();
+  const org = await t.db
+    .selectFrom('users')
+    .select(['email'])
+    .where('id', '=', trip.organizerId)
+    .executeTakeFirstOrThrow();
   const me = await signedIn(t.deps);
-  const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 3), me.cookie));
+  const bookingId = bookingIdFrom(
+    await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 3), me.cookie),
+  );
   expect((await sendUpiProof(t, bookingId, me.cookie)).status).toBe(303);
   const other = await signedIn(t.deps);
   await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2), other.cookie);
   const b = await booking(bookingId);
-  return { ...trip, me, bookingId, code: b.code, decideBy: b.hold_expires_at!, organizerEmail: org.email, organizer: await sessionCookie(t.deps, trip.organizerId) };
+  return {
+    ...trip,
+    me,
+    bookingId,
+    code: b.code,
+    decideBy: b.hold_expires_at!,
+    organizerEmail: org.email,
+    organizer: await sessionCookie(t.deps, trip.organizerId),
+  };
 }
 
 describe('an undecided UPI proof past its decide-by time', () => {
@@ -54,8 +82,12 @@ describe('an undecided UPI proof past its decide-by time', () => {
     const reminders = await mails('proof-overdue', b.code);
     expect(reminders).toHaveLength(1);
     expect(reminders[0].to).toBe(b.organizerEmail);
-    expect(reminders[0].text).toContain('is still waiting for you: it was to be verified or rejected by 3 Dec 2026, 9:30 am IST');
-    expect(reminders[0].text).toContain('decide before 4 Dec 2026, 9:30 am IST; after that the booking is cancelled and its 3 guests go back on sale');
+    expect(reminders[0].text).toContain(
+      'is still waiting for you: it was to be verified or rejected by 3 Dec 2026, 9:30 am IST',
+    );
+    expect(reminders[0].text).toContain(
+      'decide before 4 Dec 2026, 9:30 am IST; after that the booking is cancelled and its 3 guests go back on sale',
+    );
     expect(await booking(b.bookingId)).toMatchObject({ status: 'pending', verification_status: 'pending' });
     expect(await seatsTaken(t.deps, b.departureId)).toBe(5);
 
@@ -65,7 +97,14 @@ describe('an undecided UPI proof past its decide-by time', () => {
     expect(await chaseOverdueProofs(t.deps)).toBe('reminded 0, released 1');
     expect(await chaseOverdueProofs(t.deps)).toBe('reminded 0, released 0');
 
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', cancel_reason: 'proof_expired', hold_expires_at: null, verification_status: 'pending', payment_status: 'pending', refund_paise: 1_500_000 });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'proof_expired',
+      hold_expires_at: null,
+      verification_status: 'pending',
+      payment_status: 'pending',
+      refund_paise: 1_500_000,
+    });
     expect(await seatsTaken(t.deps, b.departureId)).toBe(2); // released once: the other traveler's 2 are still held
     const toTraveler = await mails('proof-released', b.code);
     expect(toTraveler).toHaveLength(1);
@@ -78,22 +117,41 @@ describe('an undecided UPI proof past its decide-by time', () => {
     const audit = await released(b.bookingId);
     expect(audit).toHaveLength(1);
     expect(audit[0].actor_id).toBeNull();
-    expect(JSON.parse(audit[0].after!)).toMatchObject({ reason: 'proof_not_decided', guests: 3, amount_paise: 1_500_000, decide_by: b.decideBy });
+    expect(JSON.parse(audit[0].after!)).toMatchObject({
+      reason: 'proof_not_decided',
+      guests: 3,
+      amount_paise: 1_500_000,
+      decide_by: b.decideBy,
+    });
 
     // Still in the organizer's queue; the traveler's booking page says what happened.
     const proof = await proofOf(b.bookingId);
     const queue = await (await t.request('/organizer/verifications', { cookie: b.organizer })).text();
     expect(queue).toContain(proof.utr);
     expect(queue).toContain('₹15,000 is then due back to the traveler');
-    expect(await (await t.request(`/bookings/${b.bookingId}`, { cookie: b.me.cookie })).text()).toContain('Cancelled (payment not checked in time)');
+    expect(await (await t.request(`/bookings/${b.bookingId}`, { cookie: b.me.cookie })).text()).toContain(
+      'Cancelled (payment not checked in time)',
+    );
 
     // The money did arrive: verifying records the payment and the full refund due, as for any cancelled booking.
     expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, b.organizer)).status).toBe(303);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', payment_status: 'paid', payment_method: 'upi', verification_status: 'verified' });
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      payment_status: 'paid',
+      payment_method: 'upi',
+      verification_status: 'verified',
+    });
     const payments = await t.db.selectFrom('payments').selectAll().where('booking_id', '=', b.bookingId).execute();
     expect(payments).toMatchObject([{ method: 'upi', status: 'paid', amount_paise: 1_500_000, utr: proof.utr }]);
     const refunds = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).execute();
-    expect(refunds).toMatchObject([{ method: 'manual', status: 'pending', amount_paise: 1_500_000, reason: 'Released when the UPI payment was not checked in time' }]);
+    expect(refunds).toMatchObject([
+      {
+        method: 'manual',
+        status: 'pending',
+        amount_paise: 1_500_000,
+        reason: 'Released when the UPI payment was not checked in time',
+      },
+    ]);
     expect(await mails('refund-due', b.code)).toHaveLength(1);
     expect(await seatsTaken(t.deps, b.departureId)).toBe(2);
   });
@@ -107,9 +165,13 @@ describe('an undecided UPI proof past its decide-by time', () => {
       expect(await chaseOverdueProofs(t.deps)).toBe('reminded 0, released 0');
       expect(await booking(b.bookingId)).toMatchObject({ status: 'pending', verification_status: 'pending' });
       expect(await seatsTaken(t.deps, b.departureId)).toBe(5);
-      expect((await mails('proof-overdue', b.code))[0].text).toContain('Check the UTR in your UPI app, then verify or reject it.');
+      expect((await mails('proof-overdue', b.code))[0].text).toContain(
+        'Check the UTR in your UPI app, then verify or reject it.',
+      );
       expect(await released(b.bookingId)).toEqual([]);
-      expect((await t.post(`/organizer/verifications/${(await proofOf(b.bookingId)).id}/verify`, {}, b.organizer)).status).toBe(303);
+      expect(
+        (await t.post(`/organizer/verifications/${(await proofOf(b.bookingId)).id}/verify`, {}, b.organizer)).status,
+      ).toBe(303);
       expect(await booking(b.bookingId)).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
     } finally {
       await putSetting(t.db, t.clock, 'proofReleaseHours', 24);
@@ -118,7 +180,10 @@ describe('an undecided UPI proof past its decide-by time', () => {
 
   it('leaves alone a proof decided in time, and a released booking whose proof is then rejected owes nothing', async () => {
     const decided = await proofSentAt('2026-12-21T04:00:00Z');
-    expect((await t.post(`/organizer/verifications/${(await proofOf(decided.bookingId)).id}/verify`, {}, decided.organizer)).status).toBe(303);
+    expect(
+      (await t.post(`/organizer/verifications/${(await proofOf(decided.bookingId)).id}/verify`, {}, decided.organizer))
+        .status,
+    ).toBe(303);
     const lapsed = await proofSentAt('2026-12-21T05:00:00Z');
 
     t.clock.set('2026-12-25T06:00:00Z');
@@ -127,9 +192,23 @@ describe('an undecided UPI proof past its decide-by time', () => {
     expect(await mails('proof-overdue', decided.code)).toEqual([]);
 
     const proof = await proofOf(lapsed.bookingId);
-    expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such UTR in our account' }, lapsed.organizer)).status).toBe(303);
-    expect(await booking(lapsed.bookingId)).toMatchObject({ status: 'cancelled', verification_status: 'rejected', refund_paise: 0 });
-    expect(await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', lapsed.bookingId).execute()).toEqual([]);
+    expect(
+      (
+        await t.post(
+          `/organizer/verifications/${proof.id}/reject`,
+          { reason: 'No such UTR in our account' },
+          lapsed.organizer,
+        )
+      ).status,
+    ).toBe(303);
+    expect(await booking(lapsed.bookingId)).toMatchObject({
+      status: 'cancelled',
+      verification_status: 'rejected',
+      refund_paise: 0,
+    });
+    expect(await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', lapsed.bookingId).execute()).toEqual(
+      [],
+    );
   });
 
   it('runs from the scheduler and is recorded in job_runs', async () => {
@@ -139,7 +218,11 @@ describe('an undecided UPI proof past its decide-by time', () => {
     } finally {
       await s.stop();
     }
-    const run = await t.db.selectFrom('job_runs').selectAll().where('name', '=', 'bookings.overdue-proofs').executeTakeFirstOrThrow();
+    const run = await t.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('name', '=', 'bookings.overdue-proofs')
+      .executeTakeFirstOrThrow();
     expect(run.outcome).toBe('ok');
   });
 });

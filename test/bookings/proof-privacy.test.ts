@@ -18,13 +18,26 @@ afterAll(() => t.close());
 async function bookingWithProof() {
   const trip = await makeTrip(t.deps, { pricePaise: 250_000, capacity: 6 });
   const traveler = await signedIn(t.deps);
-  const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), traveler.cookie));
+  const bookingId = bookingIdFrom(
+    await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), traveler.cookie),
+  );
   expect((await sendUpiProof(t, bookingId, traveler.cookie)).status).toBe(303);
-  const proof = await t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
-  return { bookingId, proof, name: `${proof.screenshot_key}-400.webp`, traveler, organizerCookie: await sessionCookie(t.deps, trip.organizerId) };
+  const proof = await t.db
+    .selectFrom('upi_proofs')
+    .selectAll()
+    .where('booking_id', '=', bookingId)
+    .executeTakeFirstOrThrow();
+  return {
+    bookingId,
+    proof,
+    name: `${proof.screenshot_key}-400.webp`,
+    traveler,
+    organizerCookie: await sessionCookie(t.deps, trip.organizerId),
+  };
 }
 
-const shot = (bookingId: number, name: string, cookie?: string) => t.request(`/bookings/${bookingId}/proofs/${name}`, cookie ? { cookie } : {});
+const shot = (bookingId: number, name: string, cookie?: string) =>
+  t.request(`/bookings/${bookingId}/proofs/${name}`, cookie ? { cookie } : {});
 
 describe('UPI payment screenshots are private', () => {
   it('the traveler, the organizer, agents and admins see a screenshot, never cached; nobody can fetch it as a public upload', async () => {
@@ -71,8 +84,16 @@ describe('UPI payment screenshots are private', () => {
     const pending = await bookingWithProof();
     const now = t.clock.now().getTime();
     const at = (days: number) => new Date(now - days * DAY).toISOString();
-    await t.db.updateTable('upi_proofs').set({ status: 'rejected', reason: 'no money', decided_at: at(31) }).where('id', '=', old.proof.id).execute();
-    await t.db.updateTable('upi_proofs').set({ status: 'rejected', reason: 'no money', decided_at: at(29) }).where('id', '=', recent.proof.id).execute();
+    await t.db
+      .updateTable('upi_proofs')
+      .set({ status: 'rejected', reason: 'no money', decided_at: at(31) })
+      .where('id', '=', old.proof.id)
+      .execute();
+    await t.db
+      .updateTable('upi_proofs')
+      .set({ status: 'rejected', reason: 'no money', decided_at: at(29) })
+      .where('id', '=', recent.proof.id)
+      .execute();
     const file = (name: string) => join(t.dir, 'private', 'proofs', name);
     expect(existsSync(file(old.name))).toBe(true);
 
@@ -80,7 +101,13 @@ describe('UPI payment screenshots are private', () => {
     expect(existsSync(file(old.name))).toBe(false);
     expect(existsSync(file(recent.name))).toBe(true);
     expect(existsSync(file(pending.name))).toBe(true);
-    expect(await t.db.selectFrom('upi_proofs').select(['utr', 'amount_paise']).where('id', '=', old.proof.id).executeTakeFirst()).toEqual({ utr: old.proof.utr, amount_paise: old.proof.amount_paise });
+    expect(
+      await t.db
+        .selectFrom('upi_proofs')
+        .select(['utr', 'amount_paise'])
+        .where('id', '=', old.proof.id)
+        .executeTakeFirst(),
+    ).toEqual({ utr: old.proof.utr, amount_paise: old.proof.amount_paise });
     expect((await shot(old.bookingId, old.name, old.traveler.cookie)).status).toBe(404);
     // Running it again changes nothing more.
     await housekeeping(t.deps);

@@ -22,7 +22,9 @@ afterAll(async () => {
 
 function listen(fetch: (r: Request) => Response | Promise<Response>): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, server }),
+    );
   });
 }
 
@@ -37,7 +39,11 @@ async function stampede(urls: string[], tripId: number, departureId: number, coo
         method: 'POST',
         body,
         redirect: 'manual',
-        headers: { Cookie: cookies[i % cookies.length], Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: {
+          Cookie: cookies[i % cookies.length],
+          Origin: url,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
       });
       await res.arrayBuffer();
       return res.status;
@@ -92,7 +98,12 @@ describe('seat holds under concurrency', () => {
 
     expect(tally).toEqual({ 303: SEATS, 409: ATTEMPTS - SEATS });
     expect(await seatsTaken(t.deps, departureId)).toBe(SEATS);
-    const held = await t.db.selectFrom('bookings').select((eb) => eb.fn.sum<number>('guests').as('guests')).where('departure_id', '=', departureId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const held = await t.db
+      .selectFrom('bookings')
+      .select((eb) => eb.fn.sum<number>('guests').as('guests'))
+      .where('departure_id', '=', departureId)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     expect(Number(held.guests)).toBe(SEATS);
   }, 90_000);
 
@@ -118,7 +129,12 @@ describe('seat holds under concurrency', () => {
 
     expect(tally).toEqual({ 303: 10, 422: ATTEMPTS - 10 });
     expect(await seatsTaken(deps, departureId)).toBe(10);
-    const rows = await db.selectFrom('bookings').select(['guests']).where('departure_id', '=', departureId).where('user_id', '=', id).execute();
+    const rows = await db
+      .selectFrom('bookings')
+      .select(['guests'])
+      .where('departure_id', '=', departureId)
+      .where('user_id', '=', id)
+      .execute();
     expect(rows.reduce((s, r) => s + r.guests, 0)).toBe(10);
   }, 90_000);
 
@@ -127,13 +143,21 @@ describe('seat holds under concurrency', () => {
     cleanups.push(() => t.close());
     const { departureId } = await makeTrip(t.deps, { capacity: SEATS });
     const naive = new Hono().post('/trips/:id/book', async (c) => {
-      const d = await t.db.selectFrom('departures').select(['seats_taken', 'capacity']).where('id', '=', departureId).executeTakeFirstOrThrow();
+      const d = await t.db
+        .selectFrom('departures')
+        .select(['seats_taken', 'capacity'])
+        .where('id', '=', departureId)
+        .executeTakeFirstOrThrow();
       if (d.seats_taken + 1 > d.capacity) return c.text('sold out', 409);
       // the rest of a booking between the read and the write: a couple of lookups
       await t.db.selectFrom('trips').select('id').limit(1).execute();
       await t.db.selectFrom('users').select('id').limit(1).execute();
       await new Promise((r) => setTimeout(r, 2));
-      await t.db.updateTable('departures').set({ seats_taken: d.seats_taken + 1 }).where('id', '=', departureId).execute();
+      await t.db
+        .updateTable('departures')
+        .set({ seats_taken: d.seats_taken + 1 })
+        .where('id', '=', departureId)
+        .execute();
       return c.redirect('/bookings/1', 303);
     });
     const { url, server } = await listen(naive.fetch);

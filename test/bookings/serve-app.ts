@@ -15,7 +15,14 @@ import { createGateway } from '../../src/payments/gateway.js';
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const { db } = openDatabase(join(config.dataDir, 'trektribe.db'));
-const deps = { config, db, clock: systemClock, log: createLogger('silent'), assets: loadAssets(), payments: createGateway(config) };
+const deps = {
+  config,
+  db,
+  clock: systemClock,
+  log: createLogger('silent'),
+  assets: loadAssets(),
+  payments: createGateway(config),
+};
 const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   process.stdout.write(`PORT=${info.port}\n`);
 });

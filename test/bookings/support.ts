@@ -1,7 +1,11 @@
 import type { Deps } from '../../src/deps.js';
 
 /** The booking form as a browser posts it: one row of participant fields per guest. */
-export function bookingForm(departureId: number, guests = 1, extra: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+export function bookingForm(
+  departureId: number,
+  guests = 1,
+  extra: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   const rows = Array.from({ length: guests }, (_, i) => i);
   return {
     departure: String(departureId),
@@ -16,14 +20,23 @@ export function bookingForm(departureId: number, guests = 1, extra: Record<strin
 }
 
 export const seatsTaken = async (deps: Pick<Deps, 'db'>, departureId: number) =>
-  (await deps.db.selectFrom('departures').select('seats_taken').where('id', '=', departureId).executeTakeFirstOrThrow()).seats_taken;
+  (await deps.db.selectFrom('departures').select('seats_taken').where('id', '=', departureId).executeTakeFirstOrThrow())
+    .seats_taken;
 
-export const bookingIdFrom = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+export const bookingIdFrom = (res: Response) =>
+  Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
 
 let pngBytes: Promise<Uint8Array<ArrayBuffer>> | undefined;
 /** A small real PNG, made once per test file: what a traveler's payment screenshot stands for. */
 export const screenshotPng = () =>
-  (pngBytes ??= import('sharp').then(async ({ default: sharp }) => new Uint8Array(await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer())));
+  (pngBytes ??= import('sharp').then(
+    async ({ default: sharp }) =>
+      new Uint8Array(
+        await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } })
+          .png()
+          .toBuffer(),
+      ),
+  ));
 
 let utrSeq = 0;
 /** A fresh 12-digit UTR, never the same twice in a test file. */

@@ -28,9 +28,17 @@ async function book(trip: { tripId: number; departureId: number }, guests = 1, w
 async function paidOnline(trip: { tripId: number; departureId: number }, guests = 1) {
   const b = await book(trip, guests);
   await t.post(`/bookings/${b.bookingId}/pay/online`, {}, b.me.cookie);
-  const { razorpay_order_id } = await t.db.selectFrom('payments').select('razorpay_order_id').where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
+  const { razorpay_order_id } = await t.db
+    .selectFrom('payments')
+    .select('razorpay_order_id')
+    .where('booking_id', '=', b.bookingId)
+    .executeTakeFirstOrThrow();
   const { payment, signature } = rzp.fake.pay(razorpay_order_id!);
-  const res = await t.post(`/bookings/${b.bookingId}/pay/verify`, { razorpay_order_id: razorpay_order_id!, razorpay_payment_id: payment.id, razorpay_signature: signature }, b.me.cookie);
+  const res = await t.post(
+    `/bookings/${b.bookingId}/pay/verify`,
+    { razorpay_order_id: razorpay_order_id!, razorpay_payment_id: payment.id, razorpay_signature: signature },
+    b.me.cookie,
+  );
   expect(res.status).toBe(303);
   expect((await booking(b.bookingId)).status).toBe('confirmed');
   return { ...b, paymentId: payment.id };
@@ -39,12 +47,19 @@ async function paidOnline(trip: { tripId: number; departureId: number }, guests 
 async function paidByUpi(trip: { tripId: number; departureId: number; organizerId: number }) {
   const b = await book(trip);
   expect((await sendUpiProof(t, b.bookingId, b.me.cookie)).status).toBe(303);
-  const p = await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
-  expect((await t.post(`/organizer/verifications/${p.id}/verify`, {}, await sessionCookie(t.deps, trip.organizerId))).status).toBe(303);
+  const p = await t.db
+    .selectFrom('upi_proofs')
+    .select('id')
+    .where('booking_id', '=', b.bookingId)
+    .executeTakeFirstOrThrow();
+  expect(
+    (await t.post(`/organizer/verifications/${p.id}/verify`, {}, await sessionCookie(t.deps, trip.organizerId))).status,
+  ).toBe(303);
   return b;
 }
 
-const trip = (f: TripFields = {}) => makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 20, start: START, end: '2027-03-14', ...f });
+const trip = (f: TripFields = {}) =>
+  makeTrip(t.deps, { pricePaise: 1_000_000, capacity: 20, start: START, end: '2027-03-14', ...f });
 
 describe('refund policy', () => {
   it('pays 100 % from 30 days before the start, 50 % from 15 to 29 days, nothing under 15 (IST calendar days)', () => {
@@ -55,7 +70,9 @@ describe('refund policy', () => {
     expect(at('2027-02-08T18:30:00Z')).toMatchObject({ daysBefore: 29, percent: 50, refund: 500_000 });
     expect(at('2027-02-23T06:00:00Z')).toMatchObject({ daysBefore: 15, percent: 50 });
     expect(at('2027-02-24T06:00:00Z')).toMatchObject({ daysBefore: 14, percent: 0, refund: 0 });
-    expect(refundPreview({ ...b, payment_status: 'pending' }, DEFAULT_SETTINGS.refundPolicy, new Date('2027-01-01'))).toMatchObject({ percent: 100, refund: 0 });
+    expect(
+      refundPreview({ ...b, payment_status: 'pending' }, DEFAULT_SETTINGS.refundPolicy, new Date('2027-01-01')),
+    ).toMatchObject({ percent: 100, refund: 0 });
   });
 
   it.each([
@@ -63,36 +80,51 @@ describe('refund policy', () => {
     ['2027-02-09T06:00:00Z', 29, 500_000],
     ['2027-02-23T06:00:00Z', 15, 500_000],
     ['2027-02-24T06:00:00Z', 14, 0],
-  ])('a traveler cancelling an online payment on %s (%i days before) gets %i paise back through Razorpay', async (when, days, expected) => {
-    const tr = await trip();
-    const b = await paidOnline(tr);
-    t.clock.set(when);
-    try {
-      const cookie = await sessionCookie(t.deps, b.me.id); // months later: a fresh session
-      const preview = await (await t.request(`/bookings/${b.bookingId}/cancel`, { cookie })).text();
-      expect(preview).toContain(`${days} days from now`);
-      const res = await t.post(`/bookings/${b.bookingId}/cancel`, {}, cookie);
-      expect(res.status).toBe(303);
-      const row = await booking(b.bookingId);
-      expect(row).toMatchObject({ status: 'cancelled', cancel_reason: 'traveler', refund_paise: expected });
-      expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
-      const refunds = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).execute();
-      if (expected === 0) {
-        expect(refunds).toHaveLength(0);
-        expect(row.payment_status).toBe('paid');
-      } else {
-        expect(refunds).toMatchObject([{ amount_paise: expected, method: 'razorpay', status: 'processed' }]);
-        expect(row.payment_status).toBe('refunded');
-        expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(expected);
+  ])(
+    'a traveler cancelling an online payment on %s (%i days before) gets %i paise back through Razorpay',
+    async (when, days, expected) => {
+      const tr = await trip();
+      const b = await paidOnline(tr);
+      t.clock.set(when);
+      try {
+        const cookie = await sessionCookie(t.deps, b.me.id); // months later: a fresh session
+        const preview = await (await t.request(`/bookings/${b.bookingId}/cancel`, { cookie })).text();
+        expect(preview).toContain(`${days} days from now`);
+        const res = await t.post(`/bookings/${b.bookingId}/cancel`, {}, cookie);
+        expect(res.status).toBe(303);
+        const row = await booking(b.bookingId);
+        expect(row).toMatchObject({ status: 'cancelled', cancel_reason: 'traveler', refund_paise: expected });
+        expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
+        const refunds = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).execute();
+        if (expected === 0) {
+          expect(refunds).toHaveLength(0);
+          expect(row.payment_status).toBe('paid');
+        } else {
+          expect(refunds).toMatchObject([{ amount_paise: expected, method: 'razorpay', status: 'processed' }]);
+          expect(row.payment_status).toBe('refunded');
+          expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(expected);
+        }
+        expect(
+          await t.db
+            .selectFrom('audit_log')
+            .select('after')
+            .where('action', '=', 'booking.cancelled')
+            .where('target_id', '=', String(b.bookingId))
+            .execute(),
+        ).toHaveLength(1);
+      } finally {
+        t.clock.set('2026-11-25T06:30:00Z');
       }
-      expect(await t.db.selectFrom('audit_log').select('after').where('action', '=', 'booking.cancelled').where('target_id', '=', String(b.bookingId)).execute()).toHaveLength(1);
-    } finally {
-      t.clock.set('2026-11-25T06:30:00Z');
-    }
-  });
+    },
+  );
 
-  it('follows the trip\'s own policy when it has one', async () => {
-    const tr = await trip({ refundPolicy: [{ days: 7, percent: 80 }, { days: 0, percent: 10 }] });
+  it("follows the trip's own policy when it has one", async () => {
+    const tr = await trip({
+      refundPolicy: [
+        { days: 7, percent: 80 },
+        { days: 0, percent: 10 },
+      ],
+    });
     const b = await paidOnline(tr);
     t.clock.set('2027-02-24T06:00:00Z');
     try {
@@ -128,21 +160,36 @@ describe('cancellation', () => {
     expect(await seatsTaken(t.deps, tr.departureId)).toBe(0);
   });
 
-  it('a UPI booking\'s refund is recorded for the organizer, who marks it paid back', async () => {
+  it("a UPI booking's refund is recorded for the organizer, who marks it paid back", async () => {
     const tr = await trip();
     const b = await paidByUpi(tr);
     await t.post(`/bookings/${b.bookingId}/cancel`, {}, b.me.cookie);
-    const refund = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
+    const refund = await t.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('booking_id', '=', b.bookingId)
+      .executeTakeFirstOrThrow();
     expect(refund).toMatchObject({ method: 'manual', status: 'pending', amount_paise: 1_000_000 });
     const orgCookie = await sessionCookie(t.deps, tr.organizerId);
-    expect(await (await t.request('/organizer/verifications', { cookie: orgCookie })).text()).toContain('Refunds to pay back');
+    expect(await (await t.request('/organizer/verifications', { cookie: orgCookie })).text()).toContain(
+      'Refunds to pay back',
+    );
     const stranger = await signedIn(t.deps, { role: 'organizer' });
     expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, stranger.cookie)).status).toBe(404);
     expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, orgCookie)).status).toBe(303);
     expect(await booking(b.bookingId)).toMatchObject({ payment_status: 'refunded' });
-    expect((await t.db.selectFrom('refunds').select('status').where('id', '=', refund.id).executeTakeFirstOrThrow()).status).toBe('processed');
+    expect(
+      (await t.db.selectFrom('refunds').select('status').where('id', '=', refund.id).executeTakeFirstOrThrow()).status,
+    ).toBe('processed');
     expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, orgCookie)).status).toBe(409);
-    expect(await t.db.selectFrom('audit_log').select('actor_id').where('action', '=', 'refund.processed').where('target_id', '=', String(refund.id)).execute()).toEqual([{ actor_id: tr.organizerId }]);
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select('actor_id')
+        .where('action', '=', 'refund.processed')
+        .where('target_id', '=', String(refund.id))
+        .execute(),
+    ).toEqual([{ actor_id: tr.organizerId }]);
   });
 
   it('a refund Razorpay could not take is retried by the job, once, and not sent twice', async () => {
@@ -154,12 +201,18 @@ describe('cancellation', () => {
     } finally {
       await rzp.start();
     }
-    const pending = await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
+    const pending = await t.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('booking_id', '=', b.bookingId)
+      .executeTakeFirstOrThrow();
     expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
     expect(pending.last_error).toBeTruthy();
     await retryRefunds(t.deps);
     await retryRefunds(t.deps);
-    expect((await t.db.selectFrom('refunds').select('status').where('id', '=', pending.id).executeTakeFirstOrThrow()).status).toBe('processed');
+    expect(
+      (await t.db.selectFrom('refunds').select('status').where('id', '=', pending.id).executeTakeFirstOrThrow()).status,
+    ).toBe('processed');
     expect([...rzp.fake.refunds.values()].filter((r) => r.payment_id === b.paymentId)).toHaveLength(1);
     expect((await booking(b.bookingId)).payment_status).toBe('refunded');
   });
@@ -170,23 +223,48 @@ describe('cancellation', () => {
     const upi = await paidByUpi(tr);
     const unpaid = await book(tr, 1);
     const other = await signedIn(t.deps, { role: 'organizer' });
-    expect((await t.post(`/organizer/departures/${tr.departureId}/cancel`, { note: 'Heavy snow' }, other.cookie)).status).toBe(404);
+    expect(
+      (await t.post(`/organizer/departures/${tr.departureId}/cancel`, { note: 'Heavy snow' }, other.cookie)).status,
+    ).toBe(404);
     t.clock.set('2027-03-05T06:00:00Z'); // 5 days out: the traveler policy would pay nothing
     try {
       const orgCookie = await sessionCookie(t.deps, tr.organizerId);
-      expect(await (await t.request(`/organizer/departures/${tr.departureId}/cancel`, { cookie: orgCookie })).text()).toContain('3 bookings will be cancelled');
-      const res = await t.post(`/organizer/departures/${tr.departureId}/cancel`, { note: 'Heavy snow on the pass' }, orgCookie);
+      expect(
+        await (await t.request(`/organizer/departures/${tr.departureId}/cancel`, { cookie: orgCookie })).text(),
+      ).toContain('3 bookings will be cancelled');
+      const res = await t.post(
+        `/organizer/departures/${tr.departureId}/cancel`,
+        { note: 'Heavy snow on the pass' },
+        orgCookie,
+      );
       expect(res.status).toBe(303);
     } finally {
       t.clock.set('2026-11-25T06:30:00Z');
     }
-    expect((await t.db.selectFrom('departures').select(['status', 'seats_taken']).where('id', '=', tr.departureId).executeTakeFirstOrThrow())).toEqual({ status: 'cancelled', seats_taken: 0 });
-    expect(await booking(online.bookingId)).toMatchObject({ status: 'cancelled', cancel_reason: 'organizer', payment_status: 'refunded', refund_paise: 2_000_000 });
+    expect(
+      await t.db
+        .selectFrom('departures')
+        .select(['status', 'seats_taken'])
+        .where('id', '=', tr.departureId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'cancelled', seats_taken: 0 });
+    expect(await booking(online.bookingId)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'organizer',
+      payment_status: 'refunded',
+      refund_paise: 2_000_000,
+    });
     expect(await booking(upi.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 1_000_000 });
     expect(await booking(unpaid.bookingId)).toMatchObject({ status: 'cancelled', refund_paise: 0 });
     expect(rzp.fake.payments.get(online.paymentId)!.amount_refunded).toBe(2_000_000);
-    const told = await t.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', 'trip-cancelled').execute();
-    expect(told.filter((m) => m.channel === 'email' && JSON.parse(m.payload).text.includes('Heavy snow on the pass'))).toHaveLength(3);
+    const told = await t.db
+      .selectFrom('outbox')
+      .select(['channel', 'payload'])
+      .where('template', '=', 'trip-cancelled')
+      .execute();
+    expect(
+      told.filter((m) => m.channel === 'email' && JSON.parse(m.payload).text.includes('Heavy snow on the pass')),
+    ).toHaveLength(3);
     expect(told.filter((m) => m.channel === 'sms').length).toBeGreaterThanOrEqual(3);
     // Booking a cancelled departure is no longer possible.
     const late = await signedIn(t.deps);
@@ -196,7 +274,12 @@ describe('cancellation', () => {
   it('cancelling a whole trip (for the trips feature) cancels all its open departures', async () => {
     const tr = await trip();
     const b = await book(tr, 2);
-    const res = await cancelTripBookings(t.deps, { id: tr.organizerId, role: 'organizer' }, tr.tripId, 'Permit withdrawn');
+    const res = await cancelTripBookings(
+      t.deps,
+      { id: tr.organizerId, role: 'organizer' },
+      tr.tripId,
+      'Permit withdrawn',
+    );
     expect(res.bookings).toBe(1);
     expect((await booking(b.bookingId)).status).toBe('cancelled');
   });
@@ -228,7 +311,9 @@ describe('traveler pages', () => {
     expect(pass).toContain(row.code);
     expect(pass).toContain('Kathgodam station, 7 AM');
     expect(pass).toContain(`/bookings/${b.bookingId}/pass-qr.svg`);
-    expect((await t.request(`/bookings/${b.bookingId}/pass-qr.svg`, { cookie: b.me.cookie })).headers.get('Content-Type')).toBe('image/svg+xml');
+    expect(
+      (await t.request(`/bookings/${b.bookingId}/pass-qr.svg`, { cookie: b.me.cookie })).headers.get('Content-Type'),
+    ).toBe('image/svg+xml');
     const ics = await t.request(`/bookings/${b.bookingId}/booking.ics`, { cookie: b.me.cookie });
     expect(ics.headers.get('Content-Type')).toBe('text/calendar; charset=utf-8');
     const text = await ics.text();
@@ -237,8 +322,12 @@ describe('traveler pages', () => {
     expect(text).toContain(`SUMMARY:Brahmatal (${row.code})`);
     expect(text).toContain('LOCATION:Kathgodam station\\, 7 AM');
     // The trip's organizer may look at the booking; another traveler may not.
-    expect((await t.request(`/bookings/${b.bookingId}`, { cookie: await sessionCookie(t.deps, tr.organizerId) })).status).toBe(200);
-    expect((await t.request(`/bookings/${b.bookingId}/booking.ics`, { cookie: (await signedIn(t.deps)).cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/bookings/${b.bookingId}`, { cookie: await sessionCookie(t.deps, tr.organizerId) })).status,
+    ).toBe(200);
+    expect(
+      (await t.request(`/bookings/${b.bookingId}/booking.ics`, { cookie: (await signedIn(t.deps)).cookie })).status,
+    ).toBe(404);
   });
 
   it('the pass of an unpaid booking is not issued', async () => {

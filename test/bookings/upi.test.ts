@@ -11,7 +11,11 @@ let t: TestApp;
 let png: Uint8Array;
 beforeAll(async () => {
   t = await makeTestApp();
-  png = new Uint8Array(await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
+  png = new Uint8Array(
+    await sharp({ create: { width: 400, height: 800, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer(),
+  );
 });
 afterAll(() => t.close());
 
@@ -28,19 +32,22 @@ function proof(bookingId: number, cookie: string, utr: string, file: Uint8Array 
 }
 
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const proofs = (bookingId: number) => t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).execute();
+const proofs = (bookingId: number) =>
+  t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).execute();
 async function orgCookie(organizerId: number) {
   const { sessionCookie } = await import('../support/factories.js');
   return sessionCookie(t.deps, organizerId);
 }
 
 describe('manual UPI payment', () => {
-  it('shows the organizer\'s UPI ID, a upi://pay link with the booking code and a server-rendered QR code', async () => {
+  it("shows the organizer's UPI ID, a upi://pay link with the booking code and a server-rendered QR code", async () => {
     const b = await held(2);
     const html = await (await t.request(`/bookings/${b.bookingId}/pay`, { cookie: b.me.cookie })).text();
     const code = (await booking(b.bookingId)).code;
     expect(html).toContain('hills@okaxis');
-    expect(html).toContain(`href="upi://pay?pa=hills%40okaxis&amp;pn=Hill%20Goats&amp;am=5000.00&amp;tn=${code}&amp;cu=INR"`);
+    expect(html).toContain(
+      `href="upi://pay?pa=hills%40okaxis&amp;pn=Hill%20Goats&amp;am=5000.00&amp;tn=${code}&amp;cu=INR"`,
+    );
     expect(html).toContain(`src="/bookings/${b.bookingId}/upi-qr.svg"`);
     const qr = await t.request(`/bookings/${b.bookingId}/upi-qr.svg`, { cookie: b.me.cookie });
     expect(qr.headers.get('Content-Type')).toBe('image/svg+xml');
@@ -60,7 +67,12 @@ describe('manual UPI payment', () => {
     const [p] = await proofs(b.bookingId);
     expect(p).toMatchObject({ utr: '412345678901', amount_paise: 500_000, status: 'pending', duplicate_utr: 0 });
     expect(existsSync(join(t.dir, 'private', 'proofs', `${p.screenshot_key}-400.webp`))).toBe(true);
-    const note = await t.db.selectFrom('outbox').selectAll().where('template', '=', 'payment-proof-received').where('payload', 'like', `%${row.code}%`).execute();
+    const note = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('template', '=', 'payment-proof-received')
+      .where('payload', 'like', `%${row.code}%`)
+      .execute();
     expect(note).toHaveLength(1);
     // The expiry job leaves a booking alone while its proof is being checked.
     t.clock.advance(60 * 60_000);
@@ -74,7 +86,12 @@ describe('manual UPI payment', () => {
     const bad = await proof(b.bookingId, b.me.cookie, '12345');
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Enter the 12-digit UTR');
-    const notImage = await proof(b.bookingId, b.me.cookie, '412345678902', new TextEncoder().encode('%PDF-1.4 not a picture'));
+    const notImage = await proof(
+      b.bookingId,
+      b.me.cookie,
+      '412345678902',
+      new TextEncoder().encode('%PDF-1.4 not a picture'),
+    );
     expect(notImage.status).toBe(422);
     expect(await notImage.text()).toContain('not an image we can read');
     const none = await proof(b.bookingId, b.me.cookie, '412345678902', null);
@@ -107,12 +124,37 @@ describe('manual UPI payment', () => {
     const res = await t.post(`/organizer/verifications/${p.id}/verify`, {}, cookie);
     expect(res.status).toBe(303);
     const row = await booking(b.bookingId);
-    expect(row).toMatchObject({ status: 'confirmed', payment_status: 'paid', verification_status: 'verified', hold_expires_at: null });
-    const pay = await t.db.selectFrom('payments').selectAll().where('booking_id', '=', b.bookingId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'confirmed',
+      payment_status: 'paid',
+      verification_status: 'verified',
+      hold_expires_at: null,
+    });
+    const pay = await t.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('booking_id', '=', b.bookingId)
+      .executeTakeFirstOrThrow();
     expect(pay).toMatchObject({ method: 'upi', status: 'paid', utr: '412345678999', amount_paise: 500_000 });
-    const sent = await t.db.selectFrom('outbox').select(['template', 'channel']).where('payload', 'like', `%${row.code}%`).execute();
-    expect(sent).toEqual(expect.arrayContaining([{ template: 'payment-verified', channel: 'email' }, { template: 'booking-confirmed', channel: 'sms' }]));
-    expect(await t.db.selectFrom('audit_log').select('actor_id').where('action', '=', 'upi.verified').where('target_id', '=', String(b.bookingId)).execute()).toEqual([{ actor_id: b.organizerId }]);
+    const sent = await t.db
+      .selectFrom('outbox')
+      .select(['template', 'channel'])
+      .where('payload', 'like', `%${row.code}%`)
+      .execute();
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { template: 'payment-verified', channel: 'email' },
+        { template: 'booking-confirmed', channel: 'sms' },
+      ]),
+    );
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select('actor_id')
+        .where('action', '=', 'upi.verified')
+        .where('target_id', '=', String(b.bookingId))
+        .execute(),
+    ).toEqual([{ actor_id: b.organizerId }]);
     // Deciding twice is refused.
     expect((await t.post(`/organizer/verifications/${p.id}/verify`, {}, cookie)).status).toBe(409);
   });
@@ -128,21 +170,37 @@ describe('manual UPI payment', () => {
     expect((await booking(b.bookingId)).status).toBe('pending');
     expect(await seatsTaken(t.deps, b.departureId)).toBe(3);
 
-    expect((await t.post(`/organizer/verifications/${p.id}/reject`, { reason: 'No such credit in our account' }, cookie)).status).toBe(303);
-    expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', cancel_reason: 'payment_rejected', verification_status: 'rejected' });
+    expect(
+      (await t.post(`/organizer/verifications/${p.id}/reject`, { reason: 'No such credit in our account' }, cookie))
+        .status,
+    ).toBe(303);
+    expect(await booking(b.bookingId)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'payment_rejected',
+      verification_status: 'rejected',
+    });
     expect(await seatsTaken(t.deps, b.departureId)).toBe(0);
-    const msg = await t.db.selectFrom('outbox').select('payload').where('template', '=', 'payment-rejected').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const msg = await t.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('template', '=', 'payment-rejected')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(msg.payload).text).toContain('No such credit in our account');
   });
 
-  it('another organizer neither sees nor decides someone else\'s proofs', async () => {
+  it("another organizer neither sees nor decides someone else's proofs", async () => {
     const b = await held();
     await proof(b.bookingId, b.me.cookie, '412345678111');
     const [p] = await proofs(b.bookingId);
     const other = await signedIn(t.deps, { role: 'organizer' });
-    expect(await (await t.request('/organizer/verifications', { cookie: other.cookie })).text()).not.toContain('412345678111');
+    expect(await (await t.request('/organizer/verifications', { cookie: other.cookie })).text()).not.toContain(
+      '412345678111',
+    );
     expect((await t.post(`/organizer/verifications/${p.id}/verify`, {}, other.cookie)).status).toBe(404);
-    expect((await t.post(`/organizer/verifications/${p.id}/reject`, { reason: 'nope nope' }, other.cookie)).status).toBe(404);
+    expect(
+      (await t.post(`/organizer/verifications/${p.id}/reject`, { reason: 'nope nope' }, other.cookie)).status,
+    ).toBe(404);
     expect((await t.post(`/organizer/verifications/${p.id}/verify`, {}, b.me.cookie)).status).toBe(403);
     expect((await booking(b.bookingId)).status).toBe('pending');
   });

@@ -55,7 +55,11 @@ describe.each([
     // Opening the link only shows the page: a mail scanner following it confirms nothing.
     await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
     await expectNoSideScroll(page, '/verify-email');
-    const opened = await e2e.server.db.selectFrom('users').select('email_verified_at').where('email', '=', email).executeTakeFirstOrThrow();
+    const opened = await e2e.server.db
+      .selectFrom('users')
+      .select('email_verified_at')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
     expect(opened.email_verified_at).toBeNull();
     await page.getByRole('button', { name: 'Confirm my email' }).click();
     await page.getByText('your email address is confirmed').waitFor();
@@ -92,10 +96,22 @@ describe.each([
     await page.getByText('You are signed out.').waitFor();
     await expect(page.getByRole('link', { name: 'Sign in' }).count()).resolves.toBe(1);
 
-    const user = await e2e.server.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-    expect(user).toMatchObject({ name, phone: '+919876543210', location: 'Leh, Ladakh', bio: 'Slow walker, fast talker.', role: 'traveler' });
+    const user = await e2e.server.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(user).toMatchObject({
+      name,
+      phone: '+919876543210',
+      location: 'Leh, Ladakh',
+      bio: 'Slow walker, fast talker.',
+      role: 'traveler',
+    });
     expect(user.email_verified_at).not.toBeNull();
-    expect(await e2e.server.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()).toHaveLength(0);
+    expect(
+      await e2e.server.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute(),
+    ).toHaveLength(0);
     // The deliberate wrong password answers 422, which Chromium (and htmx) log as a failed load.
     expect(w.errors.filter((e) => !/\b422\b/.test(e))).toEqual([]);
     expect(w.offHost).toEqual([]);

@@ -18,7 +18,8 @@ async function signedInAs(role: 'traveler' | 'organizer', name: string) {
   return { id, cookie: await sessionCookie(deps, id) };
 }
 
-const bookingsOf = (userId: number) => e2e.server.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute();
+const bookingsOf = (userId: number) =>
+  e2e.server.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).execute();
 
 describe('booking and paying in Chromium (360×640)', () => {
   it('a traveler books 2 guests and pays online on the test gateway', async () => {
@@ -57,7 +58,12 @@ describe('booking and paying in Chromium (360×640)', () => {
     await expect(page.locator('.flash.ok').textContent()).resolves.toContain('is confirmed');
     const [b] = await bookingsOf(me.id);
     expect(b).toMatchObject({ status: 'confirmed', payment_status: 'paid', guests: 2, amount_paise: 2_300_000 });
-    const people = await e2e.server.db.selectFrom('booking_participants').select(['name', 'phone', 'age', 'dietary']).where('booking_id', '=', b.id).orderBy('position').execute();
+    const people = await e2e.server.db
+      .selectFrom('booking_participants')
+      .select(['name', 'phone', 'age', 'dietary'])
+      .where('booking_id', '=', b.id)
+      .orderBy('position')
+      .execute();
     expect(people).toEqual([
       { name: 'Asha Rao', phone: '+919812300000', age: 31, dietary: '' },
       { name: 'Vikram Rao', phone: '+919812311111', age: 34, dietary: 'vegan' },
@@ -72,7 +78,12 @@ describe('booking and paying in Chromium (360×640)', () => {
 
   it('another traveler pays by UPI proof with JavaScript off, and the organizer verifies it', async () => {
     const org = await signedInAs('organizer', 'Hill Goats');
-    const trip = await makeTrip(deps, { organizerId: org.id, title: 'Brahmatal Lake', pricePaise: 899_900, capacity: 8 });
+    const trip = await makeTrip(deps, {
+      organizerId: org.id,
+      title: 'Brahmatal Lake',
+      pricePaise: 899_900,
+      capacity: 8,
+    });
     const me = await signedInAs('traveler', 'Meera Nair');
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     await useSession(w.context, e2e.server.url, me.cookie);
@@ -83,13 +94,19 @@ describe('booking and paying in Chromium (360×640)', () => {
     await page.getByRole('button', { name: 'Hold my seats' }).click();
     await page.waitForURL(/\/bookings\/\d+\/pay$/);
     const [held] = await bookingsOf(me.id);
-    await expect(page.locator(`a[href^="upi://pay?pa=organizer%40okaxis"]`).getAttribute('href')).resolves.toContain(`tn=${held.code}`);
+    await expect(page.locator(`a[href^="upi://pay?pa=organizer%40okaxis"]`).getAttribute('href')).resolves.toContain(
+      `tn=${held.code}`,
+    );
     const qr = await page.locator('img[src$="/upi-qr.svg"]').evaluate((img: HTMLImageElement) => img.naturalWidth);
     expect(qr).toBeGreaterThan(0);
 
-    const shot = await sharp({ create: { width: 360, height: 720, channels: 3, background: '#2b6' } }).png().toBuffer();
+    const shot = await sharp({ create: { width: 360, height: 720, channels: 3, background: '#2b6' } })
+      .png()
+      .toBuffer();
     await page.locator('input[name="utr"]').fill('412398765432');
-    await page.locator('input[name="screenshot"]').setInputFiles({ name: 'gpay.png', mimeType: 'image/png', buffer: shot });
+    await page
+      .locator('input[name="screenshot"]')
+      .setInputFiles({ name: 'gpay.png', mimeType: 'image/png', buffer: shot });
     await page.getByRole('button', { name: 'Send payment proof' }).click();
     await page.waitForURL(/\/bookings\/\d+$/);
     await expect(page.locator('#booking-status').textContent()).resolves.toBe('Payment being checked');

@@ -25,7 +25,13 @@ async function travelerCookie() {
 
 /** A trip at ₹14,000 with two departures, and a signed-in traveler on its booking form. */
 async function onBookingForm(javaScript: boolean) {
-  const trip = await makeTrip(deps, { title: `Hampta Pass ${javaScript ? 'on' : 'off'}`, pricePaise: 1_400_000, capacity: 12, start: day(30), end: day(34) });
+  const trip = await makeTrip(deps, {
+    title: `Hampta Pass ${javaScript ? 'on' : 'off'}`,
+    pricePaise: 1_400_000,
+    capacity: 12,
+    start: day(30),
+    end: day(34),
+  });
   const second = await addDeparture(deps, trip.tripId, { capacity: 8, start: day(60), end: day(64) });
   const me = await travelerCookie();
   const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
@@ -43,7 +49,11 @@ describe.each([
   ['off', false],
 ])('the booking form with JavaScript %s (360×640)', (label, javaScript) => {
   const update = async (page: Page) => {
-    if (!javaScript) await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Update the guest list' }).click()]);
+    if (!javaScript)
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Update the guest list' }).click(),
+      ]);
   };
 
   it('changing the number of guests keeps what was typed, updates the total and puts no personal data in a URL', async () => {
@@ -90,8 +100,15 @@ describe.each([
     // And the seats are held on the chosen date.
     await page.locator('#guests fieldset').nth(0).locator('input[name="age"]').fill('31');
     await page.locator('#guests fieldset').nth(1).locator('input[name="age"]').fill('34');
-    await Promise.all([page.waitForURL(/\/bookings\/\d+\/pay$/), page.getByRole('button', { name: 'Hold my seats' }).click()]);
-    const b = await e2e.server.db.selectFrom('bookings').select(['departure_id', 'guests', 'amount_paise']).where('user_id', '=', w.me.id).executeTakeFirstOrThrow();
+    await Promise.all([
+      page.waitForURL(/\/bookings\/\d+\/pay$/),
+      page.getByRole('button', { name: 'Hold my seats' }).click(),
+    ]);
+    const b = await e2e.server.db
+      .selectFrom('bookings')
+      .select(['departure_id', 'guests', 'amount_paise'])
+      .where('user_id', '=', w.me.id)
+      .executeTakeFirstOrThrow();
     expect(b).toEqual({ departure_id: w.second, guests: 2, amount_paise: 2_800_000 });
     await w.close();
   });
@@ -114,7 +131,11 @@ describe('the trip form (360×640)', () => {
     await page.fill('input[name="title"]', 'Kuari Pass by Enter');
     await Promise.all([page.waitForLoadState('load'), page.press('input[name="title"]', 'Enter')]);
     expect(await page.locator('input[name="departures[1][start_date]"]').count()).toBe(0);
-    const trip = await e2e.server.db.selectFrom('trips').select(['status', 'organizer_id']).where('title', '=', 'Kuari Pass by Enter').executeTakeFirst();
+    const trip = await e2e.server.db
+      .selectFrom('trips')
+      .select(['status', 'organizer_id'])
+      .where('title', '=', 'Kuari Pass by Enter')
+      .executeTakeFirst();
     expect(trip).toEqual({ status: 'draft', organizer_id: org });
     await w.close();
   });
@@ -130,8 +151,14 @@ describe('the test gateway (360×640)', () => {
     await page.goto(`/trips/${trip.tripId}/book?departure=${trip.departureId}`);
     await page.locator('input[name="age"]').fill('29');
     await Promise.all([page.waitForURL(/\/pay$/), page.getByRole('button', { name: 'Hold my seats' }).click()]);
-    await Promise.all([page.waitForURL(/\/test-gateway\/checkout\//), page.getByRole('button', { name: 'Pay ₹7,000 online' }).click()]);
-    await Promise.all([page.waitForURL(/\/bookings\/\d+$/), page.getByRole('button', { name: 'Pay (test success)' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/test-gateway\/checkout\//),
+      page.getByRole('button', { name: 'Pay ₹7,000 online' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(/\/bookings\/\d+$/),
+      page.getByRole('button', { name: 'Pay (test success)' }).click(),
+    ]);
     await expect(page.locator('#booking-status').textContent()).resolves.toBe('Confirmed');
     await w.close();
   });
@@ -142,10 +169,30 @@ describe('earnings (360×640)', () => {
     const org = await createUser(deps, { role: 'organizer', name: 'Month Names' });
     const trip = await makeTrip(deps, { organizerId: org, title: 'Nag Tibba', pricePaise: 300_000 });
     const traveler = await createUser(deps, { role: 'traveler' });
-    const id = await makeBooking(deps, { trip, userId: traveler, code: 'TT-MON-AAAA', status: 'confirmed', amountPaise: 300_000, paymentMethod: 'upi', verification: 'verified' });
+    const id = await makeBooking(deps, {
+      trip,
+      userId: traveler,
+      code: 'TT-MON-AAAA',
+      status: 'confirmed',
+      amountPaise: 300_000,
+      paymentMethod: 'upi',
+      verification: 'verified',
+    });
     const now = new Date().toISOString();
     // 31 Dec 2026, 20:00 UTC is already 1 Jan 2027 in India.
-    await e2e.server.db.insertInto('payments').values({ booking_id: id, method: 'upi', amount_paise: 300_000, status: 'paid', utr: '412300000001', paid_at: '2026-12-31T20:00:00.000Z', created_at: now, updated_at: now }).execute();
+    await e2e.server.db
+      .insertInto('payments')
+      .values({
+        booking_id: id,
+        method: 'upi',
+        amount_paise: 300_000,
+        status: 'paid',
+        utr: '412300000001',
+        paid_at: '2026-12-31T20:00:00.000Z',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     await useSession(w.context, e2e.server.url, await sessionCookie(deps, org));
     await w.page.goto('/organizer/earnings');

@@ -22,14 +22,30 @@ const e2e = serverAndBrowser();
 const seeded = { tripId: 0, departureId: 0, organizerId: 0, confirmedId: 0, pendingId: 0, messageId: 0 };
 /** An open email verification link (opening its page uses nothing up). */
 const VERIFY_TOKEN = 'phonefirstverifyemailtoken234567';
-const cookies: Record<'traveler' | 'organizer' | 'agent' | 'admin', string> = { traveler: '', organizer: '', agent: '', admin: '' };
+const cookies: Record<'traveler' | 'organizer' | 'agent' | 'admin', string> = {
+  traveler: '',
+  organizer: '',
+  agent: '',
+  admin: '',
+};
 
 async function seed() {
   const deps = { db: e2e.server.db, clock: systemClock };
-  const organizerId = await createUser(deps, { role: 'organizer', name: 'Himalayan Trails Collective', upi_id: 'hills@okaxis' });
+  const organizerId = await createUser(deps, {
+    role: 'organizer',
+    name: 'Himalayan Trails Collective',
+    upi_id: 'hills@okaxis',
+  });
   const start = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
   const end = new Date(Date.now() + 44 * 86_400_000).toISOString().slice(0, 10);
-  const trip = await makeTrip(deps, { organizerId, title: 'Kedarkantha Winter Summit Trek', pricePaise: 1_150_000, capacity: 12, start, end });
+  const trip = await makeTrip(deps, {
+    organizerId,
+    title: 'Kedarkantha Winter Summit Trek',
+    pricePaise: 1_150_000,
+    capacity: 12,
+    start,
+    end,
+  });
   const travelerId = await createUser(deps, { role: 'traveler', name: 'Asha Raghunathan', phone: '+919812300000' });
   const adminId = await createUser(deps, { role: 'admin', name: 'Admin Anand' });
   const now = new Date().toISOString();
@@ -40,36 +56,86 @@ async function seed() {
   ];
   const booking = (code: string, status: 'confirmed' | 'pending') =>
     makeBooking(deps, {
-      trip, userId: travelerId, code, status, guests: 2, amountPaise: 2_300_000, paymentMethod: 'upi', verification: status === 'confirmed' ? 'verified' : 'pending',
-      holdExpiresAt: status === 'pending' ? new Date(Date.now() + 86_400_000).toISOString() : null, specialRequests: 'Window seat in the jeep', participants: guests,
+      trip,
+      userId: travelerId,
+      code,
+      status,
+      guests: 2,
+      amountPaise: 2_300_000,
+      paymentMethod: 'upi',
+      verification: status === 'confirmed' ? 'verified' : 'pending',
+      holdExpiresAt: status === 'pending' ? new Date(Date.now() + 86_400_000).toISOString() : null,
+      specialRequests: 'Window seat in the jeep',
+      participants: guests,
     });
   const confirmedId = await booking('TT-PH1-AAAA', 'confirmed');
   const pendingId = await booking('TT-PH2-BBBB', 'pending');
   await e2e.server.db.updateTable('departures').set({ seats_taken: 4 }).where('id', '=', trip.departureId).execute();
   await e2e.server.db
     .insertInto('payments')
-    .values({ booking_id: confirmedId, method: 'upi', amount_paise: 2_300_000, status: 'paid', utr: '412345678901', paid_at: now, created_at: now, updated_at: now })
+    .values({
+      booking_id: confirmedId,
+      method: 'upi',
+      amount_paise: 2_300_000,
+      status: 'paid',
+      utr: '412345678901',
+      paid_at: now,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
-  const proof = await sharp({ create: { width: 400, height: 800, channels: 3, background: '#dde' } }).png().toBuffer();
+  const proof = await sharp({ create: { width: 400, height: 800, channels: 3, background: '#dde' } })
+    .png()
+    .toBuffer();
   const img = await storeImage(e2e.server.dataDir, new Uint8Array(proof), 'screenshot', [640, 1280], 'proofs');
   await e2e.server.db
     .insertInto('upi_proofs')
-    .values({ booking_id: pendingId, utr: '498765432109', screenshot_key: img.key, screenshot_width: img.width, screenshot_height: img.height, amount_paise: 2_300_000, created_at: now })
+    .values({
+      booking_id: pendingId,
+      utr: '498765432109',
+      screenshot_key: img.key,
+      screenshot_width: img.width,
+      screenshot_height: img.height,
+      amount_paise: 2_300_000,
+      created_at: now,
+    })
     .execute();
   const { id: messageId } = await e2e.server.db
     .insertInto('dev_messages')
-    .values({ channel: 'email', recipient: 'asha@example.test', subject: 'Your booking TT-PH1-AAAA is confirmed', text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${e2e.server.url}/bookings/${confirmedId}/pass`, created_at: now })
+    .values({
+      channel: 'email',
+      recipient: 'asha@example.test',
+      subject: 'Your booking TT-PH1-AAAA is confirmed',
+      text: `See you at Dehradun railway station at 6 AM.\nYour pass: ${e2e.server.url}/bookings/${confirmedId}/pass`,
+      created_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
 
   const unverified = await createUser(deps, { role: 'traveler', name: 'Meera Unverified', verified: false });
-  const email = (await e2e.server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()).email;
+  const email = (
+    await e2e.server.db.selectFrom('users').select('email').where('id', '=', unverified).executeTakeFirstOrThrow()
+  ).email;
   await e2e.server.db
     .insertInto('account_tokens')
-    .values({ user_id: unverified, purpose: 'verify-email', token_hash: hashToken(VERIFY_TOKEN), target: email, expires_at: new Date(Date.now() + 86_400_000).toISOString(), created_at: now })
+    .values({
+      user_id: unverified,
+      purpose: 'verify-email',
+      token_hash: hashToken(VERIFY_TOKEN),
+      target: email,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      created_at: now,
+    })
     .execute();
 
-  Object.assign(seeded, { tripId: trip.tripId, departureId: trip.departureId, organizerId, confirmedId, pendingId, messageId });
+  Object.assign(seeded, {
+    tripId: trip.tripId,
+    departureId: trip.departureId,
+    organizerId,
+    confirmedId,
+    pendingId,
+    messageId,
+  });
   cookies.traveler = await sessionCookie(deps, travelerId);
   cookies.organizer = await sessionCookie(deps, organizerId);
   cookies.admin = await sessionCookie(deps, adminId);
@@ -89,16 +155,30 @@ function wrongKeyboards(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     for (const el of Array.from(document.querySelectorAll('input:not([type="hidden"])')) as HTMLInputElement[]) {
-      if (el.getBoundingClientRect().height === 0 || !['text', 'search', 'email', 'tel', 'number', 'password', 'url'].includes(el.type)) continue;
+      if (
+        el.getBoundingClientRect().height === 0 ||
+        !['text', 'search', 'email', 'tel', 'number', 'password', 'url'].includes(el.type)
+      )
+        continue;
       const name = (el.name || el.id || '').toLowerCase();
       const type = el.type;
       const mode = el.getAttribute('inputmode') ?? '';
       const auto = el.getAttribute('autocomplete') ?? '';
-      const bad = (why: string) => out.push(`<input name=${el.name} type=${type}${mode ? ` inputmode=${mode}` : ''}${auto ? ` autocomplete=${auto}` : ''}> ${why}`);
+      const bad = (why: string) =>
+        out.push(
+          `<input name=${el.name} type=${type}${mode ? ` inputmode=${mode}` : ''}${auto ? ` autocomplete=${auto}` : ''}> ${why}`,
+        );
       if (/(^|[^a-z])email/.test(name) && (type !== 'email' || !auto)) bad('wants type=email and autocomplete');
-      if (/phone|mobile/.test(name) && ((type !== 'tel' && mode !== 'tel') || !auto)) bad('wants type=tel (or inputmode=tel) and autocomplete');
-      if (type === 'password' && !/current-password|new-password/.test(auto)) bad('wants autocomplete=current-password or new-password');
-      if (/(^|[^a-z])(age|seats|capacity|price|amount|utr|min|max|otp|code)($|[^a-z])/.test(name) && type !== 'number' && !/numeric|decimal/.test(mode)) bad('wants the number pad');
+      if (/phone|mobile/.test(name) && ((type !== 'tel' && mode !== 'tel') || !auto))
+        bad('wants type=tel (or inputmode=tel) and autocomplete');
+      if (type === 'password' && !/current-password|new-password/.test(auto))
+        bad('wants autocomplete=current-password or new-password');
+      if (
+        /(^|[^a-z])(age|seats|capacity|price|amount|utr|min|max|otp|code)($|[^a-z])/.test(name) &&
+        type !== 'number' &&
+        !/numeric|decimal/.test(mode)
+      )
+        bad('wants the number pad');
     }
     return out;
   });
@@ -213,15 +293,26 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
           rows: items
             .map((li) => li.getBoundingClientRect().top)
             .sort((a, b) => a - b)
-            .filter((top, i, tops) => i === 0 || top - tops[i - 1] > items[0].getBoundingClientRect().height / 2).length,
-          me: me ? { height: me.getBoundingClientRect().height, right: me.getBoundingClientRect().right, text: (me.textContent ?? '').trim() } : null,
+            .filter((top, i, tops) => i === 0 || top - tops[i - 1] > items[0].getBoundingClientRect().height / 2)
+            .length,
+          me: me
+            ? {
+                height: me.getBoundingClientRect().height,
+                right: me.getBoundingClientRect().right,
+                text: (me.textContent ?? '').trim(),
+              }
+            : null,
           width: document.documentElement.clientWidth,
         };
       });
       const where = `${role} header`;
-      if (m.rows > 2 || m.height > 2 * m.row + m.padding + 1) failures.push(`${where}: ${m.rows} rows, ${Math.round(m.height)} px tall (one row is ${Math.round(m.row)} px)`);
+      if (m.rows > 2 || m.height > 2 * m.row + m.padding + 1)
+        failures.push(`${where}: ${m.rows} rows, ${Math.round(m.height)} px tall (one row is ${Math.round(m.row)} px)`);
       if (!m.me) failures.push(`${where}: no link to /me`);
-      else if (m.me.height < 43.5 || m.me.right > m.width) failures.push(`${where}: the /me link is ${Math.round(m.me.height)} px tall, ends at ${Math.round(m.me.right)} px`);
+      else if (m.me.height < 43.5 || m.me.right > m.width)
+        failures.push(
+          `${where}: the /me link is ${Math.round(m.me.height)} px tall, ends at ${Math.round(m.me.right)} px`,
+        );
       if (await hasHorizontalScroll(w.page)) failures.push(`${where}: the page scrolls sideways`);
       failures.push(...(await layoutProblems(w.page)).map((p) => `${where}: ${p}`));
       await screenshot(w.page, `phone-header-${role}`);
@@ -232,20 +323,33 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
 
   it('a list of treks shows at least two a screen under the signed-in header, each naming its organizer', async () => {
     const deps = { db: e2e.server.db, clock: systemClock };
-    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#4a7' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#4a7' } })
+      .jpeg()
+      .toBuffer();
     const img = await storeImage(e2e.server.dataDir, new Uint8Array(photo), 'trip');
     const start = new Date(Date.now() + 50 * 86_400_000).toISOString().slice(0, 10);
     for (let i = 0; i < 11; i++) {
       const org = await createUser(deps, { role: 'organizer', name: `Ridge Runners ${i}` });
-      const t = await makeTrip(deps, { organizerId: org, title: `Dayara Bugyal Alpine Meadows Trek ${i}`, pricePaise: 950_000, start });
-      await e2e.server.db.insertInto('trip_images').values({ trip_id: t.tripId, key: img.key, width: img.width, height: img.height, position: 0, is_cover: 1 }).execute();
+      const t = await makeTrip(deps, {
+        organizerId: org,
+        title: `Dayara Bugyal Alpine Meadows Trek ${i}`,
+        pricePaise: 950_000,
+        start,
+      });
+      await e2e.server.db
+        .insertInto('trip_images')
+        .values({ trip_id: t.tripId, key: img.key, width: img.width, height: img.height, position: 0, is_cover: 1 })
+        .execute();
     }
     const w = await openPage(e2e.browser, e2e.server.url);
     await useSession(w.context, e2e.server.url, cookies.traveler);
     await w.page.goto('/trips');
     const m = await w.page.evaluate(() => ({
       header: document.querySelector('body > header')!.getBoundingClientRect().bottom,
-      cards: Array.from(document.querySelectorAll('#results article')).map((a) => ({ height: a.getBoundingClientRect().height, text: a.textContent ?? '' })),
+      cards: Array.from(document.querySelectorAll('#results article')).map((a) => ({
+        height: a.getBoundingClientRect().height,
+        text: a.textContent ?? '',
+      })),
       page: document.documentElement.scrollHeight,
     }));
     await screenshot(w.page, 'phone-trips-12');
@@ -254,7 +358,12 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
     // Two cards and the gap between them fit in the screen below the header.
     const tallest = Math.max(...m.cards.map((c) => c.height));
     expect(2 * tallest + 16).toBeLessThanOrEqual(640 - m.header);
-    for (let i = 0; i < 11; i++) expect(m.cards.some((c) => c.text.includes(`Dayara Bugyal Alpine Meadows Trek ${i}`) && c.text.includes(`Ridge Runners ${i}`))).toBe(true);
+    for (let i = 0; i < 11; i++)
+      expect(
+        m.cards.some(
+          (c) => c.text.includes(`Dayara Bugyal Alpine Meadows Trek ${i}`) && c.text.includes(`Ridge Runners ${i}`),
+        ),
+      ).toBe(true);
     await w.close();
   });
 
@@ -280,7 +389,12 @@ describe('phone first: every page works at 360×640 with a thumb', () => {
     const shown = (sel: string) => w.page.locator(sel).first().isVisible();
     expect(await shown('body > header')).toBe(true);
     await w.page.emulateMedia({ media: 'print' });
-    expect({ header: await shown('body > header'), footer: await shown('body > footer'), banner: await shown('.test-mode'), back: await shown('.no-print') }).toEqual({
+    expect({
+      header: await shown('body > header'),
+      footer: await shown('body > footer'),
+      banner: await shown('.test-mode'),
+      back: await shown('.no-print'),
+    }).toEqual({
       header: false,
       footer: false,
       banner: false,

@@ -9,7 +9,8 @@ import { istDate } from '../../src/lib/time.js';
 const e2e = serverAndBrowser();
 
 /** A user and a session written straight into the server's database (sign-in pages are another feature). */
-const signedInCookie = async (role: 'organizer' | 'traveler', name: string) => (await signedIn({ db: e2e.server.db, clock: systemClock }, { role, name })).cookie;
+const signedInCookie = async (role: 'organizer' | 'traveler', name: string) =>
+  (await signedIn({ db: e2e.server.db, clock: systemClock }, { role, name })).cookie;
 
 const day = (offset: number) => istDate(new Date(Date.now() + offset * 86_400_000));
 const TITLE = 'Zorbatak Meadows Trek';
@@ -21,7 +22,10 @@ describe('trips in Chromium (360×640)', () => {
     const { page } = w;
     await page.goto('/organizer/trips/new');
     await page.fill('input[name="title"]', TITLE);
-    await page.fill('textarea[name="description"]', 'Three days across the high meadows of Zorbatak, camping by a glacial stream.');
+    await page.fill(
+      'textarea[name="description"]',
+      'Three days across the high meadows of Zorbatak, camping by a glacial stream.',
+    );
     await page.fill('input[name="destination"]', 'Sankri, Uttarkashi');
     await page.selectOption('select[name="region"]', 'Uttarakhand');
     await page.fill('input[name="price"]', '8499');
@@ -38,15 +42,33 @@ describe('trips in Chromium (360×640)', () => {
     await page.fill('input[name="departures[1][start_date]"]', day(60));
     await page.fill('input[name="departures[1][end_date]"]', day(62));
     await page.fill('input[name="departures[1][capacity]"]', '10');
-    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 110, b: 70 } } }).jpeg().toBuffer();
+    const photo = await sharp({
+      create: { width: 1200, height: 800, channels: 3, background: { r: 40, g: 110, b: 70 } },
+    })
+      .jpeg()
+      .toBuffer();
     await page.setInputFiles('input[name="images"]', { name: 'meadow.jpg', mimeType: 'image/jpeg', buffer: photo });
     expect(await hasHorizontalScroll(page)).toBe(false);
     await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
     await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
 
-    const trip = await e2e.server.db.selectFrom('trips').selectAll().where('title', '=', TITLE).executeTakeFirstOrThrow();
-    expect(trip).toMatchObject({ status: 'active', price_paise: 849_900, region: 'Uttarakhand', difficulty: 'intermediate' });
-    const deps = await e2e.server.db.selectFrom('departures').select(['start_date', 'end_date', 'capacity']).where('trip_id', '=', trip.id).orderBy('start_date').execute();
+    const trip = await e2e.server.db
+      .selectFrom('trips')
+      .selectAll()
+      .where('title', '=', TITLE)
+      .executeTakeFirstOrThrow();
+    expect(trip).toMatchObject({
+      status: 'active',
+      price_paise: 849_900,
+      region: 'Uttarakhand',
+      difficulty: 'intermediate',
+    });
+    const deps = await e2e.server.db
+      .selectFrom('departures')
+      .select(['start_date', 'end_date', 'capacity'])
+      .where('trip_id', '=', trip.id)
+      .orderBy('start_date')
+      .execute();
     expect(deps).toEqual([
       { start_date: day(30), end_date: day(32), capacity: 12 },
       { start_date: day(60), end_date: day(62), capacity: 10 },
@@ -70,14 +92,20 @@ describe('trips in Chromium (360×640)', () => {
     const title = 'Pangarchulla Peak Climb';
     await page.goto('/organizer/trips/new');
     await page.fill('input[name="title"]', title);
-    await page.fill('textarea[name="description"]', 'A steep summit day above Auli with views of Nanda Devi and Dronagiri.');
+    await page.fill(
+      'textarea[name="description"]',
+      'A steep summit day above Auli with views of Nanda Devi and Dronagiri.',
+    );
     await page.fill('input[name="destination"]', 'Dhak, Chamoli');
     await page.selectOption('select[name="region"]', 'Uttarakhand');
     await page.fill('input[name="price"]', '11999');
     await page.fill('input[name="departures[0][start_date]"]', day(40));
     await page.fill('input[name="departures[0][end_date]"]', day(44));
     await page.fill('input[name="departures[0][capacity]"]', '14');
-    const shot = (g: number) => sharp({ create: { width: 1000, height: 700, channels: 3, background: { r: 30, g, b: 90 } } }).jpeg().toBuffer();
+    const shot = (g: number) =>
+      sharp({ create: { width: 1000, height: 700, channels: 3, background: { r: 30, g, b: 90 } } })
+        .jpeg()
+        .toBuffer();
     await page.setInputFiles('input[name="images"]', [
       { name: 'summit.jpg', mimeType: 'image/jpeg', buffer: await shot(60) },
       { name: 'camp.jpg', mimeType: 'image/jpeg', buffer: await shot(160) },
@@ -88,7 +116,9 @@ describe('trips in Chromium (360×640)', () => {
     expect(await page.locator('input[type="hidden"][name="photos"]').count()).toBe(2);
     const thumb = page.locator('img[alt="New photo 1"]');
     await thumb.scrollIntoViewIfNeeded();
-    await expect.poll(() => thumb.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => thumb.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+      .toBeGreaterThan(0);
     await page.fill('input[name="departures[1][start_date]"]', day(70));
     await page.fill('input[name="departures[1][end_date]"]', day(74));
     await page.fill('input[name="departures[1][capacity]"]', '10');
@@ -96,13 +126,24 @@ describe('trips in Chromium (360×640)', () => {
     await screenshot(page, 'trips-organizer-pending-photos-nojs');
     await Promise.all([page.waitForURL(/\/trips\/\d+$/), page.click('button[value="publish"]')]);
 
-    const trip = await e2e.server.db.selectFrom('trips').select('id').where('title', '=', title).executeTakeFirstOrThrow();
-    const images = await e2e.server.db.selectFrom('trip_images').select(['width', 'height', 'is_cover']).where('trip_id', '=', trip.id).orderBy('position').execute();
+    const trip = await e2e.server.db
+      .selectFrom('trips')
+      .select('id')
+      .where('title', '=', title)
+      .executeTakeFirstOrThrow();
+    const images = await e2e.server.db
+      .selectFrom('trip_images')
+      .select(['width', 'height', 'is_cover'])
+      .where('trip_id', '=', trip.id)
+      .orderBy('position')
+      .execute();
     expect(images).toEqual([
       { width: 1000, height: 700, is_cover: 1 },
       { width: 1000, height: 700, is_cover: 0 },
     ]);
-    expect(await e2e.server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute()).toHaveLength(2);
+    expect(
+      await e2e.server.db.selectFrom('departures').select('id').where('trip_id', '=', trip.id).execute(),
+    ).toHaveLength(2);
     expect(w.errors).toEqual([]);
     expect(w.offHost).toEqual([]);
     await w.close();

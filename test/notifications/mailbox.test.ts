@@ -17,13 +17,19 @@ beforeAll(async () => {
       html: '<style>p{color:red}</style><p style="color:#333">Hi Asha, <a href="http://localhost:3000/verify-email?token=tok123">confirm your address</a></p><script>alert(1)</script>',
     });
     t.clock.advance(1000);
-    await enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'Your TrekTribe code is 482913 <b>' });
+    await enqueue(trx, t.clock, {
+      channel: 'sms',
+      to: '+919812345678',
+      template: 'otp',
+      text: 'Your TrekTribe code is 482913 <b>',
+    });
   });
   await deliverDue(t.deps);
 });
 afterAll(() => t.close());
 
-const ids = async () => (await t.db.selectFrom('dev_messages').select(['id', 'channel']).orderBy('id').execute()).map((r) => r.id);
+const ids = async () =>
+  (await t.db.selectFrom('dev_messages').select(['id', 'channel']).orderBy('id').execute()).map((r) => r.id);
 
 describe('the dev mailbox', () => {
   it('lists delivered messages newest first with channel, recipient and subject', async () => {
@@ -53,14 +59,20 @@ describe('the dev mailbox', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<h1>Confirm your email</h1>');
-    expect(html).toMatch(/<iframe[^>]*sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"/);
+    expect(html).toMatch(
+      /<iframe[^>]*sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"/,
+    );
     // The email's HTML is an escaped attribute value, never markup of our page.
-    expect(html).toContain('srcdoc="&lt;p&gt;Hi Asha, &lt;a href=&quot;http://localhost:3000/verify-email?token=tok123&quot;&gt;');
+    expect(html).toContain(
+      'srcdoc="&lt;p&gt;Hi Asha, &lt;a href=&quot;http://localhost:3000/verify-email?token=tok123&quot;&gt;',
+    );
     expect(html).not.toContain('<script>alert(1)</script>');
     // Inline styles would break the page's CSP inside the frame: they are left out.
     expect(html).not.toContain('style=&quot;');
     expect(html).not.toContain('&lt;style');
-    expect(html).toContain('<a href="http://localhost:3000/verify-email?token=tok123">http://localhost:3000/verify-email?token=tok123</a>.');
+    expect(html).toContain(
+      '<a href="http://localhost:3000/verify-email?token=tok123">http://localhost:3000/verify-email?token=tok123</a>.',
+    );
   });
 
   it('shows an SMS as text', async () => {
@@ -71,12 +83,19 @@ describe('the dev mailbox', () => {
     expect(html).not.toContain('<iframe');
   });
 
-  it('a delivery repeated after a crash stores nothing new and answers the first copy\'s id, even after another message went in', async () => {
+  it("a delivery repeated after a crash stores nothing new and answers the first copy's id, even after another message went in", async () => {
     const first = await t.db.selectFrom('dev_messages').selectAll().orderBy('id').executeTakeFirstOrThrow();
     const before = await ids();
     const { id, ...again } = first;
     // Another insert in between moves SQLite's last insert rowid on: the repeat must not answer that.
-    const other = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345679', template: 'otp', text: 'Your TrekTribe code is 111111' }));
+    const other = await t.db.transaction().execute((trx) =>
+      enqueue(trx, t.clock, {
+        channel: 'sms',
+        to: '+919812345679',
+        template: 'otp',
+        text: 'Your TrekTribe code is 111111',
+      }),
+    );
     const otherId = await recordDevMessage(t.db, { ...again, outbox_id: other, recipient: '+919812345679' });
     expect(await recordDevMessage(t.db, again)).toBe(id);
     expect(await ids()).toEqual([...before, otherId]);

@@ -164,7 +164,11 @@ describe('outbox delivery', () => {
   it('a message left "sending" by a killed process is taken again only after its lease expires', async () => {
     const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('crashed@example.test')));
     // What a process killed mid-send leaves behind: claimed, counted, never settled.
-    await t.db.updateTable('outbox').set({ status: 'sending', attempts: 1, next_attempt_at: new Date(t.clock.now().getTime() + LEASE).toISOString() }).where('id', '=', id).execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ status: 'sending', attempts: 1, next_attempt_at: new Date(t.clock.now().getTime() + LEASE).toISOString() })
+      .where('id', '=', id)
+      .execute();
 
     expect(await deliverDue(t.deps)).toBe('sent 0, retrying 0, failed 0');
     expect((await row(id)).status).toBe('sending');
@@ -188,10 +192,28 @@ describe('the order and cost of claiming', () => {
       return out;
     });
     // ids[0] due later than ids[1] and ids[2] (a retry), ids[3] left 'sending' by a dead process.
-    await t.db.updateTable('outbox').set({ next_attempt_at: at(-1) }).where('id', '=', ids[0]).execute();
-    await t.db.updateTable('outbox').set({ next_attempt_at: at(-5) }).where('id', 'in', [ids[1], ids[2]]).execute();
-    await t.db.updateTable('outbox').set({ status: 'sending', attempts: 1, next_attempt_at: at(-2) }).where('id', '=', ids[3]).execute();
-    const claim = () => claimNextDue(t.db, { now: t.clock.now().toISOString(), leaseUntil: at(5), maxAttempts: MAX_ATTEMPTS, skipChannels: [] });
+    await t.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: at(-1) })
+      .where('id', '=', ids[0])
+      .execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: at(-5) })
+      .where('id', 'in', [ids[1], ids[2]])
+      .execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ status: 'sending', attempts: 1, next_attempt_at: at(-2) })
+      .where('id', '=', ids[3])
+      .execute();
+    const claim = () =>
+      claimNextDue(t.db, {
+        now: t.clock.now().toISOString(),
+        leaseUntil: at(5),
+        maxAttempts: MAX_ATTEMPTS,
+        skipChannels: [],
+      });
     const order: number[] = [];
     for (let r = await claim(); r; r = await claim()) order.push(r.id);
     expect(order).toEqual([ids[3], ids[1], ids[2], ids[0]]);
@@ -204,15 +226,35 @@ describe('the order and cost of claiming', () => {
       const now = t.clock.now().toISOString();
       await claimNextDue(db, { now, leaseUntil: now, maxAttempts: MAX_ATTEMPTS, skipChannels: [] });
       await claimNextDue(db, { now, leaseUntil: now, maxAttempts: MAX_ATTEMPTS, skipChannels: ['sms'] });
-      await recordDevMessage(db, { outbox_id: 424242, channel: 'email', recipient: 'a@example.test', subject: 's', text: 't', html: null, created_at: now });
-      await recordDevMessage(db, { outbox_id: 424242, channel: 'email', recipient: 'a@example.test', subject: 's', text: 't', html: null, created_at: now });
+      await recordDevMessage(db, {
+        outbox_id: 424242,
+        channel: 'email',
+        recipient: 'a@example.test',
+        subject: 's',
+        text: 't',
+        html: null,
+        created_at: now,
+      });
+      await recordDevMessage(db, {
+        outbox_id: 424242,
+        channel: 'email',
+        recipient: 'a@example.test',
+        subject: 's',
+        text: 't',
+        html: null,
+        created_at: now,
+      });
       expect(seen.length).toBeGreaterThanOrEqual(4);
       for (const q of seen) {
-        const plan = sqlite.prepare(`explain query plan ${q}`).all(...Array((q.match(/\?/g) ?? []).length).fill(null)) as { detail: string }[];
+        const plan = sqlite
+          .prepare(`explain query plan ${q}`)
+          .all(...Array((q.match(/\?/g) ?? []).length).fill(null)) as { detail: string }[];
         const steps = plan.map((p) => p.detail).join(' / ');
         expect(steps, q).not.toMatch(/TEMP B-TREE|SCAN (outbox|dev_messages)\b/);
       }
-      expect(await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', 424242).execute()).toHaveLength(1);
+      expect(await db.selectFrom('dev_messages').select('id').where('outbox_id', '=', 424242).execute()).toHaveLength(
+        1,
+      );
     } finally {
       await db.destroy();
     }
@@ -239,7 +281,9 @@ describe('a run of the outbox', () => {
       }
       // One claim, one store and one "sent" mark per message: each its own commit before.
       expect(commits).toBeLessThan(12);
-      expect(await dev.db.selectFrom('dev_messages').select('id').where('recipient', 'like', 'shared%').execute()).toHaveLength(12);
+      expect(
+        await dev.db.selectFrom('dev_messages').select('id').where('recipient', 'like', 'shared%').execute(),
+      ).toHaveLength(12);
     } finally {
       await db.destroy();
       await dev.close();
@@ -253,8 +297,18 @@ describe('the dev mailbox transport', () => {
     try {
       await dev.db.transaction().execute(async (trx) => {
         await enqueue(trx, dev.clock, welcome('dev@example.test'));
-        await enqueue(trx, dev.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'Your TrekTribe code is 123456' });
-        await enqueue(trx, dev.clock, { channel: 'whatsapp', to: '+919812345678', template: 'booking-confirmed', text: 'Your booking TT-7KQ2 is confirmed.' });
+        await enqueue(trx, dev.clock, {
+          channel: 'sms',
+          to: '+919812345678',
+          template: 'otp',
+          text: 'Your TrekTribe code is 123456',
+        });
+        await enqueue(trx, dev.clock, {
+          channel: 'whatsapp',
+          to: '+919812345678',
+          template: 'booking-confirmed',
+          text: 'Your booking TT-7KQ2 is confirmed.',
+        });
       });
       expect(await deliverDue(dev.deps)).toBe('sent 3, retrying 0, failed 0');
       expect(await deliverDue(dev.deps)).toBe('sent 0, retrying 0, failed 0');

@@ -12,7 +12,9 @@ afterAll(async () => {
 
 async function served(t: TestApp) {
   const { url, server } = await new Promise<{ url: string; server: ServerType }>((resolve) => {
-    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) => resolve({ url: `http://127.0.0.1:${i.port}`, server }));
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${i.port}`, server }),
+    );
   });
   cleanups.push(() => new Promise((r) => server.close(() => r())));
   t.deps.payments.useApiBase(`${url}/test-gateway`);
@@ -33,7 +35,17 @@ describe('the built-in test gateway', () => {
     const url = await served(t);
     const { tripId, departureId } = await makeTrip(t.deps, { pricePaise: 99_900 });
     const me = await signedIn(t.deps);
-    const go = (path: string, init: RequestInit = {}) => fetch(url + path, { redirect: 'manual', ...init, headers: { Cookie: me.cookie, Origin: url, ...(init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...init.headers } });
+    const go = (path: string, init: RequestInit = {}) =>
+      fetch(url + path, {
+        redirect: 'manual',
+        ...init,
+        headers: {
+          Cookie: me.cookie,
+          Origin: url,
+          ...(init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+          ...init.headers,
+        },
+      });
 
     const booked = await go(`/trips/${tripId}/book`, { method: 'POST', body: form(bookingForm(departureId, 2)) });
     const payPath = booked.headers.get('location')!;
@@ -50,12 +62,19 @@ describe('the built-in test gateway', () => {
     expect(checkout).toContain('₹1,998');
 
     const orderId = /order_[0-9a-f]+/.exec(checkoutPath)![0];
-    const paid = await go(`/test-gateway/checkout/${orderId}`, { method: 'POST', body: form({ outcome: 'pay', callback: `/bookings/${bookingId}/pay/verify` }) });
+    const paid = await go(`/test-gateway/checkout/${orderId}`, {
+      method: 'POST',
+      body: form({ outcome: 'pay', callback: `/bookings/${bookingId}/pay/verify` }),
+    });
     // The gateway sends the browser straight back (303) with the signed outcome on the return URL.
     expect(paid.status).toBe(303);
     const returnUrl = new URL(paid.headers.get('location')!, 'http://x');
     expect(returnUrl.pathname).toBe(`/bookings/${bookingId}/pay/verify`);
-    expect([...returnUrl.searchParams.keys()].sort()).toEqual(['razorpay_order_id', 'razorpay_payment_id', 'razorpay_signature']);
+    expect([...returnUrl.searchParams.keys()].sort()).toEqual([
+      'razorpay_order_id',
+      'razorpay_payment_id',
+      'razorpay_signature',
+    ]);
 
     const back = await go(returnUrl.pathname + returnUrl.search);
     expect(back.status).toBe(303);
@@ -64,7 +83,8 @@ describe('the built-in test gateway', () => {
     expect(row).toMatchObject({ status: 'confirmed', payment_status: 'paid', amount_paise: 199_800 });
 
     // The signed webhook reaches /webhooks/razorpay on its own and is recorded once.
-    for (let i = 0; i < 50 && (await t.db.selectFrom('razorpay_events').selectAll().execute()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && (await t.db.selectFrom('razorpay_events').selectAll().execute()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     const events = await t.db.selectFrom('razorpay_events').selectAll().execute();
     expect(events.map((e) => e.event)).toEqual(['payment.captured']);
   });
@@ -80,6 +100,14 @@ describe('the built-in test gateway', () => {
     expect(html).not.toContain('Pay online');
     expect(html).toContain('Pay by UPI');
     expect(html).not.toContain('Test mode');
-    expect((await t.request('/test-gateway/v1/orders', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(404);
+    expect(
+      (
+        await t.request('/test-gateway/v1/orders', {
+          method: 'POST',
+          body: '{}',
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(404);
   });
 });

@@ -17,17 +17,38 @@ beforeAll(() => {
 async function orderOwnedBy(owner: string) {
   const trip = await makeTrip(t.deps, { pricePaise: 450_000 });
   const me = await signedIn(t.deps);
-  const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), me.cookie));
+  const bookingId = bookingIdFrom(
+    await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), me.cookie),
+  );
   const order = await t.deps.payments.createOrder({ amount: 450_000, receipt: `r-${bookingId}`, notes: {} });
   const at = t.clock.now().toISOString();
-  await t.db.insertInto('payments').values({ booking_id: bookingId, owner, method: 'razorpay', amount_paise: 450_000, status: 'created', razorpay_order_id: order.id, razorpay_payment_id: null, utr: null, paid_at: null, created_at: at, updated_at: at }).execute();
+  await t.db
+    .insertInto('payments')
+    .values({
+      booking_id: bookingId,
+      owner,
+      method: 'razorpay',
+      amount_paise: 450_000,
+      status: 'created',
+      razorpay_order_id: order.id,
+      razorpay_payment_id: null,
+      utr: null,
+      paid_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
   return { bookingId, orderId: order.id };
 }
 
-const deliver = (w: { body: string; headers: Record<string, string> }) => t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
-const paymentRow = (orderId: string) => t.db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirstOrThrow();
-const bookingRow = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const eventSeen = async (id: string) => (await t.db.selectFrom('razorpay_events').select('id').where('id', '=', id).execute()).length;
+const deliver = (w: { body: string; headers: Record<string, string> }) =>
+  t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
+const paymentRow = (orderId: string) =>
+  t.db.selectFrom('payments').selectAll().where('razorpay_order_id', '=', orderId).executeTakeFirstOrThrow();
+const bookingRow = (id: number) =>
+  t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const eventSeen = async (id: string) =>
+  (await t.db.selectFrom('razorpay_events').select('id').where('id', '=', id).execute()).length;
 
 describe('webhook: each event goes to the feature that owns the order', () => {
   it('an event for an order whose owner nobody registered is recorded and acknowledged, and changes nothing', async () => {
@@ -43,12 +64,14 @@ describe('webhook: each event goes to the feature that owns the order', () => {
     expect(await paymentRow(orderId)).toEqual(beforePayment);
     expect(await bookingRow(bookingId)).toEqual(beforeBooking);
 
-    const failed = await deliver(rzp.fake.webhook('payment.failed', { payment: { ...payment, status: 'failed' } }, 'evt_unowned_2'));
+    const failed = await deliver(
+      rzp.fake.webhook('payment.failed', { payment: { ...payment, status: 'failed' } }, 'evt_unowned_2'),
+    );
     expect(await failed.json()).toEqual({ status: 'ignored' });
     expect(await paymentRow(orderId)).toEqual(beforePayment);
   });
 
-  it('a registered owner\'s verb is called once, even when the same event is delivered twice', async () => {
+  it("a registered owner's verb is called once, even when the same event is delivered twice", async () => {
     const calls: CapturedPayment[] = [];
     registerPaymentOwner('test-payer', {
       async captured(_deps, _trx, _order, p) {

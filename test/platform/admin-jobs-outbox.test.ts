@@ -32,7 +32,13 @@ beforeEach(async () => {
   await t.db.deleteFrom('audit_log').execute();
 });
 
-const mail = (to: string) => ({ channel: 'email' as const, to, template: 'welcome', subject: 'Welcome', text: 'Hello' });
+const mail = (to: string) => ({
+  channel: 'email' as const,
+  to,
+  template: 'welcome',
+  subject: 'Welcome',
+  text: 'Hello',
+});
 
 describe('/admin/jobs', () => {
   it('only admins see it: visitors are sent to sign in, others get 403', async () => {
@@ -75,8 +81,21 @@ describe('/admin/jobs', () => {
 
   it('the list of all runs leaves out the fine runs of the every-10-seconds outbox job, but not its failures', async () => {
     const at = t.clock.now().toISOString();
-    const run = (name: string, outcome: 'ok' | 'failed', detail: string) => ({ name, outcome, detail, started_at: at, finished_at: at });
-    await t.db.insertInto('job_runs').values([run('outbox', 'ok', 'sent 0, retrying 0, failed 0'), run('outbox', 'failed', 'database is locked'), run('housekeeping', 'ok', 'removed 0 old job runs, 0 delivered messages')]).execute();
+    const run = (name: string, outcome: 'ok' | 'failed', detail: string) => ({
+      name,
+      outcome,
+      detail,
+      started_at: at,
+      finished_at: at,
+    });
+    await t.db
+      .insertInto('job_runs')
+      .values([
+        run('outbox', 'ok', 'sent 0, retrying 0, failed 0'),
+        run('outbox', 'failed', 'database is locked'),
+        run('housekeeping', 'ok', 'removed 0 old job runs, 0 delivered messages'),
+      ])
+      .execute();
 
     const all = await (await t.request('/admin/jobs', { cookie: admin.cookie })).text();
     expect(all).toContain('database is locked');
@@ -113,7 +132,11 @@ describe('/admin/outbox', () => {
   it('shows counts by status and failing messages with their last error', async () => {
     await smtp.stop();
     const failedId = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('gone@example.test')));
-    await t.db.updateTable('outbox').set({ attempts: MAX_ATTEMPTS - 1 }).where('id', '=', failedId).execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where('id', '=', failedId)
+      .execute();
     const retryingId = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('soon@example.test')));
     await deliverDue(t.deps);
     await smtp.start();
@@ -133,10 +156,16 @@ describe('/admin/outbox', () => {
 
   it('an admin retries a failed message: it is queued with fresh attempts, audited, then delivered', async () => {
     const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('again@example.test')));
-    await t.db.updateTable('outbox').set({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'smtp: down' }).where('id', '=', id).execute();
+    await t.db
+      .updateTable('outbox')
+      .set({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'smtp: down' })
+      .where('id', '=', id)
+      .execute();
 
     expect((await t.post(`/admin/outbox/${id}/retry`, {}, traveler.cookie)).status).toBe(403);
-    expect((await t.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('failed');
+    expect(
+      (await t.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status,
+    ).toBe('failed');
 
     const res = await t.post(`/admin/outbox/${id}/retry`, {}, admin.cookie);
     expect(res.status).toBe(303);
@@ -144,7 +173,9 @@ describe('/admin/outbox', () => {
     const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect([row.status, row.attempts, row.next_attempt_at]).toEqual(['pending', 0, t.clock.now().toISOString()]);
     const audits = await t.db.selectFrom('audit_log').selectAll().execute();
-    expect(audits.map((a) => [a.actor_id, a.action, a.target_type, a.target_id])).toEqual([[admin.id, 'outbox.retry', 'outbox', String(id)]]);
+    expect(audits.map((a) => [a.actor_id, a.action, a.target_type, a.target_id])).toEqual([
+      [admin.id, 'outbox.retry', 'outbox', String(id)],
+    ]);
 
     // A second retry finds nothing failed.
     expect((await t.post(`/admin/outbox/${id}/retry`, {}, admin.cookie)).status).toBe(409);

@@ -83,7 +83,9 @@ describe('listening beyond loopback', () => {
     const t = await app({ HOST: '0.0.0.0' });
     // Served on loopback as server.ts does for the SDK; what counts is the configured HOST.
     const { url, server } = await new Promise<{ url: string; server: ServerType }>((resolve) => {
-      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) => resolve({ url: `http://127.0.0.1:${i.port}`, server }));
+      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (i: AddressInfo) =>
+        resolve({ url: `http://127.0.0.1:${i.port}`, server }),
+      );
     });
     cleanups.push(() => new Promise((r) => server.close(() => r())));
     t.deps.payments.useApiBase(`${url}/test-gateway`);
@@ -94,8 +96,14 @@ describe('listening beyond loopback', () => {
       fetch(url + path, {
         redirect: 'manual',
         method: body ? 'POST' : 'GET',
-        body: body ? new URLSearchParams(Object.entries(body).flatMap(([k, v]) => [v].flat().map((one) => [k, one]))) : undefined,
-        headers: { Origin: url, ...(cookie ? { Cookie: cookie } : {}), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+        body: body
+          ? new URLSearchParams(Object.entries(body).flatMap(([k, v]) => [v].flat().map((one) => [k, one])))
+          : undefined,
+        headers: {
+          Origin: url,
+          ...(cookie ? { Cookie: cookie } : {}),
+          ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        },
       });
 
     const booked = await go(`/trips/${tripId}/book`, traveler.cookie, bookingForm(departureId, 1));
@@ -107,12 +115,26 @@ describe('listening beyond loopback', () => {
     expect(checkout).toMatch(/^\/test-gateway\/checkout\/order_[0-9a-f]+\?callback=/);
     const orderId = /order_[0-9a-f]+/.exec(checkout)![0];
 
-    for (const cookie of [traveler.cookie, undefined, (await signedIn(t.deps, { role: 'organizer' })).cookie, (await signedIn(t.deps, { role: 'agent' })).cookie]) {
+    for (const cookie of [
+      traveler.cookie,
+      undefined,
+      (await signedIn(t.deps, { role: 'organizer' })).cookie,
+      (await signedIn(t.deps, { role: 'agent' })).cookie,
+    ]) {
       expect((await go(checkout, cookie)).status).toBe(404);
-      expect((await go(`/test-gateway/checkout/${orderId}`, cookie, { outcome: 'pay', callback: `/bookings/${bookingId}/pay/verify` })).status).toBe(404);
+      expect(
+        (
+          await go(`/test-gateway/checkout/${orderId}`, cookie, {
+            outcome: 'pay',
+            callback: `/bookings/${bookingId}/pay/verify`,
+          })
+        ).status,
+      ).toBe(404);
     }
     expect(t.deps.payments.fake!.orders.get(orderId)!.status).toBe('created');
-    expect((await t.db.selectFrom('bookings').select('status').where('id', '=', bookingId).executeTakeFirstOrThrow()).status).toBe('pending');
+    expect(
+      (await t.db.selectFrom('bookings').select('status').where('id', '=', bookingId).executeTakeFirstOrThrow()).status,
+    ).toBe('pending');
 
     const page = await go(checkout, admin.cookie);
     expect(page.status).toBe(200);

@@ -26,7 +26,10 @@ afterAll(async () => {
 
 /** Several 64 KB writes when chunked. */
 const post = (body: Buffer | string, opts: { chunked?: boolean; path?: string; contentType?: string } = {}) =>
-  postOverSocket(`http://127.0.0.1:${port}${opts.path ?? '/test/echo'}`, body, { chunkSize: opts.chunked ? 4 * 1024 : undefined, contentType: opts.contentType });
+  postOverSocket(`http://127.0.0.1:${port}${opts.path ?? '/test/echo'}`, body, {
+    chunkSize: opts.chunked ? 4 * 1024 : undefined,
+    contentType: opts.contentType,
+  });
 
 describe('request body limit over HTTP', () => {
   it('a form under the limit is read whole, with a declared length or chunked', async () => {
@@ -48,29 +51,48 @@ describe('request body limit over HTTP', () => {
   });
 
   it('a route that takes no file refuses a large body, multipart or not, before reading it: sign-in gets the form limit', async () => {
-    const before = await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const contentType of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       for (const chunked of [false, true]) {
-        const res = await post(`email=a%40b.in&password=${'a'.repeat(40 * 1024)}`, { path: '/login', contentType, chunked });
+        const res = await post(`email=a%40b.in&password=${'a'.repeat(40 * 1024)}`, {
+          path: '/login',
+          contentType,
+          chunked,
+        });
         expect(res.status, `${contentType} chunked=${chunked}`).toBe(422);
         expect(res.text).toContain('That form is too large (the limit is 16 KB).');
       }
     }
-    expect(await t.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual(before);
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
   });
 
   it('the routes that take files accept bodies past the form limit, up to BODY_LIMIT_MB', async () => {
     const boundary = 'xyzzy';
     const multipart = (bytes: number) =>
       Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+        ),
         Buffer.alloc(bytes, 1),
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
     const contentType = `multipart/form-data; boundary=${boundary}`;
     for (const path of ['/bookings/1/pay/upi', '/organizer/trips/new', '/organizer/trips/7/edit', '/me']) {
       // Past the form limit, under the upload limit: it reaches the route (signed out: sent to sign in).
-      const send = (body: Buffer) => t.request(path, { method: 'POST', body: new Uint8Array(body), headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength) } });
+      const send = (body: Buffer) =>
+        t.request(path, {
+          method: 'POST',
+          body: new Uint8Array(body),
+          headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength) },
+        });
       // Past the form limit, under the upload limit: it reaches the route (signed out: sent to sign in).
       expect((await send(multipart(200 * 1024))).status, path).toBe(303);
       const res = await send(multipart(1024 * 1024 + 10));

@@ -26,7 +26,10 @@ afterAll(() => t.close());
 
 const assetUrls = async () => {
   const html = await (await t.request('/')).text();
-  return { css: /href="(\/static\/app\.[0-9a-f]{12}\.css)"/.exec(html)![1], js: /src="(\/static\/app\.[0-9a-f]{12}\.js)"/.exec(html)![1] };
+  return {
+    css: /href="(\/static\/app\.[0-9a-f]{12}\.css)"/.exec(html)![1],
+    js: /src="(\/static\/app\.[0-9a-f]{12}\.js)"/.exec(html)![1],
+  };
 };
 
 describe('security headers', () => {
@@ -166,10 +169,14 @@ describe('HTML responses', () => {
     const frag = await t.request('/test/boom', { headers: { 'HX-Request': 'true' } });
     expect(frag.status).toBe(500);
     const fragHtml = await frag.text();
-    expect(fragHtml).toMatch(/^<p class="flash error" role="alert">Something went wrong \(reference [0-9a-f-]+\)\. Please try again\.<\/p>$/);
+    expect(fragHtml).toMatch(
+      /^<p class="flash error" role="alert">Something went wrong \(reference [0-9a-f-]+\)\. Please try again\.<\/p>$/,
+    );
     expect(fragHtml).not.toContain('secret detail');
 
-    const logged = logLines.find((l) => l.msg === 'unhandled error' && l.reqId === rid) as { err: { message: string; stack: string } };
+    const logged = logLines.find((l) => l.msg === 'unhandled error' && l.reqId === rid) as {
+      err: { message: string; stack: string };
+    };
     expect(logged.err.message).toContain('secret detail');
     expect(logged.err.stack).toContain('headers.test.ts');
   });
@@ -178,22 +185,32 @@ describe('HTML responses', () => {
 describe('CSRF', () => {
   it('a form POST from another site is refused and changes nothing; the same POST from our origin works', async () => {
     const admin = await signedIn(t.deps, { role: 'admin' });
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
+    const id = await t.db
+      .transaction()
+      .execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
     await t.db.updateTable('outbox').set({ status: 'failed', attempts: 10 }).where('id', '=', id).execute();
-    const status = async () => (await t.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    const status = async () =>
+      (await t.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
     const evil = await t.post(`/admin/outbox/${id}/retry`, {}, admin.cookie, { Origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
     expect(await status()).toBe('failed');
 
     // htmx requests are plain form posts too.
-    const evilHtmx = await t.post(`/admin/outbox/${id}/retry`, {}, admin.cookie, { Origin: 'https://evil.example', 'HX-Request': 'true' });
+    const evilHtmx = await t.post(`/admin/outbox/${id}/retry`, {}, admin.cookie, {
+      Origin: 'https://evil.example',
+      'HX-Request': 'true',
+    });
     expect(evilHtmx.status).toBe(403);
     // No Origin, but the browser says it came from another site.
     const noOrigin = await t.app.request(`http://localhost:3000/admin/outbox/${id}/retry`, {
       method: 'POST',
       body: new URLSearchParams(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: admin.cookie, 'Sec-Fetch-Site': 'cross-site' },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Cookie: admin.cookie,
+        'Sec-Fetch-Site': 'cross-site',
+      },
     });
     expect(noOrigin.status).toBe(403);
     expect(await status()).toBe('failed');
@@ -210,7 +227,12 @@ describe('logging', () => {
     const res = await t.request('/healthz');
     const lines = logLines.filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ method: 'GET', path: '/healthz', status: 200, reqId: res.headers.get('X-Request-Id') });
+    expect(lines[0]).toMatchObject({
+      method: 'GET',
+      path: '/healthz',
+      status: 200,
+      reqId: res.headers.get('X-Request-Id'),
+    });
     expect(typeof lines[0].ms).toBe('number');
   });
 });

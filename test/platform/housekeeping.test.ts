@@ -18,20 +18,49 @@ const daysAgo = (n: number) => new Date(t.clock.now().getTime() - n * DAY).toISO
 
 describe('nightly housekeeping', () => {
   it('forgets uneventful job runs after 14 days, failures after 90, and delivered messages after 30; keeps everything newer and anything undelivered', async () => {
-    const run = (name: string, outcome: 'ok' | 'failed' | 'skipped', at: string) => ({ name, outcome, started_at: at, finished_at: at, detail: null });
-    await t.db.insertInto('job_runs').values([run('outbox', 'ok', daysAgo(15)), run('outbox', 'skipped', daysAgo(15)), run('outbox', 'ok', daysAgo(13)), run('billing', 'failed', daysAgo(60)), run('billing', 'failed', daysAgo(91))]).execute();
+    const run = (name: string, outcome: 'ok' | 'failed' | 'skipped', at: string) => ({
+      name,
+      outcome,
+      started_at: at,
+      finished_at: at,
+      detail: null,
+    });
+    await t.db
+      .insertInto('job_runs')
+      .values([
+        run('outbox', 'ok', daysAgo(15)),
+        run('outbox', 'skipped', daysAgo(15)),
+        run('outbox', 'ok', daysAgo(13)),
+        run('billing', 'failed', daysAgo(60)),
+        run('billing', 'failed', daysAgo(91)),
+      ])
+      .execute();
 
     const start = t.clock.now();
     t.clock.set(new Date(start.getTime() - 31 * DAY));
-    const old = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'old code 111111' }));
+    const old = await t.db
+      .transaction()
+      .execute((trx) =>
+        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'old code 111111' }),
+      );
     await deliverDue(t.deps);
-    const stuck = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'never sent' }));
+    const stuck = await t.db
+      .transaction()
+      .execute((trx) =>
+        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'never sent' }),
+      );
     await t.db.updateTable('outbox').set({ status: 'failed' }).where('id', '=', stuck).execute();
     t.clock.set(start);
-    const recent = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }));
+    const recent = await t.db
+      .transaction()
+      .execute((trx) =>
+        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }),
+      );
     await deliverDue(t.deps);
 
-    expect(await housekeeping(t.deps)).toBe('removed 3 old job runs, 2 delivered messages, 0 unsaved photos, 0 screenshots of rejected payment proofs, 0 abandoned uploads; moved 0 screenshots to private storage');
+    expect(await housekeeping(t.deps)).toBe(
+      'removed 3 old job runs, 2 delivered messages, 0 unsaved photos, 0 screenshots of rejected payment proofs, 0 abandoned uploads; moved 0 screenshots to private storage',
+    );
 
     const runs = await t.db.selectFrom('job_runs').select(['name', 'outcome', 'started_at']).orderBy('id').execute();
     expect(runs).toEqual([

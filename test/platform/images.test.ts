@@ -15,7 +15,10 @@ async function jpegWithGps(width = 1600, height = 1000) {
   return new Uint8Array(
     await sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 80 } } })
       .jpeg()
-      .withExif({ IFD0: { Make: 'PhoneCam', Copyright: 'secret-owner' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '32/1 14/1 0/1' } })
+      .withExif({
+        IFD0: { Make: 'PhoneCam', Copyright: 'secret-owner' },
+        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '32/1 14/1 0/1' },
+      })
       .toBuffer(),
   );
 }
@@ -42,7 +45,11 @@ describe('image pipeline', () => {
   });
 
   it('never enlarges a small image', async () => {
-    const small = new Uint8Array(await sharp({ create: { width: 200, height: 100, channels: 3, background: '#888' } }).png().toBuffer());
+    const small = new Uint8Array(
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer(),
+    );
     const img = await storeImage(t.dir, small);
     expect(img.widths).toEqual([200]);
     expect(img.width).toBe(200);
@@ -50,7 +57,10 @@ describe('image pipeline', () => {
 
   it('refuses a script named like a JPEG, by its content', async () => {
     const fake = new File(['<script>alert(1)</script>'], 'photo.jpg', { type: 'image/jpeg' });
-    await expect(storeImage(t.dir, fake, 'photo')).rejects.toMatchObject({ field: 'photo', message: expect.stringMatching(/not an image/) });
+    await expect(storeImage(t.dir, fake, 'photo')).rejects.toMatchObject({
+      field: 'photo',
+      message: expect.stringMatching(/not an image/),
+    });
   });
 
   it('refuses an image over the size limit with the size in the message', async () => {

@@ -43,7 +43,14 @@ async function loopTurnsDuring(work: () => Promise<unknown>): Promise<number> {
 describe('jobs give way to requests', () => {
   it('the outbox job delivering 300 messages into the dev mailbox lets requests in between', async () => {
     await t.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 300; i++) await enqueue(trx, t.clock, { channel: 'email', to: `t${i}@example.test`, template: 'x', subject: 'Hi', text: 'Hello' });
+      for (let i = 0; i < 300; i++)
+        await enqueue(trx, t.clock, {
+          channel: 'email',
+          to: `t${i}@example.test`,
+          template: 'x',
+          subject: 'Hi',
+          text: 'Hello',
+        });
     });
     let result = '';
     const turns = await loopTurnsDuring(async () => (result = await deliverDue(t.deps)));

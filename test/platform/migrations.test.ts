@@ -17,13 +17,24 @@ afterEach(async () => {
 function freshDb() {
   const dir = mkdtempSync(join(tmpdir(), 'tt-mig-'));
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
-  opened.push({ dir, close: async () => { await db.destroy(); if (sqlite.open) sqlite.close(); } });
+  opened.push({
+    dir,
+    close: async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    },
+  });
   return { db, sqlite };
 }
 
 /** Our tables (and FTS/triggers/indexes), without SQLite's and the migrator's own. */
 async function schema(db: Kysely<any>): Promise<string[]> {
-  const rows = await sql<{ type: string; name: string }>`select type, name from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' and name not like '%fts_%' order by type, name`.execute(db);
+  const rows = await sql<{
+    type: string;
+    name: string;
+  }>`select type, name from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' and name not like '%fts_%' order by type, name`.execute(
+    db,
+  );
   return rows.rows.map((r) => `${r.type} ${r.name}`);
 }
 
@@ -41,7 +52,19 @@ describe('migrations', () => {
     const result = await migrateToLatest(db);
     expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     const tables = (await schema(db)).filter((s) => s.startsWith('table '));
-    for (const t of ['job_runs', 'outbox', 'dev_messages', 'settings', 'audit_log', 'rate_limits', 'users', 'sessions', 'trips', 'departures', 'trips_fts']) {
+    for (const t of [
+      'job_runs',
+      'outbox',
+      'dev_messages',
+      'settings',
+      'audit_log',
+      'rate_limits',
+      'users',
+      'sessions',
+      'trips',
+      'departures',
+      'trips_fts',
+    ]) {
       expect(tables).toContain(`table ${t}`);
     }
     // Running again finds nothing to do.
@@ -65,12 +88,17 @@ describe('migrations', () => {
     const { db } = freshDb();
     const broken: Migration = {
       async up(d) {
-        await d.schema.createTable('half_done').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+        await d.schema
+          .createTable('half_done')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute();
         await d.schema.createIndex('half_done_id').on('half_done').column('id').execute();
         await sql`insert into no_such_table values (1)`.execute(d);
       },
     };
-    await expect(migrateToLatest(db, { ...migrations, '9999_broken': broken })).rejects.toThrow(/migration 9999_broken failed: no such table: no_such_table/);
+    await expect(migrateToLatest(db, { ...migrations, '9999_broken': broken })).rejects.toThrow(
+      /migration 9999_broken failed: no such table: no_such_table/,
+    );
 
     const s = await schema(db);
     expect(s).not.toContain('table half_done');
@@ -80,7 +108,13 @@ describe('migrations', () => {
     expect(applied.rows.map((r) => r.name)).toEqual(names);
 
     // Fixed, it applies cleanly on the next start.
-    const fixed: Migration = { up: (d) => d.schema.createTable('half_done').addColumn('id', 'integer', (c) => c.primaryKey()).execute() };
+    const fixed: Migration = {
+      up: (d) =>
+        d.schema
+          .createTable('half_done')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute(),
+    };
     await migrateToLatest(db, { ...migrations, '9999_broken': fixed });
     expect(await schema(db)).toContain('table half_done');
   });

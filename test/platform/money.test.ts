@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatPaise, rupeesToPaise } from '../../src/lib/money.js';
 
-const intl = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', maximumFractionDigits: 2, minimumFractionDigits: 0 });
+const intl = new Intl.NumberFormat('en-IN', {
+  style: 'currency',
+  currency: 'INR',
+  maximumFractionDigits: 2,
+  minimumFractionDigits: 0,
+});
 
 describe('formatPaise', () => {
   it('writes what Intl en-IN writes: every amount up to ₹2,000, 100,000 spread up to ₹10,000 crore (10^13 paise), and around every power of ten', () => {

@@ -29,6 +29,7 @@ describe('pages', () => {
     const u = await signedIn(t.deps, { name: 'Asha Rao' });
     const html = await (await t.request('/', { cookie: u.cookie })).text();
     expect(html).toContain('Asha Rao');
-    for (const path of ['/me', '/dashboard/traveler']) expect(await (await t.request(path, { cookie: u.cookie })).text()).toContain('action="/logout"');
+    for (const path of ['/me', '/dashboard/traveler'])
+      expect(await (await t.request(path, { cookie: u.cookie })).text()).toContain('action="/logout"');
   });
 });

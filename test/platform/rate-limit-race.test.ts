@@ -18,7 +18,10 @@ describe('consume under concurrency', () => {
     const rule = { limit: 5, windowMs: 10 * MINUTE };
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () =>
-        consume(t.db, t.clock, [{ key: 'race:ip:1.2.3.4', rule }, { key: 'race:acct:7', rule: { limit: 100, windowMs: 10 * MINUTE } }]).then(
+        consume(t.db, t.clock, [
+          { key: 'race:ip:1.2.3.4', rule },
+          { key: 'race:acct:7', rule: { limit: 100, windowMs: 10 * MINUTE } },
+        ]).then(
           () => 'ok',
           (e) => (e instanceof RateLimitedError ? 'limited' : `error: ${e}`),
         ),
@@ -26,12 +29,20 @@ describe('consume under concurrency', () => {
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(5);
     expect(outcomes.filter((o) => o === 'limited')).toHaveLength(45);
-    const rows = await t.db.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', 'race:%').orderBy('key').execute();
+    const rows = await t.db
+      .selectFrom('rate_limits')
+      .select(['key', 'count'])
+      .where('key', 'like', 'race:%')
+      .orderBy('key')
+      .execute();
     // A refused hit counts nowhere: the account key saw only the 5 that got through.
-    expect(rows).toEqual([{ key: 'race:acct:7', count: 5 }, { key: 'race:ip:1.2.3.4', count: 5 }]);
+    expect(rows).toEqual([
+      { key: 'race:acct:7', count: 5 },
+      { key: 'race:ip:1.2.3.4', count: 5 },
+    ]);
   });
 
-  it('inside a caller\'s transaction it counts in that transaction', async () => {
+  it("inside a caller's transaction it counts in that transaction", async () => {
     const rule = { limit: 1, windowMs: 10 * MINUTE };
     await expect(
       t.db.transaction().execute(async (trx) => {
@@ -39,6 +50,8 @@ describe('consume under concurrency', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await t.db.selectFrom('rate_limits').select('count').where('key', '=', 'race:tx').executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.db.selectFrom('rate_limits').select('count').where('key', '=', 'race:tx').executeTakeFirst(),
+    ).toBeUndefined();
   });
 });

@@ -24,7 +24,12 @@ afterEach(async () => {
   await t.db.deleteFrom('job_runs').execute();
 });
 
-const runs = () => t.db.selectFrom('job_runs').select(['name', 'started_at', 'finished_at', 'outcome', 'detail']).orderBy('id').execute();
+const runs = () =>
+  t.db
+    .selectFrom('job_runs')
+    .select(['name', 'started_at', 'finished_at', 'outcome', 'detail'])
+    .orderBy('id')
+    .execute();
 
 describe('the scheduler', () => {
   it('reads schedules in India time: 02:00 IST is 20:30 UTC the day before', () => {
@@ -49,7 +54,15 @@ describe('the scheduler', () => {
     expect(fired).toEqual([]);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(fired).toEqual(['2026-11-25T20:30:00.000Z']);
-    expect(await runs()).toEqual([{ name: 'nightly', started_at: '2026-11-25T20:30:00.000Z', finished_at: '2026-11-25T20:30:00.000Z', outcome: 'ok', detail: 'charged 0' }]);
+    expect(await runs()).toEqual([
+      {
+        name: 'nightly',
+        started_at: '2026-11-25T20:30:00.000Z',
+        finished_at: '2026-11-25T20:30:00.000Z',
+        outcome: 'ok',
+        detail: 'charged 0',
+      },
+    ]);
 
     // Once a day: the next is 24 hours later.
     await vi.advanceTimersByTimeAsync(23 * 3_600_000);
@@ -109,8 +122,20 @@ describe('the scheduler', () => {
     await vi.advanceTimersByTimeAsync(2 * 60_000);
 
     expect(await runs()).toEqual([
-      { name: 'flaky', started_at: '2026-11-25T06:01:00.000Z', finished_at: '2026-11-25T06:01:00.000Z', outcome: 'failed', detail: 'gateway timed out' },
-      { name: 'flaky', started_at: '2026-11-25T06:02:00.000Z', finished_at: '2026-11-25T06:02:00.000Z', outcome: 'ok', detail: 'done' },
+      {
+        name: 'flaky',
+        started_at: '2026-11-25T06:01:00.000Z',
+        finished_at: '2026-11-25T06:01:00.000Z',
+        outcome: 'failed',
+        detail: 'gateway timed out',
+      },
+      {
+        name: 'flaky',
+        started_at: '2026-11-25T06:02:00.000Z',
+        finished_at: '2026-11-25T06:02:00.000Z',
+        outcome: 'ok',
+        detail: 'done',
+      },
     ]);
   });
 
@@ -128,6 +153,10 @@ describe('the scheduler', () => {
   it('the outbox job is on the schedule every ten seconds', () => {
     const outbox = SCHEDULE.find((j) => j.name === 'outbox')!;
     const c = new Cron(outbox.cron, { timezone: ZONE, paused: true });
-    expect(c.nextRuns(3, new Date('2026-11-25T06:00:01Z')).map((d) => d.toISOString())).toEqual(['2026-11-25T06:00:10.000Z', '2026-11-25T06:00:20.000Z', '2026-11-25T06:00:30.000Z']);
+    expect(c.nextRuns(3, new Date('2026-11-25T06:00:01Z')).map((d) => d.toISOString())).toEqual([
+      '2026-11-25T06:00:10.000Z',
+      '2026-11-25T06:00:20.000Z',
+      '2026-11-25T06:00:30.000Z',
+    ]);
   });
 });

@@ -41,10 +41,21 @@ describe('shutdown', () => {
       // A form post whose body is still arriving when the signal comes.
       const body = 'email=nobody%40example.test&password=wrong-password-123';
       const answered = new Promise<number>((resolve, reject) => {
-        const req = request(`${p.url}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length), Origin: p.url } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
+        const req = request(
+          `${p.url}/login`,
+          {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/x-www-form-urlencoded',
+              'Content-Length': String(body.length),
+              Origin: p.url,
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
         req.on('error', reject);
         req.write(body.slice(0, 10));
         setTimeout(() => {
@@ -73,7 +84,19 @@ describe('shutdown', () => {
         for (let i = 0; i < TOTAL; i += 500) {
           await trx
             .insertInto('outbox')
-            .values(Array.from({ length: 500 }, (_, j) => ({ channel: 'email' as const, recipient: `r${i + j}@example.test`, template: 'bulk', payload: JSON.stringify({ subject: `Message ${i + j}`, text: 'hello' }), next_attempt_at: now, created_at: now, last_error: null, provider_id: null, sent_at: null })))
+            .values(
+              Array.from({ length: 500 }, (_, j) => ({
+                channel: 'email' as const,
+                recipient: `r${i + j}@example.test`,
+                template: 'bulk',
+                payload: JSON.stringify({ subject: `Message ${i + j}`, text: 'hello' }),
+                next_attempt_at: now,
+                created_at: now,
+                last_error: null,
+                provider_id: null,
+                sent_at: null,
+              })),
+            )
             .execute();
         }
       });
@@ -81,25 +104,41 @@ describe('shutdown', () => {
       // The outbox job runs every 10 s: kill the process as soon as it is writing.
       const deadline = Date.now() + 20_000;
       while ((await sql<{ n: number }>`select count(*) as n from dev_messages`.execute(db)).rows[0].n === 0) {
-        if (Date.now() > deadline) throw new Error('the outbox job never started:\n' + p.output().stdout + p.output().stderr);
+        if (Date.now() > deadline)
+          throw new Error('the outbox job never started:\n' + p.output().stdout + p.output().stderr);
         await new Promise((r) => setTimeout(r, 10));
       }
       p.child.kill('SIGKILL');
       expect((await p.exited).signal).toBe('SIGKILL');
 
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      const before = await db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const before = await db
+        .selectFrom('outbox')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       const sentBefore = before.find((r) => r.status === 'sent')?.n ?? 0;
       expect(sentBefore).toBeLessThan(TOTAL);
 
       // What a restarted process does once the lease of the interrupted rows runs out.
       const clock = new FakeClock(new Date(Date.now() + LEASE + 1000));
       const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: p.dataDir, LOG_LEVEL: 'silent' });
-      for (let i = 0; i < 5; i++) await deliverDue({ config, db, clock, log: pino({ level: 'silent' }), assets: loadAssets(), payments: createGateway(config) });
+      for (let i = 0; i < 5; i++)
+        await deliverDue({
+          config,
+          db,
+          clock,
+          log: pino({ level: 'silent' }),
+          assets: loadAssets(),
+          payments: createGateway(config),
+        });
 
       const after = await db.selectFrom('outbox').select('status').where('status', '!=', 'sent').execute();
       expect(after).toEqual([]);
-      const dev = await sql<{ rows: number; distinct_rows: number }>`select count(*) as rows, count(distinct outbox_id) as distinct_rows from dev_messages`.execute(db);
+      const dev = await sql<{
+        rows: number;
+        distinct_rows: number;
+      }>`select count(*) as rows, count(distinct outbox_id) as distinct_rows from dev_messages`.execute(db);
       expect(dev.rows[0]).toEqual({ rows: TOTAL, distinct_rows: TOTAL });
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { recordingDb } from '../support/sql-log.js';
 import type { Database } from '../../src/schema.js';
-import { inSharedCommit, migrateToLatest, openDatabase, openSqlite, precompiled, reusingStatements } from '../../src/db.js';
+import {
+  inSharedCommit,
+  migrateToLatest,
+  openDatabase,
+  openSqlite,
+  precompiled,
+  reusingStatements,
+} from '../../src/db.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,7 +47,7 @@ describe('reusing prepared statements', () => {
     sqlite.exec('insert into t values (1)');
     const stmt = db.prepare('select * from t');
     expect(stmt.all([])).toEqual([{ a: 1 }]);
-    sqlite.exec('alter table t add column b text default \'x\'');
+    sqlite.exec("alter table t add column b text default 'x'");
     expect(db.prepare('select * from t').all([])).toEqual([{ a: 1, b: 'x' }]);
     sqlite.close();
   });
@@ -67,8 +74,12 @@ describe('queries compiled once', () => {
     await migrateToLatest(db);
     return db;
   }
-  const put = precompiled((db, v: { key: string; value: string; at: string }) => db.insertInto('settings').values({ key: v.key, value: v.value, updated_at: v.at }).returning('key'));
-  const byKey = precompiled((db, v: { key: string }) => db.selectFrom('settings').select(['key', 'value']).where('key', '=', v.key).orderBy('key').limit(1));
+  const put = precompiled((db, v: { key: string; value: string; at: string }) =>
+    db.insertInto('settings').values({ key: v.key, value: v.value, updated_at: v.at }).returning('key'),
+  );
+  const byKey = precompiled((db, v: { key: string }) =>
+    db.selectFrom('settings').select(['key', 'value']).where('key', '=', v.key).orderBy('key').limit(1),
+  );
 
   it('runs with each call’s own values, bound as parameters, never as SQL', async () => {
     const db = await migrated();
@@ -96,7 +107,7 @@ describe('queries compiled once', () => {
     await db.destroy();
   });
 
-  it('on an idle connection they skip Kysely\'s executor; while a transaction holds it they wait for its end and see only what it committed', async () => {
+  it("on an idle connection they skip Kysely's executor; while a transaction holds it they wait for its end and see only what it committed", async () => {
     const db = await migrated();
     const executor = vi.spyOn(db, 'executeQuery');
     expect((await put(db, { key: 'idle', value: '1', at: 'now' })).rows).toEqual([{ key: 'idle' }]);
@@ -126,9 +137,11 @@ describe('queries compiled once', () => {
     await db.destroy();
   });
 
-  it('inside a shared commit they skip Kysely\'s executor, answer the same, and roll back with their savepoint', async () => {
+  it("inside a shared commit they skip Kysely's executor, answer the same, and roll back with their savepoint", async () => {
     const db = await migrated();
-    const bump = precompiled((db, v: { key: string }) => db.updateTable('settings').set({ value: 'bumped' }).where('key', '=', v.key));
+    const bump = precompiled((db, v: { key: string }) =>
+      db.updateTable('settings').set({ value: 'bumped' }).where('key', '=', v.key),
+    );
     const threeQueries = async (trx: Kysely<Database>, key: string) => {
       const inserted = await put(trx, { key, value: '1', at: 'now' });
       const updated = await bump(trx, { key });
@@ -161,7 +174,10 @@ describe('queries compiled once', () => {
     expect(String((outcomes[2] as PromiseRejectedResult).reason)).toContain('UNIQUE');
     expect(direct).toEqual({ ...viaKysely, inserted: [{ key: 'k2' }], read: [{ key: 'k2', value: 'bumped' }] });
     expect(viaKysely).toEqual({ inserted: [{ key: 'k' }], updated: [1n, []], read: [{ key: 'k', value: 'bumped' }] });
-    expect((await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual(['k', 'k2']);
+    expect((await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual([
+      'k',
+      'k2',
+    ]);
     // Once the batch is over, the same transaction object would go through Kysely again.
     await db.transaction().execute(async (trx) => {
       const executor = vi.spyOn(trx, 'executeQuery');
@@ -202,12 +218,20 @@ describe('writes that share a commit', () => {
     const { db: logged, seen } = recordingDb(file);
     return { db: logged, seen, file };
   }
-  const put = (key: string) => (trx: Kysely<Database>) => trx.insertInto('settings').values({ key, value: '1', updated_at: 'now' }).returning('key').executeTakeFirstOrThrow();
-  const keys = async (db: Kysely<Database>) => (await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+  const put = (key: string) => (trx: Kysely<Database>) =>
+    trx
+      .insertInto('settings')
+      .values({ key, value: '1', updated_at: 'now' })
+      .returning('key')
+      .executeTakeFirstOrThrow();
+  const keys = async (db: Kysely<Database>) =>
+    (await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
 
   it('writes asked for at the same moment are committed together, each with its own result', async () => {
     const { db, seen } = await migratedWithLog();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inSharedCommit(db, put(`k${String(i).padStart(2, '0')}`))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => inSharedCommit(db, put(`k${String(i).padStart(2, '0')}`))),
+    );
     expect(results.map((r) => r.key)).toEqual(Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`));
     expect(seen.filter((s) => s === 'commit')).toHaveLength(1);
     expect(await keys(db)).toHaveLength(20);
@@ -236,14 +260,18 @@ describe('writes that share a commit', () => {
     const { db, file } = await migratedWithLog();
     const other = openSqlite(file);
     const visibleElsewhere: boolean[] = [];
-    await inSharedCommit(db, put('seen')).then(() => visibleElsewhere.push(!!other.prepare("select 1 from settings where key = 'seen'").get()));
+    await inSharedCommit(db, put('seen')).then(() =>
+      visibleElsewhere.push(!!other.prepare("select 1 from settings where key = 'seen'").get()),
+    );
     expect(visibleElsewhere).toEqual([true]);
     // A foreign key checked only at commit: the commit itself fails.
     const outcomes = await Promise.allSettled([
       inSharedCommit(db, put('innocent')),
       inSharedCommit(db, async (trx) => {
         await sql`pragma defer_foreign_keys = on`.execute(trx);
-        await sql`insert into sessions (id, user_id, expires_at, created_at) values ('s', 999999, 'x', 'x')`.execute(trx);
+        await sql`insert into sessions (id, user_id, expires_at, created_at) values ('s', 999999, 'x', 'x')`.execute(
+          trx,
+        );
       }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
@@ -253,7 +281,7 @@ describe('writes that share a commit', () => {
     await db.destroy();
   });
 
-  it('a batch keeps its savepoints\' undo pages in memory: no temp file is opened for them', async () => {
+  it("a batch keeps its savepoints' undo pages in memory: no temp file is opened for them", async () => {
     const { db } = await migratedWithLog();
     /** SQLite's temp files ("etilqs_…", unlinked as soon as opened) this process holds open. */
     const tempFiles = () =>
@@ -267,14 +295,23 @@ describe('writes that share a commit', () => {
         })
         .filter((l) => l.includes('etilqs_'));
     const big = 'x'.repeat(1500);
-    for (let k = 0; k < 400; k++) await db.insertInto('settings').values({ key: `t${String(k).padStart(3, '0')}`, value: big, updated_at: 'then' }).execute();
+    for (let k = 0; k < 400; k++)
+      await db
+        .insertInto('settings')
+        .values({ key: `t${String(k).padStart(3, '0')}`, value: big, updated_at: 'then' })
+        .execute();
     const opened: string[][] = [];
     // One batch of 10 writes, each changing 40 rows on as many pages that were there before it
     // (pages SQLite must be able to restore): more than the 64 KiB it keeps in memory by default.
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         inSharedCommit(db, async (trx) => {
-          for (let j = 0; j < 40; j++) await trx.updateTable('settings').set({ updated_at: 'now' }).where('key', '=', `t${String(j * 10 + i).padStart(3, '0')}`).execute();
+          for (let j = 0; j < 40; j++)
+            await trx
+              .updateTable('settings')
+              .set({ updated_at: 'now' })
+              .where('key', '=', `t${String(j * 10 + i).padStart(3, '0')}`)
+              .execute();
           if (i === 9) opened.push(tempFiles());
         }),
       ),

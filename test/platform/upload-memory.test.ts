@@ -32,7 +32,8 @@ afterAll(async () => {
   rmSync(server.dataDir, { recursive: true, force: true });
 });
 
-const rssMb = (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (pid: number) =>
+  Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** One multipart body of about BODY_MB: a name and the files given, each starting like a JPEG. */
 function profilePost(files: { name: string; mb: number }[]) {
@@ -41,7 +42,13 @@ function profilePost(files: { name: string; mb: number }[]) {
   for (const f of files) {
     const bytes = Buffer.alloc(f.mb * 1024 * 1024 - 400, 7);
     bytes.set([0xff, 0xd8, 0xff]);
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.name}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`), bytes, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.name}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
@@ -50,7 +57,8 @@ function profilePost(files: { name: string; mb: number }[]) {
 /** Sends the post POSTS times at once while sampling the server's RSS and timing /healthz. */
 async function flood(s: ServerProcess, cookie: string, post: { body: Buffer; contentType: string }) {
   const pid = s.child.pid!;
-  const send = () => postOverSocket(`${s.url}/me`, post.body, { contentType: post.contentType, headers: { Cookie: cookie } });
+  const send = () =>
+    postOverSocket(`${s.url}/me`, post.body, { contentType: post.contentType, headers: { Cookie: cookie } });
   // Warm up the path once, then take the baseline.
   await send();
   await new Promise((r) => setTimeout(r, 300));
@@ -74,7 +82,9 @@ async function flood(s: ServerProcess, cookie: string, post: { body: Buffer; con
   clearInterval(sampler);
   const growth = peak - baseline;
   const slowest = Math.max(...healthz);
-  console.log(`RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${growth.toFixed(0)} MB); /healthz slowest ${slowest.toFixed(0)} ms over ${healthz.length} probes`);
+  console.log(
+    `RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${growth.toFixed(0)} MB); /healthz slowest ${slowest.toFixed(0)} ms over ${healthz.length} probes`,
+  );
   const scratch = scratchDir(s.dataDir);
   return { results, growth, slowest, scratchLeft: existsSync(scratch) ? readdirSync(scratch) : [] };
 }

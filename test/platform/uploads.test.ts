@@ -33,7 +33,10 @@ const listen = async (fetch: Parameters<typeof serve>[0]['fetch']) => {
 
 /** Files as name, type and bytes, so two forms can be compared. */
 async function described(form: UploadForm) {
-  const one = async (v: string | File) => (typeof v === 'string' ? v : { file: v.name, type: v.type, bytes: Buffer.from(await v.arrayBuffer()).toString('base64') });
+  const one = async (v: string | File) =>
+    typeof v === 'string'
+      ? v
+      : { file: v.name, type: v.type, bytes: Buffer.from(await v.arrayBuffer()).toString('base64') };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(form)) out[k] = Array.isArray(v) ? await Promise.all(v.map(one)) : await one(v);
   return out;
@@ -67,11 +70,18 @@ async function encoded(fd: FormData) {
 /** A multipart POST over the socket; chunked (no Content-Length) when asked. */
 async function post(url: string, fd: FormData, opts: { cookie?: string; chunked?: boolean } = {}) {
   const { body, contentType } = await encoded(fd);
-  return postOverSocket(url, body, { contentType, chunkSize: opts.chunked ? 64 * 1024 : undefined, headers: opts.cookie ? { Cookie: opts.cookie } : {} });
+  return postOverSocket(url, body, {
+    contentType,
+    chunkSize: opts.chunked ? 64 * 1024 : undefined,
+    headers: opts.cookie ? { Cookie: opts.cookie } : {},
+  });
 }
 
 /** A fetch-like request over the socket, for the test helpers that take an app. */
-const overSocket = { request: (path: string, init: RequestInit & { cookie?: string } = {}) => fetch(origin + path, { ...init, redirect: 'manual', headers: { Origin: origin, Cookie: init.cookie ?? '' } }) };
+const overSocket = {
+  request: (path: string, init: RequestInit & { cookie?: string } = {}) =>
+    fetch(origin + path, { ...init, redirect: 'manual', headers: { Origin: origin, Cookie: init.cookie ?? '' } }),
+};
 
 const scratchLeft = () => (existsSync(scratchDir(t.dir)) ? readdirSync(scratchDir(t.dir)) : []);
 const bytes = (n: number, first = [0xff, 0xd8, 0xff]) => {
@@ -96,17 +106,25 @@ describe('an upload over HTTP', () => {
     expect(streamed.status, streamed.text).toBe(200);
     const reference = await echo.request('/echo', { method: 'POST', body: fd });
     expect(JSON.parse(streamed.text)).toEqual(await reference.json());
-    expect(JSON.parse(streamed.text)).toMatchObject({ name: ['Asha', 'Ravi'], 'tags[]': ['ridge'], images: [{ file: 'पहाड़.jpg' }, { file: 'b.gif', type: 'image/gif' }] });
+    expect(JSON.parse(streamed.text)).toMatchObject({
+      name: ['Asha', 'Ravi'],
+      'tags[]': ['ridge'],
+      images: [{ file: 'पहाड़.jpg' }, { file: 'b.gif', type: 'image/gif' }],
+    });
     expect(scratchLeft()).toEqual([]);
   });
 
   it('an empty file input, as a browser sends it, is an empty file on both paths', async () => {
-    const body = '--X\r\nContent-Disposition: form-data; name="photo"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--X\r\nContent-Disposition: form-data; name="name"\r\n\r\nAsha\r\n--X--\r\n';
+    const body =
+      '--X\r\nContent-Disposition: form-data; name="photo"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--X\r\nContent-Disposition: form-data; name="name"\r\n\r\nAsha\r\n--X--\r\n';
     const contentType = 'multipart/form-data; boundary=X';
     const streamed = await postOverSocket(`${echoOrigin}/echo`, body, { contentType });
     const reference = await echo.request('/echo', { method: 'POST', body, headers: { 'Content-Type': contentType } });
     expect(JSON.parse(streamed.text)).toEqual(await reference.json());
-    expect(JSON.parse(streamed.text)).toEqual({ photo: { file: '', type: 'application/octet-stream', bytes: '' }, name: 'Asha' });
+    expect(JSON.parse(streamed.text)).toEqual({
+      photo: { file: '', type: 'application/octet-stream', bytes: '' },
+      name: 'Asha',
+    });
   });
 
   it('reads a chunked upload (no Content-Length) the same way', async () => {
@@ -124,13 +142,18 @@ describe('an upload over HTTP', () => {
       fd.append('name', 'Asha');
       fd.append('photo', new File([bytes(1024 * 1024 + 1)], 'big.jpg', { type: 'image/jpeg' }));
       const res = await post(`${echoOrigin}/echo`, fd, { chunked });
-      expect([res.status, res.text], `chunked=${chunked}`).toEqual([422, 'That file is too large (the limit is 1 MB).']);
+      expect([res.status, res.text], `chunked=${chunked}`).toEqual([
+        422,
+        'That file is too large (the limit is 1 MB).',
+      ]);
       expect(scratchLeft()).toEqual([]);
     }
     // The same answer without a socket.
     const fd = new FormData();
     fd.append('photo', new File([bytes(1024 * 1024 + 1)], 'big.jpg'));
-    expect(await (await echo.request('/echo', { method: 'POST', body: fd })).text()).toBe('That file is too large (the limit is 1 MB).');
+    expect(await (await echo.request('/echo', { method: 'POST', body: fd })).text()).toBe(
+      'That file is too large (the limit is 1 MB).',
+    );
   });
 
   it('holds a chunked body to BODY_LIMIT_MB however its files are split', async () => {
@@ -146,7 +169,9 @@ describe('an upload over HTTP', () => {
     for (let i = 0; i < 11; i++) files.append('images', new File(['x'], `${i}.jpg`));
     const streamed = await post(`${echoOrigin}/echo`, files);
     expect([streamed.status, streamed.text]).toEqual([422, 'That form has too many files (at most 10).']);
-    expect(await (await echo.request('/echo', { method: 'POST', body: files })).text()).toBe('That form has too many files (at most 10).');
+    expect(await (await echo.request('/echo', { method: 'POST', body: files })).text()).toBe(
+      'That form has too many files (at most 10).',
+    );
     const text = new FormData();
     for (let i = 0; i < 3; i++) text.append('description', 'a'.repeat(400 * 1024));
     const res = await post(`${echoOrigin}/echo`, text);
@@ -159,12 +184,17 @@ describe('an upload over HTTP', () => {
     partial.append('photo', new File([bytes(900 * 1024)], 'p.jpg'));
     const { body, contentType } = await encoded(partial);
     await new Promise<void>((resolve) => {
-      const req = request(`${echoOrigin}/echo`, { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': body.length } });
+      const req = request(`${echoOrigin}/echo`, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType, 'Content-Length': body.length },
+      });
       req.on('error', () => resolve());
-      req.write(body.subarray(0, 400 * 1024), () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 100));
+      req.write(body.subarray(0, 400 * 1024), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100),
+      );
     });
     for (let i = 0; i < 50 && scratchLeft().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(scratchLeft()).toEqual([]);
@@ -182,7 +212,11 @@ describe('the routes that take files, over HTTP', () => {
     fd.append('photo', await jpeg(800, 600, 'me.jpg'));
     const res = await post(`${origin}/me`, fd, { cookie: me.cookie });
     expect(res.status, res.text).toBe(303);
-    const u = await t.db.selectFrom('users').select(['name', 'photo', 'photo_width', 'photo_height']).where('id', '=', me.id).executeTakeFirstOrThrow();
+    const u = await t.db
+      .selectFrom('users')
+      .select(['name', 'photo', 'photo_width', 'photo_height'])
+      .where('id', '=', me.id)
+      .executeTakeFirstOrThrow();
     expect(u).toMatchObject({ name: 'Kavya R', photo_width: 320, photo_height: 240 });
     expect(existsSync(join(t.dir, 'uploads', `${u.photo}-320.webp`))).toBe(true);
     expect(scratchLeft()).toEqual([]);
@@ -191,11 +225,19 @@ describe('the routes that take files, over HTTP', () => {
   it('a UPI screenshot streamed to disk lands in the private proofs store', async () => {
     const trip = await makeTrip(t.deps, { pricePaise: 250_000, capacity: 6 });
     const me = await signedIn(t.deps);
-    const bookingId = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), me.cookie));
+    const bookingId = bookingIdFrom(
+      await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), me.cookie),
+    );
     const res = await sendUpiProof(overSocket, bookingId, me.cookie, { utr: '412345678901' });
     expect(res.status).toBe(303);
-    const proof = await t.db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
-    expect(existsSync(join(t.dir, 'private', 'proofs', `${proof.screenshot_key}-${proof.screenshot_width}.webp`))).toBe(true);
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .select(['screenshot_key', 'screenshot_width'])
+      .where('booking_id', '=', bookingId)
+      .executeTakeFirstOrThrow();
+    expect(existsSync(join(t.dir, 'private', 'proofs', `${proof.screenshot_key}-${proof.screenshot_width}.webp`))).toBe(
+      true,
+    );
     expect(scratchLeft()).toEqual([]);
   });
 
@@ -209,7 +251,11 @@ describe('the routes that take files, over HTTP', () => {
       expect(res.status, `chunked=${chunked}`).toBe(422);
       expect(res.text).toContain('That file is too large (the limit is 1 MB).');
     }
-    const u = await t.db.selectFrom('users').select(['name', 'photo']).where('id', '=', me.id).executeTakeFirstOrThrow();
+    const u = await t.db
+      .selectFrom('users')
+      .select(['name', 'photo'])
+      .where('id', '=', me.id)
+      .executeTakeFirstOrThrow();
     expect(u.photo).toBeNull();
     expect(u.name).not.toBe('Changed Name');
     expect(scratchLeft()).toEqual([]);
@@ -217,7 +263,9 @@ describe('the routes that take files, over HTTP', () => {
 
   it('a url-encoded post to an upload route gets the form limit, not the upload limit', async () => {
     const me = await signedIn(t.deps);
-    const res = await postOverSocket(`${origin}/me`, `name=Asha&bio=${'a'.repeat(80 * 1024)}`, { headers: { Cookie: me.cookie } });
+    const res = await postOverSocket(`${origin}/me`, `name=Asha&bio=${'a'.repeat(80 * 1024)}`, {
+      headers: { Cookie: me.cookie },
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('That form is too large (the limit is 64 KB).');
   });

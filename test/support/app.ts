@@ -22,7 +22,12 @@ export interface TestApp {
   /** app.request with a same-origin Origin header (as a browser sends on forms). */
   request(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   /** POST a form (urlencoded) as a browser would. */
-  post(path: string, form: Record<string, string | string[]>, cookie?: string, headers?: Record<string, string>): Promise<Response>;
+  post(
+    path: string,
+    form: Record<string, string | string[]>,
+    cookie?: string,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -32,11 +37,26 @@ export const ORIGIN = 'http://localhost:3000';
 export async function makeTestApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-test-'));
   // ALLOW_HTTP: the test origin is plain http, also when a test runs as production.
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, PUBLIC_URL: ORIGIN, ALLOW_HTTP: 'on', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    PUBLIC_URL: ORIGIN,
+    ALLOW_HTTP: 'on',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
   await migrateToLatest(db);
   const clock = new FakeClock();
-  const deps: Deps = { config, db, clock, log: pino({ level: 'silent' }), assets, payments: createGateway(config), ...overrides };
+  const deps: Deps = {
+    config,
+    db,
+    clock,
+    log: pino({ level: 'silent' }),
+    assets,
+    payments: createGateway(config),
+    ...overrides,
+  };
   const app = createApp(deps);
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
@@ -55,7 +75,12 @@ export async function makeTestApp(env: Record<string, string> = {}, overrides: P
     post(path, form, cookie, headers = {}) {
       const body = new URLSearchParams();
       for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-      return request(path, { method: 'POST', body, cookie, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } });
+      return request(path, {
+        method: 'POST',
+        body,
+        cookie,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      });
     },
     async close() {
       await db.destroy();

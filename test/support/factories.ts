@@ -46,7 +46,10 @@ export async function sessionCookie(deps: Pick<Deps, 'db' | 'clock'>, userId: nu
 }
 
 /** A user of the role and their cookie, in one go. */
-export async function signedIn(deps: Pick<Deps, 'db' | 'clock'>, f: UserFields = {}): Promise<{ id: number; cookie: string }> {
+export async function signedIn(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  f: UserFields = {},
+): Promise<{ id: number; cookie: string }> {
   const id = await createUser(deps, f);
   return { id, cookie: await sessionCookie(deps, id) };
 }
@@ -89,7 +92,9 @@ export interface TripFields {
 export async function makeTrip(deps: Pick<Deps, 'db' | 'clock'>, f: TripFields = {}) {
   tripSeq += 1;
   const now = f.createdAt ?? deps.clock.now().toISOString();
-  const organizerId = f.organizerId ?? (await createUser(deps, { role: 'organizer', upi_id: 'hills@okaxis', name: `Organizer ${tripSeq}` }));
+  const organizerId =
+    f.organizerId ??
+    (await createUser(deps, { role: 'organizer', upi_id: 'hills@okaxis', name: `Organizer ${tripSeq}` }));
   const { id: tripId } = await deps.db
     .insertInto('trips')
     .values({
@@ -114,7 +119,8 @@ export async function makeTrip(deps: Pick<Deps, 'db' | 'clock'>, f: TripFields =
     .returning('id')
     .executeTakeFirstOrThrow();
   const departureIds: number[] = [];
-  for (const d of f.departures ?? [{ capacity: f.capacity, start: f.start, end: f.end }]) departureIds.push(await addDeparture(deps, tripId, d));
+  for (const d of f.departures ?? [{ capacity: f.capacity, start: f.start, end: f.end }])
+    departureIds.push(await addDeparture(deps, tripId, d));
   return { tripId, departureId: departureIds[0], departureIds, organizerId };
 }
 
@@ -124,7 +130,14 @@ export async function addDeparture(deps: Pick<Deps, 'db'>, tripId: number, d: De
   const end = d.end ?? start.replace(/\d\d$/, (day) => String(Math.min(28, Number(day) + 4)).padStart(2, '0'));
   const { id } = await deps.db
     .insertInto('departures')
-    .values({ trip_id: tripId, start_date: start, end_date: end, capacity: d.capacity ?? 10, seats_taken: d.taken ?? 0, status: d.status ?? 'open' })
+    .values({
+      trip_id: tripId,
+      start_date: start,
+      end_date: end,
+      capacity: d.capacity ?? 10,
+      seats_taken: d.taken ?? 0,
+      status: d.status ?? 'open',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -156,7 +169,8 @@ export async function makeBooking(deps: Pick<Deps, 'db' | 'clock'>, f: BookingFi
   const { id } = await deps.db
     .insertInto('bookings')
     .values({
-      code: f.code ?? `TT-F${String(bookingSeq).padStart(3, '0')}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
+      code:
+        f.code ?? `TT-F${String(bookingSeq).padStart(3, '0')}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
       trip_id: f.trip.tripId,
       departure_id: f.trip.departureId,
       user_id: f.userId,
@@ -167,7 +181,12 @@ export async function makeBooking(deps: Pick<Deps, 'db' | 'clock'>, f: BookingFi
       payment_method: f.paymentMethod === undefined ? (confirmed ? 'online' : null) : f.paymentMethod,
       payment_status: confirmed ? 'paid' : 'pending',
       verification_status: f.verification ?? null,
-      hold_expires_at: f.holdExpiresAt === undefined ? (confirmed ? null : new Date(deps.clock.now().getTime() + 3_600_000).toISOString()) : f.holdExpiresAt,
+      hold_expires_at:
+        f.holdExpiresAt === undefined
+          ? confirmed
+            ? null
+            : new Date(deps.clock.now().getTime() + 3_600_000).toISOString()
+          : f.holdExpiresAt,
       special_requests: f.specialRequests ?? '',
       confirmed_at: confirmed ? now : null,
       created_at: now,
@@ -179,7 +198,16 @@ export async function makeBooking(deps: Pick<Deps, 'db' | 'clock'>, f: BookingFi
   if (people.length > 0) {
     await deps.db
       .insertInto('booking_participants')
-      .values(people.map((p, position) => ({ booking_id: id, position, name: p.name, phone: p.phone, age: p.age ?? 30, dietary: p.dietary ?? '' })))
+      .values(
+        people.map((p, position) => ({
+          booking_id: id,
+          position,
+          name: p.name,
+          phone: p.phone,
+          age: p.age ?? 30,
+          dietary: p.dietary ?? '',
+        })),
+      )
       .execute();
   }
   return id;

@@ -17,7 +17,11 @@ export interface FakeRazorpayServer {
 
 /** The app's own fake Razorpay API, on its own port on 127.0.0.1, for the real SDK to talk to. */
 export async function startFakeRazorpay(): Promise<FakeRazorpayServer> {
-  const keys = { keyId: 'rzp_test_fake', keySecret: 'fake_key_secret_0123456789', webhookSecret: 'fake_webhook_secret_0123456789' };
+  const keys = {
+    keyId: 'rzp_test_fake',
+    keySecret: 'fake_key_secret_0123456789',
+    webhookSecret: 'fake_webhook_secret_0123456789',
+  };
   const fake = new FakeRazorpay(keys);
   let server: ServerType | null = null;
   let port = 0;
@@ -33,7 +37,12 @@ export async function startFakeRazorpay(): Promise<FakeRazorpayServer> {
   return {
     fake,
     url,
-    env: { RAZORPAY_KEY_ID: keys.keyId, RAZORPAY_KEY_SECRET: keys.keySecret, RAZORPAY_WEBHOOK_SECRET: keys.webhookSecret, RAZORPAY_API_BASE: url },
+    env: {
+      RAZORPAY_KEY_ID: keys.keyId,
+      RAZORPAY_KEY_SECRET: keys.keySecret,
+      RAZORPAY_WEBHOOK_SECRET: keys.webhookSecret,
+      RAZORPAY_API_BASE: url,
+    },
     async stop() {
       const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void } | null;
       if (!s) return;

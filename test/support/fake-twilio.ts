@@ -47,12 +47,19 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 
   const server = createServer(async (req, res) => {
     const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/.exec((req.url ?? '').split('?')[0]);
-    if (req.method !== 'POST' || !m) return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (req.method !== 'POST' || !m)
+      return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
     const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
     requests.push({ accountSid: m[1], auth, form });
     const fail = failures.shift();
-    if (fail) return json(res, fail.status, { code: fail.code, message: fail.message, more_info: `https://www.twilio.com/docs/errors/${fail.code}`, status: fail.status });
+    if (fail)
+      return json(res, fail.status, {
+        code: fail.code,
+        message: fail.message,
+        more_info: `https://www.twilio.com/docs/errors/${fail.code}`,
+        status: fail.status,
+      });
     const now = new Date().toUTCString();
     json(res, 201, {
       sid: 'SM' + randomBytes(16).toString('hex'),

@@ -5,9 +5,17 @@ import { request } from 'node:http';
  * Content-Length, or, given `chunkSize`, in writes of that size with no length (Node then
  * sends Transfer-Encoding: chunked).
  */
-export function postOverSocket(url: string, body: Buffer | string, opts: { contentType?: string; chunkSize?: number; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string }> {
+export function postOverSocket(
+  url: string,
+  body: Buffer | string,
+  opts: { contentType?: string; chunkSize?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded', Origin: new URL(url).origin, ...opts.headers };
+    const headers: Record<string, string | number> = {
+      'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded',
+      Origin: new URL(url).origin,
+      ...opts.headers,
+    };
     if (!opts.chunkSize) headers['Content-Length'] = Buffer.byteLength(body);
     const req = request(url, { method: 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];

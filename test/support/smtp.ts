@@ -26,7 +26,9 @@ export interface TestSmtp {
 export function linksIn(m: ParsedMail): string[] {
   const text = m.text ?? '';
   const html = typeof m.html === 'string' ? m.html : '';
-  const found = [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g), ...html.matchAll(/href="(https?:\/\/[^"]+)"/g)].map((x) => (x[1] ?? x[0]).replace(/&amp;/g, '&'));
+  const found = [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g), ...html.matchAll(/href="(https?:\/\/[^"]+)"/g)].map(
+    (x) => (x[1] ?? x[0]).replace(/&amp;/g, '&'),
+  );
   return [...new Set(found)];
 }
 
@@ -77,7 +79,7 @@ export async function startSmtp(): Promise<TestSmtp> {
         resolve();
       });
     });
-    port = ((s as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    port = (s as unknown as { server: { address(): AddressInfo } }).server.address().port;
     server = s;
   };
 

@@ -10,6 +10,9 @@ import { openSqlite } from '../../src/db.js';
 export function recordingDb(file: string): { db: Kysely<Database>; sqlite: Sqlite.Database; seen: string[] } {
   const seen: string[] = [];
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: (e) => void seen.push(e.query.sql) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: (e) => void seen.push(e.query.sql),
+  });
   return { db, sqlite, seen };
 }

@@ -13,7 +13,9 @@ afterAll(() => t.close());
 // The cross-feature matrix test (accounts) covers every route; this checks our table against the app.
 describe('trip routes by role', () => {
   it('every trips route is in the access table', () => {
-    const registered = new Set(t.app.routes.filter((r) => r.method === 'GET' || r.method === 'POST').map((r) => `${r.method} ${r.path}`));
+    const registered = new Set(
+      t.app.routes.filter((r) => r.method === 'GET' || r.method === 'POST').map((r) => `${r.method} ${r.path}`),
+    );
     for (const r of tripAccess) expect(registered.has(`${r.method} ${r.path}`), `${r.method} ${r.path}`).toBe(true);
   });
 

@@ -17,7 +17,10 @@ async function bookedTrip() {
   const email = `meera${id}@example.test`;
   const traveler = await signedIn(t.deps, { role: 'traveler', email });
   expect((await t.post(`/trips/${id}/book`, bookingForm(dep.id, 2), traveler.cookie)).status).toBe(303);
-  expect((await t.db.selectFrom('departures').select('seats_taken').where('id', '=', dep.id).executeTakeFirstOrThrow()).seats_taken).toBe(2);
+  expect(
+    (await t.db.selectFrom('departures').select('seats_taken').where('id', '=', dep.id).executeTakeFirstOrThrow())
+      .seats_taken,
+  ).toBe(2);
   return { id, depId: dep.id, org, email };
 }
 
@@ -26,9 +29,17 @@ describe('an organizer cancelling a trip or departure that has bookings', () => 
     const b = await bookedTrip();
     const res = await t.post(`/organizer/trips/${b.id}/cancel`, {}, b.org.cookie);
     expect(await follow(t, res, b.org.cookie)).toContain('The trip is cancelled.');
-    expect((await t.db.selectFrom('trips').select('status').where('id', '=', b.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
-    expect(await t.db.selectFrom('departures').select(['status', 'seats_taken']).where('trip_id', '=', b.id).execute()).toEqual([{ status: 'cancelled', seats_taken: 0 }]);
-    expect((await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map((r) => r.status)).toEqual(['cancelled']);
+    expect(
+      (await t.db.selectFrom('trips').select('status').where('id', '=', b.id).executeTakeFirstOrThrow()).status,
+    ).toBe('cancelled');
+    expect(
+      await t.db.selectFrom('departures').select(['status', 'seats_taken']).where('trip_id', '=', b.id).execute(),
+    ).toEqual([{ status: 'cancelled', seats_taken: 0 }]);
+    expect(
+      (await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map(
+        (r) => r.status,
+      ),
+    ).toEqual(['cancelled']);
     const mail = await t.db.selectFrom('outbox').select('template').where('recipient', '=', b.email).execute();
     expect(mail.map((m) => m.template)).toContain('trip-cancelled');
   });
@@ -37,15 +48,27 @@ describe('an organizer cancelling a trip or departure that has bookings', () => 
     const b = await bookedTrip();
     const res = await t.post(`/organizer/trips/${b.id}/departures/${b.depId}/cancel`, {}, b.org.cookie);
     expect(await follow(t, res, b.org.cookie)).toContain('The departure is cancelled.');
-    expect((await t.db.selectFrom('departures').select('status').where('id', '=', b.depId).executeTakeFirstOrThrow()).status).toBe('cancelled');
-    expect((await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map((r) => r.status)).toEqual(['cancelled']);
-    expect((await t.db.selectFrom('trips').select('status').where('id', '=', b.id).executeTakeFirstOrThrow()).status).toBe('active');
+    expect(
+      (await t.db.selectFrom('departures').select('status').where('id', '=', b.depId).executeTakeFirstOrThrow()).status,
+    ).toBe('cancelled');
+    expect(
+      (await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map(
+        (r) => r.status,
+      ),
+    ).toEqual(['cancelled']);
+    expect(
+      (await t.db.selectFrom('trips').select('status').where('id', '=', b.id).executeTakeFirstOrThrow()).status,
+    ).toBe('active');
   });
 
   it('another organizer cannot cancel it', async () => {
     const b = await bookedTrip();
     const other = await signedIn(t.deps, { role: 'organizer' });
     expect((await t.post(`/organizer/trips/${b.id}/cancel`, {}, other.cookie)).status).toBe(404);
-    expect((await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map((r) => r.status)).toEqual(['pending']);
+    expect(
+      (await t.db.selectFrom('bookings').select('status').where('departure_id', '=', b.depId).execute()).map(
+        (r) => r.status,
+      ),
+    ).toEqual(['pending']);
   });
 });

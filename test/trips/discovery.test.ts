@@ -15,7 +15,8 @@ const listed = async (path: string, title: string) => (await (await t.request(pa
 
 describe('what the public sees', () => {
   it('an active trip of an active organizer with a future departure is public everywhere', async () => {
-    const id = (await makeTrip(t.deps, { organizerId: orgId, title: 'Public Pass Trek', categories: ['lakes'] })).tripId;
+    const id = (await makeTrip(t.deps, { organizerId: orgId, title: 'Public Pass Trek', categories: ['lakes'] }))
+      .tripId;
     expect(await status(`/trips/${id}`)).toBe(200);
     expect(await listed('/trips', 'Public Pass Trek')).toBe(true);
     expect(await listed('/', 'Public Pass Trek')).toBe(true);
@@ -68,18 +69,24 @@ describe('what the public sees', () => {
 
 describe('the trip page', () => {
   it('lists upcoming departures with seats left and a Book link each; a full one has none', async () => {
-    const id = (await makeTrip(t.deps, {
-  organizerId: orgId,
-      title: 'Goechala Trek',
-      pricePaise: 18_500_00,
-      departures: [
-        { start: '2026-12-01', end: '2026-12-08', capacity: 20, taken: 5 },
-        { start: '2026-12-15', end: '2026-12-22', capacity: 10, taken: 10 },
-        { start: '2026-11-01', end: '2026-11-08', capacity: 10 },
-      ],
-    
-})).tripId;
-    const deps = await t.db.selectFrom('departures').select(['id', 'start_date']).where('trip_id', '=', id).orderBy('start_date').execute();
+    const id = (
+      await makeTrip(t.deps, {
+        organizerId: orgId,
+        title: 'Goechala Trek',
+        pricePaise: 18_500_00,
+        departures: [
+          { start: '2026-12-01', end: '2026-12-08', capacity: 20, taken: 5 },
+          { start: '2026-12-15', end: '2026-12-22', capacity: 10, taken: 10 },
+          { start: '2026-11-01', end: '2026-11-08', capacity: 10 },
+        ],
+      })
+    ).tripId;
+    const deps = await t.db
+      .selectFrom('departures')
+      .select(['id', 'start_date'])
+      .where('trip_id', '=', id)
+      .orderBy('start_date')
+      .execute();
     const html = await (await t.request(`/trips/${id}`)).text();
     expect(html).toContain('1 Dec 2026 – 8 Dec 2026');
     expect(html).toContain('15 seats left');
@@ -96,7 +103,9 @@ describe('the trip page', () => {
   it('the owner sees an edit link; others do not', async () => {
     const owner = await signedIn(t.deps, { role: 'organizer' });
     const id = (await makeTrip(t.deps, { organizerId: owner.id })).tripId;
-    expect(await (await t.request(`/trips/${id}`, { cookie: owner.cookie })).text()).toContain(`/organizer/trips/${id}/edit`);
+    expect(await (await t.request(`/trips/${id}`, { cookie: owner.cookie })).text()).toContain(
+      `/organizer/trips/${id}/edit`,
+    );
     expect(await (await t.request(`/trips/${id}`)).text()).not.toContain(`/organizer/trips/${id}/edit`);
   });
 });

@@ -44,7 +44,11 @@ describe('the shop window cache', () => {
   it('any write to the database makes the next visit render afresh, with the new data', async () => {
     await get(`/trips/${trip.tripId}`);
     expect((await get(`/trips/${trip.tripId}`)).headers.get('X-Cache')).toBe('hit');
-    await t.db.updateTable('trips').set({ title: 'Hampta Pass and Chandratal' }).where('id', '=', trip.tripId).execute();
+    await t.db
+      .updateTable('trips')
+      .set({ title: 'Hampta Pass and Chandratal' })
+      .where('id', '=', trip.tripId)
+      .execute();
     const after = await get(`/trips/${trip.tripId}`);
     expect(after.headers.get('X-Cache')).toBe('miss');
     expect(await decode(after)).toContain('Hampta Pass and Chandratal');

@@ -25,18 +25,42 @@ beforeEach(async () => {
 });
 
 const NEW = '/organizer/trips/new';
-const countTrips = async () => Number((await t.db.selectFrom('trips').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countTrips = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('trips')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const uploads = () => (existsSync(uploadsDir(t.dir)) ? readdirSync(uploadsDir(t.dir)) : []);
-const filesOf = (key: string) => uploads().filter((f) => f.startsWith(`${key}-`)).sort();
+const filesOf = (key: string) =>
+  uploads()
+    .filter((f) => f.startsWith(`${key}-`))
+    .sort();
 /** The pending photo keys the re-rendered form carries, in order. */
-const pendingKeys = (html: string) => [...html.matchAll(/<input type="hidden" name="photos" value="([^"]*)"/g)].map((m) => m[1]);
+const pendingKeys = (html: string) =>
+  [...html.matchAll(/<input type="hidden" name="photos" value="([^"]*)"/g)].map((m) => m[1]);
 const pendingRows = () => t.db.selectFrom('pending_photos').selectAll().orderBy('created_at').orderBy('key').execute();
-const imagesOf = (tripId: number) => t.db.selectFrom('trip_images').select(['key', 'width', 'height', 'position', 'is_cover']).where('trip_id', '=', tripId).orderBy('position').execute();
+const imagesOf = (tripId: number) =>
+  t.db
+    .selectFrom('trip_images')
+    .select(['key', 'width', 'height', 'position', 'is_cover'])
+    .where('trip_id', '=', tripId)
+    .orderBy('position')
+    .execute();
 const errorOf = (html: string, field: string) => new RegExp(`id="f-${field}-error"[^>]*>([^<]*)<`).exec(html)?.[1];
 
 /** "Add departure" without JavaScript, with photos chosen: returns the keys the form comes back with. */
 async function addDepartureWith(files: File[], cookie = org.cookie, over: Record<string, string | string[]> = {}) {
-  const res = await postMultipart(t, NEW, tripForm({ intent: 'add_departure', ...over }), files.map((file) => ({ name: 'images', file })), cookie);
+  const res = await postMultipart(
+    t,
+    NEW,
+    tripForm({ intent: 'add_departure', ...over }),
+    files.map((file) => ({ name: 'images', file })),
+    cookie,
+  );
   expect(res.status).toBe(200);
   const html = await res.text();
   return { html, keys: pendingKeys(html) };
@@ -53,7 +77,9 @@ describe('photos chosen before the form is shown again are kept', () => {
       expect(html).toContain(`name="remove_photos" value="${k}"`);
     }
     expect(html).not.toContain('clears the selection');
-    expect(await pendingRows()).toEqual(expect.arrayContaining(keys.map((key) => expect.objectContaining({ key, owner_id: org.id }))));
+    expect(await pendingRows()).toEqual(
+      expect.arrayContaining(keys.map((key) => expect.objectContaining({ key, owner_id: org.id }))),
+    );
     expect(filesOf(keys[0])).toEqual([`${keys[0]}-1280.webp`, `${keys[0]}-320.webp`, `${keys[0]}-640.webp`]);
     expect(await countTrips()).toBe(0);
 
@@ -71,11 +97,23 @@ describe('photos chosen before the form is shown again are kept', () => {
 
   it('photos chosen on the next screen come after the ones kept, in the order chosen', async () => {
     const first = await addDepartureWith([await jpeg(900, 600, 'a.jpg')]);
-    const second = await postMultipart(t, NEW, tripForm({ intent: 'add_day', photos: first.keys }), [{ name: 'images', file: await jpeg(700, 500, 'b.jpg') }], org.cookie);
+    const second = await postMultipart(
+      t,
+      NEW,
+      tripForm({ intent: 'add_day', photos: first.keys }),
+      [{ name: 'images', file: await jpeg(700, 500, 'b.jpg') }],
+      org.cookie,
+    );
     const keys = pendingKeys(await second.text());
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(first.keys[0]);
-    const res = await postMultipart(t, NEW, tripForm({ photos: keys }), [{ name: 'images', file: await jpeg(500, 400, 'c.jpg') }], org.cookie);
+    const res = await postMultipart(
+      t,
+      NEW,
+      tripForm({ photos: keys }),
+      [{ name: 'images', file: await jpeg(500, 400, 'c.jpg') }],
+      org.cookie,
+    );
     expect(res.status).toBe(303);
     const images = await imagesOf(idFrom(res));
     expect(images.map((i) => [i.width, i.is_cover])).toEqual([
@@ -87,7 +125,13 @@ describe('photos chosen before the form is shown again are kept', () => {
   });
 
   it('a save refused with a 422 keeps the photos it carried, and the corrected save attaches them', async () => {
-    const refused = await postMultipart(t, NEW, tripForm({ price: 'lots' }), [{ name: 'images', file: await jpeg(1200, 800) }], org.cookie);
+    const refused = await postMultipart(
+      t,
+      NEW,
+      tripForm({ price: 'lots' }),
+      [{ name: 'images', file: await jpeg(1200, 800) }],
+      org.cookie,
+    );
     expect(refused.status).toBe(422);
     const html = await refused.text();
     expect(errorOf(html, 'price')).toMatch(/price in rupees/);
@@ -101,13 +145,25 @@ describe('photos chosen before the form is shown again are kept', () => {
   });
 
   it('on the edit form, kept photos are added after the current ones and the cover stays', async () => {
-    const created = await postMultipart(t, NEW, tripForm({ intent: 'save' }), [{ name: 'images', file: await jpeg(1000, 700, 'old.jpg') }], org.cookie);
+    const created = await postMultipart(
+      t,
+      NEW,
+      tripForm({ intent: 'save' }),
+      [{ name: 'images', file: await jpeg(1000, 700, 'old.jpg') }],
+      org.cookie,
+    );
     const id = idFrom(created);
     const [old] = await imagesOf(id);
     const dep = await t.db.selectFrom('departures').select('id').where('trip_id', '=', id).executeTakeFirstOrThrow();
     const edit = `/organizer/trips/${id}/edit`;
     const base = { intent: 'save', 'departures[0][id]': String(dep.id) };
-    const again = await postMultipart(t, edit, tripForm({ ...base, intent: 'add_departure' }), [{ name: 'images', file: await jpeg(600, 400, 'new.jpg') }], org.cookie);
+    const again = await postMultipart(
+      t,
+      edit,
+      tripForm({ ...base, intent: 'add_departure' }),
+      [{ name: 'images', file: await jpeg(600, 400, 'new.jpg') }],
+      org.cookie,
+    );
     expect(again.status).toBe(200);
     const keys = pendingKeys(await again.text());
     expect(keys).toHaveLength(1);
@@ -144,10 +200,16 @@ describe('photos chosen before the form is shown again are kept', () => {
 describe('a bad image on a re-render', () => {
   it('gets its message next to the photo field (422) and nothing is stored for it', async () => {
     const before = uploads().length;
-    const res = await postMultipart(t, NEW, tripForm({ intent: 'add_departure' }), [
-      { name: 'images', file: await jpeg() },
-      { name: 'images', file: new File(['<script>alert(1)</script>'], 'photo.jpg', { type: 'image/jpeg' }) },
-    ], org.cookie);
+    const res = await postMultipart(
+      t,
+      NEW,
+      tripForm({ intent: 'add_departure' }),
+      [
+        { name: 'images', file: await jpeg() },
+        { name: 'images', file: new File(['<script>alert(1)</script>'], 'photo.jpg', { type: 'image/jpeg' }) },
+      ],
+      org.cookie,
+    );
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(errorOf(html, 'images')).toMatch(/not an image we can read/);
@@ -159,7 +221,13 @@ describe('a bad image on a re-render', () => {
 
   it('keeps the photos chosen earlier', async () => {
     const { keys } = await addDepartureWith([await jpeg(800, 600)]);
-    const res = await postMultipart(t, NEW, tripForm({ intent: 'add_day', photos: keys }), [{ name: 'images', file: new File(['nope'], 'x.png') }], org.cookie);
+    const res = await postMultipart(
+      t,
+      NEW,
+      tripForm({ intent: 'add_day', photos: keys }),
+      [{ name: 'images', file: new File(['nope'], 'x.png') }],
+      org.cookie,
+    );
     expect(res.status).toBe(422);
     expect(pendingKeys(await res.text())).toEqual(keys);
   });
@@ -167,7 +235,13 @@ describe('a bad image on a re-render', () => {
   it('more photos than a trip takes are refused before any is stored', async () => {
     const before = uploads().length;
     const files = await Promise.all(Array.from({ length: 9 }, (_, i) => jpeg(320, 200, `p${i}.jpg`)));
-    const res = await postMultipart(t, NEW, tripForm({ intent: 'add_departure' }), files.map((file) => ({ name: 'images', file })), org.cookie);
+    const res = await postMultipart(
+      t,
+      NEW,
+      tripForm({ intent: 'add_departure' }),
+      files.map((file) => ({ name: 'images', file })),
+      org.cookie,
+    );
     expect(res.status).toBe(422);
     expect(errorOf(await res.text(), 'images')).toMatch(/at most 8 photos/);
     expect(uploads().length).toBe(before);
@@ -202,7 +276,11 @@ describe('a pending photo key from the form is trusted only if this server store
     const sentinel = join(t.dir, 'x-320.webp');
     writeFileSync(sentinel, 'keep me');
     for (const key of ['../../x', '../x', `${uploadsDir(t.dir)}/../x`]) {
-      const removed = await t.post(NEW, tripForm({ intent: 'add_day', photos: [key], remove_photos: [key] }), org.cookie);
+      const removed = await t.post(
+        NEW,
+        tripForm({ intent: 'add_day', photos: [key], remove_photos: [key] }),
+        org.cookie,
+      );
       expect(removed.status).toBe(200);
       expect(pendingKeys(await removed.text())).toEqual([]);
       const kept = await t.post(NEW, tripForm({ photos: [key] }), org.cookie);
@@ -246,7 +324,11 @@ describe('housekeeping', () => {
     expect((await pendingRows()).map((r) => r.key)).toEqual(recent.keys);
     expect(filesOf(stale.keys[0])).toEqual([]);
     expect(filesOf(recent.keys[0])).toEqual([`${recent.keys[0]}-320.webp`, `${recent.keys[0]}-600.webp`]);
-    expect(filesOf(saved.keys[0])).toEqual([`${saved.keys[0]}-320.webp`, `${saved.keys[0]}-640.webp`, `${saved.keys[0]}-700.webp`]);
+    expect(filesOf(saved.keys[0])).toEqual([
+      `${saved.keys[0]}-320.webp`,
+      `${saved.keys[0]}-640.webp`,
+      `${saved.keys[0]}-700.webp`,
+    ]);
     // Running it again changes nothing.
     expect(await housekeeping(t.deps)).toMatch(/, 0 unsaved photos,/);
     expect(filesOf(recent.keys[0])).toHaveLength(2);

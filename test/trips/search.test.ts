@@ -14,36 +14,71 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   t = await makeTestApp();
   const org = await createUser(t.deps, { role: 'organizer' });
-  ids.kedar = (await makeTrip(t.deps, {
-  organizerId: org,
-    title: 'Kedarkantha Winter Trek', region: 'Uttarakhand', difficulty: 'beginner', pricePaise: 12_000_00, categories: ['snow', 'first-trek'], createdAt: '2026-10-01T00:00:00Z',
-    departures: [{ start: '2026-12-20', capacity: 10, taken: 10 }, { start: '2027-01-10', end: '2027-01-15', capacity: 10, taken: 2 }],
-  
-})).tripId;
-  ids.hampta = (await makeTrip(t.deps, {
-  organizerId: org,
-    title: 'Hampta Pass Crossover', region: 'Himachal Pradesh', difficulty: 'intermediate', pricePaise: 15_000_00, categories: ['high-altitude'], createdAt: '2026-11-01T00:00:00Z',
-    departures: [{ start: '2027-06-10' }],
-  
-})).tripId;
-  ids.flowers = (await makeTrip(t.deps, {
-  organizerId: org,
-    title: 'Valley of Flowers', description: 'Monsoon blooms above Ghangaria, with a day at Hemkund.', region: 'Uttarakhand', difficulty: 'beginner', pricePaise: 9_000_00, categories: ['forest', 'monsoon'], createdAt: '2026-09-01T00:00:00Z',
-    departures: [{ start: '2027-07-15' }],
-  
-})).tripId;
-  ids.goechala = (await makeTrip(t.deps, {
-  organizerId: org,
-    title: 'Goechala Trek', destination: 'Yuksom, Sikkim', region: 'Sikkim', difficulty: 'advanced', pricePaise: 20_000_00, categories: ['high-altitude', 'summit'], createdAt: '2026-08-01T00:00:00Z',
-    departures: [{ start: '2026-12-05', capacity: 12 }],
-  
-})).tripId;
-  ids.dzukou = (await makeTrip(t.deps, {
-  organizerId: org,
-    title: 'Dzükou Valley Weekend', region: 'Northeast', difficulty: 'beginner', pricePaise: 7_000_00, categories: ['camping', 'weekend'], createdAt: '2026-11-20T00:00:00Z',
-    departures: [{ start: '2026-12-01' }],
-  
-})).tripId;
+  ids.kedar = (
+    await makeTrip(t.deps, {
+      organizerId: org,
+      title: 'Kedarkantha Winter Trek',
+      region: 'Uttarakhand',
+      difficulty: 'beginner',
+      pricePaise: 12_000_00,
+      categories: ['snow', 'first-trek'],
+      createdAt: '2026-10-01T00:00:00Z',
+      departures: [
+        { start: '2026-12-20', capacity: 10, taken: 10 },
+        { start: '2027-01-10', end: '2027-01-15', capacity: 10, taken: 2 },
+      ],
+    })
+  ).tripId;
+  ids.hampta = (
+    await makeTrip(t.deps, {
+      organizerId: org,
+      title: 'Hampta Pass Crossover',
+      region: 'Himachal Pradesh',
+      difficulty: 'intermediate',
+      pricePaise: 15_000_00,
+      categories: ['high-altitude'],
+      createdAt: '2026-11-01T00:00:00Z',
+      departures: [{ start: '2027-06-10' }],
+    })
+  ).tripId;
+  ids.flowers = (
+    await makeTrip(t.deps, {
+      organizerId: org,
+      title: 'Valley of Flowers',
+      description: 'Monsoon blooms above Ghangaria, with a day at Hemkund.',
+      region: 'Uttarakhand',
+      difficulty: 'beginner',
+      pricePaise: 9_000_00,
+      categories: ['forest', 'monsoon'],
+      createdAt: '2026-09-01T00:00:00Z',
+      departures: [{ start: '2027-07-15' }],
+    })
+  ).tripId;
+  ids.goechala = (
+    await makeTrip(t.deps, {
+      organizerId: org,
+      title: 'Goechala Trek',
+      destination: 'Yuksom, Sikkim',
+      region: 'Sikkim',
+      difficulty: 'advanced',
+      pricePaise: 20_000_00,
+      categories: ['high-altitude', 'summit'],
+      createdAt: '2026-08-01T00:00:00Z',
+      departures: [{ start: '2026-12-05', capacity: 12 }],
+    })
+  ).tripId;
+  ids.dzukou = (
+    await makeTrip(t.deps, {
+      organizerId: org,
+      title: 'Dzükou Valley Weekend',
+      region: 'Northeast',
+      difficulty: 'beginner',
+      pricePaise: 7_000_00,
+      categories: ['camping', 'weekend'],
+      createdAt: '2026-11-20T00:00:00Z',
+      departures: [{ start: '2026-12-01' }],
+    })
+  ).tripId;
 });
 afterAll(() => t.close());
 
@@ -69,7 +104,30 @@ describe('text search', () => {
     expect(await found({ q: 'valley nowhere' })).toEqual([]);
   });
 
-  const hostile = ['"', '""', '*', 'kedar*', 'OR', 'kedar OR', 'NEAR(', 'NEAR(kedar goechala, 2)', 'AND NOT', '-kedar', '^kedar', 'title:kedar', '{title}: kedar', '(', ')', "'; drop table trips; --", 'kedar"', '\\', '\u0000', '🏔️', 'x'.repeat(5000), '" OR "" "*'];
+  const hostile = [
+    '"',
+    '""',
+    '*',
+    'kedar*',
+    'OR',
+    'kedar OR',
+    'NEAR(',
+    'NEAR(kedar goechala, 2)',
+    'AND NOT',
+    '-kedar',
+    '^kedar',
+    'title:kedar',
+    '{title}: kedar',
+    '(',
+    ')',
+    "'; drop table trips; --",
+    'kedar"',
+    '\\',
+    '\u0000',
+    '🏔️',
+    'x'.repeat(5000),
+    '" OR "" "*',
+  ];
   it('hostile query strings never raise, over HTTP too', async () => {
     for (const q of hostile) {
       const res = await t.request(`/trips?q=${encodeURIComponent(q)}`);
@@ -125,9 +183,20 @@ describe('filters and sorting', () => {
   });
 
   it('ignores values it does not understand instead of failing', async () => {
-    const res = await t.request('/trips?region=Mars&difficulty=extreme&sort=random&page=-3&min=abc&from=2027-13-45&seats=yes');
+    const res = await t.request(
+      '/trips?region=Mars&difficulty=extreme&sort=random&page=-3&min=abc&from=2027-13-45&seats=yes',
+    );
     expect(res.status).toBe(200);
-    expect(await found({ region: 'Mars', difficulty: 'extreme', sort: 'random', page: '-3', min: 'abc', from: '2027-13-45' })).toEqual(await found({}));
+    expect(
+      await found({
+        region: 'Mars',
+        difficulty: 'extreme',
+        sort: 'random',
+        page: '-3',
+        min: 'abc',
+        from: '2027-13-45',
+      }),
+    ).toEqual(await found({}));
   });
 
   it('both search plans return the same trips in the same order', async () => {
@@ -154,10 +223,16 @@ describe('filters and sorting', () => {
   });
 
   it('the listing walks an index of departures, never a full scan', async () => {
-    for (const [f, sort] of [[{ from: '2026-11-25', seatsOnly: true }, 'soonest'], [{ from: '2026-11-25', match: '"trek"*' }, 'price_asc']] as [SearchFilters, Sort][]) {
+    for (const [f, sort] of [
+      [{ from: '2026-11-25', seatsOnly: true }, 'soonest'],
+      [{ from: '2026-11-25', match: '"trek"*' }, 'price_asc'],
+    ] as [SearchFilters, Sort][]) {
       const plan = await sql<{ detail: string }>`explain query plan ${searchSql(f, sort, 'stream')}`.execute(t.db);
       const details = plan.rows.map((r) => r.detail);
-      expect(details.filter((d) => /^SCAN (d|e|t|departures|trips)\b/.test(d)), details.join('\n')).toEqual([]);
+      expect(
+        details.filter((d) => /^SCAN (d|e|t|departures|trips)\b/.test(d)),
+        details.join('\n'),
+      ).toEqual([]);
     }
   });
 });
@@ -179,13 +254,17 @@ describe('the search page', () => {
   it('an htmx request gets only the result list; a history restore gets the page', async () => {
     const frag = await t.request('/trips?q=valley', { headers: { 'HX-Request': 'true' } });
     expect(frag.headers.get('vary')).toContain('HX-Request');
-    const tidy = await t.request('/trips?q=valley&region=&category=&min=&sort=soonest&page=1', { headers: { 'HX-Request': 'true' } });
+    const tidy = await t.request('/trips?q=valley&region=&category=&min=&sort=soonest&page=1', {
+      headers: { 'HX-Request': 'true' },
+    });
     expect(tidy.headers.get('hx-push-url')).toBe('/trips?q=valley');
     const body = await frag.text();
     expect(body.startsWith('<section id="results"')).toBe(true);
     expect(body).not.toContain('<html');
     expect(body).toContain('Dzükou Valley Weekend');
-    const restore = await t.request('/trips?q=valley', { headers: { 'HX-Request': 'true', 'HX-History-Restore-Request': 'true' } });
+    const restore = await t.request('/trips?q=valley', {
+      headers: { 'HX-Request': 'true', 'HX-History-Restore-Request': 'true' },
+    });
     expect(await restore.text()).toContain('<html');
   });
 
@@ -205,7 +284,14 @@ describe('the search page', () => {
 
   it('paginates 12 to a page, keeps the filters in the links, and clamps odd pages', async () => {
     const org = await createUser(t.deps, { role: 'organizer' });
-    for (let i = 0; i < 14; i++) (await makeTrip(t.deps, { organizerId: org, title: `Bulkfest hike ${i}`, departures: [{ start: `2027-03-${String(i + 1).padStart(2, '0')}` }] })).tripId;
+    for (let i = 0; i < 14; i++)
+      (
+        await makeTrip(t.deps, {
+          organizerId: org,
+          title: `Bulkfest hike ${i}`,
+          departures: [{ start: `2027-03-${String(i + 1).padStart(2, '0')}` }],
+        })
+      ).tripId;
     const p1 = await searchTrips(t.deps, SearchQuery.parse({ q: 'bulkfest' }));
     expect([p1.total, p1.pages, p1.cards.length, p1.cards[0].title]).toEqual([14, 2, 12, 'Bulkfest hike 0']);
     const p2 = await searchTrips(t.deps, SearchQuery.parse({ q: 'bulkfest', page: '2' }));
@@ -222,7 +308,9 @@ describe('the search page', () => {
 
   it('counts at most 120 matches and asks for a narrower search beyond that', async () => {
     const org = await createUser(t.deps, { role: 'organizer' });
-    for (let i = 0; i < 121; i++) (await makeTrip(t.deps, { organizerId: org, title: `Crowded trail ${i}`, departures: [{ start: '2027-04-01' }] })).tripId;
+    for (let i = 0; i < 121; i++)
+      (await makeTrip(t.deps, { organizerId: org, title: `Crowded trail ${i}`, departures: [{ start: '2027-04-01' }] }))
+        .tripId;
     const r = await searchTrips(t.deps, SearchQuery.parse({ q: 'crowded' }));
     expect([r.total, r.capped, r.pages]).toEqual([120, true, 10]);
     expect(await (await t.request('/trips?q=crowded')).text()).toContain('More than 120 treks match');

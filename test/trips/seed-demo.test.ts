@@ -11,8 +11,15 @@ import { verify } from '@node-rs/argon2';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tt-seed-'));
-const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dir, LOG_LEVEL: 'silent', SETUP_PASSWORD: 'demo trail password 42' };
-const seed = () => run(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['src/cli/seed-demo.ts'], { cwd: projectRoot(), env });
+const env = {
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  DATA_DIR: dir,
+  LOG_LEVEL: 'silent',
+  SETUP_PASSWORD: 'demo trail password 42',
+};
+const seed = () =>
+  run(join(projectRoot(), 'node_modules', '.bin', 'tsx'), ['src/cli/seed-demo.ts'], { cwd: projectRoot(), env });
 
 let first: { stdout: string };
 let db: DB;
@@ -32,7 +39,9 @@ describe('npm run seed:demo', () => {
     expect(organizers).toHaveLength(8);
     const trips = await db.selectFrom('trips').select(['id', 'region', 'price_paise', 'status', 'schedule']).execute();
     expect(trips.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(trips.map((t) => t.region))).toEqual(new Set(['Himachal Pradesh', 'Uttarakhand', 'Sikkim', 'Ladakh', 'Kashmir', 'Western Ghats', 'Northeast']));
+    expect(new Set(trips.map((t) => t.region))).toEqual(
+      new Set(['Himachal Pradesh', 'Uttarakhand', 'Sikkim', 'Ladakh', 'Kashmir', 'Western Ghats', 'Northeast']),
+    );
     const active = trips.filter((t) => t.status === 'active');
     expect(active.length).toBeGreaterThanOrEqual(55);
     for (const t of active) {
@@ -40,7 +49,17 @@ describe('npm run seed:demo', () => {
       expect(JSON.parse(t.schedule).length, `trip ${t.id} has a day-by-day schedule`).toBeGreaterThan(0);
     }
     const today = istDate(new Date());
-    const withFuture = await db.selectFrom('departures').select('trip_id').distinct().where('start_date', '>', today).where('trip_id', 'in', active.map((t) => t.id)).execute();
+    const withFuture = await db
+      .selectFrom('departures')
+      .select('trip_id')
+      .distinct()
+      .where('start_date', '>', today)
+      .where(
+        'trip_id',
+        'in',
+        active.map((t) => t.id),
+      )
+      .execute();
     expect(withFuture).toHaveLength(active.length);
     const covers = await db.selectFrom('trip_images').select(['trip_id', 'key']).where('is_cover', '=', 1).execute();
     expect(new Set(covers.map((c) => c.trip_id)).size).toBe(trips.length);
@@ -51,7 +70,12 @@ describe('npm run seed:demo', () => {
     const lines = first.stdout.split('\n');
     const header = lines.findIndex((l) => /^Organizer\s+Sign-in email\s+Password\s+Treks$/.test(l));
     expect(header).toBeGreaterThanOrEqual(0);
-    const organizers = await db.selectFrom('users').select(['id', 'name', 'email']).where('role', '=', 'organizer').orderBy('id').execute();
+    const organizers = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('role', '=', 'organizer')
+      .orderBy('id')
+      .execute();
     const rows = lines.slice(header + 1, header + 1 + organizers.length);
     for (const [i, o] of organizers.entries()) {
       expect(rows[i].startsWith(o.name), rows[i]).toBe(true);
@@ -61,7 +85,9 @@ describe('npm run seed:demo', () => {
       expect(titles).toHaveLength(8);
       for (const t of titles) expect(rows[i]).toContain(t.title);
     }
-    const hash = (await db.selectFrom('users').select('password_hash').where('id', '=', organizers[0].id).executeTakeFirstOrThrow()).password_hash!;
+    const hash = (
+      await db.selectFrom('users').select('password_hash').where('id', '=', organizers[0].id).executeTakeFirstOrThrow()
+    ).password_hash!;
     expect(await verify(hash, 'demo trail password 42')).toBe(true);
   });
 

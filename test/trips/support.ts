@@ -27,7 +27,13 @@ export function tripForm(over: Record<string, string | string[]> = {}): Record<s
 }
 
 /** POSTs a multipart form (files included) as a browser would. */
-export function postMultipart(t: TestApp, path: string, form: Record<string, string | string[]>, files: { name: string; file: File }[], cookie?: string) {
+export function postMultipart(
+  t: TestApp,
+  path: string,
+  form: Record<string, string | string[]>,
+  files: { name: string; file: File }[],
+  cookie?: string,
+) {
   const body = new FormData();
   for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   for (const f of files) body.append(f.name, f.file);
@@ -35,7 +41,9 @@ export function postMultipart(t: TestApp, path: string, form: Record<string, str
 }
 
 export async function jpeg(width = 1600, height = 1000, name = 'photo.jpg'): Promise<File> {
-  const buf = await sharp({ create: { width, height, channels: 3, background: { r: 30, g: 90, b: 140 } } }).jpeg().toBuffer();
+  const buf = await sharp({ create: { width, height, channels: 3, background: { r: 30, g: 90, b: 140 } } })
+    .jpeg()
+    .toBuffer();
   return new File([new Uint8Array(buf)], name, { type: 'image/jpeg' });
 }
 

@@ -17,7 +17,12 @@ export interface RunView {
   detail: string | null;
 }
 
-const OUTCOME: Record<RunView['outcome'], string> = { running: 'running', ok: 'ok', failed: 'FAILED', skipped: 'skipped (overlap)' };
+const OUTCOME: Record<RunView['outcome'], string> = {
+  running: 'running',
+  ok: 'ok',
+  failed: 'FAILED',
+  skipped: 'skipped (overlap)',
+};
 
 function duration(r: RunView): string {
   if (!r.finished_at) return '…';
@@ -35,7 +40,10 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
         {p.jobs.map((j) => (
           <article id={`job-${j.name}`}>
             <header>
-              <strong><a href={`/admin/jobs?name=${encodeURIComponent(j.name)}`}>{j.name}</a></strong> <code>{j.cron}</code>
+              <strong>
+                <a href={`/admin/jobs?name=${encodeURIComponent(j.name)}`}>{j.name}</a>
+              </strong>{' '}
+              <code>{j.cron}</code>
             </header>
             <p>
               Next run: {j.nextRun ? formatDateTime(j.nextRun) : '—'}
@@ -45,13 +53,19 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
               Failed in the last 24 h: {j.failuresToday === 0 ? 'none' : <strong>{j.failuresToday}</strong>}
             </p>
             <form method="post" action={`/admin/jobs/${encodeURIComponent(j.name)}/run`}>
-              <button type="submit" class="secondary">Run now</button>
+              <button type="submit" class="secondary">
+                Run now
+              </button>
             </form>
           </article>
         ))}
       </div>
       <h2>{p.only ? `Latest runs of ${p.only}` : 'Latest runs'}</h2>
-      {p.only && <p><a href="/admin/jobs">All jobs</a></p>}
+      {p.only && (
+        <p>
+          <a href="/admin/jobs">All jobs</a>
+        </p>
+      )}
       {p.hidden.length > 0 && (
         <p class="muted">
           Runs every few seconds that went fine are left out here:{' '}
@@ -83,7 +97,9 @@ export function JobsPage(p: { jobs: JobView[]; runs: RunView[]; only: string | n
                 <td>{r.name}</td>
                 <td data-label="Started">{formatDateTime(r.started_at)}</td>
                 <td data-label="Took">{duration(r)}</td>
-                <td data-label="Outcome">{r.outcome === 'failed' ? <strong>{OUTCOME[r.outcome]}</strong> : OUTCOME[r.outcome]}</td>
+                <td data-label="Outcome">
+                  {r.outcome === 'failed' ? <strong>{OUTCOME[r.outcome]}</strong> : OUTCOME[r.outcome]}
+                </td>
                 <td data-label="Detail">{r.detail ?? ''}</td>
               </tr>
             ))}

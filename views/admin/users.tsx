@@ -3,7 +3,6 @@ import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDate } from '../../src/lib/time.js';
 import type { AccountListItem } from '../../src/auth/service.js';
 
-
 export interface UsersPageProps {
   rows: AccountListItem[];
   total: number;
@@ -69,7 +68,9 @@ export function UserList(p: UsersPageProps) {
                         </option>
                       ))}
                     </select>
-                    <button type="submit" class="secondary">Change</button>
+                    <button type="submit" class="secondary">
+                      Change
+                    </button>
                   </form>
                 )}
               </td>
@@ -114,9 +115,27 @@ export function UsersPage(p: UsersPageProps) {
   return (
     <>
       <h1>Users</h1>
-      <form method="get" action="/admin/users" class="search-filters" aria-label="Find users" hx-get="/admin/users" hx-target="#user-list" hx-select="#user-list" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:400ms from:find input[name=q], change from:find select">
+      <form
+        method="get"
+        action="/admin/users"
+        class="search-filters"
+        aria-label="Find users"
+        hx-get="/admin/users"
+        hx-target="#user-list"
+        hx-select="#user-list"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="submit, input changed delay:400ms from:find input[name=q], change from:find select"
+      >
         <div role="search">
-          <input type="search" name="q" value={p.q} placeholder="Name, email or phone" aria-label="Search users" inputmode="search" />
+          <input
+            type="search"
+            name="q"
+            value={p.q}
+            placeholder="Name, email or phone"
+            aria-label="Search users"
+            inputmode="search"
+          />
           <button type="submit">Search</button>
         </div>
         <select name="role" aria-label="Role">
@@ -134,9 +153,35 @@ export function UsersPage(p: UsersPageProps) {
       <section id="new-staff">
         <h2>New agent or admin</h2>
         <form method="post" action="/admin/users" novalidate>
-          <Field label="Name" name="name" value={c?.values.name} errors={c?.errors} required autocomplete="off" maxlength={80} />
-          <Field label="Email" name="email" type="email" value={c?.values.email} errors={c?.errors} required autocomplete="off" inputmode="email" />
-          <Field label="Mobile number" name="phone" type="tel" value={c?.values.phone} errors={c?.errors} required autocomplete="off" inputmode="tel" />
+          <Field
+            label="Name"
+            name="name"
+            value={c?.values.name}
+            errors={c?.errors}
+            required
+            autocomplete="off"
+            maxlength={80}
+          />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            value={c?.values.email}
+            errors={c?.errors}
+            required
+            autocomplete="off"
+            inputmode="email"
+          />
+          <Field
+            label="Mobile number"
+            name="phone"
+            type="tel"
+            value={c?.values.phone}
+            errors={c?.errors}
+            required
+            autocomplete="off"
+            inputmode="tel"
+          />
           <label for="f-staff-role">
             Role
             <select id="f-staff-role" name="role">
@@ -149,7 +194,15 @@ export function UsersPage(p: UsersPageProps) {
             </select>
             {c?.errors.role && <small class="field-error">{c.errors.role}</small>}
           </label>
-          <Field label="First password" name="password" type="password" errors={c?.errors} required autocomplete="new-password" hint="At least 10 characters; tell it to them privately." />
+          <Field
+            label="First password"
+            name="password"
+            type="password"
+            errors={c?.errors}
+            required
+            autocomplete="new-password"
+            hint="At least 10 characters; tell it to them privately."
+          />
           <button type="submit">Create account</button>
         </form>
       </section>

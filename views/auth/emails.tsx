@@ -32,7 +32,10 @@ export function ResetPasswordMail(p: LinkMail) {
       <p>Someone (hopefully you) asked to reset your TrekTribe password.</p>
       <Button href={p.link} label="Choose a new password" />
       <p>Or open this link: {p.link}</p>
-      <p>The link works once and expires in 1 hour. If you did not ask for this, ignore this email: your password stays the same.</p>
+      <p>
+        The link works once and expires in 1 hour. If you did not ask for this, ignore this email: your password stays
+        the same.
+      </p>
     </Mail>
   );
 }
@@ -69,7 +72,8 @@ export function WelcomeMail(p: WelcomeProps) {
   );
 }
 
-export const phoneCodeText = (code: string) => `${code} is your TrekTribe verification code. It expires in 10 minutes. Do not share it with anyone.`;
+export const phoneCodeText = (code: string) =>
+  `${code} is your TrekTribe verification code. It expires in 10 minutes. Do not share it with anyone.`;
 
 export const verifyEmailHtml = (p: LinkMail) => (<VerifyEmailMail {...p} />).toString();
 export const resetPasswordHtml = (p: LinkMail) => (<ResetPasswordMail {...p} />).toString();

@@ -11,7 +11,11 @@ export interface FormProps {
 /** A form-level message (rate limits, "wrong email or password") shown above the fields. */
 function FormError(p: { errors?: FieldErrors }) {
   const msg = p.errors?.form;
-  return msg ? <p class="flash error" role="alert">{msg}</p> : null;
+  return msg ? (
+    <p class="flash error" role="alert">
+      {msg}
+    </p>
+  ) : null;
 }
 
 function RoleChoice(p: { value?: string; errors?: FieldErrors }) {
@@ -23,7 +27,8 @@ function RoleChoice(p: { value?: string; errors?: FieldErrors }) {
         <input type="radio" name="role" value="traveler" checked={p.value !== 'organizer'} /> book treks (traveler)
       </label>
       <label>
-        <input type="radio" name="role" value="organizer" checked={p.value === 'organizer'} /> list and run treks (organizer)
+        <input type="radio" name="role" value="organizer" checked={p.value === 'organizer'} /> list and run treks
+        (organizer)
       </label>
       {error && <small class="field-error">{error}</small>}
     </fieldset>
@@ -51,10 +56,45 @@ export function RegisterPage(p: FormProps & { google: boolean }) {
       {p.google && <GoogleButton />}
       <form method="post" action="/register" novalidate>
         <FormError errors={p.errors} />
-        <Field label="Your name" name="name" value={v.name} errors={p.errors} required autocomplete="name" maxlength={80} />
-        <Field label="Email" name="email" type="email" value={v.email} errors={p.errors} required autocomplete="email" inputmode="email" />
-        <Field label="Mobile number" name="phone" type="tel" value={v.phone} errors={p.errors} required autocomplete="tel" inputmode="tel" hint={PHONE_HINT} />
-        <Field label="Password" name="password" type="password" errors={p.errors} required autocomplete="new-password" hint="At least 10 characters." />
+        <Field
+          label="Your name"
+          name="name"
+          value={v.name}
+          errors={p.errors}
+          required
+          autocomplete="name"
+          maxlength={80}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          errors={p.errors}
+          required
+          autocomplete="email"
+          inputmode="email"
+        />
+        <Field
+          label="Mobile number"
+          name="phone"
+          type="tel"
+          value={v.phone}
+          errors={p.errors}
+          required
+          autocomplete="tel"
+          inputmode="tel"
+          hint={PHONE_HINT}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          errors={p.errors}
+          required
+          autocomplete="new-password"
+          hint="At least 10 characters."
+        />
         <RoleChoice value={v.role} errors={p.errors} />
         <button type="submit">Create account</button>
       </form>
@@ -74,8 +114,24 @@ export function LoginPage(p: FormProps & { google: boolean; next?: string }) {
       <form method="post" action="/login" novalidate>
         <FormError errors={p.errors} />
         {p.next && <input type="hidden" name="next" value={p.next} />}
-        <Field label="Email" name="email" type="email" value={v.email} errors={p.errors} required autocomplete="username" inputmode="email" />
-        <Field label="Password" name="password" type="password" errors={p.errors} required autocomplete="current-password" />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          errors={p.errors}
+          required
+          autocomplete="username"
+          inputmode="email"
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          errors={p.errors}
+          required
+          autocomplete="current-password"
+        />
         <button type="submit">Sign in</button>
       </form>
       <p>
@@ -90,12 +146,23 @@ export function ForgotPasswordPage(p: FormProps & { sent?: boolean }) {
     <section class="narrow">
       <h1>Forgot your password?</h1>
       {p.sent ? (
-        <p role="status">If an account uses that email, we have sent it a link to choose a new password. It works for one hour.</p>
+        <p role="status">
+          If an account uses that email, we have sent it a link to choose a new password. It works for one hour.
+        </p>
       ) : (
         <p>Enter your email and we will send you a link to choose a new password.</p>
       )}
       <form method="post" action="/forgot-password" novalidate>
-        <Field label="Email" name="email" type="email" value={p.values?.email} errors={p.errors} required autocomplete="email" inputmode="email" />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={p.values?.email}
+          errors={p.errors}
+          required
+          autocomplete="email"
+          inputmode="email"
+        />
         <button type="submit">Send me a link</button>
       </form>
       <p>
@@ -112,7 +179,15 @@ export function ResetPasswordPage(p: FormProps & { token: string; valid: boolean
       {p.valid ? (
         <form method="post" action="/reset-password" novalidate>
           <input type="hidden" name="token" value={p.token} />
-          <Field label="New password" name="password" type="password" errors={p.errors} required autocomplete="new-password" hint="At least 10 characters." />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            errors={p.errors}
+            required
+            autocomplete="new-password"
+            hint="At least 10 characters."
+          />
           <button type="submit">Save new password</button>
         </form>
       ) : (
@@ -139,7 +214,11 @@ export function VerifyEmailPage(p: { token: string; valid: boolean; retry: { hre
       </form>
     </section>
   ) : (
-    <MessagePage title="Link not valid" message="This link has expired or was already used. Ask for a new one." link={p.retry} />
+    <MessagePage
+      title="Link not valid"
+      message="This link has expired or was already used. Ask for a new one."
+      link={p.retry}
+    />
   );
 }
 
@@ -156,10 +235,21 @@ export function VerifyPhonePage(p: FormProps & { phone: string | null; verified:
           <p>We text a 6-digit code to {p.phone ?? 'your number'}. It works for 10 minutes.</p>
           <FormError errors={p.errors?.phone ? { form: p.errors.phone } : p.errors} />
           <form method="post" action="/verify-phone/send">
-            <button type="submit" class={p.codeSent ? 'secondary' : undefined}>{p.codeSent ? 'Send a new code' : 'Text me a code'}</button>
+            <button type="submit" class={p.codeSent ? 'secondary' : undefined}>
+              {p.codeSent ? 'Send a new code' : 'Text me a code'}
+            </button>
           </form>
           <form method="post" action="/verify-phone" novalidate>
-            <Field label="Code" name="code" value={p.values?.code} errors={p.errors} required autocomplete="one-time-code" inputmode="numeric" maxlength={6} />
+            <Field
+              label="Code"
+              name="code"
+              value={p.values?.code}
+              errors={p.errors}
+              required
+              autocomplete="one-time-code"
+              inputmode="numeric"
+              maxlength={6}
+            />
             <button type="submit">Verify</button>
           </form>
           <p>
@@ -181,7 +271,17 @@ export function CompleteProfilePage(p: FormProps & { name: string; email: string
       </p>
       <form method="post" action="/complete-profile" novalidate>
         <FormError errors={p.errors} />
-        <Field label="Mobile number" name="phone" type="tel" value={v.phone} errors={p.errors} required autocomplete="tel" inputmode="tel" hint={PHONE_HINT} />
+        <Field
+          label="Mobile number"
+          name="phone"
+          type="tel"
+          value={v.phone}
+          errors={p.errors}
+          required
+          autocomplete="tel"
+          inputmode="tel"
+          hint={PHONE_HINT}
+        />
         <RoleChoice value={v.role} errors={p.errors} />
         <button type="submit">Continue</button>
       </form>

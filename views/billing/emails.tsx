@@ -16,7 +16,8 @@ const WHAT_THEN = 'When it ends, travelers stop seeing your trips; bookings alre
 export const trialEndingText = (p: TrialEnding) =>
   `Hi ${p.name},\n\nYour TrekTribe free trial ends ${inDays(p.daysLeft)}, on ${formatDateTime(p.endsAt)}.\n\n${WHAT_THEN}\n\nYour subscription: ${p.link}\n`;
 
-export const trialEndingSms = (p: TrialEnding) => `TrekTribe: your free trial ends ${inDays(p.daysLeft)} (${formatDateTime(p.endsAt)}). Details: ${p.link}`;
+export const trialEndingSms = (p: TrialEnding) =>
+  `TrekTribe: your free trial ends ${inDays(p.daysLeft)} (${formatDateTime(p.endsAt)}). Details: ${p.link}`;
 
 function TrialEndingMail(p: TrialEnding) {
   return (
@@ -35,11 +36,14 @@ export interface TrialEnded {
   link: string;
 }
 
-const HIDDEN = 'Travelers no longer see your trips on TrekTribe. Bookings already made stay as they are: run those treks as planned.';
+const HIDDEN =
+  'Travelers no longer see your trips on TrekTribe. Bookings already made stay as they are: run those treks as planned.';
 
-export const trialEndedText = (p: TrialEnded) => `Hi ${p.name},\n\nYour TrekTribe free trial ended on ${formatDateTime(p.endsAt)}.\n\n${HIDDEN}\n\nYour subscription: ${p.link}\n`;
+export const trialEndedText = (p: TrialEnded) =>
+  `Hi ${p.name},\n\nYour TrekTribe free trial ended on ${formatDateTime(p.endsAt)}.\n\n${HIDDEN}\n\nYour subscription: ${p.link}\n`;
 
-export const trialEndedSms = (p: TrialEnded) => `TrekTribe: your free trial has ended and travelers no longer see your trips. Bookings already made stay valid. Details: ${p.link}`;
+export const trialEndedSms = (p: TrialEnded) =>
+  `TrekTribe: your free trial has ended and travelers no longer see your trips. Bookings already made stay valid. Details: ${p.link}`;
 
 function TrialEndedMail(p: TrialEnded) {
   return (

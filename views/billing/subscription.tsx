@@ -15,7 +15,8 @@ const days = (n: number) => (n === 0 ? 'ends today' : n === 1 ? '1 day left' : `
 
 const Terms = (p: { terms: PlanTerms }) => (
   <>
-    {formatPaise(p.terms.amountPaise)} per {p.terms.periodDays} days, up to {p.terms.listings} active {p.terms.listings === 1 ? 'trip' : 'trips'}
+    {formatPaise(p.terms.amountPaise)} per {p.terms.periodDays} days, up to {p.terms.listings} active{' '}
+    {p.terms.listings === 1 ? 'trip' : 'trips'}
   </>
 );
 
@@ -31,14 +32,23 @@ export function SubscriptionPage(p: SubscriptionPageProps) {
   return (
     <>
       <h1>{p.organizerName ? `Subscription of ${p.organizerName}` : 'Your subscription'}</h1>
-      {s ? <Status sub={s} /> : <p id="subscription-status">No subscription yet: an organizer's free trial starts the first time they sign in.</p>}
+      {s ? (
+        <Status sub={s} />
+      ) : (
+        <p id="subscription-status">
+          No subscription yet: an organizer's free trial starts the first time they sign in.
+        </p>
+      )}
       <section>
         <h2>The plan</h2>
         <p id="plan-terms">
           <Terms terms={p.plan} />.
         </p>
         {s && s.status !== 'trial' && JSON.stringify(s.running) !== JSON.stringify(s.next) && (
-          <p class="muted">Your current period keeps its terms (<Terms terms={s.running} />); the plan above applies from your next period.</p>
+          <p class="muted">
+            Your current period keeps its terms (<Terms terms={s.running} />
+            ); the plan above applies from your next period.
+          </p>
         )}
       </section>
       <section>
@@ -68,7 +78,9 @@ export function SubscriptionPage(p: SubscriptionPageProps) {
             </tbody>
           </table>
         ) : (
-          <p id="charges" class="muted">No payments yet.</p>
+          <p id="charges" class="muted">
+            No payments yet.
+          </p>
         )}
       </section>
     </>
@@ -86,13 +98,15 @@ function Status(p: { sub: SubscriptionView }) {
       {s.status === 'trial' && (
         <>
           <p>
-            {s.trialOver ? 'Your free trial ended on' : 'Your free trial ends on'} {formatDate(s.trialEndsAt)}. It includes up to {s.running.listings} active{' '}
-            {s.running.listings === 1 ? 'trip' : 'trips'}.
+            {s.trialOver ? 'Your free trial ended on' : 'Your free trial ends on'} {formatDate(s.trialEndsAt)}. It
+            includes up to {s.running.listings} active {s.running.listings === 1 ? 'trip' : 'trips'}.
           </p>
           <p>When it ends, travelers stop seeing your trips; bookings already made stay as they are.</p>
         </>
       )}
-      {s.status === 'inactive' && <p>Travelers do not see your trips, and no trip can be published. Bookings already made stay as they are.</p>}
+      {s.status === 'inactive' && (
+        <p>Travelers do not see your trips, and no trip can be published. Bookings already made stay as they are.</p>
+      )}
       {s.status !== 'trial' && s.status !== 'inactive' && (
         <p>
           Current period: {formatDate(s.periodStart)} to {formatDate(s.periodEnd)} ({days(s.daysLeft)}).

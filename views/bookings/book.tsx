@@ -21,7 +21,12 @@ export interface BookPageProps {
   errors: FieldErrors;
 }
 
-const Err = (p: { errors: FieldErrors; k: string }) => (p.errors[p.k] ? <small id={`e-${p.k.replace(/\[(\d+)\]/, '-$1')}`} class="field-error">{p.errors[p.k]}</small> : null);
+const Err = (p: { errors: FieldErrors; k: string }) =>
+  p.errors[p.k] ? (
+    <small id={`e-${p.k.replace(/\[(\d+)\]/, '-$1')}`} class="field-error">
+      {p.errors[p.k]}
+    </small>
+  ) : null;
 
 /** One fieldset per guest. */
 export function GuestFields(p: { guests: number; values: GuestValues; errors: FieldErrors }) {
@@ -33,18 +38,42 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
           <legend>{i === 0 ? 'Guest 1 (you)' : `Guest ${i + 1}`}</legend>
           <label>
             Full name
-            <input name="name" value={p.values.name[i] ?? ''} required autocomplete={i === 0 ? 'name' : 'off'} maxlength={80} aria-invalid={p.errors[`name[${i}]`] ? 'true' : undefined} />
+            <input
+              name="name"
+              value={p.values.name[i] ?? ''}
+              required
+              autocomplete={i === 0 ? 'name' : 'off'}
+              maxlength={80}
+              aria-invalid={p.errors[`name[${i}]`] ? 'true' : undefined}
+            />
             <Err errors={p.errors} k={`name[${i}]`} />
           </label>
           <div class="grid">
             <label>
               Mobile
-              <input name="phone" type="tel" inputmode="tel" value={p.values.phone[i] ?? ''} required autocomplete={i === 0 ? 'tel' : 'off'} aria-invalid={p.errors[`phone[${i}]`] ? 'true' : undefined} />
+              <input
+                name="phone"
+                type="tel"
+                inputmode="tel"
+                value={p.values.phone[i] ?? ''}
+                required
+                autocomplete={i === 0 ? 'tel' : 'off'}
+                aria-invalid={p.errors[`phone[${i}]`] ? 'true' : undefined}
+              />
               <Err errors={p.errors} k={`phone[${i}]`} />
             </label>
             <label>
               Age
-              <input name="age" type="number" inputmode="numeric" min={1} max={99} value={p.values.age[i] ?? ''} required aria-invalid={p.errors[`age[${i}]`] ? 'true' : undefined} />
+              <input
+                name="age"
+                type="number"
+                inputmode="numeric"
+                min={1}
+                max={99}
+                value={p.values.age[i] ?? ''}
+                required
+                aria-invalid={p.errors[`age[${i}]`] ? 'true' : undefined}
+              />
               <Err errors={p.errors} k={`age[${i}]`} />
             </label>
           </div>
@@ -71,7 +100,9 @@ export function BookForm(p: BookPageProps) {
   return (
     <form id="book-form" method="post" action={action} hx-boost="false">
       {/* The first submit button is the one Enter presses: holding the seats, not the update. */}
-      <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">Hold my seats</button>
+      <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
+        Hold my seats
+      </button>
       <label>
         Date
         <select name="departure" {...refresh}>
@@ -86,21 +117,30 @@ export function BookForm(p: BookPageProps) {
       <label>
         Guests
         <select name="guests" {...refresh}>
-          {Array.from({ length: max }, (_, i) => i + 1).map((n) => <option value={n} selected={n === p.guests}>{n}</option>)}
+          {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
+            <option value={n} selected={n === p.guests}>
+              {n}
+            </option>
+          ))}
         </select>
         <Err errors={p.errors} k="guests" />
       </label>
       <noscript>
-        <button type="submit" formaction={`${action}/update`} formnovalidate class="secondary">Update the guest list</button>
+        <button type="submit" formaction={`${action}/update`} formnovalidate class="secondary">
+          Update the guest list
+        </button>
       </noscript>
       <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
       <label>
         Special requests <small class="muted">(optional)</small>
-        <textarea name="requests" maxlength={1000} rows={3}>{p.values.requests}</textarea>
+        <textarea name="requests" maxlength={1000} rows={3}>
+          {p.values.requests}
+        </textarea>
         <Err errors={p.errors} k="requests" />
       </label>
       <p id="book-total">
-        Total: <strong>{formatPaise(p.trip.pricePaise * p.guests)}</strong> for {p.guests} guest{p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
+        Total: <strong>{formatPaise(p.trip.pricePaise * p.guests)}</strong> for {p.guests} guest
+        {p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
       </p>
       <button type="submit">Hold my seats</button>
     </form>
@@ -112,9 +152,15 @@ export function BookPage(p: BookPageProps) {
     <section id="book">
       <hgroup>
         <h1>Book {p.trip.title}</h1>
-        <p>{formatPaise(p.trip.pricePaise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+        <p>
+          {formatPaise(p.trip.pricePaise)} per person · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left
+        </p>
       </hgroup>
-      {p.errors.form && <p class="flash error" role="alert">{p.errors.form}</p>}
+      {p.errors.form && (
+        <p class="flash error" role="alert">
+          {p.errors.form}
+        </p>
+      )}
       <BookForm {...p} />
     </section>
   );
@@ -126,9 +172,16 @@ export function JoinPage(p: { trip: BookingFormTrip; seatsLeft: number; error?: 
     <section>
       <hgroup>
         <h1>Join {p.trip.title}</h1>
-        <p>Free · {formatDay(p.trip.startDate)} – {formatDay(p.trip.endDate)} · {p.seatsLeft} seat{p.seatsLeft === 1 ? '' : 's'} left</p>
+        <p>
+          Free · {formatDay(p.trip.startDate)} – {formatDay(p.trip.endDate)} · {p.seatsLeft} seat
+          {p.seatsLeft === 1 ? '' : 's'} left
+        </p>
       </hgroup>
-      {p.error && <p class="flash error" role="alert">{p.error}</p>}
+      {p.error && (
+        <p class="flash error" role="alert">
+          {p.error}
+        </p>
+      )}
       <form method="post" action={`/trips/${p.trip.tripId}/join`} hx-boost="false">
         <input type="hidden" name="departure" value={p.trip.departureId} />
         <button type="submit">Join this trip</button>

@@ -1,6 +1,14 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { BookingDetails, BookingSummary, Participant, PaymentRecord, RefundPreview, RefundRecord, UpiProofRecord } from '../../src/bookings/service.js';
+import type {
+  BookingDetails,
+  BookingSummary,
+  Participant,
+  PaymentRecord,
+  RefundPreview,
+  RefundRecord,
+  UpiProofRecord,
+} from '../../src/bookings/service.js';
 
 export interface BookingPageProps {
   booking: BookingDetails;
@@ -12,43 +20,87 @@ export interface BookingPageProps {
   isTraveler: boolean;
 }
 
-const STATUS: Record<string, string> = { pending: 'Waiting for payment', confirmed: 'Confirmed', cancelled: 'Cancelled', completed: 'Completed' };
-const REASON: Record<string, string> = { expired: 'not paid in time', traveler: 'by you', organizer: 'by the organizer', payment_rejected: 'payment not accepted', proof_expired: 'payment not checked in time' };
+const STATUS: Record<string, string> = {
+  pending: 'Waiting for payment',
+  confirmed: 'Confirmed',
+  cancelled: 'Cancelled',
+  completed: 'Completed',
+};
+const REASON: Record<string, string> = {
+  expired: 'not paid in time',
+  traveler: 'by you',
+  organizer: 'by the organizer',
+  payment_rejected: 'payment not accepted',
+  proof_expired: 'payment not checked in time',
+};
 
 export const statusText = (b: Pick<BookingSummary, 'status' | 'verificationStatus' | 'cancelReason'>) =>
-  b.status === 'pending' && b.verificationStatus === 'pending' ? 'Payment being checked' : b.status === 'cancelled' && b.cancelReason ? `Cancelled (${REASON[b.cancelReason] ?? b.cancelReason})` : STATUS[b.status] ?? b.status;
+  b.status === 'pending' && b.verificationStatus === 'pending'
+    ? 'Payment being checked'
+    : b.status === 'cancelled' && b.cancelReason
+      ? `Cancelled (${REASON[b.cancelReason] ?? b.cancelReason})`
+      : (STATUS[b.status] ?? b.status);
 
 export function BookingPage(p: BookingPageProps) {
   const b = p.booking;
   const steps: [string, string | null][] = [
     ['Booked', b.createdAt],
-    ...p.proofs.map((x): [string, string | null] => [`UPI proof sent (UTR ${x.utr})${x.status === 'rejected' ? ` — rejected: ${x.reason ?? ''}` : x.status === 'verified' ? ' — verified' : ''}`, x.createdAt]),
-    ...p.payments.filter((x) => x.paidAt).map((x): [string, string | null] => [`Paid ${formatPaise(x.amountPaise)} (${x.method === 'upi' ? 'UPI' : 'online'})`, x.paidAt]),
+    ...p.proofs.map((x): [string, string | null] => [
+      `UPI proof sent (UTR ${x.utr})${x.status === 'rejected' ? ` — rejected: ${x.reason ?? ''}` : x.status === 'verified' ? ' — verified' : ''}`,
+      x.createdAt,
+    ]),
+    ...p.payments
+      .filter((x) => x.paidAt)
+      .map((x): [string, string | null] => [
+        `Paid ${formatPaise(x.amountPaise)} (${x.method === 'upi' ? 'UPI' : 'online'})`,
+        x.paidAt,
+      ]),
     ['Confirmed', b.confirmedAt],
     ['Cancelled', b.cancelledAt],
-    ...p.refunds.map((r): [string, string | null] => [`Refund ${formatPaise(r.amountPaise)} ${r.status === 'processed' ? 'sent' : r.method === 'manual' || r.status === 'failed' ? 'due from the organizer' : 'on its way'}`, r.processedAt ?? r.createdAt]),
+    ...p.refunds.map((r): [string, string | null] => [
+      `Refund ${formatPaise(r.amountPaise)} ${r.status === 'processed' ? 'sent' : r.method === 'manual' || r.status === 'failed' ? 'due from the organizer' : 'on its way'}`,
+      r.processedAt ?? r.createdAt,
+    ]),
   ];
   return (
     <section>
       <hgroup>
         <h1>{b.title}</h1>
-        <p>{formatDay(b.startDate)} – {formatDay(b.endDate)} · booking <strong>{b.code}</strong></p>
+        <p>
+          {formatDay(b.startDate)} – {formatDay(b.endDate)} · booking <strong>{b.code}</strong>
+        </p>
       </hgroup>
-      <p id="booking-status"><strong>{statusText(b)}</strong></p>
+      <p id="booking-status">
+        <strong>{statusText(b)}</strong>
+      </p>
       {b.status === 'pending' && p.isTraveler && b.verificationStatus !== 'pending' && (
         <p>
           {b.holdExpiresAt && <>Seats held until {formatDateTime(b.holdExpiresAt)}. </>}
-          <a href={`/bookings/${b.id}/pay`} role="button">Pay {formatPaise(b.amountPaise)}</a>
+          <a href={`/bookings/${b.id}/pay`} role="button">
+            Pay {formatPaise(b.amountPaise)}
+          </a>
         </p>
       )}
       {b.status === 'confirmed' && (
         <p>
-          <a href={`/bookings/${b.id}/pass`} role="button">Booking pass</a> <a href={`/bookings/${b.id}/booking.ics`} role="button" class="secondary" hx-boost="false">Add to calendar</a>
+          <a href={`/bookings/${b.id}/pass`} role="button">
+            Booking pass
+          </a>{' '}
+          <a href={`/bookings/${b.id}/booking.ics`} role="button" class="secondary" hx-boost="false">
+            Add to calendar
+          </a>
         </p>
       )}
       <h2>Timeline</h2>
       <ol>
-        {steps.filter(([, at]) => at).sort((x, y) => (x[1]! < y[1]! ? -1 : 1)).map(([what, at]) => <li>{what} <small class="muted">{formatDateTime(at!)}</small></li>)}
+        {steps
+          .filter(([, at]) => at)
+          .sort((x, y) => (x[1]! < y[1]! ? -1 : 1))
+          .map(([what, at]) => (
+            <li>
+              {what} <small class="muted">{formatDateTime(at!)}</small>
+            </li>
+          ))}
       </ol>
       <h2>Payment</h2>
       <p>
@@ -58,12 +110,23 @@ export function BookingPage(p: BookingPageProps) {
       </p>
       <h2>Participants</h2>
       <ul>
-        {p.participants.map((x) => <li>{x.name}{x.age > 0 && `, ${x.age}`} · {x.phone}{x.dietary && ` · ${x.dietary}`}</li>)}
+        {p.participants.map((x) => (
+          <li>
+            {x.name}
+            {x.age > 0 && `, ${x.age}`} · {x.phone}
+            {x.dietary && ` · ${x.dietary}`}
+          </li>
+        ))}
       </ul>
       {b.specialRequests && <p>Special requests: {b.specialRequests}</p>}
-      <p>Organizer: {b.organizerName}{b.meetingPoint && <> · meeting point: {b.meetingPoint}</>}</p>
+      <p>
+        Organizer: {b.organizerName}
+        {b.meetingPoint && <> · meeting point: {b.meetingPoint}</>}
+      </p>
       {p.preview && p.isTraveler && (
-        <p><a href={`/bookings/${b.id}/cancel`}>Cancel this booking</a></p>
+        <p>
+          <a href={`/bookings/${b.id}/cancel`}>Cancel this booking</a>
+        </p>
       )}
     </section>
   );
@@ -72,8 +135,18 @@ export function BookingPage(p: BookingPageProps) {
 /** What a traveler does next with a booking, as one button (or nothing while the organizer checks a UPI payment). */
 function NextAction(p: { b: BookingSummary }) {
   const b = p.b;
-  if (b.status === 'pending' && b.verificationStatus !== 'pending') return <a role="button" href={`/bookings/${b.id}/pay`}>Pay {formatPaise(b.amountPaise)} or send UPI proof</a>;
-  if (b.status === 'confirmed') return <a role="button" href={`/bookings/${b.id}/pass`}>Booking pass</a>;
+  if (b.status === 'pending' && b.verificationStatus !== 'pending')
+    return (
+      <a role="button" href={`/bookings/${b.id}/pay`}>
+        Pay {formatPaise(b.amountPaise)} or send UPI proof
+      </a>
+    );
+  if (b.status === 'confirmed')
+    return (
+      <a role="button" href={`/bookings/${b.id}/pass`}>
+        Booking pass
+      </a>
+    );
   return null;
 }
 
@@ -82,17 +155,39 @@ function BookingCard(p: { b: BookingSummary }) {
   const b = p.b;
   return (
     <article class="booking-card">
-      <h3><a href={`/bookings/${b.id}`}>{b.title}</a></h3>
-      <p>{formatDay(b.startDate)} – {formatDay(b.endDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · <small class="muted">{b.code}</small></p>
-      <p><strong>{statusText(b)}</strong>{b.status === 'pending' && b.holdExpiresAt && b.verificationStatus !== 'pending' && <small class="muted"> · seats held until {formatDateTime(b.holdExpiresAt)}</small>}</p>
+      <h3>
+        <a href={`/bookings/${b.id}`}>{b.title}</a>
+      </h3>
+      <p>
+        {formatDay(b.startDate)} – {formatDay(b.endDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} ·{' '}
+        <small class="muted">{b.code}</small>
+      </p>
+      <p>
+        <strong>{statusText(b)}</strong>
+        {b.status === 'pending' && b.holdExpiresAt && b.verificationStatus !== 'pending' && (
+          <small class="muted"> · seats held until {formatDateTime(b.holdExpiresAt)}</small>
+        )}
+      </p>
       <NextAction b={b} />
     </article>
   );
 }
 
-export function BookingsListPage(p: { upcoming: BookingSummary[]; past: BookingSummary[]; cancelled: BookingSummary[] }) {
+export function BookingsListPage(p: {
+  upcoming: BookingSummary[];
+  past: BookingSummary[];
+  cancelled: BookingSummary[];
+}) {
   const list = (rows: BookingSummary[], empty: string) =>
-    rows.length === 0 ? <p class="muted">{empty}</p> : <div class="cards">{rows.map((b) => <BookingCard b={b} />)}</div>;
+    rows.length === 0 ? (
+      <p class="muted">{empty}</p>
+    ) : (
+      <div class="cards">
+        {rows.map((b) => (
+          <BookingCard b={b} />
+        ))}
+      </div>
+    );
   return (
     <section>
       <h1>My bookings</h1>
@@ -102,7 +197,9 @@ export function BookingsListPage(p: { upcoming: BookingSummary[]; past: BookingS
       {list(p.past, 'No past trips.')}
       <h2>Cancelled</h2>
       {list(p.cancelled, 'Nothing cancelled.')}
-      <p><a href="/trips">Find a trek</a></p>
+      <p>
+        <a href="/trips">Find a trek</a>
+      </p>
     </section>
   );
 }
@@ -118,11 +215,21 @@ export function PassPage(p: { booking: BookingDetails; participants: Participant
       </header>
       <h2>{b.code}</h2>
       <img src={`/bookings/${b.id}/pass-qr.svg`} width={180} height={180} alt={`QR code of booking ${b.code}`} />
-      <p><strong>{b.title}</strong><br />{formatDay(b.startDate)} – {formatDay(b.endDate)} · {b.destination}</p>
+      <p>
+        <strong>{b.title}</strong>
+        <br />
+        {formatDay(b.startDate)} – {formatDay(b.endDate)} · {b.destination}
+      </p>
       <p>Meeting point: {b.meetingPoint ?? 'the organizer will tell you'}</p>
-      <p>{b.guests} guest{b.guests === 1 ? '' : 's'}: {p.participants.map((x) => x.name).join(', ')}</p>
-      <p>Organizer: {b.organizerName} · paid {formatPaise(b.amountPaise)}</p>
-      <footer class="no-print"><a href={`/bookings/${b.id}`}>Back to the booking</a> · print this page or show it on your phone</footer>
+      <p>
+        {b.guests} guest{b.guests === 1 ? '' : 's'}: {p.participants.map((x) => x.name).join(', ')}
+      </p>
+      <p>
+        Organizer: {b.organizerName} · paid {formatPaise(b.amountPaise)}
+      </p>
+      <footer class="no-print">
+        <a href={`/bookings/${b.id}`}>Back to the booking</a> · print this page or show it on your phone
+      </footer>
     </article>
   );
 }
@@ -130,19 +237,40 @@ export function PassPage(p: { booking: BookingDetails; participants: Participant
 /** A refund policy's tiers, most generous first. */
 export const RefundPolicyList = (p: { policy: { minDays: number; percent: number }[] }) => (
   <ul>
-    {[...p.policy].sort((x, y) => y.minDays - x.minDays).map((r) => <li>{r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back</li>)}
+    {[...p.policy]
+      .sort((x, y) => y.minDays - x.minDays)
+      .map((r) => (
+        <li>
+          {r.minDays > 0 ? `${r.minDays} or more days before the start` : 'Later'}: {r.percent}% back
+        </li>
+      ))}
   </ul>
 );
 
-export function CancelPage(p: { booking: BookingDetails; preview: RefundPreview; policy: { minDays: number; percent: number }[] }) {
+export function CancelPage(p: {
+  booking: BookingDetails;
+  preview: RefundPreview;
+  policy: { minDays: number; percent: number }[];
+}) {
   const b = p.booking;
   const pv = p.preview;
   return (
     <section>
       <h1>Cancel booking {b.code}?</h1>
-      <p>{b.title}, {formatDay(b.startDate)} — {pv.daysBefore} day{pv.daysBefore === 1 ? '' : 's'} from now.</p>
+      <p>
+        {b.title}, {formatDay(b.startDate)} — {pv.daysBefore} day{pv.daysBefore === 1 ? '' : 's'} from now.
+      </p>
       {pv.paid > 0 ? (
-        <p id="refund-preview">Under this trip's policy you get back <strong>{formatPaise(pv.refund)}</strong> ({pv.percent}% of {formatPaise(pv.paid)}){b.verificationStatus === 'pending' ? ', paid back by the organizer to your UPI account once they have found your payment' : b.paymentMethod === 'upi' ? ', paid back by the organizer to your UPI account' : ', refunded to how you paid'}.</p>
+        <p id="refund-preview">
+          Under this trip's policy you get back <strong>{formatPaise(pv.refund)}</strong> ({pv.percent}% of{' '}
+          {formatPaise(pv.paid)})
+          {b.verificationStatus === 'pending'
+            ? ', paid back by the organizer to your UPI account once they have found your payment'
+            : b.paymentMethod === 'upi'
+              ? ', paid back by the organizer to your UPI account'
+              : ', refunded to how you paid'}
+          .
+        </p>
       ) : (
         <p id="refund-preview">You have not paid, so nothing is refunded; the seats are released.</p>
       )}
@@ -151,10 +279,13 @@ export function CancelPage(p: { booking: BookingDetails; preview: RefundPreview;
         <RefundPolicyList policy={p.policy} />
       </details>
       <form method="post" action={`/bookings/${b.id}/cancel`} hx-boost="false">
-        <button type="submit" class="secondary">Yes, cancel my booking</button>
+        <button type="submit" class="secondary">
+          Yes, cancel my booking
+        </button>
       </form>
-      <p><a href={`/bookings/${b.id}`}>Keep my booking</a></p>
+      <p>
+        <a href={`/bookings/${b.id}`}>Keep my booking</a>
+      </p>
     </section>
   );
 }
-

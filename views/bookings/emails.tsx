@@ -7,15 +7,31 @@ import type { BookingStatus } from '../../src/bookings/tables.js';
 /** Booking emails and texts to travelers and organizers: subject, lines, the HTML part and an SMS for some. */
 
 export type BookingMessage =
-  | 'booking-received' | 'booking-confirmed' | 'payment-verified' | 'payment-rejected' | 'hold-expiring' | 'hold-expired'
-  | 'booking-cancelled' | 'booking-refunded' | 'trip-cancelled' | 'trip-reminder' | 'payment-proof-received' | 'refund-due'
-  | 'proof-overdue' | 'proof-released' | 'proof-released-organizer';
+  | 'booking-received'
+  | 'booking-confirmed'
+  | 'payment-verified'
+  | 'payment-rejected'
+  | 'hold-expiring'
+  | 'hold-expired'
+  | 'booking-cancelled'
+  | 'booking-refunded'
+  | 'trip-cancelled'
+  | 'trip-reminder'
+  | 'payment-proof-received'
+  | 'refund-due'
+  | 'proof-overdue'
+  | 'proof-released'
+  | 'proof-released-organizer';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
     <div style="font-family:sans-serif;max-width:560px">
-      {p.lines.map((l) => <p>{l}</p>)}
-      <p><a href={p.link}>{p.linkText}</a></p>
+      {p.lines.map((l) => (
+        <p>{l}</p>
+      ))}
+      <p>
+        <a href={p.link}>{p.linkText}</a>
+      </p>
       <p style="color:#666">TrekTribe</p>
     </div>
   );
@@ -38,35 +54,85 @@ export interface Extra {
 }
 
 /** Subject and lines of each booking message; every one carries the booking code. */
-export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
+export function compose(
+  kind: BookingMessage,
+  b: MessageBooking,
+  x: Extra,
+): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
   const trip = `${b.title} (${formatDay(b.startDate)})`;
   const code = b.code;
   const guests = `${b.guests} guest${b.guests === 1 ? '' : 's'}`;
   switch (kind) {
     case 'booking-received':
-      return { toOrganizer: true, subject: `New booking ${code}: ${b.title}`, lines: [`${b.travelerName} booked ${trip} for ${guests}, ${formatPaise(b.amountPaise)}.`, `Booking code: ${code}. Status: ${b.status}.`] };
+      return {
+        toOrganizer: true,
+        subject: `New booking ${code}: ${b.title}`,
+        lines: [
+          `${b.travelerName} booked ${trip} for ${guests}, ${formatPaise(b.amountPaise)}.`,
+          `Booking code: ${code}. Status: ${b.status}.`,
+        ],
+      };
     case 'booking-confirmed':
       return {
         toOrganizer: false,
         subject: `Booking confirmed ${code}: ${b.title}`,
-        lines: [`Your booking ${code} for ${trip} is confirmed for ${guests}.`, b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'The organizer will share the meeting point.', 'Show your booking pass (code and QR) at the start.'],
+        lines: [
+          `Your booking ${code} for ${trip} is confirmed for ${guests}.`,
+          b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'The organizer will share the meeting point.',
+          'Show your booking pass (code and QR) at the start.',
+        ],
         sms: `TrekTribe: booking ${code} CONFIRMED. ${b.title}, ${formatDay(b.startDate)}, ${b.guests} pax.${b.meetingPoint ? ` Meet: ${b.meetingPoint.slice(0, 40)}` : ''}`,
       };
     case 'payment-verified':
-      return { toOrganizer: false, subject: `Payment received ${code}`, lines: [`The organizer verified your UPI payment for booking ${code} (${trip}).`, x.refundPaise ? `${formatPaise(x.refundPaise)} of it is due back to you: the organizer pays it back to your UPI account.` : `Amount: ${formatPaise(b.amountPaise)}.`] };
+      return {
+        toOrganizer: false,
+        subject: `Payment received ${code}`,
+        lines: [
+          `The organizer verified your UPI payment for booking ${code} (${trip}).`,
+          x.refundPaise
+            ? `${formatPaise(x.refundPaise)} of it is due back to you: the organizer pays it back to your UPI account.`
+            : `Amount: ${formatPaise(b.amountPaise)}.`,
+        ],
+      };
     case 'payment-rejected':
-      return { toOrganizer: false, subject: `Payment not accepted ${code}`, lines: [`The organizer could not match your UPI payment for booking ${code} (${trip}).`, `Reason: ${x.reason ?? '-'}`, x.bookingStatus === 'confirmed' ? 'Your booking stays confirmed: it was paid online.' : x.bookingStatus === 'cancelled' ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.' : 'The seats were released. If money left your account, reply to the organizer with your UTR.'] };
+      return {
+        toOrganizer: false,
+        subject: `Payment not accepted ${code}`,
+        lines: [
+          `The organizer could not match your UPI payment for booking ${code} (${trip}).`,
+          `Reason: ${x.reason ?? '-'}`,
+          x.bookingStatus === 'confirmed'
+            ? 'Your booking stays confirmed: it was paid online.'
+            : x.bookingStatus === 'cancelled'
+              ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.'
+              : 'The seats were released. If money left your account, reply to the organizer with your UTR.',
+        ],
+      };
     case 'payment-proof-received':
-      return { toOrganizer: true, subject: `Payment proof to verify ${code}`, lines: [`${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`, x.duplicateUtr ? 'Warning: this UTR was already used on another booking.' : 'Check the UTR in your UPI app, then verify or reject it.'] };
+      return {
+        toOrganizer: true,
+        subject: `Payment proof to verify ${code}`,
+        lines: [
+          `${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`,
+          x.duplicateUtr
+            ? 'Warning: this UTR was already used on another booking.'
+            : 'Check the UTR in your UPI app, then verify or reject it.',
+        ],
+      };
     case 'proof-overdue': {
       const by = b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'now';
-      const release = typeof x.releaseHours === 'number' && b.holdExpiresAt ? formatDateTime(addMs(new Date(b.holdExpiresAt), x.releaseHours * HOUR)) : null;
+      const release =
+        typeof x.releaseHours === 'number' && b.holdExpiresAt
+          ? formatDateTime(addMs(new Date(b.holdExpiresAt), x.releaseHours * HOUR))
+          : null;
       return {
         toOrganizer: true,
         subject: `Payment proof still to verify ${code}`,
         lines: [
           `${b.travelerName}'s UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}, is still waiting for you: it was to be verified or rejected by ${by}.`,
-          release ? `Check the UTR in your UPI app and decide before ${release}; after that the booking is cancelled and its ${guests} go back on sale.` : 'Check the UTR in your UPI app, then verify or reject it.',
+          release
+            ? `Check the UTR in your UPI app and decide before ${release}; after that the booking is cancelled and its ${guests} go back on sale.`
+            : 'Check the UTR in your UPI app, then verify or reject it.',
         ],
       };
     }
@@ -90,37 +156,87 @@ export function compose(kind: BookingMessage, b: MessageBooking, x: Extra): { to
         ],
       };
     case 'hold-expiring':
-      return { toOrganizer: false, subject: `Pay soon to keep your seats ${code}`, lines: [`Your seats for ${trip} (booking ${code}) are held until ${b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'soon'}.`, 'Pay before then to keep them.'] };
+      return {
+        toOrganizer: false,
+        subject: `Pay soon to keep your seats ${code}`,
+        lines: [
+          `Your seats for ${trip} (booking ${code}) are held until ${b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'soon'}.`,
+          'Pay before then to keep them.',
+        ],
+      };
     case 'hold-expired':
-      return { toOrganizer: false, subject: `Seats released ${code}`, lines: [`Booking ${code} for ${trip} was not paid in time, so its seats were released.`, 'You can book again if seats are left.'] };
+      return {
+        toOrganizer: false,
+        subject: `Seats released ${code}`,
+        lines: [
+          `Booking ${code} for ${trip} was not paid in time, so its seats were released.`,
+          'You can book again if seats are left.',
+        ],
+      };
     case 'booking-cancelled':
       return {
         toOrganizer: false,
         subject: `Booking cancelled ${code}`,
-        lines: [`Booking ${code} for ${trip} is cancelled.`, x.refundPaise ? (x.upiBeingChecked ? `Once the organizer has found your UPI payment, ${formatPaise(x.refundPaise)} is paid back to you.` : `A refund of ${formatPaise(x.refundPaise)} is on its way.`) : 'No refund is due under the trip\'s cancellation policy.'],
+        lines: [
+          `Booking ${code} for ${trip} is cancelled.`,
+          x.refundPaise
+            ? x.upiBeingChecked
+              ? `Once the organizer has found your UPI payment, ${formatPaise(x.refundPaise)} is paid back to you.`
+              : `A refund of ${formatPaise(x.refundPaise)} is on its way.`
+            : "No refund is due under the trip's cancellation policy.",
+        ],
       };
     case 'refund-due':
-      return { toOrganizer: true, subject: `Refund to pay ${code}`, lines: x.paidTwice
-          ? [`Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.travelerName}.`, 'Send it from your UPI app, then mark it as refunded.']
+      return {
+        toOrganizer: true,
+        subject: `Refund to pay ${code}`,
+        lines: x.paidTwice
+          ? [
+              `Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.travelerName}.`,
+              'Send it from your UPI app, then mark it as refunded.',
+            ]
           : x.gatewayFailed
-          ? [`Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.travelerName}.`, 'Pay it back by UPI or bank transfer, then mark it as refunded.']
-          : [`Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`, 'Send it from your UPI app, then mark it as refunded.'] };
+            ? [
+                `Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.travelerName}.`,
+                'Pay it back by UPI or bank transfer, then mark it as refunded.',
+              ]
+            : [
+                `Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
+                'Send it from your UPI app, then mark it as refunded.',
+              ],
+      };
     case 'booking-refunded':
-      return { toOrganizer: false, subject: `Refund sent ${code}`, lines: [`${formatPaise(x.refundPaise ?? 0)} was refunded for booking ${code} (${trip}).`, 'Banks usually show it within 5–7 working days.'] };
+      return {
+        toOrganizer: false,
+        subject: `Refund sent ${code}`,
+        lines: [
+          `${formatPaise(x.refundPaise ?? 0)} was refunded for booking ${code} (${trip}).`,
+          'Banks usually show it within 5–7 working days.',
+        ],
+      };
     case 'trip-cancelled':
       return {
         toOrganizer: false,
         subject: `Trip cancelled ${code}: ${b.title}`,
-        lines: [`The organizer cancelled ${trip}. Your booking ${code} is cancelled.`, x.reason ? `Their note: ${x.reason}` : '', x.refundPaise ? `You get a full refund of ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once the organizer has found your UPI payment' : ''}.` : ''].filter(Boolean),
+        lines: [
+          `The organizer cancelled ${trip}. Your booking ${code} is cancelled.`,
+          x.reason ? `Their note: ${x.reason}` : '',
+          x.refundPaise
+            ? `You get a full refund of ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once the organizer has found your UPI payment' : ''}.`
+            : '',
+        ].filter(Boolean),
         sms: `TrekTribe: ${b.title} on ${formatDay(b.startDate)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once your UPI payment is found' : ''}.` : ''}`,
       };
     case 'trip-reminder':
       return {
         toOrganizer: false,
         subject: `Tomorrow: ${b.title} (${code})`,
-        lines: [`${b.title} starts tomorrow, ${formatDay(b.startDate)}.`, b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'Check the meeting point with the organizer.', `Booking ${code}, ${guests}.`],
+        lines: [
+          `${b.title} starts tomorrow, ${formatDay(b.startDate)}.`,
+          b.meetingPoint ? `Meeting point: ${b.meetingPoint}.` : 'Check the meeting point with the organizer.',
+          `Booking ${code}, ${guests}.`,
+        ],
         sms: `TrekTribe: ${b.title} starts tomorrow. Booking ${code}.${b.meetingPoint ? ` Meet: ${b.meetingPoint.slice(0, 50)}` : ''}`,
       };
   }
 }
-

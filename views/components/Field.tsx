@@ -27,7 +27,7 @@ export function Field(p: FieldProps) {
         id={id}
         name={p.name}
         type={p.type ?? 'text'}
-        value={p.type === 'password' ? undefined : p.value ?? undefined}
+        value={p.type === 'password' ? undefined : (p.value ?? undefined)}
         required={p.required}
         autocomplete={p.autocomplete}
         inputmode={p.inputmode}
@@ -39,7 +39,11 @@ export function Field(p: FieldProps) {
         aria-describedby={error ? `${id}-error` : undefined}
       />
       {p.hint && !error && <small>{p.hint}</small>}
-      {error && <small id={`${id}-error`} class="field-error">{error}</small>}
+      {error && (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      )}
     </label>
   );
 }

@@ -16,7 +16,10 @@ export function Mail(p: { title: string; children?: Child }) {
 export function Button(p: { href: string; label: string }) {
   return (
     <p>
-      <a href={p.href} style="display: inline-block; background: #0172ad; color: #fff; padding: 0.75rem 1.25rem; border-radius: 0.375rem; text-decoration: none;">
+      <a
+        href={p.href}
+        style="display: inline-block; background: #0172ad; color: #fff; padding: 0.75rem 1.25rem; border-radius: 0.375rem; text-decoration: none;"
+      >
         {p.label}
       </a>
     </p>

@@ -15,7 +15,8 @@ const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', wha
 
 const DevNotice = () => (
   <p class="muted">
-    Development only: no email, SMS or WhatsApp provider is configured, so messages land here instead. This page is never served in production.
+    Development only: no email, SMS or WhatsApp provider is configured, so messages land here instead. This page is
+    never served in production.
   </p>
 );
 
@@ -26,7 +27,14 @@ export function MailboxPage(p: { items: MailboxItem[]; to: string }) {
       <h1>Dev mailbox</h1>
       <DevNotice />
       <form method="get" action="/dev/mailbox" role="search">
-        <input type="search" name="to" value={p.to} placeholder="Filter by recipient" aria-label="Filter by recipient" inputmode="email" />
+        <input
+          type="search"
+          name="to"
+          value={p.to}
+          placeholder="Filter by recipient"
+          aria-label="Filter by recipient"
+          inputmode="email"
+        />
         <button type="submit">Filter</button>
       </form>
       {p.items.length === 0 ? (
@@ -66,15 +74,24 @@ export function MailboxMessagePage(p: { m: MailboxMessage }) {
   const m = p.m;
   return (
     <section>
-      <p><a href="/dev/mailbox">← All messages</a></p>
+      <p>
+        <a href="/dev/mailbox">← All messages</a>
+      </p>
       <article>
         <header>
           <h1>{m.subject ?? `${CHANNEL_LABEL[m.channel]} message`}</h1>
           <small>
-            {CHANNEL_LABEL[m.channel]} · from {m.from} · to <span id="recipient">{m.recipient}</span> · {formatDateTime(m.createdAt)}
+            {CHANNEL_LABEL[m.channel]} · from {m.from} · to <span id="recipient">{m.recipient}</span> ·{' '}
+            {formatDateTime(m.createdAt)}
           </small>
         </header>
-        {m.html !== null && <p class="muted"><small>The HTML part, without its inline styles (this site's CSP forbids them, and the frame inherits it).</small></p>}
+        {m.html !== null && (
+          <p class="muted">
+            <small>
+              The HTML part, without its inline styles (this site's CSP forbids them, and the frame inherits it).
+            </small>
+          </p>
+        )}
         {m.html !== null && (
           <iframe
             title="The email as HTML"
@@ -100,7 +117,8 @@ export function MailboxMessagePage(p: { m: MailboxMessage }) {
  * The frame inherits this page's CSP (`style-src 'self'`): inline styles would be refused
  * with a console error, so they are left out of the preview.
  */
-export const withoutInlineStyles = (html: string) => html.replace(/<style\b[^>]*>[\s\S]*?<\/style>/gi, '').replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+export const withoutInlineStyles = (html: string) =>
+  html.replace(/<style\b[^>]*>[\s\S]*?<\/style>/gi, '').replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
 
 /** Text with its http(s) links turned into anchors (everything else stays escaped text). */
 function linkify(line: string) {

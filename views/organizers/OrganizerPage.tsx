@@ -8,11 +8,21 @@ export function OrganizerPage(p: { org: OrganizerProfile }) {
     <>
       <hgroup>
         <h1>{o.name}</h1>
-        <p>{o.location ? `${o.location} · ` : ''}on TrekTribe since {formatDate(o.since)}</p>
+        <p>
+          {o.location ? `${o.location} · ` : ''}on TrekTribe since {formatDate(o.since)}
+        </p>
       </hgroup>
       {o.about && <p>{o.about}</p>}
       <h2>Upcoming treks</h2>
-      {o.trips.length === 0 ? <p>No upcoming treks right now.</p> : <div class="cards">{o.trips.map((t) => <TripCardView trip={t} />)}</div>}
+      {o.trips.length === 0 ? (
+        <p>No upcoming treks right now.</p>
+      ) : (
+        <div class="cards">
+          {o.trips.map((t) => (
+            <TripCardView trip={t} />
+          ))}
+        </div>
+      )}
     </>
   );
 }

@@ -20,20 +20,35 @@ export function PayPage(p: PayPageProps) {
     <section>
       <hgroup>
         <h1>Pay {formatPaise(b.amountPaise)}</h1>
-        <p>{b.title} · {formatDay(b.startDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking <strong>{b.code}</strong></p>
+        <p>
+          {b.title} · {formatDay(b.startDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking{' '}
+          <strong>{b.code}</strong>
+        </p>
       </hgroup>
-      {b.holdExpiresAt && <p>Your seats are held until <strong>{formatDateTime(b.holdExpiresAt)}</strong>.</p>}
+      {b.holdExpiresAt && (
+        <p>
+          Your seats are held until <strong>{formatDateTime(b.holdExpiresAt)}</strong>.
+        </p>
+      )}
       {p.pendingProof ? (
         <article>
-          <p>Your UPI payment (UTR {p.pendingProof.utr}) is with the organizer for checking. We will tell you as soon as they confirm it.</p>
-          <p><a href={`/bookings/${b.id}`}>See your booking</a></p>
+          <p>
+            Your UPI payment (UTR {p.pendingProof.utr}) is with the organizer for checking. We will tell you as soon as
+            they confirm it.
+          </p>
+          <p>
+            <a href={`/bookings/${b.id}`}>See your booking</a>
+          </p>
         </article>
       ) : (
         <>
           {p.gatewayMode !== 'off' && (
             <article>
               <h2>Pay online</h2>
-              <p class="muted">UPI, cards, net banking or wallets through Razorpay.{p.gatewayMode === 'test' && ' Test mode: no real money moves.'}</p>
+              <p class="muted">
+                UPI, cards, net banking or wallets through Razorpay.
+                {p.gatewayMode === 'test' && ' Test mode: no real money moves.'}
+              </p>
               <form method="post" action={`/bookings/${b.id}/pay/online`} hx-boost="false">
                 <button type="submit">Pay {formatPaise(b.amountPaise)} online</button>
               </form>
@@ -42,19 +57,48 @@ export function PayPage(p: PayPageProps) {
           {b.upiId && (
             <article>
               <h2>Pay by UPI</h2>
-              <p>Pay <strong>{formatPaise(b.amountPaise)}</strong> to <strong>{b.organizerName}</strong>, UPI ID <code>{b.upiId}</code>, with the note <strong>{b.code}</strong>.</p>
-              {p.upiLink && <p><a href={p.upiLink} role="button" class="secondary">Open my UPI app</a></p>}
-              <img src={`/bookings/${b.id}/upi-qr.svg`} width={200} height={200} alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`} />
+              <p>
+                Pay <strong>{formatPaise(b.amountPaise)}</strong> to <strong>{b.organizerName}</strong>, UPI ID{' '}
+                <code>{b.upiId}</code>, with the note <strong>{b.code}</strong>.
+              </p>
+              {p.upiLink && (
+                <p>
+                  <a href={p.upiLink} role="button" class="secondary">
+                    Open my UPI app
+                  </a>
+                </p>
+              )}
+              <img
+                src={`/bookings/${b.id}/upi-qr.svg`}
+                width={200}
+                height={200}
+                alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`}
+              />
               {p.rejectedProof && <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>}
               <form method="post" action={`/bookings/${b.id}/pay/upi`} enctype="multipart/form-data" hx-boost="false">
                 <label>
                   UTR (12-digit UPI reference)
-                  <input name="utr" inputmode="numeric" autocomplete="off" pattern="[0-9]{12}" maxlength={12} required value={p.utr} aria-invalid={p.errors.utr ? 'true' : undefined} />
+                  <input
+                    name="utr"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    pattern="[0-9]{12}"
+                    maxlength={12}
+                    required
+                    value={p.utr}
+                    aria-invalid={p.errors.utr ? 'true' : undefined}
+                  />
                   {p.errors.utr && <small class="field-error">{p.errors.utr}</small>}
                 </label>
                 <label>
                   Screenshot of the payment
-                  <input name="screenshot" type="file" accept="image/*" required aria-invalid={p.errors.screenshot ? 'true' : undefined} />
+                  <input
+                    name="screenshot"
+                    type="file"
+                    accept="image/*"
+                    required
+                    aria-invalid={p.errors.screenshot ? 'true' : undefined}
+                  />
                   {p.errors.screenshot && <small class="field-error">{p.errors.screenshot}</small>}
                 </label>
                 <button type="submit">Send payment proof</button>
@@ -68,21 +112,44 @@ export function PayPage(p: PayPageProps) {
 }
 
 /** Real Razorpay Checkout (only with real keys): their script opens, ours posts the result back. */
-export function RazorpayCheckoutPage(p: { booking: PayableBooking; orderId: string; keyId: string; traveler: PayerContact }) {
+export function RazorpayCheckoutPage(p: {
+  booking: PayableBooking;
+  orderId: string;
+  keyId: string;
+  traveler: PayerContact;
+}) {
   const b = p.booking;
   return (
     <section>
       <h1>Pay {formatPaise(b.amountPaise)}</h1>
-      <p>{b.title} · booking {b.code}</p>
-      <form id="rzp-form" method="post" action={`/bookings/${b.id}/pay/verify`} data-key={p.keyId} data-amount={String(b.amountPaise)} data-order={p.orderId}
-        data-description={`${b.title} (${b.code})`} data-name={p.traveler.name} data-email={p.traveler.email} data-contact={p.traveler.phone ?? ''}>
+      <p>
+        {b.title} · booking {b.code}
+      </p>
+      <form
+        id="rzp-form"
+        method="post"
+        action={`/bookings/${b.id}/pay/verify`}
+        data-key={p.keyId}
+        data-amount={String(b.amountPaise)}
+        data-order={p.orderId}
+        data-description={`${b.title} (${b.code})`}
+        data-name={p.traveler.name}
+        data-email={p.traveler.email}
+        data-contact={p.traveler.phone ?? ''}
+      >
         <input type="hidden" name="razorpay_order_id" value="" />
         <input type="hidden" name="razorpay_payment_id" value="" />
         <input type="hidden" name="razorpay_signature" value="" />
         <input type="hidden" name="error_description" value="" />
       </form>
-      <button id="rzp-pay" type="button">Pay with Razorpay</button>
-      <noscript><p>Online payment needs JavaScript. <a href={`/bookings/${b.id}/pay`}>Pay by UPI instead</a>.</p></noscript>
+      <button id="rzp-pay" type="button">
+        Pay with Razorpay
+      </button>
+      <noscript>
+        <p>
+          Online payment needs JavaScript. <a href={`/bookings/${b.id}/pay`}>Pay by UPI instead</a>.
+        </p>
+      </noscript>
     </section>
   );
 }
@@ -93,11 +160,18 @@ export function TestCheckoutPage(p: { orderId: string; amount: number; receipt: 
     <section>
       <p class="test-mode">TEST GATEWAY — no real money moves</p>
       <h1>Pay {formatPaise(p.amount)}</h1>
-      <p>Order {p.orderId}{p.receipt && <> · booking {p.receipt}</>}</p>
+      <p>
+        Order {p.orderId}
+        {p.receipt && <> · booking {p.receipt}</>}
+      </p>
       <form method="post" action={`/test-gateway/checkout/${p.orderId}`} hx-boost="false">
         <input type="hidden" name="callback" value={p.callback} />
-        <button type="submit" name="outcome" value="pay">Pay (test success)</button>
-        <button type="submit" name="outcome" value="fail" class="secondary">Fail (test decline)</button>
+        <button type="submit" name="outcome" value="pay">
+          Pay (test success)
+        </button>
+        <button type="submit" name="outcome" value="fail" class="secondary">
+          Fail (test decline)
+        </button>
       </form>
     </section>
   );

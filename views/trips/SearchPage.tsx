@@ -15,50 +15,98 @@ export function searchUrl(q: Partial<SearchQuery>, page?: number): string {
 }
 
 const Opt = (p: { value: string; label: string; current?: string }) => (
-  <option value={p.value} selected={p.current === p.value}>{p.label}</option>
+  <option value={p.value} selected={p.current === p.value}>
+    {p.label}
+  </option>
 );
 
 /** The search form: a plain GET form; with htmx each change swaps only the results. */
 export function SearchForm(p: { q: SearchQuery; today: string }) {
   const q = p.q;
   return (
-    <form method="get" action="/trips" aria-label="Search treks" hx-get="/trips" hx-target="#results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:500ms from:#q, change from:#filters" hx-sync="this:replace">
+    <form
+      method="get"
+      action="/trips"
+      aria-label="Search treks"
+      hx-get="/trips"
+      hx-target="#results"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+      hx-trigger="submit, input changed delay:500ms from:#q, change from:#filters"
+      hx-sync="this:replace"
+    >
       <div role="search">
-        <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Trek, place or word" aria-label="Search treks" inputmode="search" autocomplete="off" maxlength={100} />
+        <input
+          id="q"
+          type="search"
+          name="q"
+          value={q.q ?? ''}
+          placeholder="Trek, place or word"
+          aria-label="Search treks"
+          inputmode="search"
+          autocomplete="off"
+          maxlength={100}
+        />
         <button type="submit">Search</button>
       </div>
       <details id="filters">
         <summary>Filters and sort</summary>
-        <label>Region
+        <label>
+          Region
           <select name="region">
             <option value="">Anywhere</option>
-            {REGIONS.map((r) => <Opt value={r} label={r} current={q.region} />)}
+            {REGIONS.map((r) => (
+              <Opt value={r} label={r} current={q.region} />
+            ))}
           </select>
         </label>
-        <label>Category
+        <label>
+          Category
           <select name="category">
             <option value="">Any</option>
-            {Object.entries(CATEGORIES).map(([v, l]) => <Opt value={v} label={l} current={q.category} />)}
+            {Object.entries(CATEGORIES).map(([v, l]) => (
+              <Opt value={v} label={l} current={q.category} />
+            ))}
           </select>
         </label>
-        <label>Difficulty
+        <label>
+          Difficulty
           <select name="difficulty">
             <option value="">Any</option>
-            {Object.entries(DIFFICULTY_LABEL).map(([v, l]) => <Opt value={v} label={l} current={q.difficulty} />)}
+            {Object.entries(DIFFICULTY_LABEL).map(([v, l]) => (
+              <Opt value={v} label={l} current={q.difficulty} />
+            ))}
           </select>
         </label>
         <div class="grid">
-          <label>Starting from<input type="date" name="from" value={q.from ?? ''} min={p.today} /></label>
-          <label>Starting by<input type="date" name="to" value={q.to ?? ''} min={p.today} /></label>
+          <label>
+            Starting from
+            <input type="date" name="from" value={q.from ?? ''} min={p.today} />
+          </label>
+          <label>
+            Starting by
+            <input type="date" name="to" value={q.to ?? ''} min={p.today} />
+          </label>
         </div>
         <div class="grid">
-          <label>Min price (₹)<input type="number" name="min" value={q.min ?? ''} min={0} step={500} inputmode="numeric" /></label>
-          <label>Max price (₹)<input type="number" name="max" value={q.max ?? ''} min={0} step={500} inputmode="numeric" /></label>
+          <label>
+            Min price (₹)
+            <input type="number" name="min" value={q.min ?? ''} min={0} step={500} inputmode="numeric" />
+          </label>
+          <label>
+            Max price (₹)
+            <input type="number" name="max" value={q.max ?? ''} min={0} step={500} inputmode="numeric" />
+          </label>
         </div>
-        <label><input type="checkbox" name="seats" value="1" checked={q.seats === '1'} /> Only with seats left</label>
-        <label>Sort
+        <label>
+          <input type="checkbox" name="seats" value="1" checked={q.seats === '1'} /> Only with seats left
+        </label>
+        <label>
+          Sort
           <select name="sort">
-            {Object.entries(SORTS).map(([v, l]) => <Opt value={v} label={l} current={q.sort} />)}
+            {Object.entries(SORTS).map(([v, l]) => (
+              <Opt value={v} label={l} current={q.sort} />
+            ))}
           </select>
         </label>
         <button type="submit">Show treks</button>
@@ -78,22 +126,60 @@ export function SearchResults(p: { r: SearchResult }) {
           <h2>No treks match</h2>
           <p>Try fewer words, another region, or clear the dates and price. Popular searches:</p>
           <ul>
-            {['Kedarkantha', 'Hampta Pass', 'Valley of Flowers', 'Goechala'].map((s) => <li><a href={searchUrl({ q: s })}>{s}</a></li>)}
-            <li><a href="/trips">All upcoming treks</a></li>
+            {['Kedarkantha', 'Hampta Pass', 'Valley of Flowers', 'Goechala'].map((s) => (
+              <li>
+                <a href={searchUrl({ q: s })}>{s}</a>
+              </li>
+            ))}
+            <li>
+              <a href="/trips">All upcoming treks</a>
+            </li>
           </ul>
         </div>
       ) : (
         <>
           <p class="muted">
-            {r.capped ? `More than ${MAX_RESULTS} treks match; showing the first ${MAX_RESULTS}. Add a filter to narrow them.` : `${r.total} ${r.total === 1 ? 'trek' : 'treks'}`}
+            {r.capped
+              ? `More than ${MAX_RESULTS} treks match; showing the first ${MAX_RESULTS}. Add a filter to narrow them.`
+              : `${r.total} ${r.total === 1 ? 'trek' : 'treks'}`}
             {r.pages > 1 && ` · page ${r.page} of ${r.pages}`}
           </p>
-          <div class="cards">{r.cards.map((t) => <TripCardView trip={t} />)}</div>
+          <div class="cards">
+            {r.cards.map((t) => (
+              <TripCardView trip={t} />
+            ))}
+          </div>
           {r.pages > 1 && (
             <nav aria-label="Pages">
               <ul>
-                {r.page > 1 && <li><a href={link(r.page - 1)} rel="prev" hx-get={link(r.page - 1)} hx-target="#results" hx-swap="outerHTML" hx-push-url="true">← Previous</a></li>}
-                {r.page < r.pages && <li><a href={link(r.page + 1)} rel="next" hx-get={link(r.page + 1)} hx-target="#results" hx-swap="outerHTML" hx-push-url="true">Next →</a></li>}
+                {r.page > 1 && (
+                  <li>
+                    <a
+                      href={link(r.page - 1)}
+                      rel="prev"
+                      hx-get={link(r.page - 1)}
+                      hx-target="#results"
+                      hx-swap="outerHTML"
+                      hx-push-url="true"
+                    >
+                      ← Previous
+                    </a>
+                  </li>
+                )}
+                {r.page < r.pages && (
+                  <li>
+                    <a
+                      href={link(r.page + 1)}
+                      rel="next"
+                      hx-get={link(r.page + 1)}
+                      hx-target="#results"
+                      hx-swap="outerHTML"
+                      hx-push-url="true"
+                    >
+                      Next →
+                    </a>
+                  </li>
+                )}
               </ul>
             </nav>
           )}

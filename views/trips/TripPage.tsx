@@ -13,7 +13,9 @@ export function TripHead(p: { trip: TripDetail; publicUrl: string }) {
       <meta property="og:title" content={p.trip.title} />
       <meta property="og:description" content={p.trip.description.slice(0, 200)} />
       <meta property="og:url" content={`${p.publicUrl}/trips/${p.trip.id}`} />
-      {cover && <meta property="og:image" content={`${p.publicUrl}${imageUrl(cover.key, Math.min(1280, cover.width))}`} />}
+      {cover && (
+        <meta property="og:image" content={`${p.publicUrl}${imageUrl(cover.key, Math.min(1280, cover.width))}`} />
+      )}
       <meta name="description" content={p.trip.description.slice(0, 160)} />
     </>
   );
@@ -26,20 +28,31 @@ export function TripPage(p: { trip: TripDetail }) {
     <article>
       {!t.isPublic && (
         <p class="flash error" role="status">
-          Only you can see this page: the trip is {t.status}{t.status === 'active' ? ' but has no upcoming departure' : ''}.
+          Only you can see this page: the trip is {t.status}
+          {t.status === 'active' ? ' but has no upcoming departure' : ''}.
         </p>
       )}
-      {t.canManage && <p><a href={`/organizer/trips/${t.id}/edit`}>Edit this trip</a></p>}
+      {t.canManage && (
+        <p>
+          <a href={`/organizer/trips/${t.id}/edit`}>Edit this trip</a>
+        </p>
+      )}
       <hgroup>
         <h1>{t.title}</h1>
         <p>
-          {t.days > 0 && <strong>{t.days} {t.days === 1 ? 'day' : 'days'}</strong>}
+          {t.days > 0 && (
+            <strong>
+              {t.days} {t.days === 1 ? 'day' : 'days'}
+            </strong>
+          )}
           {t.days > 0 && ' · '}
           {t.destination} · {t.region} · {DIFFICULTY_LABEL[t.difficulty]} · by {t.organizer.name}
         </p>
       </hgroup>
       {cover && <Photo image={cover} alt={t.title} sizes="(min-width: 64rem) 60rem, 100vw" show={1280} eager />}
-      <p><Price paise={t.pricePaise} /> per person</p>
+      <p>
+        <Price paise={t.pricePaise} /> per person
+      </p>
       {t.categories.length > 0 && (
         <p class="muted">{t.categories.map((c) => CATEGORIES[c as keyof typeof CATEGORIES] ?? c).join(' · ')}</p>
       )}
@@ -52,9 +65,17 @@ export function TripPage(p: { trip: TripDetail }) {
           <ul class="departures">
             {t.departures.map((d) => (
               <li>
-                <strong><Dates d={d} /></strong>
-                <span class="muted"><SeatsLeft d={d} /> · <Price paise={t.pricePaise} /> per person</span>
-                {d.seatsLeft > 0 && t.isPublic && <a role="button" href={`/trips/${t.id}/book?departure=${d.id}`}>Book this date</a>}
+                <strong>
+                  <Dates d={d} />
+                </strong>
+                <span class="muted">
+                  <SeatsLeft d={d} /> · <Price paise={t.pricePaise} /> per person
+                </span>
+                {d.seatsLeft > 0 && t.isPublic && (
+                  <a role="button" href={`/trips/${t.id}/book?departure=${d.id}`}>
+                    Book this date
+                  </a>
+                )}
               </li>
             ))}
           </ul>
@@ -63,7 +84,9 @@ export function TripPage(p: { trip: TripDetail }) {
 
       <section>
         <h2>About this trek</h2>
-        {t.description.split(/\n{2,}/).map((para) => <p>{para}</p>)}
+        {t.description.split(/\n{2,}/).map((para) => (
+          <p>{para}</p>
+        ))}
       </section>
 
       {t.schedule.length > 0 && (
@@ -71,7 +94,10 @@ export function TripPage(p: { trip: TripDetail }) {
           <h2>Day by day</h2>
           {t.schedule.map((d) => (
             <details>
-              <summary>Day {d.day}{d.title && `: ${d.title}`}</summary>
+              <summary>
+                Day {d.day}
+                {d.title && `: ${d.title}`}
+              </summary>
               <p>{d.activities}</p>
             </details>
           ))}
@@ -80,19 +106,29 @@ export function TripPage(p: { trip: TripDetail }) {
       {t.itinerary && (
         <section>
           <h2>Itinerary</h2>
-          {t.itinerary.split(/\n{2,}/).map((para) => <p>{para}</p>)}
+          {t.itinerary.split(/\n{2,}/).map((para) => (
+            <p>{para}</p>
+          ))}
         </section>
       )}
       {t.included.length > 0 && (
         <section>
           <h2>What's included</h2>
-          <ul>{t.included.map((i) => <li>{i}</li>)}</ul>
+          <ul>
+            {t.included.map((i) => (
+              <li>{i}</li>
+            ))}
+          </ul>
         </section>
       )}
       {t.requirements.length > 0 && (
         <section id="pack">
           <h2>What to pack</h2>
-          <ul>{t.requirements.map((i) => <li>{i}</li>)}</ul>
+          <ul>
+            {t.requirements.map((i) => (
+              <li>{i}</li>
+            ))}
+          </ul>
         </section>
       )}
       <section id="cancellation">
@@ -100,20 +136,40 @@ export function TripPage(p: { trip: TripDetail }) {
         <RefundPolicyList policy={t.refundPolicy} />
         <p class="muted">Counted from the departure's start date. If the organizer cancels, you get everything back.</p>
       </section>
-      {t.meetingPoint && <p><strong>Meeting point:</strong> {t.meetingPoint}</p>}
+      {t.meetingPoint && (
+        <p>
+          <strong>Meeting point:</strong> {t.meetingPoint}
+        </p>
+      )}
       {more.length > 0 && (
         <section>
           <h2>Photos</h2>
-          <div class="cards">{more.map((i) => <Photo image={i} alt={t.title} sizes="(min-width: 36rem) 20rem, 100vw" />)}</div>
+          <div class="cards">
+            {more.map((i) => (
+              <Photo image={i} alt={t.title} sizes="(min-width: 36rem) 20rem, 100vw" />
+            ))}
+          </div>
         </section>
       )}
       <section>
         <h2>Your organizer</h2>
-        <p><a href={`/organizers/${t.organizer.id}`}>{t.organizer.name}</a>{t.organizer.location && ` · ${t.organizer.location}`}</p>
+        <p>
+          <a href={`/organizers/${t.organizer.id}`}>{t.organizer.name}</a>
+          {t.organizer.location && ` · ${t.organizer.location}`}
+        </p>
         {t.organizer.about && <p>{t.organizer.about}</p>}
         <p id="contact">
-          Questions before you book? <a href={`mailto:${t.organizer.email}?subject=${encodeURIComponent(t.title)}`}>Email {t.organizer.name}</a>
-          {t.organizer.phone && <> or <a href={`tel:${t.organizer.phone}`} hx-boost="false">call {t.organizer.phone}</a></>}
+          Questions before you book?{' '}
+          <a href={`mailto:${t.organizer.email}?subject=${encodeURIComponent(t.title)}`}>Email {t.organizer.name}</a>
+          {t.organizer.phone && (
+            <>
+              {' '}
+              or{' '}
+              <a href={`tel:${t.organizer.phone}`} hx-boost="false">
+                call {t.organizer.phone}
+              </a>
+            </>
+          )}
         </p>
       </section>
     </article>

@@ -33,7 +33,11 @@ export function SeatsLeft(p: { d: DepartureView }) {
 }
 
 export const Dates = (p: { d: DepartureView }) => (
-  <span>{p.d.startDate === p.d.endDate ? formatDay(p.d.startDate) : `${formatDay(p.d.startDate)} – ${formatDay(p.d.endDate)}`}</span>
+  <span>
+    {p.d.startDate === p.d.endDate
+      ? formatDay(p.d.startDate)
+      : `${formatDay(p.d.startDate)} – ${formatDay(p.d.endDate)}`}
+  </span>
 );
 
 /** A trip in a list: photo beside title, organizer, where, days, difficulty, price, next departure and seats left. */
@@ -47,7 +51,9 @@ export function TripCardView(p: { trip: TripCard }) {
         </a>
       )}
       <div>
-        <h3><a href={`/trips/${t.id}`}>{t.title}</a></h3>
+        <h3>
+          <a href={`/trips/${t.id}`}>{t.title}</a>
+        </h3>
         <p class="muted">by {t.organizerName}</p>
         <p class="muted">
           {t.region} · {t.days} {t.days === 1 ? 'day' : 'days'} · <DifficultyTag level={t.difficulty} />
@@ -56,8 +62,14 @@ export function TripCardView(p: { trip: TripCard }) {
           <Price paise={t.pricePaise} />
           {t.next && (
             <>
-              {' '}· <Dates d={t.next} /> · <SeatsLeft d={t.next} />
-              {t.moreDepartures > 0 && <span class="muted"> · +{t.moreDepartures} more {t.moreDepartures === 1 ? 'date' : 'dates'}</span>}
+              {' '}
+              · <Dates d={t.next} /> · <SeatsLeft d={t.next} />
+              {t.moreDepartures > 0 && (
+                <span class="muted">
+                  {' '}
+                  · +{t.moreDepartures} more {t.moreDepartures === 1 ? 'date' : 'dates'}
+                </span>
+              )}
             </>
           )}
         </p>

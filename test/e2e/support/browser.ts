@@ -5,7 +5,16 @@ import { projectRoot } from '../../../src/lib/assets.js';
 import { layoutProblems } from './layout.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -30,7 +39,11 @@ export interface WatchedPage {
  * A phone-sized page (360×640) that records console errors and off-host requests, and checks
  * the layout rules on every page it loads: end the test with `close()`, which fails on any breach.
  */
-export async function openPage(browser: Browser, baseUrl: string, o: { javaScript?: boolean } = {}): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  o: { javaScript?: boolean } = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport: { width: 360, height: 640 },
     deviceScaleFactor: 2,
@@ -102,4 +115,5 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** True when the page scrolls sideways at its current viewport. */
-export const hasHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+export const hasHorizontalScroll = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

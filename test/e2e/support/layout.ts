@@ -38,13 +38,21 @@ export function layoutProblems(page: Page): Promise<string[]> {
       for (let a = cell.parentElement; a && a !== document.body; a = a.parentElement) {
         if (getComputedStyle(a).overflowX !== 'visible') right = Math.min(right, a.getBoundingClientRect().right);
       }
-      if (box.right > right + 1 || box.left < -1) out.push(`${describe(cell)} is clipped (ends at ${Math.round(box.right)} px, visible to ${Math.round(right)} px)`);
+      if (box.right > right + 1 || box.left < -1)
+        out.push(
+          `${describe(cell)} is clipped (ends at ${Math.round(box.right)} px, visible to ${Math.round(right)} px)`,
+        );
     }
 
-    for (const el of Array.from(document.querySelectorAll(':is(main, body > header) :is(a[href], button, summary, select, textarea, input:not([type="hidden"]))'))) {
+    for (const el of Array.from(
+      document.querySelectorAll(
+        ':is(main, body > header) :is(a[href], button, summary, select, textarea, input:not([type="hidden"]))',
+      ),
+    )) {
       const box = el.getBoundingClientRect();
       const style = getComputedStyle(el);
-      if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || el.closest('[aria-hidden="true"]')) continue;
+      if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || el.closest('[aria-hidden="true"]'))
+        continue;
       const type = el.getAttribute('type');
       if (type === 'checkbox' || type === 'radio') {
         const label = el.closest('label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`) : null);
@@ -56,7 +64,8 @@ export function layoutProblems(page: Page): Promise<string[]> {
     const header = document.querySelector('body > header');
     if (header) {
       const bottom = header.getBoundingClientRect().bottom + window.scrollY;
-      if (bottom > 100.5) out.push(`the header (with the test-mode banner) ends at ${Math.round(bottom)} px, past 100 px`);
+      if (bottom > 100.5)
+        out.push(`the header (with the test-mode banner) ends at ${Math.round(bottom)} px, past 100 px`);
     }
     return out;
   });
