@@ -122,20 +122,34 @@ async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string;
   });
 }
 
-async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email: string; name: string }) {
-  const { clock, config } = deps;
+/**
+ * A new one-time link of the user's for `purpose` (`/verify-email`, `/reset-password`), valid
+ * for `ttlMs`; any earlier one for the same purpose stops working. Only its hash is stored.
+ */
+async function newLink(
+  trx: Db,
+  deps: Ctx,
+  u: { id: number; email: string },
+  purpose: 'verify-email' | 'reset-password',
+  ttlMs: number,
+): Promise<string> {
   const token = randomToken();
-  const now = clock.now();
-  await q.voidTokens(trx, u.id, 'verify-email', now.toISOString());
+  const now = deps.clock.now();
+  await q.voidTokens(trx, u.id, purpose, now.toISOString());
   await q.insertToken(trx, {
     userId: u.id,
-    purpose: 'verify-email',
+    purpose,
     tokenHash: hashToken(token),
     target: u.email,
-    expiresAt: addMs(now, VERIFY_EMAIL_TTL).toISOString(),
+    expiresAt: addMs(now, ttlMs).toISOString(),
     createdAt: now.toISOString(),
   });
-  const p = { name: u.name, link: `${config.publicUrl}/verify-email?token=${token}` };
+  return `${deps.config.publicUrl}/${purpose}?token=${token}`;
+}
+
+async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email: string; name: string }) {
+  const { clock } = deps;
+  const p = { name: u.name, link: await newLink(trx, deps, u, 'verify-email', VERIFY_EMAIL_TTL) };
   await enqueue(trx, clock, {
     channel: 'email',
     to: u.email,
@@ -299,7 +313,7 @@ async function startOrganizerTrial(
  * the account.
  */
 export async function requestPasswordReset(deps: Ctx, email: string, ip: string): Promise<void> {
-  const { db, clock, config } = deps;
+  const { db, clock } = deps;
   await consume(
     db,
     clock,
@@ -316,18 +330,7 @@ export async function requestPasswordReset(deps: Ctx, email: string, ip: string)
     throw e;
   }
   await db.transaction().execute(async (trx) => {
-    const token = randomToken();
-    const now = clock.now();
-    await q.voidTokens(trx, user.id, 'reset-password', now.toISOString());
-    await q.insertToken(trx, {
-      userId: user.id,
-      purpose: 'reset-password',
-      tokenHash: hashToken(token),
-      target: user.email,
-      expiresAt: addMs(now, RESET_TTL).toISOString(),
-      createdAt: now.toISOString(),
-    });
-    const p = { name: user.name, link: `${config.publicUrl}/reset-password?token=${token}` };
+    const p = { name: user.name, link: await newLink(trx, deps, user, 'reset-password', RESET_TTL) };
     await enqueue(trx, clock, {
       channel: 'email',
       to: user.email,
