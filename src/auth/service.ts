@@ -89,17 +89,7 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
   return uniqueEmail(() =>
     db.transaction().execute(async (trx) => {
       const now = isoNow(clock);
-      const userId = await q.insertUser(trx, {
-        email: input.email,
-        name: input.name,
-        phone: input.phone,
-        role: input.role,
-        password_hash: passwordHash,
-        email_verified_at: null,
-        phone_verified_at: null,
-        created_at: now,
-        updated_at: now,
-      });
+      const userId = await insertAccount(trx, input, passwordHash, now);
       await sendWelcome(trx, deps, { email: input.email, name: input.name, role: input.role });
       await issueEmailVerification(trx, deps, { id: userId, email: input.email, name: input.name });
       // Registering signs the new account in (see the route): that is the organizer's first sign-in.
@@ -109,6 +99,25 @@ export async function registerAccount(deps: Ctx, input: RegisterInput, ip: strin
     }),
   );
 }
+
+/** A new account with a password, its email and phone not yet confirmed; its id. */
+const insertAccount = (
+  trx: Db,
+  a: { email: string; name: string; phone: string; role: Role },
+  passwordHash: string,
+  now: string,
+) =>
+  q.insertUser(trx, {
+    email: a.email,
+    name: a.name,
+    phone: a.phone,
+    role: a.role,
+    password_hash: passwordHash,
+    email_verified_at: null,
+    phone_verified_at: null,
+    created_at: now,
+    updated_at: now,
+  });
 
 async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
   const p = { name: u.name, role: u.role, url: deps.config.publicUrl, trialDays: await getSetting(trx, 'trialDays') };
@@ -682,17 +691,7 @@ export async function createStaffAccount(deps: Ctx, actorId: number, input: Staf
     () =>
       db.transaction().execute(async (trx) => {
         const now = isoNow(clock);
-        const id = await q.insertUser(trx, {
-          email: input.email,
-          name: input.name,
-          phone: input.phone,
-          role: input.role,
-          password_hash: passwordHash,
-          email_verified_at: null,
-          phone_verified_at: null,
-          created_at: now,
-          updated_at: now,
-        });
+        const id = await insertAccount(trx, input, passwordHash, now);
         await audit(trx, clock, {
           actorId,
           action: 'user.created',
