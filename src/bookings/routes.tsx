@@ -1,13 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
-import QRCode from 'qrcode';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { invalidHook, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
+import { page, qrSvg } from '../lib/render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
 import {
@@ -163,19 +162,9 @@ bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), asyn
   return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
 });
 
-export const svg = (c: C, body: string) =>
-  c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
-
 bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
   const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
-  return svg(
-    c,
-    await QRCode.toString(`${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`, {
-      type: 'svg',
-      margin: 1,
-      errorCorrectionLevel: 'M',
-    }),
-  );
+  return qrSvg(c, `${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`);
 });
 
 bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {

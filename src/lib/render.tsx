@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import QRCode from 'qrcode';
 import type { Child } from 'hono/jsx';
 import { Layout } from '../../views/layout.js';
 import type { AppEnv } from './env.js';
@@ -36,4 +37,10 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
     </Layout>,
     status,
   );
+}
+
+/** A QR code of `text` as an SVG image, private to the viewer (it may carry a booking's code). */
+export async function qrSvg(c: Context<AppEnv>, text: string): Promise<Response> {
+  const body = await QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return c.body(body, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'private, max-age=3600' });
 }

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import type { z } from 'zod';
-import QRCode from 'qrcode';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
@@ -9,10 +8,9 @@ import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
+import { page, qrSvg } from '../lib/render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import * as bookings from '../bookings/service.js';
-import { svg } from '../bookings/routes.js';
 import { checkoutReturn, upiProofForm } from '../bookings/schemas.js';
 import { CHECKOUT_JS } from './csp.js';
 import { testGatewayRoutes } from './test-gateway.js';
@@ -67,7 +65,7 @@ paymentRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c)
 paymentRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
   const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
   if (!d.upiLink) throw new NotFoundError();
-  return svg(c, await QRCode.toString(d.upiLink, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  return qrSvg(c, d.upiLink);
 });
 
 paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
