@@ -35,7 +35,20 @@ function RoleChoice(p: { value?: string; errors?: FieldErrors }) {
   );
 }
 
-const PHONE_HINT = 'A 10-digit Indian mobile, or +country code and number.';
+/** The account's mobile number, as registering and completing a profile ask for it. */
+const PhoneField = (p: { value: string | undefined; errors?: FieldErrors }) => (
+  <Field
+    label="Mobile number"
+    name="phone"
+    type="tel"
+    value={p.value}
+    errors={p.errors}
+    required
+    autocomplete="tel"
+    inputmode="tel"
+    hint="A 10-digit Indian mobile, or +country code and number."
+  />
+);
 
 export function GoogleButton(p: { next?: string }) {
   const href = p.next ? `/auth/google?next=${encodeURIComponent(p.next)}` : '/auth/google';
@@ -75,17 +88,7 @@ export function RegisterPage(p: FormProps & { google: boolean }) {
           autocomplete="email"
           inputmode="email"
         />
-        <Field
-          label="Mobile number"
-          name="phone"
-          type="tel"
-          value={v.phone}
-          errors={p.errors}
-          required
-          autocomplete="tel"
-          inputmode="tel"
-          hint={PHONE_HINT}
-        />
+        <PhoneField value={v.phone} errors={p.errors} />
         <Field
           label="Password"
           name="password"
@@ -271,17 +274,7 @@ export function CompleteProfilePage(p: FormProps & { name: string; email: string
       </p>
       <form method="post" action="/complete-profile" novalidate>
         <FormError errors={p.errors} />
-        <Field
-          label="Mobile number"
-          name="phone"
-          type="tel"
-          value={v.phone}
-          errors={p.errors}
-          required
-          autocomplete="tel"
-          inputmode="tel"
-          hint={PHONE_HINT}
-        />
+        <PhoneField value={v.phone} errors={p.errors} />
         <RoleChoice value={v.role} errors={p.errors} />
         <button type="submit">Continue</button>
       </form>
