@@ -113,7 +113,7 @@ function idle(db: DB): SqliteDatabase | undefined {
 
 /**
  * A compiled query on `db`: straight to SQLite inside a running shared commit or when the
- * connection is idle (the session lookup of every signed-in request), else through Kysely.
+ * connection is idle (a booking's reads before its commit), else through Kysely.
  */
 function execute<R>(db: DB, query: CompiledQuery<R>): QueryResult<R> | Promise<QueryResult<R>> {
   const direct = owned.get(db) ?? idle(db);
@@ -129,7 +129,7 @@ class Slot {
  * A query Kysely builds and compiles once, then runs with each call's values as parameters.
  * Building and compiling is most of what Kysely costs per query (on booking creation, about
  * 0.3 ms of CPU, where SQLite's own work was under 0.2 ms), so the queries run on every
- * booking or every signed-in request are written this way. `build` gets the values as named
+ * booking are written this way. `build` gets the values as named
  * stand-ins and must use them only as values (never in an `if`), and only scalar ones: a list
  * compiles to one parameter per item. Inside a shared commit (the transaction holds the one
  * connection until it ends), or on `db` itself while no transaction is open, the statement

@@ -5,8 +5,8 @@
  * a second run sees the demo organizers and stops.
  */
 import { join } from 'node:path';
+import { hashPassword } from '../auth/passwords.js';
 import sharp from 'sharp';
-import { hash } from '@node-rs/argon2';
 import { loadConfig } from '../config.js';
 import { migrateToLatest, openDatabase } from '../db.js';
 import { systemClock } from '../lib/clock.js';
@@ -607,7 +607,7 @@ async function main() {
     return;
   }
   const password = config.setupPassword ?? randomToken().slice(0, 16);
-  const passwordHash = await hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  const passwordHash = await hashPassword(password);
   const now = clock.now().toISOString();
   const today = istDate(clock.now());
   let seed = 1;

@@ -13,7 +13,6 @@ const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => (c.get('deps').con
  * never in production, and for admins alone while the server listens beyond loopback.
  */
 export const notificationRoutes = new Hono<AppEnv>()
-  .use('/dev/mailbox', devOnly, adminWhenBeyondLoopback)
   .use('/dev/mailbox/*', devOnly, adminWhenBeyondLoopback)
   .get('/dev/mailbox', async (c) => {
     const to = (c.req.query('to') ?? '').trim().slice(0, 200);
