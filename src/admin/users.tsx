@@ -55,8 +55,6 @@ export const adminUserRoutes = new Hono<AppEnv>()
     return tryAction(c, back(c), () => svc.setAccountStatus(c.get('deps'), actor(c).id, idParam(c), status), done);
   });
 
-/** A malformed id is simply a user that does not exist. */
-
 /** Back to the list the admin was on (search and page kept), never off-site. */
 function back(c: Context<AppEnv>): string {
   const ref = c.req.header('Referer');
