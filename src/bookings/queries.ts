@@ -208,6 +208,38 @@ export function findBooking(db: Db, id: number) {
 
 export type BookingRow = NonNullable<Awaited<ReturnType<typeof findBooking>>>;
 
+/** What a booking's messages say, and to whom: read for every message sent, so it is lean and compiled once. */
+const messageBooking = precompiled((db, v: { id: number }) =>
+  db
+    .selectFrom('bookings')
+    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .innerJoin('users as org', 'org.id', 'bookings.organizer_id')
+    .select([
+      'bookings.id',
+      'bookings.code',
+      'bookings.trip_id',
+      'bookings.guests',
+      'bookings.amount_paise',
+      'bookings.status',
+      'bookings.hold_expires_at',
+      'trips.title',
+      'trips.meeting_point',
+      'departures.start_date',
+      'traveler.name as traveler_name',
+      'traveler.email as traveler_email',
+      'traveler.phone as traveler_phone',
+      'org.email as organizer_email',
+      'org.phone as organizer_phone',
+    ])
+    .where('bookings.id', '=', v.id),
+);
+
+export async function findMessageBooking(db: Db, id: number) {
+  return (await messageBooking(db, { id })).rows[0];
+}
+
 export function bookingsOfUser(db: Db, userId: number) {
   return bookingBase(db)
     .where('bookings.user_id', '=', userId)

@@ -255,7 +255,7 @@ export interface MessageBooking {
   organizerPhone: string | null;
 }
 
-const toMessageBooking = (b: BookingRow): MessageBooking => ({
+const toMessageBooking = (b: NonNullable<Awaited<ReturnType<typeof q.findMessageBooking>>>): MessageBooking => ({
   id: b.id,
   code: b.code,
   tripId: b.trip_id,
@@ -316,9 +316,18 @@ const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => inTx(de
 const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) =>
   retryBusy(() => inSharedCommit(deps.db, fn));
 
-async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
-  const b = await q.findBooking(trx, bookingId);
-  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, toMessageBooking(b), x);
+/** Queues the messages of `kinds` about one booking, read once, in the caller's transaction. */
+async function message(
+  deps: Deps,
+  trx: Kysely<Database>,
+  kinds: BookingMessage | BookingMessage[],
+  bookingId: number,
+  x: Extra = {},
+) {
+  const row = await q.findMessageBooking(trx, bookingId);
+  if (!row) return;
+  const b = toMessageBooking(row);
+  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
 }
 
 // ---------------------------------------------------------------- booking
@@ -423,9 +432,8 @@ export async function createBooking(
       targetId: b.id,
       after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
     });
-    await message(deps, trx, 'booking-received', b.id);
+    await message(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', b.id);
     if (free) {
-      await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, clock, {
         actorId: actor.id,
         action: 'booking.joined_free',
@@ -964,8 +972,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
     if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
       await recordUpiPayment(trx, payer(b.id), upiPayment);
-      await message(deps, trx, 'payment-verified', b.id);
-      await message(deps, trx, 'booking-confirmed', b.id);
+      await message(deps, trx, ['payment-verified', 'booking-confirmed'], b.id);
       await audit(trx, deps.clock, {
         actorId: actor.id,
         action: 'upi.verified',
@@ -1270,8 +1277,9 @@ async function releaseOverdueProof(
   const now = isoNow(deps.clock);
   // Found later, the money goes back in full (verifyUpiProof): the traveler did nothing wrong.
   if (!(await lifecycle.release(trx, b, 'proof_expired', now, proof.amount_paise))) return false;
-  await message(deps, trx, 'proof-released', bookingId, { refundPaise: proof.amount_paise });
-  await message(deps, trx, 'proof-released-organizer', bookingId, { refundPaise: proof.amount_paise });
+  await message(deps, trx, ['proof-released', 'proof-released-organizer'], bookingId, {
+    refundPaise: proof.amount_paise,
+  });
   await audit(trx, deps.clock, {
     actorId: null,
     action: 'booking.hold_released',
