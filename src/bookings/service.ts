@@ -3,17 +3,15 @@ import type { Actor } from '../auth/permissions.js';
 import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
-import type { Role } from '../auth/tables.js';
 import { canActAsTraveler, canManageTrip, canSeeBooking, managedOrganizerId } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
-import { BadRequest, Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
-import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
 import {
   openOrder,
@@ -1341,8 +1339,6 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
     specialRequests: '',
   });
 }
-
-export const formatRefund = (paise: number) => formatPaise(paise);
 
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
 export async function departureForOrganizer(

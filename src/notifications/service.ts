@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
-import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
+import { Conflict, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
 import {
   findDevMessage,

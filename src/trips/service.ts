@@ -6,11 +6,10 @@ import type { DB } from '../db.js';
 import { Conflict, DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
-import { istDate } from '../lib/time.js';
+import { daysBetween, istDate } from '../lib/time.js';
 import { audit } from '../lib/audit.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
-import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
 import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
 import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
@@ -103,9 +102,7 @@ async function cardsFor(
         region: r.region,
         difficulty: r.difficulty,
         pricePaise: r.price_paise,
-        days: next
-          ? Math.round((Date.parse(next.end_date) - Date.parse(next.start_date)) / 86_400_000) + 1
-          : parseJson<unknown[]>(r.schedule, []).length,
+        days: next ? daysBetween(next.start_date, next.end_date) + 1 : parseJson<unknown[]>(r.schedule, []).length,
         organizerName: r.org_display_name ?? r.organizer_name,
         image: r.image_key ? { key: r.image_key, width: r.image_width!, height: r.image_height! } : null,
         next: next ? toDeparture(next) : null,
@@ -251,9 +248,7 @@ export async function tripPage(
       email: organizer!.email,
       phone: organizer!.phone,
     },
-    days: upcoming[0]
-      ? Math.round((Date.parse(upcoming[0].endDate) - Date.parse(upcoming[0].startDate)) / DAY) + 1
-      : schedule.length,
+    days: upcoming[0] ? daysBetween(upcoming[0].startDate, upcoming[0].endDate) + 1 : schedule.length,
     refundPolicy: bookings.policyOf(trip.refund_policy, settings.refundPolicy),
     canManage,
     isPublic,
