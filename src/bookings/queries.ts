@@ -39,8 +39,6 @@ export async function findBookable(db: Db, tripId: number, departureId: number) 
   return (await bookable(db, { tripId, departureId })).rows[0];
 }
 
-export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookable>>>;
-
 export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
   return db
     .selectFrom('departures')

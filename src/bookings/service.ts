@@ -828,7 +828,7 @@ export async function markManualRefund(deps: Deps, actor: Actor, refundId: numbe
 
 // ---------------------------------------------------------------- UPI proof
 
-export function upiLink(
+function upiLink(
   b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'organizer_name' | 'amount_paise' | 'code'>,
 ): string | null {
   if (!b.upi_id) return null;
