@@ -135,8 +135,8 @@ reviewRoutes.post(
   async (c) => {
     const { reply } = c.req.valid('form');
     const r = await tryForm(() => svc.replyToReview(c.get('deps'), actor(c), idParam(c), reply));
-    if (!r.ok)
-      return renderOrganizerReviews(c, { id: idParam(c), value: reply, error: Object.values(r.errors)[0] }, 422);
+    // Already replied: the form is gone from the page, so the message goes with it as a flash.
+    if (!r.ok) return redirectWith(c, '/organizer/reviews', Object.values(r.errors)[0], 'error');
     return redirectWith(c, `/organizer/reviews#review-${r.value.id}`, 'Your reply is published under the review.');
   },
 );
