@@ -39,7 +39,13 @@ export function ReviewItem(p: { review: ReviewView; showTrip?: boolean; report?:
       </header>
       <p class="muted">
         {r.authorName}
-        {r.verified && <span class="badge ok">Verified trip</span>} · {formatDate(r.createdAt)}
+        {r.verified && (
+          <>
+            {' '}
+            <span class="badge ok">Verified trip</span>
+          </>
+        )}{' '}
+        · {formatDate(r.createdAt)}
         {p.showTrip && <> · {r.tripTitle}</>}
       </p>
       {r.comment.split(/\n{2,}/).map((para) => (
