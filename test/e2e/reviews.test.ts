@@ -64,7 +64,7 @@ describe('reviews in Chromium (360×640)', () => {
     await expect(reviews.locator('article.review').count()).resolves.toBe(1);
     await expect(reviews.textContent()).resolves.toContain('Meadows above the clouds');
     await expect(reviews.textContent()).resolves.toContain('Meera I.');
-    await expect(page.locator('hgroup .rating').getAttribute('aria-label')).resolves.toBe(
+    await expect(page.locator('.trip-rating .rating').getAttribute('aria-label')).resolves.toBe(
       'Rated 5.0 out of 5 from 1 review',
     );
     expect(await hasHorizontalScroll(page)).toBe(false);
@@ -84,13 +84,13 @@ describe('reviews in Chromium (360×640)', () => {
     await page.goto(`/trips/${trip.tripId}`);
     await expect(page.locator('#reviews article.review').count()).resolves.toBe(2);
     await expect(page.locator('#reviews').textContent()).resolves.toContain('Steady climb, great guides');
-    await expect(page.locator('hgroup .rating').getAttribute('aria-label')).resolves.toBe(
+    await expect(page.locator('.trip-rating .rating').getAttribute('aria-label')).resolves.toBe(
       'Rated 4.5 out of 5 from 2 reviews',
     );
     // Signed out, the shop window shows the same numbers.
     const anon = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     await anon.page.goto(`/trips/${trip.tripId}`);
-    await expect(anon.page.locator('hgroup .rating').getAttribute('aria-label')).resolves.toBe(
+    await expect(anon.page.locator('.trip-rating .rating').getAttribute('aria-label')).resolves.toBe(
       'Rated 4.5 out of 5 from 2 reviews',
     );
     await anon.page.goto('/trips?sort=rating');

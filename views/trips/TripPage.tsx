@@ -49,10 +49,12 @@ export function TripPage(p: { trip: TripDetail }) {
           {t.days > 0 && ' · '}
           {t.destination} · {t.region} · {DIFFICULTY_LABEL[t.difficulty]} · by {t.organizer.name}
         </p>
-        <p>
-          <RatingBadge rating={t.rating} />
-        </p>
       </hgroup>
+      <p class="trip-rating">
+        <a href="#reviews">
+          <RatingBadge rating={t.rating} />
+        </a>
+      </p>
       {cover && <Photo image={cover} alt={t.title} sizes="(min-width: 64rem) 60rem, 100vw" show={1280} eager />}
       <p>
         <Price paise={t.pricePaise} /> per person
