@@ -262,3 +262,27 @@ export async function claimInvite(db: Db, bookingId: number, userId: number, now
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
+
+// ---------------------------------------------------------------------------------------
+// Erasure
+
+/** Replaces the free text a user wrote in reviews, replies and reports; the stars stay (they hold nothing personal). */
+export async function eraseTextOf(db: Db, userId: number, now: string, removed: string): Promise<number> {
+  const reviews = await db
+    .updateTable('reviews')
+    .set({ title: removed, comment: removed, updated_at: now })
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  const replies = await db
+    .updateTable('reviews')
+    .set({ reply: removed, updated_at: now })
+    .where('organizer_id', '=', userId)
+    .where('reply', 'is not', null)
+    .executeTakeFirst();
+  const reports = await db
+    .updateTable('review_reports')
+    .set({ details: '' })
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(reviews.numUpdatedRows) + Number(replies.numUpdatedRows) + Number(reports.numUpdatedRows);
+}

@@ -367,3 +367,16 @@ export async function sendReviewInvites(deps: Deps): Promise<string> {
   }
   return `invited ${sent}`;
 }
+
+// ---------------------------------------------------------------------------------------
+// Erasure (for the admin's "delete with erasure")
+
+export const ERASED_TEXT = '(removed at the author’s request)';
+
+/**
+ * Erases what a user wrote in reviews (title, comment), in replies to reviews and in report
+ * details, inside the caller's transaction; stars and counts stay, so the ratings do not move.
+ */
+export async function eraseReviewText(trx: Kysely<Database>, clock: Deps['clock'], userId: number): Promise<number> {
+  return q.eraseTextOf(trx, userId, clock.now().toISOString(), ERASED_TEXT);
+}
