@@ -93,10 +93,12 @@ export function visibleReviewsOfOrganizer(db: Db, organizerId: number, limit: nu
 }
 
 /** Every review of an organizer's trips (hidden ones too), newest first: their reply page. */
-export function reviewsOfOrganizer(db: Db, organizerId: number | null, limit: number) {
-  let q = reviewBase(db);
-  if (organizerId !== null) q = q.where('reviews.organizer_id', '=', organizerId);
-  return q.orderBy('reviews.id', 'desc').limit(limit).execute();
+export function reviewsOfOrganizer(db: Db, organizerId: number, limit: number) {
+  return reviewBase(db)
+    .where('reviews.organizer_id', '=', organizerId)
+    .orderBy('reviews.id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export function reviewsByUser(db: Db, userId: number) {

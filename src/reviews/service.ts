@@ -324,9 +324,9 @@ export async function myReviews(deps: Deps, actor: Actor) {
   return { awaiting, written: written.map(toView) };
 }
 
-/** The reviews of the organizer's trips, for replying (an admin sees everyone's). */
+/** The reviews of the actor's own trips, for replying (only a trip's organizer replies; admins moderate at /admin/reviews). */
 export async function organizerInbox(deps: Deps, actor: Actor): Promise<ReviewView[]> {
-  const rows = await q.reviewsOfOrganizer(deps.db, actor.role === 'admin' ? null : actor.id, 200);
+  const rows = await q.reviewsOfOrganizer(deps.db, actor.id, 200);
   return rows.map(toView);
 }
 

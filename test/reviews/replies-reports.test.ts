@@ -164,4 +164,47 @@ describe('anyone signed in reports a review, once', () => {
       ],
     ]);
   });
+
+  it('an admin may keep a reported review visible: its reports close, the ratings stay, the decision is audited', async () => {
+    const { review } = await reviewed();
+    await t.post(
+      `/reviews/${review.id}/report`,
+      { reason: 'other', details: 'Seems fine?' },
+      (await signedIn(t.deps)).cookie,
+    );
+    const admin = await signedIn(t.deps, { role: 'admin' });
+    const queue = await (await t.request('/admin/reviews', { cookie: admin.cookie })).text();
+    expect(queue).toContain('Keep it visible and close the reports');
+    const before = await t.db.selectFrom('trip_ratings').selectAll().where('trip_id', '=', review.trip_id).execute();
+    const keep = await t.post(`/admin/reviews/${review.id}/restore`, { reason: 'Nothing wrong with it' }, admin.cookie);
+    expect(flashOf(keep)).toBe('The review stays visible; its reports are closed.');
+    expect(
+      (await t.db.selectFrom('reviews').select('status').where('id', '=', review.id).executeTakeFirstOrThrow()).status,
+    ).toBe('visible');
+    expect(await t.db.selectFrom('trip_ratings').selectAll().where('trip_id', '=', review.trip_id).execute()).toEqual(
+      before,
+    );
+    expect(await (await t.request('/admin/reviews', { cookie: admin.cookie })).text()).not.toContain(
+      `id="review-${review.id}"`,
+    );
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_type', '=', 'review')
+      .where('target_id', '=', String(review.id))
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['review.kept']);
+    // Nothing left to decide: a second "keep" says so and records nothing.
+    expect(flashOf(await t.post(`/admin/reviews/${review.id}/restore`, { reason: 'again' }, admin.cookie))).toBe(
+      'This review is visible and has no open reports.',
+    );
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target_type', '=', 'review')
+        .where('target_id', '=', String(review.id))
+        .execute(),
+    ).toHaveLength(1);
+  });
 });
