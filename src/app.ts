@@ -22,6 +22,8 @@ import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
+import { reviewRoutes } from './reviews/routes.js';
+import { adminReviewRoutes } from './admin/reviews.js';
 
 /**
  * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
@@ -118,6 +120,8 @@ export function createApp(deps: Deps) {
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
   app.route('/', billingRoutes);
+  app.route('/', reviewRoutes);
+  app.route('/', adminReviewRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

@@ -331,6 +331,17 @@ export function confirmedEndedBefore(db: Db, today: string) {
     .execute();
 }
 
+/** Completed bookings whose departure ended on a day in [fromDay, beforeDay) (the review invitations). */
+export function completedEndedBetween(db: Db, fromDay: string, beforeDay: string) {
+  return bookingBase(db)
+    .where('bookings.status', '=', 'completed')
+    .where('departures.end_date', '>=', fromDay)
+    .where('departures.end_date', '<', beforeDay)
+    .orderBy('bookings.id')
+    .limit(2000)
+    .execute();
+}
+
 /** The traveler's confirmed booking on a departure, if any (a free trip is joined once). */
 export function confirmedBookingOf(db: Db, userId: number, departureId: number) {
   return db

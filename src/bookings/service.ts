@@ -1321,6 +1321,72 @@ export async function completeEndedBookings(deps: Deps): Promise<string> {
   return `completed ${completed} bookings`;
 }
 
+// ---------------------------------------------------------------- for the reviews feature
+
+/** A booking as the reviews feature sees it: whose it is, which trip, when it ran. */
+export interface ReviewableBooking {
+  id: number;
+  code: string;
+  tripId: number;
+  organizerId: number;
+  userId: number;
+  title: string;
+  startDate: string;
+  endDate: string;
+  organizerName: string;
+  travelerName: string;
+  travelerEmail: string;
+}
+
+const toReviewable = (b: BookingRow): ReviewableBooking => ({
+  id: b.id,
+  code: b.code,
+  tripId: b.trip_id,
+  organizerId: b.organizer_id,
+  userId: b.user_id,
+  title: b.title,
+  startDate: b.start_date,
+  endDate: b.end_date,
+  organizerName: b.org_display_name ?? b.organizer_name,
+  travelerName: b.traveler_name,
+  travelerEmail: b.traveler_email,
+});
+
+/**
+ * The booking its own traveler may review now: theirs (anyone else's is a 404, an admin's view
+ * included), its trip over and the booking completed. Otherwise a Conflict that says why.
+ */
+export async function reviewableBooking(deps: Deps, actor: Actor, bookingId: number): Promise<ReviewableBooking> {
+  const b = Number.isSafeInteger(bookingId) ? await q.findBooking(deps.db, bookingId) : undefined;
+  if (!b || b.user_id !== actor.id) throw new NotFoundError();
+  if (b.status === 'cancelled' || b.status === 'pending')
+    throw new Conflict(
+      b.status === 'cancelled'
+        ? 'This booking was cancelled, so there is no trip to review.'
+        : 'This booking was never paid, so there is no trip to review.',
+    );
+  if (b.end_date >= istDate(deps.clock.now())) throw new Conflict('You can review this trip once it has ended.');
+  if (b.status !== 'completed')
+    throw new Conflict('Your booking is marked completed the night after the trip ends; you can review it then.');
+  return toReviewable(b);
+}
+
+/** The traveler's completed bookings, latest trip first. */
+export async function completedBookingsOf(deps: Pick<Deps, 'db'>, userId: number): Promise<ReviewableBooking[]> {
+  const rows = await q.bookingsOfUser(deps.db, userId);
+  return rows.filter((b) => b.status === 'completed').map(toReviewable);
+}
+
+/** Completed bookings whose trip ended in the last `days` days (up to yesterday, India time). */
+export async function recentlyCompletedBookings(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  days: number,
+): Promise<ReviewableBooking[]> {
+  const now = deps.clock.now();
+  const rows = await q.completedEndedBetween(deps.db, istDate(addMs(now, -days * DAY)), istDate(now));
+  return rows.map(toReviewable);
+}
+
 /** The booking form's first guest, filled from the account (a 10-digit number, as typed in the form). */
 export async function leadOf(deps: Deps, actor: Actor): Promise<{ name: string; phone: string }> {
   const u = await q.leadTraveler(deps.db, actor.id);
