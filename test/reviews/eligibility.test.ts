@@ -22,6 +22,8 @@ describe('who may review a trip', () => {
   it('a traveler with a completed booking reviews the trip and the organizer once, marked verified', async () => {
     const trip = await tripWithPastDeparture(t);
     const me = await completedBooking(t, trip);
+    const page = await (await t.request(`/bookings/${me.bookingId}`, { cookie: me.cookie })).text();
+    expect(page).toContain(`href="/bookings/${me.bookingId}/review"`);
     const form = await t.request(`/bookings/${me.bookingId}/review`, { cookie: me.cookie });
     expect(form.status).toBe(200);
     const html = await form.text();

@@ -91,6 +91,13 @@ export function BookingPage(p: BookingPageProps) {
           </a>
         </p>
       )}
+      {b.status === 'completed' && p.isTraveler && (
+        <p>
+          <a href={`/bookings/${b.id}/review`} role="button">
+            Review this trip
+          </a>
+        </p>
+      )}
       <h2>Timeline</h2>
       <ol>
         {steps
