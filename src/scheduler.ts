@@ -34,6 +34,12 @@ export const SCHEDULE: Job[] = [
   { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
   // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
+  // 02:00 IST: auto-pay charges every subscription due within the lead time (debits settle a day or more later).
+  { name: 'billing.charge', cron: '0 2 * * *', run: billing.chargeDueSubscriptions },
+  // 10:00 IST: payment reminders (7 and 3 days before a charge) and the pre-debit notice.
+  { name: 'billing.reminders', cron: '0 10 * * *', run: billing.sendChargeReminders },
+  // Hourly: charges still pending past their window are settled by asking Razorpay.
+  { name: 'billing.reconcile', cron: '20 * * * *', run: (deps) => billing.reconcileCharges(deps) },
 ];
 
 export interface Scheduler {
