@@ -247,15 +247,15 @@ export const periodsEndedUnpaid = (db: Db, now: string) =>
     )
     .execute();
 
-/** Subscriptions with a charge ahead before `before` (auto-pay on), for the reminders. */
-export const chargesAheadBefore = (db: Db, before: string) =>
+/** Subscriptions with a charge ahead, after `now` and before `before` (auto-pay on), for the reminders. */
+export const chargesAheadBefore = (db: Db, now: string, before: string) =>
   db
     .selectFrom('subscriptions')
     .selectAll()
     .where('status', 'in', ['active', 'past_due'])
     .where('token_status', '=', 'confirmed')
     .where('cancel_at_period_end', '=', 0)
-    .where('next_charge_at', 'is not', null)
+    .where('next_charge_at', '>', now)
     .where('next_charge_at', '<', before)
     .orderBy('id')
     .execute();

@@ -1002,7 +1002,11 @@ export async function sendChargeReminders(deps: Deps): Promise<string> {
   const horizonDays = Math.max(PRE_DEBIT_DAYS, ...plan.chargeReminderDays) + 1;
   let reminders = 0;
   let notices = 0;
-  for (const sub of await q.chargesAheadBefore(db, new Date(now.getTime() + horizonDays * DAY).toISOString())) {
+  for (const sub of await q.chargesAheadBefore(
+    db,
+    now.toISOString(),
+    new Date(now.getTime() + horizonDays * DAY).toISOString(),
+  )) {
     const chargeAt = sub.next_charge_at!;
     const daysLeft = daysBetween(istDate(now), istDate(new Date(chargeAt)));
     const due = sub.failed_attempts === 0 ? dueNotice(daysLeft, plan.chargeReminderDays) : null;
@@ -1061,3 +1065,37 @@ export async function receiptOf(deps: Pick<Deps, 'db'>, viewer: Actor, chargeId:
   };
 }
 export type Receipt = Awaited<ReturnType<typeof receiptOf>>;
+
+export interface SubscriptionListItem {
+  id: number;
+  organizerId: number;
+  organizer: string;
+  status: SubscriptionStatus;
+  periodEnd: string;
+  nextChargeAt: string | null;
+  autopay: 'on' | 'needs a new mandate' | 'cancelled' | 'off';
+}
+
+/** /admin/subscriptions: every subscription by status, counts per status, and the revenue of paid charges per month. */
+export async function subscriptionsOverview(deps: Pick<Deps, 'db'>) {
+  const [rows, revenue] = await Promise.all([q.subscriptionsByStatus(deps.db), q.revenueByMonth(deps.db)]);
+  const items: SubscriptionListItem[] = rows.map((r) => ({
+    id: r.id,
+    organizerId: r.organizer_id,
+    organizer: r.org_display_name ?? r.name,
+    status: r.status,
+    periodEnd: r.current_period_end,
+    nextChargeAt: r.next_charge_at,
+    autopay: r.cancel_at_period_end
+      ? 'cancelled'
+      : r.token_status === 'confirmed'
+        ? 'on'
+        : r.token_status === 'paused' || r.token_status === 'cancelled'
+          ? 'needs a new mandate'
+          : 'off',
+  }));
+  const statuses: SubscriptionStatus[] = ['trial', 'active', 'past_due', 'inactive', 'cancelled'];
+  const counts = statuses.map((s) => ({ status: s, n: items.filter((i) => i.status === s).length }));
+  return { items, counts, revenue };
+}
+export type SubscriptionsOverview = Awaited<ReturnType<typeof subscriptionsOverview>>;

@@ -21,5 +21,6 @@ export const billingAccess: RouteAccess[] = [
     sample: '/organizer/subscription/charges/999999',
   },
   { method: 'GET', path: '/admin/settings', allowed: ['admin'] },
+  { method: 'GET', path: '/admin/subscriptions', allowed: ['admin'] },
   { method: 'POST', path: '/admin/settings/plan', allowed: ['admin'], note: 'admin gets 422: an empty form' },
 ];
