@@ -130,6 +130,8 @@ export interface SubscriptionView {
   trialOver: boolean;
   periodStart: string;
   periodEnd: string;
+  /** The paid period starts later (paid during the trial, or ahead): it has not begun yet. */
+  startsLater: boolean;
   /** India calendar days until the running period ends (0 on its last day). */
   daysLeft: number;
   nextChargeAt: string | null;
@@ -164,6 +166,7 @@ export async function subscriptionOf(
     trialOver: sub.status === 'trial' && sub.trial_ends_at <= now.toISOString(),
     periodStart: sub.current_period_start,
     periodEnd: sub.current_period_end,
+    startsLater: sub.current_period_start > now.toISOString(),
     daysLeft: Math.max(0, daysBetween(istDate(now), istDate(new Date(sub.current_period_end)))),
     nextChargeAt: sub.next_charge_at,
     running: { amountPaise: sub.amount_paise, periodDays: sub.period_days, listings: sub.listings },

@@ -124,7 +124,8 @@ function Status(p: { sub: SubscriptionView }) {
       )}
       {s.status !== 'trial' && s.status !== 'inactive' && (
         <p>
-          Current period: {formatDate(s.periodStart)} to {formatDate(s.periodEnd)} ({days(s.daysLeft)}).
+          {s.startsLater ? 'Paid period' : 'Current period'}: {formatDate(s.periodStart)} to {formatDate(s.periodEnd)}
+          {s.startsLater ? ' (it starts when your trial or the period before it ends)' : ` (${days(s.daysLeft)})`}.
         </p>
       )}
       <p id="mandate">
