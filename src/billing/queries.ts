@@ -108,14 +108,14 @@ export async function updateSubscription(db: Db, id: number, patch: Updateable<S
  * Claims a charge: the row written before Razorpay is asked. Null when the key is taken or
  * the subscription has a charge pending already (the unique indexes of migration 0046).
  */
-export async function insertChargeOnce(db: Db, row: Insertable<SubscriptionChargesTable>): Promise<number | null> {
+export async function insertChargeOnce(db: Db, row: Insertable<SubscriptionChargesTable>): Promise<ChargeRow | null> {
   const r = await db
     .insertInto('subscription_charges')
     .values(row)
     .onConflict((oc) => oc.doNothing())
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
-  return r?.id ?? null;
+  return r ?? null;
 }
 
 export const findCharge = (db: Db, id: number) =>

@@ -435,7 +435,7 @@ async function claimCharge(
   const now = isoNow(deps.clock);
   const periodStart = nextPeriodStart(sub, now);
   const attempt = (await q.chargesForPeriod(trx, sub.id, periodStart)) + 1;
-  const id = await q.insertChargeOnce(trx, {
+  const charge = await q.insertChargeOnce(trx, {
     subscription_id: sub.id,
     period_start: periodStart,
     amount_paise: plan.amountPaise,
@@ -451,15 +451,15 @@ async function claimCharge(
     created_at: now,
     settled_at: null,
   });
-  if (id === null) return null;
+  if (!charge) return null;
   await audit(trx, deps.clock, {
     actorId,
     action: 'subscription.charge_started',
     targetType: 'subscription',
     targetId: sub.id,
-    after: { charge: id, kind, period_start: periodStart, amount_paise: plan.amountPaise, attempt },
+    after: { charge: charge.id, kind, period_start: periodStart, amount_paise: plan.amountPaise, attempt },
   });
-  return (await q.findCharge(trx, id))!;
+  return charge;
 }
 
 /** The order a charge was sent with is recorded on the charge and with payments (webhooks find it by the order). */
