@@ -833,7 +833,11 @@ registerPaymentOwner(OWNER, subscriptionPayments);
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (next < items.length) {
+      await fn(items[next++]);
+      // Waiting requests go between two charges (better-sqlite3 is synchronous; see lib/jobs.ts).
+      await breathe();
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -22,6 +22,8 @@ const testApi = (c: C) => {
 };
 testGatewayRoutes.get('/test-gateway/v1/*', testApi);
 testGatewayRoutes.post('/test-gateway/v1/*', testApi);
+// Cancelling a mandate (customers.deleteToken) is a DELETE.
+testGatewayRoutes.delete('/test-gateway/v1/*', testApi);
 
 const testOrder = (c: C) => {
   const order = c.get('deps').payments.fake?.orders.get(c.req.param('orderId') ?? '');
