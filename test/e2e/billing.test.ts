@@ -61,6 +61,19 @@ describe('subscription (Chromium, 360×640)', () => {
     await expect(off.page.locator('#receipt h1').textContent()).resolves.toMatch(/^Receipt TT-SUB-\d{6}$/);
     expect(await hasHorizontalScroll(off.page)).toBe(false);
     await screenshot(off.page, 'billing-receipt');
+    // Cancelling: active to the end of the paid period, the mandate cancelled at the (built-in) gateway.
+    await off.page.goto('/organizer/subscription');
+    await off.page.getByRole('button', { name: 'Cancel subscription' }).click();
+    await off.page.waitForURL(/\/organizer\/subscription$/);
+    await expect(off.page.locator('#subscription-status').textContent()).resolves.toMatch(
+      /Auto-pay: UPI Autopay, up to ₹2,998 a debit,\s*cancelled\..*Cancelled: your subscription stays active until/s,
+    );
+    const { token_status } = await e2e.server.db
+      .selectFrom('subscriptions')
+      .select('token_status')
+      .where('organizer_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(token_status).toBe('cancelled');
     expect(off.errors).toEqual([]);
     await off.close();
   });
