@@ -40,8 +40,10 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const ctx: BenchContext = { url, deps, get: (path, headers) => getRaw(url, path, headers), time: medianMs };
 
 const dir = join(projectRoot(), 'bench');
+// `npm run bench -- billing` runs only the sections whose names start with the argument.
+const only = process.argv[2];
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => f.endsWith('.bench.ts') && (!only || f.startsWith(only)))
   .sort();
 const modules = await Promise.all(
   files.map(async (f) => ({

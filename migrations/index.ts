@@ -14,6 +14,7 @@ import * as m0043 from './0043_hold_caps.js';
 import * as m0044 from './0044_drop_auth_generation.js';
 import * as m0045 from './0045_payment_owners.js';
 import * as m0046 from './0046_subscriptions.js';
+import * as m0047 from './0047_subscription_payments.js';
 import * as m0054 from './0054_reviews.js';
 
 /**
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '0044_drop_auth_generation': m0044,
   '0045_payment_owners': m0045,
   '0046_subscriptions': m0046,
+  '0047_subscription_payments': m0047,
   '0054_reviews': m0054,
 };

@@ -37,6 +37,12 @@ export const SCHEDULE: Job[] = [
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
   // 10:00 IST: travelers back from a trek are asked for a review, once per booking.
   { name: 'reviews.invites', cron: '0 10 * * *', run: reviews.sendReviewInvites },
+  // 02:00 IST: auto-pay charges every subscription due within the lead time (debits settle a day or more later).
+  { name: 'billing.charge', cron: '0 2 * * *', run: billing.chargeDueSubscriptions },
+  // 10:00 IST: payment reminders (7 and 3 days before a charge) and the pre-debit notice.
+  { name: 'billing.reminders', cron: '0 10 * * *', run: billing.sendChargeReminders },
+  // Hourly: charges still pending past their window are settled by asking Razorpay.
+  { name: 'billing.reconcile', cron: '20 * * * *', run: (deps) => billing.reconcileCharges(deps) },
 ];
 
 export interface Scheduler {

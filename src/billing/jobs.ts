@@ -1,6 +1,7 @@
 /**
  * The billing feature's scheduled work, registered in src/scheduler.ts. Each job is
- * idempotent (notices recorded under a unique key, conditional status updates): safe to run
- * twice and safe to be killed midway.
+ * idempotent (notices recorded under a unique key, charges claimed by their row before
+ * Razorpay is asked, conditional status updates): safe to run twice, in two processes at
+ * once, and safe to be killed midway.
  */
-export { sendTrialNotices } from './service.js';
+export { sendTrialNotices, chargeDueSubscriptions, sendChargeReminders, reconcileCharges } from './service.js';

@@ -55,3 +55,18 @@ export const planForm = z
   }));
 
 export type PlanInput = z.output<typeof planForm>;
+
+/** Setting up auto-pay: the mandate's method. */
+export const autopayForm = z.object({
+  method: z.enum(['upi', 'card', 'emandate'], {
+    message: 'Choose how auto-pay debits you: UPI, card or bank mandate.',
+  }),
+});
+
+/** What Checkout (or the test gateway) sends back. */
+export const checkoutReturn = z.object({
+  razorpay_order_id: z.string().max(100).optional(),
+  razorpay_payment_id: z.string().max(100).optional(),
+  razorpay_signature: z.string().max(200).optional(),
+  error_description: z.string().max(500).optional(),
+});

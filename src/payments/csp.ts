@@ -6,7 +6,7 @@ import type { Context } from 'hono';
  * runs, so the page is recognised by its path.
  */
 const onCheckoutPage = (c: Context) =>
-  /^\/bookings\/\d+\/checkout$/.test(c.req.path) &&
+  /^\/(bookings\/\d+\/checkout|organizer\/subscription\/checkout\/\d+)$/.test(c.req.path) &&
   (c.get('deps') as { payments: { mode: string } } | undefined)?.payments.mode === 'razorpay';
 
 export const checkoutCsp = {
@@ -26,6 +26,7 @@ export const CHECKOUT_JS = `(function () {
     var d = form.dataset;
     var rzp = new Razorpay({
       key: d.key, amount: Number(d.amount), currency: 'INR', order_id: d.order, name: 'TrekTribe', description: d.description,
+      customer_id: d.customer || undefined, recurring: d.recurring ? 1 : undefined,
       prefill: { name: d.name, email: d.email, contact: d.contact },
       handler: function (r) {
         form.elements.razorpay_order_id.value = r.razorpay_order_id;

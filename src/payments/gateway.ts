@@ -26,6 +26,25 @@ export interface GatewayRefund {
   notes?: Record<string, string>;
 }
 
+export interface GatewayToken {
+  id: string;
+  customer_id?: string;
+  method: string;
+  max_amount?: number;
+  expired_at?: number;
+  recurring_details?: { status: string; failure_reason?: string | null };
+}
+
+export interface RecurringDebit {
+  email: string;
+  contact: string;
+  amount: number;
+  orderId: string;
+  customerId: string;
+  tokenId: string;
+  notes: Record<string, string>;
+}
+
 /** Razorpay did not answer (down, timeout, refused). Safe to retry later. */
 export class GatewayUnavailable extends Error {}
 
@@ -50,6 +69,22 @@ export interface PaymentGateway {
   fetchPayment(id: string): Promise<GatewayPayment>;
   refund(paymentId: string, amount: number, ref: string): Promise<GatewayRefund>;
   refundsOf(paymentId: string): Promise<GatewayRefund[]>;
+  /** Recurring payments (auto-pay): the customer, the authorisation order, tokens and debits. */
+  createCustomer(c: { name: string; email: string; contact: string }): Promise<{ id: string }>;
+  createAuthorisationOrder(o: {
+    amount: number;
+    receipt: string;
+    customerId: string;
+    method: string;
+    maxAmount: number;
+    expireAt: number;
+    notes: Record<string, string>;
+  }): Promise<GatewayOrder>;
+  fetchTokens(customerId: string): Promise<GatewayToken[]>;
+  cancelToken(customerId: string, tokenId: string): Promise<void>;
+  createRecurringPayment(d: RecurringDebit): Promise<{ razorpay_payment_id: string }>;
+  ordersByReceipt(receipt: string): Promise<GatewayOrder[]>;
+  paymentsOfOrder(orderId: string): Promise<(GatewayPayment & { error_description?: string | null })[]>;
   checkoutSignatureValid(orderId: string, paymentId: string, signature: string | undefined): boolean;
   webhookSignatureValid(rawBody: string, signature: string | undefined): boolean;
   /** The in-app fake behind the test gateway (test mode only). */
@@ -97,16 +132,62 @@ function sdkGateway(mode: 'razorpay' | 'test', keys: Keys, fake?: FakeRazorpay):
     refund: (paymentId, amount, ref) => call(() => rzp.payments.refund(paymentId, { amount, notes: { ref } })),
     refundsOf: async (paymentId) =>
       (await call<{ items: GatewayRefund[] }>(() => rzp.payments.fetchMultipleRefund(paymentId, { count: 100 }))).items,
+    createCustomer: (cu) => call(() => rzp.customers.create({ ...cu, fail_existing: '0' } as never)),
+    createAuthorisationOrder: (o) =>
+      call(() =>
+        rzp.orders.create({
+          amount: o.amount,
+          currency: 'INR',
+          receipt: o.receipt,
+          notes: o.notes,
+          customer_id: o.customerId,
+          method: o.method,
+          payment_capture: true,
+          token: { max_amount: o.maxAmount, expire_at: o.expireAt, frequency: 'as_presented' },
+        } as never),
+      ),
+    fetchTokens: async (customerId) =>
+      (await call<{ items: GatewayToken[] }>(() => rzp.customers.fetchTokens(customerId))).items,
+    cancelToken: async (customerId, tokenId) => {
+      await call(() => rzp.customers.deleteToken(customerId, tokenId));
+    },
+    createRecurringPayment: (d) =>
+      call(() =>
+        rzp.payments.createRecurringPayment({
+          email: d.email,
+          contact: d.contact,
+          amount: d.amount,
+          currency: 'INR',
+          order_id: d.orderId,
+          customer_id: d.customerId,
+          token: d.tokenId,
+          recurring: 1,
+          notes: d.notes,
+        } as never),
+      ),
+    ordersByReceipt: async (receipt) =>
+      (await call<{ items: GatewayOrder[] }>(() => rzp.orders.all({ receipt } as never))).items,
+    paymentsOfOrder: async (orderId) =>
+      (await call<{ items: GatewayPayment[] }>(() => rzp.orders.fetchPayments(orderId))).items,
     checkoutSignatureValid: (orderId, paymentId, signature) =>
       signatureMatches(keys.keySecret, `${orderId}|${paymentId}`, signature),
     webhookSignatureValid: (raw, signature) => signatureMatches(keys.webhookSecret, raw, signature),
   };
 }
 
+const notConfigured = () => Promise.reject(new GatewayUnavailable('online payments are not configured'));
+
 const off: PaymentGateway = {
   mode: 'off',
   keyId: '',
   useApiBase() {},
+  createCustomer: notConfigured,
+  createAuthorisationOrder: notConfigured,
+  fetchTokens: notConfigured,
+  cancelToken: notConfigured,
+  createRecurringPayment: notConfigured,
+  ordersByReceipt: notConfigured,
+  paymentsOfOrder: notConfigured,
   createOrder: () => Promise.reject(new GatewayUnavailable('online payments are not configured')),
   fetchPayment: () => Promise.reject(new GatewayUnavailable('online payments are not configured')),
   refund: () => Promise.reject(new GatewayUnavailable('online payments are not configured')),
@@ -125,6 +206,8 @@ export function createGateway(config: Config): PaymentGateway {
     webhookSecret: randomBytes(24).toString('hex'),
   };
   const fake = new FakeRazorpay(keys);
+  // Auto-pay debits settle a little later, by webhook, as Razorpay's do (a day later there).
+  fake.settleDebitsAfterMs = 5_000;
   const gw = sdkGateway('test', { ...keys, apiBase: `${config.publicUrl}/test-gateway` }, fake);
   gw.useApiBase(`${config.publicUrl}/test-gateway`);
   return gw;

@@ -7,7 +7,7 @@ import { isoNow } from '../lib/clock.js';
 import { BadRequest, Conflict, Unavailable } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
 import { GatewayUnavailable } from './gateway.js';
-import { paymentOwner, type CapturedPayment, type PaymentRow, type RefundRow } from './owners.js';
+import { paymentOwner, type CapturedPayment, type FailedPayment, type PaymentRow, type RefundRow } from './owners.js';
 import { recordRefund } from './refunds.js';
 import * as q from './queries.js';
 import type { PaymentMethod, PaymentRecordStatus, RefundMethod, RefundStatus } from './tables.js';
@@ -212,4 +212,50 @@ export async function verifyCheckout(deps: Deps, payer: Payer, r: CheckoutReturn
   return tx(deps.db, (trx) =>
     applyCaptured(deps, trx, { order_id: r.orderId, id: r.paymentId, amount: fetched.amount }),
   );
+}
+
+/**
+ * Records an order a payer made at the gateway itself (an auto-pay authorisation order or a
+ * recurring debit's order), so its webhooks reach the payer through the owners registry.
+ * Idempotent on the order id.
+ */
+export async function recordGatewayOrder(
+  deps: Pick<Deps, 'clock'>,
+  trx: Db,
+  payer: Payer,
+  o: { orderId: string; amount: number },
+): Promise<void> {
+  if (await q.paymentByOrder(trx, o.orderId)) return;
+  const now = isoNow(deps.clock);
+  await q.insertPayment(trx, {
+    booking_id: payer.id,
+    owner: payer.owner,
+    method: 'razorpay',
+    amount_paise: o.amount,
+    status: 'created',
+    razorpay_order_id: o.orderId,
+    razorpay_payment_id: null,
+    utr: null,
+    paid_at: null,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+/** A payment on one of our orders failed: the order's row is marked failed and its owner told. Idempotent for the row. */
+export async function applyFailed(deps: Deps, trx: Db, p: FailedPayment): Promise<'ok' | 'unknown'> {
+  const order = await q.paymentByOrder(trx, p.order_id);
+  const owner = order && paymentOwner(order.owner);
+  if (!order || !owner) return 'unknown';
+  const failed = await q.markOrderFailed(trx, p.order_id, isoNow(deps.clock));
+  await owner.failed?.(deps, trx, order, p);
+  if (failed)
+    await audit(trx, deps.clock, {
+      actorId: null,
+      action: 'payment.failed',
+      targetType: failed.owner,
+      targetId: failed.booking_id,
+      after: { order: p.order_id, payment: p.id, reason: p.error_description ?? null },
+    });
+  return 'ok';
 }

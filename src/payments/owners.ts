@@ -36,6 +36,26 @@ export interface PaymentOwner {
   ): Promise<void>;
   /** Razorpay could not send a refund: it is now to be paid back by hand. */
   refundFailed(deps: Deps, trx: Kysely<Database>, refund: RefundRow): Promise<void>;
+  /** A payment on one of its orders failed (the order's row is already marked failed, when it was waiting). */
+  failed?(deps: Deps, trx: Kysely<Database>, order: PaymentRow, payment: FailedPayment): Promise<void>;
+  /** A recurring token (mandate) changed at Razorpay: the owner whose customer it is acts; true when one did. */
+  tokenChanged?(deps: Deps, trx: Kysely<Database>, token: TokenEvent): Promise<boolean>;
+}
+
+export interface FailedPayment {
+  id: string;
+  order_id: string;
+  amount: number;
+  error_description?: string | null;
+}
+
+/** token.confirmed / rejected / paused / cancelled: the token and what Razorpay says of it now. */
+export interface TokenEvent {
+  id: string;
+  customerId: string | null;
+  method: string | null;
+  maxAmount: number | null;
+  status: 'confirmed' | 'rejected' | 'paused' | 'cancelled';
 }
 
 const owners = new Map<string, PaymentOwner>();
@@ -44,6 +64,9 @@ const owners = new Map<string, PaymentOwner>();
 export function registerPaymentOwner(name: string, owner: PaymentOwner): void {
   owners.set(name, owner);
 }
+
+/** Every registered owner (a token event is offered to each: tokens carry no order). */
+export const paymentOwners = (): PaymentOwner[] => [...owners.values()];
 
 /** The feature that settles an order; undefined for an owner nobody registered (its events change nothing). */
 export const paymentOwner = (name: string): PaymentOwner | undefined => owners.get(name);

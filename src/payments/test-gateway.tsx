@@ -22,6 +22,8 @@ const testApi = (c: C) => {
 };
 testGatewayRoutes.get('/test-gateway/v1/*', testApi);
 testGatewayRoutes.post('/test-gateway/v1/*', testApi);
+// Cancelling a mandate (customers.deleteToken) is a DELETE.
+testGatewayRoutes.delete('/test-gateway/v1/*', testApi);
 
 const testOrder = (c: C) => {
   const order = c.get('deps').payments.fake?.orders.get(c.req.param('orderId') ?? '');
@@ -32,9 +34,14 @@ const testOrder = (c: C) => {
 /** What Checkout does with the payer's choice: pays or declines, sends the webhook, and says what goes on the return URL. */
 function settleTestOrder(fake: FakeRazorpay, order: FakeOrder, outcome: unknown): Record<string, string> {
   if (order.status === 'paid') throw new Conflict('This test order is already paid.');
-  if (outcome === 'pay') {
-    const { payment, signature } = fake.pay(order.id);
-    void fake.deliver(fake.webhook('payment.captured', { payment }));
+  if (outcome === 'pay' || outcome === 'pay-failing-mandate') {
+    const { payment, signature, token } = fake.pay(order.id);
+    // A mandate whose later debits the bank declines: how a demo shows retries and deactivation.
+    if (token && outcome === 'pay-failing-mandate') fake.failingTokens.add(token.id);
+    void (async () => {
+      await fake.deliver(fake.webhook('payment.captured', { payment }));
+      if (token) await fake.deliver(fake.webhook('token.confirmed', { token }));
+    })();
     return { razorpay_order_id: order.id, razorpay_payment_id: payment.id, razorpay_signature: signature };
   }
   const payment = fake.decline(order.id);

@@ -1,10 +1,9 @@
 import type { Deps } from '../deps.js';
-import { audit } from '../lib/audit.js';
 import { isoNow } from '../lib/clock.js';
 import { BadRequest } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
-import { applyCaptured } from './orders.js';
-import { paymentOwner } from './owners.js';
+import { applyCaptured, applyFailed } from './orders.js';
+import { paymentOwner, paymentOwners } from './owners.js';
 import { markRefundFailed, markRefundProcessed, sendPendingRefunds } from './refunds.js';
 import * as q from './queries.js';
 
@@ -15,6 +14,15 @@ interface WebhookEvent {
       entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null };
     };
     order?: { entity: { id: string; amount: number } };
+    token?: {
+      entity: {
+        id: string;
+        customer_id?: string;
+        method?: string;
+        max_amount?: number;
+        recurring_details?: { status?: string };
+      };
+    };
     refund?: {
       entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] };
     };
@@ -61,18 +69,8 @@ export async function handleRazorpayWebhook(
         return applied === 'unknown' ? 'ignored' : 'ok';
       }
       case 'payment.failed': {
-        const order = payment && (await q.paymentByOrder(trx, payment.order_id));
-        if (!payment || !order || !paymentOwner(order.owner)) return 'ignored';
-        const failed = await q.markOrderFailed(trx, payment.order_id, isoNow(deps.clock));
-        if (failed)
-          await audit(trx, deps.clock, {
-            actorId: null,
-            action: 'payment.failed',
-            targetType: failed.owner,
-            targetId: failed.booking_id,
-            after: { order: payment.order_id, payment: payment.id, reason: payment.error_description ?? null },
-          });
-        return 'ok';
+        if (!payment) return 'ignored';
+        return (await applyFailed(deps, trx, payment)) === 'ok' ? 'ok' : 'ignored';
       }
       case 'refund.processed':
       case 'refund.failed': {
@@ -85,6 +83,22 @@ export async function handleRazorpayWebhook(
         if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
         else await markRefundFailed(deps, trx, row.id, refund.id);
         return 'ok';
+      }
+      case 'token.confirmed':
+      case 'token.rejected':
+      case 'token.paused':
+      case 'token.cancelled': {
+        const token = ev.payload?.token?.entity;
+        if (!token) return 'ignored';
+        const t = {
+          id: token.id,
+          customerId: token.customer_id ?? null,
+          method: token.method ?? null,
+          maxAmount: token.max_amount ?? null,
+          status: ev.event.slice(6) as 'confirmed' | 'rejected' | 'paused' | 'cancelled',
+        };
+        for (const owner of paymentOwners()) if (await owner.tokenChanged?.(deps, trx, t)) return 'ok';
+        return 'ignored';
       }
       default:
         return 'ignored';

@@ -70,7 +70,7 @@ describe('/organizer/subscription', () => {
       })
       .execute();
     const page = await view(o.cookie);
-    expect(page).toContain('24 Jan 2027 ₹1,499 paid 24 Jan 2027');
+    expect(page).toContain('24 Jan 2027 ₹1,499 Auto-pay: paid 24 Jan 2027');
     expect(page).not.toContain('No payments yet.');
   });
 

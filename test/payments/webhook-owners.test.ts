@@ -52,7 +52,7 @@ const eventSeen = async (id: string) =>
 
 describe('webhook: each event goes to the feature that owns the order', () => {
   it('an event for an order whose owner nobody registered is recorded and acknowledged, and changes nothing', async () => {
-    const { bookingId, orderId } = await orderOwnedBy('subscription');
+    const { bookingId, orderId } = await orderOwnedBy('nobody-registered');
     const beforePayment = await paymentRow(orderId);
     const beforeBooking = await bookingRow(bookingId);
     const { payment } = rzp.fake.pay(orderId);
