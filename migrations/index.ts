@@ -15,6 +15,7 @@ import * as m0044 from './0044_drop_auth_generation.js';
 import * as m0045 from './0045_payment_owners.js';
 import * as m0046 from './0046_subscriptions.js';
 import * as m0047 from './0047_subscription_payments.js';
+import * as m0048 from './0048_refunds_any_owner.js';
 import * as m0054 from './0054_reviews.js';
 
 /**
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0045_payment_owners': m0045,
   '0046_subscriptions': m0046,
   '0047_subscription_payments': m0047,
+  '0048_refunds_any_owner': m0048,
   '0054_reviews': m0054,
 };

@@ -87,6 +87,26 @@ describe('auto-pay set-up (Razorpay recurring)', () => {
   });
 });
 
+describe('a second payment on a paid subscription order', () => {
+  it('is recorded and goes back in full: its refund belongs to the subscription, and the subscription is unchanged', async () => {
+    const o = await organizerWithTrip(t, 9);
+    await setUpAutopay(t, rzp, o.cookie);
+    const sub = await subscriptionOf(t, o.id);
+    const [order] = [...rzp.fake.orders.values()];
+    const { payment } = rzp.fake.pay(order.id);
+    expect(await deliver(t, rzp.fake.webhook('payment.captured', { payment }))).toBe('ok');
+    const second = await t.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('razorpay_payment_id', '=', payment.id)
+      .executeTakeFirstOrThrow();
+    expect(second).toMatchObject({ owner: 'subscription', booking_id: sub!.id, amount_paise: 149_900 });
+    const refunds = await t.db.selectFrom('refunds').selectAll().where('payment_id', '=', second.id).execute();
+    expect(refunds).toMatchObject([{ booking_id: sub!.id, amount_paise: 149_900 }]);
+    expect(await subscriptionOf(t, o.id)).toEqual(sub);
+  });
+});
+
 describe('the charge job (billing.charge, 02:00 IST)', () => {
   it('is in the schedule with reminders and reconcile', () => {
     expect(SCHEDULE.find((j) => j.name === 'billing.charge')).toMatchObject({ cron: '0 2 * * *' });
