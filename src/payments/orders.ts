@@ -174,13 +174,6 @@ export async function applyCaptured(deps: Deps, trx: Db, p: CapturedPayment): Pr
   }
   if (pay.amount_paise !== p.amount) return 'mismatch';
   await q.markPaymentPaid(trx, pay.id, p.id, now);
-  await audit(trx, deps.clock, {
-    actorId: null,
-    action: 'payment.captured',
-    targetType: pay.owner,
-    targetId: pay.booking_id,
-    after: { order: p.order_id, payment: p.id, amount_paise: p.amount },
-  });
   return owner.captured(deps, trx, pay, p);
 }
 
