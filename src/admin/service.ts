@@ -279,7 +279,26 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
     throw new Conflict(
       `This account has ${subject.openBookings} booking(s) that are not over yet. Cancel them (or wait until their trips end) first.`,
     );
-  const files = await deps.db.transaction().execute(async (trx) => {
+  await q.secureDelete(deps.db, true);
+  const files = await eraseRows(deps, actor, id).finally(() => q.secureDelete(deps.db, false));
+  // Older copies of the pages (WAL frames from before) go too; a reader still holding them
+  // only delays that until the next checkpoint.
+  await q.truncateWal(deps.db);
+  // Files go once the rows that point at them are gone (a failed transaction leaves both).
+  if (files.photo) await removeImage(deps.config.dataDir, files.photo, files.photoWidth ? [files.photoWidth] : [320]);
+  for (const p of files.proofs) {
+    // Screenshots are stored at 640 and 1280 px (never wider than sent); older ones sat in public uploads.
+    const widths = [...new Set([640, 1280].map((w) => Math.min(w, p.width)))];
+    await removeImage(deps.config.dataDir, p.key, widths, 'proofs');
+    await removeImage(deps.config.dataDir, p.key, widths, 'public');
+  }
+  for (const p of files.pending)
+    await removeImage(deps.config.dataDir, p.key, [...new Set([...IMAGE_WIDTHS, Math.min(p.width, 320)])]);
+}
+
+/** The erasure's one transaction; returns the files to delete once it has committed. */
+function eraseRows(deps: Ctx, actor: Actor, id: number) {
+  return deps.db.transaction().execute(async (trx) => {
     const u = (await q.userForErasure(trx, id))!;
     const proofs = await q.proofScreenshotsOf(trx, id);
     const pending = await q.pendingPhotosOf(trx, id);
@@ -310,16 +329,6 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
     });
     return { photo: u.photo, photoWidth: u.photo_width, proofs, pending };
   });
-  // Files go once the rows that point at them are gone (a failed transaction leaves both).
-  if (files.photo) await removeImage(deps.config.dataDir, files.photo, files.photoWidth ? [files.photoWidth] : [320]);
-  for (const p of files.proofs) {
-    // Screenshots are stored at 640 and 1280 px (never wider than sent); older ones sat in public uploads.
-    const widths = [...new Set([640, 1280].map((w) => Math.min(w, p.width)))];
-    await removeImage(deps.config.dataDir, p.key, widths, 'proofs');
-    await removeImage(deps.config.dataDir, p.key, widths, 'public');
-  }
-  for (const p of files.pending)
-    await removeImage(deps.config.dataDir, p.key, [...new Set([...IMAGE_WIDTHS, Math.min(p.width, 320)])]);
 }
 
 // ---------------------------------------------------------------- settings

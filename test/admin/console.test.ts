@@ -127,8 +127,9 @@ describe('deleting a user with erasure', () => {
     expect(await cellsHolding('Asha Eraseme')).toEqual([]);
     const files = await filesUnder(t.config.dataDir);
     expect(files.filter((f) => f.includes(photo) || f.includes(proof.screenshot_key))).toEqual([]);
-    // The stored files (uploads, private proofs, temp); the database file itself was searched above, by column.
-    for (const f of files.filter((f) => !f.includes('trektribe.db'))) {
+    // Every stored file: uploads, private proofs, and the database file and its WAL themselves
+    // (erasure overwrites what it removes and empties the WAL, so no old copy is left in free space).
+    for (const f of files) {
       const text = (await readFile(f)).toString('latin1');
       expect(text.includes(EMAIL) || text.includes('9811122233'), f).toBe(false);
     }
@@ -356,6 +357,11 @@ describe('settings', () => {
       .executeTakeFirstOrThrow();
     expect(Date.parse(b.hold_expires_at!) - t.clock.now().getTime()).toBe(45 * 60_000);
     expect(await (await t.request('/admin/settings', { cookie: admin.cookie })).text()).toContain('value="45"');
+
+    // A trip without a policy of its own shows the new default.
+    const page = await (await t.request(`/trips/${trip.tripId}`)).text();
+    expect(page).toContain('20 or more days before the start: 90% back');
+    expect(page).toContain('7 or more days before the start: 40% back');
   });
 
   it('the platform name and contact show in every page', async () => {
