@@ -249,13 +249,13 @@ describe('bookings and payments lists with CSV export', () => {
     const page = await (
       await t.request(`/admin/bookings?organizer=${tricky.organizerId}`, { cookie: admin.cookie })
     ).text();
-    expect(page).toContain('1 bookings');
+    expect(page).toContain('1 booking');
     const dec1 = await (
       await t.request('/admin/bookings?from=2026-12-01&to=2026-12-01', { cookie: admin.cookie })
     ).text();
-    expect(dec1).toContain('1 bookings');
+    expect(dec1).toContain('1 booking');
     const nov30 = await (await t.request('/admin/bookings?to=2026-11-30', { cookie: admin.cookie })).text();
-    expect(nov30).toContain('1 bookings');
+    expect(nov30).toContain('1 booking');
     expect(nov30).toContain('Plain Trek');
     expect(await (await t.request('/admin/bookings?status=pending', { cookie: admin.cookie })).text()).toContain(
       'Plain Trek',
@@ -309,7 +309,7 @@ describe('the outbox', () => {
       .execute();
 
     const failed = await (await t.request('/admin/outbox?status=failed', { cookie: admin.cookie })).text();
-    expect(failed).toContain('1 messages');
+    expect(failed).toContain('1 message');
     expect(failed).toContain('lost@example.test');
     expect(failed).toContain('mailbox full');
     const sms = await (await t.request('/admin/outbox?channel=sms', { cookie: admin.cookie })).text();
@@ -409,7 +409,7 @@ describe('the console index and the audit log', () => {
     const byAction = await (
       await t.request('/admin/audit?action=trip.deactivated_by_admin', { cookie: admin.cookie })
     ).text();
-    expect(byAction).toContain('1 entries');
+    expect(byAction).toContain('1 entry');
     const byObject = await (
       await t.request(`/admin/audit?object=trip&objectId=${trip.tripId}`, { cookie: admin.cookie })
     ).text();
@@ -417,6 +417,6 @@ describe('the console index and the audit log', () => {
     const byActor = await (await t.request(`/admin/audit?actor=${admin.id}`, { cookie: admin.cookie })).text();
     expect(byActor).toContain('2 entries');
     const prefix = await (await t.request('/admin/audit?action=settings.', { cookie: admin.cookie })).text();
-    expect(prefix).toContain('1 entries');
+    expect(prefix).toContain('1 entry');
   });
 });

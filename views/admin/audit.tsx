@@ -33,7 +33,7 @@ export function AuditPage(p: AuditPageProps) {
           <input type="text" name="objectId" value={f.objectId} autocomplete="off" />
         </label>
       </FilterForm>
-      <Pager path="/admin/audit" query={f} page={p.page} pages={p.pages} total={p.total} noun="entries" />
+      <Pager path="/admin/audit" query={f} page={p.page} pages={p.pages} total={p.total} noun={['entry', 'entries']} />
       <table class="records" id="audit-list">
         <thead>
           <tr>

@@ -60,7 +60,14 @@ export function BookingsPage(p: ListProps<AdminBooking, BookingFilter>) {
         organizers={p.organizers}
         dateLabel="Booked"
       />
-      <Pager path="/admin/bookings" query={p.filter} page={p.page} pages={p.pages} total={p.total} noun="bookings" />
+      <Pager
+        path="/admin/bookings"
+        query={p.filter}
+        page={p.page}
+        pages={p.pages}
+        total={p.total}
+        noun={['booking', 'bookings']}
+      />
       <table class="records" id="booking-list">
         <thead>
           <tr>
@@ -111,7 +118,14 @@ export function PaymentsPage(p: ListProps<AdminPayment, PaymentFilter>) {
         organizers={p.organizers}
         dateLabel="Paid"
       />
-      <Pager path="/admin/payments" query={p.filter} page={p.page} pages={p.pages} total={p.total} noun="payments" />
+      <Pager
+        path="/admin/payments"
+        query={p.filter}
+        page={p.page}
+        pages={p.pages}
+        total={p.total}
+        noun={['payment', 'payments']}
+      />
       <table class="records" id="payment-list">
         <thead>
           <tr>

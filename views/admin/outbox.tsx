@@ -69,7 +69,14 @@ export function OutboxPage(p: OutboxPageProps) {
           <input type="search" name="recipient" value={f.recipient} autocomplete="off" placeholder="Email or phone" />
         </label>
       </FilterForm>
-      <Pager path="/admin/outbox" query={f} page={p.page} pages={p.pages} total={p.total} noun="messages" />
+      <Pager
+        path="/admin/outbox"
+        query={f}
+        page={p.page}
+        pages={p.pages}
+        total={p.total}
+        noun={['message', 'messages']}
+      />
       <div id="messages">
         {p.rows.map((m) => (
           <article id={`message-${m.id}`}>

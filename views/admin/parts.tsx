@@ -58,11 +58,19 @@ export function Select(p: {
   );
 }
 
-export function Pager(p: { path: string; query: Query; page: number; pages: number; total: number; noun: string }) {
+export function Pager(p: {
+  path: string;
+  query: Query;
+  page: number;
+  pages: number;
+  total: number;
+  /** One and many: ['booking', 'bookings']. */
+  noun: [string, string];
+}) {
   return (
     <>
       <p class="muted">
-        {p.total} {p.noun}
+        {p.total} {p.total === 1 ? p.noun[0] : p.noun[1]}
         {p.pages > 1 && ` · page ${p.page} of ${p.pages}`}
       </p>
       {p.pages > 1 && (

@@ -66,7 +66,7 @@ export function TripsPage(p: TripsPageProps) {
           <input type="checkbox" name="moderated" value="yes" checked={f.moderated} /> Deactivated by an admin
         </label>
       </FilterForm>
-      <Pager path="/admin/trips" query={f} page={p.page} pages={p.pages} total={p.total} noun="trips" />
+      <Pager path="/admin/trips" query={f} page={p.page} pages={p.pages} total={p.total} noun={['trip', 'trips']} />
       <div id="trip-list">
         {p.rows.map((t) => (
           <article id={`trip-${t.id}`}>
