@@ -50,4 +50,32 @@ describe('admin console (Chromium, 360×640, JavaScript off)', () => {
     expect(w.errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
     await w.close();
   });
+
+  it('every other console page fits a phone: no sideways scroll, nothing clipped, thumb-sized targets', async () => {
+    const deps = { db: e2e.server.db, clock: systemClock };
+    const adminId = await createUser(deps, { role: 'admin', name: 'Root Admin' });
+    const trip = await makeTrip(deps, { title: 'Chadar Frozen River Trek' });
+    await makeBooking(deps, { trip, userId: await createUser(deps), status: 'confirmed', amountPaise: 1_250_000 });
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, await sessionCookie(deps, adminId));
+    await w.page.goto('/admin/trips');
+    await w.page.fill(`#trip-${trip.tripId} textarea[name=reason]`, 'Itinerary copied from another listing');
+    await w.page.click(`#trip-${trip.tripId} button[type=submit]`);
+    await expect(w.page.locator('.flash').textContent()).resolves.toContain('the organizer has been told why');
+    const problems: string[] = [];
+    for (const path of [
+      '/admin',
+      '/admin/trips',
+      '/admin/payments',
+      '/admin/settings',
+      '/admin/outbox',
+      '/admin/audit',
+    ]) {
+      expect((await w.page.goto(path))?.status(), path).toBe(200);
+      problems.push(...(await layoutProblems(w.page)).map((p) => `${path}: ${p}`));
+    }
+    expect(problems).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
 });
