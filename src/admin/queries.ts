@@ -386,32 +386,39 @@ export async function eraseAccountRows(
   await db.deleteFrom('dev_messages').where('recipient', 'in', addresses).execute();
 }
 
-/** Every ordinary table's TEXT columns (not the full-text index's shadow tables, which follow their table). */
-export async function textColumns(db: Db): Promise<{ table: string; column: string }[]> {
+/** Every ordinary table with its TEXT columns (not the full-text index's shadow tables, which follow their table). */
+export async function textColumns(db: Db): Promise<{ table: string; columns: string[] }[]> {
   const tables = await sql<{ name: string }>`select name from sqlite_master
      where type = 'table' and name not like 'sqlite_%' and name not like '%_fts%' and name not like 'kysely_%'`.execute(
     db,
   );
-  const out: { table: string; column: string }[] = [];
+  const out: { table: string; columns: string[] }[] = [];
   for (const { name } of tables.rows) {
     const cols = await sql<{ name: string; type: string }>`select name, type from pragma_table_info(${name})`.execute(
       db,
     );
-    for (const c of cols.rows) if (/TEXT|CHAR|CLOB/i.test(c.type)) out.push({ table: name, column: c.name });
+    const columns = cols.rows.filter((c) => /TEXT|CHAR|CLOB/i.test(c.type)).map((c) => c.name);
+    if (columns.length > 0) out.push({ table: name, columns });
   }
   return out;
 }
 
-/** Rows of one column that mention any of `needles` (case-insensitive), with their rowid. */
-export async function rowsMentioning(db: Db, table: string, column: string, needles: string[]) {
-  const conds = needles.map((n) => sql`instr(lower(${sql.ref(column)}), ${n.toLowerCase()}) > 0`);
-  const r = await sql<{ rid: number; v: string }>`select rowid as rid, ${sql.ref(column)} as v from ${sql.table(table)}
-     where ${sql.join(conds, sql` or `)}`.execute(db);
+/**
+ * Rows of a table where any of `columns` mentions any of `needles` (case-insensitive), with
+ * their rowid: one pass over the table. LIKE is case-insensitive for ASCII and, unlike
+ * lower(), copies nothing per row.
+ */
+export async function rowsMentioning(db: Db, table: string, columns: string[], needles: string[]) {
+  const conds = columns.flatMap((c) => needles.map((n) => sql`${sql.ref(c)} like ${like(n)} escape '\\'`));
+  const r = await sql<Record<string, string | null> & { rid: number }>`select rowid as rid, ${sql.join(
+    columns.map((c) => sql.ref(c)),
+  )} from ${sql.table(table)} where ${sql.join(conds, sql` or `)}`.execute(db);
   return r.rows;
 }
 
-export async function setCell(db: Db, table: string, column: string, rowid: number, value: string): Promise<void> {
-  await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${value} where rowid = ${rowid}`.execute(db);
+export async function setCells(db: Db, table: string, rowid: number, values: Record<string, string>): Promise<void> {
+  const sets = Object.entries(values).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`update ${sql.table(table)} set ${sql.join(sets)} where rowid = ${rowid}`.execute(db);
 }
 
 export async function deleteRow(db: Db, table: string, rowid: number): Promise<void> {

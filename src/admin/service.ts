@@ -303,20 +303,29 @@ function eraseRows(deps: Ctx, actor: Actor, id: number) {
     const proofs = await q.proofScreenshotsOf(trx, id);
     const pending = await q.pendingPhotosOf(trx, id);
     await q.eraseAccountRows(trx, u, isoNow(deps.clock));
-    const needles = [u.email, ...(u.phone ? [u.phone, nationalDigits(u.phone)] : [])];
+    // The national digits are inside the E.164 number too: searching for them finds both.
+    const needles = [u.email, ...(u.phone ? [nationalDigits(u.phone)] : [])];
     const nameRe = u.name.trim().length >= 4 ? new RegExp(escapeRe(u.name.trim()), 'gi') : null;
-    const re = new RegExp(needles.map(escapeRe).join('|'), 'gi');
-    for (const { table, column } of await q.textColumns(trx)) {
-      const inMessages = MESSAGE_COLUMNS.has(`${table}.${column}`);
-      const find = inMessages && nameRe ? [...needles, u.name.trim()] : needles;
-      for (const row of await q.rowsMentioning(trx, table, column, find)) {
+    const re = new RegExp([u.email, ...(u.phone ? [u.phone] : []), ...needles.slice(1)].map(escapeRe).join('|'), 'gi');
+    const nameNeedle = nameRe ? [u.name.trim()] : [];
+    for (const { table, columns } of await q.textColumns(trx)) {
+      const inMessages = (c: string) => nameRe !== null && MESSAGE_COLUMNS.has(`${table}.${c}`);
+      const find = columns.some(inMessages) ? [...needles, ...nameNeedle] : needles;
+      for (const row of await q.rowsMentioning(trx, table, columns, find)) {
         // A counter keyed by the address (rate limits) is deleted, not renamed: keys must stay unique.
-        if (table === 'rate_limits') await q.deleteRow(trx, table, row.rid);
-        else {
-          let v = row.v.replace(re, ERASED);
-          if (inMessages && nameRe) v = v.replace(nameRe, ERASED);
-          await q.setCell(trx, table, column, row.rid, v);
+        if (table === 'rate_limits') {
+          await q.deleteRow(trx, table, row.rid);
+          continue;
         }
+        const changed: Record<string, string> = {};
+        for (const c of columns) {
+          const before = row[c];
+          if (typeof before !== 'string') continue;
+          let after = before.replace(re, ERASED);
+          if (inMessages(c)) after = after.replace(nameRe!, ERASED);
+          if (after !== before) changed[c] = after;
+        }
+        if (Object.keys(changed).length > 0) await q.setCells(trx, table, row.rid, changed);
       }
     }
     await audit(trx, deps.clock, {
