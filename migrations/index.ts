@@ -17,6 +17,8 @@ import * as m0046 from './0046_subscriptions.js';
 import * as m0047 from './0047_subscription_payments.js';
 import * as m0048 from './0048_refunds_any_owner.js';
 import * as m0054 from './0054_reviews.js';
+import * as m0059 from './0059_trip_moderation.js';
+import * as m0060 from './0060_audit_filters.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -44,4 +46,6 @@ export const migrations: Record<string, Migration> = {
   '0047_subscription_payments': m0047,
   '0048_refunds_any_owner': m0048,
   '0054_reviews': m0054,
+  '0059_trip_moderation': m0059,
+  '0060_audit_filters': m0060,
 };

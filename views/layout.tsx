@@ -15,6 +15,8 @@ export interface LayoutProps {
   user: LayoutUser | null;
   flash: Flash | null;
   testMode?: boolean;
+  /** The platform's name and how to reach it (settings); TrekTribe and nothing when not given. */
+  brand?: { name: string; contact: string };
   /** Extra tags for <head> (Open Graph, a page's own script). */
   head?: Child;
   children?: Child;
@@ -25,6 +27,7 @@ const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
 
 /** The page shell: header with navigation, flash message, main, footer. */
 export function Layout(p: LayoutProps) {
+  const brand = p.brand?.name ?? 'TrekTribe';
   return (
     <>
       {raw('<!doctype html>')}
@@ -36,7 +39,7 @@ export function Layout(p: LayoutProps) {
             name="htmx-config"
             content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"scrollIntoViewOnBoost":false}'
           />
-          <title>{p.title ? `${p.title} · TrekTribe` : 'TrekTribe'}</title>
+          <title>{p.title ? `${p.title} · ${brand}` : brand}</title>
           <link rel="icon" href={p.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={p.css} />
           <script src={p.js} defer></script>
@@ -49,7 +52,7 @@ export function Layout(p: LayoutProps) {
               <ul>
                 <li>
                   <a class="brand" href="/">
-                    TrekTribe
+                    {brand}
                   </a>
                 </li>
               </ul>
@@ -96,7 +99,9 @@ export function Layout(p: LayoutProps) {
             {p.children}
           </main>
           <footer class="container">
-            <small class="muted">TrekTribe — treks by the people who lead them.</small>
+            <small class="muted">
+              {brand} — treks by the people who lead them.{p.brand?.contact && ` Contact: ${p.brand.contact}`}
+            </small>
           </footer>
         </body>
       </html>

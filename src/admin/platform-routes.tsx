@@ -2,12 +2,10 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
+import { actor } from '../lib/params.js';
 import { requirePermission } from '../auth/middleware.js';
 import { SCHEDULE } from '../scheduler.js';
-import { MAX_ATTEMPTS } from '../notifications/delivery.js';
-import { outboxOverview, retryFailedMessage } from '../notifications/service.js';
 import { JobsPage } from '../../views/admin/jobs.js';
-import { OutboxPage } from '../../views/admin/outbox.js';
 import { jobsOverview, runJobNow } from './jobs.js';
 
 const admin = requirePermission('platform:admin');
@@ -19,7 +17,7 @@ const RAN = {
   running: (n: string) => `${n} is still running; its outcome will appear below.`,
 };
 
-/** /admin/jobs and /admin/outbox: the platform's moving parts, for admins. */
+/** /admin/jobs: the scheduled jobs, for admins (mounted by routes.tsx). */
 export const platformAdminRoutes = new Hono<AppEnv>()
   .get('/admin/jobs', admin, async (c) => {
     const only = c.req.query('name') || undefined;
@@ -28,20 +26,11 @@ export const platformAdminRoutes = new Hono<AppEnv>()
   })
   .post('/admin/jobs/:name/run', admin, async (c) => {
     const name = c.req.param('name');
-    const outcome = await runJobNow(c.get('deps'), c.get('user')!.id, SCHEDULE, name);
+    const outcome = await runJobNow(c.get('deps'), actor(c).id, SCHEDULE, name);
     return redirectWith(
       c,
       `/admin/jobs?name=${encodeURIComponent(name)}`,
       RAN[outcome](name),
       outcome === 'failed' ? 'error' : 'ok',
     );
-  })
-  .get('/admin/outbox', admin, async (c) => {
-    const { counts, troubled } = await outboxOverview(c.get('deps'));
-    return page(c, <OutboxPage counts={counts} troubled={troubled} maxAttempts={MAX_ATTEMPTS} />, { title: 'Outbox' });
-  })
-  .post('/admin/outbox/:id{[0-9]+}/retry', admin, async (c) => {
-    const id = Number(c.req.param('id'));
-    await retryFailedMessage(c.get('deps'), c.get('user')!.id, id);
-    return redirectWith(c, '/admin/outbox', `Message #${id} is queued again.`);
   });

@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../../views/layout.js';
 import type { AppEnv } from './env.js';
 import { htmlResponse } from './finish-response.js';
+import { DEFAULT_SETTINGS, getSettings } from './settings.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
@@ -16,11 +17,13 @@ interface PageOptions {
 }
 
 /** Renders a page in the layout, or only its fragment for htmx requests that asked for one. */
-export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response | Promise<Response> {
+export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Promise<Response> {
   const status = o.status ?? 200;
   if (o.fragment !== undefined && isHtmx(c)) return htmlResponse(c, <>{o.fragment}</>, status);
-  const { assets, config } = c.get('deps');
+  const { assets, config, db } = c.get('deps');
   const user = c.get('user');
+  // The platform's name and contact are settings an admin changes (/admin/settings).
+  const { platformName, contactEmail, contactPhone } = await getSettings(db).catch(() => DEFAULT_SETTINGS);
   return htmlResponse(
     c,
     <Layout
@@ -32,6 +35,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       flash={c.get('flash')}
       testMode={config.testGateway}
       head={o.head}
+      brand={{ name: platformName, contact: [contactEmail, contactPhone].filter(Boolean).join(' · ') }}
     >
       {body}
     </Layout>,

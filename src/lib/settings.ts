@@ -46,6 +46,10 @@ export const DEFAULT_SETTINGS = {
   chargeReminderDays: [7, 3] as number[],
   /** Days before the trial ends that the organizer is told. */
   trialNoticeDays: [7, 3, 1] as number[],
+  /** What the platform calls itself (page titles, the header, emails' sign-off) and how to reach it. */
+  platformName: 'TrekTribe',
+  contactEmail: '' as string,
+  contactPhone: '' as string,
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;

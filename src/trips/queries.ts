@@ -383,8 +383,8 @@ export async function managedTrips(db: Db, organizerId: number | null) {
   return q.limit(500).execute();
 }
 
-/** A trips row as written: every column but the generated id. */
-export type TripInsert = Omit<Selectable<TripsTable>, 'id'>;
+/** A trips row as written: every column but the generated id and the admin's moderation (a duplicate keeps that). */
+export type TripInsert = Omit<Selectable<TripsTable>, 'id' | 'moderated_at' | 'moderation_reason'>;
 
 export async function insertTrip(db: Db, row: TripInsert): Promise<number> {
   const r = await db.insertInto('trips').values(row).returning('id').executeTakeFirstOrThrow();

@@ -567,6 +567,7 @@ export async function updateTrip(
   const trip = await ownTrip(deps.db, actor, id);
   if (trip.status === 'cancelled' || trip.status === 'completed')
     throw new DomainError(`This trip is ${trip.status} and can no longer be changed.`, 'form');
+  if (publish && trip.status !== 'active') requireNotModerated(trip);
   const current = await q.tripImages(deps.db, id);
   const kept = current.filter((i) => !input.remove_images.includes(i.id));
   if (kept.length + input.photos.length > MAX_IMAGES)
@@ -643,6 +644,15 @@ async function requireUpcomingDeparture(db: DB, id: number, now: string) {
     throw new DomainError('Add an upcoming departure before publishing this trip.', 'departures');
 }
 
+/** A trip an admin deactivated (admin console moderation) comes back only when an admin reactivates it. */
+function requireNotModerated(trip: { moderated_at: string | null; moderation_reason: string | null }) {
+  if (trip.moderated_at)
+    throw new DomainError(
+      `An admin deactivated this trip: ${trip.moderation_reason}. Contact the platform to have it reactivated.`,
+      'form',
+    );
+}
+
 /** An organizer's plan caps their active trips (billing says how many); an admin's own trips have no plan. */
 async function requireListingRoom(db: DB, actor: Actor, organizerId: number) {
   if (actor.role === 'admin' && organizerId === actor.id) return;
@@ -656,6 +666,7 @@ export async function publishTrip(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     if (trip.status === 'active') return;
     if (trip.status !== 'draft' && trip.status !== 'inactive')
       throw new DomainError(`A ${trip.status} trip cannot be published.`);
+    requireNotModerated(trip);
     await requireUpcomingDeparture(trx, id, today(deps));
     await requireListingRoom(trx, actor, trip.organizer_id);
     await q.setTripStatus(trx, id, 'active', deps.clock.now().toISOString());

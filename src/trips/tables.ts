@@ -26,6 +26,9 @@ export interface TripsTable {
   status: Generated<TripStatus>;
   /** JSON { days: number, percent: number }[]; null means the platform default. */
   refund_policy: string | null;
+  /** Set while an admin keeps the trip deactivated (moderation); the organizer cannot publish it. */
+  moderated_at: Generated<string | null>;
+  moderation_reason: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

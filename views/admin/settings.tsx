@@ -1,17 +1,23 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import type { PlanSettings } from '../../src/billing/service.js';
+import type { BookingSettings, PlatformSettings } from '../../src/admin/service.js';
+
+export type SettingsSection = 'plan' | 'bookings' | 'platform';
 
 export interface SettingsPageProps {
   plan: PlanSettings;
-  /** The plan form as posted, when it was refused. */
-  failed?: { values: Record<string, string | undefined>; errors: FieldErrors };
+  bookings: BookingSettings;
+  platform: PlatformSettings;
+  /** The form of one section as posted, when it was refused. */
+  failed?: { section: SettingsSection; values: Record<string, string | undefined>; errors: FieldErrors };
 }
 
 const rupees = (paise: number) => (paise % 100 === 0 ? String(paise / 100) : (paise / 100).toFixed(2));
 
 export function SettingsPage(p: SettingsPageProps) {
-  const { plan, failed } = p;
+  const { plan } = p;
+  const failed = p.failed?.section === 'plan' ? p.failed : undefined;
   const shown: Record<string, string> = {
     amount: rupees(plan.amountPaise),
     period_days: String(plan.periodDays),
@@ -105,6 +111,98 @@ export function SettingsPage(p: SettingsPageProps) {
           <button type="submit">Save the plan</button>
         </form>
       </section>
+      <BookingSettingsForm {...p} />
+      <PlatformSettingsForm {...p} />
     </>
+  );
+}
+
+function sectionOf(p: SettingsPageProps, section: SettingsSection, shown: Record<string, string>) {
+  const failed = p.failed?.section === section ? p.failed : undefined;
+  return { v: (name: string) => failed?.values[name] ?? shown[name], errors: failed?.errors ?? {} };
+}
+
+function FormError(p: { errors: FieldErrors }) {
+  return p.errors.form ? (
+    <p class="flash error" role="alert">
+      {p.errors.form}
+    </p>
+  ) : null;
+}
+
+function BookingSettingsForm(p: SettingsPageProps) {
+  const [early, late, last] = p.bookings.refundPolicy;
+  const { v, errors } = sectionOf(p, 'bookings', {
+    hold_minutes: String(p.bookings.holdMinutes),
+    early_days: String(early?.minDays ?? 30),
+    early_percent: String(early?.percent ?? 100),
+    late_days: String(late?.minDays ?? 15),
+    late_percent: String(late?.percent ?? 50),
+    last_percent: String(last?.percent ?? 0),
+  });
+  const num = (label: string, name: string, hint?: string) => (
+    <Field label={label} name={name} value={v(name)} errors={errors} required inputmode="numeric" hint={hint} />
+  );
+  return (
+    <section id="bookings">
+      <h2>Bookings</h2>
+      <form method="post" action="/admin/settings/bookings">
+        <FormError errors={errors} />
+        {num('Unpaid hold expires after (minutes)', 'hold_minutes', 'Applies to bookings made from now on.')}
+        <fieldset>
+          <legend>Default refund policy (for trips created from now on; each trip keeps its own)</legend>
+          {num('Cancelled at least this many days before the start…', 'early_days')}
+          {num('…refunds this percentage', 'early_percent')}
+          {num('Cancelled at least this many days before…', 'late_days')}
+          {num('…refunds this percentage', 'late_percent')}
+          {num('Later than that refunds this percentage', 'last_percent')}
+        </fieldset>
+        <button type="submit">Save booking settings</button>
+      </form>
+    </section>
+  );
+}
+
+function PlatformSettingsForm(p: SettingsPageProps) {
+  const { v, errors } = sectionOf(p, 'platform', {
+    platform_name: p.platform.platformName,
+    contact_email: p.platform.contactEmail,
+    contact_phone: p.platform.contactPhone,
+  });
+  return (
+    <section id="platform">
+      <h2>Platform</h2>
+      <form method="post" action="/admin/settings/platform">
+        <FormError errors={errors} />
+        <Field
+          label="Platform name"
+          name="platform_name"
+          value={v('platform_name')}
+          errors={errors}
+          required
+          maxlength={40}
+          hint="Shown in page titles, the header and footer, and emails."
+        />
+        <Field
+          label="Contact email"
+          name="contact_email"
+          type="email"
+          value={v('contact_email')}
+          errors={errors}
+          inputmode="email"
+          autocomplete="off"
+        />
+        <Field
+          label="Contact phone"
+          name="contact_phone"
+          type="tel"
+          value={v('contact_phone')}
+          errors={errors}
+          inputmode="tel"
+          autocomplete="off"
+        />
+        <button type="submit">Save platform settings</button>
+      </form>
+    </section>
   );
 }

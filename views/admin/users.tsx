@@ -2,6 +2,7 @@ import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDate } from '../../src/lib/time.js';
 import type { AccountListItem } from '../../src/auth/service.js';
+import type { ErasureSubject } from '../../src/admin/service.js';
 
 export interface UsersPageProps {
   rows: AccountListItem[];
@@ -84,6 +85,11 @@ export function UserList(p: UsersPageProps) {
                       {u.status === 'active' ? 'Deactivate' : 'Reactivate'}
                     </button>
                   </form>
+                )}
+                {u.id !== p.selfId && (
+                  <a href={`/admin/users/${u.id}/delete`} class="delete-user">
+                    Delete…
+                  </a>
                 )}
               </td>
             </tr>
@@ -207,5 +213,67 @@ export function UsersPage(p: UsersPageProps) {
         </form>
       </section>
     </>
+  );
+}
+
+/** The confirmation step of deleting with erasure: what goes, what stays, the email typed to confirm. */
+export function EraseUserPage(p: { user: ErasureSubject; errors?: FieldErrors; typed?: string }) {
+  const u = p.user;
+  return (
+    <section id="erase-user">
+      <h1>Delete {u.name}?</h1>
+      <p>
+        {u.email} · {u.phone ?? 'no phone'} · {u.role}
+      </p>
+      <h2>What is erased</h2>
+      <ul>
+        <li>Name, email, phone, photo (the image files too), bio, location, organizer profile and UPI ID.</li>
+        <li>Sign-in: every session ends, the Google link and all sign-in links and codes are removed.</li>
+        <li>
+          What they typed on their bookings (guests' names, phones and diets, special requests), their UPI screenshots,
+          and every message to them. Their email and phone are removed from every other record too.
+        </li>
+      </ul>
+      <h2>What stays</h2>
+      <ul>
+        <li>
+          Bookings, payments and refunds with their amounts, under "Deleted user": organizers' earnings and the books
+          still add up.
+        </li>
+        <li>
+          An organizer's trips stay on record but are taken out of discovery for good, and auto-pay stops; travelers'
+          past bookings on them stay.
+        </li>
+      </ul>
+      {u.openBookings > 0 ? (
+        <p class="flash error" role="alert">
+          This account has {u.openBookings} booking(s) that are not over yet. Cancel them (or wait until their trips
+          end) before deleting it.
+        </p>
+      ) : (
+        <form method="post" action={`/admin/users/${u.id}/delete`} novalidate>
+          {p.errors?.form && (
+            <p class="flash error" role="alert">
+              {p.errors.form}
+            </p>
+          )}
+          <Field
+            label={`Type ${u.email} to confirm`}
+            name="confirm"
+            value={p.typed}
+            errors={p.errors}
+            required
+            autocomplete="off"
+            inputmode="email"
+          />
+          <button type="submit" class="contrast">
+            Delete and erase
+          </button>
+        </form>
+      )}
+      <p>
+        <a href="/admin/users">Back to users</a>
+      </p>
+    </section>
   );
 }
