@@ -10,6 +10,7 @@ import { enqueue } from '../notifications/outbox.js';
 import { MAX_ATTEMPTS } from '../notifications/delivery.js';
 import { outboxOverview, retryFailedMessage } from '../notifications/service.js';
 import { planSettings } from '../billing/service.js';
+import { eraseReviewText } from '../reviews/service.js';
 import * as emails from '../../views/admin/emails.js';
 import * as q from './queries.js';
 import type {
@@ -303,6 +304,8 @@ function eraseRows(deps: Ctx, actor: Actor, id: number) {
     const proofs = await q.proofScreenshotsOf(trx, id);
     const pending = await q.pendingPhotosOf(trx, id);
     await q.eraseAccountRows(trx, u, isoNow(deps.clock));
+    // Review titles, comments, replies and report details are free text: replaced whole, the ratings kept.
+    await eraseReviewText(trx, deps.clock, id);
     // The national digits are inside the E.164 number too: searching for them finds both.
     const needles = [u.email, ...(u.phone ? [nationalDigits(u.phone)] : [])];
     const nameRe = u.name.trim().length >= 4 ? new RegExp(escapeRe(u.name.trim()), 'gi') : null;

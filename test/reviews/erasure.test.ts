@@ -39,4 +39,18 @@ describe('erasing what a user wrote in reviews', () => {
     expect(Number(leftovers.rows[0].n)).toBe(0);
     expect(await t.db.selectFrom('trip_ratings').selectAll().execute()).toEqual(ratingBefore);
   });
+
+  it("an admin's delete with erasure replaces the person's review text too", async () => {
+    const trip = await tripWithPastDeparture(t);
+    const me = await completedBooking(t, trip);
+    await postReview(t, me, { comment: 'Ask for Ravi at the base camp, a wonderful cook.' });
+    const email = (await t.db.selectFrom('users').select('email').where('id', '=', me.id).executeTakeFirstOrThrow())
+      .email;
+    const admin = await signedIn(t.deps, { role: 'admin' });
+    const res = await t.post(`/admin/users/${me.id}/delete`, { confirm: email }, admin.cookie);
+    expect(res.status).toBe(303);
+    const after = await t.db.selectFrom('reviews').selectAll().where('user_id', '=', me.id).executeTakeFirstOrThrow();
+    expect([after.title, after.comment]).toEqual([ERASED_TEXT, ERASED_TEXT]);
+    expect(after.trip_stars).toBeGreaterThan(0);
+  });
 });
