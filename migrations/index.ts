@@ -14,6 +14,9 @@ import * as m0043 from './0043_hold_caps.js';
 import * as m0044 from './0044_drop_auth_generation.js';
 import * as m0045 from './0045_payment_owners.js';
 import * as m0046 from './0046_subscriptions.js';
+import * as m0050 from './0050_live_events.js';
+import * as m0051 from './0051_notifications.js';
+import * as m0052 from './0052_announcements.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -38,4 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0044_drop_auth_generation': m0044,
   '0045_payment_owners': m0045,
   '0046_subscriptions': m0046,
+  '0050_live_events': m0050,
+  '0051_notifications': m0051,
+  '0052_announcements': m0052,
 };

@@ -9,6 +9,7 @@ import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
 import * as billing from './billing/jobs.js';
+import { pruneLiveEvents } from './live/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -34,6 +35,8 @@ export const SCHEDULE: Job[] = [
   { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
   // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
+  // Every hour at :15: published live events older than a day (past any reconnect).
+  { name: 'live.prune-events', cron: '15 * * * *', run: pruneLiveEvents },
 ];
 
 export interface Scheduler {

@@ -13,7 +13,13 @@ interface PageOptions {
   head?: Child;
   /** What an htmx (non-boosted) request gets instead of the whole page. */
   fragment?: Child;
+  /** Live topics the page shows (`booking:12`, `trip:5`): its stream asks for them (src/live/). */
+  topics?: string[];
 }
+
+/** The tab's stream: /events with the page's topics. */
+const eventsUrl = (topics: string[] = []) =>
+  topics.length ? `/events?topics=${encodeURIComponent(topics.join(','))}` : '/events';
 
 /** Renders a page in the layout, or only its fragment for htmx requests that asked for one. */
 export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response | Promise<Response> {
@@ -21,6 +27,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
   if (o.fragment !== undefined && isHtmx(c)) return htmlResponse(c, <>{o.fragment}</>, status);
   const { assets, config } = c.get('deps');
   const user = c.get('user');
+  const bell = c.get('bell');
   return htmlResponse(
     c,
     <Layout
@@ -31,6 +38,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       user={user ? { name: user.name, role: user.role } : null}
       flash={c.get('flash')}
       testMode={config.testGateway}
+      live={user && bell ? { url: eventsUrl(o.topics), ...bell } : undefined}
       head={o.head}
     >
       {body}
