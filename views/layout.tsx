@@ -1,19 +1,11 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Flash } from '../src/lib/env.js';
-import { Banner, BellCount, type BannerItem } from './notifications/live.js';
+import { BellCount, Banner, LiveSource, type LayoutLive } from './notifications/live.js';
 
 export interface LayoutUser {
   name: string;
   role: string;
-}
-
-/** What a signed-in page shows live: the bell, the announcement banners and the page's stream. */
-export interface LayoutLive {
-  /** The tab's stream: /events with the page's topics. */
-  url: string;
-  unread: number;
-  banners: BannerItem[];
 }
 
 export interface LayoutProps {
@@ -24,6 +16,7 @@ export interface LayoutProps {
   user: LayoutUser | null;
   flash: Flash | null;
   testMode?: boolean;
+  /** A signed-in page: the bell, the announcement banners and the tab's live stream. */
   live?: LayoutLive;
   /** Extra tags for <head> (Open Graph, a page's own script). */
   head?: Child;
@@ -32,20 +25,6 @@ export interface LayoutProps {
 
 /** The header shows only the first word of a name: a full name would push the bar to a third row on a phone. */
 const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
-
-/**
- * A signed-in page's pieces sit inside its one stream (htmx's SSE extension): the element is
- * replaced on a boosted navigation, so each page streams its own topics, one stream per tab.
- * The stream closes for good on `signed-out`.
- */
-function Live(p: { live?: LayoutLive; children?: Child }) {
-  if (!p.live) return <>{p.children}</>;
-  return (
-    <div hx-ext="sse" sse-connect={p.live.url} sse-close="signed-out">
-      {p.children}
-    </div>
-  );
-}
 
 /** The page shell: header with navigation, flash message, main, footer. */
 export function Layout(p: LayoutProps) {
@@ -68,79 +47,78 @@ export function Layout(p: LayoutProps) {
         </head>
         <body hx-boost="true">
           {p.testMode && <p class="test-mode">Test mode: no real money moves.</p>}
-          <Live live={p.live}>
-            <header class="container">
-              <nav>
-                <ul>
-                  <li>
-                    <a class="brand" href="/">
-                      TrekTribe
-                    </a>
-                  </li>
-                </ul>
-                <ul>
-                  <li>
-                    <a href="/trips">Treks</a>
-                  </li>
-                  {p.user ? (
-                    <>
-                      <li>
-                        <a href="/dashboard">Dashboard</a>
-                      </li>
-                      {p.live && (
-                        <li class="bell">
-                          <a href="/notifications" aria-label="Notifications">
-                            <span aria-hidden="true">🔔</span>
-                            <span id="bell-count" sse-swap="bell">
-                              <BellCount unread={p.live.unread} />
-                            </span>
-                          </a>
-                        </li>
-                      )}
-                      <li class="me">
-                        <a href="/me" title={p.user.name}>
-                          <span>{firstName(p.user.name)}</span>
+          <header class="container">
+            <nav>
+              <ul>
+                <li>
+                  <a class="brand" href="/">
+                    TrekTribe
+                  </a>
+                </li>
+              </ul>
+              <ul>
+                <li>
+                  <a href="/trips">Treks</a>
+                </li>
+                {p.user ? (
+                  <>
+                    <li>
+                      <a href="/dashboard">Dashboard</a>
+                    </li>
+                    {p.live && (
+                      <li class="bell">
+                        <a href="/notifications" aria-label="Notifications">
+                          <span aria-hidden="true">🔔</span>
+                          <span id="bell-count">
+                            <BellCount unread={p.live.unread} />
+                          </span>
                         </a>
                       </li>
-                    </>
-                  ) : (
-                    <>
-                      <li>
-                        <a href="/login">Sign in</a>
-                      </li>
-                      <li>
-                        <a href="/register">Register</a>
-                      </li>
-                    </>
-                  )}
-                </ul>
-              </nav>
-            </header>
-            {p.live && (
-              <div class="container" id="live-banners" sse-swap="announcement" hx-swap="afterbegin">
-                {p.live.banners.map((b) => (
-                  <Banner b={b} />
-                ))}
-              </div>
+                    )}
+                    <li class="me">
+                      <a href="/me" title={p.user.name}>
+                        <span>{firstName(p.user.name)}</span>
+                      </a>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/login">Sign in</a>
+                    </li>
+                    <li>
+                      <a href="/register">Register</a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+          </header>
+          {p.live && (
+            <div class="container" id="live-banners">
+              {p.live.banners.map((b) => (
+                <Banner b={b} />
+              ))}
+            </div>
+          )}
+          <main class="container" id="main">
+            {p.flash && (
+              <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>
+                {p.flash.message}
+                {p.flash.link && (
+                  <>
+                    {' '}
+                    <a href={p.flash.link.href}>{p.flash.link.label}</a>
+                  </>
+                )}
+              </p>
             )}
-            <main class="container" id="main">
-              {p.flash && (
-                <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>
-                  {p.flash.message}
-                  {p.flash.link && (
-                    <>
-                      {' '}
-                      <a href={p.flash.link.href}>{p.flash.link.label}</a>
-                    </>
-                  )}
-                </p>
-              )}
-              {p.children}
-            </main>
-          </Live>
+            {p.children}
+          </main>
           <footer class="container">
             <small class="muted">TrekTribe — treks by the people who lead them.</small>
           </footer>
+          {p.live && <LiveSource live={p.live} />}
         </body>
       </html>
     </>

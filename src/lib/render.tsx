@@ -13,8 +13,11 @@ interface PageOptions {
   head?: Child;
   /** What an htmx (non-boosted) request gets instead of the whole page. */
   fragment?: Child;
-  /** Live topics the page shows (`booking:12`, `trip:5`): its stream asks for them (src/live/). */
-  topics?: string[];
+  /**
+   * Live pieces of the page (src/live/): the topics its stream asks for (`booking:12`), and for
+   * each event the element (by id) fetched again from this page when it comes.
+   */
+  live?: { topics?: string[]; pieces: { event: string; target: string }[] };
 }
 
 /** The tab's stream: /events with the page's topics. */
@@ -38,7 +41,15 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       user={user ? { name: user.name, role: user.role } : null}
       flash={c.get('flash')}
       testMode={config.testGateway}
-      live={user && bell ? { url: eventsUrl(o.topics), ...bell } : undefined}
+      live={
+        user && bell
+          ? {
+              url: eventsUrl(o.live?.topics),
+              ...bell,
+              pieces: (o.live?.pieces ?? []).map((x) => ({ ...x, from: c.req.path + new URL(c.req.url).search })),
+            }
+          : undefined
+      }
       head={o.head}
     >
       {body}

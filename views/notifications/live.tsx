@@ -32,3 +32,48 @@ export function Banner(p: { b: BannerItem }) {
     </aside>
   );
 }
+
+/**
+ * A piece of a page kept live: on `event` (from the page's `topic`, or the user's own channels)
+ * the element `target` (an id selector) is fetched again from this page's URL and replaced; a
+ * reload shows the same, since it is the same page.
+ */
+export interface LivePiece {
+  event: string;
+  target: string;
+  /** The URL to fetch the piece from (the page itself). */
+  from: string;
+}
+
+export interface LayoutLive {
+  /** The tab's stream: /events with the page's topics. */
+  url: string;
+  unread: number;
+  banners: BannerItem[];
+  pieces: LivePiece[];
+}
+
+/**
+ * The tab's one stream, and what each event does. The pieces it updates sit anywhere on the
+ * page: each listener here targets its piece by id, so the header and main need not sit inside
+ * the stream's element. A boosted navigation replaces this element with the next page's, which
+ * opens that page's stream (with its topics) as the old one closes. It closes for good on
+ * `signed-out`.
+ */
+export function LiveSource(p: { live: LayoutLive }) {
+  return (
+    <div id="live" hx-ext="sse" sse-connect={p.live.url} sse-close="signed-out" hidden>
+      <div sse-swap="bell" hx-target="#bell-count" hx-swap="innerHTML"></div>
+      <div sse-swap="announcement" hx-target="#live-banners" hx-swap="afterbegin"></div>
+      {p.live.pieces.map((x) => (
+        <div
+          hx-trigger={`sse:${x.event}`}
+          hx-get={x.from}
+          hx-select={x.target}
+          hx-target={x.target}
+          hx-swap="outerHTML"
+        ></div>
+      ))}
+    </div>
+  );
+}
