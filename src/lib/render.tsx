@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../../views/layout.js';
 import type { AppEnv } from './env.js';
 import { htmlResponse } from './finish-response.js';
+import { livePageOf, type LivePage } from '../live/pages.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
@@ -15,9 +16,10 @@ interface PageOptions {
   fragment?: Child;
   /**
    * Live pieces of the page (src/live/): the topics its stream asks for (`booking:12`), and for
-   * each event the element (by id) fetched again from this page when it comes.
+   * each event the element (by id) fetched again from this page when it comes. Without it, the
+   * page's entry in src/live/pages.ts (by route), if any.
    */
-  live?: { topics?: string[]; pieces: { event: string; target: string }[] };
+  live?: LivePage;
 }
 
 /** The tab's stream: /events with the page's topics. */
@@ -31,6 +33,7 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
   const { assets, config } = c.get('deps');
   const user = c.get('user');
   const bell = c.get('bell');
+  const live = o.live ?? livePageOf(c);
   return htmlResponse(
     c,
     <Layout
@@ -44,9 +47,9 @@ export function page(c: Context<AppEnv>, body: Child, o: PageOptions): Response 
       live={
         user && bell
           ? {
-              url: eventsUrl(o.live?.topics),
+              url: eventsUrl(live?.topics),
               ...bell,
-              pieces: (o.live?.pieces ?? []).map((x) => ({ ...x, from: c.req.path + new URL(c.req.url).search })),
+              pieces: (live?.pieces ?? []).map((x) => ({ ...x, from: c.req.path + new URL(c.req.url).search })),
             }
           : undefined
       }

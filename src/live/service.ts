@@ -4,6 +4,7 @@ import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY } from '../lib/clock.js';
+import { inSharedCommit } from '../db.js';
 import { insertEvents, pruneEvents } from './queries.js';
 
 /**
@@ -20,6 +21,9 @@ export const channel = {
   trip: (id: number) => `trip:${id}`,
   dashboard: (name: Role) => `dashboard:${name}`,
 };
+
+/** What publishing needs; without a logger, a failure to publish goes unlogged (it never throws). */
+export type PublishDeps = Pick<Deps, 'db' | 'clock'> & Partial<Pick<Deps, 'log'>>;
 
 export interface LiveEvent {
   /** One channel or several (the organizer and the traveler of a booking, say). */
@@ -55,11 +59,12 @@ const rowsOf = (clock: Clock, events: LiveEvent[]) => {
  * another process hears it too. A failure to publish is logged, never thrown: the change
  * itself has happened, and the page shows it on the next load.
  */
-export async function publish(deps: Pick<Deps, 'db' | 'clock' | 'log'>, ...events: LiveEvent[]): Promise<void> {
+export async function publish(deps: PublishDeps, ...events: LiveEvent[]): Promise<void> {
   try {
-    await insertEvents(deps.db, rowsOf(deps.clock, events));
+    const rows = rowsOf(deps.clock, events);
+    await inSharedCommit(deps.db, (trx) => insertEvents(trx, rows));
   } catch (err) {
-    deps.log.error({ err, events: events.map((e) => e.event) }, 'could not publish a live event');
+    deps.log?.error({ err, events: events.map((e) => e.event) }, 'could not publish a live event');
   }
 }
 
@@ -75,4 +80,26 @@ export async function publishWith(trx: Kysely<Database>, clock: Clock, ...events
 /** Housekeeping: events older than a day (nobody reconnects that late; the page has them). */
 export async function forgetOldEvents(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
   return pruneEvents(deps.db, new Date(deps.clock.now().getTime() - KEEP_EVENTS_MS).toISOString());
+}
+
+/**
+ * A booking changed (made, paid, verified, rejected, cancelled, released): its page, the seats
+ * left on its trip and its organizer's queue and list are fetched again by whoever shows them.
+ * Call it after the commit.
+ */
+export async function bookingChanged(
+  deps: PublishDeps,
+  b: { id: number; trip_id: number; organizer_id: number },
+): Promise<void> {
+  await publish(
+    deps,
+    { to: channel.booking(b.id), event: 'booking' },
+    { to: channel.trip(b.trip_id), event: 'seats' },
+    { to: channel.user(b.organizer_id), event: 'queue' },
+  );
+}
+
+/** An organizer's subscription changed status: their subscription page shows it. Call it after the commit. */
+export async function subscriptionChanged(deps: PublishDeps, organizerId: number): Promise<void> {
+  await publish(deps, { to: channel.user(organizerId), event: 'subscription' });
 }
