@@ -68,7 +68,9 @@ export function Layout(p: LayoutProps) {
                     {p.live && (
                       <li class="bell">
                         <a href="/notifications" aria-label="Notifications">
-                          <span aria-hidden="true">🔔</span>
+                          <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                            <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
+                          </svg>
                           <span id="bell-count">
                             <BellCount unread={p.live.unread} />
                           </span>

@@ -63,36 +63,34 @@ export function BookingPage(p: BookingPageProps) {
     ]),
   ];
   return (
-    <section>
+    <section id="booking-live">
       <hgroup>
         <h1>{b.title}</h1>
         <p>
           {formatDay(b.startDate)} – {formatDay(b.endDate)} · booking <strong>{b.code}</strong>
         </p>
       </hgroup>
-      <div id="booking-live">
-        <p id="booking-status">
-          <strong>{statusText(b)}</strong>
+      <p id="booking-status">
+        <strong>{statusText(b)}</strong>
+      </p>
+      {b.status === 'pending' && p.isTraveler && b.verificationStatus !== 'pending' && (
+        <p>
+          {b.holdExpiresAt && <>Seats held until {formatDateTime(b.holdExpiresAt)}. </>}
+          <a href={`/bookings/${b.id}/pay`} role="button">
+            Pay {formatPaise(b.amountPaise)}
+          </a>
         </p>
-        {b.status === 'pending' && p.isTraveler && b.verificationStatus !== 'pending' && (
-          <p>
-            {b.holdExpiresAt && <>Seats held until {formatDateTime(b.holdExpiresAt)}. </>}
-            <a href={`/bookings/${b.id}/pay`} role="button">
-              Pay {formatPaise(b.amountPaise)}
-            </a>
-          </p>
-        )}
-        {b.status === 'confirmed' && (
-          <p>
-            <a href={`/bookings/${b.id}/pass`} role="button">
-              Booking pass
-            </a>{' '}
-            <a href={`/bookings/${b.id}/booking.ics`} role="button" class="secondary" hx-boost="false">
-              Add to calendar
-            </a>
-          </p>
-        )}
-      </div>
+      )}
+      {b.status === 'confirmed' && (
+        <p>
+          <a href={`/bookings/${b.id}/pass`} role="button">
+            Booking pass
+          </a>{' '}
+          <a href={`/bookings/${b.id}/booking.ics`} role="button" class="secondary" hx-boost="false">
+            Add to calendar
+          </a>
+        </p>
+      )}
       <h2>Timeline</h2>
       <ol>
         {steps

@@ -78,40 +78,27 @@ export function PreferencesPage(p: { rows: PrefRow[] }) {
         out. SMS and WhatsApp reach you only at a confirmed phone number.
       </p>
       <form method="post" action="/notifications/settings">
-        <div class="overflow-auto">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Message</th>
-                {CHANNELS.map(([, label]) => (
-                  <th scope="col">{label}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((r) => (
-                <tr>
-                  <th scope="row">
-                    {r.label}
-                    {r.mustGo && <small class="muted"> (always sent)</small>}
-                  </th>
-                  {CHANNELS.map(([ch, label]) => (
-                    <td>
-                      <input
-                        type="checkbox"
-                        name="on"
-                        value={`${r.kind}|${ch}`}
-                        checked={r.on[ch]}
-                        disabled={r.mustGo}
-                        aria-label={`${r.label}: ${label}`}
-                      />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        {p.rows.map((r) => (
+          <fieldset>
+            <legend>
+              <strong>{r.label}</strong>
+              {r.mustGo && <small class="muted"> (always sent)</small>}
+            </legend>
+            {CHANNELS.map(([ch, label]) => (
+              <label>
+                <input
+                  type="checkbox"
+                  name="on"
+                  value={`${r.kind}|${ch}`}
+                  checked={r.on[ch]}
+                  disabled={r.mustGo}
+                  aria-label={`${r.label}: ${label}`}
+                />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+        ))}
         <button type="submit">Save</button>
       </form>
     </section>
