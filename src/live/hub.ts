@@ -16,9 +16,11 @@ export interface HubOptions {
   maxStreamsPerUser: number;
   /** At most this many missed events are replayed after a reconnect (the newest). */
   replayLimit: number;
-  /** A stream whose client reads nothing while this many frames pile up is ended. */
-  maxQueuedFrames: number;
+  /** A stream whose client reads nothing while this many bytes pile up is ended. */
+  maxBacklogBytes: number;
 }
+
+export type { Stream as LiveStream };
 
 export const DEFAULT_HUB: HubOptions = {
   pollMs: 300,
@@ -26,14 +28,25 @@ export const DEFAULT_HUB: HubOptions = {
   retryMs: 5_000,
   maxStreamsPerUser: 8,
   replayLimit: 100,
-  maxQueuedFrames: 256,
+  maxBacklogBytes: 64 * 1024,
 };
+
+/**
+ * Where a stream's frames go: the Node response itself under the server (no web stream per
+ * tab: at 10,000 tabs that costs ~10 KB each), or a ReadableStream (`app.request` in tests).
+ */
+export interface Sink {
+  write(frame: Uint8Array): void;
+  /** Bytes written but not yet taken by the client. */
+  backlog(): number;
+  end(): void;
+}
 
 interface Stream {
   userId: number;
   sessionId: string;
   channels: string[];
-  controller: ReadableStreamDefaultController<Uint8Array>;
+  sink: Sink;
   /** Frames delivered while the replay of missed events is being read; sent after it. */
   pending: Uint8Array[] | null;
   closed: boolean;
@@ -81,6 +94,11 @@ export class LiveHub {
     return n;
   }
 
+  /** Whether this user may open one more stream now. */
+  hasRoomFor(userId: number): boolean {
+    return !this.stopped && this.streamsOf(userId) < this.options.maxStreamsPerUser;
+  }
+
   streamsOf(userId: number): number {
     return this.byUser.get(userId)?.size ?? 0;
   }
@@ -95,21 +113,43 @@ export class LiveHub {
     channels: string[];
     lastEventId?: number;
   }): Promise<ReadableStream<Uint8Array> | null> {
-    if (this.stopped || this.streamsOf(o.userId) >= this.options.maxStreamsPerUser) return null;
-    let stream!: Stream;
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let stream: Stream | null = null;
     const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        stream = {
-          userId: o.userId,
-          sessionId: o.sessionId,
-          channels: o.channels,
-          controller,
-          pending: [],
-          closed: false,
-        };
+      start: (c) => {
+        controller = c;
       },
-      cancel: () => this.remove(stream),
+      cancel: () => {
+        if (stream) this.remove(stream);
+      },
     });
+    stream = await this.attach(o, {
+      write: (f) => controller.enqueue(f),
+      // Frames queued (the default strategy counts chunks), as bytes of a typical frame.
+      backlog: () => Math.max(0, -(controller.desiredSize ?? 0)) * 256,
+      end: () => controller.close(),
+    });
+    return stream ? body : null;
+  }
+
+  /**
+   * Attaches a stream writing to `sink`, or returns null when the user already holds
+   * `maxStreamsPerUser` (or the hub is stopping). With `lastEventId`, the events missed on
+   * these channels come first. Call `detach` when the client goes.
+   */
+  async attach(
+    o: { userId: number; sessionId: string; channels: string[]; lastEventId?: number },
+    sink: Sink,
+  ): Promise<Stream | null> {
+    if (!this.hasRoomFor(o.userId)) return null;
+    const stream: Stream = {
+      userId: o.userId,
+      sessionId: o.sessionId,
+      channels: o.channels,
+      sink,
+      pending: [],
+      closed: false,
+    };
     this.add(stream);
     this.write(stream, encoder.encode(`retry: ${this.options.retryMs}\n: connected\n\n`), true);
     try {
@@ -126,12 +166,17 @@ export class LiveHub {
     } catch (err) {
       this.deps.log.error({ err }, 'live stream could not start');
       this.end(stream);
-      return body;
+      return stream;
     }
     const pending = stream.pending ?? [];
     stream.pending = null;
     for (const f of pending) this.write(stream, f);
-    return body;
+    return stream;
+  }
+
+  /** The client went away: forget its stream. */
+  detach(stream: Stream): void {
+    this.remove(stream);
   }
 
   /** Ends every stream and stops reading events (shutdown). */
@@ -180,7 +225,7 @@ export class LiveHub {
     if (s.closed) return;
     this.remove(s);
     try {
-      s.controller.close();
+      s.sink.end();
     } catch {
       // already errored or closed by the client
     }
@@ -193,9 +238,9 @@ export class LiveHub {
       return;
     }
     // A client that reads nothing: end it rather than hold its frames (it reconnects and replays).
-    if ((s.controller.desiredSize ?? 0) < -this.options.maxQueuedFrames) return this.end(s);
+    if (s.sink.backlog() > this.options.maxBacklogBytes) return this.end(s);
     try {
-      s.controller.enqueue(f);
+      s.sink.write(f);
     } catch {
       this.remove(s);
     }
