@@ -17,6 +17,7 @@ import * as m0046 from './0046_subscriptions.js';
 import * as m0050 from './0050_live_events.js';
 import * as m0051 from './0051_notifications.js';
 import * as m0052 from './0052_announcements.js';
+import * as m0054 from './0054_reviews.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0050_live_events': m0050,
   '0051_notifications': m0051,
   '0052_announcements': m0052,
+  '0054_reviews': m0054,
 };

@@ -23,6 +23,8 @@ import { loadBell, notificationCentreRoutes, notificationRoutes } from './notifi
 import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 import { liveRoutes } from './live/routes.js';
+import { reviewRoutes } from './reviews/routes.js';
+import { adminReviewRoutes } from './admin/reviews.js';
 
 /**
  * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
@@ -122,6 +124,8 @@ export function createApp(deps: Deps) {
   app.route('/', billingRoutes);
   app.route('/', liveRoutes);
   app.route('/', notificationCentreRoutes);
+  app.route('/', reviewRoutes);
+  app.route('/', adminReviewRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

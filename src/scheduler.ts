@@ -10,6 +10,7 @@ import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
 import * as billing from './billing/jobs.js';
 import { pruneLiveEvents } from './live/jobs.js';
+import * as reviews from './reviews/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -37,6 +38,8 @@ export const SCHEDULE: Job[] = [
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
   // Every hour at :15: published live events older than a day (past any reconnect).
   { name: 'live.prune-events', cron: '15 * * * *', run: pruneLiveEvents },
+  // 10:00 IST: travelers back from a trek are asked for a review, once per booking.
+  { name: 'reviews.invites', cron: '0 10 * * *', run: reviews.sendReviewInvites },
 ];
 
 export interface Scheduler {

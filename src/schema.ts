@@ -6,6 +6,7 @@ import type { PaymentTables } from './payments/tables.js';
 import type { BillingTables } from './billing/tables.js';
 import type { LiveTables } from './live/tables.js';
 import type { NotificationTables } from './notifications/tables.js';
+import type { ReviewTables } from './reviews/tables.js';
 
 /** The whole database as Kysely sees it; each feature owns its part. */
 export interface Database
@@ -17,4 +18,5 @@ export interface Database
     PaymentTables,
     BillingTables,
     LiveTables,
-    NotificationTables {}
+    NotificationTables,
+    ReviewTables {}

@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { Deps } from '../deps.js';
 import { DAY } from '../lib/clock.js';
 import { audit } from '../lib/audit.js';
-import { DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
+import { NotFoundError, Unavailable } from '../lib/errors.js';
 import { ZONE } from '../lib/time.js';
 import type { Job } from '../lib/jobs.js';
 import { failuresSince, lastRuns, recentRuns, type JobRunRow } from './jobs-queries.js';

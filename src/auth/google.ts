@@ -1,6 +1,6 @@
 import { CodeChallengeMethod, OAuth2Client, decodeIdToken, generateCodeVerifier, generateState } from 'arctic';
 import type { Config } from '../config.js';
-import { BadRequest, DomainError } from '../lib/errors.js';
+import { BadRequest } from '../lib/errors.js';
 import type { GoogleClaims } from './service.js';
 
 /**

@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   'bookings:verify': ['organizer', 'admin'],
   'billing:autopay': ['organizer', 'admin'],
   'reviews:create': ['traveler', 'admin'],
+  'reviews:moderate': ['admin'],
   'tickets:create': ['traveler', 'organizer', 'agent', 'admin'],
   'tickets:manage': ['agent', 'admin'],
   'users:read': ['agent', 'admin'],

@@ -39,8 +39,6 @@ export async function findBookable(db: Db, tripId: number, departureId: number) 
   return (await bookable(db, { tripId, departureId })).rows[0];
 }
 
-export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookable>>>;
-
 export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
   return db
     .selectFrom('departures')
@@ -208,6 +206,38 @@ export function findBooking(db: Db, id: number) {
 
 export type BookingRow = NonNullable<Awaited<ReturnType<typeof findBooking>>>;
 
+/** What a booking's messages say, and to whom: read for every message sent, so it is lean and compiled once. */
+const messageBooking = precompiled((db, v: { id: number }) =>
+  db
+    .selectFrom('bookings')
+    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
+    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
+    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .innerJoin('users as org', 'org.id', 'bookings.organizer_id')
+    .select([
+      'bookings.id',
+      'bookings.code',
+      'bookings.trip_id',
+      'bookings.guests',
+      'bookings.amount_paise',
+      'bookings.status',
+      'bookings.hold_expires_at',
+      'trips.title',
+      'trips.meeting_point',
+      'departures.start_date',
+      'traveler.name as traveler_name',
+      'traveler.email as traveler_email',
+      'traveler.phone as traveler_phone',
+      'org.email as organizer_email',
+      'org.phone as organizer_phone',
+    ])
+    .where('bookings.id', '=', v.id),
+);
+
+export async function findMessageBooking(db: Db, id: number) {
+  return (await messageBooking(db, { id })).rows[0];
+}
+
 export function bookingsOfUser(db: Db, userId: number) {
   return bookingBase(db)
     .where('bookings.user_id', '=', userId)
@@ -296,6 +326,17 @@ export function confirmedEndedBefore(db: Db, today: string) {
     .select(['bookings.id', 'bookings.departure_id', 'bookings.guests', 'bookings.status'])
     .where('bookings.status', '=', 'confirmed')
     .where('departures.end_date', '<', today)
+    .orderBy('bookings.id')
+    .limit(2000)
+    .execute();
+}
+
+/** Completed bookings whose departure ended on a day in [fromDay, beforeDay) (the review invitations). */
+export function completedEndedBetween(db: Db, fromDay: string, beforeDay: string) {
+  return bookingBase(db)
+    .where('bookings.status', '=', 'completed')
+    .where('departures.end_date', '>=', fromDay)
+    .where('departures.end_date', '<', beforeDay)
     .orderBy('bookings.id')
     .limit(2000)
     .execute();

@@ -6,6 +6,7 @@ import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { invalidHook, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
+import { formatPaise } from '../lib/money.js';
 import { page, qrSvg } from '../lib/render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
@@ -188,7 +189,7 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
   return redirectWith(
     c,
     `/bookings/${idParam(c)}`,
-    refund > 0 ? `Booking cancelled. ${svc.formatRefund(refund)} will be refunded.` : 'Booking cancelled.',
+    refund > 0 ? `Booking cancelled. ${formatPaise(refund)} will be refunded.` : 'Booking cancelled.',
   );
 });
 

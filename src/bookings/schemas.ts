@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { phone } from '../lib/phone.js';
-import type { FieldErrors } from '../lib/errors.js';
 
 /** The most guests one booking takes (the database checks it too). */
 export const MAX_GUESTS = 10;

@@ -3,17 +3,15 @@ import type { Actor } from '../auth/permissions.js';
 import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
-import type { Role } from '../auth/tables.js';
 import { canActAsTraveler, canManageTrip, canSeeBooking, managedOrganizerId } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
-import { BadRequest, Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError, Unavailable } from '../lib/errors.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, formatDateTime, istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { breathe } from '../lib/jobs.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
-import { formatPaise } from '../lib/money.js';
 import { GatewayRejected, GatewayUnavailable } from '../payments/gateway.js';
 import {
   openOrder,
@@ -256,7 +254,7 @@ export interface MessageBooking {
   organizerPhone: string | null;
 }
 
-const toMessageBooking = (b: BookingRow): MessageBooking => ({
+const toMessageBooking = (b: NonNullable<Awaited<ReturnType<typeof q.findMessageBooking>>>): MessageBooking => ({
   id: b.id,
   code: b.code,
   tripId: b.trip_id,
@@ -317,9 +315,18 @@ const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => inTx(de
 const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) =>
   retryBusy(() => inSharedCommit(deps.db, fn));
 
-async function message(deps: Deps, trx: Kysely<Database>, kind: BookingMessage, bookingId: number, x: Extra = {}) {
-  const b = await q.findBooking(trx, bookingId);
-  if (b) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, toMessageBooking(b), x);
+/** Queues the messages of `kinds` about one booking, read once, in the caller's transaction. */
+async function message(
+  deps: Deps,
+  trx: Kysely<Database>,
+  kinds: BookingMessage | BookingMessage[],
+  bookingId: number,
+  x: Extra = {},
+) {
+  const row = await q.findMessageBooking(trx, bookingId);
+  if (!row) return;
+  const b = toMessageBooking(row);
+  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
 }
 
 // ---------------------------------------------------------------- booking
@@ -426,9 +433,8 @@ export async function createBooking(
       targetId: b.id,
       after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
     });
-    await message(deps, trx, 'booking-received', b.id);
+    await message(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', b.id);
     if (free) {
-      await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, clock, {
         actorId: actor.id,
         action: 'booking.joined_free',
@@ -829,7 +835,7 @@ export async function markManualRefund(deps: Deps, actor: Actor, refundId: numbe
 
 // ---------------------------------------------------------------- UPI proof
 
-export function upiLink(
+function upiLink(
   b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'organizer_name' | 'amount_paise' | 'code'>,
 ): string | null {
   if (!b.upi_id) return null;
@@ -973,8 +979,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
     const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
     if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
       await recordUpiPayment(trx, payer(b.id), upiPayment);
-      await message(deps, trx, 'payment-verified', b.id);
-      await message(deps, trx, 'booking-confirmed', b.id);
+      await message(deps, trx, ['payment-verified', 'booking-confirmed'], b.id);
       await audit(trx, deps.clock, {
         actorId: actor.id,
         action: 'upi.verified',
@@ -1284,8 +1289,9 @@ async function releaseOverdueProof(
   const now = isoNow(deps.clock);
   // Found later, the money goes back in full (verifyUpiProof): the traveler did nothing wrong.
   if (!(await lifecycle.release(trx, b, 'proof_expired', now, proof.amount_paise))) return false;
-  await message(deps, trx, 'proof-released', bookingId, { refundPaise: proof.amount_paise });
-  await message(deps, trx, 'proof-released-organizer', bookingId, { refundPaise: proof.amount_paise });
+  await message(deps, trx, ['proof-released', 'proof-released-organizer'], bookingId, {
+    refundPaise: proof.amount_paise,
+  });
   await audit(trx, deps.clock, {
     actorId: null,
     action: 'booking.hold_released',
@@ -1329,6 +1335,72 @@ export async function completeEndedBookings(deps: Deps): Promise<string> {
   return `completed ${completed} bookings`;
 }
 
+// ---------------------------------------------------------------- for the reviews feature
+
+/** A booking as the reviews feature sees it: whose it is, which trip, when it ran. */
+export interface ReviewableBooking {
+  id: number;
+  code: string;
+  tripId: number;
+  organizerId: number;
+  userId: number;
+  title: string;
+  startDate: string;
+  endDate: string;
+  organizerName: string;
+  travelerName: string;
+  travelerEmail: string;
+}
+
+const toReviewable = (b: BookingRow): ReviewableBooking => ({
+  id: b.id,
+  code: b.code,
+  tripId: b.trip_id,
+  organizerId: b.organizer_id,
+  userId: b.user_id,
+  title: b.title,
+  startDate: b.start_date,
+  endDate: b.end_date,
+  organizerName: b.org_display_name ?? b.organizer_name,
+  travelerName: b.traveler_name,
+  travelerEmail: b.traveler_email,
+});
+
+/**
+ * The booking its own traveler may review now: theirs (anyone else's is a 404, an admin's view
+ * included), its trip over and the booking completed. Otherwise a Conflict that says why.
+ */
+export async function reviewableBooking(deps: Deps, actor: Actor, bookingId: number): Promise<ReviewableBooking> {
+  const b = Number.isSafeInteger(bookingId) ? await q.findBooking(deps.db, bookingId) : undefined;
+  if (!b || b.user_id !== actor.id) throw new NotFoundError();
+  if (b.status === 'cancelled' || b.status === 'pending')
+    throw new Conflict(
+      b.status === 'cancelled'
+        ? 'This booking was cancelled, so there is no trip to review.'
+        : 'This booking was never paid, so there is no trip to review.',
+    );
+  if (b.end_date >= istDate(deps.clock.now())) throw new Conflict('You can review this trip once it has ended.');
+  if (b.status !== 'completed')
+    throw new Conflict('Your booking is marked completed the night after the trip ends; you can review it then.');
+  return toReviewable(b);
+}
+
+/** The traveler's completed bookings, latest trip first. */
+export async function completedBookingsOf(deps: Pick<Deps, 'db'>, userId: number): Promise<ReviewableBooking[]> {
+  const rows = await q.bookingsOfUser(deps.db, userId);
+  return rows.filter((b) => b.status === 'completed').map(toReviewable);
+}
+
+/** Completed bookings whose trip ended in the last `days` days (up to yesterday, India time). */
+export async function recentlyCompletedBookings(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  days: number,
+): Promise<ReviewableBooking[]> {
+  const now = deps.clock.now();
+  const rows = await q.completedEndedBetween(deps.db, istDate(addMs(now, -days * DAY)), istDate(now));
+  return rows.map(toReviewable);
+}
+
 /** The booking form's first guest, filled from the account (a 10-digit number, as typed in the form). */
 export async function leadOf(deps: Deps, actor: Actor): Promise<{ name: string; phone: string }> {
   const u = await q.leadTraveler(deps.db, actor.id);
@@ -1347,8 +1419,6 @@ export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, dep
     specialRequests: '',
   });
 }
-
-export const formatRefund = (paise: number) => formatPaise(paise);
 
 /** The departure an organizer is about to cancel, with how many bookings it touches. */
 export async function departureForOrganizer(

@@ -23,7 +23,7 @@ export interface HubOptions {
 export type { Stream as LiveStream };
 
 export const DEFAULT_HUB: HubOptions = {
-  pollMs: 300,
+  pollMs: 250,
   heartbeatMs: 25_000,
   retryMs: 5_000,
   maxStreamsPerUser: 8,

@@ -44,6 +44,7 @@ export const SORTS = {
   price_asc: 'Price: low to high',
   price_desc: 'Price: high to low',
   newest: 'Newest',
+  rating: 'Top rated',
 } as const;
 export type Sort = keyof typeof SORTS;
 

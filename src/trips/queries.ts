@@ -145,9 +145,38 @@ export async function searchTripIds(
   cap: number,
 ): Promise<{ hits: SearchHit[]; plan: SearchPlan }> {
   const plan = await choosePlan(db, f);
+  if (sort === 'rating' && plan === 'stream') {
+    // Rated trips best first through the rating index, then the unrated ones by date: two walks.
+    const parts = ratingStreamSql(f);
+    const rated = (await sql<SearchHit>`${parts.rated} limit ${cap}`.execute(db)).rows;
+    const rest =
+      rated.length < cap ? (await sql<SearchHit>`${parts.unrated} limit ${cap - rated.length}`.execute(db)).rows : [];
+    return { hits: [...rated, ...rest], plan };
+  }
   // One query up to the cap gives both the count and every page (pages never go past the cap).
   const r = await sql<SearchHit>`${searchSql(f, sort, plan)} limit ${cap}`.execute(db);
   return { hits: r.rows, plan };
+}
+
+/** A trip with a visible review has a trip_ratings row with reviews > 0 (kept by the reviews feature). */
+const isRated = (alias: string) =>
+  sql<SqlBool>`exists (select 1 from trip_ratings r where r.trip_id = ${sql.ref(`${alias}.id`)} and r.reviews > 0)`;
+
+/**
+ * The "top rated" order, walked as two parts: rated trips by average (exact: stars total ÷
+ * reviews), then number of reviews, then id, through trip_ratings_rank; then the trips without
+ * a review, soonest departure first. The trip-driven plan sorts its few candidates the same way.
+ */
+export function ratingStreamSql(f: SearchFilters): { rated: RawBuilder<SearchHit>; unrated: RawBuilder<SearchHit> } {
+  const nextStart = sql`(select min(e.start_date) from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)})`;
+  return {
+    rated: sql<SearchHit>`select t.id, ${nextStart} as next_start
+      from trip_ratings r indexed by trip_ratings_rank cross join trips t on t.id = r.trip_id
+      where r.reviews > 0 and ${tripWhere(f)}
+        and exists (select 1 from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)})
+      order by r.stars_total * 1.0 / r.reviews desc, r.reviews desc, r.trip_id`,
+    unrated: soonestStreamSql(f, sql<SqlBool>`not ${isRated('t')}`),
+  };
 }
 
 export type SearchPlan = 'trips' | 'stream';
@@ -161,25 +190,41 @@ export function searchSql(f: SearchFilters, sort: Sort, plan: SearchPlan): RawBu
       price_desc: sql`${sql.ref(`${t}.price_paise`)} desc, ${sql.ref(`${t}.id`)} desc`,
       newest: sql`${sql.ref(`${t}.created_at`)} desc, ${sql.ref(`${t}.id`)} desc`,
       soonest: sql`next_start asc, ${sql.ref(`${t}.id`)} asc`,
+      // Rated first (average, then reviews, then id), then the rest by their next departure.
+      rating: sql`(c.rv is null) asc, c.st * 1.0 / c.rv desc, c.rv desc, case when c.rv is null then null else c.id end asc, c.next_start asc, c.id asc`,
     })[sort];
   if (plan === 'trips') {
     // Trips found by their text are looked up in the narrow filter index, not the wide table.
     const from = f.match ? sql`trips t indexed by trips_filter` : sql`trips t`;
-    return sql<SearchHit>`with c as materialized (select t.id, t.price_paise, t.created_at, ${nextStart} as next_start from ${from} where ${tripWhere(f, true)})
+    const rating =
+      sort === 'rating'
+        ? {
+            cols: sql`, r.reviews as rv, r.stars_total as st`,
+            join: sql` left join trip_ratings r on r.trip_id = t.id and r.reviews > 0`,
+          }
+        : { cols: sql``, join: sql`` };
+    return sql<SearchHit>`with c as materialized (select t.id, t.price_paise, t.created_at, ${nextStart} as next_start${rating.cols} from ${from}${rating.join} where ${tripWhere(f, true)})
       select c.id, c.next_start from c where c.next_start is not null order by ${order('c')}`;
   }
+  if (sort === 'rating') throw new Error('the rating order is streamed in two parts: ratingStreamSql');
   if (sort !== 'soonest') {
     // Walk trips in price/age order through an index; keep those with a matching departure.
     return sql<SearchHit>`select t.id, ${nextStart} as next_start from trips t where ${tripWhere(f)}
       and exists (select 1 from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)}) order by ${order('t')}`;
   }
-  // Walk matching departures by date; a trip shows up at its first matching departure.
-  // Each departure's trip is checked in the narrow trips_filter index. (Referring to t, not d,
-  // makes SQLite check the trip before the costlier NOT EXISTS;
-  // +d.trip_id keeps SQLite from turning a text match into a lookup by trip on the date index.)
+  return soonestStreamSql(f);
+}
+
+/**
+ * Walk matching departures by date; a trip shows up at its first matching departure.
+ * Each departure's trip is checked in the narrow trips_filter index. (Referring to t, not d,
+ * makes SQLite check the trip before the costlier NOT EXISTS;
+ * +d.trip_id keeps SQLite from turning a text match into a lookup by trip on the date index.)
+ */
+function soonestStreamSql(f: SearchFilters, also?: RawBuilder<SqlBool>): RawBuilder<SearchHit> {
   return sql<SearchHit>`select d.trip_id as id, d.start_date as next_start
     from departures d indexed by departures_open_start cross join trips t indexed by trips_filter on t.id = +d.trip_id
-    where ${departureWhere('d', f)} and ${tripWhere(f)}
+    where ${departureWhere('d', f)} and ${tripWhere(f)}${also ? sql` and ${also}` : sql``}
       and not exists (select 1 from departures e indexed by departures_open_trip where e.trip_id = t.id and ${departureWhere('e', f)}
         and (e.start_date < d.start_date or (e.start_date = d.start_date and e.id < d.id)))
     order by d.start_date, d.trip_id`;

@@ -2,15 +2,16 @@ import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import * as bookings from '../bookings/service.js';
 import * as billing from '../billing/service.js';
+import * as reviews from '../reviews/service.js';
+import type { Rating, ReviewView } from '../reviews/service.js';
 import type { DB } from '../db.js';
 import { Conflict, DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { IMAGE_WIDTHS, removeImage, storeImage, type StoredImage } from '../lib/images.js';
-import { istDate } from '../lib/time.js';
+import { daysBetween, istDate } from '../lib/time.js';
 import { audit } from '../lib/audit.js';
 import { getSetting, getSettings, type RefundRule } from '../lib/settings.js';
 import { canManageTrip } from '../auth/permissions.js';
-import type { Role } from '../auth/tables.js';
 import * as q from './queries.js';
 import { CATEGORY_SLUGS, MAX_RESULTS, PAGE_SIZE, type Category } from './catalog.js';
 import { ftsQuery, MAX_IMAGES, type SearchQuery, type TripDraft, type TripInput } from './schemas.js';
@@ -50,6 +51,8 @@ export interface TripCard {
   image: ImageRef | null;
   next: DepartureView | null;
   moreDepartures: number;
+  /** Its visible reviews' count and average; null before the first. */
+  rating: Rating | null;
 }
 
 /** The widths a stored image exists in (see storeImage: never wider than the original). */
@@ -87,7 +90,11 @@ async function cardsFor(
   seatsOnly = false,
 ): Promise<TripCard[]> {
   const ids = hits.map((h) => h.id);
-  const [rows, deps] = await Promise.all([q.tripCards(db, ids), q.upcomingDepartures(db, ids, from)]);
+  const [rows, deps, ratings] = await Promise.all([
+    q.tripCards(db, ids),
+    q.upcomingDepartures(db, ids, from),
+    reviews.ratingsOfTrips({ db }, ids),
+  ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return hits.flatMap((h) => {
     const r = byId.get(h.id);
@@ -103,13 +110,12 @@ async function cardsFor(
         region: r.region,
         difficulty: r.difficulty,
         pricePaise: r.price_paise,
-        days: next
-          ? Math.round((Date.parse(next.end_date) - Date.parse(next.start_date)) / 86_400_000) + 1
-          : parseJson<unknown[]>(r.schedule, []).length,
+        days: next ? daysBetween(next.start_date, next.end_date) + 1 : parseJson<unknown[]>(r.schedule, []).length,
         organizerName: r.org_display_name ?? r.organizer_name,
         image: r.image_key ? { key: r.image_key, width: r.image_width!, height: r.image_height! } : null,
         next: next ? toDeparture(next) : null,
         moreDepartures: Math.max(0, mine.length - 1),
+        rating: ratings.get(r.id) ?? null,
       },
     ];
   });
@@ -203,6 +209,10 @@ export interface TripDetail {
   canManage: boolean;
   /** Travelers can see it (owners also see non-public trips, with a notice). */
   isPublic: boolean;
+  /** The trip's rating and latest visible reviews; the organizer's rating over all their trips. */
+  rating: Rating | null;
+  reviews: ReviewView[];
+  organizerRating: Rating | null;
 }
 
 /** A trip as the public (or its owner) sees it; 404 for anything not public to this viewer. */
@@ -217,11 +227,13 @@ export async function tripPage(
   const isPublic = await q.isTripPublic(deps.db, id, now);
   const canManage = viewer !== null && canManageTrip(viewer, trip);
   if (!isPublic && !canManage) throw new NotFoundError();
-  const [images, departures, organizer, settings] = await Promise.all([
+  const [images, departures, organizer, settings, tripReviews, organizerReviews] = await Promise.all([
     q.tripImages(deps.db, id),
     q.tripDepartures(deps.db, id),
     q.findOrganizer(deps.db, trip.organizer_id),
     getSettings(deps.db),
+    reviews.tripReviews(deps, id),
+    reviews.organizerReviews(deps, trip.organizer_id, 0),
   ]);
   const upcoming = departures.filter((d) => d.status === 'open' && d.start_date >= now).map(toDeparture);
   const schedule = parseJson<TripDetail['schedule']>(trip.schedule, []);
@@ -251,12 +263,13 @@ export async function tripPage(
       email: organizer!.email,
       phone: organizer!.phone,
     },
-    days: upcoming[0]
-      ? Math.round((Date.parse(upcoming[0].endDate) - Date.parse(upcoming[0].startDate)) / DAY) + 1
-      : schedule.length,
+    days: upcoming[0] ? daysBetween(upcoming[0].startDate, upcoming[0].endDate) + 1 : schedule.length,
     refundPolicy: bookings.policyOf(trip.refund_policy, settings.refundPolicy),
     canManage,
     isPublic,
+    rating: tripReviews.rating,
+    reviews: tripReviews.reviews,
+    organizerRating: organizerReviews.rating,
   };
 }
 
@@ -267,6 +280,9 @@ export interface OrganizerProfile {
   location: string | null;
   since: string;
   trips: TripCard[];
+  /** Their stars over all their trips' visible reviews, and the latest of those. */
+  rating: Rating | null;
+  reviews: ReviewView[];
 }
 
 /** An organizer's public page: 404 unless the organizer is listed. */
@@ -275,6 +291,7 @@ export async function organizerPage(deps: Pick<Deps, 'db' | 'clock'>, id: number
   if (!org || !(await q.isOrganizerListed(deps.db, id))) throw new NotFoundError();
   const now = today(deps);
   const hits = await q.organizerPublicTripIds(deps.db, id, now);
+  const { rating, reviews: latest } = await reviews.organizerReviews(deps, id);
   return {
     id: org.id,
     name: org.org_display_name ?? org.name,
@@ -282,6 +299,8 @@ export async function organizerPage(deps: Pick<Deps, 'db' | 'clock'>, id: number
     location: org.location,
     since: org.created_at,
     trips: await cardsFor(deps.db, hits, now),
+    rating,
+    reviews: latest,
   };
 }
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ORIGIN, type TestApp } from '../support/app.js';
 import { createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db.js';
-import { HOUR, MINUTE } from '../../src/lib/clock.js';
+import { MINUTE } from '../../src/lib/clock.js';
 import { describeWait } from '../../src/lib/rate-limit.js';
 import { accountsApp, fromIp, linkIn, PASSWORD, queued, register, sessionToken } from './helpers.js';
 

@@ -9,7 +9,6 @@ import { sessionCookie, signedIn, addDeparture, makeTrip } from '../support/fact
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { retryRefunds } from '../../src/payments/refunds.js';
-import * as trips from '../../src/trips/service.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;

@@ -1,6 +1,7 @@
 import type { OrganizerProfile } from '../../src/trips/service.js';
 import { formatDate } from '../../src/lib/time.js';
 import { TripCardView } from '../trips/parts.js';
+import { RatingBadge, ReviewsSection } from '../reviews/parts.js';
 
 export function OrganizerPage(p: { org: OrganizerProfile }) {
   const o = p.org;
@@ -10,6 +11,9 @@ export function OrganizerPage(p: { org: OrganizerProfile }) {
         <h1>{o.name}</h1>
         <p>
           {o.location ? `${o.location} · ` : ''}on TrekTribe since {formatDate(o.since)}
+        </p>
+        <p>
+          <RatingBadge rating={o.rating} />
         </p>
       </hgroup>
       {o.about && <p>{o.about}</p>}
@@ -23,6 +27,7 @@ export function OrganizerPage(p: { org: OrganizerProfile }) {
           ))}
         </div>
       )}
+      <ReviewsSection heading="What travelers say" rating={o.rating} reviews={o.reviews} showTrip />
     </>
   );
 }

@@ -28,7 +28,8 @@ export function ManageList(p: { trips: ManagedTrip[] }) {
       <p>
         <a role="button" href="/organizer/trips/new">
           New trip
-        </a>
+        </a>{' '}
+        <a href="/organizer/reviews">Reviews of your trips</a>
       </p>
       {p.trips.length === 0 ? (
         <p>No trips yet. Create your first one: it takes a few minutes.</p>

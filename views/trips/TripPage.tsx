@@ -3,6 +3,7 @@ import type { TripDetail } from '../../src/trips/service.js';
 import { imageUrl } from '../../src/lib/images.js';
 import { Dates, Photo, Price, SeatsLeft } from './parts.js';
 import { RefundPolicyList } from '../bookings/booking.js';
+import { RatingBadge, ReviewsSection } from '../reviews/parts.js';
 
 /** Open Graph tags so a shared link shows the trek. */
 export function TripHead(p: { trip: TripDetail; publicUrl: string }) {
@@ -49,6 +50,11 @@ export function TripPage(p: { trip: TripDetail }) {
           {t.destination} · {t.region} · {DIFFICULTY_LABEL[t.difficulty]} · by {t.organizer.name}
         </p>
       </hgroup>
+      <p class="trip-rating">
+        <a href="#reviews">
+          <RatingBadge rating={t.rating} />
+        </a>
+      </p>
       {cover && <Photo image={cover} alt={t.title} sizes="(min-width: 64rem) 60rem, 100vw" show={1280} eager />}
       <p>
         <Price paise={t.pricePaise} /> per person
@@ -155,7 +161,8 @@ export function TripPage(p: { trip: TripDetail }) {
         <h2>Your organizer</h2>
         <p>
           <a href={`/organizers/${t.organizer.id}`}>{t.organizer.name}</a>
-          {t.organizer.location && ` · ${t.organizer.location}`}
+          {t.organizer.location && ` · ${t.organizer.location}`} ·{' '}
+          <RatingBadge rating={t.organizerRating} none="no organizer reviews yet" />
         </p>
         {t.organizer.about && <p>{t.organizer.about}</p>}
         <p id="contact">
@@ -172,6 +179,7 @@ export function TripPage(p: { trip: TripDetail }) {
           )}
         </p>
       </section>
+      <ReviewsSection heading="Reviews" rating={t.rating} reviews={t.reviews} />
     </article>
   );
 }

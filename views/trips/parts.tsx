@@ -4,6 +4,7 @@ import { imageUrl } from '../../src/lib/images.js';
 import { DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
 import { storedWidths, type DepartureView, type ImageRef, type TripCard } from '../../src/trips/service.js';
 import type { Difficulty } from '../../src/trips/tables.js';
+import { RatingBadge } from '../reviews/parts.js';
 
 /** A stored photo: WebP in every stored width, sized for layout, loaded lazily. */
 export function Photo(p: { image: ImageRef; alt: string; sizes: string; show?: number; eager?: boolean }) {
@@ -54,7 +55,15 @@ export function TripCardView(p: { trip: TripCard }) {
         <h3>
           <a href={`/trips/${t.id}`}>{t.title}</a>
         </h3>
-        <p class="muted">by {t.organizerName}</p>
+        <p class="muted">
+          by {t.organizerName}
+          {t.rating && (
+            <>
+              {' '}
+              · <RatingBadge rating={t.rating} />
+            </>
+          )}
+        </p>
         <p class="muted">
           {t.region} · {t.days} {t.days === 1 ? 'day' : 'days'} · <DifficultyTag level={t.difficulty} />
         </p>
