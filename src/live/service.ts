@@ -55,7 +55,7 @@ const rowsOf = (clock: Clock, events: LiveEvent[]) => {
 
 /**
  * Publishes events: call it after your transaction has committed, with `deps.db`. The event is
- * a row every server process's hub reads within a poll (~300 ms), so a browser connected to
+ * a row every server process's hub reads within a poll (250 ms), so a browser connected to
  * another process hears it too. A failure to publish is logged, never thrown: the change
  * itself has happened, and the page shows it on the next load.
  */

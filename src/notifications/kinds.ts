@@ -36,6 +36,7 @@ export const KINDS: Record<string, Kind> = {
   'trip-reminder': { label: 'Trip reminders', for: 'traveler' },
   'trial-ending': { label: 'Free trial ending', for: 'organizer' },
   'trial-ended': { label: 'Free trial ended', for: 'organizer', mustGo: true },
+  'review-invite': { label: 'Invitations to review a trek', for: 'traveler' },
   announcement: { label: 'Announcements', for: 'everyone' },
 };
 

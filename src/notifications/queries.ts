@@ -258,16 +258,25 @@ export async function insertNotification(
   return Number((await notificationInsert(db, n)).insertId);
 }
 
-const unreadQuery = precompiled((db, v: { userId: number }) =>
+/** The bell shows "99+" past 99: counting stops at 100, so a long unread list costs no more than that. */
+export const UNREAD_CAP = 100;
+
+const unreadQuery = precompiled((db, v: { userId: number; cap: number }) =>
   db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', v.userId)
-    .where('read_at', 'is', null),
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('notifications')
+        .select('id')
+        .where('user_id', '=', v.userId)
+        .where('read_at', 'is', null)
+        .limit(v.cap)
+        .as('unread'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n')),
 );
 
 export async function unreadCount(db: Db, userId: number): Promise<number> {
-  const r = await unreadQuery(db, { userId });
+  const r = await unreadQuery(db, { userId, cap: UNREAD_CAP });
   return Number((r.rows[0] as { n: number } | undefined)?.n ?? 0);
 }
 

@@ -161,6 +161,17 @@ describe('GET /events', () => {
     await kept.waitFor((f) => f.event === 'still-here');
   });
 
+  it('signing out everywhere ends every stream of the user, in every session', async () => {
+    fastHub(t);
+    const me = await signedIn(t.deps);
+    const other = await sessionCookie(t.deps, me.id);
+    const [a, b] = [await stream(me.cookie), await stream(other)];
+    await a.waitFor((f) => f.retry !== undefined);
+    await b.waitFor((f) => f.retry !== undefined);
+    expect((await t.post('/me/sign-out-everywhere', {}, me.cookie)).status).toBe(303);
+    await Promise.all([a.ended, b.ended]);
+  });
+
   it('a session that ended without a sign-out event (expired, deleted) ends its streams at the next heartbeat', async () => {
     fastHub(t, { heartbeatMs: 40 });
     const me = await signedIn(t.deps);

@@ -3,6 +3,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
 import { subscriptionChanged } from '../../src/live/service.js';
+import { sendTrialNotices, startTrial } from '../../src/billing/service.js';
 import { frame } from '../../src/live/hub.js';
 import { fastHub, openStream, type OpenStream } from './support.js';
 
@@ -99,6 +100,15 @@ describe('live pieces', () => {
     }
     const s = await listen(org.cookie);
     await subscriptionChanged(t.deps, org.id);
+    await s.waitFor((f) => f.event === 'subscription');
+  });
+
+  it('the trial-notices job closing a trial refreshes the organizer’s open subscription page', async () => {
+    const org = await signedIn(t.deps, { role: 'organizer' });
+    await startTrial(t.db, t.clock, org.id);
+    const s = await listen(org.cookie);
+    t.clock.advance(61 * 24 * 3_600_000);
+    expect(await sendTrialNotices(t.deps)).toContain('ended 1 trials');
     await s.waitFor((f) => f.event === 'subscription');
   });
 

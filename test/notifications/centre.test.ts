@@ -106,6 +106,27 @@ describe('/notifications (plain forms, no JS needed)', () => {
     expect(await (await t.request('/notifications', { cookie: me.cookie })).text()).not.toContain('unread"');
   });
 
+  it('the bell says 99+ past 99 unread (counting stops there)', async () => {
+    const me = await user();
+    const now = t.clock.now().toISOString();
+    await t.db
+      .insertInto('notifications')
+      .values(
+        Array.from({ length: 150 }, (_, i) => ({
+          user_id: me.id,
+          kind: 'x',
+          title: `n${i}`,
+          link: null,
+          announcement_id: null,
+          read_at: null,
+          created_at: now,
+        })),
+      )
+      .execute();
+    const html = await (await t.request('/trips', { cookie: me.cookie })).text();
+    expect(html).toContain('aria-label="99+ unread">99+<');
+  });
+
   it('nobody can mark another user’s notification read (404), nor see it', async () => {
     const me = await user();
     const other = await user();

@@ -3,9 +3,10 @@ import { formatDateTime } from '../../src/lib/time.js';
 /** The bell's badge: the number of unread notifications, or nothing. Also the `bell` event's data. */
 export function BellCount(p: { unread: number }) {
   if (p.unread <= 0) return <span class="count" hidden></span>;
+  const shown = p.unread > 99 ? '99+' : String(p.unread);
   return (
-    <span class="count" aria-label={`${p.unread} unread`}>
-      {p.unread > 99 ? '99+' : p.unread}
+    <span class="count" aria-label={`${shown} unread`}>
+      {shown}
     </span>
   );
 }
