@@ -16,6 +16,9 @@ import * as m0045 from './0045_payment_owners.js';
 import * as m0046 from './0046_subscriptions.js';
 import * as m0047 from './0047_subscription_payments.js';
 import * as m0048 from './0048_refunds_any_owner.js';
+import * as m0050 from './0050_live_events.js';
+import * as m0051 from './0051_notifications.js';
+import * as m0052 from './0052_announcements.js';
 import * as m0054 from './0054_reviews.js';
 import * as m0059 from './0059_trip_moderation.js';
 import * as m0060 from './0060_audit_filters.js';
@@ -45,6 +48,9 @@ export const migrations: Record<string, Migration> = {
   '0046_subscriptions': m0046,
   '0047_subscription_payments': m0047,
   '0048_refunds_any_owner': m0048,
+  '0050_live_events': m0050,
+  '0051_notifications': m0051,
+  '0052_announcements': m0052,
   '0054_reviews': m0054,
   '0059_trip_moderation': m0059,
   '0060_audit_filters': m0060,

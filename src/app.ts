@@ -19,9 +19,10 @@ import { tripRoutes } from './trips/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { paymentRoutes } from './payments/routes.js';
 import { adminRoutes } from './admin/routes.js';
-import { notificationRoutes } from './notifications/routes.js';
+import { loadBell, notificationCentreRoutes, notificationRoutes } from './notifications/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
+import { liveRoutes } from './live/routes.js';
 import { reviewRoutes } from './reviews/routes.js';
 import { adminReviewRoutes } from './admin/reviews.js';
 
@@ -111,6 +112,7 @@ export function createApp(deps: Deps) {
   app.use(removeUploads);
   app.use(readFlash);
   app.use(loadUser);
+  app.use(loadBell);
 
   app.route('/', platformRoutes);
   app.route('/', accountRoutes);
@@ -120,6 +122,8 @@ export function createApp(deps: Deps) {
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
   app.route('/', billingRoutes);
+  app.route('/', liveRoutes);
+  app.route('/', notificationCentreRoutes);
   app.route('/', reviewRoutes);
   app.route('/', adminReviewRoutes);
 

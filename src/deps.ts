@@ -5,6 +5,7 @@ import type { Clock } from './lib/clock.js';
 import type { Assets } from './lib/assets.js';
 import type { Transports } from './notifications/transports.js';
 import type { PaymentGateway } from './payments/gateway.js';
+import type { LiveHub } from './live/hub.js';
 
 /**
  * What the app needs from the outside world, chosen once at start (server.ts) or by a
@@ -24,4 +25,6 @@ export interface Deps {
   stopping?: AbortSignal;
   /** Traveler payments: Razorpay, the built-in test gateway, or off (src/payments/gateway.ts). */
   payments: PaymentGateway;
+  /** This process's SSE streams (src/live/hub.ts); made on first use when not given. */
+  live?: LiveHub;
 }

@@ -9,6 +9,7 @@ import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
 import * as billing from './billing/jobs.js';
+import { pruneLiveEvents } from './live/jobs.js';
 import * as reviews from './reviews/jobs.js';
 
 /**
@@ -35,6 +36,8 @@ export const SCHEDULE: Job[] = [
   { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
   // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
+  // Every hour at :15: published live events older than a day (past any reconnect).
+  { name: 'live.prune-events', cron: '15 * * * *', run: pruneLiveEvents },
   // 10:00 IST: travelers back from a trek are asked for a review, once per booking.
   { name: 'reviews.invites', cron: '0 10 * * *', run: reviews.sendReviewInvites },
   // 02:00 IST: auto-pay charges every subscription due within the lead time (debits settle a day or more later).

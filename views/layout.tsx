@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Flash } from '../src/lib/env.js';
+import { BellCount, Banner, LiveSource, type LayoutLive } from './notifications/live.js';
 
 export interface LayoutUser {
   name: string;
@@ -17,6 +18,8 @@ export interface LayoutProps {
   testMode?: boolean;
   /** The platform's name and how to reach it (settings); TrekTribe and nothing when not given. */
   brand?: { name: string; contact: string };
+  /** A signed-in page: the bell, the announcement banners and the tab's live stream. */
+  live?: LayoutLive;
   /** Extra tags for <head> (Open Graph, a page's own script). */
   head?: Child;
   children?: Child;
@@ -65,6 +68,18 @@ export function Layout(p: LayoutProps) {
                     <li>
                       <a href="/dashboard">Dashboard</a>
                     </li>
+                    {p.live && (
+                      <li class="bell">
+                        <a href="/notifications" aria-label="Notifications">
+                          <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                            <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
+                          </svg>
+                          <span id="bell-count">
+                            <BellCount unread={p.live.unread} />
+                          </span>
+                        </a>
+                      </li>
+                    )}
                     <li class="me">
                       <a href="/me" title={p.user.name}>
                         <span>{firstName(p.user.name)}</span>
@@ -84,6 +99,13 @@ export function Layout(p: LayoutProps) {
               </ul>
             </nav>
           </header>
+          {p.live && (
+            <div class="container" id="live-banners">
+              {p.live.banners.map((b) => (
+                <Banner b={b} />
+              ))}
+            </div>
+          )}
           <main class="container" id="main">
             {p.flash && (
               <p class={`flash ${p.flash.kind}`} role={p.flash.kind === 'error' ? 'alert' : 'status'}>
@@ -103,6 +125,7 @@ export function Layout(p: LayoutProps) {
               {brand} — treks by the people who lead them.{p.brand?.contact && ` Contact: ${p.brand.contact}`}
             </small>
           </footer>
+          {p.live && <LiveSource live={p.live} />}
         </body>
       </html>
     </>

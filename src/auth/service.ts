@@ -23,6 +23,8 @@ import * as q from './queries.js';
 import type { UserRow } from './queries.js';
 import { hashPassword, verifyNothing, verifyPassword } from './passwords.js';
 import { invalidateUserSessions } from './session.js';
+import { channel, publish } from '../live/service.js';
+import { SIGNED_OUT } from '../live/events.js';
 import type { OrganizerInput, ProfileInput, RegisterInput, StaffInput } from './schemas.js';
 import type { Role, UserStatus } from './tables.js';
 import { getSetting } from '../lib/settings.js';
@@ -644,8 +646,9 @@ export async function updateOrganizerProfile(
   await q.updateUser(deps.db, actor.id, { ...input, updated_at: isoNow(deps.clock) });
 }
 
-export async function signOutEverywhere(deps: Pick<Deps, 'db'>, userId: number): Promise<void> {
+export async function signOutEverywhere(deps: Pick<Deps, 'db' | 'clock' | 'log'>, userId: number): Promise<void> {
   await invalidateUserSessions(deps.db, userId);
+  await publish(deps, { to: channel.user(userId), event: SIGNED_OUT });
 }
 
 // ---------------------------------------------------------------- admin

@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import { channel, publish } from '../live/service.js';
+import { SIGNED_OUT } from '../live/events.js';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { DB } from '../db.js';
 import type { Clock } from '../lib/clock.js';
@@ -132,9 +134,24 @@ export async function startSession(c: Context<AppEnv>, userId: number): Promise<
   setSessionCookie(c, token, expiresAt);
 }
 
-/** Signs this browser out: its session row goes, and so does the cookie. */
+/** Signs this browser out: its session row goes, and so does the cookie (and its live streams, in every process). */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
   const token = readSessionCookie(c);
-  if (token) await invalidateSession(c.get('deps').db, hashToken(token));
+  if (token) {
+    await invalidateSession(c.get('deps').db, hashToken(token));
+    await publish(c.get('deps'), { to: channel.session(hashToken(token)), event: SIGNED_OUT });
+  }
   clearSessionCookie(c);
+}
+
+/** Which of these sessions still hold (the live hub ends the streams of the others). */
+export async function liveSessions(db: DB, ids: string[], now: Date): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('expires_at', '>', now.toISOString())
+    .execute();
+  return new Set(rows.map((r) => r.id));
 }

@@ -17,6 +17,7 @@ import { registerPaymentOwner, type PaymentOwner, type TokenEvent } from '../pay
 import type { Actor } from '../auth/permissions.js';
 import { getAccount } from '../auth/service.js';
 import { audit } from '../lib/audit.js';
+import { subscriptionChanged } from '../live/service.js';
 import { breathe } from '../lib/jobs.js';
 import { daysBetween, istDate } from '../lib/time.js';
 import { getSettings, putSetting, type SettingKey, type Settings } from '../lib/settings.js';
@@ -272,8 +273,11 @@ export async function sendTrialNotices(deps: Ctx): Promise<string> {
   let told = 0;
   let ended = 0;
   for (const trial of await q.trialsEndingBefore(db, horizon)) {
-    if (trial.trial_ends_at <= now.toISOString()) ended += Number(await endTrial(deps, trial));
-    else told += Number(await noticeTrialEnding(deps, trial, plan.trialNoticeDays));
+    if (trial.trial_ends_at <= now.toISOString()) {
+      const closed = await endTrial(deps, trial);
+      if (closed) await subscriptionChanged(deps, trial.organizer_id);
+      ended += Number(closed);
+    } else told += Number(await noticeTrialEnding(deps, trial, plan.trialNoticeDays));
     await breathe();
   }
   return `sent ${told} trial notices, ended ${ended} trials`;

@@ -30,6 +30,7 @@ import {
   type RefundRecord,
 } from '../payments/orders.js';
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
+import { bookingChanged } from '../live/service.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { retryBusy, tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
@@ -379,12 +380,14 @@ export async function createBooking(
   const today = istDate(clock.now());
   // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
   // trip is read under the same lock that takes the seats.
-  return sharedTx(deps, async (trx) => {
+  let organizerId = 0;
+  const made = await sharedTx(deps, async (trx) => {
     const t = await q.findBookable(trx, tripId, input.departureId);
     if (!t || t.trip_status !== 'active') throw new NotFoundError();
     if (t.departure_status !== 'open' || t.start_date <= today)
       throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
     if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
+    organizerId = t.organizer_id;
     const amount = t.price_paise * guests;
     const free = amount === 0;
     const now = clock.now();
@@ -442,6 +445,8 @@ export async function createBooking(
     }
     return b;
   });
+  await bookingChanged(deps, { id: made.id, trip_id: tripId, organizer_id: organizerId });
+  return made;
 }
 
 const seats = (n: number) => `${n} seat${n === 1 ? '' : 's'}`;
@@ -627,6 +632,7 @@ export async function cancelBooking(deps: Deps, actor: Actor, bookingId: number)
     );
   const refund = await tx(deps, (trx) => cancelInTx(deps, trx, actor, bookingId, 'traveler', null));
   if (refund < 0) throw new Conflict('This booking is already cancelled.');
+  await bookingChanged(deps, b);
   await sendPendingRefunds(deps, bookingId);
   return { refund };
 }
@@ -810,6 +816,7 @@ export async function confirmCheckout(
 ): Promise<Applied> {
   const b = await ownBooking(deps, actor, bookingId);
   const out = await verifyCheckout(deps, payer(b.id), r);
+  await bookingChanged(deps, b);
   if (out === 'refunding') await sendPendingRefunds(deps, bookingId);
   return out;
 }
@@ -909,7 +916,7 @@ export async function submitUpiProof(
     throw new Conflict('Your payment proof is already with the organizer.', 'utr');
   const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', PROOF_WIDTHS, 'proofs');
   const { proofHoldMinutes } = await getSettings(deps.db);
-  return tx(deps, async (trx) => {
+  const sent = await tx(deps, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);
     if (!cur || cur.status !== 'pending')
       throw new Conflict('This booking can no longer be paid. Book again if seats are left.');
@@ -942,6 +949,8 @@ export async function submitUpiProof(
     });
     return { duplicate };
   });
+  await bookingChanged(deps, b);
+  return sent;
 }
 
 async function proofForOrganizer(deps: Deps, actor: Actor, proofId: number) {
@@ -959,7 +968,7 @@ async function cancelledPercent(trx: Kysely<Database>, b: BookingRow): Promise<n
 
 /** The organizer found the money: confirm the booking. */
 export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number): Promise<void> {
-  const { p } = await proofForOrganizer(deps, actor, proofId);
+  const { p, b: booking } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
     if (
@@ -1035,11 +1044,12 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       },
     });
   });
+  await bookingChanged(deps, booking);
 }
 
 /** The organizer could not find the money: the booking is cancelled and its seats released. */
 export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, reason: string): Promise<void> {
-  const { p } = await proofForOrganizer(deps, actor, proofId);
+  const { p, b: booking } = await proofForOrganizer(deps, actor, proofId);
   await tx(deps, async (trx) => {
     const now = isoNow(deps.clock);
     if (!(await q.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now })))
@@ -1065,6 +1075,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
       after: { proof: proofId, utr: p.utr, reason },
     });
   });
+  await bookingChanged(deps, booking);
 }
 
 export async function verificationQueue(
@@ -1188,8 +1199,8 @@ export async function expireHolds(deps: Deps): Promise<string> {
         b.hold_expires_at > now.toISOString() ||
         b.verification_status === 'pending'
       )
-        return false;
-      if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return false;
+        return null;
+      if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return null;
       await message(deps, trx, 'hold-expired', id);
       await audit(trx, deps.clock, {
         actorId: null,
@@ -1203,9 +1214,12 @@ export async function expireHolds(deps: Deps): Promise<string> {
           hold_expires_at: b.hold_expires_at,
         },
       });
-      return true;
+      return b;
     });
-    if (done) expired++;
+    if (done) {
+      expired++;
+      await bookingChanged(deps, done);
+    }
     await breathe();
   }
   for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {

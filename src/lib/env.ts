@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { CurrentUser } from '../auth/session.js';
 import type { Upload } from './uploads.js';
 import type { Link } from './errors.js';
+import type { BannerItem } from '../../views/notifications/live.js';
 
 export interface Flash {
   kind: 'ok' | 'error';
@@ -22,6 +23,8 @@ export interface AppEnv {
     requestId: string;
     user: CurrentUser | null;
     flash: Flash | null;
+    /** The bell's count and running announcements of a signed-in GET (notifications' loadBell). */
+    bell?: { unread: number; banners: BannerItem[] };
     /** Set by readUploadForm on the routes that take files. */
     upload?: Upload;
   };

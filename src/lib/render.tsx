@@ -5,6 +5,7 @@ import { Layout } from '../../views/layout.js';
 import type { AppEnv } from './env.js';
 import { htmlResponse } from './finish-response.js';
 import { DEFAULT_SETTINGS, getSettings } from './settings.js';
+import { livePageOf, type LivePage } from '../live/pages.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
@@ -14,7 +15,17 @@ interface PageOptions {
   head?: Child;
   /** What an htmx (non-boosted) request gets instead of the whole page. */
   fragment?: Child;
+  /**
+   * Live pieces of the page (src/live/): the topics its stream asks for (`booking:12`), and for
+   * each event the element (by id) fetched again from this page when it comes. Without it, the
+   * page's entry in src/live/pages.ts (by route), if any.
+   */
+  live?: LivePage;
 }
+
+/** The tab's stream: /events with the page's topics. */
+const eventsUrl = (topics: string[] = []) =>
+  topics.length ? `/events?topics=${encodeURIComponent(topics.join(','))}` : '/events';
 
 /** Renders a page in the layout, or only its fragment for htmx requests that asked for one. */
 export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Promise<Response> {
@@ -24,6 +35,8 @@ export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Pro
   const user = c.get('user');
   // The platform's name and contact are settings an admin changes (/admin/settings).
   const { platformName, contactEmail, contactPhone } = await getSettings(db).catch(() => DEFAULT_SETTINGS);
+  const bell = c.get('bell');
+  const live = o.live ?? livePageOf(c);
   return htmlResponse(
     c,
     <Layout
@@ -34,6 +47,15 @@ export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Pro
       user={user ? { name: user.name, role: user.role } : null}
       flash={c.get('flash')}
       testMode={config.testGateway}
+      live={
+        user && bell
+          ? {
+              url: eventsUrl(live?.topics),
+              ...bell,
+              pieces: (live?.pieces ?? []).map((x) => ({ ...x, from: c.req.path + new URL(c.req.url).search })),
+            }
+          : undefined
+      }
       head={o.head}
       brand={{ name: platformName, contact: [contactEmail, contactPhone].filter(Boolean).join(' · ') }}
     >

@@ -3,6 +3,9 @@ import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { precompiled } from '../db.js';
+import { mustGo } from './kinds.js';
+import { recipientOf } from './queries.js';
+import { addNotification, linkIn, summaryOf } from './inapp.js';
 
 export interface OutgoingMessage {
   channel: Channel;
@@ -37,7 +40,29 @@ const outboxInsert = precompiled(
     }),
 );
 
+/**
+ * Queues a message (see above), and is the one place where messages meet their recipients'
+ * accounts: a message to a user's address (their email, their verified phone) is skipped when
+ * they turned that kind off on that channel (never one that must go: security, money), and its
+ * email also becomes an in-app notification (with the bell's new count) unless they turned the
+ * kind off in the app. Returns the outbox id, or 0 when the user chose not to get it there.
+ */
 export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
+  const user = await recipientOf(db, m.channel, m.to, m.template);
+  const forced = mustGo(m.template);
+  if (user && m.channel === 'email' && (forced || user.wants_inapp !== 0))
+    await addNotification(db, clock, {
+      userId: user.id,
+      kind: m.template,
+      title: m.subject ?? m.template,
+      body: summaryOf(m.text),
+      link: linkIn(m.text),
+    });
+  if (user && !forced && user.wants === 0) return 0;
+  return queue(db, clock, m);
+}
+
+async function queue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
   const payload = JSON.stringify({ subject: m.subject ?? null, text: m.text, html: m.html ?? null });
   // The id is SQLite's last insert rowid: `returning` would make it buffer the row first (see insertBooking).
   const { insertId } = await outboxInsert(db, {

@@ -1,6 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
+import { precompiled } from '../db.js';
+import type { Audience, NotificationsTable, PrefChannel } from './tables.js';
+import type { Role } from '../auth/tables.js';
 
 type Db = Kysely<Database>;
 export type OutboxRow = Selectable<OutboxTable>;
@@ -168,4 +171,255 @@ export async function pruneDelivered(db: Db, before: string): Promise<number> {
   const a = await db.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
   const b = await db.deleteFrom('dev_messages').where('created_at', '<', before).executeTakeFirst();
   return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}
+
+// ---- The notification centre: in-app notifications, channel preferences, announcements ----
+// The recipient of a message is found by its address in `users` (the outbox knows addresses,
+// not accounts): one precompiled statement on the unique email (or the indexed phone).
+
+export type NotificationRow = Selectable<NotificationsTable>;
+export interface Recipient {
+  id: number;
+  role: Role;
+  /** 0 when the user turned this kind off on this channel, 1 when on, null when never chosen. */
+  wants: number | null;
+  wants_inapp: number | null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const prefOf = (eb: any, kind: string, channel: string) =>
+  eb
+    .selectFrom('notification_prefs as p')
+    .select('p.enabled')
+    .whereRef('p.user_id', '=', 'u.id')
+    .where('p.kind', '=', kind)
+    .where('p.channel', '=', channel as PrefChannel);
+
+const recipientByEmail = precompiled((db, v: { email: string; kind: string; channel: string }) =>
+  db
+    .selectFrom('users as u')
+    .select((eb) => [
+      'u.id',
+      'u.role',
+      prefOf(eb, v.kind, v.channel).as('wants'),
+      prefOf(eb, v.kind, 'inapp').as('wants_inapp'),
+    ])
+    .where('u.email', '=', v.email)
+    .where('u.status', '=', 'active'),
+);
+
+const recipientByPhone = precompiled((db, v: { phone: string; kind: string; channel: string }) =>
+  db
+    .selectFrom('users as u')
+    .select((eb) => [
+      'u.id',
+      'u.role',
+      prefOf(eb, v.kind, v.channel).as('wants'),
+      prefOf(eb, v.kind, 'inapp').as('wants_inapp'),
+    ])
+    .where('u.phone', '=', v.phone)
+    .where('u.phone_verified_at', 'is not', null)
+    .where('u.status', '=', 'active')
+    .orderBy('u.id')
+    .limit(1),
+);
+
+export async function recipientOf(
+  db: Db,
+  channel: Channel,
+  address: string,
+  kind: string,
+): Promise<Recipient | undefined> {
+  const r =
+    channel === 'email'
+      ? await recipientByEmail(db, { email: address, kind, channel })
+      : await recipientByPhone(db, { phone: address, kind, channel });
+  return r.rows[0] as Recipient | undefined;
+}
+
+const notificationInsert = precompiled(
+  (db, v: { user_id: number; kind: string; title: string; body: string; link: string | null; created_at: string }) =>
+    db.insertInto('notifications').values({
+      user_id: v.user_id,
+      kind: v.kind,
+      title: v.title,
+      body: v.body,
+      link: v.link,
+      announcement_id: null,
+      read_at: null,
+      created_at: v.created_at,
+    }),
+);
+
+export async function insertNotification(
+  db: Db,
+  n: { user_id: number; kind: string; title: string; body: string; link: string | null; created_at: string },
+): Promise<number> {
+  return Number((await notificationInsert(db, n)).insertId);
+}
+
+/** The bell shows "99+" past 99: counting stops at 100, so a long unread list costs no more than that. */
+export const UNREAD_CAP = 100;
+
+const unreadQuery = precompiled((db, v: { userId: number; cap: number }) =>
+  db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('notifications')
+        .select('id')
+        .where('user_id', '=', v.userId)
+        .where('read_at', 'is', null)
+        .limit(v.cap)
+        .as('unread'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
+
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const r = await unreadQuery(db, { userId, cap: UNREAD_CAP });
+  return Number((r.rows[0] as { n: number } | undefined)?.n ?? 0);
+}
+
+export async function listNotifications(db: Db, userId: number, limit: number, beforeId?: number) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .$if(beforeId !== undefined, (q) => q.where('id', '<', beforeId!))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function findNotification(db: Db, userId: number, id: number) {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function markNotificationRead(db: Db, userId: number, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markAllNotificationsRead(db: Db, userId: number, now: string): Promise<number> {
+  const r = await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function markAnnouncementRead(db: Db, userId: number, announcementId: number, now: string) {
+  await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('user_id', '=', userId)
+    .where('announcement_id', '=', announcementId)
+    .where('read_at', 'is', null)
+    .execute();
+}
+
+/** The announcements a user has not dismissed (nor read in the list), while they run. */
+export async function activeBanners(db: Db, userId: number, now: string) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('announcements as a', 'a.id', 'n.announcement_id')
+    .select(['a.id', 'a.title', 'a.body', 'a.until'])
+    .where('n.user_id', '=', userId)
+    .where('n.read_at', 'is', null)
+    .where((eb) => eb.or([eb('a.until', 'is', null), eb('a.until', '>', now)]))
+    .orderBy('a.id', 'desc')
+    .limit(3)
+    .execute();
+}
+
+export async function prefsOf(db: Db, userId: number) {
+  return db.selectFrom('notification_prefs').selectAll().where('user_id', '=', userId).execute();
+}
+
+export async function replacePrefs(
+  db: Db,
+  userId: number,
+  rows: { kind: string; channel: PrefChannel; enabled: number }[],
+): Promise<void> {
+  await db.deleteFrom('notification_prefs').where('user_id', '=', userId).execute();
+  if (rows.length > 0)
+    await db
+      .insertInto('notification_prefs')
+      .values(rows.map((r) => ({ ...r, user_id: userId })))
+      .execute();
+}
+
+export async function insertAnnouncement(
+  db: Db,
+  a: { author_id: number; audience: Audience; title: string; body: string; until: string | null; created_at: string },
+): Promise<number> {
+  const r = await db.insertInto('announcements').values(a).executeTakeFirstOrThrow();
+  return Number(r.insertId);
+}
+
+/** A copy in the notifications of every active account of the audience, unless they turned announcements off in the app. */
+export async function fanOutAnnouncement(
+  db: Db,
+  a: { id: number; audience: Audience; title: string; body: string; created_at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('notifications')
+    .columns(['user_id', 'kind', 'title', 'body', 'link', 'announcement_id', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('users as u')
+        .select((s) => [
+          'u.id',
+          s.val('announcement').as('kind'),
+          s.val(a.title).as('title'),
+          s.val(a.body).as('body'),
+          s.val('/notifications').as('link'),
+          s.val(a.id).as('announcement_id'),
+          s.val(a.created_at).as('created_at'),
+        ])
+        .where('u.status', '=', 'active')
+        .$if(a.audience !== 'all', (q) => q.where('u.role', '=', a.audience as Role))
+        .where((w) =>
+          w.not(
+            w.exists(
+              w
+                .selectFrom('notification_prefs as p')
+                .select('p.user_id')
+                .whereRef('p.user_id', '=', 'u.id')
+                .where('p.kind', '=', 'announcement')
+                .where('p.channel', '=', 'inapp')
+                .where('p.enabled', '=', 0),
+            ),
+          ),
+        ),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
+}
+
+export async function listAnnouncements(db: Db, limit: number) {
+  return db
+    .selectFrom('announcements as a')
+    .leftJoin('users as u', 'u.id', 'a.author_id')
+    .select(['a.id', 'a.audience', 'a.title', 'a.body', 'a.until', 'a.created_at', 'u.name as author'])
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function findAnnouncement(db: Db, id: number) {
+  return db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,8 +1,15 @@
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
-import { Conflict, NotFoundError } from '../lib/errors.js';
+import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
+import type { Actor } from '../auth/permissions.js';
+import { channel, publish } from '../live/service.js';
+import type { BannerItem } from '../../views/notifications/live.js';
+import { bannerData, bellData } from './inapp.js';
+import { kindsFor, mustGo, PREF_CHANNELS } from './kinds.js';
+import type { Audience, PrefChannel } from './tables.js';
+import * as q from './queries.js';
 import {
   findDevMessage,
   listDevMessages,
@@ -67,4 +74,187 @@ export const KEEP_DELIVERED_DAYS = 30;
 
 export async function forgetDeliveredMessages(deps: Deps): Promise<number> {
   return pruneDelivered(deps.db, new Date(deps.clock.now().getTime() - KEEP_DELIVERED_DAYS * DAY).toISOString());
+}
+
+// ---- The notification centre (issue 16): the list, the bell, preferences, announcements ----
+
+export interface NotificationItem {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+const toNotification = (r: q.NotificationRow): NotificationItem => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  link: r.link,
+  read: r.read_at !== null,
+  createdAt: r.created_at,
+});
+
+export const NOTIFICATIONS_PAGE = 50;
+
+/** A user's notifications, newest first, `NOTIFICATIONS_PAGE` at a time (older than `beforeId`). */
+export async function notificationsOf(deps: Pick<Deps, 'db'>, actor: Actor, beforeId?: number) {
+  const rows = await q.listNotifications(deps.db, actor.id, NOTIFICATIONS_PAGE + 1, beforeId);
+  const items = rows.slice(0, NOTIFICATIONS_PAGE).map(toNotification);
+  return { items, more: rows.length > NOTIFICATIONS_PAGE ? items[items.length - 1].id : null };
+}
+
+/** What a signed-in page's header shows: the unread count and the running announcements. */
+export async function bellOf(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  userId: number,
+): Promise<{ unread: number; banners: BannerItem[] }> {
+  const [unread, banners] = await Promise.all([
+    q.unreadCount(deps.db, userId),
+    q.activeBanners(deps.db, userId, deps.clock.now().toISOString()),
+  ]);
+  return {
+    unread,
+    banners: banners.map((b) => ({ announcementId: b.id, title: b.title, body: b.body, until: b.until })),
+  };
+}
+
+/** The user's other tabs hear the new count at once. */
+const publishBell = async (deps: Pick<Deps, 'db' | 'clock' | 'log'>, userId: number) =>
+  publish(deps, { to: channel.user(userId), event: 'bell', data: bellData(await q.unreadCount(deps.db, userId)) });
+
+/** Marks one notification read; where it points, for the route to go on to. */
+export async function markRead(deps: Deps, actor: Actor, id: number): Promise<string | null> {
+  const n = await q.findNotification(deps.db, actor.id, id);
+  if (!n) throw new NotFoundError();
+  if (await q.markNotificationRead(deps.db, actor.id, id, deps.clock.now().toISOString()))
+    await publishBell(deps, actor.id);
+  return n.link;
+}
+
+export async function markAllRead(deps: Deps, actor: Actor): Promise<number> {
+  const n = await q.markAllNotificationsRead(deps.db, actor.id, deps.clock.now().toISOString());
+  if (n > 0) await publishBell(deps, actor.id);
+  return n;
+}
+
+export async function dismissAnnouncement(deps: Deps, actor: Actor, announcementId: number): Promise<void> {
+  await q.markAnnouncementRead(deps.db, actor.id, announcementId, deps.clock.now().toISOString());
+  await publishBell(deps, actor.id);
+}
+
+export interface PrefRow {
+  kind: string;
+  label: string;
+  mustGo: boolean;
+  /** Channel → on. */
+  on: Record<PrefChannel, boolean>;
+}
+
+/** The kinds this user is sent, with the channels they chose (on unless turned off). */
+export async function preferencesOf(deps: Pick<Deps, 'db'>, actor: Actor): Promise<PrefRow[]> {
+  const saved = await q.prefsOf(deps.db, actor.id);
+  const off = new Set(saved.filter((r) => r.enabled === 0).map((r) => `${r.kind}|${r.channel}`));
+  return kindsFor(actor.role).map(([kind, k]) => {
+    const forced = mustGo(kind);
+    const on = Object.fromEntries(PREF_CHANNELS.map((ch) => [ch, forced || !off.has(`${kind}|${ch}`)])) as Record<
+      PrefChannel,
+      boolean
+    >;
+    return { kind, label: k.label, mustGo: forced, on };
+  });
+}
+
+/**
+ * Saves the channels ticked per kind (`${kind}|${channel}` strings); every choosable kind and
+ * channel not ticked is turned off. Kinds that must go are not choosable and are not stored.
+ */
+export async function savePreferences(deps: Pick<Deps, 'db'>, actor: Actor, ticked: string[]): Promise<void> {
+  const on = new Set(ticked);
+  const rows = kindsFor(actor.role)
+    .filter(([kind]) => !mustGo(kind))
+    .flatMap(([kind]) =>
+      PREF_CHANNELS.filter((ch) => !on.has(`${kind}|${ch}`)).map((ch) => ({ kind, channel: ch, enabled: 0 })),
+    );
+  await deps.db.transaction().execute((trx) => q.replacePrefs(trx, actor.id, rows));
+}
+
+export interface AnnouncementInput {
+  audience: Audience;
+  title: string;
+  body: string;
+  /** An IST date (YYYY-MM-DD): the banner shows until the end of that day. */
+  until?: string;
+}
+
+export interface AnnouncementItem {
+  id: number;
+  audience: Audience;
+  title: string;
+  body: string;
+  until: string | null;
+  createdAt: string;
+  author: string | null;
+}
+
+export async function announcements(deps: Pick<Deps, 'db'>): Promise<AnnouncementItem[]> {
+  return (await q.listAnnouncements(deps.db, 100)).map((a) => ({
+    id: a.id,
+    audience: a.audience,
+    title: a.title,
+    body: a.body,
+    until: a.until,
+    createdAt: a.created_at,
+    author: a.author ?? null,
+  }));
+}
+
+/** The end of an IST day, as UTC: "until 2026-12-05" means through that whole day in India. */
+const endOfIstDay = (day: string) => new Date(Date.parse(`${day}T23:59:59.999+05:30`)).toISOString();
+
+/**
+ * An admin's announcement: stored, copied into the notifications of its audience, audited, in
+ * one transaction; then published once to its channel (everyone, or the role) as the banner.
+ */
+export async function announce(deps: Deps, actor: Actor, input: AnnouncementInput): Promise<number> {
+  const now = deps.clock.now();
+  const until = input.until ? endOfIstDay(input.until) : null;
+  if (until && until <= now.toISOString()) throw new DomainError('Choose a date from today on.', 'until');
+  const created_at = now.toISOString();
+  const { id, copies } = await deps.db.transaction().execute(async (trx) => {
+    const id = await q.insertAnnouncement(trx, {
+      author_id: actor.id,
+      audience: input.audience,
+      title: input.title,
+      body: input.body,
+      until,
+      created_at,
+    });
+    const copies = await q.fanOutAnnouncement(trx, {
+      id,
+      audience: input.audience,
+      title: input.title,
+      body: input.body,
+      created_at,
+    });
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'announcement.created',
+      targetType: 'announcement',
+      targetId: id,
+      after: { audience: input.audience, title: input.title, until, copies },
+    });
+    return { id, copies };
+  });
+  const banner = bannerData({ announcementId: id, title: input.title, body: input.body, until });
+  await publish(deps, {
+    to: input.audience === 'all' ? channel.all : channel.role(input.audience),
+    event: 'announcement',
+    data: banner,
+  });
+  deps.log.info({ announcement: id, copies }, 'announcement sent');
+  return id;
 }

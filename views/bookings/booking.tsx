@@ -63,7 +63,7 @@ export function BookingPage(p: BookingPageProps) {
     ]),
   ];
   return (
-    <section>
+    <section id="booking-live">
       <hgroup>
         <h1>{b.title}</h1>
         <p>

@@ -21,7 +21,7 @@ export function VerificationsPage(p: {
   errorFor?: number;
 }) {
   return (
-    <section>
+    <section id="verification-queue">
       <h1>Payments to verify</h1>
       {p.proofs.length === 0 && <p class="muted">Nothing waiting. New UPI payment proofs appear here.</p>}
       {p.proofs.map((x) => {
@@ -117,7 +117,7 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
   const groups = new Map<number, OrganizerBookingRow[]>();
   for (const r of p.rows) groups.set(r.departureId, [...(groups.get(r.departureId) ?? []), r]);
   return (
-    <section>
+    <section id="organizer-bookings">
       <h1>Bookings</h1>
       <nav aria-label="Money" class="quick-links">
         <ul>

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../lib/env.js';
+import { channel } from './service.js';
+
+/** What a page keeps live: the topics its stream asks for, and the pieces (by id) it fetches again on an event. */
+export interface LivePage {
+  topics?: string[];
+  pieces: { event: string; target: string }[];
+}
+
+const id = (c: Context<AppEnv>) => Number(c.req.param('id'));
+
+/**
+ * The live pieces of each page, by its route: the routes and views stay as they are (a piece is
+ * an element with an id the page already renders). Each event is published by the feature
+ * whose change it is, after its commit (see `bookingChanged` and friends in service.ts).
+ */
+const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
+  // The traveler's (or organizer's) booking: status and next step.
+  '/bookings/:id': (c) => ({
+    topics: [channel.booking(id(c))],
+    pieces: [{ event: 'booking', target: '#booking-live' }],
+  }),
+  // Seats left on each departure.
+  '/trips/:id': (c) => ({ topics: [channel.trip(id(c))], pieces: [{ event: 'seats', target: '#departures' }] }),
+  // The organizer's queue and bookings list: a new booking or a UPI proof arrives (their own channel).
+  '/organizer/verifications': () => ({ pieces: [{ event: 'queue', target: '#verification-queue' }] }),
+  '/organizer/bookings': () => ({ pieces: [{ event: 'queue', target: '#organizer-bookings' }] }),
+  '/organizer/subscription': () => ({ pieces: [{ event: 'subscription', target: '#subscription-status' }] }),
+};
+
+export function livePageOf(c: Context<AppEnv>): LivePage | undefined {
+  return PAGES[c.req.routePath]?.(c);
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Clock } from '../lib/clock.js';
+import { channel, publishWith } from '../live/service.js';
+import { Banner, BellCount, type BannerItem } from '../../views/notifications/live.js';
+import { insertNotification, unreadCount } from './queries.js';
+
+/** The `bell` event's data: the badge with the user's unread count (a few dozen bytes). */
+export const bellData = (unread: number) => (<BellCount unread={unread} />).toString();
+
+/** The `announcement` event's data: the banner, the same for everyone who gets it. */
+export const bannerData = (b: BannerItem) => (<Banner b={b} />).toString();
+
+/** The path of the first link of ours in a message, unless it carries a secret (a one-time token). */
+export function linkIn(text: string): string | null {
+  for (const m of text.matchAll(/https?:\/\/[^\s<>"']+/g)) {
+    try {
+      const u = new URL(m[0]);
+      if (/token|code|secret/i.test(u.search)) continue;
+      return u.pathname + u.search;
+    } catch {
+      // not a URL after all
+    }
+  }
+  return null;
+}
+
+/** The first paragraph of a message, without its links: what the notification list shows under the title. */
+export function summaryOf(text: string): string {
+  const first = text.split(/\n\s*\n/)[0] ?? '';
+  return first
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+}
+
+/**
+ * A notification in the user's list, and their bell's new count, in the caller's transaction:
+ * both exist exactly when the change that caused them does (see publishWith).
+ */
+export async function addNotification(
+  trx: Kysely<Database>,
+  clock: Clock,
+  n: { userId: number; kind: string; title: string; body: string; link: string | null },
+): Promise<number> {
+  const id = await insertNotification(trx, {
+    user_id: n.userId,
+    kind: n.kind,
+    title: n.title.slice(0, 200),
+    body: n.body,
+    link: n.link,
+    created_at: clock.now().toISOString(),
+  });
+  await publishWith(trx, clock, {
+    to: channel.user(n.userId),
+    event: 'bell',
+    data: bellData(await unreadCount(trx, n.userId)),
+  });
+  return id;
+}

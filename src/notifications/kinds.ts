@@ -1,0 +1,54 @@
+import type { PrefChannel } from './tables.js';
+
+/** Who a kind of message goes to, for the settings page (each person sees their own kinds). */
+type For = 'everyone' | 'traveler' | 'organizer';
+
+export interface Kind {
+  label: string;
+  for: For;
+  /** Security and money: sent on every channel it is written for, whatever the preferences. */
+  mustGo?: boolean;
+}
+
+/**
+ * Every message kind (the outbox `template`) a user can be sent. A kind not listed here still
+ * goes out and still makes an in-app notification; listing it lets users choose its channels.
+ */
+export const KINDS: Record<string, Kind> = {
+  welcome: { label: 'Welcome', for: 'everyone' },
+  'verify-email': { label: 'Email confirmation links', for: 'everyone', mustGo: true },
+  'reset-password': { label: 'Password reset links', for: 'everyone', mustGo: true },
+  'phone-otp': { label: 'Phone confirmation codes', for: 'everyone', mustGo: true },
+  'booking-received': { label: 'New bookings', for: 'organizer' },
+  'payment-proof-received': { label: 'UPI payments to check', for: 'organizer' },
+  'proof-overdue': { label: 'UPI payments waiting too long', for: 'organizer' },
+  'proof-released-organizer': { label: 'Bookings released while a UPI payment waited', for: 'organizer' },
+  'refund-due': { label: 'Refunds to pay back', for: 'organizer', mustGo: true },
+  'booking-confirmed': { label: 'Booking confirmed', for: 'traveler' },
+  'payment-verified': { label: 'Payment verified', for: 'traveler', mustGo: true },
+  'payment-rejected': { label: 'Payment rejected', for: 'traveler', mustGo: true },
+  'hold-expiring': { label: 'Seats about to be released', for: 'traveler' },
+  'hold-expired': { label: 'Seats released', for: 'traveler' },
+  'proof-released': { label: 'Booking released while your payment waited', for: 'traveler', mustGo: true },
+  'booking-cancelled': { label: 'Booking cancelled', for: 'traveler', mustGo: true },
+  'booking-refunded': { label: 'Refund sent', for: 'traveler', mustGo: true },
+  'trip-cancelled': { label: 'Trip cancelled', for: 'traveler', mustGo: true },
+  'trip-reminder': { label: 'Trip reminders', for: 'traveler' },
+  'trial-ending': { label: 'Free trial ending', for: 'organizer' },
+  'trial-ended': { label: 'Free trial ended', for: 'organizer', mustGo: true },
+  'review-invite': { label: 'Invitations to review a trek', for: 'traveler' },
+  announcement: { label: 'Announcements', for: 'everyone' },
+};
+
+/** Money kinds written later (subscription payments, reminders) must go as well, by their names. */
+const MONEY = /^(payment|refund|charge|subscription)-/;
+
+export const mustGo = (kind: string) => KINDS[kind]?.mustGo === true || (!(kind in KINDS) && MONEY.test(kind));
+
+export const PREF_CHANNELS: readonly PrefChannel[] = ['email', 'sms', 'whatsapp', 'inapp'];
+
+/** The kinds a user of this role chooses channels for. */
+export function kindsFor(role: string): [string, Kind][] {
+  const mine = (k: Kind) => k.for === 'everyone' || k.for === role || role === 'admin';
+  return Object.entries(KINDS).filter(([, k]) => mine(k));
+}

@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { createUser, sessionCookie, signedIn } from '../support/factories.js';
+import { enqueue, type OutgoingMessage } from '../../src/notifications/outbox.js';
+import { fastHub, openStream, type OpenStream } from '../live/support.js';
+
+let t: TestApp;
+const open: OpenStream[] = [];
+
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  t.deps.live?.stop();
+  await t.close();
+});
+
+async function user(role: 'traveler' | 'organizer' | 'admin' = 'traveler') {
+  const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const phone = `+9197${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+  const id = await createUser(t.deps, { role, email, phone });
+  return { id, email, phone, cookie: await sessionCookie(t.deps, id) };
+}
+
+const send = (m: OutgoingMessage) => t.db.transaction().execute((trx) => enqueue(trx, t.clock, m));
+const reminder = (to: string): OutgoingMessage => ({
+  channel: 'email',
+  to,
+  template: 'trip-reminder',
+  subject: 'Your trek starts tomorrow',
+  text: 'Kedarkantha starts tomorrow at 6 am.\n\nYour booking: http://localhost:3000/bookings/42',
+  html: '<p>Kedarkantha starts tomorrow</p>',
+});
+const notificationsOf = (userId: number) =>
+  t.db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+const outboxTo = (to: string) => t.db.selectFrom('outbox').selectAll().where('recipient', '=', to).execute();
+
+describe('in-app notifications from the outbox', () => {
+  it('an email to a user becomes a notification linking to what it is about, and the bell counts it live', async () => {
+    fastHub(t);
+    const me = await user();
+    const s = await openStream(t, me.cookie);
+    open.push(s);
+    await s.waitFor((f) => f.retry !== undefined);
+    await send(reminder(me.email));
+    const [n] = await notificationsOf(me.id);
+    expect(n).toMatchObject({
+      kind: 'trip-reminder',
+      title: 'Your trek starts tomorrow',
+      link: '/bookings/42',
+      read_at: null,
+    });
+    expect(n.body).toBe('Kedarkantha starts tomorrow at 6 am.');
+    const bell = await s.waitFor((f) => f.event === 'bell');
+    expect(bell.data).toContain('>1<');
+    expect(Buffer.byteLength(bell.data!)).toBeLessThan(200);
+    expect((await outboxTo(me.email)).length).toBe(1);
+  });
+
+  it('an SMS makes no second notification, and a message to an address with no account makes none', async () => {
+    const me = await user();
+    await send(reminder(me.email));
+    await send({ channel: 'sms', to: me.phone, template: 'trip-reminder', text: 'Trek tomorrow' });
+    await send(reminder('stranger@example.test'));
+    expect((await notificationsOf(me.id)).length).toBe(1);
+    expect(await t.db.selectFrom('notifications').select('id').execute()).toHaveLength(1);
+    expect((await outboxTo('stranger@example.test')).length).toBe(1);
+  });
+
+  it('a one-time link (password reset) is never kept in the notification', async () => {
+    const me = await user();
+    await send({
+      channel: 'email',
+      to: me.email,
+      template: 'reset-password',
+      subject: 'Reset your TrekTribe password',
+      text: 'Reset it here: http://localhost:3000/reset-password?token=SECRET123\n\nIgnore this if it was not you.',
+    });
+    const [n] = await notificationsOf(me.id);
+    expect(n.title).toBe('Reset your TrekTribe password');
+    expect(n.link).toBeNull();
+    expect(JSON.stringify(n)).not.toContain('SECRET123');
+  });
+});
+
+describe('/notifications (plain forms, no JS needed)', () => {
+  it('lists a user’s notifications with links; mark read and mark all read change the count', async () => {
+    const me = await user();
+    for (let i = 0; i < 3; i++) await send(reminder(me.email));
+    const page = await t.request('/notifications', { cookie: me.cookie });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('href="/bookings/42"');
+    expect(html).toMatch(/aria-label="3 unread"/);
+    const [first] = await notificationsOf(me.id);
+    const one = await t.post(`/notifications/${first.id}/read`, {}, me.cookie, {
+      Referer: 'http://localhost:3000/notifications',
+    });
+    expect(one.status).toBe(303);
+    expect(one.headers.get('Location')).toBe('/notifications');
+    expect((await notificationsOf(me.id)).filter((n) => n.read_at === null)).toHaveLength(2);
+    const all = await t.post('/notifications/read-all', {}, me.cookie);
+    expect(all.status).toBe(303);
+    expect((await notificationsOf(me.id)).filter((n) => n.read_at === null)).toHaveLength(0);
+    expect(await (await t.request('/notifications', { cookie: me.cookie })).text()).not.toContain('unread"');
+  });
+
+  it('the bell says 99+ past 99 unread (counting stops there)', async () => {
+    const me = await user();
+    const now = t.clock.now().toISOString();
+    await t.db
+      .insertInto('notifications')
+      .values(
+        Array.from({ length: 150 }, (_, i) => ({
+          user_id: me.id,
+          kind: 'x',
+          title: `n${i}`,
+          link: null,
+          announcement_id: null,
+          read_at: null,
+          created_at: now,
+        })),
+      )
+      .execute();
+    const html = await (await t.request('/trips', { cookie: me.cookie })).text();
+    expect(html).toContain('aria-label="99+ unread">99+<');
+  });
+
+  it('nobody can mark another user’s notification read (404), nor see it', async () => {
+    const me = await user();
+    const other = await user();
+    await send(reminder(me.email));
+    const [n] = await notificationsOf(me.id);
+    expect((await t.post(`/notifications/${n.id}/read`, {}, other.cookie)).status).toBe(404);
+    expect((await notificationsOf(me.id))[0].read_at).toBeNull();
+    expect(await (await t.request('/notifications', { cookie: other.cookie })).text()).not.toContain('/bookings/42');
+  });
+
+  it('marking read tells the user’s other tabs the new count', async () => {
+    fastHub(t);
+    const me = await user();
+    await send(reminder(me.email));
+    await send(reminder(me.email));
+    const s = await openStream(t, me.cookie);
+    open.push(s);
+    await s.waitFor((f) => f.retry !== undefined);
+    await t.post('/notifications/read-all', {}, me.cookie);
+    const bell = await s.waitFor((f) => f.event === 'bell');
+    expect(bell.data).toContain('hidden');
+  });
+});
+
+describe('channel preferences', () => {
+  it('a kind turned off on email is not emailed but still shows in the app; off in the app, it is emailed only', async () => {
+    const me = await user('traveler');
+    const settings = await t.request('/notifications/settings', { cookie: me.cookie });
+    expect(await settings.text()).toContain('value="trip-reminder|email"');
+    // Everything ticked but trip reminders by email.
+    const rows = await t.request('/notifications/settings', { cookie: me.cookie }).then((r) => r.text());
+    const ticked = [...rows.matchAll(/value="([^"]+\|[a-z]+)"(?![^>]*disabled)/g)].map((m) => m[1]);
+    const res = await t.post(
+      '/notifications/settings',
+      { on: ticked.filter((v) => v !== 'trip-reminder|email') },
+      me.cookie,
+    );
+    expect(res.status).toBe(303);
+    await send(reminder(me.email));
+    expect(await outboxTo(me.email)).toHaveLength(0);
+    expect(await notificationsOf(me.id)).toHaveLength(1);
+
+    await t.post('/notifications/settings', { on: ticked.filter((v) => v !== 'trip-reminder|inapp') }, me.cookie);
+    await send(reminder(me.email));
+    expect(await outboxTo(me.email)).toHaveLength(1);
+    expect(await notificationsOf(me.id)).toHaveLength(1);
+  });
+
+  it('messages that must go (money, security) ignore the preferences, and the page says so', async () => {
+    const me = await user('traveler');
+    await t.post('/notifications/settings', {}, me.cookie); // everything off
+    await send({
+      channel: 'email',
+      to: me.email,
+      template: 'payment-verified',
+      subject: 'Payment verified',
+      text: 'Paid.',
+    });
+    await send({ channel: 'sms', to: me.phone, template: 'phone-otp', text: 'Code 123456' });
+    await send(reminder(me.email));
+    expect((await outboxTo(me.email)).map((m) => m.template)).toEqual(['payment-verified']);
+    expect(await outboxTo(me.phone)).toHaveLength(1);
+    expect((await notificationsOf(me.id)).map((n) => n.kind)).toEqual(['payment-verified']);
+    const html = await (await t.request('/notifications/settings', { cookie: me.cookie })).text();
+    expect(html).toMatch(/value="payment-verified\|email"[^>]*disabled/);
+    expect(html).toContain('always sent');
+  });
+
+  it('an organizer chooses organizer kinds, a traveler traveler kinds', async () => {
+    const org = await signedIn(t.deps, { role: 'organizer' });
+    const trav = await signedIn(t.deps, { role: 'traveler' });
+    const o = await (await t.request('/notifications/settings', { cookie: org.cookie })).text();
+    const v = await (await t.request('/notifications/settings', { cookie: trav.cookie })).text();
+    expect(o).toContain('booking-received|email');
+    expect(o).not.toContain('trip-reminder|email');
+    expect(v).toContain('trip-reminder|email');
+    expect(v).not.toContain('booking-received|email');
+  });
+});
