@@ -21,6 +21,7 @@ import { paymentRoutes } from './payments/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { billingRoutes } from './billing/routes.js';
+import { dashboardRoutes } from './dashboards/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 
 /**
@@ -118,6 +119,7 @@ export function createApp(deps: Deps) {
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
   app.route('/', billingRoutes);
+  app.route('/', dashboardRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);
