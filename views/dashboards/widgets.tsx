@@ -27,7 +27,6 @@ export function Widget(p: { name: string; title: string; children?: Child }) {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const shortDay = new Intl.DateTimeFormat('en-IN', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 const weekLabel = (day: string) => shortDay.format(new Date(`${day}T00:00:00Z`));
-const monthLabel = (month: string) => formatMonth(month).replace(/ 20(\d\d)$/, " '$1");
 
 const BOOKING_STATUS: Record<string, string> = {
   pending: 'awaiting payment',
@@ -451,14 +450,14 @@ export const GrowthWidget = (p: { data: A['growth'] }) => (
       id="growth-users"
       title="New accounts per month"
       columns={['Month', 'New accounts']}
-      bars={p.data.map((m) => ({ label: monthLabel(m.month), value: m.users, text: String(m.users) }))}
+      bars={p.data.map((m) => ({ label: formatMonth(m.month), value: m.users, text: String(m.users) }))}
     />
     <h3>New bookings per month</h3>
     <BarChart
       id="growth-bookings"
       title="New bookings per month"
       columns={['Month', 'New bookings']}
-      bars={p.data.map((m) => ({ label: monthLabel(m.month), value: m.bookings, text: String(m.bookings) }))}
+      bars={p.data.map((m) => ({ label: formatMonth(m.month), value: m.bookings, text: String(m.bookings) }))}
     />
   </Widget>
 );
