@@ -269,7 +269,8 @@ export const gmv = (db: Db, monthIso: string) =>
       (eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_paise'), sql<number>`0`).as('total'),
       sql<number>`coalesce(sum(case when paid_at >= ${monthIso} then amount_paise end), 0)`.as('month'),
     ])
-    .where('owner', '=', 'booking')
+    // A literal, not a parameter: the partial index payments_booking_paid covers only owner = 'booking'.
+    .where('owner', '=', sql.lit('booking'))
     .where('paid_at', 'is not', null)
     .executeTakeFirstOrThrow();
 
@@ -281,7 +282,7 @@ export const subscriptionRevenue = (db: Db, monthIso: string) =>
       (eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_paise'), sql<number>`0`).as('total'),
       sql<number>`coalesce(sum(case when settled_at >= ${monthIso} then amount_paise end), 0)`.as('month'),
     ])
-    .where('status', '=', 'paid')
+    .where('status', '=', sql.lit('paid')) // a literal: the partial index subscription_charges_paid covers only these
     .executeTakeFirstOrThrow();
 
 /** New accounts and new bookings per India calendar month (YYYY-MM) since `fromIso`. */
