@@ -99,19 +99,21 @@ export const DeparturesWidget = (p: { data: O['departures'] }) => (
             <th>Starts</th>
             <th>Seats taken</th>
             <th>Filled</th>
+            <th>Bookings</th>
           </tr>
         </thead>
         <tbody>
           {p.data.map((d) => (
             <tr>
-              <td>
-                <a href={`/organizer/bookings?departure=${d.id}`}>{d.title}</a>
-              </td>
+              <td>{d.title}</td>
               <td data-label="Starts">{formatDay(d.startDate)}</td>
               <td data-label="Seats taken">
                 {d.seatsTaken} of {d.capacity}
               </td>
               <td data-label="Filled">{d.fillPercent}%</td>
+              <td>
+                <a href={`/organizer/bookings?departure=${d.id}`}>Its bookings</a>
+              </td>
             </tr>
           ))}
         </tbody>
