@@ -65,13 +65,18 @@ export const newBookings = (db: Db, organizerId: number, sinceIso: string, limit
     .limit(limit)
     .execute();
 
-/** UPI proofs waiting for the organizer's decision (as /organizer/verifications lists them), and the oldest one's time. */
+/**
+ * UPI proofs waiting for the organizer's decision (as /organizer/verifications lists them), and
+ * the oldest one's time. From the undecided proofs (few: each waits on a hold of hours) to their
+ * bookings, not from an organizer's every booking: CROSS JOIN keeps SQLite to that order.
+ */
 export const pendingVerifications = (db: Db, organizerId: number) =>
   db
     .selectFrom('upi_proofs')
-    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
+    .crossJoin('bookings')
     .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('upi_proofs.created_at').as('oldest')])
-    .where('upi_proofs.status', '=', 'pending')
+    .whereRef('bookings.id', '=', 'upi_proofs.booking_id')
+    .where('upi_proofs.status', '=', sql.lit('pending')) // a literal: the partial index upi_proofs_pending
     .where('bookings.organizer_id', '=', organizerId)
     .executeTakeFirstOrThrow();
 
@@ -95,18 +100,21 @@ export const refundsToPayBack = (db: Db, organizerId: number) =>
 
 /**
  * Money in and back out per week, weeks counted from `fromIso` (a Monday, 00:00 in India) up to
- * `toIso`: week 0 is the first. Weeks with nothing are absent.
+ * `toIso`: week 0 is the first. Weeks with nothing are absent. Payments are found from the
+ * organizer's bookings through a covering index; refunds from the window's processed refunds.
  */
 export async function weeklyEarnings(db: Db, organizerId: number, fromIso: string, toIso: string) {
   const rows = await sql<{ week: number; paid: number; refunded: number }>`
     with money as (
       select p.paid_at as at, p.amount_paise as paid, 0 as refunded
         from bookings b join payments p on p.booking_id = b.id
-       where b.organizer_id = ${organizerId} and p.owner = 'booking' and p.paid_at >= ${fromIso} and p.paid_at < ${toIso}
+       where b.organizer_id = ${organizerId} and p.owner = 'booking' and p.paid_at is not null
+         and p.paid_at >= ${fromIso} and p.paid_at < ${toIso}
       union all
       select r.processed_at, 0, r.amount_paise
-        from bookings b join refunds r on r.booking_id = b.id
-       where b.organizer_id = ${organizerId} and r.status = 'processed' and r.processed_at >= ${fromIso} and r.processed_at < ${toIso}
+        from refunds r indexed by refunds_processed cross join bookings b
+       where b.id = r.booking_id and r.status = 'processed' and r.processed_at >= ${fromIso} and r.processed_at < ${toIso}
+         and b.organizer_id = ${organizerId}
     )
     select cast((julianday(at) - julianday(${fromIso})) / 7 as integer) as week, sum(paid) as paid, sum(refunded) as refunded
       from money group by week order by week`.execute(db);
@@ -116,7 +124,8 @@ export async function weeklyEarnings(db: Db, organizerId: number, fromIso: strin
 /**
  * What needs the organizer now: UPI proofs still undecided past their decide-by time (the end of
  * the hold, as the reminder job counts it), and open departures starting within the week
- * (`today`..`weekAhead`) with fewer than `percent` % of their seats taken.
+ * (`today`..`weekAhead`) with fewer than `percent` % of their seats taken. Overdue proofs are
+ * found from the undecided ones (CROSS JOIN: not from every held booking of the platform).
  */
 export async function organizerAlerts(
   db: Db,
@@ -138,10 +147,10 @@ export async function organizerAlerts(
       select 'proof-overdue' as kind, t.id as trip_id, t.title, d.start_date, b.id as booking_id, b.code,
              b.hold_expires_at as due_at, d.capacity, d.seats_taken
         from upi_proofs p
-        join bookings b on b.id = p.booking_id
+        cross join bookings b
         join trips t on t.id = b.trip_id
         join departures d on d.id = b.departure_id
-       where p.status = 'pending' and b.status = 'pending' and b.verification_status = 'pending'
+       where b.id = p.booking_id and p.status = 'pending' and b.status = 'pending' and b.verification_status = 'pending'
          and b.hold_expires_at <= ${o.nowIso} and b.organizer_id = ${organizerId}
       union all
       select 'under-filled', t.id, t.title, d.start_date, null, null, null, d.capacity, d.seats_taken
@@ -285,15 +294,23 @@ export const subscriptionRevenue = (db: Db, monthIso: string) =>
     .where('status', '=', sql.lit('paid')) // a literal: the partial index subscription_charges_paid covers only these
     .executeTakeFirstOrThrow();
 
-/** New accounts and new bookings per India calendar month (YYYY-MM) since `fromIso`. */
-export async function monthlyGrowth(db: Db, fromIso: string) {
-  const rows = await sql<{ series: 'users' | 'bookings'; month: string; n: number }>`
-    select 'users' as series, strftime('%Y-%m', created_at, '+330 minutes') as month, count(*) as n
-      from users where created_at >= ${fromIso} group by month
-    union all
-    select 'bookings', strftime('%Y-%m', created_at, '+330 minutes') as month, count(*)
-      from bookings where created_at >= ${fromIso} group by month`.execute(db);
-  return rows.rows.map((r) => ({ series: r.series, month: r.month, n: Number(r.n) }));
+/**
+ * New accounts and new bookings in each of the given months (`start` inclusive, `end` exclusive,
+ * UTC ISO of India midnights): a range count on each created_at index per month, not a month
+ * worked out for every row.
+ */
+export async function monthlyGrowth(db: Db, months: { month: string; start: string; end: string }[]) {
+  const bounds = sql.join(
+    months.map((m) => sql`select ${m.month} as month, ${m.start} as start, ${m.end} as upto`),
+    sql` union all `,
+  );
+  const rows = await sql<{ month: string; users: number; bookings: number }>`
+    with m as (${bounds})
+    select m.month,
+           (select count(*) from users where created_at >= m.start and created_at < m.upto) as users,
+           (select count(*) from bookings where created_at >= m.start and created_at < m.upto) as bookings
+      from m order by m.month`.execute(db);
+  return rows.rows.map((r) => ({ month: r.month, users: Number(r.users), bookings: Number(r.bookings) }));
 }
 
 /** Jobs whose latest run failed, with how many of their runs failed since `sinceIso`. */

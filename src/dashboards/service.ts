@@ -395,12 +395,11 @@ export const adminBoard = board<AdminDashboard>('admin', {
   },
   async growth(deps) {
     const first = addMonths(istDate(deps.clock.now()).slice(0, 7), -(GROWTH_MONTHS - 1));
-    const rows = await q.monthlyGrowth(deps.db, dayStartIso(`${first}-01`));
-    return Array.from({ length: GROWTH_MONTHS }, (_, i) => {
+    const months = Array.from({ length: GROWTH_MONTHS }, (_, i) => {
       const month = addMonths(first, i);
-      const n = (series: 'users' | 'bookings') => rows.find((r) => r.series === series && r.month === month)?.n ?? 0;
-      return { month, users: n('users'), bookings: n('bookings') };
+      return { month, start: dayStartIso(`${month}-01`), end: dayStartIso(`${addMonths(month, 1)}-01`) };
     });
+    return q.monthlyGrowth(deps.db, months);
   },
   async failingJobs(deps) {
     const rows = await q.failingJobs(deps.db, new Date(deps.clock.now().getTime() - DAY).toISOString());

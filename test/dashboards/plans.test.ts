@@ -29,6 +29,12 @@ function plans(sqlite: ReturnType<typeof recordingDb>['sqlite'], seen: string[])
 const BIG =
   /^(SCAN|SEARCH) (bookings|payments|refunds|upi_proofs|users|trips|departures|outbox|subscription_charges)\b/;
 
+/**
+ * Partial indexes of rows that wait on someone (undecided UPI proofs): few at any time, however
+ * many bookings there are, so walking the whole index is fine.
+ */
+const WAITING = /^SCAN \w+ USING COVERING INDEX upi_proofs_pending$/;
+
 describe('dashboard query plans', () => {
   it('an organizer’s and a traveler’s widgets only seek by index: no table or index scan of what grows', async () => {
     const { db, sqlite, seen } = recordingDb(join(t.dir, 'trektribe.db'));
@@ -39,7 +45,7 @@ describe('dashboard query plans', () => {
       const ours = plans(sqlite, seen).filter((p) => p.steps.some((s) => BIG.test(s)));
       expect(ours.length).toBeGreaterThanOrEqual(10);
       for (const { q, steps } of ours)
-        for (const s of steps.filter((x) => BIG.test(x)))
+        for (const s of steps.filter((x) => BIG.test(x) && !WAITING.test(x)))
           expect(s, `${q}\n${steps.join('\n')}`).toMatch(
             /^SEARCH \w+ USING (COVERING )?(INDEX \w+|INTEGER PRIMARY KEY) \(/,
           );
