@@ -84,6 +84,8 @@ export const pendingVerifications = (db: Db, organizerId: number) =>
 export const refundsToPayBack = (db: Db, organizerId: number) =>
   db
     .selectFrom('refunds')
+    // A refund's booking_id is its payment owner's id: only a booking payment's refund is a booking's.
+    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
     .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
     .select([
       (eb) => eb.fn.countAll<number>().as('n'),
@@ -95,6 +97,7 @@ export const refundsToPayBack = (db: Db, organizerId: number) =>
         eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')]),
       ]),
     )
+    .where('payments.owner', '=', sql.lit('booking'))
     .where('bookings.organizer_id', '=', organizerId)
     .executeTakeFirstOrThrow();
 
@@ -112,8 +115,8 @@ export async function weeklyEarnings(db: Db, organizerId: number, fromIso: strin
          and p.paid_at >= ${fromIso} and p.paid_at < ${toIso}
       union all
       select r.processed_at, 0, r.amount_paise
-        from refunds r indexed by refunds_processed cross join bookings b
-       where b.id = r.booking_id and r.status = 'processed' and r.processed_at >= ${fromIso} and r.processed_at < ${toIso}
+        from refunds r indexed by refunds_processed cross join bookings b join payments rp on rp.id = r.payment_id
+       where b.id = r.booking_id and rp.owner = 'booking' and r.status = 'processed' and r.processed_at >= ${fromIso} and r.processed_at < ${toIso}
          and b.organizer_id = ${organizerId}
     )
     select cast((julianday(at) - julianday(${fromIso})) / 7 as integer) as week, sum(paid) as paid, sum(refunded) as refunded

@@ -225,6 +225,16 @@ export async function buildDataset(t: TestApp) {
         created_at: NOW,
       })
       .execute();
+  // A subscription's payment and refunds whose owner id happens to equal A's booking's: never A's
+  // money (not in earnings, GMV or refunds to pay back).
+  for (const [amount, refunded, status, processedAt] of [
+    [149_900, 77_700, 'pending', null],
+    [149_900, 11_100, 'processed', '2026-11-24T09:30:00.000Z'],
+  ] as const) {
+    const id = await pay(confirmed, amount, '2026-11-24T09:00:00.000Z');
+    await t.db.updateTable('payments').set({ owner: 'subscription' }).where('id', '=', id).execute();
+    await refund(confirmed, id, refunded, status === 'pending' ? 'manual' : 'razorpay', status, processedAt);
+  }
   // To pay back: ₹5,000 by hand and ₹1,200 Razorpay could not send: 2 refunds, ₹6,200.
   await refund(cancelled, forManual, 500_000, 'manual', 'pending');
   await refund(awaitingProof, forFailed, 120_000, 'razorpay', 'failed');
