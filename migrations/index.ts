@@ -19,6 +19,7 @@ import * as m0048 from './0048_refunds_any_owner.js';
 import * as m0050 from './0050_live_events.js';
 import * as m0051 from './0051_notifications.js';
 import * as m0052 from './0052_announcements.js';
+import * as m0053 from './0053_dashboard_indexes.js';
 import * as m0054 from './0054_reviews.js';
 import * as m0059 from './0059_trip_moderation.js';
 import * as m0060 from './0060_audit_filters.js';
@@ -51,6 +52,7 @@ export const migrations: Record<string, Migration> = {
   '0050_live_events': m0050,
   '0051_notifications': m0051,
   '0052_announcements': m0052,
+  '0053_dashboard_indexes': m0053,
   '0054_reviews': m0054,
   '0059_trip_moderation': m0059,
   '0060_audit_filters': m0060,

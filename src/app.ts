@@ -21,6 +21,7 @@ import { paymentRoutes } from './payments/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { loadBell, notificationCentreRoutes, notificationRoutes } from './notifications/routes.js';
 import { billingRoutes } from './billing/routes.js';
+import { dashboardRoutes } from './dashboards/routes.js';
 import { checkoutCsp } from './payments/csp.js';
 import { liveRoutes } from './live/routes.js';
 import { reviewRoutes } from './reviews/routes.js';
@@ -126,6 +127,7 @@ export function createApp(deps: Deps) {
   app.route('/', notificationCentreRoutes);
   app.route('/', reviewRoutes);
   app.route('/', adminReviewRoutes);
+  app.route('/', dashboardRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

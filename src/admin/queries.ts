@@ -67,16 +67,20 @@ export const bookingsAfter = (db: Db, f: Omit<BookingFilter, 'page'>, after: num
 
 function paymentsWhere(db: Db, f: Omit<PaymentFilter, 'page'>) {
   const at = sql<string>`coalesce(p.paid_at, p.created_at)`;
-  return db
-    .selectFrom('payments as p')
-    .innerJoin('bookings as b', 'b.id', 'p.booking_id')
-    .innerJoin('trips as t', 't.id', 'b.trip_id')
-    .innerJoin('users as o', 'o.id', 'b.organizer_id')
-    .$if(f.status !== '', (q) => q.where('p.status', '=', f.status as never))
-    .$if(f.organizer !== null, (q) => q.where('b.organizer_id', '=', f.organizer!))
-    .$if(f.trip !== null, (q) => q.where('b.trip_id', '=', f.trip!))
-    .$if(f.from !== '', (q) => q.where(at, '>=', istDayStart(f.from)))
-    .$if(f.to !== '', (q) => q.where(at, '<', istDayStart(nextDay(f.to))));
+  return (
+    db
+      .selectFrom('payments as p')
+      .innerJoin('bookings as b', 'b.id', 'p.booking_id')
+      .innerJoin('trips as t', 't.id', 'b.trip_id')
+      .innerJoin('users as o', 'o.id', 'b.organizer_id')
+      // A payment's booking_id is its owner's id: subscription payments are listed on /admin/subscriptions.
+      .where('p.owner', '=', sql.lit('booking'))
+      .$if(f.status !== '', (q) => q.where('p.status', '=', f.status as never))
+      .$if(f.organizer !== null, (q) => q.where('b.organizer_id', '=', f.organizer!))
+      .$if(f.trip !== null, (q) => q.where('b.trip_id', '=', f.trip!))
+      .$if(f.from !== '', (q) => q.where(at, '>=', istDayStart(f.from)))
+      .$if(f.to !== '', (q) => q.where(at, '<', istDayStart(nextDay(f.to))))
+  );
 }
 
 const paymentColumns = [

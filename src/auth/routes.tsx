@@ -25,44 +25,14 @@ import {
   VerifyEmailPage,
   VerifyPhonePage,
 } from '../../views/auth/pages.js';
-import { AccountSummary, MePage, type MeForm } from '../../views/account/pages.js';
+import { MePage, type MeForm } from '../../views/account/pages.js';
 
-/** Each role's home. Later issues replace the account summary behind these with real dashboards. */
+/** Each role's home: its dashboard (src/dashboards/). */
 export const ROLE_HOME: Record<Role, string> = {
   traveler: '/dashboard/traveler',
   organizer: '/dashboard/organizer',
   agent: '/dashboard/agent',
   admin: '/dashboard/admin',
-};
-
-/** Every page of a role that the header (home, Treks, profile) does not link to is one tap from its dashboard. */
-const ROLE_LINKS: Record<Role, { href: string; label: string }[]> = {
-  traveler: [
-    { href: '/bookings', label: 'My bookings' },
-    { href: '/trips', label: 'Find a trek' },
-  ],
-  organizer: [
-    { href: '/organizer/trips', label: 'Your trips' },
-    { href: '/organizer/trips/new', label: 'New trip' },
-    { href: '/organizer/bookings', label: 'Bookings' },
-    { href: '/organizer/verifications', label: 'Payments to verify' },
-    { href: '/organizer/earnings', label: 'Earnings' },
-    { href: '/organizer/subscription', label: 'Subscription and plan' },
-    { href: '/me#organizer', label: 'Your organizer page and UPI ID' },
-  ],
-  agent: [],
-  admin: [
-    { href: '/admin/users', label: 'Manage users' },
-    { href: '/admin/jobs', label: 'Scheduled jobs' },
-    { href: '/admin/outbox', label: 'Outgoing messages' },
-    { href: '/admin/settings', label: 'Settings and plan' },
-    { href: '/organizer/bookings', label: 'All bookings' },
-    { href: '/organizer/verifications', label: 'Payments to verify' },
-    { href: '/organizer/earnings', label: 'Earnings' },
-    { href: '/organizer/trips', label: 'Trips' },
-    { href: '/organizer/trips/new', label: 'New trip' },
-    { href: '/bookings', label: 'Bookings made as a traveler' },
-  ],
 };
 
 const GOOGLE_STATE = 'tt_g_state';
@@ -164,7 +134,7 @@ async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 20
 const meFailed = (form: MeForm['form']) => (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status) =>
   renderMe(c, { form, values, errors }, status);
 
-/** Register, sign in/out, verification, password reset, Google, profile, /dashboard. */
+/** Register, sign in/out, verification, password reset, Google, profile. */
 export const accountRoutes = new Hono<AppEnv>();
 
 accountRoutes.use('*', profileGate);
@@ -348,16 +318,3 @@ accountRoutes
     await endSession(c);
     return redirectWith(c, '/login', 'You are signed out on every device.');
   });
-
-// ------------------------------------------------------------ dashboards
-
-accountRoutes.get('/dashboard', requireUser, (c) => c.redirect(home(c.get('user')!.role), 303));
-
-for (const role of Object.keys(ROLE_HOME) as Role[]) {
-  accountRoutes.get(ROLE_HOME[role], requireRole(role, 'admin'), async (c) => {
-    const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
-    return page(c, <AccountSummary account={account} links={ROLE_LINKS[c.get('user')!.role]} />, {
-      title: 'Dashboard',
-    });
-  });
-}

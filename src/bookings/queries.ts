@@ -546,6 +546,8 @@ export function verificationQueue(db: Db, organizerId: number | null) {
 export function manualRefundsDue(db: Db, organizerId: number | null) {
   let q = db
     .selectFrom('refunds')
+    // A refund's booking_id is its payment owner's id: only a booking payment's refund is a booking's.
+    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
     .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
     .select([
@@ -565,7 +567,8 @@ export function manualRefundsDue(db: Db, organizerId: number | null) {
         eb.and([eb('refunds.method', '=', 'manual'), eb('refunds.status', '=', 'pending')]),
         eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')]),
       ]),
-    );
+    )
+    .where('payments.owner', '=', sql.lit('booking'));
   if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
   return q.orderBy('refunds.id').limit(200).execute();
 }
@@ -632,11 +635,11 @@ export async function earningsByMonth(db: Db, organizerId: number | null) {
     with money as (
       select strftime('%Y-%m', p.paid_at, '+330 minutes') as month, p.amount_paise as paid, 0 as refunded
         from payments p join bookings b on b.id = p.booking_id
-       where p.paid_at is not null and ${org}
+       where p.owner = 'booking' and p.paid_at is not null and ${org}
       union all
       select strftime('%Y-%m', r.processed_at, '+330 minutes'), 0, r.amount_paise
-        from refunds r join bookings b on b.id = r.booking_id
-       where r.status = 'processed' and ${org}
+        from refunds r join payments rp on rp.id = r.payment_id join bookings b on b.id = r.booking_id
+       where rp.owner = 'booking' and r.status = 'processed' and ${org}
     )
     select month, sum(paid) as paid, sum(refunded) as refunded from money group by month order by month desc limit 36`.execute(
     db,

@@ -61,12 +61,13 @@ describe('organizer booking tools', () => {
     const ids = [];
     for (let i = 0; i < 2; i++)
       ids.push(bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId), me.cookie)));
-    const pay = async (bookingId: number, paidAt: string) =>
+    const pay = async (bookingId: number, paidAt: string, owner = 'booking') =>
       (
         await t.db
           .insertInto('payments')
           .values({
             booking_id: bookingId,
+            owner,
             method: 'upi',
             amount_paise: 1_200_000,
             status: 'paid',
@@ -97,9 +98,27 @@ describe('organizer booking tools', () => {
         created_at: '2026-12-05T10:00:00Z',
       })
       .execute();
-    const html = await (
-      await t.request('/organizer/earnings', { cookie: await sessionCookie(t.deps, trip.organizerId) })
-    ).text();
+    // A subscription's payment and refund whose owner id is the same number as a booking's are not this organizer's money.
+    const sub = await pay(ids[0], '2026-12-01T10:00:00Z', 'subscription');
+    await t.db
+      .insertInto('refunds')
+      .values({
+        booking_id: ids[0],
+        payment_id: sub,
+        amount_paise: 100_000,
+        method: 'manual',
+        status: 'pending',
+        reason: 'paid twice',
+        razorpay_refund_id: null,
+        last_error: null,
+        processed_at: null,
+        created_at: '2026-12-01T10:00:00Z',
+      })
+      .execute();
+    const organizer = await sessionCookie(t.deps, trip.organizerId);
+    const queue = await (await t.request('/organizer/verifications', { cookie: organizer })).text();
+    expect(queue).not.toContain('paid twice');
+    const html = await (await t.request('/organizer/earnings', { cookie: organizer })).text();
     // Cells carry data-label for the phone layout; the months are named ("Dec 2026").
     const cells = html.replace(/ data-label="[^"]*"/g, '');
     expect(cells).toContain('<tr><td>Dec 2026</td><td>₹12,000</td><td>₹6,000</td><td>₹6,000</td></tr>');

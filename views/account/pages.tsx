@@ -1,7 +1,6 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { imageUrl } from '../../src/lib/images.js';
-import { formatDate } from '../../src/lib/time.js';
 
 export type { Account } from '../../src/auth/service.js';
 import type { Account } from '../../src/auth/service.js';
@@ -37,7 +36,7 @@ export function Avatar(p: { photo: Account['photo']; name: string; size?: number
   );
 }
 
-function Badge(p: { ok: boolean }) {
+export function Badge(p: { ok: boolean }) {
   return p.ok ? <small class="badge ok">verified</small> : <small class="badge">not verified</small>;
 }
 
@@ -218,70 +217,6 @@ export function MePage(p: { account: Account; failed?: MeForm }) {
           </button>
         </form>
       </section>
-    </>
-  );
-}
-
-const ROLE_LABEL: Record<string, string> = {
-  traveler: 'Traveler',
-  organizer: 'Organizer',
-  agent: 'Support agent',
-  admin: 'Admin',
-};
-
-/** The account summary every role sees until its dashboard is built. */
-export function AccountSummary(p: { account: Account; links: { href: string; label: string }[] }) {
-  const a = p.account;
-  return (
-    <>
-      <hgroup>
-        <h1>Hello, {a.name}</h1>
-        <p>{ROLE_LABEL[a.role] ?? a.role} dashboard</p>
-      </hgroup>
-      <article>
-        <Avatar photo={a.photo} name={a.name} size={64} />
-        <dl>
-          <dt>Email</dt>
-          <dd>
-            {a.email} <Badge ok={a.emailVerified} />
-          </dd>
-          <dt>Mobile</dt>
-          <dd>
-            {a.phone ?? '—'} {a.phone && <Badge ok={a.phoneVerified} />}
-          </dd>
-          {a.location && (
-            <>
-              <dt>Location</dt>
-              <dd>{a.location}</dd>
-            </>
-          )}
-          {a.bio && (
-            <>
-              <dt>Bio</dt>
-              <dd>{a.bio}</dd>
-            </>
-          )}
-          <dt>Member since</dt>
-          <dd>{formatDate(a.createdAt)}</dd>
-        </dl>
-        <p>
-          <a href="/me" role="button" class="secondary">
-            Edit profile
-          </a>
-        </p>
-      </article>
-      {p.links.length > 0 && (
-        <nav aria-label="Your pages" class="quick-links">
-          <ul>
-            {p.links.map((l) => (
-              <li>
-                <a href={l.href}>{l.label}</a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
-      <SignOut />
     </>
   );
 }

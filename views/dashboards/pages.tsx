@@ -1,0 +1,156 @@
+import type { Child } from 'hono/jsx';
+import type { Role } from '../../src/auth/tables.js';
+import type {
+  AdminDashboard,
+  AgentDashboard,
+  OrganizerDashboard,
+  TravelerDashboard,
+} from '../../src/dashboards/service.js';
+import { SignOut } from '../account/pages.js';
+import * as w from './widgets.js';
+
+/** Each widget's view, by its name in the role's dashboard data. */
+export type WidgetViews<D> = { [K in keyof D]: (p: { data: D[K] }) => Child };
+
+export const ORGANIZER_WIDGETS: WidgetViews<OrganizerDashboard> = {
+  profile: w.ProfileWidget,
+  trips: w.TripsWidget,
+  departures: w.DeparturesWidget,
+  newBookings: w.NewBookingsWidget,
+  verifications: w.VerificationsWidget,
+  refunds: w.RefundsWidget,
+  earnings: w.EarningsWidget,
+  subscription: w.SubscriptionWidget,
+  alerts: w.AlertsWidget,
+};
+
+export const TRAVELER_WIDGETS: WidgetViews<TravelerDashboard> = {
+  profile: w.ProfileWidget,
+  upcoming: w.UpcomingWidget,
+  needingAction: w.NeedingActionWidget,
+  past: w.PastWidget,
+};
+
+export const AGENT_WIDGETS: WidgetViews<AgentDashboard> = {
+  profile: w.ProfileWidget,
+  customers: w.CustomersWidget,
+};
+
+export const ADMIN_WIDGETS: WidgetViews<AdminDashboard> = {
+  profile: w.ProfileWidget,
+  users: w.UsersWidget,
+  trips: w.AdminTripsWidget,
+  bookings: w.AdminBookingsWidget,
+  gmv: w.GmvWidget,
+  subscriptionRevenue: w.SubscriptionRevenueWidget,
+  growth: w.GrowthWidget,
+  failingJobs: w.FailingJobsWidget,
+  outbox: w.OutboxWidget,
+};
+
+/** Every page of a role that the header (home, Treks, profile) does not link to is one tap from its dashboard. */
+const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
+  traveler: [
+    { href: '/bookings', label: 'My bookings' },
+    { href: '/trips', label: 'Find a trek' },
+  ],
+  organizer: [
+    { href: '/organizer/trips/new', label: 'New trip' },
+    { href: '/organizer/trips', label: 'Your trips' },
+    { href: '/organizer/bookings', label: 'Bookings' },
+    { href: '/organizer/verifications', label: 'Payments to verify' },
+    { href: '/organizer/earnings', label: 'Earnings' },
+    { href: '/organizer/subscription', label: 'Subscription and plan' },
+    { href: '/me#organizer', label: 'Your organizer page and UPI ID' },
+  ],
+  agent: [],
+  admin: [
+    { href: '/admin/users', label: 'Manage users' },
+    { href: '/admin/jobs', label: 'Scheduled jobs' },
+    { href: '/admin/outbox', label: 'Outgoing messages' },
+    { href: '/admin/settings', label: 'Settings and plan' },
+    { href: '/organizer/bookings', label: 'All bookings' },
+    { href: '/organizer/verifications', label: 'Payments to verify' },
+    { href: '/organizer/earnings', label: 'Earnings' },
+    { href: '/organizer/trips', label: 'Trips' },
+    { href: '/organizer/trips/new', label: 'New trip' },
+    { href: '/bookings', label: 'Bookings made as a traveler' },
+  ],
+};
+
+const ROLE_LABEL: Record<Role, string> = {
+  traveler: 'Traveler',
+  organizer: 'Organizer',
+  agent: 'Support agent',
+  admin: 'Admin',
+};
+
+function QuickLinks(p: { role: Role }) {
+  const links = QUICK_LINKS[p.role];
+  if (links.length === 0) return null;
+  return (
+    <nav aria-label={p.role === 'organizer' ? 'Quick actions' : 'Your pages'} class="quick-links">
+      <h2>{p.role === 'organizer' ? 'Quick actions' : 'Your pages'}</h2>
+      <ul>
+        {links.map((l) => (
+          <li>
+            <a href={l.href}>{l.label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * A role's dashboard: a greeting, the widgets in the order given (the profile last), the
+ * role's pages and signing out. `slots` are sections other features fill later.
+ */
+function Dashboard<D extends { profile: { name: string } }>(p: {
+  role: Role;
+  data: D;
+  views: WidgetViews<D>;
+  order: (keyof D)[];
+  slots?: Child;
+}) {
+  const one = (k: keyof D) => p.views[k]({ data: p.data[k] });
+  return (
+    <>
+      <hgroup>
+        <h1>Hello, {p.data.profile.name}</h1>
+        <p>{ROLE_LABEL[p.role]} dashboard</p>
+      </hgroup>
+      {p.order.map(one)}
+      {p.slots}
+      <QuickLinks role={p.role} />
+      {one('profile')}
+      <SignOut />
+    </>
+  );
+}
+
+export const OrganizerDashboardPage = (p: { data: OrganizerDashboard }) => (
+  <Dashboard
+    role="organizer"
+    data={p.data}
+    views={ORGANIZER_WIDGETS}
+    order={['alerts', 'trips', 'departures', 'newBookings', 'verifications', 'refunds', 'earnings', 'subscription']}
+  />
+);
+
+export const TravelerDashboardPage = (p: { data: TravelerDashboard }) => (
+  <Dashboard role="traveler" data={p.data} views={TRAVELER_WIDGETS} order={['needingAction', 'upcoming', 'past']} />
+);
+
+export const AgentDashboardPage = (p: { data: AgentDashboard }) => (
+  <Dashboard role="agent" data={p.data} views={AGENT_WIDGETS} order={['customers']} slots={<w.TicketQueueSlot />} />
+);
+
+export const AdminDashboardPage = (p: { data: AdminDashboard }) => (
+  <Dashboard
+    role="admin"
+    data={p.data}
+    views={ADMIN_WIDGETS}
+    order={['failingJobs', 'outbox', 'users', 'trips', 'bookings', 'gmv', 'subscriptionRevenue', 'growth']}
+  />
+);
