@@ -14,6 +14,8 @@ import * as m0043 from './0043_hold_caps.js';
 import * as m0044 from './0044_drop_auth_generation.js';
 import * as m0045 from './0045_payment_owners.js';
 import * as m0046 from './0046_subscriptions.js';
+import * as m0056 from './0056_support_tickets.js';
+import * as m0057 from './0057_customer_search.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '0044_drop_auth_generation': m0044,
   '0045_payment_owners': m0045,
   '0046_subscriptions': m0046,
+  '0056_support_tickets': m0056,
+  '0057_customer_search': m0057,
 };

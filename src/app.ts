@@ -22,6 +22,8 @@ import { adminRoutes } from './admin/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { billingRoutes } from './billing/routes.js';
 import { checkoutCsp } from './payments/csp.js';
+import { supportRoutes } from './support/routes.js';
+import { crmRoutes } from './crm/routes.js';
 
 /**
  * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
@@ -34,6 +36,8 @@ const UPLOAD_ROUTES = [
   /^\/organizer\/trips\/\d+\/edit$/,
   /^\/bookings\/\d+\/pay\/upi$/,
   /^\/me$/,
+  /^\/support$/,
+  /^\/support\/\d+\/reply$/,
 ];
 const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
 
@@ -118,6 +122,8 @@ export function createApp(deps: Deps) {
   app.route('/', adminRoutes);
   app.route('/', notificationRoutes);
   app.route('/', billingRoutes);
+  app.route('/', supportRoutes);
+  app.route('/', crmRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

@@ -9,6 +9,7 @@ import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';
 import { completeEndedTrips } from './trips/service.js';
 import * as billing from './billing/jobs.js';
+import * as support from './support/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -34,6 +35,8 @@ export const SCHEDULE: Job[] = [
   { name: 'payments.retry-refunds', cron: '*/10 * * * *', run: retryRefunds },
   // 09:00 IST: trials ending soon are told (7, 3, 1 days before); ended trials close.
   { name: 'billing.trial-notices', cron: '0 9 * * *', run: billing.sendTrialNotices },
+  // Hourly: tickets waiting on the customer for 7 days close themselves.
+  { name: 'support.auto-close', cron: '15 * * * *', run: support.closeStaleTickets },
 ];
 
 export interface Scheduler {

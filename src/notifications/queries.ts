@@ -169,3 +169,14 @@ export async function pruneDelivered(db: Db, before: string): Promise<number> {
   const b = await db.deleteFrom('dev_messages').where('created_at', '<', before).executeTakeFirst();
   return Number(a.numDeletedRows) + Number(b.numDeletedRows);
 }
+
+/** Every message to any of these addresses (email, phone), newest first: a customer's timeline (index outbox_recipient). */
+export function messagesTo(db: Db, recipients: string[], limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('recipient', 'in', recipients)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

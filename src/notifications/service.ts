@@ -3,7 +3,9 @@ import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
 import { Conflict, NotFoundError } from '../lib/errors.js';
 import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
+import type { Channel } from '../lib/tables.js';
 import {
+  messagesTo,
   findDevMessage,
   listDevMessages,
   outboxCounts,
@@ -67,4 +69,48 @@ export const KEEP_DELIVERED_DAYS = 30;
 
 export async function forgetDeliveredMessages(deps: Deps): Promise<number> {
   return pruneDelivered(deps.db, new Date(deps.clock.now().getTime() - KEEP_DELIVERED_DAYS * DAY).toISOString());
+}
+
+/** One message sent (or being sent) to someone, as a customer's timeline shows it. */
+export interface SentMessage {
+  id: number;
+  channel: Channel;
+  to: string;
+  template: string;
+  subject: string | null;
+  text: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+const textOf = (payload: string): { subject: string | null; text: string } => {
+  try {
+    const p = JSON.parse(payload) as { subject?: string | null; text?: string };
+    return { subject: p.subject ?? null, text: p.text ?? '' };
+  } catch {
+    return { subject: null, text: '' };
+  }
+};
+
+/** Every message queued for these addresses (a customer's email and phone), newest first. */
+export async function messageTimeline(
+  deps: Pick<Deps, 'db'>,
+  recipients: string[],
+  limit = 100,
+): Promise<SentMessage[]> {
+  const to = recipients.filter((r) => r !== '');
+  if (to.length === 0) return [];
+  return (await messagesTo(deps.db, to, limit)).map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    to: r.recipient,
+    template: r.template,
+    ...textOf(r.payload),
+    status: r.status,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  }));
 }
