@@ -128,6 +128,7 @@ export function SupportHome(p: SupportHomeProps) {
               <Err errors={p.errors} k="booking" />
             </label>
           )}
+          {p.bookings.length === 0 && <Err errors={p.errors} k="booking" />}
           <label>
             Your message
             <textarea name="body" rows={5} maxlength={5000} required aria-invalid={invalid(p.errors, 'body')}>
