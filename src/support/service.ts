@@ -263,7 +263,12 @@ export async function rateTicket(deps: Deps, actor: Actor, id: number, rating: n
 }
 
 /** An image of a ticket's thread, for its customer and staff; null for anything else. */
-export async function ticketImage(deps: Deps, actor: Actor, id: number, name: string): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function ticketImage(
+  deps: Deps,
+  actor: Actor,
+  id: number,
+  name: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   const t = await q.findTicket(deps.db, id);
   if (!t || (t.customer_id !== actor.id && !can(actor.role, 'tickets:manage'))) return null;
   const key = /^([a-z2-7]{32})-\d{2,4}\.webp$/.exec(name)?.[1];
