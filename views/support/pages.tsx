@@ -52,7 +52,14 @@ export function Thread(p: { ticketId: number; messages: TicketMessage[]; viewer:
             </strong>
             {m.kind === 'note' && <> · internal note</>} · <small>{formatDateTime(m.createdAt)}</small>
           </header>
-          <p class="msg-body">{m.body}</p>
+          <p class="msg-body">
+            {m.body.split('\n').map((line, i) => (
+              <>
+                {i > 0 && <br />}
+                {line}
+              </>
+            ))}
+          </p>
           {m.images.map((i) => (
             <a href={i.url}>
               <img src={i.url} width={i.width} height={i.height} loading="lazy" alt="Attached image" />
@@ -238,28 +245,15 @@ export function StatsTable(p: { agents: AgentStat[]; activeTickets: number }) {
     <section id="agent-stats">
       <h2>Agents</h2>
       <p>{p.activeTickets} active tickets in all.</p>
-      <div class="overflow-auto">
-        <table>
-          <thead>
-            <tr>
-              <th>Agent</th>
-              <th>Open</th>
-              <th>Resolved this week</th>
-              <th>Median first reply (30 days)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.agents.map((a) => (
-              <tr>
-                <td>{a.name}</td>
-                <td>{a.open}</td>
-                <td>{a.resolvedThisWeek}</td>
-                <td>{minutes(a.medianFirstResponseMinutes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {/* A list, not a table: four columns do not fit a phone. */}
+      <ul>
+        {p.agents.map((a) => (
+          <li data-agent={a.agentId}>
+            <strong>{a.name}</strong>: {a.open} open · {a.resolvedThisWeek} resolved this week · median first reply{' '}
+            {minutes(a.medianFirstResponseMinutes)} (30 days)
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
