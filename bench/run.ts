@@ -42,6 +42,8 @@ const ctx: BenchContext = { url, deps, get: (path, headers) => getRaw(url, path,
 const dir = join(projectRoot(), 'bench');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
+  // BENCH=support,trips runs only those sections.
+  .filter((f) => !process.env.BENCH || process.env.BENCH.split(',').includes(f.replace(/\.bench\.ts$/, '')))
   .sort();
 const modules = await Promise.all(
   files.map(async (f) => ({

@@ -134,26 +134,43 @@ export interface QueueFilter {
 }
 
 /**
- * One page of the queue, oldest first. The active set is read from its partial index (the
- * statuses are literals so SQLite can match the index's WHERE), a single status from
- * (status, created_at), mine and unassigned from (assignee_id, status, created_at): each stops
- * after `limit` rows instead of sorting every match.
+ * One page of the queue, oldest first. The active set is read from (active, created_at), a
+ * single status from (status, created_at), mine and unassigned from (assignee_id, active or
+ * status, created_at), about a booking from a partial index: each stops after `limit` rows
+ * instead of sorting every match (migration 0056).
  */
 export function queuePage(db: Db, f: QueueFilter): Promise<TicketRow[]> {
+  return queueQuery(db, f).execute();
+}
+
+/** The queue's SQL (EXPLAIN QUERY PLAN in bench/support.bench.ts). */
+export const queueSql = (db: Db, agentId: number, f: Partial<Omit<QueueFilter, 'agentId'>>) =>
+  queueQuery(db, {
+    status: 'active',
+    assignee: 'any',
+    createdBefore: null,
+    aboutBooking: false,
+    after: null,
+    limit: 51,
+    ...f,
+    agentId,
+  } as QueueFilter).compile();
+
+function queueQuery(db: Db, f: QueueFilter) {
   let q = ticketBase(db);
-  if (f.status === 'active') q = q.where(sql<boolean>`t.status in ('open','in_progress','waiting')`);
+  if (f.status === 'active') q = q.where('t.active', '=', 1);
   else if (f.status !== 'all') q = q.where('t.status', '=', f.status);
   if (f.assignee === 'unassigned') q = q.where('t.assignee_id', 'is', null);
   if (f.assignee === 'mine') q = q.where('t.assignee_id', '=', f.agentId);
   if (f.createdBefore) q = q.where('t.created_at', '<=', f.createdBefore);
-  if (f.aboutBooking) q = q.where('t.booking_id', 'is not', null);
+  if (f.aboutBooking) q = q.where(sql<boolean>`t.booking_id is not null`);
   if (f.after) {
     const { createdAt, id } = f.after;
     q = q.where((eb) =>
       eb.or([eb('t.created_at', '>', createdAt), eb.and([eb('t.created_at', '=', createdAt), eb('t.id', '>', id)])]),
     );
   }
-  return q.orderBy('t.created_at').orderBy('t.id').limit(f.limit).execute();
+  return q.orderBy('t.created_at').orderBy('t.id').limit(f.limit);
 }
 
 // ---------------------------------------------------------------- the auto-close job
@@ -183,7 +200,7 @@ export async function agentCounts(db: Db, weekStart: string): Promise<AgentCount
   const r = await sql<AgentCounts>`
     select u.id as agent_id, u.name as name,
       (select count(*) from support_tickets t
-        where t.assignee_id = u.id and t.status in ('open','in_progress','waiting')) as open,
+        where t.assignee_id = u.id and t.active = 1) as open,
       (select count(*) from support_tickets t
         where t.assignee_id = u.id and t.resolved_at >= ${weekStart}) as resolved_week
     from users u where u.role in ('agent','admin') and u.status = 'active'
@@ -204,7 +221,7 @@ export async function firstResponses(db: Db, since: string): Promise<{ agent_id:
 export async function activeTicketCount(db: Db): Promise<number> {
   const r = await sql<{
     n: number;
-  }>`select count(*) as n from support_tickets where status in ('open','in_progress','waiting')`.execute(db);
+  }>`select count(*) as n from support_tickets where active = 1`.execute(db);
   return Number(r.rows[0].n);
 }
 

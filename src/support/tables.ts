@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type TicketStatus = 'open' | 'in_progress' | 'waiting' | 'resolved' | 'closed';
 export type TicketMessageKind = 'reply' | 'note';
@@ -23,6 +23,8 @@ export interface SupportTicketsTable {
   agent_seen_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Generated: 1 while open, in progress or waiting on the customer (the active queue). */
+  active: ColumnType<number, never, never>;
 }
 
 export interface SupportMessagesTable {
