@@ -97,6 +97,25 @@ export function Layout(p: LayoutProps) {
           </main>
           <footer class="container">
             <small class="muted">TrekTribe — treks by the people who lead them.</small>
+            {p.user && (
+              <nav aria-label="Help">
+                <ul>
+                  <li>
+                    <a href="/support">Help and support</a>
+                  </li>
+                  {(p.user.role === 'agent' || p.user.role === 'admin') && (
+                    <>
+                      <li>
+                        <a href="/agent/tickets">Support desk</a>
+                      </li>
+                      <li>
+                        <a href="/agent/customers">Customers</a>
+                      </li>
+                    </>
+                  )}
+                </ul>
+              </nav>
+            )}
           </footer>
         </body>
       </html>
