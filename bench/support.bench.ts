@@ -18,7 +18,7 @@ import type { Deps } from '../src/deps.js';
 import { loadAssets } from '../src/lib/assets.js';
 import { createGateway } from '../src/payments/gateway.js';
 import { searchCustomers, searchExpression } from '../src/crm/service.js';
-import { ticketQueue } from '../src/support/service.js';
+import { agentStats, ticketQueue } from '../src/support/service.js';
 import { queueQuery } from '../src/support/schemas.js';
 import { queueSql } from '../src/support/queries.js';
 import { createSession, SESSION_COOKIE } from '../src/auth/session.js';
@@ -329,6 +329,19 @@ export default async function support(ctx: BenchContext): Promise<Line[]> {
       unit: 'ms',
       budget: { max: 30 },
       note: `p50 ${queue.p50} ms; active-queue plan: ${activePlan}`,
+    });
+    if (process.env.BENCH_DETAIL) {
+      const q = await import('../src/support/queries.js');
+      console.log('counts', await timings([() => q.agentCounts(s.deps.db, '2026-11-23T00:00:00Z')], 10));
+      console.log('first', await timings([() => q.firstResponses(s.deps.db, '2026-10-25T00:00:00Z')], 10));
+      console.log('active', await timings([() => q.activeTicketCount(s.deps.db)], 10));
+    }
+    const stats = await timings([() => agentStats(s.deps, agent)], 20);
+    lines.push({
+      measure: `  agent stats beside the queue (${Math.floor(USERS / 200)} agents)`,
+      value: stats.p95,
+      unit: 'ms',
+      note: `p95; p50 ${stats.p50} ms (open, resolved this week, median first reply)`,
     });
   } finally {
     await s.close();

@@ -195,17 +195,29 @@ export interface AgentCounts {
   resolved_week: number;
 }
 
-/** Per agent: tickets assigned and still active, and tickets resolved since `weekStart`. */
+/**
+ * Per agent: tickets assigned and still active, and tickets resolved since `weekStart`. Two
+ * grouped reads (the (assignee_id, active) index, covering; the resolved_at index) instead of
+ * a pair of subqueries per agent: 500 agents took 145 ms that way, see bench/support.bench.ts.
+ */
 export async function agentCounts(db: Db, weekStart: string): Promise<AgentCounts[]> {
-  const r = await sql<AgentCounts>`
-    select u.id as agent_id, u.name as name,
-      (select count(*) from support_tickets t
-        where t.assignee_id = u.id and t.active = 1) as open,
-      (select count(*) from support_tickets t
-        where t.assignee_id = u.id and t.resolved_at >= ${weekStart}) as resolved_week
-    from users u where u.role in ('agent','admin') and u.status = 'active'
-    order by u.name`.execute(db);
-  return r.rows;
+  const [agents, open, resolved] = await Promise.all([
+    sql<{ id: number; name: string }>`select id, name from users
+      where role in ('agent','admin') and status = 'active' order by name`.execute(db),
+    sql<{ agent_id: number; n: number }>`select assignee_id as agent_id, count(*) as n from support_tickets
+      where assignee_id is not null and active = 1 group by assignee_id`.execute(db),
+    sql<{ agent_id: number; n: number }>`select assignee_id as agent_id, count(*) as n from support_tickets
+      where resolved_at >= ${weekStart} and assignee_id is not null group by assignee_id`.execute(db),
+  ]);
+  const byAgent = (rows: { agent_id: number; n: number }[]) => new Map(rows.map((r) => [r.agent_id, Number(r.n)]));
+  const o = byAgent(open.rows);
+  const r = byAgent(resolved.rows);
+  return agents.rows.map((a) => ({
+    agent_id: a.id,
+    name: a.name,
+    open: o.get(a.id) ?? 0,
+    resolved_week: r.get(a.id) ?? 0,
+  }));
 }
 
 /** (agent, seconds to the first reply) of tickets opened since `since`. */

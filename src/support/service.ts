@@ -470,8 +470,10 @@ export async function agentStats(deps: Deps, actor: Actor): Promise<{ agents: Ag
     q.firstResponses(deps.db, new Date(now.getTime() - 30 * DAY).toISOString()),
     q.activeTicketCount(deps.db),
   ]);
+  const secondsOf = new Map<number, number[]>();
+  for (const r of responses) secondsOf.set(r.agent_id, [...(secondsOf.get(r.agent_id) ?? []), r.seconds]);
   const agents = counts.map((c) => {
-    const m = median(responses.filter((r) => r.agent_id === c.agent_id).map((r) => r.seconds));
+    const m = median(secondsOf.get(c.agent_id) ?? []);
     return {
       agentId: c.agent_id,
       name: c.name,

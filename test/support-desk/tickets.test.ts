@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeBooking, makeTrip, signedIn } from '../support/factories.js';
 import { jpeg, postMultipart } from '../trips/support.js';
-import { DAY } from '../../src/lib/clock.js';
+import { DAY, MINUTE } from '../../src/lib/clock.js';
 import { closeStaleTickets } from '../../src/support/jobs.js';
 
 let t: TestApp;
@@ -299,5 +299,23 @@ describe('the auto-close job', () => {
     const res = await t.post(`/support/${waiting}/reply`, { body: 'Sorry, late' }, me.cookie);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain('This ticket is closed.');
+  });
+});
+
+describe('agent stats', () => {
+  it('count each agent’s open tickets, tickets resolved this week and the median minutes to a first reply', async () => {
+    const me = await traveler();
+    const agent = await signedIn(t.deps, { role: 'agent', name: 'Stats Agent' });
+    const a = await openTicket(me.cookie, { subject: 'Stats one' });
+    t.clock.advance(30 * MINUTE);
+    await t.post(`/agent/tickets/${a}/reply`, { body: 'On it.', status: 'in_progress' }, agent.cookie);
+    const b = await openTicket(me.cookie, { subject: 'Stats two' });
+    t.clock.advance(90 * MINUTE);
+    await t.post(`/agent/tickets/${b}/reply`, { body: 'Fixed.', status: 'resolved' }, agent.cookie);
+    const html = await (await t.request('/agent/tickets', { cookie: agent.cookie })).text();
+    const line = new RegExp(`<li data-agent="${agent.id}">(.*?)</li>`).exec(html)?.[1] ?? '';
+    expect(line.replace(/<[^>]+>/g, '')).toBe(
+      'Stats Agent: 1 open · 1 resolved this week · median first reply 1 h (30 days)',
+    );
   });
 });
