@@ -62,6 +62,19 @@ describe.each([
     await expect(traveler.page.locator('#ticket-status').textContent()).resolves.toContain('Waiting on customer');
     await screenshot(traveler.page, `support-ticket-js-${label}`);
 
+    // The agent finds the traveler in the CRM and reads their page (its layout is checked on close).
+    await agent.page.goto(`/agent/customers?q=${encodeURIComponent(`Asha ${label}`)}`);
+    await Promise.all([
+      agent.page.waitForURL(new RegExp(`/agent/customers/${travelerId}$`)),
+      agent.page.locator(`a[href="/agent/customers/${travelerId}"]`).click(),
+    ]);
+    await expect(agent.page.locator('#tickets').textContent()).resolves.toContain(`Pickup point (${label})`);
+    await expect(agent.page.locator('#timeline').textContent()).resolves.toContain(`Re: Pickup point (${label})`);
+    await expect(agent.page.locator('#whatsapp-window').textContent()).resolves.toContain(
+      'No WhatsApp template is configured',
+    );
+    await screenshot(agent.page, `support-crm-customer-js-${label}`);
+
     expect(traveler.errors).toEqual([]);
     expect(agent.errors).toEqual([]);
     await traveler.close();
