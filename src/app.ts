@@ -26,6 +26,8 @@ import { checkoutCsp } from './payments/csp.js';
 import { liveRoutes } from './live/routes.js';
 import { reviewRoutes } from './reviews/routes.js';
 import { adminReviewRoutes } from './admin/reviews.js';
+import { supportRoutes } from './support/routes.js';
+import { crmRoutes } from './crm/routes.js';
 
 /**
  * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
@@ -38,6 +40,8 @@ const UPLOAD_ROUTES = [
   /^\/organizer\/trips\/\d+\/edit$/,
   /^\/bookings\/\d+\/pay\/upi$/,
   /^\/me$/,
+  /^\/support$/,
+  /^\/support\/\d+\/reply$/,
 ];
 const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
 
@@ -128,6 +132,8 @@ export function createApp(deps: Deps) {
   app.route('/', reviewRoutes);
   app.route('/', adminReviewRoutes);
   app.route('/', dashboardRoutes);
+  app.route('/', supportRoutes);
+  app.route('/', crmRoutes);
 
   app.notFound(notFound);
   app.onError(handleError);

@@ -33,6 +33,16 @@ const Env = z.object({
     .optional(),
   /** Only for pointing the real twilio SDK at a local stand-in. */
   TWILIO_API_BASE: z.url().optional(),
+  /** An approved WhatsApp content template (Twilio Content SID), for messages outside the 24 h window. */
+  TWILIO_WHATSAPP_TEMPLATE_SID: z
+    .string()
+    .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID like HX followed by 32 hex digits')
+    .optional(),
+  /** What the template's variables {{1}}, {{2}}, … hold, comma-separated, as the agent's form labels them. */
+  TWILIO_WHATSAPP_TEMPLATE_VARIABLES: z
+    .string()
+    .regex(/^[^,]{1,40}(,[^,]{1,40}){0,9}$/, 'up to 10 comma-separated labels, e.g. Customer name,Message')
+    .default('Message'),
 
   RAZORPAY_KEY_ID: z.string().min(4).optional(),
   RAZORPAY_KEY_SECRET: z.string().min(4).optional(),
@@ -101,6 +111,13 @@ function toConfig(e: z.infer<typeof Env>) {
     uploadFileLimitBytes: e.UPLOAD_FILE_LIMIT_MB * 1024 * 1024,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio,
+    /** The approved WhatsApp template an agent may send outside the 24 h window; undefined when none is set. */
+    whatsappTemplate: e.TWILIO_WHATSAPP_TEMPLATE_SID
+      ? {
+          sid: e.TWILIO_WHATSAPP_TEMPLATE_SID,
+          variables: e.TWILIO_WHATSAPP_TEMPLATE_VARIABLES.split(',').map((v) => v.trim()),
+        }
+      : undefined,
     razorpay,
     /** The built-in stand-in for Razorpay: on without keys, never in production unless asked for. */
     testGateway: !razorpay && (e.TEST_GATEWAY === 'on' || (!production && e.TEST_GATEWAY !== 'off')),

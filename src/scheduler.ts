@@ -11,6 +11,7 @@ import { completeEndedTrips } from './trips/service.js';
 import * as billing from './billing/jobs.js';
 import { pruneLiveEvents } from './live/jobs.js';
 import * as reviews from './reviews/jobs.js';
+import * as support from './support/jobs.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -46,6 +47,8 @@ export const SCHEDULE: Job[] = [
   { name: 'billing.reminders', cron: '0 10 * * *', run: billing.sendChargeReminders },
   // Hourly: charges still pending past their window are settled by asking Razorpay.
   { name: 'billing.reconcile', cron: '20 * * * *', run: (deps) => billing.reconcileCharges(deps) },
+  // Hourly: tickets waiting on the customer for 7 days close themselves.
+  { name: 'support.auto-close', cron: '15 * * * *', run: support.closeStaleTickets },
 ];
 
 export interface Scheduler {

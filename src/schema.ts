@@ -7,6 +7,8 @@ import type { BillingTables } from './billing/tables.js';
 import type { LiveTables } from './live/tables.js';
 import type { NotificationTables } from './notifications/tables.js';
 import type { ReviewTables } from './reviews/tables.js';
+import type { SupportTables } from './support/tables.js';
+import type { CrmTables } from './crm/tables.js';
 
 /** The whole database as Kysely sees it; each feature owns its part. */
 export interface Database
@@ -19,4 +21,6 @@ export interface Database
     BillingTables,
     LiveTables,
     NotificationTables,
-    ReviewTables {}
+    ReviewTables,
+    SupportTables,
+    CrmTables {}

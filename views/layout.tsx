@@ -124,6 +124,25 @@ export function Layout(p: LayoutProps) {
             <small class="muted">
               {brand} — treks by the people who lead them.{p.brand?.contact && ` Contact: ${p.brand.contact}`}
             </small>
+            {p.user && (
+              <nav aria-label="Help">
+                <ul>
+                  <li>
+                    <a href="/support">Help and support</a>
+                  </li>
+                  {(p.user.role === 'agent' || p.user.role === 'admin') && (
+                    <>
+                      <li>
+                        <a href="/agent/tickets">Support desk</a>
+                      </li>
+                      <li>
+                        <a href="/agent/customers">Customers</a>
+                      </li>
+                    </>
+                  )}
+                </ul>
+              </nav>
+            )}
           </footer>
           {p.live && <LiveSource live={p.live} />}
         </body>

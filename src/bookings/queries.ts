@@ -651,3 +651,8 @@ export async function earningsByMonth(db: Db, organizerId: number | null) {
     net: Number(r.paid) - Number(r.refunded),
   }));
 }
+
+/** Whose booking a code is (the CRM's search by booking code); codes are unique and upper case. */
+export function userOfBookingCode(db: Db, code: string) {
+  return db.selectFrom('bookings').select('user_id').where('code', '=', code).executeTakeFirst();
+}

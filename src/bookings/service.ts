@@ -1494,3 +1494,21 @@ export function bookingIcs(b: BookingRow, publicUrl: string, now: Date): string 
   ];
   return lines.map(icsFold).join('\r\n') + '\r\n';
 }
+
+// ---------------------------------------------------------------- for support and the CRM
+
+/** A customer's bookings and each one's payments, newest trip first (an agent's customer page). */
+export async function customerBookings(
+  deps: Pick<Deps, 'db'>,
+  userId: number,
+): Promise<{ booking: BookingSummary; payments: PaymentRecord[] }[]> {
+  const rows = await q.bookingsOfUser(deps.db, userId);
+  return Promise.all(
+    rows.map(async (b) => ({ booking: toSummary(b), payments: await paymentRecordsOf(deps.db, payer(b.id)) })),
+  );
+}
+
+/** The user a booking code belongs to, or null (codes are matched in upper case). */
+export async function customerOfBookingCode(deps: Pick<Deps, 'db'>, code: string): Promise<number | null> {
+  return (await q.userOfBookingCode(deps.db, code.trim().toUpperCase()))?.user_id ?? null;
+}

@@ -26,7 +26,13 @@ const PER_RUN = 1000;
 export const backoff = (attempts: number) => Math.min(BASE_DELAY * 2 ** Math.max(0, attempts - 1), MAX_DELAY);
 
 function toDelivery(row: OutboxRow): Delivery {
-  let p: { subject?: string | null; text?: unknown; html?: string | null };
+  let p: {
+    subject?: string | null;
+    text?: unknown;
+    html?: string | null;
+    contentSid?: string;
+    contentVariables?: Record<string, string>;
+  };
   try {
     p = JSON.parse(row.payload);
   } catch {
@@ -41,6 +47,7 @@ function toDelivery(row: OutboxRow): Delivery {
     subject: p.subject ?? null,
     text: p.text,
     html: p.html ?? null,
+    ...(p.contentSid ? { contentSid: p.contentSid, contentVariables: p.contentVariables ?? {} } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ export interface OutgoingMessage {
   text: string;
   /** Email only: the HTML part. */
   html?: string;
+  /** WhatsApp only: an approved Twilio content template and its variables ({"1": "Asha"}), sent instead of free text. */
+  whatsappTemplate?: { sid: string; variables: Record<string, string> };
 }
 
 /**
@@ -63,7 +65,14 @@ export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMes
 }
 
 async function queue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
-  const payload = JSON.stringify({ subject: m.subject ?? null, text: m.text, html: m.html ?? null });
+  const payload = JSON.stringify({
+    subject: m.subject ?? null,
+    text: m.text,
+    html: m.html ?? null,
+    ...(m.whatsappTemplate
+      ? { contentSid: m.whatsappTemplate.sid, contentVariables: m.whatsappTemplate.variables }
+      : {}),
+  });
   // The id is SQLite's last insert rowid: `returning` would make it buffer the row first (see insertBooking).
   const { insertId } = await outboxInsert(db, {
     channel: m.channel,

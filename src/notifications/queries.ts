@@ -423,3 +423,14 @@ export async function listAnnouncements(db: Db, limit: number) {
 export async function findAnnouncement(db: Db, id: number) {
   return db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Every message to any of these addresses (email, phone), newest first: a customer's timeline (index outbox_recipient). */
+export function messagesTo(db: Db, recipients: string[], limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('recipient', 'in', recipients)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

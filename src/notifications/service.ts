@@ -10,7 +10,9 @@ import { bannerData, bellData } from './inapp.js';
 import { kindsFor, mustGo, PREF_CHANNELS } from './kinds.js';
 import type { Audience, PrefChannel } from './tables.js';
 import * as q from './queries.js';
+import type { Channel } from '../lib/tables.js';
 import {
+  messagesTo,
   findDevMessage,
   listDevMessages,
   outboxCounts,
@@ -257,4 +259,47 @@ export async function announce(deps: Deps, actor: Actor, input: AnnouncementInpu
   });
   deps.log.info({ announcement: id, copies }, 'announcement sent');
   return id;
+}
+/** One message sent (or being sent) to someone, as a customer's timeline shows it. */
+export interface SentMessage {
+  id: number;
+  channel: Channel;
+  to: string;
+  template: string;
+  subject: string | null;
+  text: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+const textOf = (payload: string): { subject: string | null; text: string } => {
+  try {
+    const p = JSON.parse(payload) as { subject?: string | null; text?: string };
+    return { subject: p.subject ?? null, text: p.text ?? '' };
+  } catch {
+    return { subject: null, text: '' };
+  }
+};
+
+/** Every message queued for these addresses (a customer's email and phone), newest first. */
+export async function messageTimeline(
+  deps: Pick<Deps, 'db'>,
+  recipients: string[],
+  limit = 100,
+): Promise<SentMessage[]> {
+  const to = recipients.filter((r) => r !== '');
+  if (to.length === 0) return [];
+  return (await messagesTo(deps.db, to, limit)).map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    to: r.recipient,
+    template: r.template,
+    ...textOf(r.payload),
+    status: r.status,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  }));
 }

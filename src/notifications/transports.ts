@@ -16,6 +16,9 @@ export interface Delivery {
   subject: string | null;
   text: string;
   html: string | null;
+  /** WhatsApp: an approved content template sent instead of the free text (outside the 24 h window). */
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
 }
 
 /** Sends one message; resolves with the provider's id for it, rejects if it was not accepted. */
@@ -136,7 +139,12 @@ export function twilioTransport(client: twilio.Twilio, from: string): Transport 
     name: whatsapp ? 'twilio whatsapp' : 'twilio sms',
     async send(d) {
       try {
-        const m = await client.messages.create({ from, to: whatsapp ? withWhatsapp(d.to) : d.to, body: d.text });
+        const to = whatsapp ? withWhatsapp(d.to) : d.to;
+        const m = await client.messages.create(
+          whatsapp && d.contentSid
+            ? { from, to, contentSid: d.contentSid, contentVariables: JSON.stringify(d.contentVariables ?? {}) }
+            : { from, to, body: d.text },
+        );
         return m.sid;
       } catch (err) {
         const status = (err as { status?: number }).status;
