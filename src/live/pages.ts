@@ -26,6 +26,15 @@ const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
   // The organizer's queue and bookings list: a new booking or a UPI proof arrives (their own channel).
   '/organizer/verifications': () => ({ pieces: [{ event: 'queue', target: '#verification-queue' }] }),
   '/organizer/bookings': () => ({ pieces: [{ event: 'queue', target: '#organizer-bookings' }] }),
+  // A support ticket's thread, on the customer's page and the agent's: a reply or a status change.
+  '/support/:id': (c) => ({
+    topics: [channel.ticket(id(c))],
+    pieces: [{ event: 'thread', target: `#thread-${id(c)}` }],
+  }),
+  '/agent/tickets/:id': (c) => ({
+    topics: [channel.ticket(id(c))],
+    pieces: [{ event: 'thread', target: `#thread-${id(c)}` }],
+  }),
   '/organizer/subscription': () => ({ pieces: [{ event: 'subscription', target: '#subscription-status' }] }),
 };
 

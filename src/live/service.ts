@@ -19,6 +19,7 @@ export const channel = {
   session: (sessionId: string) => `session:${sessionId}`,
   booking: (id: number) => `booking:${id}`,
   trip: (id: number) => `trip:${id}`,
+  ticket: (id: number) => `ticket:${id}`,
   dashboard: (name: Role) => `dashboard:${name}`,
 };
 
@@ -97,6 +98,11 @@ export async function bookingChanged(
     { to: channel.trip(b.trip_id), event: 'seats' },
     { to: channel.user(b.organizer_id), event: 'queue' },
   );
+}
+
+/** A support ticket's thread has a new reply or status: both sides' open pages fetch it again. Call it after the commit. */
+export async function ticketChanged(deps: PublishDeps, ticketId: number): Promise<void> {
+  await publish(deps, { to: channel.ticket(ticketId), event: 'thread' });
 }
 
 /** An organizer's subscription changed status: their subscription page shows it. Call it after the commit. */

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/permissions.js';
 import { NotFoundError } from '../lib/errors.js';
 import { bookingFor } from '../bookings/service.js';
 import { tripPage } from '../trips/service.js';
+import { ticketVisibleTo } from '../support/service.js';
 
 /*
  * The topics a page may ask for, each checked with the feature that owns it (kept apart from
@@ -22,16 +23,15 @@ const visible = async (check: () => Promise<unknown>) => {
   }
 };
 
-/**
- * Whether this user may hear a topic, asked of the feature that owns it. Support tickets
- * (`ticket:<id>`) are refused until the support desk adds its check here.
- */
+/** Whether this user may hear a topic, asked of the feature that owns it. */
 async function mayHear(deps: Deps, actor: Actor, kind: string, id: string): Promise<boolean> {
   switch (kind) {
     case 'booking':
       return /^\d+$/.test(id) && visible(() => bookingFor(deps, actor, Number(id)));
     case 'trip':
       return /^\d+$/.test(id) && visible(() => tripPage(deps, Number(id), actor));
+    case 'ticket':
+      return /^\d+$/.test(id) && visible(() => ticketVisibleTo(deps, actor, Number(id)));
     case 'dashboard':
       return id === actor.role || actor.role === 'admin';
     default:

@@ -9,6 +9,7 @@ import { breathe } from '../lib/jobs.js';
 import { istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
 import { enqueue } from '../notifications/outbox.js';
+import { ticketChanged } from '../live/service.js';
 import * as bookings from '../bookings/service.js';
 import { getAccount } from '../auth/service.js';
 import * as q from './queries.js';
@@ -146,6 +147,12 @@ async function staffTicket(db: Db, actor: Actor, id: number): Promise<q.TicketRo
   return t;
 }
 
+/** Whether this user may follow the ticket's thread live: its customer, or staff (NotFoundError otherwise). */
+export async function ticketVisibleTo(deps: Pick<Deps, 'db'>, actor: Actor, id: number): Promise<void> {
+  if (can(actor.role, 'tickets:manage')) await staffTicket(deps.db, actor, id);
+  else await ownTicket(deps.db, actor, id);
+}
+
 /** Stores the images first (outside any transaction: sharp is slow); removes them again if the rest fails. */
 async function withImages<T>(deps: Deps, files: File[], fn: (images: StoredImage[]) => Promise<T>): Promise<T> {
   const stored: StoredImage[] = [];
@@ -253,6 +260,7 @@ export async function customerReply(deps: Deps, actor: Actor, id: number, input:
       });
     }),
   );
+  await ticketChanged(deps, id);
 }
 
 /** The customer's 1–5 rating of a resolved ticket, once. */
@@ -386,6 +394,7 @@ export async function agentReply(
     });
     if (input.status === 'resolved' && t.status !== 'resolved') await askForRating(deps, trx, t);
   });
+  await ticketChanged(deps, id);
 }
 
 /** Agents sign their replies with their first name only. */
@@ -412,6 +421,7 @@ export async function changeStatus(deps: Deps, actor: Actor, id: number, status:
     if (!ok) throw new Conflict('Someone changed this ticket meanwhile; look again and retry.');
     if (status === 'resolved') await askForRating(deps, trx, t);
   });
+  await ticketChanged(deps, id);
 }
 
 // ---------------------------------------------------------------- saved replies

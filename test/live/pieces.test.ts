@@ -122,4 +122,34 @@ describe('live pieces', () => {
     const queue = await organizer.waitFor((f) => f.event === 'queue');
     expect(bytes(queue)).toBeLessThan(100);
   });
+
+  it('a support thread: the customer’s open page hears an agent’s reply, the agent’s hears the customer’s, and no one else may listen', async () => {
+    const me = await signedIn(t.deps);
+    const opened = await t.post(
+      '/support',
+      { subject: 'Where is my pass?', body: 'I paid but see no pass.' },
+      me.cookie,
+    );
+    const id = Number(/\/support\/(\d+)/.exec(opened.headers.get('location') ?? '')![1]);
+    const html = await (await t.request(`/support/${id}`, { cookie: me.cookie })).text();
+    expect(liveOf(html).url).toBe(`/events?topics=${encodeURIComponent(`ticket:${id}`)}`);
+    expect(liveOf(html).triggers).toContainEqual(['thread', `/support/${id}`, `#thread-${id}`]);
+    const agent = await signedIn(t.deps, { role: 'agent' });
+    const agentHtml = await (await t.request(`/agent/tickets/${id}`, { cookie: agent.cookie })).text();
+    expect(liveOf(agentHtml).triggers).toContainEqual(['thread', `/agent/tickets/${id}`, `#thread-${id}`]);
+
+    const customer = await listen(me.cookie, [`ticket:${id}`]);
+    const desk = await listen(agent.cookie, [`ticket:${id}`]);
+    const stranger = await listen((await signedIn(t.deps)).cookie, [`ticket:${id}`]);
+    await t.post(`/agent/tickets/${id}/reply`, { body: 'It is on its way.', status: 'waiting' }, agent.cookie);
+    await customer.waitFor((f) => f.event === 'thread');
+    await t.post(`/support/${id}/reply`, { body: 'Thank you!' }, me.cookie);
+    await desk.waitFor((f) => f.event === 'thread' && desk.frames.filter((x) => x.event === 'thread').length >= 2);
+    // What the customer's page fetches again now shows the reply.
+    const again = await (
+      await t.request(`/support/${id}`, { cookie: me.cookie, headers: { 'HX-Request': 'true' } })
+    ).text();
+    expect(again).toContain('It is on its way.');
+    expect(stranger.frames.some((f) => f.event === 'thread')).toBe(false);
+  });
 });
