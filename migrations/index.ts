@@ -23,6 +23,7 @@ import * as m0053 from './0053_dashboard_indexes.js';
 import * as m0054 from './0054_reviews.js';
 import * as m0056 from './0056_support_tickets.js';
 import * as m0057 from './0057_customer_search.js';
+import * as m0058 from './0058_customer_search_secure_delete.js';
 import * as m0059 from './0059_trip_moderation.js';
 import * as m0060 from './0060_audit_filters.js';
 
@@ -58,6 +59,7 @@ export const migrations: Record<string, Migration> = {
   '0054_reviews': m0054,
   '0056_support_tickets': m0056,
   '0057_customer_search': m0057,
+  '0058_customer_search_secure_delete': m0058,
   '0059_trip_moderation': m0059,
   '0060_audit_filters': m0060,
 };

@@ -8,9 +8,10 @@ import { getSettings, putSetting, type RefundRule } from '../lib/settings.js';
 import { istDate } from '../lib/time.js';
 import { enqueue } from '../notifications/outbox.js';
 import { MAX_ATTEMPTS } from '../notifications/delivery.js';
-import { outboxOverview, retryFailedMessage } from '../notifications/service.js';
+import { eraseNotificationsOf, outboxOverview, retryFailedMessage } from '../notifications/service.js';
 import { planSettings } from '../billing/service.js';
 import { eraseReviewText } from '../reviews/service.js';
+import { eraseTicketText } from '../support/service.js';
 import * as emails from '../../views/admin/emails.js';
 import * as q from './queries.js';
 import type {
@@ -260,7 +261,15 @@ const ERASED = '[erased]';
 const nationalDigits = (phone: string) => (phone.startsWith('+91') ? phone.slice(3) : phone.replace(/^\+/, ''));
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Message tables, where the person's name is swept too (elsewhere a short name could match a trip's words). */
-const MESSAGE_COLUMNS = new Set(['outbox.payload', 'dev_messages.subject', 'dev_messages.text', 'dev_messages.html']);
+const MESSAGE_COLUMNS = new Set([
+  'outbox.payload',
+  'dev_messages.subject',
+  'dev_messages.text',
+  'dev_messages.html',
+  // Other people's in-app notifications name them too ("New booking from …").
+  'notifications.title',
+  'notifications.body',
+]);
 
 /**
  * Deletes a person with erasure: the account becomes a "Deleted user" placeholder (name,
@@ -293,6 +302,7 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
     await removeImage(deps.config.dataDir, p.key, widths, 'proofs');
     await removeImage(deps.config.dataDir, p.key, widths, 'public');
   }
+  for (const i of files.ticketImages) await removeImage(deps.config.dataDir, i.key, i.widths, 'proofs');
   for (const p of files.pending)
     await removeImage(deps.config.dataDir, p.key, [...new Set([...IMAGE_WIDTHS, Math.min(p.width, 320)])]);
 }
@@ -306,6 +316,8 @@ function eraseRows(deps: Ctx, actor: Actor, id: number) {
     await q.eraseAccountRows(trx, u, isoNow(deps.clock));
     // Review titles, comments, replies and report details are free text: replaced whole, the ratings kept.
     await eraseReviewText(trx, deps.clock, id);
+    const ticketImages = await eraseTicketText(trx, deps.clock, id);
+    await eraseNotificationsOf(trx, id);
     // The national digits are inside the E.164 number too: searching for them finds both.
     const needles = [u.email, ...(u.phone ? [nationalDigits(u.phone)] : [])];
     const nameRe = u.name.trim().length >= 4 ? new RegExp(escapeRe(u.name.trim()), 'gi') : null;
@@ -339,7 +351,7 @@ function eraseRows(deps: Ctx, actor: Actor, id: number) {
       before: { role: u.role, status: u.status },
       after: { status: 'deleted' },
     });
-    return { photo: u.photo, photoWidth: u.photo_width, proofs, pending };
+    return { photo: u.photo, photoWidth: u.photo_width, proofs, pending, ticketImages };
   });
 }
 

@@ -434,3 +434,9 @@ export function messagesTo(db: Db, recipients: string[], limit: number): Promise
     .limit(limit)
     .execute();
 }
+
+/** A person's erasure: their in-app notifications and channel choices go (they name them and their bookings). */
+export async function deleteNotificationsOf(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('notifications').where('user_id', '=', userId).execute();
+  await db.deleteFrom('notification_prefs').where('user_id', '=', userId).execute();
+}

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
@@ -303,3 +305,6 @@ export async function messageTimeline(
     sentAt: r.sent_at,
   }));
 }
+
+/** Erasing a person (in the erasure's transaction): their notifications and channel choices are deleted. */
+export const eraseNotificationsOf = (trx: Kysely<Database>, userId: number) => q.deleteNotificationsOf(trx, userId);

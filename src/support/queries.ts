@@ -267,3 +267,28 @@ export async function deleteSavedReply(db: Db, id: number) {
   const r = await db.deleteFrom('saved_replies').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** The images in the messages a person wrote (files to delete once their erasure commits). */
+export async function imagesWrittenBy(db: Db, userId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('support_messages')
+    .select('images')
+    .where('author_id', '=', userId)
+    .where('images', '!=', '[]')
+    .execute();
+  return rows.map((r) => r.images);
+}
+
+/** A person's erasure: the subjects of the tickets they opened and every message they wrote are replaced. */
+export async function eraseTextOf(db: Db, userId: number, erased: string, now: string): Promise<void> {
+  await db
+    .updateTable('support_tickets')
+    .set({ subject: erased, updated_at: now })
+    .where('customer_id', '=', userId)
+    .execute();
+  await db
+    .updateTable('support_messages')
+    .set({ body: erased, images: '[]' })
+    .where('author_id', '=', userId)
+    .execute();
+}

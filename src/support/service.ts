@@ -547,3 +547,20 @@ export async function closeStaleTickets(deps: Deps): Promise<string> {
   }
   return `closed ${closed}`;
 }
+
+/**
+ * Erasing a person (the admin's delete, in its transaction): the subjects of their tickets and
+ * every message they wrote become "[erased]" and lose their images; the tickets stay, so the
+ * desk's figures add up. Returns the image files to delete once the erasure has committed.
+ */
+export async function eraseTicketText(
+  trx: Kysely<Database>,
+  clock: Deps['clock'],
+  userId: number,
+): Promise<{ key: string; widths: number[] }[]> {
+  const images = (await q.imagesWrittenBy(trx, userId)).flatMap(
+    (json) => JSON.parse(json) as { key: string; widths: number[] }[],
+  );
+  await q.eraseTextOf(trx, userId, '[erased]', clock.now().toISOString());
+  return images.map((i) => ({ key: i.key, widths: i.widths }));
+}

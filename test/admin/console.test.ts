@@ -95,6 +95,17 @@ describe('deleting a user with erasure', () => {
     await t.post('/login', { email: EMAIL, password: 'not her password at all' });
     expect(await cellsHolding(EMAIL)).toContain('rate_limits.key');
 
+    // Free text of theirs that names no address: a support ticket, and the in-app notifications they got.
+    const ticket = await t.post(
+      '/support',
+      { subject: 'About my knee surgery', body: 'Private: I had knee surgery last May.' },
+      traveler.cookie,
+    );
+    expect(ticket.status).toBe(303);
+    expect(await cellsHolding('knee surgery')).not.toEqual([]);
+    const notified = () => t.db.selectFrom('notifications').selectAll().where('user_id', '=', traveler.id).execute();
+    expect((await notified()).length).toBeGreaterThan(0);
+
     const stored = await filesUnder(t.config.dataDir);
     expect(stored.some((f) => f.includes(photo))).toBe(true);
     expect(stored.some((f) => f.includes(proof.screenshot_key))).toBe(true);
@@ -125,6 +136,8 @@ describe('deleting a user with erasure', () => {
 
     for (const needle of [EMAIL, PHONE, '9811122233']) expect(await cellsHolding(needle), needle).toEqual([]);
     expect(await cellsHolding('Asha Eraseme')).toEqual([]);
+    expect(await cellsHolding('knee surgery')).toEqual([]);
+    expect(await notified()).toEqual([]);
     const files = await filesUnder(t.config.dataDir);
     expect(files.filter((f) => f.includes(photo) || f.includes(proof.screenshot_key))).toEqual([]);
     // Every stored file: uploads, private proofs, and the database file and its WAL themselves
