@@ -6,6 +6,7 @@ import type { BookingStatus } from '../bookings/tables.js';
 import { accountSummary, listAccounts, type Account, type AccountListItem } from '../auth/service.js';
 import { subscriptionOf, type SubscriptionView } from '../billing/service.js';
 import { reviewInvites } from '../reviews/service.js';
+import { agentStats } from '../support/service.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { istDate } from '../lib/time.js';
@@ -307,8 +308,15 @@ export interface CustomerSearch {
   total: number;
 }
 
+/** The support desk at a glance: the active queue, and the agent's own tickets. */
+export interface TicketQueue {
+  active: number;
+  mine: { open: number; resolvedThisWeek: number; medianFirstResponseMinutes: number | null };
+}
+
 export interface AgentDashboard {
   profile: Account;
+  tickets: TicketQueue;
   customers: CustomerSearch;
 }
 
@@ -317,6 +325,18 @@ export const CUSTOMER_RESULTS = 10;
 
 export const agentBoard = board<AgentDashboard>('agent', {
   profile,
+  async tickets(deps, actor) {
+    const stats = await agentStats(deps, actor);
+    const me = stats.agents.find((a) => a.agentId === actor.id);
+    return {
+      active: stats.activeTickets,
+      mine: {
+        open: me?.open ?? 0,
+        resolvedThisWeek: me?.resolvedThisWeek ?? 0,
+        medianFirstResponseMinutes: me?.medianFirstResponseMinutes ?? null,
+      },
+    };
+  },
   async customers(deps, _actor, input) {
     const term = input.q ?? '';
     if (!term) return { q: '', results: [], total: 0 };

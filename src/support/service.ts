@@ -472,7 +472,10 @@ const median = (xs: number[]): number | null => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-export async function agentStats(deps: Deps, actor: Actor): Promise<{ agents: AgentStat[]; activeTickets: number }> {
+export async function agentStats(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  actor: Actor,
+): Promise<{ agents: AgentStat[]; activeTickets: number }> {
   requireStaff(actor);
   const now = deps.clock.now();
   const [counts, responses, activeTickets] = await Promise.all([

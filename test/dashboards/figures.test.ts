@@ -254,7 +254,7 @@ describe('traveler dashboard figures', () => {
 });
 
 describe('agent dashboard', () => {
-  it('finds customers by name, email or phone, and shows the ticket queue’s slot honestly', async () => {
+  it('finds customers by name, email or phone, and shows the ticket queue and the agent’s own tickets', async () => {
     expect((await agentBoard.all(t.deps, as(d.ids.agent, 'agent'))).customers).toEqual({
       q: '',
       results: [],
@@ -269,7 +269,22 @@ describe('agent dashboard', () => {
     expect(text).toContain('2 matches for “Bird”.');
     expect(text).toContain('Earlier Bird');
     expect(text).toContain('Early Bird');
-    expect(text).toContain('The support desk is not open yet');
+    expect(text).toContain('0 tickets in the queue · 0 open tickets assigned to you');
+    // A ticket comes in and the agent takes it: the queue and their own count follow.
+    const opened = await t.post(
+      '/support',
+      { subject: 'Where is my pass?', body: 'I paid but see no pass.' },
+      d.cookies.tenzing,
+    );
+    const ticketId = Number(/\/support\/(\d+)$/.exec(opened.headers.get('location') ?? '')![1]);
+    expect((await t.post(`/agent/tickets/${ticketId}/assign`, {}, d.cookies.agent)).status).toBe(303);
+    expect(await agentBoard.one(t.deps, as(d.ids.agent, 'agent'), 'tickets')).toEqual({
+      active: 1,
+      mine: { open: 1, resolvedThisWeek: 0, medianFirstResponseMinutes: null },
+    });
+    expect(textOf(await page('/dashboard/agent', d.cookies.agent))).toContain(
+      '1 ticket in the queue · 1 open ticket assigned to you',
+    );
     expect(textOf(await page('/dashboard/agent?q=nobody-like-this', d.cookies.agent))).toContain(
       'Nobody matches “nobody-like-this”.',
     );

@@ -107,6 +107,11 @@ export const ADMIN_PAGES: { href: string; label: string; about: string }[] = [
     about: 'Organizer subscriptions by status, revenue per month.',
   },
   { href: '/admin/reviews', label: 'Reviews', about: 'Reported reviews: hide, restore or keep visible.' },
+  {
+    href: '/admin/announcements',
+    label: 'Announcements',
+    about: 'A banner and a notification to everyone or one role.',
+  },
   { href: '/admin/jobs', label: 'Jobs', about: 'Scheduled jobs, their runs, run one now.' },
   { href: '/admin/outbox', label: 'Outbox', about: 'Every email, SMS and WhatsApp message; retry a failed one.' },
   { href: '/admin/audit', label: 'Audit log', about: 'Every admin and money action, by actor, action or object.' },

@@ -33,6 +33,7 @@ export const TRAVELER_WIDGETS: WidgetViews<TravelerDashboard> = {
 
 export const AGENT_WIDGETS: WidgetViews<AgentDashboard> = {
   profile: w.ProfileWidget,
+  tickets: w.TicketsWidget,
   customers: w.CustomersWidget,
 };
 
@@ -52,6 +53,7 @@ export const ADMIN_WIDGETS: WidgetViews<AdminDashboard> = {
 const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
   traveler: [
     { href: '/bookings', label: 'My bookings' },
+    { href: '/reviews', label: 'My reviews' },
     { href: '/trips', label: 'Find a trek' },
   ],
   organizer: [
@@ -60,11 +62,17 @@ const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
     { href: '/organizer/bookings', label: 'Bookings' },
     { href: '/organizer/verifications', label: 'Payments to verify' },
     { href: '/organizer/earnings', label: 'Earnings' },
+    { href: '/organizer/reviews', label: 'Reviews of your trips' },
     { href: '/organizer/subscription', label: 'Subscription and plan' },
     { href: '/me#organizer', label: 'Your organizer page and UPI ID' },
   ],
-  agent: [],
+  agent: [
+    { href: '/agent/tickets', label: 'Ticket queue' },
+    { href: '/agent/customers', label: 'Customers' },
+    { href: '/agent/replies', label: 'Saved replies' },
+  ],
   admin: [
+    { href: '/admin', label: 'Admin console' },
     { href: '/admin/users', label: 'Manage users' },
     { href: '/admin/jobs', label: 'Scheduled jobs' },
     { href: '/admin/outbox', label: 'Outgoing messages' },
@@ -143,7 +151,7 @@ export const TravelerDashboardPage = (p: { data: TravelerDashboard }) => (
 );
 
 export const AgentDashboardPage = (p: { data: AgentDashboard }) => (
-  <Dashboard role="agent" data={p.data} views={AGENT_WIDGETS} order={['customers']} slots={<w.TicketQueueSlot />} />
+  <Dashboard role="agent" data={p.data} views={AGENT_WIDGETS} order={['tickets', 'customers']} />
 );
 
 export const AdminDashboardPage = (p: { data: AdminDashboard }) => (

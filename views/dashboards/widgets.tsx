@@ -303,15 +303,17 @@ export const PastWidget = (p: { data: T['past'] }) => (
 
 // ---------------------------------------------------------------- agent
 
-/**
- * The support desk's slot: the ticket queue and the agent's open tickets come with the
- * support desk (src/support/, being built). Until then it says so rather than show counts
- * that mean nothing.
- */
-export const TicketQueueSlot = () => (
+export const TicketsWidget = (p: { data: AgentDashboard['tickets'] }) => (
   <Widget name="tickets" title="Ticket queue">
     <p>
-      The support desk is not open yet: the ticket queue, your open tickets and response times appear here when it is.
+      <a href="/agent/tickets">{plural(p.data.active, 'ticket')} in the queue</a> ·{' '}
+      <a href="/agent/tickets?assignee=mine">{plural(p.data.mine.open, 'open ticket')} assigned to you</a>
+    </p>
+    <p>
+      {plural(p.data.mine.resolvedThisWeek, 'ticket')} you resolved this week · your median first reply:{' '}
+      {p.data.mine.medianFirstResponseMinutes === null
+        ? 'none yet'
+        : plural(p.data.mine.medianFirstResponseMinutes, 'minute')}
     </p>
   </Widget>
 );
