@@ -52,7 +52,10 @@ export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Pro
           ? {
               url: eventsUrl(live?.topics),
               ...bell,
-              pieces: (live?.pieces ?? []).map((x) => ({ ...x, from: c.req.path + new URL(c.req.url).search })),
+              pieces: (live?.pieces ?? []).map((x) => ({
+                ...x,
+                from: x.from ?? c.req.path + new URL(c.req.url).search,
+              })),
             }
           : undefined
       }

@@ -5,8 +5,16 @@ import { channel } from './service.js';
 /** What a page keeps live: the topics its stream asks for, and the pieces (by id) it fetches again on an event. */
 export interface LivePage {
   topics?: string[];
-  pieces: { event: string; target: string }[];
+  /** `from`: where the piece is fetched from, when not the page itself (a dashboard widget's own URL is lighter). */
+  pieces: { event: string; target: string; from?: string }[];
 }
+
+/** A dashboard widget kept live: fetched alone from /dashboard/<role>/<widget> on the event. */
+const widget = (role: string, name: string, event: string) => ({
+  event,
+  target: `#widget-${name}`,
+  from: `/dashboard/${role}/${name}`,
+});
 
 const id = (c: Context<AppEnv>) => Number(c.req.param('id'));
 
@@ -34,6 +42,13 @@ const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
   '/agent/tickets/:id': (c) => ({
     topics: [channel.ticket(id(c))],
     pieces: [{ event: 'thread', target: `#thread-${id(c)}` }],
+  }),
+  // The organizer's dashboard: a booking made, a UPI proof sent or decided (their own channel), a subscription change.
+  '/dashboard/organizer': () => ({
+    pieces: [
+      ...['newBookings', 'departures', 'verifications', 'alerts'].map((n) => widget('organizer', n, 'queue')),
+      widget('organizer', 'subscription', 'subscription'),
+    ],
   }),
   '/organizer/subscription': () => ({ pieces: [{ event: 'subscription', target: '#subscription-status' }] }),
 };

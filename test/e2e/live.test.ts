@@ -77,6 +77,42 @@ describe('live updates in Chromium (360×640)', () => {
     await o.close();
   });
 
+  it('a traveler books and the organizer’s open dashboard shows the booking without a reload', async () => {
+    const org = await signedInAs('organizer', 'Valley Walkers');
+    const trip = await makeTrip(deps, { organizerId: org.id, title: 'Kuari Pass', pricePaise: 650_000, capacity: 8 });
+    const o = await openPage(e2e.browser, e2e.server.url);
+    await useSession(o.context, e2e.server.url, org.cookie);
+    await o.page.goto('/dashboard/organizer');
+    await expect(o.page.locator('#widget-newBookings strong').textContent()).resolves.toBe('0');
+    await o.page.waitForFunction(() => !!document.getElementById('live')?.getAttribute('sse-connect'));
+    await o.page.waitForTimeout(500);
+    await o.page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+    const me = await signedInAs('traveler', 'Meera Nair');
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, me.cookie);
+    await w.page.goto(`/trips/${trip.tripId}/book?departure=${trip.departureId}`);
+    await w.page.locator('input[name="age"]').fill('31');
+    await w.page.getByRole('button', { name: 'Hold my seats' }).click();
+    await w.page.waitForURL(/\/bookings\/\d+\/pay$/);
+    const bookingId = Number(/\/bookings\/(\d+)\/pay$/.exec(w.page.url())![1]);
+    const { code } = await deps.db
+      .selectFrom('bookings')
+      .select('code')
+      .where('id', '=', bookingId)
+      .executeTakeFirstOrThrow();
+
+    await o.page.waitForFunction((c) => document.getElementById('widget-newBookings')?.textContent?.includes(c), code, {
+      timeout: 5000,
+    });
+    await expect(o.page.locator('#widget-newBookings strong').textContent()).resolves.toBe('1');
+    expect(await o.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await hasHorizontalScroll(o.page)).toBe(false);
+    expect(o.errors).toEqual([]);
+    await o.close();
+    await w.close();
+  });
+
   it('with JavaScript off, /notifications lists, marks read and marks all read', async () => {
     const me = await signedInAs('traveler', 'Rohan Das');
     for (const [subject, path] of [
