@@ -54,6 +54,12 @@ describe.each([
         page.waitForLoadState('load'),
         page.getByRole('button', { name: 'Update the guest list' }).click(),
       ]);
+    // With JS the change itself posted the form: wait until htmx has swapped its answer in, so
+    // what is typed next is not replaced by a late swap.
+    else
+      await page.waitForFunction(
+        () => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'),
+      );
   };
 
   it('changing the number of guests keeps what was typed, updates the total and puts no personal data in a URL', async () => {
