@@ -30,7 +30,7 @@ import {
   type RefundRecord,
 } from '../payments/orders.js';
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
-import { bookingChanged } from '../live/service.js';
+import { bookingChanged, bookingChangedWith } from '../live/service.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { retryBusy, tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
@@ -380,14 +380,12 @@ export async function createBooking(
   const today = istDate(clock.now());
   // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
   // trip is read under the same lock that takes the seats.
-  let organizerId = 0;
-  const made = await sharedTx(deps, async (trx) => {
+  return sharedTx(deps, async (trx) => {
     const t = await q.findBookable(trx, tripId, input.departureId);
     if (!t || t.trip_status !== 'active') throw new NotFoundError();
     if (t.departure_status !== 'open' || t.start_date <= today)
       throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
     if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
-    organizerId = t.organizer_id;
     const amount = t.price_paise * guests;
     const free = amount === 0;
     const now = clock.now();
@@ -443,10 +441,9 @@ export async function createBooking(
         after: { code: b.code },
       });
     }
+    await bookingChangedWith(trx, clock, { id: b.id, trip_id: tripId, organizer_id: t.organizer_id });
     return b;
   });
-  await bookingChanged(deps, { id: made.id, trip_id: tripId, organizer_id: organizerId });
-  return made;
 }
 
 const seats = (n: number) => `${n} seat${n === 1 ? '' : 's'}`;

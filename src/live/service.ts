@@ -88,17 +88,29 @@ export async function forgetOldEvents(deps: Pick<Deps, 'db' | 'clock'>): Promise
  * left on its trip and its organizer's queue and list are fetched again by whoever shows them.
  * Call it after the commit.
  */
-export async function bookingChanged(
-  deps: PublishDeps,
-  b: { id: number; trip_id: number; organizer_id: number },
-): Promise<void> {
-  await publish(
-    deps,
-    { to: channel.booking(b.id), event: 'booking' },
-    { to: channel.trip(b.trip_id), event: 'seats' },
-    { to: channel.user(b.organizer_id), event: 'queue' },
-  );
+export async function bookingChanged(deps: PublishDeps, b: ChangedBooking): Promise<void> {
+  await publish(deps, ...bookingEvents(b));
 }
+
+/**
+ * The same, written in the booking's own transaction (publishWith): delivered exactly when it
+ * commits. Making a booking uses it, so the hot path writes once instead of twice.
+ */
+export async function bookingChangedWith(trx: Kysely<Database>, clock: Clock, b: ChangedBooking): Promise<void> {
+  await publishWith(trx, clock, ...bookingEvents(b));
+}
+
+interface ChangedBooking {
+  id: number;
+  trip_id: number;
+  organizer_id: number;
+}
+
+const bookingEvents = (b: ChangedBooking): LiveEvent[] => [
+  { to: channel.booking(b.id), event: 'booking' },
+  { to: channel.trip(b.trip_id), event: 'seats' },
+  { to: channel.user(b.organizer_id), event: 'queue' },
+];
 
 /** A support ticket's thread has a new reply or status: both sides' open pages fetch it again. Call it after the commit. */
 export async function ticketChanged(deps: PublishDeps, ticketId: number): Promise<void> {
