@@ -8,7 +8,7 @@ import { getSettings, putSetting, type RefundRule } from '../lib/settings.js';
 import { istDate } from '../lib/time.js';
 import { enqueue } from '../notifications/outbox.js';
 import { MAX_ATTEMPTS } from '../notifications/delivery.js';
-import { eraseNotificationsOf, outboxOverview, retryFailedMessage } from '../notifications/service.js';
+import { eraseNotificationsOf, outboxStatusCounts, retryFailedMessage } from '../notifications/service.js';
 import { planSettings } from '../billing/service.js';
 import { eraseReviewText } from '../reviews/service.js';
 import { eraseTicketText } from '../support/service.js';
@@ -413,12 +413,12 @@ export const changePlatformSettings = (deps: Pick<Deps, 'db' | 'clock'>, actor: 
 export type AdminMessage = Awaited<ReturnType<typeof q.listOutbox>>['rows'][number];
 
 export async function outboxPage(deps: Deps, f: OutboxFilter) {
-  const [overview, found, kinds] = await Promise.all([
-    outboxOverview(deps),
+  const [counts, found, kinds] = await Promise.all([
+    outboxStatusCounts(deps),
     q.listOutbox(deps.db, f, PER_PAGE),
     q.outboxKinds(deps.db),
   ]);
-  return { counts: overview.counts, ...paged(found, f.page), kinds, maxAttempts: MAX_ATTEMPTS };
+  return { counts, ...paged(found, f.page), kinds, maxAttempts: MAX_ATTEMPTS };
 }
 
 /** A failed message gets a fresh set of attempts (audited by the notifications feature). */

@@ -134,22 +134,6 @@ export async function outboxCounts(db: Db): Promise<Record<OutboxRow['status'], 
   return counts;
 }
 
-/** Messages that failed for good, or are being retried after an error: newest trouble first. */
-export async function troubledMessages(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db
-    .selectFrom('outbox')
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'failed'),
-        eb.and([eb('status', 'in', ['pending', 'sending']), eb('last_error', 'is not', null)]),
-      ]),
-    )
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
-
 export async function listDevMessages(db: Db, limit: number, recipient?: string): Promise<DevMessageRow[]> {
   return db
     .selectFrom('dev_messages')

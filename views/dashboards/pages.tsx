@@ -112,14 +112,13 @@ function QuickLinks(p: { role: Role }) {
 
 /**
  * A role's dashboard: a greeting, the widgets in the order given (the profile last), the
- * role's pages and signing out. `slots` are sections other features fill later.
+ * role's pages and signing out.
  */
 function Dashboard<D extends { profile: { name: string } }>(p: {
   role: Role;
   data: D;
   views: WidgetViews<D>;
   order: (keyof D)[];
-  slots?: Child;
 }) {
   const one = (k: keyof D) => p.views[k]({ data: p.data[k] });
   return (
@@ -129,7 +128,6 @@ function Dashboard<D extends { profile: { name: string } }>(p: {
         <p>{ROLE_LABEL[p.role]} dashboard</p>
       </hgroup>
       {p.order.map(one)}
-      {p.slots}
       <QuickLinks role={p.role} />
       {one('profile')}
       <SignOut />
