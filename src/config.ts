@@ -38,6 +38,15 @@ const Env = z.object({
     .string()
     .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID like HX followed by 32 hex digits')
     .optional(),
+  /**
+   * An approved WhatsApp utility template for account and payment notices (the subscription's
+   * reminders, receipts, failures): {{1}} is the person's name, {{2}} the notice. With it, those
+   * notices also go by WhatsApp to a verified phone; without it, by email and SMS only.
+   */
+  TWILIO_WHATSAPP_NOTICE_SID: z
+    .string()
+    .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID like HX followed by 32 hex digits')
+    .optional(),
   /** What the template's variables {{1}}, {{2}}, … hold, comma-separated, as the agent's form labels them. */
   TWILIO_WHATSAPP_TEMPLATE_VARIABLES: z
     .string()
@@ -118,6 +127,8 @@ function toConfig(e: z.infer<typeof Env>) {
           variables: e.TWILIO_WHATSAPP_TEMPLATE_VARIABLES.split(',').map((v) => v.trim()),
         }
       : undefined,
+    /** The approved template notices go out by on WhatsApp (name, notice); undefined: no WhatsApp notices. */
+    whatsappNotice: e.TWILIO_WHATSAPP_NOTICE_SID ? { sid: e.TWILIO_WHATSAPP_NOTICE_SID } : undefined,
     razorpay,
     /** The built-in stand-in for Razorpay: on without keys, never in production unless asked for. */
     testGateway: !razorpay && (e.TEST_GATEWAY === 'on' || (!production && e.TEST_GATEWAY !== 'off')),
@@ -170,6 +181,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
     throw new ConfigError(
       'Missing environment variable TWILIO_SMS_FROM: Twilio needs a sender (TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM)',
+    );
+  }
+  if (raw.TWILIO_WHATSAPP_NOTICE_SID && raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_WHATSAPP_FROM) {
+    throw new ConfigError(
+      'Missing environment variable TWILIO_WHATSAPP_FROM: required when TWILIO_WHATSAPP_NOTICE_SID is set (the notices need a WhatsApp sender)',
     );
   }
   const config = toConfig(parsed.data);

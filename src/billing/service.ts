@@ -313,7 +313,7 @@ async function noticeTrialEnding(deps: Ctx, trial: q.TrialRow, noticeDays: numbe
       daysLeft,
       link: `${config.publicUrl}${SUBSCRIPTION_PAGE}`,
     };
-    await tell(trx, clock, trial, 'trial-ending', {
+    await tell(trx, deps, trial, 'trial-ending', {
       subject: `Your TrekTribe trial ends ${daysLeft <= 0 ? 'today' : `in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'}`}`,
       text: trialEndingText(p),
       html: trialEndingHtml(p),
@@ -331,7 +331,7 @@ async function endTrial(deps: Ctx, trial: q.TrialRow): Promise<boolean> {
     if (!(await q.setStatusFrom(trx, trial.id, 'trial', 'inactive', now))) return false;
     if (await q.recordNotice(trx, { subscriptionId: trial.id, kind: 'trial-ended', about: trial.trial_ends_at, now })) {
       const p = { name: trial.name, endsAt: trial.trial_ends_at, link: `${config.publicUrl}${SUBSCRIPTION_PAGE}` };
-      await tell(trx, clock, trial, 'trial-ended', {
+      await tell(trx, deps, trial, 'trial-ended', {
         subject: 'Your TrekTribe trial has ended',
         text: trialEndedText(p),
         html: trialEndedHtml(p),
@@ -342,15 +342,20 @@ async function endTrial(deps: Ctx, trial: q.TrialRow): Promise<boolean> {
   });
 }
 
-/** Email, and an SMS when the organizer's phone is verified; nothing to a closed account. */
+/**
+ * Email, and an SMS when the organizer's phone is verified (and a WhatsApp message too where an
+ * approved notice template is configured: business-initiated WhatsApp needs one); nothing to a
+ * closed account.
+ */
 export async function tell(
   trx: Db,
-  clock: Clock,
+  deps: Pick<Deps, 'clock' | 'config'>,
   to: Pick<q.TrialRow, 'name' | 'email' | 'phone' | 'phone_verified_at' | 'user_status'>,
   template: string,
   m: { subject: string; text: string; html: string; sms: string },
 ) {
   if (to.user_status !== 'active') return;
+  const { clock, config } = deps;
   await enqueue(trx, clock, {
     channel: 'email',
     to: to.email,
@@ -359,8 +364,16 @@ export async function tell(
     text: m.text,
     html: m.html,
   });
-  if (to.phone && to.phone_verified_at)
-    await enqueue(trx, clock, { channel: 'sms', to: to.phone, template, text: m.sms });
+  if (!to.phone || !to.phone_verified_at) return;
+  await enqueue(trx, clock, { channel: 'sms', to: to.phone, template, text: m.sms });
+  if (config.whatsappNotice)
+    await enqueue(trx, clock, {
+      channel: 'whatsapp',
+      to: to.phone,
+      template,
+      text: m.sms,
+      whatsappTemplate: { sid: config.whatsappNotice.sid, variables: { '1': to.name, '2': m.sms } },
+    });
 }
 
 // ================================================================ auto-pay (issue 15, items 3, 5–7, 9)
@@ -404,7 +417,7 @@ const subscriptionLink = (config: Deps['config']) => `${config.publicUrl}${SUBSC
 const receiptLink = (config: Deps['config'], chargeId: number) =>
   `${config.publicUrl}${SUBSCRIPTION_PAGE}/charges/${chargeId}`;
 
-/** Queues one auto-pay message to the organizer (email, and SMS to a verified phone). */
+/** Queues one auto-pay message to the organizer (see `tell` for the channels). */
 async function notify(
   deps: Pick<Deps, 'clock' | 'config'>,
   trx: Db,
@@ -414,7 +427,7 @@ async function notify(
 ) {
   await tell(
     trx,
-    deps.clock,
+    deps,
     contact,
     kind,
     billingMessage(kind, { ...p, name: contact.name, link: subscriptionLink(deps.config) }),
