@@ -55,7 +55,13 @@ testGatewayRoutes.get('/test-gateway/checkout/:orderId', adminWhenBeyondLoopback
   const callback = safeNext(c.req.query('callback')) ?? '/bookings';
   return page(
     c,
-    <TestCheckoutPage orderId={order.id} amount={order.amount} receipt={order.receipt} callback={callback} />,
+    <TestCheckoutPage
+      orderId={order.id}
+      amount={order.amount}
+      receipt={order.receipt}
+      callback={callback}
+      mandate={order.token !== undefined}
+    />,
     { title: 'Test payment' },
   );
 });

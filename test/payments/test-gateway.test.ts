@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm } from '../bookings/support.js';
+import { startTrial, chargeDueSubscriptions } from '../../src/billing/service.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -87,6 +88,82 @@ describe('the built-in test gateway', () => {
       await new Promise((r) => setTimeout(r, 50));
     const events = await t.db.selectFrom('razorpay_events').selectAll().execute();
     expect(events.map((e) => e.event)).toEqual(['payment.captured']);
+  });
+
+  it('sets up auto-pay with no keys, and can make the mandate fail its later debits on demand', async () => {
+    const t = await makeTestApp();
+    cleanups.push(() => t.close());
+    const url = await served(t);
+    const me = await signedIn(t.deps, { role: 'organizer' });
+    await startTrial(t.db, t.clock, me.id);
+    const go = (path: string, body?: Record<string, string>) =>
+      fetch(url + path, {
+        redirect: 'manual',
+        method: body ? 'POST' : 'GET',
+        body: body && form(body),
+        headers: { Cookie: me.cookie, Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+
+    const started = await go('/organizer/subscription/autopay', { method: 'upi' });
+    const checkoutPath = started.headers.get('location')!;
+    expect(checkoutPath).toMatch(/^\/test-gateway\/checkout\/order_/);
+    const checkout = await (await go(checkoutPath)).text();
+    expect(checkout).toContain('value="pay-failing-mandate"');
+    const orderId = /order_[0-9a-f]+/.exec(checkoutPath)![0];
+    const callback = new URL(checkoutPath, url).searchParams.get('callback')!;
+    const paid = await go(`/test-gateway/checkout/${orderId}`, { outcome: 'pay-failing-mandate', callback });
+    const back = await go(
+      new URL(paid.headers.get('location')!, url).pathname + new URL(paid.headers.get('location')!, url).search,
+    );
+    expect(back.status).toBe(303);
+    const sub = await t.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('organizer_id', '=', me.id)
+      .executeTakeFirstOrThrow();
+    expect(sub).toMatchObject({ status: 'active', token_status: 'confirmed' });
+
+    // At the next charge the debit fails when the bank answers, as the button promised.
+    t.clock.set(sub.next_charge_at!);
+    await chargeDueSubscriptions(t.deps);
+    const answers = await t.deps.payments.fake!.settleDebits();
+    expect(answers.map((w) => JSON.parse(w.body).event)).toEqual(['payment.failed']);
+    for (const w of answers)
+      expect((await t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers })).status).toBe(
+        200,
+      );
+    const charges = await t.db
+      .selectFrom('subscription_charges')
+      .select(['kind', 'status'])
+      .where('subscription_id', '=', sub.id)
+      .orderBy('id')
+      .execute();
+    expect(charges.at(-1)).toMatchObject({ status: 'failed' });
+  });
+
+  it("a booking's checkout has no mandate button", async () => {
+    const t = await makeTestApp();
+    cleanups.push(() => t.close());
+    const url = await served(t);
+    const { tripId, departureId } = await makeTrip(t.deps);
+    const me = await signedIn(t.deps);
+    const headers = { Cookie: me.cookie, Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' };
+    const booked = await fetch(`${url}/trips/${tripId}/book`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers,
+      body: form(bookingForm(departureId, 1)),
+    });
+    const bookingId = Number(/\/bookings\/(\d+)/.exec(booked.headers.get('location')!)![1]);
+    const started = await fetch(`${url}/bookings/${bookingId}/pay/online`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers,
+      body: form({}),
+    });
+    const checkout = await (await fetch(url + started.headers.get('location')!, { headers })).text();
+    expect(checkout).toContain('value="pay"');
+    expect(checkout).not.toContain('pay-failing-mandate');
   });
 
   it('is off in production unless asked for: no fake API, no online button, only UPI', async () => {

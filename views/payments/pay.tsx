@@ -155,7 +155,14 @@ export function RazorpayCheckoutPage(p: {
 }
 
 /** The built-in test gateway's checkout: what Razorpay's page would be, clearly not real. */
-export function TestCheckoutPage(p: { orderId: string; amount: number; receipt: string | null; callback: string }) {
+export function TestCheckoutPage(p: {
+  orderId: string;
+  amount: number;
+  receipt: string | null;
+  callback: string;
+  /** An auto-pay authorisation (the order carries token terms): the mandate can be made to fail its later debits. */
+  mandate: boolean;
+}) {
   return (
     <section>
       <p class="test-mode">TEST GATEWAY — no real money moves</p>
@@ -169,6 +176,11 @@ export function TestCheckoutPage(p: { orderId: string; amount: number; receipt: 
         <button type="submit" name="outcome" value="pay">
           Pay (test success)
         </button>
+        {p.mandate && (
+          <button type="submit" name="outcome" value="pay-failing-mandate" class="secondary">
+            Pay, with a mandate whose later debits fail
+          </button>
+        )}
         <button type="submit" name="outcome" value="fail" class="secondary">
           Fail (test decline)
         </button>
