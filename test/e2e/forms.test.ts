@@ -44,6 +44,30 @@ async function onBookingForm(javaScript: boolean) {
 
 const total = (page: Page) => page.locator('main p', { hasText: 'Total:' }).textContent();
 
+describe('the booking form while an update is on its way', () => {
+  it('what the traveler types during a slow update is kept when the answer is swapped in', async () => {
+    const w = await onBookingForm(true);
+    const { page } = w;
+    // The update's answer takes a second, as on a 2G link.
+    await page.route('**/book/update', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await page.locator('input[name="age"]').fill('3');
+    await page.selectOption('select[name="guests"]', '2');
+    // Typed while the update is in flight: the answer carries the older "3".
+    await page.locator('input[name="age"]').first().fill('31');
+    await page.locator('textarea[name="requests"]').fill('Vegetarian meals');
+    await page.locator('#guests fieldset').nth(1).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'));
+    expect(await total(page)).toContain('₹28,000 for 2 guests');
+    expect(await page.locator('input[name="age"]').first().inputValue()).toBe('31');
+    expect(await page.locator('textarea[name="requests"]').inputValue()).toBe('Vegetarian meals');
+    expect(await page.locator('input[name="age"]').nth(1).inputValue()).toBe('');
+    await w.close();
+  });
+});
+
 describe.each([
   ['on', true],
   ['off', false],

@@ -28,7 +28,10 @@ const Err = (p: { errors: FieldErrors; k: string }) =>
     </small>
   ) : null;
 
-/** One fieldset per guest. */
+/**
+ * One fieldset per guest. Each input keeps its id across the form's htmx updates (`hx-preserve`):
+ * what a person types while an update is on its way is not replaced by the older copy it carries.
+ */
 export function GuestFields(p: { guests: number; values: GuestValues; errors: FieldErrors }) {
   const rows = Array.from({ length: p.guests }, (_, i) => i);
   return (
@@ -39,6 +42,8 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
           <label>
             Full name
             <input
+              id={`guest-${i}-name`}
+              hx-preserve
               name="name"
               value={p.values.name[i] ?? ''}
               required
@@ -52,6 +57,8 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
             <label>
               Mobile
               <input
+                id={`guest-${i}-phone`}
+                hx-preserve
                 name="phone"
                 type="tel"
                 inputmode="tel"
@@ -65,6 +72,8 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
             <label>
               Age
               <input
+                id={`guest-${i}-age`}
+                hx-preserve
                 name="age"
                 type="number"
                 inputmode="numeric"
@@ -79,7 +88,14 @@ export function GuestFields(p: { guests: number; values: GuestValues; errors: Fi
           </div>
           <label>
             Dietary needs <small class="muted">(optional)</small>
-            <input name="diet" value={p.values.diet[i] ?? ''} maxlength={100} placeholder="e.g. vegetarian, no nuts" />
+            <input
+              id={`guest-${i}-diet`}
+              hx-preserve
+              name="diet"
+              value={p.values.diet[i] ?? ''}
+              maxlength={100}
+              placeholder="e.g. vegetarian, no nuts"
+            />
             <Err errors={p.errors} k={`diet[${i}]`} />
           </label>
         </fieldset>
@@ -133,7 +149,7 @@ export function BookForm(p: BookPageProps) {
       <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
       <label>
         Special requests <small class="muted">(optional)</small>
-        <textarea name="requests" maxlength={1000} rows={3}>
+        <textarea id="book-requests" hx-preserve name="requests" maxlength={1000} rows={3}>
           {p.values.requests}
         </textarea>
         <Err errors={p.errors} k="requests" />
