@@ -56,7 +56,11 @@ export function searchExpression(typed: string): string | null {
   return words.map((w) => `${quote(w)}*`).join(' AND ');
 }
 
-const BOOKING_CODE = /^[A-Z0-9]{2,6}-[A-Z0-9-]{2,20}$/i;
+/**
+ * What may be a booking code (`humanCode`: eight letters and digits; hyphens allowed): one word of
+ * 6-24 such characters is also looked up as a code (an exact, indexed match), beside the name search.
+ */
+const BOOKING_CODE = /^[A-Z0-9][A-Z0-9-]{5,23}$/i;
 
 export async function searchCustomers(deps: Deps, actor: Actor, typed: string): Promise<CustomerHit[]> {
   requireAgent(actor);

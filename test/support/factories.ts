@@ -2,6 +2,7 @@ import type { Deps } from '../../src/deps.js';
 import type { Role } from '../../src/auth/tables.js';
 import type { Difficulty, TripStatus } from '../../src/trips/tables.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/session.js';
+import { humanCode } from '../../src/lib/tokens.js';
 
 let seq = 0;
 
@@ -169,8 +170,7 @@ export async function makeBooking(deps: Pick<Deps, 'db' | 'clock'>, f: BookingFi
   const { id } = await deps.db
     .insertInto('bookings')
     .values({
-      code:
-        f.code ?? `TT-F${String(bookingSeq).padStart(3, '0')}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
+      code: f.code ?? humanCode(8),
       trip_id: f.trip.tripId,
       departure_id: f.trip.departureId,
       user_id: f.userId,
