@@ -91,6 +91,8 @@ export interface UpiProofRecord {
   status: VerificationStatus;
   reason: string | null;
   createdAt: string;
+  /** When the organizer verified or rejected it. */
+  decidedAt: string | null;
 }
 
 export type { PaymentRecord, RefundRecord };
@@ -130,7 +132,14 @@ const toProofRecord = (p: {
   status: VerificationStatus;
   reason: string | null;
   created_at: string;
-}): UpiProofRecord => ({ utr: p.utr, status: p.status, reason: p.reason, createdAt: p.created_at });
+  decided_at: string | null;
+}): UpiProofRecord => ({
+  utr: p.utr,
+  status: p.status,
+  reason: p.reason,
+  createdAt: p.created_at,
+  decidedAt: p.decided_at,
+});
 
 /** A UPI proof in the organizer's queue, with what they need to find the money. */
 export interface VerificationItem {

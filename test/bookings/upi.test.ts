@@ -6,6 +6,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { expireHolds } from '../../src/bookings/service.js';
+import { formatDateTime } from '../../src/lib/time.js';
 
 let t: TestApp;
 let png: Uint8Array;
@@ -121,8 +122,17 @@ describe('manual UPI payment', () => {
     expect(html).toContain(`/bookings/${b.bookingId}/proofs/${p.screenshot_key}-400.webp`);
     expect(html).toContain('decide by');
 
+    const sentAt = formatDateTime(t.clock.now());
+    t.clock.advance(13 * 60_000);
     const res = await t.post(`/organizer/verifications/${p.id}/verify`, {}, cookie);
     expect(res.status).toBe(303);
+    // The traveler's timeline: sent at the upload, verified when the organizer decided.
+    const page = await (await t.request(`/bookings/${b.bookingId}`, { cookie: b.me.cookie })).text();
+    expect(page).toMatch(new RegExp(`UPI proof sent \\(UTR 412345678999\\) <small class="muted">${sentAt}<`));
+    expect(page).toMatch(
+      new RegExp(`UPI payment verified by the organizer <small class="muted">${formatDateTime(t.clock.now())}<`),
+    );
+    expect(formatDateTime(t.clock.now())).not.toBe(sentAt);
     const row = await booking(b.bookingId);
     expect(row).toMatchObject({
       status: 'confirmed',

@@ -45,9 +45,14 @@ export function BookingPage(p: BookingPageProps) {
   const b = p.booking;
   const steps: [string, string | null][] = [
     ['Booked', b.createdAt],
-    ...p.proofs.map((x): [string, string | null] => [
-      `UPI proof sent (UTR ${x.utr})${x.status === 'rejected' ? ` — rejected: ${x.reason ?? ''}` : x.status === 'verified' ? ' — verified' : ''}`,
-      x.createdAt,
+    ...p.proofs.flatMap((x): [string, string | null][] => [
+      [`UPI proof sent (UTR ${x.utr})`, x.createdAt],
+      ...(x.status === 'verified'
+        ? [['UPI payment verified by the organizer', x.decidedAt] as [string, string | null]]
+        : []),
+      ...(x.status === 'rejected'
+        ? [[`UPI proof not accepted: ${x.reason ?? ''}`, x.decidedAt] as [string, string | null]]
+        : []),
     ]),
     ...p.payments
       .filter((x) => x.paidAt)
