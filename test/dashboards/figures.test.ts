@@ -364,3 +364,35 @@ describe('widgets alone', () => {
     }
   });
 });
+
+describe('dashboard links', () => {
+  it("every link on a role's dashboard opens for that role (the admin's trips and bookings are the console's, not an organizer's)", async () => {
+    const boards: { role: 'organizer' | 'traveler' | 'agent' | 'admin'; cookie: string }[] = [
+      { role: 'organizer', cookie: d.cookies.orgA },
+      { role: 'traveler', cookie: d.cookies.tenzing },
+      { role: 'agent', cookie: d.cookies.agent },
+      { role: 'admin', cookie: d.cookies.admin },
+    ];
+    for (const { role, cookie } of boards) {
+      const html = await page(`/dashboard/${role}`, cookie);
+      const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+      const links = [...new Set([...main.matchAll(/href="(\/[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&')))];
+      expect(links.length, role).toBeGreaterThan(3);
+      // Each role's links stay in its own area: an admin's list of trips is the console's, not an organizer's own.
+      const foreign = {
+        organizer: /^\/(admin|agent)\//,
+        traveler: /^\/(admin|agent|organizer)\//,
+        agent: /^\/(admin|organizer)\//,
+        admin: /^\/(organizer)\//,
+      }[role]!;
+      expect(
+        links.filter((l) => foreign.test(l)),
+        role,
+      ).toEqual([]);
+      for (const link of links) {
+        const res = await t.request(link, { cookie });
+        expect(res.status, `${role}: ${link}`).toBe(200);
+      }
+    }
+  });
+});

@@ -415,7 +415,7 @@ export const AdminTripsWidget = (p: { data: A['trips'] }) => (
         cancelled: 'Cancelled',
       }}
     />
-    <a href="/organizer/trips">Trips</a>
+    <a href="/admin/trips">Trips</a>
   </Widget>
 );
 
@@ -425,7 +425,7 @@ export const AdminBookingsWidget = (p: { data: A['bookings'] }) => (
       counts={p.data}
       labels={{ pending: 'Awaiting payment', confirmed: 'Confirmed', completed: 'Completed', cancelled: 'Cancelled' }}
     />
-    <a href="/organizer/bookings">All bookings</a>
+    <a href="/admin/bookings">All bookings</a>
   </Widget>
 );
 
