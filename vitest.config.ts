@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/dist/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -21,6 +21,16 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The production bundle (npm run test:dist): builds and prunes a copy, so it runs alone.
+          name: 'dist',
+          include: ['test/dist/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
         },
       },
     ],
