@@ -149,6 +149,8 @@ export interface SubscriptionView {
   failedAttempts: number;
   /** A charge is on its way (no second one may start). */
   pending: boolean;
+  /** "Pay now" is offered: not while auto-pay looks after an active subscription or the next period is paid ahead. */
+  payNowOffered: boolean;
 }
 
 /** The organizer's subscription as their page shows it; null if they have none yet. */
@@ -179,6 +181,7 @@ export async function subscriptionOf(
     cancelAtPeriodEnd: sub.cancel_at_period_end === 1,
     failedAttempts: sub.failed_attempts,
     pending: charges.some((c) => c.status === 'pending'),
+    payNowOffered: !paidAhead(sub, now) && !charges.some((c) => c.status === 'pending'),
     charges: charges.map((c) => ({
       id: c.id,
       kind: c.kind,
@@ -434,6 +437,15 @@ async function notify(
   );
 }
 
+/**
+ * Nothing is due by hand: auto-pay charges an active subscription itself, and a period paid
+ * ahead (auto-pay's set-up during the trial, or a payment already made) has not begun. Paying
+ * now would pay twice.
+ */
+const paidAhead = (sub: q.SubscriptionRow, now: Date) =>
+  (sub.status === 'active' && sub.token_status === 'confirmed' && sub.cancel_at_period_end === 0) ||
+  sub.current_period_start > now.toISOString();
+
 async function ownSubscription(db: Db, actor: Actor): Promise<q.SubscriptionRow> {
   const sub = actor.role === 'organizer' ? await q.findSubscription(db, actor.id) : undefined;
   if (!sub) throw new Conflict('Only an organizer with a subscription can do this.');
@@ -567,6 +579,12 @@ export async function payNow(deps: Deps, actor: Actor): Promise<CheckoutStart> {
   const pending = await q.pendingChargeOf(db, sub.id);
   if (pending?.kind === 'manual' && pending.razorpay_order_id)
     return { orderId: pending.razorpay_order_id, chargeId: pending.id };
+  if (paidAhead(sub, deps.clock.now()))
+    throw new Conflict(
+      sub.current_period_start > deps.clock.now().toISOString()
+        ? 'Your next period is already paid: there is nothing to pay now.'
+        : 'Auto-pay charges your subscription before each period: there is nothing to pay now.',
+    );
   if (pending)
     throw new Conflict(
       'An auto-pay debit of your subscription is on its way (banks take up to a day and a half): wait for its outcome before paying again.',

@@ -34,6 +34,31 @@ const ist = (day: string, time = '02:00') => new Date(`${day}T${time}:00+05:30`)
 const at = (day: string, time = '02:00') => t.clock.set(ist(day, time));
 
 describe('auto-pay set-up (Razorpay recurring)', () => {
+  it('offers no "Pay now" once auto-pay has paid ahead or looks after the subscription, and refuses one posted anyway', async () => {
+    const o = await organizerWithTrip(t, 1);
+    expect(await (await t.request('/organizer/subscription', { cookie: o.cookie })).text()).toContain('Pay now');
+    await setUpAutopay(t, rzp, o.cookie);
+    const paidAhead = await (await t.request('/organizer/subscription', { cookie: o.cookie })).text();
+    expect(paidAhead).not.toContain('action="/organizer/subscription/pay"');
+    const before = (await chargesOf(t, o.id)).length;
+    const res = await t.post('/organizer/subscription/pay', {}, o.cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/organizer/subscription');
+    const flash = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const back = await t.request('/organizer/subscription', { cookie: [o.cookie, ...flash].join('; ') });
+    expect(await back.text()).toContain('Your next period is already paid');
+    // In the paid period, auto-pay on: still nothing to pay by hand.
+    at('2027-02-01', '12:00');
+    const cookie = await sessionCookie(t.deps, o.id);
+    expect(await (await t.request('/organizer/subscription', { cookie })).text()).not.toContain(
+      'action="/organizer/subscription/pay"',
+    );
+    expect((await t.post('/organizer/subscription/pay', {}, cookie)).headers.get('location')).toBe(
+      '/organizer/subscription',
+    );
+    expect(await chargesOf(t, o.id)).toHaveLength(before);
+  });
+
   it('makes a customer and an authorisation order with the token terms, takes the first payment and saves the confirmed token', async () => {
     const o = await organizerWithTrip(t, 1);
     const { token } = await setUpAutopay(t, rzp, o.cookie);

@@ -184,7 +184,7 @@ function Actions(p: { sub: SubscriptionView }) {
           <button type="submit">Set up auto-pay</button>
         </form>
       )}
-      {!s.pending && (
+      {s.payNowOffered && (
         <form method="post" action="/organizer/subscription/pay">
           <button type="submit" class="secondary">
             {s.status === 'inactive' || s.status === 'cancelled' ? 'Pay and reactivate' : 'Pay now'} (
