@@ -169,7 +169,7 @@ export function TestCheckoutPage(p: {
       <h1>Pay {formatPaise(p.amount)}</h1>
       <p>
         Order {p.orderId}
-        {p.receipt && <> · booking {p.receipt}</>}
+        {p.receipt && <> · reference {p.receipt}</>}
       </p>
       <form method="post" action={`/test-gateway/checkout/${p.orderId}`} hx-boost="false">
         <input type="hidden" name="callback" value={p.callback} />
