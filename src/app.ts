@@ -9,6 +9,7 @@ import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
 import { refuseCrossSite } from './lib/csrf.js';
+import { ownHostOnly } from './lib/exposure.js';
 import { tooLarge } from './lib/errors.js';
 import { isMultipart, removeUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
@@ -75,6 +76,9 @@ function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<Ap
   };
 }
 
+/** The development-only routes: the dev mailbox and the built-in test gateway (its API and checkout). */
+const DEV_ONLY = ['/dev/*', '/test-gateway/*'];
+
 /** Paths that stream forever: never buffered, compressed or ETagged. */
 const isStream = (path: string) => path === '/events';
 
@@ -112,6 +116,8 @@ export function createApp(deps: Deps) {
   // Hashed assets first: no session lookup, no compression pass (they are precompressed).
   app.on(['GET', 'HEAD'], '/static/*', (c, next) => serveAsset(c, deps.assets) ?? next());
   app.use(finishResponse(isStream));
+  // The development tools answer only under our own names: no DNS-rebinding page reads them.
+  for (const devOnly of DEV_ONLY) app.use(devOnly, ownHostOnly(deps.config));
   // The Razorpay webhook is signed over its body (payments/webhook.ts): it needs no origin.
   app.use(refuseCrossSite({ origins: [publicOrigin], exempt: ['/webhooks/razorpay'] }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
