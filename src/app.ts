@@ -1,6 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { csrf } from 'hono/csrf';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.js';
@@ -9,9 +8,12 @@ import { requestLog } from './lib/logger.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
+import { refuseCrossSite } from './lib/csrf.js';
+import { ownHostOnly } from './lib/exposure.js';
 import { tooLarge } from './lib/errors.js';
 import { isMultipart, removeUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
+import { readSessionCookie } from './auth/session.js';
 import { handleError, notFound } from './lib/error-pages.js';
 import { platformRoutes } from './platform/routes.js';
 import { accountRoutes } from './auth/routes.js';
@@ -75,6 +77,25 @@ function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<Ap
   };
 }
 
+/** The development-only routes: the dev mailbox and the built-in test gateway (its API and checkout). */
+const DEV_ONLY = ['/dev/*', '/test-gateway/*'];
+
+/**
+ * Whatever is answered to a request with a session (pages, fragments, CSVs, a booking's QR code,
+ * error pages, 304s) is that person's: neither a shared cache nor the browser's disk keeps it.
+ * A response the route marked `public` (a published trip photo, a script) is the same for
+ * everyone and keeps its caching; one already `no-store` keeps its own (the stream's
+ * `no-transform`). With no-store the browser keeps no copy to revalidate, so the ETag goes
+ * unused for these; it costs nothing and still serves the anonymous pages.
+ */
+const privateToSessions: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (!c.get('user') && !readSessionCookie(c)) return;
+  const declared = c.res.headers.get('Cache-Control') ?? '';
+  if (/\b(public|no-store)\b/i.test(declared)) return;
+  c.res.headers.set('Cache-Control', 'private, no-store');
+};
+
 /** Paths that stream forever: never buffered, compressed or ETagged. */
 const isStream = (path: string) => path === '/events';
 
@@ -111,8 +132,12 @@ export function createApp(deps: Deps) {
   );
   // Hashed assets first: no session lookup, no compression pass (they are precompressed).
   app.on(['GET', 'HEAD'], '/static/*', (c, next) => serveAsset(c, deps.assets) ?? next());
+  app.use(privateToSessions);
   app.use(finishResponse(isStream));
-  app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
+  // The development tools answer only under our own names: no DNS-rebinding page reads them.
+  for (const devOnly of DEV_ONLY) app.use(devOnly, ownHostOnly(deps.config));
+  // The Razorpay webhook is signed over its body (payments/webhook.ts): it needs no origin.
+  app.use(refuseCrossSite({ origins: [publicOrigin], exempt: ['/webhooks/razorpay'] }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
   app.use(removeUploads);
   app.use(readFlash);

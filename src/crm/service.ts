@@ -3,6 +3,8 @@ import { can, type Actor } from '../auth/permissions.js';
 import type { Role, UserStatus } from '../auth/tables.js';
 import { accountSummary, type Account } from '../auth/service.js';
 import { audit } from '../lib/audit.js';
+import { HOUR } from '../lib/clock.js';
+import { consume, type RateRule } from '../lib/rate-limit.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
 import type { Channel } from '../lib/tables.js';
@@ -14,6 +16,12 @@ import * as q from './queries.js';
 import type { WhatsappInput } from './schemas.js';
 
 export const SEARCH_LIMIT = 20;
+
+/** How many SMS and WhatsApp messages (together) agents may send: to one customer, and from one agent. */
+export const SEND_LIMITS = {
+  perCustomer: { limit: 5, windowMs: HOUR },
+  perAgent: { limit: 30, windowMs: HOUR },
+} satisfies Record<string, RateRule>;
 
 export interface CustomerHit {
   id: number;
@@ -128,6 +136,19 @@ async function sendToCustomer(
   requireAgent(actor, 'messages:send');
   const to = await phoneOf(deps, id);
   await tx(deps.db, async (trx) => {
+    // Counted in this transaction: a refusal (either limit) queues nothing and counts nothing.
+    await consume(
+      trx,
+      deps.clock,
+      [{ key: `crm-send:customer:${id}`, rule: SEND_LIMITS.perCustomer }],
+      `This customer has already had ${SEND_LIMITS.perCustomer.limit} messages from us in the last hour; nothing was sent.`,
+    );
+    await consume(
+      trx,
+      deps.clock,
+      [{ key: `crm-send:agent:${actor.id}`, rule: SEND_LIMITS.perAgent }],
+      `You have sent ${SEND_LIMITS.perAgent.limit} messages in the last hour; nothing was sent.`,
+    );
     const outboxId = await enqueue(trx, deps.clock, {
       channel: m.channel,
       to,

@@ -1,7 +1,41 @@
+import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
 import { notFound } from './error-pages.js';
+import { isLoopback } from './net.js';
 import { can } from '../auth/permissions.js';
+
+const bare = (host: string) =>
+  host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+
+/**
+ * The names the development tools answer to: loopback (`localhost`, 127.x.x.x, ::1, any port),
+ * PUBLIC_URL's host, and the address the server listens on when it is one (the app's own SDK
+ * calls the test gateway there, server.ts). A page using DNS rebinding reaches us under its own
+ * name (`Host: attacker.example`), which is none of these.
+ */
+export function ownHosts(config: { publicUrl: string; host: string }): (hostname: string) => boolean {
+  const named = new Set([bare(new URL(config.publicUrl).hostname)]);
+  const listening = bare(config.host);
+  if (isIP(listening) && !/^(0\.0\.0\.0|::)$/.test(listening)) named.add(listening);
+  return (hostname) => {
+    const h = bare(hostname);
+    return named.has(h) || h === 'localhost' || (isIP(h) !== 0 && isLoopback(h));
+  };
+}
+
+/**
+ * For every development-only route (the dev mailbox, the test gateway): a request under any
+ * other name than ours (ownHosts) gets the 404 of a page that does not exist, so a web page
+ * that rebinds its own name to 127.0.0.1 cannot read the admin's reset mail.
+ */
+export function ownHostOnly(config: { publicUrl: string; host: string }): MiddlewareHandler<AppEnv> {
+  const isOwn = ownHosts(config);
+  return async (c, next) => (isOwn(new URL(c.req.url).hostname) ? next() : notFound(c));
+}
 
 /**
  * For the development tools that act for anyone (the dev mailbox shows every reset link

@@ -33,3 +33,41 @@ export function postOverSocket(
     } else req.end(body);
   });
 }
+
+/** A TestApp's app served on a real socket on 127.0.0.1 (a random port); the test gateway's SDK calls go there. */
+export async function serveOnLoopback(t: {
+  app: { fetch: (req: Request, ...rest: never[]) => Response | Promise<Response> };
+  deps: { payments: { mode: string; useApiBase(url: string): void } };
+}): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const { serve } = await import('@hono/node-server');
+  return new Promise((resolve) => {
+    const server = serve({ fetch: t.app.fetch as never, port: 0, hostname: '127.0.0.1' }, (info) => {
+      const url = `http://127.0.0.1:${info.port}`;
+      if (t.deps.payments.mode === 'test') t.deps.payments.useApiBase(`${url}/test-gateway`);
+      resolve({ url, port: info.port, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+/**
+ * One request over a real socket with exactly the headers given (Host included: a DNS
+ * rebinding page's requests reach us with its own name in Host).
+ */
+export function rawRequest(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...o.headers };
+    if (o.body !== undefined) headers['Content-Length'] = Buffer.byteLength(o.body);
+    const req = request(url, { method: o.method ?? 'GET', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
