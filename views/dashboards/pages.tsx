@@ -83,6 +83,12 @@ const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
     { href: '/admin/jobs', label: 'Scheduled jobs' },
     { href: '/admin/outbox', label: 'Outgoing messages' },
     { href: '/admin/settings', label: 'Settings and plan' },
+    // An admin may also run trips of their own, as an organizer does.
+    { href: '/organizer/trips', label: 'Your own trips (as an organizer)' },
+    { href: '/organizer/trips/new', label: 'New trip of your own' },
+    { href: '/organizer/bookings', label: 'Bookings of your own trips' },
+    { href: '/organizer/verifications', label: 'Payments to verify on your own trips' },
+    { href: '/organizer/earnings', label: 'Earnings of your own trips' },
     { href: '/bookings', label: 'Bookings made as a traveler' },
   ],
 };
