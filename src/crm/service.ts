@@ -124,7 +124,7 @@ async function sendToCustomer(
   requireAgent(actor, 'messages:send');
   const to = await phoneOf(deps, id);
   await tx(deps.db, async (trx) => {
-    const outboxId = await enqueue(trx, deps.clock, {
+    const outboxId = await enqueue(trx, deps, {
       channel: m.channel,
       to,
       template: m.whatsappTemplate ? 'agent-whatsapp-template' : `agent-${m.channel}`,
