@@ -6,7 +6,7 @@ import { createUser, sessionCookie, signedIn } from '../support/factories.js';
 import { startFakeTwilio, TEST_TWILIO, type FakeTwilio } from '../support/fake-twilio.js';
 import { linkPath, startSmtp, type TestSmtp } from '../support/smtp.js';
 import { fromIp, register, sessionToken, cookieOf, PASSWORD } from '../auth/helpers.js';
-import { deliverDue } from '../../src/notifications/delivery.js';
+import { deliverDue, errorToKeep } from '../../src/notifications/delivery.js';
 import { SECRET_KINDS } from '../../src/notifications/kinds.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 
@@ -171,6 +171,23 @@ describe('one-time secrets are seen by their recipient alone (issue 28)', () => 
         expect(own!.title).toMatch(/sent to your email$/);
       }
     });
+
+  it('a refusal quoting a reset link loses the link and its token, in any form quoted; other kinds keep it whole', () => {
+    const token = 'k3z7q2m4a5b6c7d2e3f4g5h6i7j2k3l4';
+    const text = `Choose a new one here:\n\nhttp://localhost:3000/reset-password?token=${token}\n\nThe link works once.`;
+    const m = { template: 'reset-password', subject: 'Reset your TrekTribe password', text, html: null };
+    for (const quoted of [
+      text,
+      `token=${token}`,
+      `rejected ${token}.`,
+      `http://localhost:3000/reset-password?token=${token}`,
+    ]) {
+      const kept = errorToKeep(`smtp: 554 refused: ${quoted}`, m);
+      expect(kept).toMatch(/^smtp: 554 refused: /);
+      expect(kept).not.toContain(token);
+    }
+    expect(errorToKeep(`smtp: 554 refused: ${text}`, { ...m, template: 'trip-reminder' })).toContain(token);
+  });
 
   it('a provider refusal that quotes the code is kept without it (outbox page, CRM timeline, log)', async () => {
     await deliverDue(t.deps);
