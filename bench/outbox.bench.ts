@@ -13,12 +13,12 @@ const RUNS = 3;
  * the workers share, as with a real provider minus the network. Information, no budget.
  */
 export default async function outbox(ctx: BenchContext): Promise<Line[]> {
-  const { db, clock } = ctx.deps;
+  const { db } = ctx.deps;
   const perMessage: number[] = [];
   for (let run = 0; run < RUNS + 1; run++) {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < MESSAGES; i++) {
-        await enqueue(trx, clock, {
+        await enqueue(trx, ctx.deps, {
           channel: 'email',
           to: `organizer${i}@example.test`,
           template: 'booking-received',

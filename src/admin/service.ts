@@ -189,7 +189,7 @@ export async function deactivateTrip(deps: Ctx, actor: Actor, id: number, reason
     });
     const m = { ...(await moderationMessage(deps, trx, trip)), reason };
     if (trip.organizer_status !== 'deleted')
-      await enqueue(trx, deps.clock, {
+      await enqueue(trx, deps, {
         channel: 'email',
         to: trip.organizer_email,
         template: 'trip-deactivated',
@@ -216,7 +216,7 @@ export async function reactivateTrip(deps: Ctx, actor: Actor, id: number, reason
       after: { status: 'active', reason },
     });
     const m = { ...(await moderationMessage(deps, trx, trip)), reason };
-    await enqueue(trx, deps.clock, {
+    await enqueue(trx, deps, {
       channel: 'email',
       to: trip.organizer_email,
       template: 'trip-reactivated',

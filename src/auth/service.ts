@@ -123,7 +123,7 @@ const insertAccount = (
 
 async function sendWelcome(trx: Db, deps: Ctx, u: { email: string; name: string; role: Role }) {
   const p = { name: u.name, role: u.role, url: deps.config.publicUrl, trialDays: await getSetting(trx, 'trialDays') };
-  await enqueue(trx, deps.clock, {
+  await enqueue(trx, deps, {
     channel: 'email',
     to: u.email,
     template: 'welcome',
@@ -159,9 +159,8 @@ async function newLink(
 }
 
 async function issueEmailVerification(trx: Db, deps: Ctx, u: { id: number; email: string; name: string }) {
-  const { clock } = deps;
   const p = { name: u.name, link: await newLink(trx, deps, u, 'verify-email', VERIFY_EMAIL_TTL) };
-  await enqueue(trx, clock, {
+  await enqueue(trx, deps, {
     channel: 'email',
     to: u.email,
     template: 'verify-email',
@@ -342,7 +341,7 @@ export async function requestPasswordReset(deps: Ctx, email: string, ip: string)
   }
   await db.transaction().execute(async (trx) => {
     const p = { name: user.name, link: await newLink(trx, deps, user, 'reset-password', RESET_TTL) };
-    await enqueue(trx, clock, {
+    await enqueue(trx, deps, {
       channel: 'email',
       to: user.email,
       template: 'reset-password',
@@ -421,7 +420,7 @@ export async function sendPhoneCode(deps: Ctx, userId: number, ip: string): Prom
       expiresAt: addMs(now, OTP_TTL).toISOString(),
       createdAt: now.toISOString(),
     });
-    await enqueue(trx, clock, { channel: 'sms', to: user.phone!, template: 'phone-otp', text: phoneCodeText(code) });
+    await enqueue(trx, deps, { channel: 'sms', to: user.phone!, template: 'phone-otp', text: phoneCodeText(code) });
   });
 }
 

@@ -358,8 +358,8 @@ export async function tell(
   m: { subject: string; text: string; html: string; sms: string },
 ) {
   if (to.user_status !== 'active') return;
-  const { clock, config } = deps;
-  await enqueue(trx, clock, {
+  const { config } = deps;
+  await enqueue(trx, deps, {
     channel: 'email',
     to: to.email,
     template,
@@ -368,9 +368,9 @@ export async function tell(
     html: m.html,
   });
   if (!to.phone || !to.phone_verified_at) return;
-  await enqueue(trx, clock, { channel: 'sms', to: to.phone, template, text: m.sms });
+  await enqueue(trx, deps, { channel: 'sms', to: to.phone, template, text: m.sms });
   if (config.whatsappNotice)
-    await enqueue(trx, clock, {
+    await enqueue(trx, deps, {
       channel: 'whatsapp',
       to: to.phone,
       template,

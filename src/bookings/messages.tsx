@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { Clock } from '../lib/clock.js';
+import type { Deps } from '../deps.js';
 import { enqueue } from '../notifications/outbox.js';
 import { compose, EmailBody, type BookingMessage, type Extra } from '../../views/bookings/emails.js';
 import type { MessageBooking } from './service.js';
@@ -10,21 +10,20 @@ export type { BookingMessage, Extra } from '../../views/bookings/emails.js';
 /** Queues the message (and its SMS, if it has one) in the caller's transaction. */
 export async function sendBookingMessage(
   db: Kysely<Database>,
-  clock: Clock,
-  publicUrl: string,
+  deps: Pick<Deps, 'clock' | 'config'>,
   kind: BookingMessage,
   b: MessageBooking,
   x: Extra = {},
 ): Promise<void> {
   const m = compose(kind, b, x);
+  const { publicUrl } = deps.config;
   const link = m.toOrganizer ? `${publicUrl}/organizer/bookings?trip=${b.tripId}` : `${publicUrl}/bookings/${b.id}`;
   const to = m.toOrganizer ? b.organizerEmail : b.travelerEmail;
   const text = [...m.lines, '', `${m.toOrganizer ? 'Bookings' : 'Your booking'}: ${link}`].join('\n');
   const html = (
     <EmailBody lines={m.lines} link={link} linkText={m.toOrganizer ? 'Open bookings' : 'Open your booking'} />
   ).toString();
-  await enqueue(db, clock, { channel: 'email', to, template: kind, subject: m.subject, text, html });
+  await enqueue(db, deps, { channel: 'email', to, template: kind, subject: m.subject, text, html });
   const phone = m.toOrganizer ? b.organizerPhone : b.travelerPhone;
-  if (m.sms && phone)
-    await enqueue(db, clock, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });
+  if (m.sms && phone) await enqueue(db, deps, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });
 }

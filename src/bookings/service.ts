@@ -335,7 +335,7 @@ async function message(
   const row = await q.findMessageBooking(trx, bookingId);
   if (!row) return;
   const b = toMessageBooking(row);
-  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps.clock, deps.config.publicUrl, kind, b, x);
+  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps, kind, b, x);
 }
 
 // ---------------------------------------------------------------- booking

@@ -149,7 +149,7 @@ async function sendToCustomer(
       [{ key: `crm-send:agent:${actor.id}`, rule: SEND_LIMITS.perAgent }],
       `You have sent ${SEND_LIMITS.perAgent.limit} messages in the last hour; nothing was sent.`,
     );
-    const outboxId = await enqueue(trx, deps.clock, {
+    const outboxId = await enqueue(trx, deps, {
       channel: m.channel,
       to,
       template: m.whatsappTemplate ? 'agent-whatsapp-template' : `agent-${m.channel}`,

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, Flash } from './env.js';
+import { safeNext } from './paths.js';
 
 const COOKIE = 'tt_flash';
 
@@ -38,9 +39,8 @@ export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** A link read back from the cookie, if it is a path on this site. */
 const localLink = (l: unknown): Flash['link'] => {
   const { href, label } = (l ?? {}) as Record<string, unknown>;
-  return typeof href === 'string' && typeof label === 'string' && href.startsWith('/') && !href.startsWith('//')
-    ? { href, label }
-    : undefined;
+  const path = typeof href === 'string' ? safeNext(href) : null;
+  return path !== null && typeof label === 'string' ? { href: path, label } : undefined;
 };
 
 /** Redirect after a successful POST, with an optional flash message (and where to go about it). */

@@ -5,6 +5,7 @@ import { inSharedCommit } from '../db.js';
 import { addMs, HOUR, MINUTE } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { claimNextDue, failExhaustedLeases, markFailed, markRetry, markSent, type OutboxRow } from './queries.js';
+import { secretOf } from './kinds.js';
 import { PermanentDeliveryError, transportsFromConfig, type Delivery, type Transports } from './transports.js';
 
 /** After this many attempts a message is marked failed (an admin can put it back). */
@@ -51,6 +52,33 @@ function toDelivery(row: OutboxRow): Delivery {
   };
 }
 
+/** The links of a message, their query values, and every word with a digit in it (a code): what a secret message hides. */
+function secretsIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const [link] of text.matchAll(/https?:\/\/[^\s<>"']+/g)) {
+    found.add(link);
+    try {
+      for (const v of new URL(link).searchParams.values()) if (v.length >= 4) found.add(v);
+    } catch {
+      // not a URL after all: the whole string is hidden anyway
+    }
+  }
+  for (const [word] of text.matchAll(/[\p{L}\p{N}_-]*\p{N}[\p{L}\p{N}_-]*/gu)) if (word.length >= 4) found.add(word);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A provider's refusal as the admin outbox, the CRM timeline and the log keep it. Providers may
+ * quote what they refused: of a one-time secret (a reset link, a code), its links and codes go.
+ */
+export function errorToKeep(error: string, d: Pick<Delivery, 'template' | 'text' | 'html' | 'subject'>): string {
+  if (secretOf(d.template) === null) return error;
+  let kept = error;
+  for (const s of secretsIn([d.subject, d.text, d.html].filter(Boolean).join('\n')))
+    kept = kept.split(s).join('[hidden]');
+  return kept;
+}
+
 const chosen = new WeakMap<Config, Transports>();
 
 /** The transports for this config, created once (tests may pass their own in deps). */
@@ -88,10 +116,13 @@ export async function deliverDue(deps: Deps): Promise<string> {
   async function deliverOne(row: OutboxRow): Promise<void> {
     const transport = transports[row.channel];
     let providerId: string;
+    let delivery: Delivery | null = null;
     try {
-      providerId = await transport.send(toDelivery(row), deps);
+      delivery = toDelivery(row);
+      providerId = await transport.send(delivery, deps);
     } catch (err) {
-      const error = `${transport.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000);
+      const said = `${transport.name}: ${err instanceof Error ? err.message : String(err)}`;
+      const error = (delivery ? errorToKeep(said, delivery) : said).slice(0, 1000);
       if (err instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS) {
         await inSharedCommit(db, (trx) => markFailed(trx, row, error));
         failed += 1;

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import { channel, publishWith } from '../live/service.js';
 import { Banner, BellCount, type BannerItem } from '../../views/notifications/live.js';
+import { ownPath } from '../lib/paths.js';
 import { insertNotification, unreadCount } from './queries.js';
 
 /** The `bell` event's data: the badge with the user's unread count (a few dozen bytes). */
@@ -11,16 +12,17 @@ export const bellData = (unread: number) => (<BellCount unread={unread} />).toSt
 /** The `announcement` event's data: the banner, the same for everyone who gets it. */
 export const bannerData = (b: BannerItem) => (<Banner b={b} />).toString();
 
-/** The path of the first link of ours in a message, unless it carries a secret (a one-time token). */
-export function linkIn(text: string): string | null {
+/**
+ * The path of the first link to our own site (`origin`, config.publicUrl's) in a message, unless
+ * it carries a secret (a one-time token). A message quotes what people typed (a traveler's name),
+ * so a link elsewhere, or one a browser would read as another host ("//evil.example",
+ * "/\evil.example"), is never taken: only a path that starts with exactly one "/".
+ */
+export function linkIn(text: string, origin: string): string | null {
   for (const m of text.matchAll(/https?:\/\/[^\s<>"']+/g)) {
-    try {
-      const u = new URL(m[0]);
-      if (/token|code|secret/i.test(u.search)) continue;
-      return u.pathname + u.search;
-    } catch {
-      // not a URL after all
-    }
+    const path = ownPath(m[0], origin);
+    if (path === null || /token|code|secret/i.test(new URL(path, origin).search)) continue;
+    return path;
   }
   return null;
 }

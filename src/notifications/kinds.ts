@@ -8,6 +8,12 @@ export interface Kind {
   for: For;
   /** Security and money: sent on every channel it is written for, whatever the preferences. */
   mustGo?: boolean;
+  /**
+   * What the message carries when it is a one-time secret (a link with a token, a code): its
+   * text is for its recipient alone. Staff (the CRM timeline, the admin outbox, logs) see only
+   * that it went and when; its in-app notification says this much and links nowhere.
+   */
+  secret?: string;
 }
 
 /**
@@ -16,9 +22,14 @@ export interface Kind {
  */
 export const KINDS: Record<string, Kind> = {
   welcome: { label: 'Welcome', for: 'everyone' },
-  'verify-email': { label: 'Email confirmation links', for: 'everyone', mustGo: true },
-  'reset-password': { label: 'Password reset links', for: 'everyone', mustGo: true },
-  'phone-otp': { label: 'Phone confirmation codes', for: 'everyone', mustGo: true },
+  'verify-email': {
+    label: 'Email confirmation links',
+    for: 'everyone',
+    mustGo: true,
+    secret: 'Email confirmation link',
+  },
+  'reset-password': { label: 'Password reset links', for: 'everyone', mustGo: true, secret: 'Password reset link' },
+  'phone-otp': { label: 'Phone confirmation codes', for: 'everyone', mustGo: true, secret: 'Phone confirmation code' },
   'booking-received': { label: 'New bookings', for: 'organizer' },
   'payment-proof-received': { label: 'UPI payments to check', for: 'organizer' },
   'proof-overdue': { label: 'UPI payments waiting too long', for: 'organizer' },
@@ -44,6 +55,12 @@ export const KINDS: Record<string, Kind> = {
 const MONEY = /^(payment|refund|charge|subscription)-/;
 
 export const mustGo = (kind: string) => KINDS[kind]?.mustGo === true || (!(kind in KINDS) && MONEY.test(kind));
+
+/** What a secret kind carries ("Password reset link"), or null for a kind anyone handling it may read. */
+export const secretOf = (kind: string): string | null => KINDS[kind]?.secret ?? null;
+
+/** The kinds whose messages carry a one-time secret. */
+export const SECRET_KINDS: readonly string[] = Object.keys(KINDS).filter((k) => secretOf(k) !== null);
 
 export const PREF_CHANNELS: readonly PrefChannel[] = ['email', 'sms', 'whatsapp', 'inapp'];
 

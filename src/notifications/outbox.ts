@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
+import type { Config } from '../config.js';
 import type { Channel } from '../lib/tables.js';
 import { precompiled } from '../db.js';
-import { mustGo } from './kinds.js';
+import { mustGo, secretOf } from './kinds.js';
 import { recipientOf } from './queries.js';
 import { addNotification, linkIn, summaryOf } from './inapp.js';
 
@@ -49,19 +50,30 @@ const outboxInsert = precompiled(
  * email also becomes an in-app notification (with the bell's new count) unless they turned the
  * kind off in the app. Returns the outbox id, or 0 when the user chose not to get it there.
  */
-export async function enqueue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {
+export async function enqueue(
+  db: Kysely<Database>,
+  deps: { clock: Clock; config: Pick<Config, 'publicUrl'> },
+  m: OutgoingMessage,
+): Promise<number> {
+  const { clock } = deps;
   const user = await recipientOf(db, m.channel, m.to, m.template);
   const forced = mustGo(m.template);
   if (user && m.channel === 'email' && (forced || user.wants_inapp !== 0))
-    await addNotification(db, clock, {
-      userId: user.id,
-      kind: m.template,
-      title: m.subject ?? m.template,
-      body: summaryOf(m.text),
-      link: linkIn(m.text),
-    });
+    await addNotification(db, clock, { userId: user.id, kind: m.template, ...inAppOf(m, deps.config.publicUrl) });
   if (user && !forced && user.wants === 0) return 0;
   return queue(db, clock, m);
+}
+
+/** What the bell shows of an email: of a one-time secret, only that it was sent (the email alone holds it). */
+function inAppOf(m: OutgoingMessage, origin: string) {
+  const secret = secretOf(m.template);
+  if (secret !== null)
+    return {
+      title: `${secret} sent to your email`,
+      body: 'Open it from the email: it works for you alone.',
+      link: null,
+    };
+  return { title: m.subject ?? m.template, body: summaryOf(m.text), link: linkIn(m.text, origin) };
 }
 
 async function queue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Promise<number> {

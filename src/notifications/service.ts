@@ -9,7 +9,8 @@ import type { Actor } from '../auth/permissions.js';
 import { channel, publish } from '../live/service.js';
 import type { BannerItem } from '../../views/notifications/live.js';
 import { bannerData, bellData } from './inapp.js';
-import { kindsFor, mustGo, PREF_CHANNELS } from './kinds.js';
+import { kindsFor, mustGo, PREF_CHANNELS, secretOf } from './kinds.js';
+import { safeNext } from '../lib/paths.js';
 import type { Audience, PrefChannel } from './tables.js';
 import * as q from './queries.js';
 import type { Channel } from '../lib/tables.js';
@@ -93,7 +94,8 @@ const toNotification = (r: q.NotificationRow): NotificationItem => ({
   kind: r.kind,
   title: r.title,
   body: r.body,
-  link: r.link,
+  // Written as a path of ours; read back as one too (rows from before linkIn checked the host).
+  link: safeNext(r.link),
   read: r.read_at !== null,
   createdAt: r.created_at,
 });
@@ -265,23 +267,31 @@ export interface SentMessage {
   to: string;
   template: string;
   subject: string | null;
+  /** What it said; of a one-time secret, only what it carried (see `secret`). */
   text: string;
+  /** What a one-time secret message carried ("Password reset link"): its text is its recipient's alone. */
+  secret: string | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
 }
 
-const textOf = (payload: string): { subject: string | null; text: string } => {
+const textOf = (template: string, payload: string): { subject: string | null; text: string; secret: string | null } => {
+  const secret = secretOf(template);
+  if (secret !== null) return { subject: null, text: `${secret}: seen by its recipient alone.`, secret };
   try {
     const p = JSON.parse(payload) as { subject?: string | null; text?: string };
-    return { subject: p.subject ?? null, text: p.text ?? '' };
+    return { subject: p.subject ?? null, text: p.text ?? '', secret: null };
   } catch {
-    return { subject: null, text: '' };
+    return { subject: null, text: '', secret: null };
   }
 };
 
-/** Every message queued for these addresses (a customer's email and phone), newest first. */
+/**
+ * Every message queued for these addresses (a customer's email and phone), newest first, as staff
+ * may see them: a one-time secret (a reset link, a code) shows that it went and when, never itself.
+ */
 export async function messageTimeline(
   deps: Pick<Deps, 'db'>,
   recipients: string[],
@@ -294,7 +304,7 @@ export async function messageTimeline(
     channel: r.channel,
     to: r.recipient,
     template: r.template,
-    ...textOf(r.payload),
+    ...textOf(r.template, r.payload),
     status: r.status,
     lastError: r.last_error,
     createdAt: r.created_at,

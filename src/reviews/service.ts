@@ -359,7 +359,7 @@ export async function sendReviewInvites(deps: Deps): Promise<string> {
         organizerName: b.organizerName,
         link: `${deps.config.publicUrl}/bookings/${b.id}/review`,
       });
-      await enqueue(trx, deps.clock, { channel: 'email', to: b.travelerEmail, template: 'review-invite', ...m });
+      await enqueue(trx, deps, { channel: 'email', to: b.travelerEmail, template: 'review-invite', ...m });
       return true;
     });
     if (done) sent++;

@@ -339,7 +339,7 @@ function statusChange(status: TicketStatus, now: string, from: q.TicketRow) {
 /** When a ticket becomes resolved the customer is asked for a rating (in the same transaction). */
 async function askForRating(deps: Deps, trx: Db, t: q.TicketRow) {
   const p = { name: t.customer_name, ticketId: t.id, subject: t.subject, link: ticketLink(deps, t.id) };
-  await enqueue(trx, deps.clock, {
+  await enqueue(trx, deps, {
     channel: 'email',
     to: t.customer_email,
     template: 'support-resolved',
@@ -384,7 +384,7 @@ export async function agentReply(
       reply: input.body,
       link: ticketLink(deps, id),
     };
-    await enqueue(trx, deps.clock, {
+    await enqueue(trx, deps, {
       channel: 'email',
       to: t.customer_email,
       template: 'support-reply',
@@ -533,7 +533,7 @@ export async function closeStaleTickets(deps: Deps): Promise<string> {
           days: AUTO_CLOSE_DAYS,
           link: `${deps.config.publicUrl}/support`,
         };
-        await enqueue(trx, deps.clock, {
+        await enqueue(trx, deps, {
           channel: 'email',
           to: t.customer_email,
           template: 'support-auto-closed',

@@ -115,7 +115,7 @@ describe('role × route matrix, listening beyond loopback', () => {
       expect(wide.config.beyondLoopback).toBe(true);
       // Real things to look at, so that "let through" is a 200 and not a 404 for a missing one.
       await wide.db.transaction().execute((trx) =>
-        enqueue(trx, wide.clock, {
+        enqueue(trx, wide, {
           channel: 'sms',
           to: '+919812345678',
           template: 'otp',

@@ -302,7 +302,7 @@ describe('bookings and payments lists with CSV export', () => {
 describe('the outbox', () => {
   it('filters by status, channel, kind and recipient, and retries a failed message (audited)', async () => {
     const id = await t.db.transaction().execute((trx) =>
-      enqueue(trx, t.clock, {
+      enqueue(trx, t, {
         channel: 'email',
         to: 'lost@example.test',
         template: 'welcome',
@@ -312,9 +312,7 @@ describe('the outbox', () => {
     );
     await t.db
       .transaction()
-      .execute((trx) =>
-        enqueue(trx, t.clock, { channel: 'sms', to: '+919800000099', template: 'otp', text: 'Code 1' }),
-      );
+      .execute((trx) => enqueue(trx, t, { channel: 'sms', to: '+919800000099', template: 'otp', text: 'Code 1' }));
     await t.db
       .updateTable('outbox')
       .set({ status: 'failed', attempts: 8, last_error: 'mailbox full' })

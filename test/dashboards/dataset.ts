@@ -283,7 +283,7 @@ export async function buildDataset(t: TestApp) {
 
   // Outbox: 3 pending (the first due 10 minutes ago), 1 sending, 2 failed, 1 sent.
   const message = async (status: 'pending' | 'sending' | 'failed' | 'sent', due: string) => {
-    const id = await enqueue(t.db, t.clock, {
+    const id = await enqueue(t.db, t, {
       channel: 'email',
       to: 'x@example.test',
       template: 't',

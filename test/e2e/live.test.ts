@@ -120,13 +120,17 @@ describe('live updates in Chromium (360×640)', () => {
       ['Payment verified', '/bookings/2'],
     ])
       await deps.db.transaction().execute((trx) =>
-        enqueue(trx, deps.clock, {
-          channel: 'email',
-          to: me.email,
-          template: 'trip-reminder',
-          subject,
-          text: `About your trek.\n\n${e2e.server.url}${path}`,
-        }),
+        enqueue(
+          trx,
+          { clock: deps.clock, config: { publicUrl: e2e.server.url } },
+          {
+            channel: 'email',
+            to: me.email,
+            template: 'trip-reminder',
+            subject,
+            text: `About your trek.\n\n${e2e.server.url}${path}`,
+          },
+        ),
       );
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
     await useSession(w.context, e2e.server.url, me.cookie);

@@ -23,7 +23,7 @@ async function user(role: 'traveler' | 'organizer' | 'admin' = 'traveler') {
   return { id, email, phone, cookie: await sessionCookie(t.deps, id) };
 }
 
-const send = (m: OutgoingMessage) => t.db.transaction().execute((trx) => enqueue(trx, t.clock, m));
+const send = (m: OutgoingMessage) => t.db.transaction().execute((trx) => enqueue(trx, t, m));
 const reminder = (to: string): OutgoingMessage => ({
   channel: 'email',
   to,
@@ -78,7 +78,7 @@ describe('in-app notifications from the outbox', () => {
       text: 'Reset it here: http://localhost:3000/reset-password?token=SECRET123\n\nIgnore this if it was not you.',
     });
     const [n] = await notificationsOf(me.id);
-    expect(n.title).toBe('Reset your TrekTribe password');
+    expect(n.title).toBe('Password reset link sent to your email');
     expect(n.link).toBeNull();
     expect(JSON.stringify(n)).not.toContain('SECRET123');
   });

@@ -8,7 +8,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await makeTestApp();
   await t.db.transaction().execute(async (trx) => {
-    await enqueue(trx, t.clock, {
+    await enqueue(trx, t, {
       channel: 'email',
       to: 'asha@example.test',
       template: 'verify-email',
@@ -17,7 +17,7 @@ beforeAll(async () => {
       html: '<style>p{color:red}</style><p style="color:#333">Hi Asha, <a href="http://localhost:3000/verify-email?token=tok123">confirm your address</a></p><script>alert(1)</script>',
     });
     t.clock.advance(1000);
-    await enqueue(trx, t.clock, {
+    await enqueue(trx, t, {
       channel: 'sms',
       to: '+919812345678',
       template: 'otp',
@@ -89,7 +89,7 @@ describe('the dev mailbox', () => {
     const { id, ...again } = first;
     // Another insert in between moves SQLite's last insert rowid on: the repeat must not answer that.
     const other = await t.db.transaction().execute((trx) =>
-      enqueue(trx, t.clock, {
+      enqueue(trx, t, {
         channel: 'sms',
         to: '+919812345679',
         template: 'otp',

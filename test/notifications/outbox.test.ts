@@ -40,7 +40,7 @@ describe('outbox delivery', () => {
   it('a message enqueued in a transaction that rolls back is never sent', async () => {
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await enqueue(trx, t.clock, welcome('rolled@back.test'));
+        await enqueue(trx, t, welcome('rolled@back.test'));
         throw new Error('the change that caused it failed');
       }),
     ).rejects.toThrow('the change that caused it failed');
@@ -52,7 +52,7 @@ describe('outbox delivery', () => {
   });
 
   it('an email is delivered over real SMTP with its subject, text and HTML parts', async () => {
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('asha@example.test')));
+    const id = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('asha@example.test')));
 
     expect(await deliverDue(t.deps)).toBe('sent 1, retrying 0, failed 0');
 
@@ -74,7 +74,7 @@ describe('outbox delivery', () => {
 
   it('with the SMTP server down the message stays queued, is retried with back-off, and is delivered exactly once when it is back', async () => {
     await smtp.stop();
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('later@example.test')));
+    const id = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('later@example.test')));
 
     expect(await deliverDue(t.deps)).toBe('sent 0, retrying 1, failed 0');
     let r = await row(id);
@@ -118,7 +118,7 @@ describe('outbox delivery', () => {
 
   it(`after ${MAX_ATTEMPTS} failed attempts the message is marked failed with the last error`, async () => {
     await smtp.stop();
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('never@example.test')));
+    const id = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('never@example.test')));
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       await deliverDue(t.deps);
       t.clock.advance(backoff(i + 1));
@@ -135,9 +135,9 @@ describe('outbox delivery', () => {
   });
 
   it('a stored message that cannot be read is failed at once and does not stop the others', async () => {
-    const bad = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('bad@example.test')));
+    const bad = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('bad@example.test')));
     await t.db.updateTable('outbox').set({ payload: '{not json' }).where('id', '=', bad).execute();
-    const good = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('good@example.test')));
+    const good = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('good@example.test')));
 
     expect(await deliverDue(t.deps)).toBe('sent 1, retrying 0, failed 1');
     expect((await row(bad)).status).toBe('failed');
@@ -148,7 +148,7 @@ describe('outbox delivery', () => {
   it('two runs at the same time never send one message twice', async () => {
     const ids = await t.db.transaction().execute(async (trx) => {
       const out: number[] = [];
-      for (let i = 0; i < 12; i++) out.push(await enqueue(trx, t.clock, welcome(`crowd${i}@example.test`)));
+      for (let i = 0; i < 12; i++) out.push(await enqueue(trx, t, welcome(`crowd${i}@example.test`)));
       return out;
     });
     const [a, b] = await Promise.all([deliverDue(t.deps), deliverDue(t.deps)]);
@@ -162,7 +162,7 @@ describe('outbox delivery', () => {
   });
 
   it('a message left "sending" by a killed process is taken again only after its lease expires', async () => {
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, welcome('crashed@example.test')));
+    const id = await t.db.transaction().execute((trx) => enqueue(trx, t, welcome('crashed@example.test')));
     // What a process killed mid-send leaves behind: claimed, counted, never settled.
     await t.db
       .updateTable('outbox')
@@ -188,7 +188,7 @@ describe('the order and cost of claiming', () => {
     const at = (min: number) => new Date(now + min * MINUTE).toISOString();
     const ids = await t.db.transaction().execute(async (trx) => {
       const out: number[] = [];
-      for (let i = 0; i < 4; i++) out.push(await enqueue(trx, t.clock, welcome(`order${i}@example.test`)));
+      for (let i = 0; i < 4; i++) out.push(await enqueue(trx, t, welcome(`order${i}@example.test`)));
       return out;
     });
     // ids[0] due later than ids[1] and ids[2] (a retry), ids[3] left 'sending' by a dead process.
@@ -267,7 +267,7 @@ describe('a run of the outbox', () => {
     const { db, seen } = recordingDb(join(dev.dir, 'trektribe.db'));
     try {
       await dev.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < 12; i++) await enqueue(trx, dev.clock, welcome(`shared${i}@example.test`));
+        for (let i = 0; i < 12; i++) await enqueue(trx, dev, welcome(`shared${i}@example.test`));
       });
       expect(await deliverDue({ ...dev.deps, db })).toBe('sent 12, retrying 0, failed 0');
       let open = false;
@@ -296,14 +296,14 @@ describe('the dev mailbox transport', () => {
     const dev = await makeTestApp();
     try {
       await dev.db.transaction().execute(async (trx) => {
-        await enqueue(trx, dev.clock, welcome('dev@example.test'));
-        await enqueue(trx, dev.clock, {
+        await enqueue(trx, dev, welcome('dev@example.test'));
+        await enqueue(trx, dev, {
           channel: 'sms',
           to: '+919812345678',
           template: 'otp',
           text: 'Your TrekTribe code is 123456',
         });
-        await enqueue(trx, dev.clock, {
+        await enqueue(trx, dev, {
           channel: 'whatsapp',
           to: '+919812345678',
           template: 'booking-confirmed',

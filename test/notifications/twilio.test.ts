@@ -22,7 +22,7 @@ describe('SMS and WhatsApp through the real twilio SDK', () => {
   it('an SMS reaches the Messages API with To, From and Body as form fields', async () => {
     fake.requests.length = 0;
     const id = await t.db.transaction().execute((trx) =>
-      enqueue(trx, t.clock, {
+      enqueue(trx, t, {
         channel: 'sms',
         to: '+919812345678',
         template: 'otp',
@@ -49,7 +49,7 @@ describe('SMS and WhatsApp through the real twilio SDK', () => {
   it('a WhatsApp message goes from and to whatsapp: addresses', async () => {
     fake.requests.length = 0;
     const id = await t.db.transaction().execute((trx) =>
-      enqueue(trx, t.clock, {
+      enqueue(trx, t, {
         channel: 'whatsapp',
         to: '+919812345678',
         template: 'booking-confirmed',
@@ -74,7 +74,7 @@ describe('SMS and WhatsApp through the real twilio SDK', () => {
     fake.failNext(400, 21211, "The 'To' number +91000 is not a valid phone number.");
     const bad = await t.db
       .transaction()
-      .execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+91000', template: 'otp', text: 'code' }));
+      .execute((trx) => enqueue(trx, t, { channel: 'sms', to: '+91000', template: 'otp', text: 'code' }));
     expect(await deliverDue(t.deps)).toBe('sent 0, retrying 0, failed 1');
     const b = await row(bad);
     expect(b.status).toBe('failed');
@@ -84,9 +84,7 @@ describe('SMS and WhatsApp through the real twilio SDK', () => {
     fake.failNext(503, 20500, 'Service unavailable');
     const later = await t.db
       .transaction()
-      .execute((trx) =>
-        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'code 2' }),
-      );
+      .execute((trx) => enqueue(trx, t, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'code 2' }));
     expect(await deliverDue(t.deps)).toBe('sent 0, retrying 1, failed 0');
     expect((await row(later)).status).toBe('pending');
     t.clock.advance(60_000);

@@ -60,7 +60,7 @@ describe('/admin/jobs', () => {
   });
 
   it('an admin runs a job by hand: it is recorded with its outcome and audited', async () => {
-    await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('byhand@example.test')));
+    await t.db.transaction().execute((trx) => enqueue(trx, t, mail('byhand@example.test')));
 
     const res = await t.post('/admin/jobs/outbox/run', {}, admin.cookie);
     expect(res.status).toBe(303);
@@ -131,13 +131,13 @@ describe('/admin/jobs', () => {
 describe('/admin/outbox', () => {
   it('shows counts by status and failing messages with their last error', async () => {
     await smtp.stop();
-    const failedId = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('gone@example.test')));
+    const failedId = await t.db.transaction().execute((trx) => enqueue(trx, t, mail('gone@example.test')));
     await t.db
       .updateTable('outbox')
       .set({ attempts: MAX_ATTEMPTS - 1 })
       .where('id', '=', failedId)
       .execute();
-    const retryingId = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('soon@example.test')));
+    const retryingId = await t.db.transaction().execute((trx) => enqueue(trx, t, mail('soon@example.test')));
     await deliverDue(t.deps);
     await smtp.start();
 
@@ -155,7 +155,7 @@ describe('/admin/outbox', () => {
   });
 
   it('an admin retries a failed message: it is queued with fresh attempts, audited, then delivered', async () => {
-    const id = await t.db.transaction().execute((trx) => enqueue(trx, t.clock, mail('again@example.test')));
+    const id = await t.db.transaction().execute((trx) => enqueue(trx, t, mail('again@example.test')));
     await t.db
       .updateTable('outbox')
       .set({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'smtp: down' })

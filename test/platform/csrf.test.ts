@@ -24,7 +24,7 @@ afterAll(async () => {
 async function failedMessage() {
   const id = await t.db
     .transaction()
-    .execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
+    .execute((trx) => enqueue(trx, t.deps, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
   await t.db.updateTable('outbox').set({ status: 'failed', attempts: 10 }).where('id', '=', id).execute();
   return id;
 }

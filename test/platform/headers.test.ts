@@ -187,7 +187,7 @@ describe('CSRF', () => {
     const admin = await signedIn(t.deps, { role: 'admin' });
     const id = await t.db
       .transaction()
-      .execute((trx) => enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
+      .execute((trx) => enqueue(trx, t, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'x' }));
     await t.db.updateTable('outbox').set({ status: 'failed', attempts: 10 }).where('id', '=', id).execute();
     const status = async () =>
       (await t.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;

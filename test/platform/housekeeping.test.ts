@@ -41,20 +41,18 @@ describe('nightly housekeeping', () => {
     const old = await t.db
       .transaction()
       .execute((trx) =>
-        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'old code 111111' }),
+        enqueue(trx, t, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'old code 111111' }),
       );
     await deliverDue(t.deps);
     const stuck = await t.db
       .transaction()
-      .execute((trx) =>
-        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'never sent' }),
-      );
+      .execute((trx) => enqueue(trx, t, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'never sent' }));
     await t.db.updateTable('outbox').set({ status: 'failed' }).where('id', '=', stuck).execute();
     t.clock.set(start);
     const recent = await t.db
       .transaction()
       .execute((trx) =>
-        enqueue(trx, t.clock, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }),
+        enqueue(trx, t, { channel: 'sms', to: '+919812345678', template: 'otp', text: 'new code 222222' }),
       );
     await deliverDue(t.deps);
 

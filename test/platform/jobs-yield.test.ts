@@ -44,7 +44,7 @@ describe('jobs give way to requests', () => {
   it('the outbox job delivering 300 messages into the dev mailbox lets requests in between', async () => {
     await t.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 300; i++)
-        await enqueue(trx, t.clock, {
+        await enqueue(trx, t, {
           channel: 'email',
           to: `t${i}@example.test`,
           template: 'x',

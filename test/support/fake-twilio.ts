@@ -18,8 +18,13 @@ export interface TwilioRequest {
 export interface FakeTwilio {
   url: string;
   requests: TwilioRequest[];
-  /** The next `times` requests answer with this status and Twilio-style error body. */
-  failNext(status: number, code?: number, message?: string, times?: number): void;
+  /** The next `times` requests answer with this status and Twilio-style error body (its message may quote the request). */
+  failNext(
+    status: number,
+    code?: number,
+    message?: string | ((form: Record<string, string>) => string),
+    times?: number,
+  ): void;
   stop(): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const requests: TwilioRequest[] = [];
-  const failures: { status: number; code: number; message: string }[] = [];
+  const failures: { status: number; code: number; message: string | ((form: Record<string, string>) => string) }[] = [];
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -56,7 +61,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     if (fail)
       return json(res, fail.status, {
         code: fail.code,
-        message: fail.message,
+        message: typeof fail.message === 'function' ? fail.message(form) : fail.message,
         more_info: `https://www.twilio.com/docs/errors/${fail.code}`,
         status: fail.status,
       });

@@ -227,7 +227,11 @@ export function CustomerPage(p: CustomerPageProps) {
                     <br />
                   </>
                 )}
-                <small class="msg-body">{m.text.length > 300 ? `${m.text.slice(0, 300)}…` : m.text}</small>
+                {m.secret !== null ? (
+                  <small class="muted">{m.text}</small>
+                ) : (
+                  <small class="msg-body">{m.text.length > 300 ? `${m.text.slice(0, 300)}…` : m.text}</small>
+                )}
               </li>
             ))}
           </ol>
