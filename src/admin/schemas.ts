@@ -26,7 +26,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .catch('');
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'completed'] as const;
-export const PAYMENT_STATUSES = ['created', 'paid', 'failed', 'refunded'] as const;
+export const PAYMENT_STATUSES = ['created', 'paid', 'failed', 'refunded', 'mismatch'] as const;
 export const TRIP_STATUSES = ['draft', 'active', 'inactive', 'cancelled', 'completed'] as const;
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export const CHANNELS = ['email', 'sms', 'whatsapp'] as const;
