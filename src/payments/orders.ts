@@ -32,6 +32,7 @@ export interface PaymentRecord {
   paidAt: string | null;
   utr: string | null;
   razorpayPaymentId: string | null;
+  createdAt: string;
 }
 
 /** A refund as a payer's page shows it. */
@@ -52,6 +53,7 @@ export const paymentRecordsOf = async (db: Db, payer: Payer): Promise<PaymentRec
     paidAt: p.paid_at,
     utr: p.utr,
     razorpayPaymentId: p.razorpay_payment_id,
+    createdAt: p.created_at,
   }));
 
 export const refundRecordsOf = async (db: Db, payer: Payer): Promise<RefundRecord[]> =>

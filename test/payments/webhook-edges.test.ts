@@ -176,6 +176,11 @@ describe('webhook: a captured amount that is not the order amount', () => {
       order_amount_paise: 900_000,
     });
 
+    const page = await (await t.request(`/bookings/${b.bookingId}`, { cookie: b.cookie })).text();
+    expect(page).toContain(
+      'An online payment of ₹1 did not match the amount due (₹9,000): it paid for nothing and goes back to you in full',
+    );
+
     // The same event again, the same payment under new event ids, and order.paid for it.
     expect(await (await deliver(w)).json()).toEqual({ status: 'duplicate' });
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
