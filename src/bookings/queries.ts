@@ -431,13 +431,13 @@ export function closeDeparture(db: Db, id: number) {
 
 // ---- UPI proofs ----
 
+/** A proof of another booking with this UTR, whatever became of it (one rejected too: the money was not found). */
 export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
   return db
     .selectFrom('upi_proofs')
     .select('id')
     .where('utr', '=', utr)
     .where('booking_id', '!=', bookingId)
-    .where('status', '!=', 'rejected')
     .executeTakeFirst();
 }
 

@@ -294,6 +294,28 @@ describe('a UTR already used on another booking does not extend a hold', () => {
     expect(await seatsTaken(t.deps, a.departureId)).toBe(2);
   });
 
+  it('a UTR the organizer rejected on one booking does not extend the hold of the next', async () => {
+    const [a, b] = await departures(2);
+    const me = await signedIn(t.deps);
+    const first = bookingIdFrom(await book(a, 2, me.cookie));
+    expect((await sendUpiProof(t, first, me.cookie, { utr: '633333333333' })).status).toBe(303);
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .select('id')
+      .where('booking_id', '=', first)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, a.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'Not received' }, org)).status).toBe(
+      303,
+    );
+    expect((await bookingRow(first)).status).toBe('cancelled');
+
+    const second = bookingIdFrom(await book(b, 2, me.cookie));
+    const hold = (await bookingRow(second)).hold_expires_at;
+    expect((await sendUpiProof(t, second, me.cookie, { utr: '633333333333' })).status).toBe(303);
+    expect(await bookingRow(second)).toMatchObject({ hold_expires_at: hold, verification_status: null });
+  });
+
   it('one traveler sending the same UTR for six bookings extends only the first', async () => {
     const six = await departures(6);
     const me = await signedIn(t.deps);
