@@ -210,8 +210,9 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
   await migrateToLatest(db);
   const deps = { db, clock: systemClock };
-  // 50 clients make thousands of unpaid bookings: lift the per-traveler cap on held seats (the check itself still runs).
+  // 50 clients make thousands of unpaid bookings: lift the per-traveler caps on held seats (the checks themselves still run).
   await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
+  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
   // The app runs as in production: its own process, the compiled build, logs on (to nowhere).
   const root = join(import.meta.dirname, '..');
   execFileSync(

@@ -71,8 +71,9 @@ async function prepare(tree: { label: string; dir: string }) {
   const app = await startApp(tree.dir, data); // migrates its own database
   const { db } = openDatabase(join(data, 'trektribe.db'));
   const deps = { db, clock: systemClock };
-  // 50 clients make thousands of unpaid bookings: lift the per-traveler cap on held seats (the check itself still runs).
+  // 50 clients make thousands of unpaid bookings: lift the per-traveler caps on held seats (the checks themselves still run).
   await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
+  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
   const trip = await makeTrip(deps, { capacity: 500, pricePaise: 1_000_000 });
   const departures = [trip.departureId];
   for (let i = 0; i < 40; i++)

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -46,6 +46,8 @@ const UPLOAD_ROUTES = [
   /^\/support\/\d+\/reply$/,
 ];
 const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
+/** Routes only machines call (webhooks): their errors are plain status codes. */
+const isMachineRoute = (path: string) => path.startsWith('/webhooks/');
 
 /**
  * The body limit. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
@@ -57,7 +59,9 @@ const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
  */
 function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<AppEnv> {
   const limit = (maxBytes: number, what: 'upload' | 'form') => {
-    const tooLargeBody = () => {
+    const tooLargeBody = async (c: Context<AppEnv>): Promise<Response> => {
+      // A machine posted it (a webhook): a plain 413 it can act on, not a page for a person.
+      if (isMachineRoute(c.req.path)) return c.text('Payload too large', 413);
       throw tooLarge(`That ${what}`, maxBytes);
     };
     return { maxBytes, tooLargeBody, counting: bodyLimit({ maxSize: maxBytes, onError: tooLargeBody }) };
@@ -69,7 +73,7 @@ function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<Ap
     const { maxBytes, tooLargeBody, counting } = isUpload ? upload : form;
     const length = c.req.header('content-length');
     if (c.req.header('transfer-encoding') === undefined) {
-      if (length !== undefined) return Number(length) > maxBytes ? tooLargeBody() : next();
+      if (length !== undefined) return Number(length) > maxBytes ? tooLargeBody(c) : next();
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     }
     if (isUpload && c.env?.incoming) return next();

@@ -26,7 +26,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .catch('');
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'completed'] as const;
-export const PAYMENT_STATUSES = ['created', 'paid', 'failed', 'refunded'] as const;
+export const PAYMENT_STATUSES = ['created', 'paid', 'failed', 'refunded', 'mismatch'] as const;
 export const TRIP_STATUSES = ['draft', 'active', 'inactive', 'cancelled', 'completed'] as const;
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export const CHANNELS = ['email', 'sms', 'whatsapp'] as const;
@@ -114,10 +114,16 @@ const days = z
   .transform(Number)
   .pipe(z.number().min(1, 'At least 1 day.').max(365, 'At most 365 days.'));
 
-/** Hold expiry and the default refund policy (three bands: ≥ early days, ≥ late days, later). */
+/** Hold expiry, the cap on unpaid seats, and the default refund policy (three bands: ≥ early days, ≥ late days, later). */
 export const bookingSettingsForm = z
   .object({
     hold_minutes: minutes('the hold', 5, 24 * 60),
+    max_unpaid_seats: z
+      .string()
+      .trim()
+      .regex(/^\d{1,4}$/, 'Enter a whole number of seats.')
+      .transform(Number)
+      .pipe(z.number().min(1, 'At least 1 seat.').max(1000, 'At most 1000 seats.')),
     early_days: days,
     early_percent: percent,
     late_days: days,
@@ -134,6 +140,7 @@ export const bookingSettingsForm = z
   })
   .transform((f) => ({
     holdMinutes: f.hold_minutes,
+    maxUnpaidSeatsPerTraveler: f.max_unpaid_seats,
     refundPolicy: [
       { minDays: f.early_days, percent: f.early_percent },
       { minDays: f.late_days, percent: f.late_percent },

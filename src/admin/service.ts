@@ -359,6 +359,7 @@ function eraseRows(deps: Ctx, actor: Actor, id: number) {
 
 export interface BookingSettings {
   holdMinutes: number;
+  maxUnpaidSeatsPerTraveler: number;
   refundPolicy: RefundRule[];
 }
 export interface PlatformSettings {
@@ -369,7 +370,11 @@ export interface PlatformSettings {
 
 export async function settingsPage(deps: Pick<Deps, 'db'>) {
   const [plan, s] = await Promise.all([planSettings(deps), getSettings(deps.db)]);
-  const bookings: BookingSettings = { holdMinutes: s.holdMinutes, refundPolicy: s.refundPolicy };
+  const bookings: BookingSettings = {
+    holdMinutes: s.holdMinutes,
+    maxUnpaidSeatsPerTraveler: s.maxUnpaidSeatsPerTraveler,
+    refundPolicy: s.refundPolicy,
+  };
   const platform: PlatformSettings = {
     platformName: s.platformName,
     contactEmail: s.contactEmail,
@@ -401,7 +406,7 @@ async function saveSettings<T extends Record<string, unknown>>(
   });
 }
 
-/** Hold expiry applies to the next booking; the refund policy to trips created from now on (each trip keeps its own). */
+/** Hold expiry and the cap on unpaid seats apply to the next booking; the refund policy to trips created from now on (each trip keeps its own). */
 export const changeBookingSettings = (deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, input: BookingSettingsInput) =>
   saveSettings(deps, actor, 'bookings', input);
 

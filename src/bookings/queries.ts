@@ -79,6 +79,17 @@ export async function unpaidSeatsHeldBy(db: Db, userId: number, departureId: num
   return Number(r?.seats ?? 0);
 }
 
+/** Seats a traveler holds unpaid over all departures (pending bookings, a UPI proof being checked included). */
+export async function unpaidSeatsHeldByTraveler(db: Db, userId: number): Promise<number> {
+  const r = await db
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('guests'), sql<number>`0`).as('seats'))
+    .where('status', '=', 'pending')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(r?.seats ?? 0);
+}
+
 export async function releaseSeats(db: Db, departureId: number, seats: number): Promise<void> {
   await db
     .updateTable('departures')
@@ -420,13 +431,13 @@ export function closeDeparture(db: Db, id: number) {
 
 // ---- UPI proofs ----
 
+/** A proof of another booking with this UTR, whatever became of it (one rejected too: the money was not found). */
 export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
   return db
     .selectFrom('upi_proofs')
     .select('id')
     .where('utr', '=', utr)
     .where('booking_id', '!=', bookingId)
-    .where('status', '!=', 'rejected')
     .executeTakeFirst();
 }
 

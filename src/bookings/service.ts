@@ -404,10 +404,15 @@ export async function createBooking(
     }
     // Unpaid holds are capped per traveler, under the same lock: two bookings sent at once by one
     // traveler are checked one after the other, the second seeing the first's seats.
+    // The same for all departures together: seats held unpaid on several departures at once.
     if (!free) {
       const cap = await getSetting(trx, 'maxHeldSeatsPerTraveler');
       const held = await q.unpaidSeatsHeldBy(trx, actor.id, t.departure_id);
       if (held + guests > cap) throw new DomainError(holdCapMessage(held, cap), 'guests');
+      const totalCap = await getSetting(trx, 'maxUnpaidSeatsPerTraveler');
+      const heldAnywhere = await q.unpaidSeatsHeldByTraveler(trx, actor.id);
+      if (heldAnywhere + guests > totalCap)
+        throw new DomainError(totalHoldCapMessage(heldAnywhere, totalCap), 'guests');
     }
     const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
     const holdUntil = free ? null : addMs(now, holdMinutes * MINUTE).toISOString();
@@ -465,6 +470,17 @@ function holdCapMessage(held: number, cap: number): string {
     (room > 0
       ? `Choose at most ${room} guest${room === 1 ? '' : 's'}, or pay for your other booking first.`
       : 'Pay for your other booking first.')
+  );
+}
+
+function totalHoldCapMessage(held: number, cap: number): string {
+  if (held === 0) return `One traveler can hold at most ${seats(cap)} unpaid at a time. Choose fewer guests.`;
+  const room = cap - held;
+  return (
+    `You already hold ${seats(held)} unpaid across your bookings, and one traveler can hold at most ${seats(cap)} unpaid at a time. ` +
+    (room > 0
+      ? `Choose at most ${room} guest${room === 1 ? '' : 's'}, or pay for (or cancel) one of your other bookings first.`
+      : 'Pay for (or cancel) one of your other bookings first.')
   );
 }
 
@@ -907,14 +923,18 @@ export async function tidyProofScreenshots(deps: Deps): Promise<{ removed: numbe
   return { removed: rejected.length, moved };
 }
 
-/** The traveler paid by UPI: store the screenshot, queue it for the organizer, extend the hold. */
+/**
+ * The traveler paid by UPI: store the screenshot, queue it for the organizer, extend the hold.
+ * A UTR already on another booking's proof (anyone's) is queued too, flagged, but does not
+ * extend the hold: one transfer cannot keep several bookings' seats off sale.
+ */
 export async function submitUpiProof(
   deps: Deps,
   actor: Actor,
   bookingId: number,
   utr: string,
   screenshot: File,
-): Promise<{ duplicate: boolean }> {
+): Promise<{ duplicate: boolean; holdExpiresAt: string | null }> {
   const b = await ownBooking(deps, actor, bookingId);
   payable(deps, b);
   if (!b.upi_id) throw new Conflict('This organizer does not take UPI payments. Please pay online.');
@@ -944,16 +964,22 @@ export async function submitUpiProof(
       decided_at: null,
       created_at: now.toISOString(),
     });
-    await lifecycle.awaitProof(trx, cur, addMs(now, proofHoldMinutes * MINUTE).toISOString(), now.toISOString());
+    if (!duplicate)
+      await lifecycle.awaitProof(trx, cur, addMs(now, proofHoldMinutes * MINUTE).toISOString(), now.toISOString());
     await message(deps, trx, 'payment-proof-received', bookingId, { duplicateUtr: duplicate });
     await audit(trx, deps.clock, {
       actorId: actor.id,
       action: 'upi.proof_submitted',
       targetType: 'booking',
       targetId: bookingId,
-      after: { utr, amount_paise: cur.amount_paise, duplicate },
+      after: {
+        utr,
+        amount_paise: cur.amount_paise,
+        duplicate,
+        ...(duplicate ? { hold_kept_until: cur.hold_expires_at } : {}),
+      },
     });
-    return { duplicate };
+    return { duplicate, holdExpiresAt: cur.hold_expires_at };
   });
   await bookingChanged(deps, b);
   return sent;

@@ -22,6 +22,11 @@ export const DEFAULT_SETTINGS = {
    */
   maxHeldSeatsPerTraveler: 10,
   /**
+   * Most seats one traveler may hold unpaid over all departures at once (counted like the cap
+   * above), so one account cannot take seats off sale on many departures with unpaid holds.
+   */
+  maxUnpaidSeatsPerTraveler: 12,
+  /**
    * Hours past a UPI proof's decide-by time (the end of its hold) after which, still undecided,
    * its booking is cancelled and the seats go back on sale; the proof stays in the organizer's
    * queue. null: never (the organizer is only reminded).

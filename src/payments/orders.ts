@@ -32,6 +32,7 @@ export interface PaymentRecord {
   paidAt: string | null;
   utr: string | null;
   razorpayPaymentId: string | null;
+  createdAt: string;
 }
 
 /** A refund as a payer's page shows it. */
@@ -52,6 +53,7 @@ export const paymentRecordsOf = async (db: Db, payer: Payer): Promise<PaymentRec
     paidAt: p.paid_at,
     utr: p.utr,
     razorpayPaymentId: p.razorpay_payment_id,
+    createdAt: p.created_at,
   }));
 
 export const refundRecordsOf = async (db: Db, payer: Payer): Promise<RefundRecord[]> =>
@@ -172,9 +174,51 @@ export async function applyCaptured(deps: Deps, trx: Db, p: CapturedPayment): Pr
     });
     return 'refunding';
   }
-  if (pay.amount_paise !== p.amount) return 'mismatch';
+  if (pay.amount_paise !== p.amount) return refundMismatch(deps, trx, pay, p);
   await q.markPaymentPaid(trx, pay.id, p.id, now);
   return owner.captured(deps, trx, pay, p);
+}
+
+/**
+ * Money captured for another amount than the order asked: it buys nothing (the order stays
+ * open, its owner is not told it was paid). It is recorded under its own id and real amount as
+ * `mismatch`, refunded in full, and audited. The same payment seen again (a replay, or order.paid
+ * after payment.captured) changes nothing: 'already'.
+ */
+async function refundMismatch(deps: Deps, trx: Db, order: PaymentRow, p: CapturedPayment): Promise<Applied> {
+  if (await q.paymentByRazorpayId(trx, p.id)) return 'already';
+  const now = isoNow(deps.clock);
+  const row = await q.insertPayment(trx, {
+    booking_id: order.booking_id,
+    owner: order.owner,
+    method: 'razorpay',
+    amount_paise: p.amount,
+    status: 'mismatch',
+    razorpay_order_id: null,
+    razorpay_payment_id: p.id,
+    utr: null,
+    // Not received as a payment for anything: kept out of what was paid (GMV, earnings).
+    paid_at: null,
+    created_at: now,
+    updated_at: now,
+  });
+  if (p.amount > 0)
+    await recordRefund(trx, {
+      booking_id: order.booking_id,
+      payment_id: row.id,
+      amount_paise: p.amount,
+      method: 'razorpay',
+      reason: 'The amount paid did not match the order',
+      created_at: now,
+    });
+  await audit(trx, deps.clock, {
+    actorId: null,
+    action: 'payment.amount_mismatch',
+    targetType: order.owner,
+    targetId: order.booking_id,
+    after: { order: p.order_id, payment: p.id, amount_paise: p.amount, order_amount_paise: order.amount_paise },
+  });
+  return 'mismatch';
 }
 
 export interface CheckoutReturn {

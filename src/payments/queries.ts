@@ -124,8 +124,14 @@ export async function markPaymentPaid(db: Db, id: number, razorpayPaymentId: str
     .execute();
 }
 
+/** A payment given back in full; a mismatched one keeps saying so (its refund row says it went back). */
 export async function markPaymentRefunded(db: Db, id: number, now: string): Promise<void> {
-  await db.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('payments')
+    .set({ status: 'refunded', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '!=', 'mismatch')
+    .execute();
 }
 
 /** An order still waiting for its payment is marked failed; the order's row when it was. */

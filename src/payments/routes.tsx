@@ -8,6 +8,7 @@ import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
+import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../lib/render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import * as bookings from '../bookings/service.js';
@@ -117,12 +118,15 @@ paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create')
     { fieldsOnly: true },
   );
   if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
+  const to = `/bookings/${idParam(c)}`;
+  if (!r.value.duplicate)
+    return redirectWith(c, to, 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
+  const until = r.value.holdExpiresAt ? `at ${formatDateTime(r.value.holdExpiresAt)}` : 'when your hold ends';
   return redirectWith(
     c,
-    `/bookings/${idParam(c)}`,
-    r.value.duplicate
-      ? 'Proof sent. Note: this UTR was already used on another booking; the organizer will check it.'
-      : 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.',
+    to,
+    `Proof sent, but this UTR was already used on another booking, so your seats are not held any longer for it: they are released ${until} unless the organizer confirms your payment before then. To keep them for sure, pay online.`,
+    'error',
   );
 });
 

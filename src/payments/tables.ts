@@ -1,8 +1,11 @@
 import type { Generated } from 'kysely';
 
 export type PaymentMethod = 'razorpay' | 'upi';
-/** A payment record's state: an order opened, money received, declined, or given back. */
-export type PaymentRecordStatus = 'created' | 'paid' | 'failed' | 'refunded';
+/**
+ * A payment record's state: an order opened, money received, declined, or given back; or
+ * `mismatch`: captured for another amount than its order's, so it bought nothing and goes back in full.
+ */
+export type PaymentRecordStatus = 'created' | 'paid' | 'failed' | 'refunded' | 'mismatch';
 /** razorpay: sent through the API; manual: the organizer pays back and marks it. */
 export type RefundMethod = 'razorpay' | 'manual';
 export type RefundStatus = 'pending' | 'initiated' | 'processed' | 'failed';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { isoNow } from '../lib/clock.js';
 import { BadRequest } from '../lib/errors.js';
@@ -7,37 +8,82 @@ import { paymentOwner, paymentOwners } from './owners.js';
 import { markRefundFailed, markRefundProcessed, sendPendingRefunds } from './refunds.js';
 import * as q from './queries.js';
 
-interface WebhookEvent {
-  event: string;
-  payload: {
-    payment?: {
-      entity: { id: string; order_id: string; amount: number; status: string; error_description?: string | null };
-    };
-    order?: { entity: { id: string; amount: number } };
-    token?: {
-      entity: {
-        id: string;
-        customer_id?: string;
-        method?: string;
-        max_amount?: number;
-        recurring_details?: { status?: string };
-      };
-    };
-    refund?: {
-      entity: { id: string; payment_id: string; amount: number; status: string; notes?: Record<string, string> | [] };
-    };
-  };
-}
+const amount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const id = z.string().min(1).max(100);
+const entityOf = <T extends z.ZodType>(entity: T) => z.object({ entity });
 
-export type WebhookOutcome = 'ok' | 'duplicate' | 'ignored';
+const paymentEntity = z.object({
+  id,
+  // A payment made without an order (not one of ours) has none.
+  order_id: id.nullable(),
+  amount,
+  status: z.string(),
+  error_description: z.string().nullish(),
+});
+const refundEntity = z.object({
+  id,
+  payment_id: id,
+  amount,
+  status: z.string(),
+  notes: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish(),
+});
+const tokenEntity = z.object({
+  id,
+  customer_id: id.nullish(),
+  method: z.string().nullish(),
+  max_amount: amount.nullish(),
+  recurring_details: z.object({ status: z.string().optional() }).nullish(),
+});
+
+const paymentEvent = z.object({ payment: entityOf(paymentEntity) });
+const refundEvent = z.object({ refund: entityOf(refundEntity) });
+const tokenEvent = z.object({ token: entityOf(tokenEntity) });
+
+/** The payload each event we act on must carry; any other event is acknowledged and ignored. */
+const PAYLOADS = {
+  'payment.captured': paymentEvent,
+  'order.paid': paymentEvent,
+  'payment.failed': paymentEvent,
+  'refund.processed': refundEvent,
+  'refund.failed': refundEvent,
+  'token.confirmed': tokenEvent,
+  'token.rejected': tokenEvent,
+  'token.paused': tokenEvent,
+  'token.cancelled': tokenEvent,
+} as const;
+type Known = keyof typeof PAYLOADS;
+const envelope = z.object({ event: z.string().min(1).max(100), payload: z.unknown() });
+
+/** An event we act on, its payload checked; `other` for any other (recorded under its name, ignored). */
+type WebhookEvent =
+  { [E in Known]: { event: E; payload: z.output<(typeof PAYLOADS)[E]> } }[Known] | { event: 'other'; name: string };
+
+const isKnown = (event: string): event is Known => Object.hasOwn(PAYLOADS, event);
+
+/** Where a payload went wrong, by path only: what the sender needs, none of the parser's wording. */
+const malformed = (e: z.ZodError) =>
+  new BadRequest(`Malformed payload at ${e.issues[0]?.path.join('.') || 'the top level'}`);
 
 function parse(raw: string): WebhookEvent {
+  let json: unknown;
   try {
-    return JSON.parse(raw) as WebhookEvent;
+    json = JSON.parse(raw);
   } catch {
     throw new BadRequest('Malformed body');
   }
+  const env = envelope.safeParse(json);
+  if (!env.success) throw malformed(env.error);
+  const { event } = env.data;
+  if (!isKnown(event)) return { event: 'other', name: event };
+  const payload = PAYLOADS[event].safeParse(env.data.payload);
+  if (!payload.success) {
+    for (const i of payload.error.issues) i.path.unshift('payload');
+    throw malformed(payload.error);
+  }
+  return { event, payload: payload.data } as WebhookEvent;
 }
+
+export type WebhookOutcome = 'ok' | 'duplicate' | 'ignored';
 
 /**
  * A Razorpay webhook, verified over the raw body it came as. The event id is stored in the same
@@ -55,30 +101,35 @@ export async function handleRazorpayWebhook(
   const ev = parse(raw);
   const refundsFor: number[] = [];
   const out = await tx(deps.db, async (trx): Promise<WebhookOutcome> => {
-    if (!(await q.recordEvent(trx, eventId, String(ev.event), isoNow(deps.clock)))) return 'duplicate';
-    const payment = ev.payload?.payment?.entity;
-    const refund = ev.payload?.refund?.entity;
+    const name = ev.event === 'other' ? ev.name : ev.event;
+    if (!(await q.recordEvent(trx, eventId, name, isoNow(deps.clock)))) return 'duplicate';
     switch (ev.event) {
       case 'payment.captured':
       case 'order.paid': {
-        if (!payment) return 'ignored';
-        const applied = await applyCaptured(deps, trx, payment);
+        const payment = ev.payload.payment.entity;
+        if (!payment.order_id) return 'ignored';
+        const applied = await applyCaptured(deps, trx, { ...payment, order_id: payment.order_id });
         if (applied === 'refunding') refundsFor.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        if (applied === 'mismatch')
-          deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order');
+        if (applied === 'mismatch') {
+          deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order: refunding it');
+          refundsFor.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
+        }
         return applied === 'unknown' ? 'ignored' : 'ok';
       }
       case 'payment.failed': {
-        if (!payment) return 'ignored';
-        return (await applyFailed(deps, trx, payment)) === 'ok' ? 'ok' : 'ignored';
+        const payment = ev.payload.payment.entity;
+        if (!payment.order_id) return 'ignored';
+        return (await applyFailed(deps, trx, { ...payment, order_id: payment.order_id })) === 'ok' ? 'ok' : 'ignored';
       }
       case 'refund.processed':
       case 'refund.failed': {
-        if (!refund) return 'ignored';
-        const ref = !Array.isArray(refund.notes) ? refund.notes?.ref : undefined;
+        const refund = ev.payload.refund.entity;
+        const ref = refund.notes && !Array.isArray(refund.notes) ? refund.notes.ref : undefined;
         const row =
           (await q.refundByRazorpayId(trx, refund.id)) ??
-          (ref?.startsWith('tt_refund_') ? await q.findRefund(trx, Number(ref.slice(10))) : undefined);
+          (typeof ref === 'string' && ref.startsWith('tt_refund_')
+            ? await q.findRefund(trx, Number(ref.slice(10)))
+            : undefined);
         if (!row || !paymentOwner((await q.findPayment(trx, row.payment_id)).owner)) return 'ignored';
         if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
         else await markRefundFailed(deps, trx, row.id, refund.id);
@@ -88,8 +139,7 @@ export async function handleRazorpayWebhook(
       case 'token.rejected':
       case 'token.paused':
       case 'token.cancelled': {
-        const token = ev.payload?.token?.entity;
-        if (!token) return 'ignored';
+        const token = ev.payload.token.entity;
         const t = {
           id: token.id,
           customerId: token.customer_id ?? null,

@@ -340,6 +340,7 @@ describe('the outbox', () => {
 describe('settings', () => {
   const bookingSettings = (over: Record<string, string> = {}) => ({
     hold_minutes: '45',
+    max_unpaid_seats: '12',
     early_days: '20',
     early_percent: '90',
     late_days: '7',

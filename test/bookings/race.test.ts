@@ -138,6 +138,38 @@ describe('seat holds under concurrency', () => {
     expect(rows.reduce((s, r) => s + r.guests, 0)).toBe(10);
   }, 90_000);
 
+  it("one traveler's 120 bookings of 3 seats on 6 departures sent at once through two server processes hold exactly the cap over all departures (12 seats)", async () => {
+    const { deps, db, urls } = await twoServersOnOneFile();
+    const trips = await Promise.all(Array.from({ length: 6 }, () => makeTrip(deps, { capacity: 40 })));
+    const { id, cookie } = await signedIn(deps);
+
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const { tripId, departureId } = trips[i % trips.length];
+        const url = urls[i % urls.length];
+        const body = new URLSearchParams();
+        for (const [k, v] of Object.entries(bookingForm(departureId, 3)))
+          for (const one of [v].flat()) body.append(k, one);
+        const res = await fetch(`${url}/trips/${tripId}/book`, {
+          method: 'POST',
+          body,
+          redirect: 'manual',
+          headers: { Cookie: cookie, Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+
+    const tally: Record<number, number> = {};
+    for (const s of statuses) tally[s] = (tally[s] ?? 0) + 1;
+    expect(tally).toEqual({ 303: 4, 422: 116 });
+    const rows = await db.selectFrom('bookings').select(['guests']).where('user_id', '=', id).execute();
+    expect(rows.reduce((n, r) => n + r.guests, 0)).toBe(12);
+    const taken = await Promise.all(trips.map((t) => seatsTaken(deps, t.departureId)));
+    expect(taken.reduce((n, s) => n + s, 0)).toBe(12);
+  }, 90_000);
+
   it('control: a naive read-then-write hold served the same way grants more holds than there are seats', async () => {
     const t = await makeTestApp();
     cleanups.push(() => t.close());

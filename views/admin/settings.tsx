@@ -134,6 +134,7 @@ function BookingSettingsForm(p: SettingsPageProps) {
   const [early, late, last] = p.bookings.refundPolicy;
   const { v, errors } = sectionOf(p, 'bookings', {
     hold_minutes: String(p.bookings.holdMinutes),
+    max_unpaid_seats: String(p.bookings.maxUnpaidSeatsPerTraveler),
     early_days: String(early?.minDays ?? 30),
     early_percent: String(early?.percent ?? 100),
     late_days: String(late?.minDays ?? 15),
@@ -149,6 +150,11 @@ function BookingSettingsForm(p: SettingsPageProps) {
       <form method="post" action="/admin/settings/bookings">
         <FormError errors={errors} />
         {num('Unpaid hold expires after (minutes)', 'hold_minutes', 'Applies to bookings made from now on.')}
+        {num(
+          'Most unpaid seats one traveler may hold, over all departures',
+          'max_unpaid_seats',
+          'Seats of bookings not paid yet (a UPI payment being checked counts). A booking past it is refused.',
+        )}
         <fieldset>
           <legend>Default refund policy (for trips created from now on; each trip keeps its own)</legend>
           {num('Cancelled at least this many days before the start…', 'early_days')}

@@ -60,6 +60,12 @@ export function BookingPage(p: BookingPageProps) {
         `Paid ${formatPaise(x.amountPaise)} (${x.method === 'upi' ? 'UPI' : 'online'})`,
         x.paidAt,
       ]),
+    ...p.payments
+      .filter((x) => x.status === 'mismatch')
+      .map((x): [string, string | null] => [
+        `An online payment of ${formatPaise(x.amountPaise)} did not match the amount due (${formatPaise(b.amountPaise)}): it paid for nothing and goes back to you in full`,
+        x.createdAt,
+      ]),
     ['Confirmed', b.confirmedAt],
     ['Cancelled', b.cancelledAt],
     ...p.refunds.map((r): [string, string | null] => [

@@ -115,7 +115,7 @@ export function compose(
         lines: [
           `${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`,
           x.duplicateUtr
-            ? 'Warning: this UTR was already used on another booking.'
+            ? 'Warning: this UTR was already used on another booking, so the hold was not extended: the seats go back on sale when it ends unless you verify the payment first.'
             : 'Check the UTR in your UPI app, then verify or reject it.',
         ],
       };
