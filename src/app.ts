@@ -10,7 +10,7 @@ import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
 import { tooLarge } from './lib/errors.js';
-import { isMultipart, removeUploads } from './lib/uploads.js';
+import { isMultipart, readPostedForm, removeUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
 import { handleError, notFound } from './lib/error-pages.js';
 import { platformRoutes } from './platform/routes.js';
@@ -115,6 +115,7 @@ export function createApp(deps: Deps) {
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
   app.use(removeUploads);
+  app.use(readPostedForm(takesUploads));
   app.use(readFlash);
   app.use(loadUser);
   app.use(loadBell);
