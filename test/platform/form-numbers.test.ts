@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { z } from 'zod';
+import { arrayOfObjects, collectSchemas, objectOf, type Schema } from '../support/schemas.js';
 
 /**
  * Every form and query schema in src/<feature>/schemas.ts, with hostile numbers (huge,
@@ -8,64 +8,6 @@ import { z } from 'zod';
  * fields: each parse answers at once (≤ 50 ms) and never throws; the field is refused with a
  * message of its own, or (a lenient filter) falls back to a tame value.
  */
-const modules = import.meta.glob<Record<string, unknown>>('../../src/*/schemas.ts', { eager: true });
-
-/** Exports that build a schema from an argument; every other function export must be listed as not a schema. */
-const FACTORIES: Record<string, (f: (...a: unknown[]) => unknown) => unknown> = {
-  tripInputSchema: (f) => f('2026-12-07'),
-};
-const NOT_SCHEMAS = new Set(['ftsQuery', 'readTripForm', 'emptyDraft', 'uploadFields']);
-
-type Schema = z.ZodType;
-const isSchema = (v: unknown): v is Schema => v instanceof z.ZodType;
-
-function collectSchemas(): { name: string; schema: Schema }[] {
-  const out: { name: string; schema: Schema }[] = [];
-  for (const [file, mod] of Object.entries(modules)) {
-    for (const [key, value] of Object.entries(mod)) {
-      const name = `${file.replace('../../src/', '')}:${key}`;
-      if (isSchema(value)) out.push({ name, schema: value });
-      else if (typeof value === 'function' && key in FACTORIES) {
-        const built = FACTORIES[key](value as (...a: unknown[]) => unknown);
-        if (!isSchema(built)) throw new Error(`${name} did not build a schema`);
-        out.push({ name, schema: built });
-      } else if (typeof value === 'function' && !NOT_SCHEMAS.has(key))
-        throw new Error(`${name} is a function: list it in FACTORIES or NOT_SCHEMAS`);
-    }
-  }
-  return out;
-}
-
-type Def = {
-  type: string;
-  innerType?: Schema;
-  in?: Schema;
-  out?: Schema;
-  shape?: Record<string, Schema>;
-  element?: Schema;
-};
-const def = (s: Schema) => (s as unknown as { _zod: { def: Def } })._zod.def;
-
-/** The object under wrappers, refinements and transforms; null when there is none. */
-function objectOf(s: Schema): Record<string, Schema> | null {
-  for (let cur: Schema | undefined = s, i = 0; cur && i < 20; i++) {
-    const d = def(cur);
-    if (d.type === 'object') return d.shape!;
-    cur = d.innerType ?? d.in;
-  }
-  return null;
-}
-
-/** The array element under wrappers (the trip form's departures), when it is an object. */
-function arrayOfObjects(s: Schema): Record<string, Schema> | null {
-  for (let cur: Schema | undefined = s, i = 0; cur && i < 20; i++) {
-    const d = def(cur);
-    if (d.type === 'array') return d.element ? objectOf(d.element) : null;
-    cur = d.innerType ?? d.in ?? d.out;
-  }
-  return null;
-}
-
 const isNumbers = (v: unknown): boolean =>
   typeof v === 'number' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number'));
 
