@@ -130,6 +130,8 @@ describe('numbers in every form schema', () => {
       'billing/schemas.ts:planForm period_days',
       'auth/schemas.ts:userSearch page',
       'trips/schemas.ts:SearchQuery min',
+      'support/schemas.ts:ratingForm rating',
+      'support/schemas.ts:ticketForm booking',
     ])
       expect(names).toContain(expected);
   });
