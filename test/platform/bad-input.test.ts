@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { postOverSocket } from '../support/http.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeBooking, makeTrip, signedIn } from '../support/factories.js';
 
@@ -157,5 +160,29 @@ describe('forms with nothing to show again', () => {
     const organizer = await signedIn(t.deps, { role: 'organizer' });
     const res = await t.post('/organizer/subscription/autopay', {}, organizer.cookie);
     await expectOurPage(res, 400, 'Something in that request is not valid');
+  });
+});
+
+describe('over a real socket', () => {
+  it('a broken multipart body is the 400 page, and a form the test gateway hands on still reaches it', async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const path of [`/trips/${trip.tripId}/book/update`, '/me', `/bookings/${bookingId}/pay/upi`]) {
+        const res = await postOverSocket(`${base}${path}`, 'guests=2', {
+          contentType: 'multipart/form-data',
+          headers: { Cookie: traveler.cookie },
+        });
+        expect(res.status, path).toBe(400);
+        expect(res.text).toContain('The form did not arrive complete');
+        expect(res.text).not.toMatch(LIBRARY_TEXT);
+      }
+      // The fake Razorpay API is handed the request as it came: without its key, 401 (not a 500).
+      const api = await postOverSocket(`${base}/test-gateway/v1/orders`, 'amount=100');
+      expect(api.status).toBe(401);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
