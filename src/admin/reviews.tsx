@@ -3,7 +3,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { redirectWith } from '../lib/flash.js';
-import { readQuery, formHook, tryForm } from '../lib/forms.js';
+import { formHook, readQuery, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import * as reviews from '../reviews/service.js';

@@ -6,7 +6,7 @@ import type { FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { requirePermission } from '../auth/middleware.js';
-import { readQuery, formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { formHook, readQuery, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import * as authSchemas from '../auth/schemas.js';

@@ -4,7 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { readQuery, fieldErrors, formHook, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { readUploadForm } from '../lib/uploads.js';

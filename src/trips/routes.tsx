@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
-import { readQuery, fieldErrors, FORM, tryAction, userCanFix } from '../lib/forms.js';
+import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import { anonymousPageCache } from '../lib/page-cache.js';
