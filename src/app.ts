@@ -11,7 +11,7 @@ import { finishResponse } from './lib/finish-response.js';
 import { refuseCrossSite } from './lib/csrf.js';
 import { ownHostOnly } from './lib/exposure.js';
 import { tooLarge } from './lib/errors.js';
-import { isMultipart, removeUploads } from './lib/uploads.js';
+import { isMultipart, readPostedForm, removeUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
 import { readSessionCookie } from './auth/session.js';
 import { handleError, notFound } from './lib/error-pages.js';
@@ -144,6 +144,7 @@ export function createApp(deps: Deps) {
   app.use(refuseCrossSite({ origins: [publicOrigin], exempt: ['/webhooks/razorpay'] }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
   app.use(removeUploads);
+  app.use(readPostedForm(takesUploads));
   app.use(readFlash);
   app.use(loadUser);
   app.use(loadBell);

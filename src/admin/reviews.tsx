@@ -3,7 +3,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { redirectWith } from '../lib/flash.js';
-import { invalidHook, tryForm } from '../lib/forms.js';
+import { formHook, readQuery, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import * as reviews from '../reviews/service.js';
@@ -13,7 +13,7 @@ import { AdminReviewsPage } from '../../views/reviews/pages.js';
 type C = Context<AppEnv>;
 
 async function renderQueue(c: C, failed?: { id: number; value: string; error: string }, status: 200 | 422 = 200) {
-  const { show } = adminFilter.parse(c.req.query());
+  const { show } = readQuery(c, adminFilter);
   const items = await reviews.moderationQueue(c.get('deps'), actor(c), show);
   return page(c, <AdminReviewsPage show={show} items={items} failed={failed} />, { title: 'Reviews', status });
 }
@@ -39,7 +39,7 @@ for (const [verb, to] of [
     zValidator(
       'form',
       moderateForm,
-      invalidHook(async (c, errors) => {
+      formHook(async (c, _values, errors) => {
         const value = (await c.req.parseBody()).reason;
         return renderQueue(c, { id: idParam(c), value: String(value ?? ''), error: errors.reason ?? '' }, 422);
       }),

@@ -6,7 +6,7 @@ import type { FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { requirePermission } from '../auth/middleware.js';
-import { formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { formHook, readQuery, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import * as authSchemas from '../auth/schemas.js';
@@ -31,7 +31,7 @@ type Failed = { values: Values; errors: FieldErrors };
 // ---------------------------------------------------------------- renderers
 
 async function renderUsers(c: C, create?: Failed, status: Status = 200) {
-  const f = authSchemas.userSearch.parse(c.req.query());
+  const f = readQuery(c, authSchemas.userSearch);
   const list = await accounts.listAccounts(c.get('deps'), f);
   const props = { ...list, q: f.q, role: f.role, selfId: actor(c).id, create };
   return page(c, <UsersPage {...props} />, { title: 'Users', status, fragment: <UserList {...props} /> });
@@ -48,7 +48,7 @@ async function renderSettings(c: C, failed?: Failed & { section: SettingsSection
 }
 
 async function renderTrips(c: C, failed?: { id: number; reason: string; errors: FieldErrors }, status: Status = 200) {
-  const filter = s.tripFilter.parse(c.req.query());
+  const filter = readQuery(c, s.tripFilter);
   const list = await svc.tripsPage(c.get('deps'), filter);
   return page(c, <TripsPage {...list} filter={filter} failed={failed} />, { title: 'Trips', status });
 }
@@ -63,8 +63,7 @@ const moderationFailed = (c: C, values: Values, errors: FieldErrors, status: Sta
   renderTrips(c, { id: idParam(c), reason: values.reason ?? '', errors }, status);
 
 /** The row forms are a select or a hidden field: a bad value is a tampered form, sent back with a flash. */
-const backWith = (message: string) => (result: { success: boolean }, c: Context<any>) =>
-  result.success ? undefined : redirectWith(c as C, back(c as C, '/admin/users'), message, 'error');
+const backWith = (message: string) => formHook((c) => redirectWith(c, back(c, '/admin/users'), message, 'error'));
 
 /** Back to the list the admin was on (filters and page kept), never off-site. */
 function back(c: C, path: string): string {
@@ -162,20 +161,20 @@ export const adminRoutes = new Hono<AppEnv>()
 
   // bookings and payments
   .get('/admin/bookings', admin, async (c) => {
-    const filter = s.bookingFilter.parse(c.req.query());
+    const filter = readQuery(c, s.bookingFilter);
     const list = await svc.bookingsPage(c.get('deps'), filter);
     return page(c, <BookingsPage {...list} filter={filter} />, { title: 'Bookings' });
   })
   .get('/admin/bookings.csv', admin, (c) =>
-    csv(c, 'bookings', svc.bookingsCsv(c.get('deps'), s.bookingFilter.parse(c.req.query()))),
+    csv(c, 'bookings', svc.bookingsCsv(c.get('deps'), readQuery(c, s.bookingFilter))),
   )
   .get('/admin/payments', admin, async (c) => {
-    const filter = s.paymentFilter.parse(c.req.query());
+    const filter = readQuery(c, s.paymentFilter);
     const list = await svc.paymentsPage(c.get('deps'), filter);
     return page(c, <PaymentsPage {...list} filter={filter} />, { title: 'Payments' });
   })
   .get('/admin/payments.csv', admin, (c) =>
-    csv(c, 'payments', svc.paymentsCsv(c.get('deps'), s.paymentFilter.parse(c.req.query()))),
+    csv(c, 'payments', svc.paymentsCsv(c.get('deps'), readQuery(c, s.paymentFilter))),
   )
 
   // settings
@@ -205,7 +204,7 @@ export const adminRoutes = new Hono<AppEnv>()
 
   // outbox and audit
   .get('/admin/outbox', admin, async (c) => {
-    const filter = s.outboxFilter.parse(c.req.query());
+    const filter = readQuery(c, s.outboxFilter);
     const props = await svc.outboxPage(c.get('deps'), filter);
     return page(c, <OutboxPage {...props} filter={filter} />, { title: 'Outbox' });
   })
@@ -215,7 +214,7 @@ export const adminRoutes = new Hono<AppEnv>()
     return redirectWith(c, back(c, '/admin/outbox'), `Message #${id} is queued again.`);
   })
   .get('/admin/audit', admin, async (c) => {
-    const filter = s.auditFilter.parse(c.req.query());
+    const filter = readQuery(c, s.auditFilter);
     const props = await svc.auditPage(c.get('deps'), filter);
     return page(c, <AuditPage {...props} filter={filter} />, { title: 'Audit log' });
   });

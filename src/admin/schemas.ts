@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { normalizePhone } from '../lib/phone.js';
+import { calendarDay, idField, wholeNumber } from '../lib/fields.js';
 
 /** The filters and forms of the admin console. A filter never refuses a page: a bad value is dropped. */
 
-const page = z.coerce.number().int().min(1).max(10_000).optional().default(1).catch(1);
+const page = wholeNumber({ min: 1, max: 10_000, message: 'Choose a page.' }).optional().default(1).catch(1);
 const text = (max: number) => z.string().trim().max(max).optional().default('').catch('');
 const id = z
-  .union([z.literal(''), z.coerce.number().int().positive()])
+  .union([z.literal(''), idField('Choose one from the list.')])
   .optional()
   .transform((v) => (typeof v === 'number' ? v : null))
   .catch(null);
 /** A calendar day in India, as a date input sends it. */
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+const day = calendarDay('Enter a date like 2026-12-31.')
   .optional()
   .transform((v) => v ?? '')
   .catch('');
@@ -94,25 +93,22 @@ export const moderationForm = z.object({
 export const eraseForm = z.object({ confirm: z.string().trim().toLowerCase().max(254) });
 
 const minutes = (what: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d{1,5}$/, `Enter ${what} as a whole number of minutes.`)
-    .transform(Number)
-    .pipe(z.number().min(min, `At least ${min} minutes.`).max(max, `At most ${max} minutes.`));
+  wholeNumber({
+    min,
+    max,
+    message: `Enter ${what} as a whole number of minutes.`,
+    tooSmall: `At least ${min} minutes.`,
+    tooLarge: `At most ${max} minutes.`,
+  });
 
-const percent = z
-  .string()
-  .trim()
-  .regex(/^\d{1,3}$/, 'Enter a whole percentage.')
-  .transform(Number)
-  .pipe(z.number().max(100, 'At most 100 %.'));
-const days = z
-  .string()
-  .trim()
-  .regex(/^\d{1,3}$/, 'Enter a whole number of days.')
-  .transform(Number)
-  .pipe(z.number().min(1, 'At least 1 day.').max(365, 'At most 365 days.'));
+const percent = wholeNumber({ min: 0, max: 100, message: 'Enter a whole percentage.', tooLarge: 'At most 100 %.' });
+const days = wholeNumber({
+  min: 1,
+  max: 365,
+  message: 'Enter a whole number of days.',
+  tooSmall: 'At least 1 day.',
+  tooLarge: 'At most 365 days.',
+});
 
 /** Hold expiry, the cap on unpaid seats, and the default refund policy (three bands: ≥ early days, ≥ late days, later). */
 export const bookingSettingsForm = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { phone } from '../lib/phone.js';
+import { wholeNumber } from '../lib/fields.js';
 import { passwordProblem } from './passwords.js';
 
 /**
@@ -77,7 +78,7 @@ export const statusForm = z.object({ status: z.enum(['active', 'deactivated'], '
 export const userSearch = z.object({
   q: z.string().trim().max(100).optional().default(''),
   role: z.enum(['traveler', 'organizer', 'agent', 'admin', '']).optional().default(''),
-  page: z.coerce.number().int().min(1).max(10_000).optional().default(1).catch(1),
+  page: wholeNumber({ min: 1, max: 10_000, message: 'Choose a page.' }).optional().default(1).catch(1),
 });
 
 export type RegisterInput = z.infer<typeof registerForm>;

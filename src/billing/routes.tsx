@@ -6,7 +6,7 @@ import { page } from '../lib/render.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actor, idParam } from '../lib/params.js';
 import { redirectWith } from '../lib/flash.js';
-import { tryAction, userCanFix } from '../lib/forms.js';
+import { formHook, tryAction, userCanFix } from '../lib/forms.js';
 import { NotFoundError } from '../lib/errors.js';
 import {
   SUBSCRIPTION_PAGE,
@@ -64,7 +64,7 @@ export const billingRoutes = new Hono<AppEnv>()
     const props = await subscriptionPage(c.get('deps'), actor(c), c.req.query('organizer'));
     return page(c, <SubscriptionPage {...props} />, { title: 'Subscription' });
   })
-  .post(`${SUBSCRIPTION_PAGE}/autopay`, organizer, zValidator('form', autopayForm), (c) =>
+  .post(`${SUBSCRIPTION_PAGE}/autopay`, organizer, zValidator('form', autopayForm, formHook()), (c) =>
     toCheckout(c, () => startAutopay(c.get('deps'), actor(c), c.req.valid('form').method)),
   )
   .post(`${SUBSCRIPTION_PAGE}/pay`, organizer, (c) => toCheckout(c, () => payNow(c.get('deps'), actor(c))))
@@ -89,8 +89,8 @@ export const billingRoutes = new Hono<AppEnv>()
       ),
     });
   })
-  .post(VERIFY, organizer, zValidator('form', checkoutReturn), (c) => returned(c, c.req.valid('form')))
-  .get(VERIFY, organizer, zValidator('query', checkoutReturn), (c) => returned(c, c.req.valid('query')))
+  .post(VERIFY, organizer, zValidator('form', checkoutReturn, formHook()), (c) => returned(c, c.req.valid('form')))
+  .get(VERIFY, organizer, zValidator('query', checkoutReturn, formHook()), (c) => returned(c, c.req.valid('query')))
   .get(`${SUBSCRIPTION_PAGE}/charges/:id`, organizer, async (c) => {
     const r = await receiptOf(c.get('deps'), actor(c), idParam(c));
     return page(c, <ReceiptPage receipt={r} />, { title: `Receipt ${r.number}` });

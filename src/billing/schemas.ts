@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { rupeesToPaise } from '../lib/money.js';
+import { wholeNumber } from '../lib/fields.js';
 
 const whole = (what: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d{1,4}$/, `Enter ${what} as a whole number.`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min, `${what[0].toUpperCase()}${what.slice(1)} must be at least ${min}.`)
-        .max(max, `${what[0].toUpperCase()}${what.slice(1)} must be at most ${max}.`),
-    );
+  wholeNumber({
+    min,
+    max,
+    message: `Enter ${what} as a whole number.`,
+    tooSmall: `${what[0].toUpperCase()}${what.slice(1)} must be at least ${min}.`,
+    tooLarge: `${what[0].toUpperCase()}${what.slice(1)} must be at most ${max}.`,
+  });
 
 /** "7, 3, 1": distinct days before an event, largest first. */
 const daysBefore = (max: number) =>

@@ -4,7 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { invalidHook, tryForm } from '../lib/forms.js';
+import { formHook, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatPaise } from '../lib/money.js';
 import { page, qrSvg } from '../lib/render.js';
@@ -97,7 +97,7 @@ bookingRoutes.post(
   zValidator(
     'form',
     bookingForm,
-    invalidHook((c, errors) => renderPosted(c, errors, 422)),
+    formHook((c, _values, errors) => renderPosted(c, errors, 422)),
   ),
   async (c) => {
     const f = c.req.valid('form');
@@ -125,7 +125,7 @@ bookingRoutes.post(
   zValidator(
     'form',
     joinForm,
-    invalidHook((c, errors) => renderBookForm(c, null, 1, guestValues({}), errors, 422)),
+    formHook((c, _values, errors) => renderBookForm(c, null, 1, guestValues({}), errors, 422)),
   ),
   async (c) => {
     const { departure } = c.req.valid('form');
@@ -218,7 +218,11 @@ bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('boo
 bookingRoutes.post(
   '/organizer/verifications/:id/reject',
   requirePermission('bookings:verify'),
-  zValidator('form', rejectForm, invalidHook(renderQueue)),
+  zValidator(
+    'form',
+    rejectForm,
+    formHook((c, _values, errors) => renderQueue(c, errors)),
+  ),
   async (c) => {
     await svc.rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
     return redirectWith(
@@ -264,7 +268,11 @@ bookingRoutes.get('/organizer/departures/:id/cancel', requirePermission('booking
 bookingRoutes.post(
   '/organizer/departures/:id/cancel',
   requirePermission('bookings:verify'),
-  zValidator('form', cancelDepartureForm, invalidHook(renderCancelDeparture)),
+  zValidator(
+    'form',
+    cancelDepartureForm,
+    formHook((c, _values, errors) => renderCancelDeparture(c, errors)),
+  ),
   async (c) => {
     const { bookings } = await svc.cancelDepartureBookings(
       c.get('deps'),

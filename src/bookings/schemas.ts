@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { phone } from '../lib/phone.js';
+import { idField, wholeNumber } from '../lib/fields.js';
 
 /** The most guests one booking takes (the database checks it too). */
 export const MAX_GUESTS = 10;
@@ -8,31 +9,27 @@ const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 export const bookingForm = z
   .object({
-    departure: z.coerce.number({ message: 'Choose a date.' }).int().positive('Choose a date.'),
-    guests: z.coerce
-      .number()
-      .int()
-      .min(1, 'Book for at least 1 guest.')
-      .max(MAX_GUESTS, `Book for at most ${MAX_GUESTS} guests.`),
+    departure: idField('Choose a date.'),
+    guests: wholeNumber({
+      min: 1,
+      max: MAX_GUESTS,
+      message: 'Enter the number of guests.',
+      tooSmall: 'Book for at least 1 guest.',
+      tooLarge: `Book for at most ${MAX_GUESTS} guests.`,
+    }),
     name: z.preprocess(
       list,
       z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.')),
     ),
     phone: z.preprocess(list, z.array(phone)),
-    age: z.preprocess(
-      list,
-      z.array(
-        z.coerce
-          .number({ message: 'Enter the age in years.' })
-          .int('Enter the age in years.')
-          .min(1, 'Enter the age in years.')
-          .max(99, 'Enter the age in years.'),
-      ),
-    ),
+    age: z.preprocess(list, z.array(wholeNumber({ min: 1, max: 99, message: 'Enter the age in years.' }))),
     diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
     requests: z.string().trim().max(1000, 'Keep special requests under 1000 characters.').default(''),
   })
   .superRefine((f, ctx) => {
+    // Only a number of guests within bounds gets here (a failed field skips this), checked again
+    // because this loop runs once per guest.
+    if (!Number.isSafeInteger(f.guests) || f.guests > MAX_GUESTS) return;
     for (let i = 0; i < f.guests; i++) {
       if (f.name[i] === undefined) ctx.addIssue({ code: 'custom', path: ['name', i], message: 'Enter the full name.' });
       if (f.phone[i] === undefined)
@@ -44,7 +41,7 @@ export const bookingForm = z
 
 export type BookingForm = z.infer<typeof bookingForm>;
 
-export const joinForm = z.object({ departure: z.coerce.number().int().positive('Choose a date.') });
+export const joinForm = z.object({ departure: idField('Choose a date.') });
 
 export const checkoutReturn = z.object({
   razorpay_order_id: z.string().max(100).optional(),

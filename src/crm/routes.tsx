@@ -28,11 +28,16 @@ const sendFailed = (errorsFor: 'sms' | 'whatsapp') => (c: C, values: Values, err
 /** The agents' CRM: customer search, the customer page, SMS and WhatsApp through the outbox. */
 export const crmRoutes = new Hono<AppEnv>();
 
-crmRoutes.get('/agent/customers', requirePermission('users:read'), zValidator('query', searchQuery), async (c) => {
-  const { q } = c.req.valid('query');
-  const hits = q ? await svc.searchCustomers(c.get('deps'), actor(c), q) : [];
-  return page(c, <CustomerSearchPage q={q} hits={hits} />, { title: 'Customers' });
-});
+crmRoutes.get(
+  '/agent/customers',
+  requirePermission('users:read'),
+  zValidator('query', searchQuery, formHook()),
+  async (c) => {
+    const { q } = c.req.valid('query');
+    const hits = q ? await svc.searchCustomers(c.get('deps'), actor(c), q) : [];
+    return page(c, <CustomerSearchPage q={q} hits={hits} />, { title: 'Customers' });
+  },
+);
 
 crmRoutes.get('/agent/customers/:id', requirePermission('users:read'), (c) => renderCustomer(c));
 

@@ -1,3 +1,4 @@
+import { readQuery } from '../lib/forms.js';
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../lib/env.js';
@@ -19,7 +20,7 @@ import {
   type WidgetViews,
 } from '../../views/dashboards/pages.js';
 
-const input = (c: Context<AppEnv>): BoardInput => customerSearch.parse(c.req.query());
+const input = (c: Context<AppEnv>): BoardInput => readQuery(c, customerSearch);
 
 /**
  * GET /dashboard/ROLE (the whole page) and GET /dashboard/ROLE/WIDGET (one widget's section

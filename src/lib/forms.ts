@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './env.js';
-import { DomainError, type FieldErrors } from './errors.js';
+import type { z, ZodType } from 'zod';
+import { BadRequest, DomainError, type FieldErrors } from './errors.js';
 import { redirectWith } from './flash.js';
 
 export type { FieldErrors } from './errors.js';
@@ -46,11 +47,16 @@ export function typedValues(data: unknown): Values {
   return out;
 }
 
-/** zValidator's hook: the same form again, with each message next to its field, 422. */
-export function formHook(render: RenderForm) {
+/**
+ * The hook of every zValidator: with `render`, the same form again with each message next to
+ * its field (422); without one (a form with nothing to show again, a query string), the error
+ * page (400). Never zod's own answer.
+ */
+export function formHook(render?: RenderForm) {
   // Context<any>: zValidator types its hook with the default Env; the app's is AppEnv.
   return (result: { success: boolean; data: unknown; error?: unknown }, c: Context<any>) => {
     if (result.success) return;
+    if (!render) throw notValid();
     return render(
       c as Context<AppEnv>,
       typedValues(result.data),
@@ -58,6 +64,16 @@ export function formHook(render: RenderForm) {
       422,
     );
   };
+}
+
+const notValid = () =>
+  new BadRequest('Something in that request is not valid. Go back to the page, check what you entered and try again.');
+
+/** A query string read with `schema`; one it cannot read is the error page (400), not an exception. */
+export function readQuery<T extends ZodType>(c: Context<AppEnv>, schema: T): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw notValid();
+  return parsed.data;
 }
 
 /**
@@ -68,18 +84,6 @@ export function formHook(render: RenderForm) {
 export const userCanFix = (e: unknown): e is DomainError =>
   e instanceof DomainError &&
   (e.field !== undefined || e.status === 409 || e.status === 422 || e.status === 429 || e.status === 503);
-
-/**
- * zValidator's hook for a form rebuilt from the request itself (repeated fields, a file): the
- * field errors go to `render`, which answers with the form again.
- */
-export function invalidHook(render: (c: Context<AppEnv>, errors: FieldErrors) => Response | Promise<Response>) {
-  // Context<any>: zValidator types its hook with the default Env; the app's is AppEnv.
-  return (result: { success: boolean; error?: unknown }, c: Context<any>) => {
-    if (result.success) return;
-    return render(c as Context<AppEnv>, fieldErrors((result.error as { issues: Issue[] }).issues));
-  };
-}
 
 /**
  * Runs a service call; an error the user can fix becomes form errors, anything else is thrown on.

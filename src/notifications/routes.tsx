@@ -88,7 +88,7 @@ export const notificationCentreRoutes = new Hono<AppEnv>()
     const rows = await svc.preferencesOf(c.get('deps'), actor(c));
     return page(c, <PreferencesPage rows={rows} />, { title: 'How you are told' });
   })
-  .post('/notifications/settings', zValidator('form', preferencesForm), async (c) => {
+  .post('/notifications/settings', zValidator('form', preferencesForm, formHook()), async (c) => {
     await svc.savePreferences(c.get('deps'), actor(c), c.req.valid('form').on);
     return redirectWith(c, '/notifications/settings', 'Saved.');
   })

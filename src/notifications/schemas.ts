@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { blankOr, calendarDay } from '../lib/fields.js';
 
 /** /notifications/settings: the ticked `${kind}|${channel}` boxes (none ticked: the field is absent). */
 export const preferencesForm = z.object({
@@ -16,14 +17,5 @@ export const announcementForm = z.object({
   audience: z.enum(AUDIENCES, { message: 'Choose who it is for.' }),
   title: z.string().trim().min(1, 'Give it a title.').max(120, 'Keep the title under 120 characters.'),
   body: z.string().trim().min(1, 'Write the announcement.').max(600, 'Keep it under 600 characters: it is a banner.'),
-  until: z
-    .string()
-    .trim()
-    .transform((s) => s || undefined)
-    .pipe(
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2026-12-31, or leave it empty.')
-        .optional(),
-    ),
+  until: blankOr(calendarDay('Enter a date like 2026-12-31, or leave it empty.')),
 });

@@ -5,7 +5,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { fieldErrors, tryForm } from '../lib/forms.js';
+import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
@@ -97,13 +97,13 @@ paymentRoutes.get('/payments/checkout.js', (c) =>
 paymentRoutes.post(
   '/bookings/:id/pay/verify',
   requirePermission('bookings:create'),
-  zValidator('form', checkoutReturn),
+  zValidator('form', checkoutReturn, formHook()),
   (c) => checkoutReturned(c, c.req.valid('form')),
 );
 paymentRoutes.get(
   '/bookings/:id/pay/verify',
   requirePermission('bookings:create'),
-  zValidator('query', checkoutReturn),
+  zValidator('query', checkoutReturn, formHook()),
   (c) => checkoutReturned(c, c.req.valid('query')),
 );
 

@@ -4,7 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission, requireUser } from '../auth/middleware.js';
 import type { FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { invalidHook, tryForm, userCanFix } from '../lib/forms.js';
+import { formHook, tryForm, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import {
@@ -89,7 +89,7 @@ reviewRoutes.post(
   zValidator(
     'form',
     reviewForm,
-    invalidHook(async (c, errors) => renderReviewForm(c, await postedReview(c), oneTagsError(errors), 422)),
+    formHook(async (c, _values, errors) => renderReviewForm(c, await postedReview(c), oneTagsError(errors), 422)),
   ),
   async (c) => {
     const r = await tryForm(() => svc.createReview(c.get('deps'), actor(c), idParam(c), c.req.valid('form')));
@@ -106,7 +106,7 @@ reviewRoutes.post(
   zValidator(
     'form',
     reportForm,
-    invalidHook(async (c, errors) => renderReport(c, await c.req.parseBody(), errors, 422)),
+    formHook(async (c, _values, errors) => renderReport(c, await c.req.parseBody(), errors, 422)),
   ),
   async (c) => {
     const f = c.req.valid('form');
@@ -124,7 +124,7 @@ reviewRoutes.post(
   zValidator(
     'form',
     replyForm,
-    invalidHook(async (c, errors) =>
+    formHook(async (c, _values, errors) =>
       renderOrganizerReviews(
         c,
         { id: idParam(c), value: text((await c.req.parseBody()).reply) ?? '', error: errors.reply ?? errors.form },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../lib/fields.js';
 
 /** The tags a review may carry: slug → label. */
 export const REVIEW_TAGS = {
@@ -29,12 +30,7 @@ export type ReportReason = keyof typeof REPORT_REASONS;
 
 const list = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
-const stars = (what: string) =>
-  z.coerce
-    .number({ message: `Give the ${what} 1 to 5 stars.` })
-    .int(`Give the ${what} 1 to 5 stars.`)
-    .min(1, `Give the ${what} 1 to 5 stars.`)
-    .max(5, `Give the ${what} 1 to 5 stars.`);
+const stars = (what: string) => wholeNumber({ min: 1, max: 5, message: `Give the ${what} 1 to 5 stars.` });
 
 export const reviewForm = z.object({
   trip_stars: stars('trip'),

@@ -4,7 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { fieldErrors, formHook, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
+import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { readUploadForm } from '../lib/uploads.js';
@@ -144,7 +144,7 @@ supportRoutes.get('/support/:id/images/:name', requirePermission('tickets:create
 // ------------------------------------------------------------ the agents
 
 supportRoutes.get('/agent/tickets', requirePermission('tickets:manage'), async (c) => {
-  const f = queueQuery.parse(c.req.query());
+  const f = readQuery(c, queueQuery);
   const [queue, stats] = await Promise.all([
     svc.ticketQueue(c.get('deps'), actor(c), f),
     svc.agentStats(c.get('deps'), actor(c)),

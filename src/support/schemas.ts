@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UploadForm } from '../lib/uploads.js';
+import { idField, wholeNumber } from '../lib/fields.js';
 
 export const MAX_TICKET_IMAGES = 3;
 const STATUSES = ['open', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
@@ -23,10 +24,11 @@ const images = z
   .transform(chosenFiles)
   .refine((files) => files.length <= MAX_TICKET_IMAGES, `Attach at most ${MAX_TICKET_IMAGES} images.`);
 
-const optionalId = z
-  .string()
+/** One of the customer's bookings, or none: something else is taken as none (the service checks it is theirs). */
+const optionalId = idField('Choose one of your bookings.')
   .optional()
-  .transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null));
+  .catch(undefined)
+  .transform((n) => n ?? null);
 
 /** A new ticket, read from readUploadForm. */
 export const ticketForm = z.object({
@@ -58,10 +60,7 @@ export const noteForm = z.object({ body: text('the note', 1, 5000) });
 export const statusForm = z.object({ status: statusField });
 
 export const ratingForm = z.object({
-  rating: z
-    .string({ message: 'Choose from 1 to 5 stars.' })
-    .regex(/^[1-5]$/, 'Choose from 1 to 5 stars.')
-    .transform(Number),
+  rating: wholeNumber({ min: 1, max: 5, message: 'Choose from 1 to 5 stars.' }),
 });
 
 export const savedReplyForm = z.object({
@@ -85,11 +84,6 @@ export const queueQuery = z.object({
 
 /** ?reply=ID on an agent's ticket page: start the reply from that saved reply. */
 export const savedReplyQuery = z.object({
-  reply: z
-    .string()
-    .regex(/^\d{1,12}$/)
-    .transform(Number)
-    .optional()
-    .catch(undefined),
+  reply: idField('Choose a saved reply.').optional().catch(undefined),
 });
 export type QueueQuery = z.output<typeof queueQuery>;

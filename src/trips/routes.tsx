@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
-import { fieldErrors, FORM, tryAction, userCanFix } from '../lib/forms.js';
+import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import { anonymousPageCache } from '../lib/page-cache.js';
@@ -40,7 +40,7 @@ tripRoutes.get('/', shopWindow, async (c) =>
 );
 
 tripRoutes.get('/trips', shopWindow, async (c) => {
-  const query = SearchQuery.parse(c.req.query());
+  const query = readQuery(c, SearchQuery);
   const r = await trips.searchTrips(c.get('deps'), query);
   c.header('Vary', 'HX-Request');
   // htmx pushes the tidy URL (no empty fields) into the address bar.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { rupeesToPaise } from '../lib/money.js';
+import { blankOr, calendarDay, idField, isCalendarDay as isDay, wholeNumber } from '../lib/fields.js';
 import type { UploadForm } from '../lib/uploads.js';
 import { CATEGORY_SLUGS, DIFFICULTIES, MAX_CATEGORIES, REGIONS, SORTS, type Sort } from './catalog.js';
 import type { Difficulty } from './tables.js';
@@ -7,13 +8,10 @@ import type { Difficulty } from './tables.js';
 // ---------------------------------------------------------------------------------------
 // Search (GET /trips): lenient — a value we do not understand is ignored, never an error.
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (s: string) =>
-  DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const optional = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const rupees = z
-  .preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10_000_000).optional())
+  .preprocess(blankToUndefined, wholeNumber({ min: 0, max: 10_000_000, message: 'Enter rupees.' }).optional())
   .catch(undefined);
 
 export const SearchQuery = z.object({
@@ -21,8 +19,8 @@ export const SearchQuery = z.object({
   region: optional(z.enum(REGIONS)),
   category: optional(z.enum(CATEGORY_SLUGS as [string, ...string[]])),
   difficulty: optional(z.enum(DIFFICULTIES as [Difficulty, ...Difficulty[]])),
-  from: optional(z.string().refine(isDay)),
-  to: optional(z.string().refine(isDay)),
+  from: optional(calendarDay('Enter a date.')),
+  to: optional(calendarDay('Enter a date.')),
   min: rupees,
   max: rupees,
   seats: optional(z.literal('1')),
@@ -30,7 +28,7 @@ export const SearchQuery = z.object({
     .enum(Object.keys(SORTS) as [Sort, ...Sort[]])
     .catch('soonest')
     .default('soonest'),
-  page: z.coerce.number().int().min(1).max(1000).catch(1).default(1),
+  page: wholeNumber({ min: 1, max: 1000, message: 'Choose a page.' }).catch(1).default(1),
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
@@ -189,18 +187,16 @@ const text = (min: number, max: number, what: string) =>
 export function tripInputSchema(today: string) {
   const departure = z
     .object({
-      id: z
-        .string()
-        .regex(/^\d*$/)
-        .transform((s) => (s ? Number(s) : null)),
-      start_date: z.string().refine(isDay, 'Choose the start date.'),
-      end_date: z.string().refine(isDay, 'Choose the end date.'),
-      capacity: z
-        .string()
-        .trim()
-        .regex(/^\d{1,4}$/, 'Enter the number of seats (1 to 500).')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 500, 'Seats must be between 1 and 500.'),
+      id: blankOr(idField('Choose a departure from the list.')).transform((n) => n ?? null),
+      start_date: calendarDay('Choose the start date.'),
+      end_date: calendarDay('Choose the end date.'),
+      capacity: wholeNumber({
+        min: 1,
+        max: 500,
+        message: 'Enter the number of seats (1 to 500).',
+        tooSmall: 'Seats must be between 1 and 500.',
+        tooLarge: 'Seats must be between 1 and 500.',
+      }),
       remove: z.boolean(),
     })
     .superRefine((d, ctx) => {
@@ -254,7 +250,7 @@ export function tripInputSchema(today: string) {
       .transform((days) => days.filter((d) => d.title || d.activities).map((d, i) => ({ day: i + 1, ...d }))),
     departures: z.array(departure).refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
     cover: z.string(),
-    remove_images: z.array(z.string().regex(/^\d+$/).transform(Number)),
+    remove_images: z.array(idField('Choose photos from the list.')).max(MAX_IMAGES * 2, 'Choose photos from the list.'),
     // Only keys the service found pending for this user get here; it checks them again when it attaches them.
     photos: z.array(z.string()).transform((a) => [...new Set(a)]),
   });
