@@ -34,13 +34,13 @@ export const notificationRoutes = new Hono<AppEnv>()
   });
 
 /**
- * For a signed-in GET: the bell's count and the running announcements, for the header that
+ * For a signed-in request: the bell's count and the running announcements, for the header that
  * page() renders (two indexed queries). The stream itself and assets skip it.
  */
 export const loadBell: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = c.get('user');
-  if (user && c.req.method === 'GET' && c.req.path !== '/events')
-    c.set('bell', await svc.bellOf(c.get('deps'), user.id));
+  // Every method: a form sent back with its errors (422) is a whole page, header and bell included.
+  if (user && c.req.path !== '/events') c.set('bell', await svc.bellOf(c.get('deps'), user.id));
   return next();
 };
 

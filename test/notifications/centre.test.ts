@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { createUser, sessionCookie, signedIn } from '../support/factories.js';
+import { createUser, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
+import { bookingForm } from '../bookings/support.js';
 import { enqueue, type OutgoingMessage } from '../../src/notifications/outbox.js';
 import { fastHub, openStream, type OpenStream } from '../live/support.js';
 
@@ -104,6 +105,21 @@ describe('/notifications (plain forms, no JS needed)', () => {
     expect(all.status).toBe(303);
     expect((await notificationsOf(me.id)).filter((n) => n.read_at === null)).toHaveLength(0);
     expect(await (await t.request('/notifications', { cookie: me.cookie })).text()).not.toContain('unread"');
+  });
+
+  it('a form sent back with its errors (422) keeps the bell in the header', async () => {
+    const me = await signedIn(t.deps);
+    const trip = await makeTrip(t.deps);
+    const forms: [string, Record<string, string | string[]>][] = [
+      [`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2, { name: ['', ''] })],
+      ['/support', { subject: '', message: '' }],
+      ['/me', { name: '' }],
+    ];
+    for (const [path, form] of forms) {
+      const res = await t.post(path, form, me.cookie);
+      expect(res.status, path).toBe(422);
+      expect(await res.text(), path).toContain('<li class="bell">');
+    }
   });
 
   it('the bell says 99+ past 99 unread (counting stops there)', async () => {
