@@ -599,6 +599,7 @@ export function organizerBookings(db: Db, organizerId: number | null, tripId?: n
       'bookings.amount_paise',
       'bookings.status',
       'bookings.payment_status',
+      'bookings.refund_paise',
       'bookings.payment_method',
       'bookings.departure_id',
       'trips.id as trip_id',

@@ -182,6 +182,7 @@ export interface OrganizerBookingRow {
   amountPaise: number;
   status: BookingStatus;
   paymentStatus: PaymentStatus;
+  refundPaise: number;
   paymentMethod: BookingPaymentMethod | null;
   departureId: number;
   tripId: number;
@@ -1164,6 +1165,7 @@ export async function organizerBookings(
     amountPaise: r.amount_paise,
     status: r.status,
     paymentStatus: r.payment_status,
+    refundPaise: r.refund_paise,
     paymentMethod: r.payment_method,
     departureId: r.departure_id,
     tripId: r.trip_id,

@@ -20,7 +20,8 @@ export interface BookingPageProps {
   isTraveler: boolean;
 }
 
-const STATUS: Record<string, string> = {
+/** A booking's status as people read it. */
+export const BOOKING_STATUS: Record<string, string> = {
   pending: 'Waiting for payment',
   confirmed: 'Confirmed',
   cancelled: 'Cancelled',
@@ -34,12 +35,31 @@ const REASON: Record<string, string> = {
   proof_expired: 'payment not checked in time',
 };
 
+/** A booking's payment in plain words ("paid", "refunded ₹1,200"), never the stored status. */
+export function paymentText(b: { status: string; paymentStatus: string; refundPaise?: number }): string {
+  const refund = b.refundPaise ?? 0;
+  switch (b.paymentStatus) {
+    case 'paid':
+      return b.status === 'cancelled'
+        ? refund > 0
+          ? `paid, ${formatPaise(refund)} to be refunded`
+          : 'paid, not refunded'
+        : 'paid';
+    case 'refunded':
+      return refund > 0 ? `refunded ${formatPaise(refund)}` : 'refunded';
+    case 'failed':
+      return 'payment failed';
+    default:
+      return b.status === 'cancelled' ? 'not paid' : 'not paid yet';
+  }
+}
+
 export const statusText = (b: Pick<BookingSummary, 'status' | 'verificationStatus' | 'cancelReason'>) =>
   b.status === 'pending' && b.verificationStatus === 'pending'
     ? 'Payment being checked'
     : b.status === 'cancelled' && b.cancelReason
       ? `Cancelled (${REASON[b.cancelReason] ?? b.cancelReason})`
-      : (STATUS[b.status] ?? b.status);
+      : (BOOKING_STATUS[b.status] ?? b.status);
 
 export function BookingPage(p: BookingPageProps) {
   const b = p.booking;
@@ -122,9 +142,8 @@ export function BookingPage(p: BookingPageProps) {
       </ol>
       <h2>Payment</h2>
       <p>
-        {formatPaise(b.amountPaise)} for {b.guests} guest{b.guests === 1 ? '' : 's'} · {b.paymentStatus}
-        {b.paymentMethod && <> · {b.paymentMethod === 'upi' ? 'UPI' : b.paymentMethod}</>}
-        {b.refundPaise > 0 && <> · refund {formatPaise(b.refundPaise)}</>}
+        {formatPaise(b.amountPaise)} for {b.guests} guest{b.guests === 1 ? '' : 's'} · {paymentText(b)}
+        {b.paymentMethod && <> · {b.paymentMethod === 'upi' ? 'by UPI' : 'online'}</>}
       </p>
       <h2>Participants</h2>
       <ul>

@@ -1,4 +1,5 @@
 import { formatPaise } from '../../src/lib/money.js';
+import { BOOKING_STATUS, paymentText } from './booking.js';
 import { formatDateTime, formatDay, formatMonth } from '../../src/lib/time.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import type {
@@ -158,7 +159,7 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
                     <td data-label="Guests">{r.guests}</td>
                     <td data-label="Amount">{formatPaise(r.amountPaise)}</td>
                     <td data-label="Status">
-                      {r.status} · {r.paymentStatus}
+                      {BOOKING_STATUS[r.status] ?? r.status} · {paymentText(r)}
                     </td>
                   </tr>
                 ))}
