@@ -53,7 +53,37 @@ export function openSqlite(file: string): Sqlite.Database {
   // large sorts then stay in memory too, and so would a plain VACUUM's copy of the whole
   // database: compact with `VACUUM INTO` a file instead.
   sqlite.pragma('temp_store = MEMORY');
+  // What SQLite deletes stays in the file until something happens to overwrite it: a deleted
+  // or moved row's bytes in its page's free space, whole pages on the freelist. A delivered
+  // message pruned by the nightly job, a rate-limit counter keyed by an email, an old version
+  // of a row could be read back from the file long after an erasure. With secure_delete on,
+  // every delete (and every row, index entry or full-text segment moved elsewhere) overwrites
+  // what it frees with zeros; FAST would leave freelist pages as they were. Every connection
+  // that writes needs it: one without it leaves copies again.
+  sqlite.pragma('secure_delete = ON');
+  if (file !== ':memory:') scrubFreeSpaceOnce(sqlite);
   return sqlite;
+}
+
+/** `user_version` once the file has been rebuilt by a connection with secure_delete on. */
+const SCRUBBED = 1;
+
+/**
+ * A file written before secure_delete was on may hold anything ever deleted in its free space:
+ * the first time this version opens it, VACUUM rebuilds it from its live rows alone (a fresh
+ * file costs nothing). Its copy of the database goes to a temporary file, not to memory, and
+ * the old pages it leaves in the WAL are checkpointed and the WAL emptied.
+ */
+function scrubFreeSpaceOnce(sqlite: Sqlite.Database): void {
+  if ((sqlite.pragma('user_version', { simple: true }) as number) >= SCRUBBED) return;
+  sqlite.pragma('temp_store = FILE');
+  try {
+    sqlite.exec('VACUUM');
+    sqlite.pragma(`user_version = ${SCRUBBED}`);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    sqlite.pragma('temp_store = MEMORY');
+  }
 }
 
 /**

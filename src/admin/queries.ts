@@ -430,14 +430,10 @@ export async function deleteRow(db: Db, table: string, rowid: number): Promise<v
 }
 
 /**
- * While on, SQLite overwrites what it deletes or moves with zeros instead of leaving it in
- * free space (the erasure turns it on for its own transaction only).
+ * Copies the WAL into the database file and empties it, so older copies of pages are gone too.
+ * False when it could not finish (another checkpoint was running, or a reader held old frames).
  */
-export async function secureDelete(db: Db, on: boolean): Promise<void> {
-  await sql.raw(`pragma secure_delete = ${on ? 'on' : 'off'}`).execute(db);
-}
-
-/** Copies the WAL into the database file and empties it, so older copies of pages are gone too. */
-export async function truncateWal(db: Db): Promise<void> {
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+export async function truncateWal(db: Db): Promise<boolean> {
+  const r = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  return r.rows[0]?.busy === 0;
 }
