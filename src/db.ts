@@ -15,6 +15,7 @@ import {
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
+import { storageWritten } from './lib/storage.js';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
@@ -25,17 +26,41 @@ export type DB = Kysely<Database>;
  * busy_timeout makes the other writer wait instead of failing.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    cfg: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly sqlite: Sqlite.Database,
+  ) {
+    super(cfg);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    storageWritten(this.sqlite);
+  }
+
+  /**
+   * After some errors (SQLITE_FULL at commit, say) SQLite has already rolled the transaction
+   * back itself: a ROLLBACK would then fail with "cannot rollback - no transaction is active",
+   * and Kysely would throw that instead of the error that says what happened.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly sqlite: Sqlite.Database,
+  ) {
     super(cfg);
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.cfg);
+    return new ImmediateSqliteDriver(this.cfg, this.sqlite);
   }
 }
 
@@ -113,6 +138,9 @@ export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDat
 
 /** The connection under each Kysely that openDatabase made, and its statements (nothing between them and SQLite). */
 const connections = new WeakMap<DB, { sqlite: Sqlite.Database; statements: SqliteDatabase }>();
+/** The better-sqlite3 connection under a Kysely that openDatabase made. */
+export const sqliteOf = (db: DB): Sqlite.Database | undefined => connections.get(db)?.sqlite;
+
 /** The transactions of shared commits while they run, with the statements they may use directly. */
 const owned = new WeakMap<DB, SqliteDatabase>();
 
@@ -244,6 +272,8 @@ async function commitBatch(db: DB): Promise<void> {
           try {
             outcomes.push({ ok: true, value: await item.fn(trx) });
           } catch (err) {
+            // SQLite gave up the whole transaction (SQLITE_FULL, say): the batch fails with that error.
+            if (direct && !direct.sqlite.inTransaction) throw err;
             await execute(trx, ROLLBACK_TO);
             outcomes.push({ ok: false, value: err });
           }
@@ -263,7 +293,7 @@ async function commitBatch(db: DB): Promise<void> {
 export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {
   const sqlite = openSqlite(file);
   const statements = reusingStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }, sqlite) });
   connections.set(db, { sqlite, statements });
   return { db, sqlite };
 }

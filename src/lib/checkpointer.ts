@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Sqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { CheckpointWorkerData } from './checkpoint-worker.js';
+import { isStorageFull, storageFull } from './storage.js';
 
 /**
  * WAL checkpoints on a thread of their own. SQLite appends each commit to the WAL, and by
@@ -54,7 +55,7 @@ export interface Checkpointer {
 /** Checkpoints the database file `sqlite` has open (its `name`), from a connection of the thread's own. */
 export function startCheckpointer(
   sqlite: Sqlite.Database,
-  log: Pick<Logger, 'error'>,
+  log: Pick<Logger, 'error' | 'info'>,
   everyMs = EVERY_MS,
 ): Checkpointer {
   const worker = spawnWorker({ file: sqlite.name, everyMs });
@@ -67,7 +68,13 @@ export function startCheckpointer(
     if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
   };
   worker.on('error', fallBack);
-  worker.on('message', (m: { error?: string }) => m.error && log.error({ err: m.error }, 'WAL checkpoint failed'));
+  // On a full disk the checkpoint fails every second: that is the same episode as the failed
+  // writes, logged once (lib/storage.ts).
+  worker.on('message', (m: { error?: string }) => {
+    if (!m.error) return;
+    if (isStorageFull(m.error)) storageFull(sqlite, log, m.error);
+    else log.error({ err: m.error }, 'WAL checkpoint failed');
+  });
   return {
     async stop() {
       worker.postMessage('stop');

@@ -2,14 +2,25 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorBody, ErrorFragment, ForbiddenBody, NotFoundBody } from '../../views/errors.js';
 import type { AppEnv } from './env.js';
-import { DomainError } from './errors.js';
+import { DomainError, Unavailable } from './errors.js';
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from './storage.js';
+import { sqliteOf } from '../db.js';
 import { page } from './render.js';
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
   page(c, <NotFoundBody />, { title: 'Not found', status: 404, fragment: <ErrorFragment message="Not found." /> });
 
-/** One place turns errors into pages: 4xx for what the user can fix, 500 (logged) for the rest. */
+/**
+ * One place turns errors into pages: 4xx for what the user can fix, 503 while the disk is full
+ * (logged once per episode, lib/storage.ts), 500 (logged) for the rest.
+ */
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (isStorageFull(err)) {
+    const deps = c.get('deps');
+    const sqlite = deps && sqliteOf(deps.db);
+    if (sqlite) storageFull(sqlite, deps.log, err);
+    err = new Unavailable(STORAGE_FULL_MESSAGE);
+  }
   if (err instanceof DomainError) {
     if (err.status === 404) return notFound(c as Context<AppEnv>);
     if (err.status === 403) {
