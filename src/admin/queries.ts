@@ -428,12 +428,3 @@ export async function setCells(db: Db, table: string, rowid: number, values: Rec
 export async function deleteRow(db: Db, table: string, rowid: number): Promise<void> {
   await sql`delete from ${sql.table(table)} where rowid = ${rowid}`.execute(db);
 }
-
-/**
- * Copies the WAL into the database file and empties it, so older copies of pages are gone too.
- * False when it could not finish (another checkpoint was running, or a reader held old frames).
- */
-export async function truncateWal(db: Db): Promise<boolean> {
-  const r = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-  return r.rows[0]?.busy === 0;
-}

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
+import { emptyWal } from '../lib/storage.js';
 import { isoNow } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { IMAGE_WIDTHS, removeImage } from '../lib/images.js';
@@ -292,7 +293,10 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
   // Every connection deletes securely (db.ts): what the transaction replaces is overwritten.
   const files = await eraseRows(deps, actor, id);
   // Older versions of the pages (WAL frames from before) go too.
-  await emptyWal(deps);
+  if (!(await emptyWal(deps.db)))
+    deps.log.warn(
+      'erasure: the WAL could not be emptied (busy); older page versions stay in it until the next checkpoint',
+    );
   // Files go once the rows that point at them are gone (a failed transaction leaves both).
   if (files.photo) await removeImage(deps.config.dataDir, files.photo, files.photoWidth ? [files.photoWidth] : [320]);
   for (const p of files.proofs) {
@@ -304,24 +308,6 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
   for (const i of files.ticketImages) await removeImage(deps.config.dataDir, i.key, i.widths, 'proofs');
   for (const p of files.pending)
     await removeImage(deps.config.dataDir, p.key, [...new Set([...IMAGE_WIDTHS, Math.min(p.width, 320)])]);
-}
-
-/**
- * Checkpoints the whole WAL into the database file and truncates it. Another checkpoint running
- * at that moment (the checkpoint thread's, every second) makes SQLite answer "busy" at once
- * instead of waiting, so try again for a while; should it never succeed, the next checkpoint
- * still overwrites those frames, and the log says so.
- */
-async function emptyWal(deps: Ctx): Promise<void> {
-  // A reader of another process makes each try wait busy_timeout first: stop after two seconds.
-  const until = Date.now() + 2_000;
-  do {
-    if (await q.truncateWal(deps.db)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  } while (Date.now() < until);
-  deps.log.warn(
-    'erasure: the WAL could not be emptied (busy); older page versions stay in it until the next checkpoint',
-  );
 }
 
 /** The erasure's one transaction; returns the files to delete once it has committed. */

@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { checkpointAndTruncateWal } from './queries.js';
 
 /**
  * A full disk under DATA_DIR: SQLite answers SQLITE_FULL when a commit cannot append to the
@@ -54,3 +57,19 @@ export function storageWritten(connection: object): void {
 }
 
 export const storageIsFull = (connection: object): boolean => episodes.has(connection);
+
+/**
+ * Checkpoints the whole WAL into the database file and truncates it: older versions of pages
+ * leave the disk, and the WAL's space goes back to the file system. Another checkpoint running
+ * at that moment (the checkpoint thread's, every second) makes SQLite answer "busy" at once
+ * instead of waiting, so it tries `tries` times, 50 ms apart (a reader of another process makes
+ * each try wait busy_timeout first). False if it never finished: the next checkpoint still
+ * overwrites those frames.
+ */
+export async function emptyWal(db: Kysely<Database>, tries = 40): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 50));
+    if (await checkpointAndTruncateWal(db)) return true;
+  }
+  return false;
+}

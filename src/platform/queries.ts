@@ -14,8 +14,3 @@ export async function rewriteProbe(db: Kysely<Database>, at: string, padBytes: n
   await sql`insert into storage_probe (id, at, pad) values (1, ${at}, zeroblob(${padBytes}))
             on conflict (id) do update set at = excluded.at, pad = excluded.pad`.execute(db);
 }
-
-/** Copies the WAL into the database file and truncates it, giving its space back to the disk. */
-export async function truncateWal(db: Kysely<Database>): Promise<void> {
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-}
