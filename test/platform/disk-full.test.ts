@@ -117,7 +117,8 @@ describe('a full disk under DATA_DIR', () => {
     expect(during).toEqual({ bookings: succeeded, seats: succeeded, participants: succeeded });
 
     // The real error, once: not "cannot rollback", and not once per request.
-    await new Promise((r) => setTimeout(r, 1_500)); // the checkpoint thread has run meanwhile too
+    // Meanwhile the checkpoint thread has failed every second, and the outbox job (every 10 s) at least once.
+    await new Promise((r) => setTimeout(r, 10_500));
     const logged = server
       .output()
       .stdout.split('\n')
