@@ -27,6 +27,7 @@ import * as m0058 from './0058_customer_search_secure_delete.js';
 import * as m0059 from './0059_trip_moderation.js';
 import * as m0060 from './0060_audit_filters.js';
 import * as m0061 from './0061_payment_mismatch.js';
+import * as m0062 from './0062_storage_probe.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '0059_trip_moderation': m0059,
   '0060_audit_filters': m0060,
   '0061_payment_mismatch': m0061,
+  '0062_storage_probe': m0062,
 };

@@ -15,6 +15,7 @@ import {
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from '../migrations/index.js';
+import { storageWritten } from './lib/storage.js';
 import type { Database } from './schema.js';
 
 export type DB = Kysely<Database>;
@@ -25,17 +26,41 @@ export type DB = Kysely<Database>;
  * busy_timeout makes the other writer wait instead of failing.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    cfg: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly sqlite: Sqlite.Database,
+  ) {
+    super(cfg);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    storageWritten(this.sqlite);
+  }
+
+  /**
+   * After some errors (SQLITE_FULL at commit, say) SQLite has already rolled the transaction
+   * back itself: a ROLLBACK would then fail with "cannot rollback - no transaction is active",
+   * and Kysely would throw that instead of the error that says what happened.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly sqlite: Sqlite.Database,
+  ) {
     super(cfg);
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.cfg);
+    return new ImmediateSqliteDriver(this.cfg, this.sqlite);
   }
 }
 
@@ -53,7 +78,37 @@ export function openSqlite(file: string): Sqlite.Database {
   // large sorts then stay in memory too, and so would a plain VACUUM's copy of the whole
   // database: compact with `VACUUM INTO` a file instead.
   sqlite.pragma('temp_store = MEMORY');
+  // What SQLite deletes stays in the file until something happens to overwrite it: a deleted
+  // or moved row's bytes in its page's free space, whole pages on the freelist. A delivered
+  // message pruned by the nightly job, a rate-limit counter keyed by an email, an old version
+  // of a row could be read back from the file long after an erasure. With secure_delete on,
+  // every delete (and every row, index entry or full-text segment moved elsewhere) overwrites
+  // what it frees with zeros; FAST would leave freelist pages as they were. Every connection
+  // that writes needs it: one without it leaves copies again.
+  sqlite.pragma('secure_delete = ON');
+  if (file !== ':memory:') scrubFreeSpaceOnce(sqlite);
   return sqlite;
+}
+
+/** `user_version` once the file has been rebuilt by a connection with secure_delete on. */
+const SCRUBBED = 1;
+
+/**
+ * A file written before secure_delete was on may hold anything ever deleted in its free space:
+ * the first time this version opens it, VACUUM rebuilds it from its live rows alone (a fresh
+ * file costs nothing). Its copy of the database goes to a temporary file, not to memory, and
+ * the old pages it leaves in the WAL are checkpointed and the WAL emptied.
+ */
+function scrubFreeSpaceOnce(sqlite: Sqlite.Database): void {
+  if ((sqlite.pragma('user_version', { simple: true }) as number) >= SCRUBBED) return;
+  sqlite.pragma('temp_store = FILE');
+  try {
+    sqlite.exec('VACUUM');
+    sqlite.pragma(`user_version = ${SCRUBBED}`);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    sqlite.pragma('temp_store = MEMORY');
+  }
 }
 
 /**
@@ -83,6 +138,9 @@ export function reusingStatements(sqlite: Sqlite.Database, max = 500): SqliteDat
 
 /** The connection under each Kysely that openDatabase made, and its statements (nothing between them and SQLite). */
 const connections = new WeakMap<DB, { sqlite: Sqlite.Database; statements: SqliteDatabase }>();
+/** The better-sqlite3 connection under a Kysely that openDatabase made. */
+export const sqliteOf = (db: DB): Sqlite.Database | undefined => connections.get(db)?.sqlite;
+
 /** The transactions of shared commits while they run, with the statements they may use directly. */
 const owned = new WeakMap<DB, SqliteDatabase>();
 
@@ -214,6 +272,8 @@ async function commitBatch(db: DB): Promise<void> {
           try {
             outcomes.push({ ok: true, value: await item.fn(trx) });
           } catch (err) {
+            // SQLite gave up the whole transaction (SQLITE_FULL, say): the batch fails with that error.
+            if (direct && !direct.sqlite.inTransaction) throw err;
             await execute(trx, ROLLBACK_TO);
             outcomes.push({ ok: false, value: err });
           }
@@ -233,7 +293,7 @@ async function commitBatch(db: DB): Promise<void> {
 export function openDatabase(file: string): { db: DB; sqlite: Sqlite.Database } {
   const sqlite = openSqlite(file);
   const statements = reusingStatements(sqlite);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }, sqlite) });
   connections.set(db, { sqlite, statements });
   return { db, sqlite };
 }

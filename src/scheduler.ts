@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
-import { recordedRun, recordSkip, type Job } from './lib/jobs.js';
+import { logJobError, recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
 import { housekeeping } from './lib/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
@@ -77,9 +77,9 @@ export function startScheduler(deps: Deps, jobs: Job[] = SCHEDULE): Scheduler {
           // croner skips a tick while the previous run is still going; we record the skip.
           protect: () =>
             void recordSkip(deps, job).catch((err) =>
-              deps.log.error({ err, job: job.name }, 'could not record a skipped run'),
+              logJobError(deps, err, job.name, 'could not record a skipped run'),
             ),
-          catch: (err) => deps.log.error({ err, job: job.name }, 'job crashed'),
+          catch: (err) => logJobError(deps, err, job.name, 'job crashed'),
         },
         async () => {
           await track(recordedRun(deps, job, running));

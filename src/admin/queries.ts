@@ -428,16 +428,3 @@ export async function setCells(db: Db, table: string, rowid: number, values: Rec
 export async function deleteRow(db: Db, table: string, rowid: number): Promise<void> {
   await sql`delete from ${sql.table(table)} where rowid = ${rowid}`.execute(db);
 }
-
-/**
- * While on, SQLite overwrites what it deletes or moves with zeros instead of leaving it in
- * free space (the erasure turns it on for its own transaction only).
- */
-export async function secureDelete(db: Db, on: boolean): Promise<void> {
-  await sql.raw(`pragma secure_delete = ${on ? 'on' : 'off'}`).execute(db);
-}
-
-/** Copies the WAL into the database file and empties it, so older copies of pages are gone too. */
-export async function truncateWal(db: Db): Promise<void> {
-  await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-}

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
+import { emptyWal } from '../lib/storage.js';
 import { isoNow } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { IMAGE_WIDTHS, removeImage } from '../lib/images.js';
@@ -24,7 +25,7 @@ import type {
   TripFilter,
 } from './schemas.js';
 
-type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
+type Ctx = Pick<Deps, 'db' | 'clock' | 'config' | 'log'>;
 const PER_PAGE = 50;
 const paged = <T>(found: { rows: T[]; total: number }, page: number) => ({
   rows: found.rows,
@@ -289,11 +290,13 @@ export async function eraseUser(deps: Ctx, actor: Actor, id: number, confirm: st
     throw new Conflict(
       `This account has ${subject.openBookings} booking(s) that are not over yet. Cancel them (or wait until their trips end) first.`,
     );
-  await q.secureDelete(deps.db, true);
-  const files = await eraseRows(deps, actor, id).finally(() => q.secureDelete(deps.db, false));
-  // Older copies of the pages (WAL frames from before) go too; a reader still holding them
-  // only delays that until the next checkpoint.
-  await q.truncateWal(deps.db);
+  // Every connection deletes securely (db.ts): what the transaction replaces is overwritten.
+  const files = await eraseRows(deps, actor, id);
+  // Older versions of the pages (WAL frames from before) go too.
+  if (!(await emptyWal(deps.db)))
+    deps.log.warn(
+      'erasure: the WAL could not be emptied (busy); older page versions stay in it until the next checkpoint',
+    );
   // Files go once the rows that point at them are gone (a failed transaction leaves both).
   if (files.photo) await removeImage(deps.config.dataDir, files.photo, files.photoWidth ? [files.photoWidth] : [320]);
   for (const p of files.proofs) {

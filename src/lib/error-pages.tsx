@@ -2,7 +2,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ErrorBody, ErrorFragment, ForbiddenBody, NotFoundBody } from '../../views/errors.js';
 import type { AppEnv } from './env.js';
-import { DomainError } from './errors.js';
+import { DomainError, Unavailable } from './errors.js';
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from './storage.js';
+import { sqliteOf } from '../db.js';
 import { page } from './render.js';
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
@@ -25,8 +27,17 @@ const errorPage = (c: Context<AppEnv>, message: string, status: 400 | 409 | 422 
     { title: 'Error', status, fragment: <ErrorFragment message={message} /> },
   );
 
-/** One place turns errors into pages: 4xx for what the user can fix, 500 (logged) for the rest. */
+/**
+ * One place turns errors into pages: 4xx for what the user can fix, 503 while the disk is full
+ * (logged once per episode, lib/storage.ts), 500 (logged) for the rest.
+ */
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (isStorageFull(err)) {
+    const deps = c.get('deps');
+    const sqlite = deps && sqliteOf(deps.db);
+    if (sqlite) storageFull(sqlite, deps.log, err);
+    err = new Unavailable(STORAGE_FULL_MESSAGE);
+  }
   if (err instanceof DomainError) {
     if (err.status === 404) return notFound(c as Context<AppEnv>);
     if (err.status === 403) return forbidden(c as Context<AppEnv>, err.message);

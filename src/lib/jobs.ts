@@ -1,5 +1,7 @@
 import type { Deps } from '../deps.js';
 import * as q from './queries.js';
+import { sqliteOf } from '../db.js';
+import { isStorageFull, storageFull } from './storage.js';
 
 export interface Job {
   name: string;
@@ -24,7 +26,7 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
  * recorded as skipped; a throwing run is recorded as failed and never stops the schedule.
  */
 export async function recordedRun(deps: Deps, job: Job, running: Set<string>): Promise<'ok' | 'failed' | 'skipped'> {
-  const { db, clock, log } = deps;
+  const { db, clock } = deps;
   const started = clock.now().toISOString();
   if (running.has(job.name)) {
     await recordSkip(deps, job);
@@ -43,7 +45,7 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
     await q.finishJobRun(db, id, { finishedAt: clock.now().toISOString(), outcome: 'ok', detail: detail ?? null });
     return 'ok';
   } catch (err) {
-    log.error({ err, job: job.name }, 'job failed');
+    logJobError(deps, err, job.name, 'job failed');
     const message = err instanceof Error ? err.message : String(err);
     await q.finishJobRun(db, id, {
       finishedAt: clock.now().toISOString(),
@@ -54,6 +56,16 @@ export async function recordedRun(deps: Deps, job: Job, running: Set<string>): P
   } finally {
     running.delete(job.name);
   }
+}
+
+/**
+ * A job's error in the log. On a full disk every run of every job fails (the outbox's every
+ * 10 s): that is one episode, logged once with the requests' failures (lib/storage.ts).
+ */
+export function logJobError(deps: Pick<Deps, 'db' | 'log'>, err: unknown, job: string, msg: string): void {
+  const sqlite = isStorageFull(err) ? sqliteOf(deps.db) : undefined;
+  if (sqlite) storageFull(sqlite, deps.log, err);
+  else deps.log.error({ err, job }, msg);
 }
 
 /** Records a run that did not start because the previous one was still going. */

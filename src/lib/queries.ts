@@ -97,3 +97,11 @@ export async function insertAudit(
 ): Promise<void> {
   await db.insertInto('audit_log').values(row).execute();
 }
+
+// The WAL ---------------------------------------------------------------------------------------
+
+/** PRAGMA wal_checkpoint(TRUNCATE); false when it could not finish (see emptyWal in storage.ts). */
+export async function checkpointAndTruncateWal(db: Db): Promise<boolean> {
+  const r = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  return r.rows[0]?.busy === 0;
+}

@@ -1,0 +1,58 @@
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Deps } from '../deps.js';
+import { sqliteOf } from '../db.js';
+import { isoNow } from '../lib/clock.js';
+import { emptyWal, isStorageFull, storageFull, storageIsFull } from '../lib/storage.js';
+import { ping, rewriteProbe } from './queries.js';
+
+export type DbHealth = 'ok' | 'full' | 'unavailable';
+
+/** How long an answer of /healthz stands: a monitor polling it often costs one probe a second. */
+const CACHE_MS = 1_000;
+/** About what a booking's commit appends to the WAL. */
+const PROBE_BYTES = 64 * 1024;
+/** Room for a burst of commits (a second of bookings) before the next checkpoint. */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+const lastAnswer = new WeakMap<Deps['db'], { at: number; health: DbHealth }>();
+
+/**
+ * Whether the database answers and can be written: the file system has room left, and a commit
+ * goes through (a read, or BEGIN IMMEDIATE and ROLLBACK, succeeds on a full disk; a commit is
+ * what fails, also when the database has reached its size limit), so this rewrites the probe
+ * row in a transaction of its own (at most once a second). While the disk has been full it
+ * first checkpoints and truncates the WAL: once there is room again, that gives the WAL's space
+ * back, so the first writes after it do not fill the disk again.
+ */
+export async function dbHealth(deps: Pick<Deps, 'db' | 'clock' | 'log'>): Promise<DbHealth> {
+  // Whether it answers, every time (the benches compare pages with this request's rate).
+  try {
+    await ping(deps.db);
+  } catch {
+    return 'unavailable';
+  }
+  const now = deps.clock.now().getTime();
+  const cached = lastAnswer.get(deps.db);
+  if (cached && now - cached.at < CACHE_MS) return cached.health;
+  const health = await probe(deps);
+  lastAnswer.set(deps.db, { at: now, health });
+  return health;
+}
+
+async function probe(deps: Pick<Deps, 'db' | 'clock' | 'log'>): Promise<DbHealth> {
+  const sqlite = sqliteOf(deps.db);
+  try {
+    // A commit can still go through on a full disk, into WAL space that a checkpoint freed,
+    // while the next ones fail: with less than this left, the database cannot take writes.
+    const free = sqlite && sqlite.name !== ':memory:' ? await statfs(dirname(sqlite.name)).catch(() => null) : null;
+    if (free && free.bavail * free.bsize < MIN_FREE_BYTES) return 'full';
+    if (sqlite && storageIsFull(sqlite)) await emptyWal(deps.db, 1).catch(() => false);
+    await deps.db.transaction().execute((trx) => rewriteProbe(trx, isoNow(deps.clock), PROBE_BYTES));
+    return 'ok';
+  } catch (err) {
+    if (!isStorageFull(err)) return 'unavailable';
+    if (sqlite) storageFull(sqlite, deps.log, err);
+    return 'full';
+  }
+}
