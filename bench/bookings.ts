@@ -70,6 +70,7 @@ const cpuMsOf = (stat: string) => {
 
 export interface AppProcess {
   base: string;
+  pid: number;
   /** CPU ms of the whole process so far. */
   cpuMs(): number;
   /** CPU ms of its main thread so far: the event loop runs there, so it is what caps bookings per second (the rest is V8's helpers and the WAL checkpoint thread, on the other core). */
@@ -126,6 +127,7 @@ export async function startApp(
   });
   return {
     base,
+    pid: child.pid!,
     cpuMs: () => cpuMsOf(`/proc/${child.pid}/stat`),
     mainThreadCpuMs: () => cpuMsOf(`/proc/${child.pid}/task/${child.pid}/stat`),
     async close() {
