@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { spawnWorker, workerModule } from './worker.js';
 import type Sqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { CheckpointWorkerData } from './checkpoint-worker.js';
@@ -30,21 +30,7 @@ const JOURNAL_LIMIT = 64 * 1024 * 1024;
 const EVERY_MS = 1000;
 
 /** The thread's code: checkpoint-worker.js next to this file in the build, checkpoint-worker.ts in the source. */
-const fromSource = import.meta.url.endsWith('.ts');
-const WORKER = new URL(fromSource ? './checkpoint-worker.ts' : './checkpoint-worker.js', import.meta.url);
-
-/**
- * Run from source (tsx, vitest), the thread registers tsx before it loads its code: on Node 20
- * a worker gets neither its parent's loader hooks nor ones passed in `execArgv`.
- */
-function spawnWorker(workerData: CheckpointWorkerData): Worker {
-  if (!fromSource) return new Worker(WORKER, { workerData });
-  const [tsx, code] = [import.meta.resolve('tsx/esm/api'), WORKER.href].map((url) => JSON.stringify(url));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${code}); })`, {
-    eval: true,
-    workerData,
-  });
-}
+const WORKER = workerModule(import.meta.url, 'checkpoint-worker');
 
 export interface Checkpointer {
   /** Last checkpoint, then the thread ends; resolves when it has. */
@@ -57,7 +43,7 @@ export function startCheckpointer(
   log: Pick<Logger, 'error'>,
   everyMs = EVERY_MS,
 ): Checkpointer {
-  const worker = spawnWorker({ file: sqlite.name, everyMs });
+  const worker = spawnWorker(WORKER, { file: sqlite.name, everyMs } satisfies CheckpointWorkerData);
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   sqlite.pragma(`journal_size_limit = ${JOURNAL_LIMIT}`);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
