@@ -9,6 +9,11 @@ export async function nightlyBackup(deps: Deps): Promise<string> {
     `${b.name}: database ${formatBytes(b.databaseBytes)} (integrity ok), ${b.files} files ${formatBytes(b.fileBytes)}`,
     `${(b.durationMs / 1000).toFixed(1)} s`,
     `kept ${b.kept}${b.removed.length ? `, removed ${b.removed.join(', ')}` : ''}`,
+    ...(b.offsite
+      ? [
+          `uploaded ${b.offsite.label} (${formatBytes(b.offsite.bytes)}), kept ${b.offsite.kept} there${b.offsite.removed.length ? `, removed ${b.offsite.removed.length}` : ''}`,
+        ]
+      : []),
   ].join('; ');
 }
 

@@ -13,8 +13,10 @@ import {
   linkTree,
   moveIfThere,
   removeTree,
+  isStamp,
   stampOf,
 } from './files.js';
+import { downloadBackup, offsiteLabel } from './offsite.js';
 
 /** A restore that was refused; its message says why and what to do. Nothing was changed. */
 export class RestoreRefused extends Error {}
@@ -86,7 +88,12 @@ function checkBackupDatabase(file: string, shownAs: string): void {
  * -shm) and stored files aside to DATA_DIR/replaced-<when>/ (never deletes them), then puts
  * the backup's database and files in their place. The next start runs any pending migrations.
  */
-export async function restoreBackup(config: Pick<Config, 'dataDir'>, clock: Clock, given: string): Promise<Restored> {
+export async function restoreBackup(
+  config: Pick<Config, 'dataDir' | 'backupS3'>,
+  clock: Clock,
+  given: string,
+): Promise<Restored> {
+  if (given.startsWith('s3:')) return restoreFromOffsite(config, clock, given.slice(3));
   const { dataDir } = config;
   const source = await locate(dataDir, given);
   const live = databaseFile(dataDir);
@@ -121,5 +128,32 @@ export async function restoreBackup(config: Pick<Config, 'dataDir'>, clock: Cloc
     return { from: source.dir ?? source.db, replacedDir, files };
   } finally {
     await removeTree(scratch);
+  }
+}
+
+/** `s3:<name>`: downloads the backup from BACKUP_S3_URL into DATA_DIR/tmp, then restores it from there. */
+async function restoreFromOffsite(
+  config: Pick<Config, 'dataDir' | 'backupS3'>,
+  clock: Clock,
+  name: string,
+): Promise<Restored> {
+  const s3 = config.backupS3;
+  if (!s3) throw new RestoreRefused(`s3:${name} needs BACKUP_S3_URL (and its keys) to be set; it is not.`);
+  if (!isStamp(name))
+    throw new RestoreRefused(`s3:${name} is not the name of a backup (those look like s3:2026-12-07T21-00-00Z).`);
+  const dir = join(config.dataDir, 'tmp', `s3-${name}`);
+  await removeTree(dir);
+  try {
+    await downloadBackup(s3, name, dir);
+  } catch (err) {
+    throw new RestoreRefused(`Could not fetch it: ${(err as Error).message}.`);
+  }
+  try {
+    return {
+      ...(await restoreBackup({ dataDir: config.dataDir, backupS3: undefined }, clock, dir)),
+      from: offsiteLabel(s3, name),
+    };
+  } finally {
+    await removeTree(dir);
   }
 }

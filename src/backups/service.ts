@@ -6,6 +6,7 @@ import { getSetting } from '../lib/settings.js';
 import { DAY } from '../lib/clock.js';
 import { istDate } from '../lib/time.js';
 import { snapshotDatabase } from './snapshot.js';
+import { deleteOffsite, listOffsite, offsiteLabel, uploadBackup } from './offsite.js';
 import {
   DATABASE,
   FILE_STORES,
@@ -35,6 +36,8 @@ export interface Backup {
 export interface BackupRun extends Backup {
   kept: number;
   removed: string[];
+  /** The copy in BACKUP_S3_URL, when one is configured. */
+  offsite?: { label: string; bytes: number; kept: number; removed: string[] };
 }
 
 /** What a backup folder says about itself, beside the database and the files. */
@@ -49,7 +52,20 @@ export const MANIFEST = 'backup.json';
 export async function takeBackup(deps: BackupDeps): Promise<BackupRun> {
   const backup = await writeBackup(deps);
   const { kept, removed } = await pruneBackups(deps);
-  return { ...backup, kept, removed };
+  const s3 = deps.config.backupS3;
+  if (!s3) return { ...backup, kept, removed };
+  const bytes = await uploadBackup(s3, backup.dir, backup.name, join(deps.config.dataDir, 'tmp'));
+  const { daily, weekly } = await retention(deps);
+  const there = await listOffsite(s3);
+  const keep = backupsToKeep(there, daily, weekly);
+  const gone = there.filter((n) => !keep.has(n));
+  await deleteOffsite(s3, gone);
+  return {
+    ...backup,
+    kept,
+    removed,
+    offsite: { label: offsiteLabel(s3, backup.name), bytes, kept: keep.size, removed: gone },
+  };
 }
 
 async function writeBackup(deps: BackupDeps): Promise<Backup> {
