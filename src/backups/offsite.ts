@@ -24,6 +24,12 @@ function client(s3: OffsiteConfig): S3Client {
     endpoint: s3.endpoint,
     // A store of our own (MinIO, s3rver, …) names buckets in the path, not in the host name.
     forcePathStyle: s3.endpoint !== undefined,
+    // The SDK's default sends bodies aws-chunked with a trailing checksum, which stores other
+    // than AWS may keep as part of the object (s3rver does: the archive came back damaged).
+    ...(s3.endpoint !== undefined && {
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
+    }),
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
 }
