@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cron } from 'croner';
+import { sql } from 'kysely';
 import Sqlite from 'better-sqlite3';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
@@ -108,6 +109,30 @@ describe('the nightly backup', () => {
       await t.close();
     }
   }, 120_000);
+
+  it('holds the commits still in the WAL (a copy of the database file alone would lose them)', async () => {
+    const app = await makeTestApp();
+    try {
+      // Nothing copies the WAL back into the database file while this test runs.
+      await sql`PRAGMA wal_autocheckpoint = 0`.execute(app.db);
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(app.db);
+      await signedIn(app.deps, { name: 'Committed To The WAL Only' });
+      expect(statSync(join(app.dir, 'trektribe.db-wal')).size).toBeGreaterThan(0);
+
+      const b = await takeBackup(app.deps);
+
+      const copy = new Sqlite(join(b.dir, 'trektribe.db'), { readonly: true });
+      try {
+        expect(copy.prepare("SELECT count(*) FROM users WHERE name = 'Committed To The WAL Only'").pluck().get()).toBe(
+          1,
+        );
+      } finally {
+        copy.close();
+      }
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 
   it('leaves no half-written backup behind when it fails, and says why', async () => {
     t.clock.set('2026-11-30T21:00:00Z');
