@@ -66,7 +66,7 @@ function checkBackupDatabase(file: string, shownAs: string): void {
     }
     if (integrity !== 'ok')
       throw new RestoreRefused(
-        `${shownAs} failed its integrity check (${integrity.slice(0, 500)}): refusing to restore it.`,
+        `${shownAs} failed its integrity check (${integrity.replace(/\s+/g, ' ').slice(0, 500)}): refusing to restore it.`,
       );
     if (applied.length === 0)
       throw new RestoreRefused(

@@ -224,17 +224,27 @@ describe('restore refuses', () => {
     liveUntouched(b.dir);
   }, 30_000);
 
-  it('a backup database with damaged pages', async () => {
+  it('a backup database with a damaged page that only the integrity check reads', async () => {
     const b = await withBackup();
-    // Past the header: the first pages hold the schema and the tables' roots.
+    // A page of the users table's email index: the backup still opens and its migrations read fine.
+    const copy = new Sqlite(b.backupDb, { readonly: true });
+    const { pageno } = copy
+      .prepare(
+        "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users') ORDER BY pageno LIMIT 1",
+      )
+      .get() as { pageno: number };
+    const pageSize = copy.pragma('page_size', { simple: true }) as number;
+    copy.close();
     const fd = openSync(b.backupDb, 'r+');
-    for (const page of [2, 3, 5, 8, 13, 21]) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, page * 4096 + 100);
+    writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (pageno - 1) * pageSize);
     closeSync(fd);
 
     const r = await runCli('restore', [b.backupDir], { DATA_DIR: b.dir });
 
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Not restored: The backup \S+ (failed its integrity check|is not a usable database)/);
+    expect(r.stderr).toMatch(
+      /^Not restored: The backup \S+ failed its integrity check \(.+\): refusing to restore it\.$/m,
+    );
     liveUntouched(b.dir);
   }, 30_000);
 
