@@ -86,6 +86,11 @@ const Env = z.object({
     .optional(),
   BACKUP_S3_ACCESS_KEY_ID: z.string().min(3).optional(),
   BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(3).optional(),
+  /** Encrypts the off-site copy (AES-256-GCM): 64 hex digits. Keep it somewhere other than the server. */
+  BACKUP_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, '64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`')
+    .optional(),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -165,6 +170,7 @@ function toConfig(e: z.infer<typeof Env>) {
           ...parseS3Url(e.BACKUP_S3_URL),
           accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID!,
           secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY!,
+          key: e.BACKUP_KEY ? Buffer.from(e.BACKUP_KEY, 'hex') : undefined,
         }
       : undefined,
   };
@@ -225,6 +231,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         `Missing environment variable ${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`,
       );
     }
+  }
+  if (raw.BACKUP_KEY && !raw.BACKUP_S3_URL) {
+    throw new ConfigError(
+      'Missing environment variable BACKUP_S3_URL: required when BACKUP_KEY is set (the key encrypts the off-site copy)',
+    );
   }
   if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
     throw new ConfigError(

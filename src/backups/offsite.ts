@@ -5,7 +5,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import type { Config } from '../config.js';
 import { isStamp, removeTree } from './files.js';
+import { isSealed, seal, unseal } from './sealed.js';
 
 export type OffsiteConfig = NonNullable<Config['backupS3']>;
 
@@ -56,15 +57,17 @@ export async function uploadBackup(s3: OffsiteConfig, dir: string, name: string,
   const archive = join(scratchDir, `${name}${SUFFIX}`);
   try {
     await tar.c({ gzip: true, cwd: dir, file: archive, portable: true }, ['.']);
-    const { size } = await stat(archive);
+    const upload = s3.key ? `${archive}.sealed` : archive;
+    if (s3.key) await seal(s3.key, archive, upload);
+    const { size } = await stat(upload);
     try {
       await client(s3).send(
         new PutObjectCommand({
           Bucket: s3.bucket,
           Key: keyOf(s3, name),
-          Body: createReadStream(archive),
+          Body: createReadStream(upload),
           ContentLength: size,
-          ContentType: 'application/gzip',
+          ContentType: s3.key ? 'application/octet-stream' : 'application/gzip',
         }),
       );
     } catch (err) {
@@ -73,6 +76,7 @@ export async function uploadBackup(s3: OffsiteConfig, dir: string, name: string,
     return size;
   } finally {
     await removeTree(archive);
+    await removeTree(`${archive}.sealed`);
   }
 }
 
@@ -114,7 +118,10 @@ export async function deleteOffsite(s3: OffsiteConfig, names: string[]): Promise
   }
 }
 
-/** Downloads one backup from the store and unpacks it into `dir` (a new folder). */
+/**
+ * Downloads one backup from the store and unpacks it into `dir` (a new folder). One encrypted
+ * with BACKUP_KEY is decrypted, and authenticated, before anything is unpacked.
+ */
 export async function downloadBackup(s3: OffsiteConfig, name: string, dir: string): Promise<void> {
   let body: Readable;
   try {
@@ -126,10 +133,31 @@ export async function downloadBackup(s3: OffsiteConfig, name: string, dir: strin
     throw plainly(s3, `backup ${name} could not be downloaded`, err);
   }
   await mkdir(dir, { recursive: true });
+  const [fetched, opened] = [`${dir}.download`, `${dir}.tar.gz`];
   try {
-    await pipeline(body, tar.x({ cwd: dir, strict: true }));
+    await pipeline(body, createWriteStream(fetched));
+    let archive = fetched;
+    if (await isSealed(fetched)) {
+      if (!s3.key) throw new Error(`backup ${name} is encrypted: set BACKUP_KEY to the key it was made with`);
+      try {
+        await unseal(s3.key, fetched, opened);
+      } catch {
+        throw new Error(
+          `backup ${name} cannot be decrypted with this BACKUP_KEY (another key, or the file was altered)`,
+        );
+      }
+      archive = opened;
+    }
+    try {
+      await tar.x({ cwd: dir, file: archive, strict: true });
+    } catch (err) {
+      throw new Error(`backup ${name} from the store is not a readable archive: ${(err as Error).message}`);
+    }
   } catch (err) {
     await removeTree(dir);
-    throw new Error(`backup ${name} from the store is not a readable archive: ${(err as Error).message}`);
+    throw err;
+  } finally {
+    await removeTree(fetched);
+    await removeTree(opened);
   }
 }

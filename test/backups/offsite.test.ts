@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import Sqlite from 'better-sqlite3';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { putSetting } from '../../src/lib/settings.js';
 import { takeBackup } from '../../src/backups/service.js';
@@ -44,6 +44,17 @@ afterAll(async () => {
   await s3.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+const objectBytes = async (key: string) => {
+  const client = new S3Client({
+    region: 'ap-south-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  const res = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return Buffer.from(await res.Body!.transformToByteArray());
+};
 
 const keysInStore = async () => {
   const client = new S3Client({
@@ -116,6 +127,60 @@ describe('the off-site copy (BACKUP_S3_URL)', () => {
       await app.close();
     }
   }, 30_000);
+});
+
+describe('the off-site copy encrypted with BACKUP_KEY', () => {
+  const KEY = 'a1'.repeat(32);
+  const OTHER = 'b2'.repeat(32);
+
+  it('is stored encrypted, restores with its key, and is refused with another key or none', async () => {
+    const sealed = { ...env, BACKUP_S3_URL: `s3://${BUCKET}/sealed?endpoint=${endpoint}`, BACKUP_KEY: KEY };
+    const app = await makeTestApp(sealed);
+    try {
+      await signedIn(app.deps, { name: 'Sealed Backup Marker' });
+      app.clock.set('2026-12-06T21:00:00Z');
+      await takeBackup(app.deps);
+    } finally {
+      await app.close();
+    }
+    const stored = await objectBytes('sealed/2026-12-06T21-00-00Z.tar.gz');
+    expect(stored.subarray(0, 5).toString()).toBe('TTBK1');
+    expect(stored.includes(Buffer.from('Sealed Backup Marker'))).toBe(false);
+
+    const attempt = async (extra: Record<string, string>) => {
+      const fresh = mkdtempSync(join(tmpdir(), 'tt-restored-'));
+      dirs.push(fresh);
+      const r = await runCli('restore', ['s3:2026-12-06T21-00-00Z'], { DATA_DIR: fresh, ...sealed, ...extra });
+      return { ...r, fresh, last: r.stderr.trim().split('\n').at(-1) };
+    };
+    const wrong = await attempt({ BACKUP_KEY: OTHER });
+    expect(wrong.code).toBe(1);
+    expect(wrong.last).toBe(
+      'Not restored: Could not fetch it: backup 2026-12-06T21-00-00Z cannot be decrypted with this BACKUP_KEY (another key, or the file was altered).',
+    );
+    expect(readdirSync(wrong.fresh)).not.toContain('trektribe.db');
+    const none = await attempt({ BACKUP_KEY: '' });
+    expect(none.code).toBe(1);
+    expect(none.last).toContain('is encrypted: set BACKUP_KEY to the key it was made with');
+
+    const right = await attempt({});
+    expect(right.code).toBe(0);
+    const db = new Sqlite(join(right.fresh, 'trektribe.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) FROM users WHERE name = 'Sealed Backup Marker'").pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  }, 90_000);
+
+  it('BACKUP_KEY must be 64 hex digits, and needs BACKUP_S3_URL', () => {
+    expect(() => loadConfig({ ...env, BACKUP_KEY: 'secret' })).toThrow(
+      /^Invalid environment variable BACKUP_KEY="secret": expected 64 hex digits/,
+    );
+    expect(() => loadConfig({ BACKUP_KEY: KEY })).toThrow(
+      'Missing environment variable BACKUP_S3_URL: required when BACKUP_KEY is set',
+    );
+  });
 });
 
 describe('BACKUP_S3_* configuration', () => {
