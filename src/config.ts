@@ -72,6 +72,25 @@ const Env = z.object({
     .string()
     .regex(/^(on|off|[0-9]|10)$/, 'on, off or a number of proxies from 0 to 10')
     .default('off'),
+
+  /**
+   * Where each backup is also uploaded (S3 or an S3-compatible store):
+   * s3://bucket/prefix?endpoint=https://host&region=ap-south-1 (endpoint: only for a store other than AWS).
+   */
+  BACKUP_S3_URL: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^?#]*)?(\?[^#]*)?$/,
+      'an S3 URL like s3://bucket/prefix?endpoint=https://host&region=ap-south-1',
+    )
+    .optional(),
+  BACKUP_S3_ACCESS_KEY_ID: z.string().min(3).optional(),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(3).optional(),
+  /** Encrypts the off-site copy (AES-256-GCM): 64 hex digits. Keep it somewhere other than the server. */
+  BACKUP_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, '64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`')
+    .optional(),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -145,6 +164,40 @@ function toConfig(e: z.infer<typeof Env>) {
     setupPassword: e.SETUP_PASSWORD,
     /** Reverse proxies in front of us whose X-Forwarded-For entries we believe (0: none). */
     trustProxyHops: e.TRUST_PROXY === 'on' ? 1 : e.TRUST_PROXY === 'off' ? 0 : Number(e.TRUST_PROXY),
+    /** The off-site copy of each backup; undefined when none is configured. */
+    backupS3: e.BACKUP_S3_URL
+      ? {
+          ...parseS3Url(e.BACKUP_S3_URL),
+          accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID!,
+          secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY!,
+          key: e.BACKUP_KEY ? Buffer.from(e.BACKUP_KEY, 'hex') : undefined,
+        }
+      : undefined,
+  };
+}
+
+/** The parts of a BACKUP_S3_URL: bucket, key prefix ('' or ending in /), endpoint, region. */
+function parseS3Url(text: string) {
+  const url = new URL(text);
+  const known = ['endpoint', 'region'];
+  const other = [...url.searchParams.keys()].find((k) => !known.includes(k));
+  if (other)
+    throw new ConfigError(
+      `Invalid environment variable BACKUP_S3_URL: unknown option ${other} (known: endpoint, region)`,
+    );
+  const endpoint = url.searchParams.get('endpoint') ?? undefined;
+  if (endpoint !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(endpoint))
+    throw new ConfigError(
+      `Invalid environment variable BACKUP_S3_URL: endpoint=${JSON.stringify(endpoint)} should be http(s)://host[:port]`,
+    );
+  const prefix = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  return {
+    /** For messages: where the backups go, without credentials. */
+    url: text,
+    bucket: url.hostname,
+    prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+    endpoint,
+    region: url.searchParams.get('region') ?? 'us-east-1',
   };
 }
 
@@ -153,6 +206,7 @@ const together: string[][] = [
   ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
   ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
   ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+  ['BACKUP_S3_URL', 'BACKUP_S3_ACCESS_KEY_ID', 'BACKUP_S3_SECRET_ACCESS_KEY'],
 ];
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -177,6 +231,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         `Missing environment variable ${missing}: required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`,
       );
     }
+  }
+  if (raw.BACKUP_KEY && !raw.BACKUP_S3_URL) {
+    throw new ConfigError(
+      'Missing environment variable BACKUP_S3_URL: required when BACKUP_KEY is set (the key encrypts the off-site copy)',
+    );
   }
   if (raw.TWILIO_ACCOUNT_SID && !raw.TWILIO_SMS_FROM && !raw.TWILIO_WHATSAPP_FROM) {
     throw new ConfigError(

@@ -12,6 +12,8 @@ import * as billing from './billing/jobs.js';
 import { pruneLiveEvents } from './live/jobs.js';
 import * as reviews from './reviews/jobs.js';
 import * as support from './support/jobs.js';
+import * as backups from './backups/jobs.js';
+import type { Settings } from './lib/settings.js';
 
 /**
  * The schedule, and nothing else: cron expression (Asia/Kolkata) → a feature's job.
@@ -49,7 +51,14 @@ export const SCHEDULE: Job[] = [
   { name: 'billing.reconcile', cron: '20 * * * *', run: (deps) => billing.reconcileCharges(deps) },
   // Hourly: tickets waiting on the customer for 7 days close themselves.
   { name: 'support.auto-close', cron: '15 * * * *', run: support.closeStaleTickets },
+  // 02:30 IST (the backupTime setting): the database and stored files into DATA_DIR/backups.
+  { name: 'backups.nightly', cron: '30 2 * * *', run: backups.nightlyBackup },
 ];
+
+/** The schedule with the times that settings choose (read once, at start). */
+export function scheduleFor(settings: Pick<Settings, 'backupTime'>, jobs: Job[] = SCHEDULE): Job[] {
+  return jobs.map((j) => (j.name === 'backups.nightly' ? { ...j, cron: backups.dailyAt(settings.backupTime) } : j));
+}
 
 export interface Scheduler {
   /** No new runs start; resolves once the runs in progress have finished. */

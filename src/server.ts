@@ -6,7 +6,8 @@ import { createApp } from './app.js';
 import { createLogger } from './lib/logger.js';
 import { loadAssets } from './lib/assets.js';
 import { systemClock } from './lib/clock.js';
-import { startScheduler } from './scheduler.js';
+import { scheduleFor, startScheduler } from './scheduler.js';
+import { getSettings } from './lib/settings.js';
 import { transportsFromConfig } from './notifications/transports.js';
 import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
@@ -43,7 +44,7 @@ const deps: Deps = {
   stopping: stopping.signal,
   payments: createGateway(config),
 };
-const scheduler = startScheduler(deps);
+const scheduler = startScheduler(deps, scheduleFor(await getSettings(db)));
 deps.runJob = (name) => scheduler.runNow(name);
 const app = createApp(deps);
 log.info(

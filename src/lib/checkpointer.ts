@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { spawnWorker, workerModule } from './worker.js';
 import type Sqlite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { CheckpointWorkerData } from './checkpoint-worker.js';
@@ -33,21 +33,7 @@ const JOURNAL_LIMIT = 64 * 1024 * 1024;
 const EVERY_MS = 1000;
 
 /** The thread's code: checkpoint-worker.js next to this file in the build, checkpoint-worker.ts in the source. */
-const fromSource = import.meta.url.endsWith('.ts');
-const WORKER = new URL(fromSource ? './checkpoint-worker.ts' : './checkpoint-worker.js', import.meta.url);
-
-/**
- * Run from source (tsx, vitest), the thread registers tsx before it loads its code: on Node 20
- * a worker gets neither its parent's loader hooks nor ones passed in `execArgv`.
- */
-function spawnWorker(workerData: CheckpointWorkerData): Worker {
-  if (!fromSource) return new Worker(WORKER, { workerData });
-  const [tsx, code] = [import.meta.resolve('tsx/esm/api'), WORKER.href].map((url) => JSON.stringify(url));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${code}); })`, {
-    eval: true,
-    workerData,
-  });
-}
+const WORKER = workerModule(import.meta.url, 'checkpoint-worker');
 
 /**
  * Below this much free space on the database's file system, the WAL is kept small. Between two
@@ -94,7 +80,7 @@ export function startCheckpointer(
   log: Pick<Logger, 'error' | 'info'>,
   everyMs = EVERY_MS,
 ): Checkpointer {
-  const worker = spawnWorker({ file: sqlite.name, everyMs });
+  const worker = spawnWorker(WORKER, { file: sqlite.name, everyMs } satisfies CheckpointWorkerData);
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   sqlite.pragma(`journal_size_limit = ${JOURNAL_LIMIT}`);
   const pages = { normal: SAFETY_PAGES };

@@ -55,6 +55,11 @@ export const DEFAULT_SETTINGS = {
   platformName: 'TrekTribe',
   contactEmail: '' as string,
   contactPhone: '' as string,
+  /** When the nightly backup runs (HH:MM, India time); read when the server starts. */
+  backupTime: '02:30' as string,
+  /** Backups kept: the newest of each of the last this many days, and of the last this many weeks. */
+  backupKeepDaily: 7,
+  backupKeepWeekly: 4,
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;
