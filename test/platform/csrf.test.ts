@@ -114,7 +114,7 @@ describe('cross-site requests', () => {
 
   it('the signed Razorpay webhook is the one exception: it is taken whatever Origin it carries, and still needs its signature', async () => {
     const fake = t.deps.payments.fake!;
-    const hook = fake.webhook('payment.captured', {});
+    const hook = fake.webhook('payment.authorized', {});
     const signed = await rawRequest(`${url}/webhooks/razorpay`, {
       method: 'POST',
       headers: { ...hook.headers, Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' },
