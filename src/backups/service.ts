@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Deps } from '../deps.js';
@@ -166,3 +166,30 @@ export async function pruneBackups(deps: BackupDeps): Promise<{ kept: number; re
   }
   return { kept: keep.size, removed };
 }
+
+/** The newest complete backup in DATA_DIR/backups, as its manifest describes it; null when there is none. */
+export async function newestBackup(dataDir: string): Promise<LatestBackup | null> {
+  const [name] = await listBackups(dataDir);
+  if (!name) return null;
+  const dir = join(backupsDir(dataDir), name);
+  const manifest = await readFile(join(dir, MANIFEST), 'utf8')
+    .then((s) => JSON.parse(s) as Partial<Backup>)
+    .catch(() => ({}) as Partial<Backup>);
+  return {
+    name,
+    dir,
+    takenAt: dateOfStamp(name).toISOString(),
+    bytes: (manifest.databaseBytes ?? 0) + (manifest.fileBytes ?? 0),
+  };
+}
+
+export interface LatestBackup {
+  name: string;
+  dir: string;
+  takenAt: string;
+  /** The database copy and the stored files, as the backup recorded them. */
+  bytes: number;
+}
+
+/** A backup older than this is overdue: the nightly one failed or did not run. */
+export const BACKUP_STALE_MS = 36 * 60 * 60 * 1000;

@@ -14,3 +14,9 @@ export async function rewriteProbe(db: Kysely<Database>, at: string, padBytes: n
   await sql`insert into storage_probe (id, at, pad) values (1, ${at}, zeroblob(${padBytes}))
             on conflict (id) do update set at = excluded.at, pad = excluded.pad`.execute(db);
 }
+
+/** When this database was set up: its first migration's time (null before any). */
+export async function installedAt(db: Kysely<Database>): Promise<string | null> {
+  const r = await sql<{ at: string | null }>`select min(timestamp) as at from kysely_migration`.execute(db);
+  return r.rows[0]?.at ?? null;
+}

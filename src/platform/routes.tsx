@@ -2,16 +2,22 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { VERSION } from '../version.js';
 import { readUpload } from '../lib/images.js';
-import { dbHealth } from './service.js';
+import { backupHealth, dbHealth, uptimeSeconds } from './service.js';
 
-const startedAt = Date.now();
-
-/** The health check and uploads (the home page is the trips feature's: src/trips/routes.tsx). */
+/**
+ * The health check and uploads (the home page is the trips feature's: src/trips/routes.tsx).
+ * `/healthz` answers whether the database answers and takes writes; `/healthz?deep=1`, for a
+ * monitor, also whether the last backup is fresh (at most 36 h old).
+ */
 export const platformRoutes = new Hono<AppEnv>().get('/healthz', async (c) => {
-  const uptime = Math.round((Date.now() - startedAt) / 1000);
-  const db = await dbHealth(c.get('deps'));
-  if (db === 'ok') return c.json({ status: 'ok', db, version: VERSION, uptime });
-  return c.json({ status: 'error', db, version: VERSION, uptime }, 503);
+  const deps = c.get('deps');
+  const db = await dbHealth(deps);
+  const backup = c.req.query('deep') === undefined ? undefined : await backupHealth(deps);
+  const ok = db === 'ok' && (backup === undefined || backup === 'ok');
+  return c.json(
+    { status: ok ? 'ok' : 'error', db, ...(backup ? { backup } : {}), version: VERSION, uptime: uptimeSeconds() },
+    ok ? 200 : 503,
+  );
 });
 
 /** Stored images: random names, never change, so they are cached for a year. */

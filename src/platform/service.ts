@@ -1,12 +1,17 @@
-import { statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { stat, statfs } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BACKUP_STALE_MS, newestBackup } from '../backups/service.js';
 import type { Deps } from '../deps.js';
 import { sqliteOf } from '../db.js';
 import { isoNow } from '../lib/clock.js';
 import { emptyWal, isStorageFull, storageFull, storageIsFull } from '../lib/storage.js';
-import { ping, rewriteProbe } from './queries.js';
+import { installedAt, ping, rewriteProbe } from './queries.js';
 
 export type DbHealth = 'ok' | 'full' | 'unavailable';
+
+const startedAt = Date.now();
+/** Seconds since this process loaded. */
+export const uptimeSeconds = () => Math.round((Date.now() - startedAt) / 1000);
 
 /** How long an answer of /healthz stands: a monitor polling it often costs one probe a second. */
 const CACHE_MS = 1_000;
@@ -55,4 +60,47 @@ async function probe(deps: Pick<Deps, 'db' | 'clock' | 'log'>): Promise<DbHealth
     if (sqlite) storageFull(sqlite, deps.log, err);
     return 'full';
   }
+}
+
+export interface StorageStatus {
+  databaseBytes: number;
+  walBytes: number;
+  /** Of the file system DATA_DIR is on; null where it cannot be read. */
+  freeBytes: number | null;
+  totalBytes: number | null;
+}
+
+/** The database file, its WAL, and the room left where DATA_DIR lives. */
+export async function storageStatus(deps: Pick<Deps, 'config'>): Promise<StorageStatus> {
+  const file = join(deps.config.dataDir, 'trektribe.db');
+  const size = (f: string) =>
+    stat(f).then(
+      (s) => s.size,
+      () => 0,
+    );
+  const [databaseBytes, walBytes, fs] = await Promise.all([
+    size(file),
+    size(`${file}-wal`),
+    statfs(deps.config.dataDir).catch(() => null),
+  ]);
+  return {
+    databaseBytes,
+    walBytes,
+    freeBytes: fs ? fs.bavail * fs.bsize : null,
+    totalBytes: fs ? fs.blocks * fs.bsize : null,
+  };
+}
+
+export type BackupHealth = 'ok' | 'stale' | 'none';
+
+/**
+ * Whether the newest backup is fresh (at most 36 h old). A database set up less than 36 h ago
+ * with no backup yet is fine: its first nightly backup has not come round.
+ */
+export async function backupHealth(deps: Pick<Deps, 'config' | 'db' | 'clock'>): Promise<BackupHealth> {
+  const now = deps.clock.now().getTime();
+  const newest = await newestBackup(deps.config.dataDir);
+  if (newest) return now - Date.parse(newest.takenAt) <= BACKUP_STALE_MS ? 'ok' : 'stale';
+  const since = await installedAt(deps.db);
+  return since && now - Date.parse(since) > BACKUP_STALE_MS ? 'none' : 'ok';
 }

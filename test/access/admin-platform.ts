@@ -3,6 +3,7 @@ import type { RouteAccess } from './types.js';
 /** The admin pages of the platform itself: scheduled jobs (the outbox is in admin-console.ts). */
 export const adminPlatformAccess: RouteAccess[] = [
   { method: 'GET', path: '/admin/jobs', allowed: ['admin'] },
+  { method: 'GET', path: '/admin/system', allowed: ['admin'] },
   {
     method: 'POST',
     path: '/admin/jobs/:name/run',

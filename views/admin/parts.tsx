@@ -113,6 +113,11 @@ export const ADMIN_PAGES: { href: string; label: string; about: string }[] = [
     about: 'A banner and a notification to everyone or one role.',
   },
   { href: '/admin/jobs', label: 'Jobs', about: 'Scheduled jobs, their runs, run one now.' },
+  {
+    href: '/admin/system',
+    label: 'System',
+    about: 'Database and disk, the last backup, messages waiting, every job’s last run, version.',
+  },
   { href: '/admin/outbox', label: 'Outbox', about: 'Every email, SMS and WhatsApp message; retry a failed one.' },
   { href: '/admin/audit', label: 'Audit log', about: 'Every admin and money action, by actor, action or object.' },
 ];

@@ -81,6 +81,7 @@ const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
     { href: '/admin/reviews', label: 'Reviews' },
     { href: '/admin/announcements', label: 'Announcements' },
     { href: '/admin/jobs', label: 'Scheduled jobs' },
+    { href: '/admin/system', label: 'System: disk, backups, version' },
     { href: '/admin/outbox', label: 'Outgoing messages' },
     { href: '/admin/settings', label: 'Settings and plan' },
     // An admin may also run trips of their own, as an organizer does.
