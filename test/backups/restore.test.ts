@@ -19,6 +19,7 @@ import pino from 'pino';
 import { migrateToLatest, openDatabase } from '../../src/db.js';
 import { loadConfig } from '../../src/config.js';
 import { systemClock } from '../../src/lib/clock.js';
+import { putSetting } from '../../src/lib/settings.js';
 import { takeBackup } from '../../src/backups/service.js';
 import { makeTrip, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
@@ -56,6 +57,9 @@ async function dataFolder(o: { departures: number; travelers: number }) {
   const { db, sqlite } = openDatabase(join(dir, 'trektribe.db'));
   await migrateToLatest(db);
   const deps = { db, clock: systemClock };
+  // A steady load of bookings from a few travelers: their caps on unpaid seats are lifted (the checks still run).
+  await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
+  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
   const trip = await makeTrip(deps, {
     departures: Array.from({ length: o.departures }, (_, i) => ({ start: `2027-03-${10 + i}`, capacity: 500 })),
   });
