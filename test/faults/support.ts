@@ -58,6 +58,7 @@ export const quietLog = pino({ level: 'silent' });
 
 export interface Seeded {
   tripId: number;
+  organizerId: number;
   departureIds: number[];
   travelers: { id: number; cookie: string; email: string }[];
   admin: { id: number; cookie: string };
@@ -84,7 +85,7 @@ export async function seed(
     travelers.push({ ...(await signedIn(deps, { role: 'traveler', email })), email });
   }
   const admin = await signedIn(deps, { role: 'admin' });
-  return { tripId: trip.tripId, departureIds, travelers, admin };
+  return { tripId: trip.tripId, organizerId: trip.organizerId, departureIds, travelers, admin };
 }
 
 const formBody = (f: Record<string, string | string[]>) => {
