@@ -154,6 +154,8 @@ export async function load<T>(o: {
   maxRequests: number;
   maxMs: number;
   stop?: () => boolean;
+  /** A pause after each answer (a steady rate rather than as fast as the server goes). */
+  pauseMs?: number;
   one: (n: number) => Promise<T>;
 }): Promise<T[]> {
   const results: T[] = [];
@@ -163,6 +165,7 @@ export async function load<T>(o: {
     while (sent < o.maxRequests && !over() && !o.stop?.()) {
       const n = sent++;
       results.push(await o.one(n));
+      if (o.pauseMs) await sleep(o.pauseMs);
     }
   };
   await Promise.all(Array.from({ length: o.clients }, worker));
@@ -305,38 +308,66 @@ export async function faultProxy(target: { host?: string; port: number }): Promi
   return proxy;
 }
 
+type FakeRzp = {
+  fake: {
+    orders: Map<string, { id: string; notes: Record<string, string> }>;
+    pay(orderId: string): { payment: { id: string }; signature: string };
+  };
+};
+
+export interface Payment {
+  bookingId: number;
+  /** How far it got: no order yet, paid at Razorpay but the app has not taken the return, or done. */
+  step: 'order' | 'verify' | 'done';
+  status: number;
+  ms: number;
+  /** Once Razorpay took the money: what Checkout hands back, to send again (never pay again). */
+  back?: { razorpay_order_id: string; razorpay_payment_id: string; razorpay_signature: string };
+  text?: string;
+}
+
 /**
  * Pays a held booking online as a traveler does: the pay button (the app asks Razorpay for an
  * order), Checkout (the fake takes the money), the return to the app (signature checked).
- * `paid` only when the app answered the return with its redirect to the booking.
+ * Given an earlier attempt that got as far as Razorpay taking the money, only the return is sent again.
  */
 export async function payOnline(
   url: string,
-  rzp: {
-    fake: {
-      orders: Map<string, { id: string; notes: Record<string, string> }>;
-      pay(orderId: string): { payment: { id: string }; signature: string };
-    };
-  },
+  rzp: FakeRzp,
   cookie: string,
   bookingId: number,
-): Promise<{ step: 'order' | 'verify' | 'done'; status: number; ms: number; paymentId?: string }> {
+  earlier?: Payment,
+): Promise<Payment> {
   const t0 = performance.now();
+  let back = earlier?.back;
   try {
-    const start = await post(url, `/bookings/${bookingId}/pay/online`, cookie);
-    if (start.status !== 303) return { step: 'order', status: start.status, ms: performance.now() - t0 };
-    const order = [...rzp.fake.orders.values()].findLast((o) => o.notes.booking_id === String(bookingId));
-    if (!order) throw new Error(`the app redirected to checkout without an order for booking ${bookingId}`);
-    const { payment, signature } = rzp.fake.pay(order.id);
-    const done = await post(url, `/bookings/${bookingId}/pay/verify`, cookie, {
-      razorpay_order_id: order.id,
-      razorpay_payment_id: payment.id,
-      razorpay_signature: signature,
-    });
+    if (!back) {
+      const start = await post(url, `/bookings/${bookingId}/pay/online`, cookie);
+      if (start.location !== `/bookings/${bookingId}/checkout`)
+        return {
+          bookingId,
+          step: 'order',
+          status: start.status,
+          ms: performance.now() - t0,
+          text: `${start.location} ${start.text}`,
+        };
+      const order = [...rzp.fake.orders.values()].findLast((o) => o.notes.booking_id === String(bookingId));
+      if (!order) throw new Error(`the app redirected to checkout without an order for booking ${bookingId}`);
+      const { payment, signature } = rzp.fake.pay(order.id);
+      back = { razorpay_order_id: order.id, razorpay_payment_id: payment.id, razorpay_signature: signature };
+    }
+    const done = await post(url, `/bookings/${bookingId}/pay/verify`, cookie, back);
     const ok = done.status === 303 && done.location === `/bookings/${bookingId}`;
-    return { step: ok ? 'done' : 'verify', status: done.status, ms: performance.now() - t0, paymentId: payment.id };
-  } catch {
-    return { step: 'order', status: 0, ms: performance.now() - t0 };
+    return {
+      bookingId,
+      step: ok ? 'done' : 'verify',
+      status: done.status,
+      ms: performance.now() - t0,
+      back,
+      text: ok ? undefined : done.text,
+    };
+  } catch (e) {
+    return { bookingId, step: back ? 'verify' : 'order', status: 0, ms: performance.now() - t0, back, text: String(e) };
   }
 }
 
@@ -357,10 +388,10 @@ export async function drainOutbox(url: string, adminCookie: string, db: DB, maxM
 }
 
 /** The back-off and the killed sender's lease are over: what would be due in a few minutes is due now. */
-export async function timePassesForTheOutbox(db: DB): Promise<void> {
+export async function timePassesForTheOutbox(db: DB, statuses: ('pending' | 'sending')[] = ['pending', 'sending']) {
   await db
     .updateTable('outbox')
     .set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() })
-    .where('status', 'in', ['pending', 'sending'])
+    .where('status', 'in', statuses)
     .execute();
 }
