@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/e2e/**', 'test/dist/**'],
+          exclude: ['test/e2e/**', 'test/dist/**', 'test/faults/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -20,6 +20,17 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.{ts,tsx}'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real server processes under load, killed, cut off from their providers (npm run test:faults).
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

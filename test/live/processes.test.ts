@@ -5,42 +5,8 @@ import { openDatabase, type DB } from '../../src/db.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { sessionCookie, createUser } from '../support/factories.js';
 import { channel, publish } from '../../src/live/service.js';
-import { parseFrames, type SseFrame } from './support.js';
+import { listenOverHttp as listen } from './support.js';
 import pino from 'pino';
-
-/** An EventSource-like reader over real HTTP. */
-async function listen(url: string, cookie: string) {
-  const res = await fetch(`${url}/events`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } });
-  const frames: SseFrame[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const ended = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        const cut = buffer.lastIndexOf('\n\n');
-        if (cut >= 0) {
-          frames.push(...parseFrames(buffer.slice(0, cut + 2)));
-          buffer = buffer.slice(cut + 2);
-        }
-      }
-    } catch {
-      // cancelled
-    }
-  })();
-  const waitFor = async (match: (f: SseFrame) => boolean, ms = 5000) => {
-    const deadline = Date.now() + ms;
-    while (!frames.some(match)) {
-      if (Date.now() > deadline) throw new Error(`nothing matched; got ${JSON.stringify(frames)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return frames.find(match)!;
-  };
-  return { res, frames, ended, waitFor, close: () => reader.cancel().catch(() => {}) };
-}
 
 describe('two server processes on one database file', () => {
   let a: ServerProcess;

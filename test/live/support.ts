@@ -121,3 +121,37 @@ export async function openStream(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An EventSource-like reader of a server's `/events` (and `?topics=`) over real HTTP. */
+export async function listenOverHttp(url: string, cookie: string, query = '') {
+  const res = await fetch(`${url}/events${query}`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } });
+  const frames: SseFrame[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const ended = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        const cut = buffer.lastIndexOf('\n\n');
+        if (cut >= 0) {
+          frames.push(...parseFrames(buffer.slice(0, cut + 2)));
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch {
+      // cancelled
+    }
+  })();
+  const waitFor = async (match: (f: SseFrame) => boolean, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!frames.some(match)) {
+      if (Date.now() > deadline) throw new Error(`nothing matched; got ${JSON.stringify(frames)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return frames.find(match)!;
+  };
+  return { res, frames, ended, waitFor, close: () => reader.cancel().catch(() => {}) };
+}

@@ -20,6 +20,8 @@ export interface TestSmtp {
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
+  /** From now on every message is refused with this SMTP reply code (451: try again later); null accepts again. */
+  refuseWith(code: number | null): void;
 }
 
 /** Every http(s) link in a message's text part (and HTML hrefs), in order. */
@@ -46,6 +48,7 @@ export async function startSmtp(): Promise<TestSmtp> {
   const waiters: { match: (m: ParsedMail) => boolean; resolve: (m: ParsedMail) => void }[] = [];
   let server: SMTPServer | null = null;
   let port = 0;
+  let refusal: number | null = null;
 
   const receive = (m: ParsedMail) => {
     messages.push(m);
@@ -64,6 +67,14 @@ export async function startSmtp(): Promise<TestSmtp> {
       logger: false,
       closeTimeout: 200,
       onData(stream, _session, callback) {
+        const refuse = refusal;
+        if (refuse !== null) {
+          stream.resume();
+          stream.on('end', () =>
+            callback(Object.assign(new Error('Requested action aborted: try again later'), { responseCode: refuse })),
+          );
+          return;
+        }
         simpleParser(stream)
           .then((m) => {
             receive(m);
@@ -117,6 +128,9 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     async start() {
       if (!server) await listen();
+    },
+    refuseWith(code) {
+      refusal = code;
     },
   };
   return api;

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { reconcileCharges } from '../../src/billing/service.js';
-import { subscriptionOf } from './support.js';
-import { bankAnswers, chargesOf, organizerWithTrip, setUpAutopay } from './autopay-support.js';
+import { subscriptionOf } from '../billing/support.js';
+import { bankAnswers, chargesOf, organizerWithTrip, setUpAutopay } from '../billing/autopay-support.js';
 
 let rzp: FakeRazorpayServer;
 let t: TestApp;
@@ -23,19 +23,23 @@ const CHARGE_DAY = '2027-03-23T02:00:00+05:30';
 /** The charge job in a child process on the test's database file; its exit code or signal and output. */
 function chargeInChild(env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'charge-process.ts')], {
-      env: {
-        ...process.env,
-        ...rzp.env,
-        DATA_DIR: t.dir,
-        PUBLIC_URL: 'http://localhost:3000',
-        ALLOW_HTTP: 'on',
-        NODE_ENV: 'test',
-        CLOCK: CHARGE_DAY,
-        ...env,
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '../billing/charge-process.ts')],
+      {
+        env: {
+          ...process.env,
+          ...rzp.env,
+          DATA_DIR: t.dir,
+          PUBLIC_URL: 'http://localhost:3000',
+          ALLOW_HTTP: 'on',
+          NODE_ENV: 'test',
+          CLOCK: CHARGE_DAY,
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     let out = '';
     child.stdout.on('data', (b) => (out += String(b)));
     child.on('exit', (code, signal) => resolve({ code, signal, out }));
