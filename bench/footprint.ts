@@ -46,14 +46,14 @@ const deps = { db, clock: systemClock };
 await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
 await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
 const trips = [];
-for (let i = 0; i < 40; i++) trips.push(await makeTrip(deps, { capacity: 1000, title: `Footprint trek ${i}` }));
+for (let i = 0; i < 40; i++) trips.push(await makeTrip(deps, { capacity: 500, title: `Footprint trek ${i}` }));
 const departures = trips.map((t) => ({ tripId: t.tripId, departureId: t.departureId }));
 for (const t of trips.slice(0, 10))
   for (let m = 0; m < 5; m++)
     departures.push({
       tripId: t.tripId,
       departureId: await addDeparture(deps, t.tripId, {
-        capacity: 1000,
+        capacity: 500,
         start: `2027-${String(3 + m).padStart(2, '0')}-10`,
       }),
     });
