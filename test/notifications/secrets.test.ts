@@ -7,7 +7,7 @@ import { startFakeTwilio, TEST_TWILIO, type FakeTwilio } from '../support/fake-t
 import { linkPath, startSmtp, type TestSmtp } from '../support/smtp.js';
 import { fromIp, register, sessionToken, cookieOf, PASSWORD } from '../auth/helpers.js';
 import { deliverDue, errorToKeep } from '../../src/notifications/delivery.js';
-import { SECRET_KINDS } from '../../src/notifications/kinds.js';
+import { KINDS, SECRET_KINDS } from '../../src/notifications/kinds.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 
 // Production mode, real SMTP (a local server) and the real Twilio SDK (against a local fake):
@@ -157,9 +157,9 @@ describe('one-time secrets are seen by their recipient alone (issue 28)', () => 
       // What staff do see: the kind, that it was sent, when.
       const crm = sent[0][1];
       const entry = crm.slice(crm.indexOf('id="timeline"'));
-      expect(entry).toContain(kind);
+      expect(entry).toContain(KINDS[kind].label);
       expect(entry).toContain('seen by its recipient alone');
-      expect(entry).toMatch(/· sent/);
+      expect(entry).toMatch(/·\s+sent/);
       expect(sent.find(([p]) => p === `admin /admin/outbox?kind=${kind}`)![1]).toContain(`to ${s.address}`);
 
       // The recipient's own in-app notification, if any, says it went but holds no token and no link.
@@ -227,7 +227,7 @@ describe('one-time secrets are seen by their recipient alone (issue 28)', () => 
       for (const m of html.matchAll(/\b[a-z2-7]{20,}\b/g)) loot.push(m[0]);
       for (const m of html.matchAll(/\b[A-Za-z0-9_-]{24,64}\b/g)) loot.push(m[0]);
     }
-    expect(html).toContain('reset-password');
+    expect(html).toContain(KINDS['reset-password'].label);
     for (const token of new Set(loot)) {
       const res = await t.post('/reset-password', { token, password: 'agent owns this now 42' }, agent.cookie);
       expect(res.status, `token ${token}`).not.toBe(303);

@@ -118,7 +118,7 @@ describe('SMS and WhatsApp from the CRM', () => {
       { To: '+919812300002', From: TEST_TWILIO.TWILIO_SMS_FROM, Body: 'Your refund is on its way.' },
     ]);
     const html = await (await t.request(`/agent/customers/${id}`, { cookie: agent.cookie })).text();
-    expect(html).toMatch(/<strong>SMS<\/strong> · agent-sms · [^<]* · sent/);
+    expect(html).toMatch(/<strong>SMS<\/strong> · SMS from an agent · [^<]* ·\s+sent/);
     const audit = await t.db
       .selectFrom('audit_log')
       .selectAll()
@@ -149,7 +149,7 @@ describe('SMS and WhatsApp from the CRM', () => {
   it('a template message carries its Content SID and variables, and no free-text body', async () => {
     const id = await createUser(t.deps, { phone: '+919812300004' });
     const page = await (await t.request(`/agent/customers/${id}`, { cookie: agent.cookie })).text();
-    expect(page).toContain(TEMPLATE_SID);
+    expect(page).toContain('send the approved template');
     expect(page).toContain('Customer name {{1}}');
     const missing = await t.post(
       `/agent/customers/${id}/whatsapp`,
@@ -181,7 +181,9 @@ describe('SMS and WhatsApp from the CRM', () => {
     const a = await signedIn(plain.deps, { role: 'agent' });
     const id = await createUser(plain.deps, { phone: '+919812300005' });
     const page = await (await plain.request(`/agent/customers/${id}`, { cookie: a.cookie })).text();
-    expect(page).toContain('No WhatsApp template is configured');
+    expect(page).toContain('No WhatsApp template is configured.');
+    // Plain words for an agent: no setting names.
+    expect(page).not.toContain('TWILIO_');
     expect(page).not.toContain('value="template"');
     const res = await plain.post(`/agent/customers/${id}/whatsapp`, { mode: 'template', var1: 'x' }, a.cookie);
     expect(res.status).toBe(422);
@@ -210,5 +212,36 @@ describe('config', () => {
       variables: ['Message'],
     });
     expect(loadConfig({}).whatsappTemplate).toBeUndefined();
+  });
+});
+
+describe('plain words on the customer page', () => {
+  it('says what the customer, their bookings, payments and messages are, with no stored codes, gateway names or payment ids', async () => {
+    const id = await createUser(t.deps, { name: 'Kavya Rao', phone: '+919812300077' });
+    const trip = await makeTrip(t.deps);
+    const bookingId = await makeBooking(t.deps, { trip, userId: id, amountPaise: 3_540_000 });
+    const now = t.clock.now().toISOString();
+    await t.db
+      .insertInto('payments')
+      .values({
+        booking_id: bookingId,
+        method: 'razorpay',
+        amount_paise: 3_540_000,
+        status: 'failed',
+        razorpay_order_id: 'order_words1',
+        razorpay_payment_id: 'pay_words1',
+        utr: null,
+        paid_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const html = await (await t.request(`/agent/customers/${id}`, { cookie: agent.cookie })).text();
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Traveler · active');
+    expect(text).toContain('₹35,400 · Waiting for payment');
+    expect(text).toContain('Online ₹35,400, failed');
+    expect(html).not.toContain('pay_words1');
+    expect(text).not.toMatch(/razorpay|· pending\b|traveler ·/);
   });
 });

@@ -184,6 +184,23 @@ describe('the agents’ desk', () => {
     expect((await ticket(id)).status).toBe('open');
   });
 
+  it("the platform's own support account signs as 'TrekTribe support', a person by their first name (never 'TrekTribe (TrekTribe)')", async () => {
+    const me = await traveler('ravi.words@example.test');
+    const house = await signedIn(t.deps, { role: 'agent', name: 'TrekTribe Support' });
+    const meera = await signedIn(t.deps, { role: 'agent', name: 'Meera Iyer' });
+    const id = await openTicket(me.cookie);
+    await t.post(`/agent/tickets/${id}/reply`, { body: 'Looking into it.', status: 'in_progress' }, house.cookie);
+    await t.post(`/agent/tickets/${id}/reply`, { body: 'Found it.', status: 'in_progress' }, meera.cookie);
+    const texts = (await outboxFor('ravi.words@example.test')).map((m) => JSON.parse(m.payload).text as string);
+    expect(texts[0]).toContain('TrekTribe support replied to your ticket');
+    expect(texts[1]).toContain('Meera from TrekTribe support replied');
+    for (const text of texts) expect(text).not.toContain('TrekTribe from TrekTribe');
+    const page = await (await t.request(`/support/${id}`, { cookie: me.cookie })).text();
+    expect(page).toContain('TrekTribe support');
+    expect(page).toContain('Meera (TrekTribe support)');
+    expect(page).not.toContain('TrekTribe (TrekTribe');
+  });
+
   it('the queue filters by status, unassigned, mine, age and booking', async () => {
     const me = await traveler();
     const agent = await signedIn(t.deps, { role: 'agent' });

@@ -3,6 +3,8 @@ import { formatPaise } from '../../src/lib/money.js';
 import { formatDate, formatDateTime } from '../../src/lib/time.js';
 import type { CustomerHit, CustomerPage as CustomerData } from '../../src/crm/service.js';
 import { AgentNav, StatusBadge } from '../support/pages.js';
+import { BOOKING_STATUS } from '../bookings/booking.js';
+import { KINDS } from '../../src/notifications/kinds.js';
 
 type Values = Record<string, string | undefined>;
 
@@ -56,6 +58,38 @@ export interface CustomerPageProps extends CustomerData {
 
 const CHANNEL = { email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' } as const;
 
+/** The customer's account, its payments and messages in an agent's words, never the stored codes. */
+const ROLE_WORDS: Record<string, string> = {
+  traveler: 'Traveler',
+  organizer: 'Organizer',
+  agent: 'Support agent',
+  admin: 'Admin',
+};
+const ACCOUNT_WORDS: Record<string, string> = { active: 'active', inactive: 'deactivated', deleted: 'deleted' };
+const PAYMENT_WORDS: Record<string, string> = {
+  created: 'started, not completed',
+  paid: 'paid',
+  failed: 'failed',
+  refunded: 'refunded',
+  mismatch: 'wrong amount, refunded',
+};
+const MESSAGE_WORDS: Record<string, string> = {
+  pending: 'waiting to send',
+  sending: 'sending',
+  sent: 'sent',
+  failed: 'could not be sent',
+};
+const AGENT_KINDS: Record<string, string> = {
+  'agent-sms': 'SMS from an agent',
+  'agent-whatsapp': 'WhatsApp from an agent',
+  'agent-whatsapp-template': 'WhatsApp template from an agent',
+};
+/** A message's kind as its settings page names it ("Booking confirmed"), else its name made readable. */
+const kindWords = (template: string) => {
+  const words = KINDS[template]?.label ?? AGENT_KINDS[template] ?? template.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 export function CustomerPage(p: CustomerPageProps) {
   const u = p.profile;
   const base = `/agent/customers/${u.id}`;
@@ -68,7 +102,7 @@ export function CustomerPage(p: CustomerPageProps) {
       <h1>{u.name}</h1>
       <section id="profile">
         <p>
-          {u.role} · {p.status} · since {formatDate(u.createdAt)}
+          {ROLE_WORDS[u.role] ?? u.role} · {ACCOUNT_WORDS[p.status] ?? p.status} · since {formatDate(u.createdAt)}
           <br />
           {u.email} {u.emailVerified ? '(verified)' : '(not verified)'}
           <br />
@@ -91,15 +125,15 @@ export function CustomerPage(p: CustomerPageProps) {
             {p.bookings.map(({ booking: b, payments }) => (
               <li>
                 <strong>{b.code}</strong> {b.title} · {formatDate(b.startDate)} · {b.guests} guest
-                {b.guests === 1 ? '' : 's'} · {formatPaise(b.amountPaise)} · {b.status}
+                {b.guests === 1 ? '' : 's'} · {formatPaise(b.amountPaise)} · {BOOKING_STATUS[b.status] ?? b.status}
                 {payments.length > 0 && (
                   <ul>
                     {payments.map((x) => (
                       <li>
-                        {x.method} {formatPaise(x.amountPaise)} {x.status}
+                        {x.method === 'upi' ? 'UPI' : 'Online'} {formatPaise(x.amountPaise)},{' '}
+                        {PAYMENT_WORDS[x.status] ?? x.status}
                         {x.paidAt && <> · {formatDateTime(x.paidAt)}</>}
                         {x.utr && <> · UTR {x.utr}</>}
-                        {x.razorpayPaymentId && <> · {x.razorpayPaymentId}</>}
                       </li>
                     ))}
                   </ul>
@@ -156,13 +190,13 @@ export function CustomerPage(p: CustomerPageProps) {
                 {t ? (
                   <>
                     Free text reaches the customer only within 24 hours of their last WhatsApp message to us. Outside
-                    that window, send the approved template <code>{t.sid}</code>.
+                    that window, send the approved template.
                   </>
                 ) : (
                   <>
-                    <strong>No WhatsApp template is configured</strong> (TWILIO_WHATSAPP_TEMPLATE_SID). Free text
-                    reaches the customer only within 24 hours of their last WhatsApp message to us; outside that window
-                    WhatsApp drops it. Use SMS instead, or ask an admin to configure an approved template.
+                    <strong>No WhatsApp template is configured.</strong> Free text reaches the customer only within 24
+                    hours of their last WhatsApp message to us; outside that window WhatsApp drops it. Use SMS instead,
+                    or ask an admin to configure an approved template.
                   </>
                 )}
               </p>
@@ -218,7 +252,8 @@ export function CustomerPage(p: CustomerPageProps) {
           <ol>
             {p.messages.map((m) => (
               <li data-channel={m.channel}>
-                <strong>{CHANNEL[m.channel]}</strong> · {m.template} · {formatDateTime(m.createdAt)} · {m.status}
+                <strong>{CHANNEL[m.channel]}</strong> · {kindWords(m.template)} · {formatDateTime(m.createdAt)} ·{' '}
+                {MESSAGE_WORDS[m.status] ?? m.status}
                 {m.lastError && <> ({m.lastError})</>}
                 <br />
                 {m.subject && (

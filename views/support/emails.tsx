@@ -11,18 +11,29 @@ export interface TicketReplyMail {
   link: string;
 }
 
+/**
+ * Who answered, as the customer reads it: "Asha from TrekTribe support", or "TrekTribe support"
+ * when the agent's account is the platform's own ("TrekTribe Support": never "TrekTribe from
+ * TrekTribe support").
+ */
+export const staffSignature = (name: string, style: 'from' | 'brackets' = 'from') => {
+  const first = name.trim().split(/\s+/)[0] || name;
+  if (/^trektribe$/i.test(first)) return 'TrekTribe support';
+  return style === 'from' ? `${first} from TrekTribe support` : `${first} (TrekTribe support)`;
+};
+
 export const ticketReplySubject = (p: Pick<TicketReplyMail, 'ticketId' | 'subject'>) =>
   `Re: ${p.subject} [ticket #${p.ticketId}]`;
 
 export const ticketReplyText = (p: TicketReplyMail) =>
-  `Hi ${p.name},\n\n${p.agentName} from TrekTribe support replied to your ticket #${p.ticketId} (${p.subject}):\n\n${p.reply}\n\nReply or read the whole conversation: ${p.link}\n`;
+  `Hi ${p.name},\n\n${staffSignature(p.agentName)} replied to your ticket #${p.ticketId} (${p.subject}):\n\n${p.reply}\n\nReply or read the whole conversation: ${p.link}\n`;
 
 export const ticketReplyHtml = (p: TicketReplyMail) =>
   (
     <Mail title={`A reply to your ticket #${p.ticketId}`}>
       <p>Hi {p.name},</p>
       <p>
-        {p.agentName} from TrekTribe support replied to <strong>{p.subject}</strong>:
+        {staffSignature(p.agentName)} replied to <strong>{p.subject}</strong>:
       </p>
       <blockquote style="white-space: pre-wrap; border-left: 3px solid #d1d5db; margin: 0; padding-left: 0.75rem;">
         {p.reply}

@@ -4,6 +4,7 @@ import type { TicketStatus } from '../../src/support/tables.js';
 import type { AgentStat, SavedReply, TicketDetails, TicketMessage, TicketSummary } from '../../src/support/service.js';
 import { STATUS_LABEL } from '../../src/support/service.js';
 import type { QueueQuery } from '../../src/support/schemas.js';
+import { staffSignature } from './emails.js';
 
 type Values = Record<string, string | undefined>;
 
@@ -48,7 +49,7 @@ export function Thread(p: { ticketId: number; messages: TicketMessage[]; viewer:
         >
           <header>
             <strong>
-              {m.author.staff && p.viewer === 'customer' ? `${firstWord(m.author.name)} (TrekTribe)` : m.author.name}
+              {m.author.staff && p.viewer === 'customer' ? staffSignature(m.author.name, 'brackets') : m.author.name}
             </strong>
             {m.kind === 'note' && <> · internal note</>} · <small>{formatDateTime(m.createdAt)}</small>
           </header>
@@ -70,8 +71,6 @@ export function Thread(p: { ticketId: number; messages: TicketMessage[]; viewer:
     </section>
   );
 }
-
-const firstWord = (s: string) => s.trim().split(/\s+/)[0] || s;
 
 // ---------------------------------------------------------------- the customer's pages
 
