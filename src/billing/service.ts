@@ -236,6 +236,12 @@ export async function ensureListingRoom(db: Db, organizerId: number, activeTrips
   }
 }
 
+/** How many active trips the organizer's running period includes (the plan's, without a subscription). */
+export async function listingsIncluded(db: Db, organizerId: number): Promise<number> {
+  const sub = await q.findSubscription(db, organizerId);
+  return sub ? sub.listings : (await getSettings(db)).planListings;
+}
+
 // ---------------------------------------------------------------- admin: plan settings
 
 /** Saves the plan settings; running periods keep their terms, the next ones take these. Audited. */

@@ -12,6 +12,7 @@ import { migrateToLatest, openDatabase } from '../db.js';
 import { systemClock } from '../lib/clock.js';
 import { storeImage, type StoredImage } from '../lib/images.js';
 import { istDate } from '../lib/time.js';
+import { getSettings } from '../lib/settings.js';
 import { randomToken } from '../lib/tokens.js';
 import type { Category, Region } from '../trips/catalog.js';
 import type { Difficulty } from '../trips/tables.js';
@@ -607,6 +608,7 @@ async function main() {
     return;
   }
   const password = config.setupPassword ?? randomToken().slice(0, 16);
+  const listings = (await getSettings(db)).planListings;
   const passwordHash = await hashPassword(password);
   const now = clock.now().toISOString();
   const today = istDate(clock.now());
@@ -638,6 +640,8 @@ async function main() {
     const owner = { name: o.name, email: `demo-organizer-${i + 1}@trektribe.local`, treks: [] as string[] };
     owners.push(owner);
     const mine = TREKS.filter((t) => ORG_REGIONS[i].includes(t.region));
+    // The demo obeys the plan: as many active trips as it includes (a trial's), the rest drafts.
+    let active = 0;
     for (let k = 0; k < 8; k++) {
       const trek = mine[k % mine.length];
       const variant =
@@ -652,6 +656,8 @@ async function main() {
           .toBuffer();
         images.push(await storeImage(config.dataDir, new Uint8Array(jpeg)));
       }
+      const status = seed % 15 !== 0 && active < listings ? 'active' : 'draft';
+      if (status === 'active') active++;
       await db.transaction().execute(async (trx) => {
         const { id } = await trx
           .insertInto('trips')
@@ -687,7 +693,7 @@ async function main() {
               })),
             ),
             meeting_point: `${trek.destination.split(',')[0]} bus stand`,
-            status: seed % 15 === 0 ? 'draft' : 'active',
+            status,
             refund_policy: null,
             created_at: new Date(Date.parse(now) - seed * 86_400_000).toISOString(),
             updated_at: now,

@@ -4,7 +4,7 @@ import type { Role } from '../auth/tables.js';
 import type { TripStatus } from '../trips/tables.js';
 import type { BookingStatus } from '../bookings/tables.js';
 import { accountSummary, listAccounts, type Account, type AccountListItem } from '../auth/service.js';
-import { subscriptionOf, type SubscriptionView } from '../billing/service.js';
+import { listingsIncluded, subscriptionOf, type SubscriptionView } from '../billing/service.js';
 import { reviewInvites } from '../reviews/service.js';
 import { agentStats } from '../support/service.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
@@ -117,7 +117,8 @@ export type OrganizerAlert =
 
 export interface OrganizerDashboard {
   profile: Account;
-  trips: { active: number; drafts: number };
+  /** `included`: the active trips the running period includes; more stay open, but none can be published. */
+  trips: { active: number; drafts: number; included: number };
   departures: DepartureFill[];
   newBookings: { total: number; days: number; latest: NewBooking[] };
   verifications: { pending: number; oldestAt: string | null };
@@ -138,9 +139,12 @@ export const UNDER_FILLED_PERCENT = 50;
 export const organizerBoard = board<OrganizerDashboard>('organizer', {
   profile,
   async trips(deps, actor) {
-    const rows = await q.organizerTripCounts(deps.db, actor.id);
+    const [rows, included] = await Promise.all([
+      q.organizerTripCounts(deps.db, actor.id),
+      listingsIncluded(deps.db, actor.id),
+    ]);
     const of = (s: TripStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { active: of('active'), drafts: of('draft') };
+    return { active: of('active'), drafts: of('draft'), included };
   },
   async departures(deps, actor) {
     const rows = await q.upcomingDepartures(deps.db, actor.id, istDate(deps.clock.now()), 5);

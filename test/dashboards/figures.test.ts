@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { makeTrip, sessionCookie } from '../support/factories.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { adminBoard, agentBoard, organizerBoard, travelerBoard } from '../../src/dashboards/service.js';
 
@@ -38,7 +39,7 @@ describe('organizer dashboard figures', () => {
   it('counts, lists and sums exactly what organizer A has, in India weeks', async () => {
     const data = await organizerBoard.all(t.deps, as(d.ids.orgA, 'organizer'));
     expect(data.profile.name).toBe('Himalaya Hikers');
-    expect(data.trips).toEqual({ active: 2, drafts: 1 });
+    expect(data.trips).toEqual({ active: 2, drafts: 1, included: 5 });
     expect(data.departures).toEqual([
       {
         id: d.departures.d1,
@@ -148,7 +149,7 @@ describe('organizer dashboard figures', () => {
 
   it('organizer B sees only B: one trip, one new booking, their own money and alert', async () => {
     const data = await organizerBoard.all(t.deps, as(d.ids.orgB, 'organizer'));
-    expect(data.trips).toEqual({ active: 1, drafts: 0 });
+    expect(data.trips).toEqual({ active: 1, drafts: 0, included: 5 });
     expect(data.departures.map((x) => [x.title, x.startDate, x.fillPercent])).toEqual([
       ['Rajmachi Fort Night Trek', '2026-11-27', 0],
     ]);
@@ -398,5 +399,19 @@ describe('dashboard links', () => {
         expect(res.status, `${role}: ${link}`).toBe(200);
       }
     }
+  });
+});
+
+describe('trips over the plan', () => {
+  it('an organizer with more active trips than the plan includes is told what happens to them, and one within it is not', async () => {
+    const first = await makeTrip(t.deps, { title: 'Over plan 1' });
+    for (let i = 2; i <= 7; i++) await makeTrip(t.deps, { organizerId: first.organizerId, title: `Over plan ${i}` });
+    const cookie = await sessionCookie(t.deps, first.organizerId);
+    const text = textOf(await page('/dashboard/organizer', cookie));
+    expect(text).toContain('7 trips are open for booking');
+    expect(text).toContain(
+      'Your plan includes 5 active trips: the 2 over it stay open for booking, but no trip can be published until fewer than 5 are active.',
+    );
+    expect(textOf(await page('/dashboard/organizer', d.cookies.orgB))).not.toContain('Your plan includes');
   });
 });

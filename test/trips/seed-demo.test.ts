@@ -37,13 +37,21 @@ describe('npm run seed:demo', () => {
     expect(first.stdout).toMatch(/Demo data: 8 organizers, \d+ trips/);
     const organizers = await db.selectFrom('users').select('id').where('role', '=', 'organizer').execute();
     expect(organizers).toHaveLength(8);
-    const trips = await db.selectFrom('trips').select(['id', 'region', 'price_paise', 'status', 'schedule']).execute();
+    const trips = await db
+      .selectFrom('trips')
+      .select(['id', 'organizer_id', 'region', 'price_paise', 'status', 'schedule'])
+      .execute();
     expect(trips.length).toBeGreaterThanOrEqual(60);
     expect(new Set(trips.map((t) => t.region))).toEqual(
       new Set(['Himachal Pradesh', 'Uttarakhand', 'Sikkim', 'Ladakh', 'Kashmir', 'Western Ghats', 'Northeast']),
     );
     const active = trips.filter((t) => t.status === 'active');
-    expect(active.length).toBeGreaterThanOrEqual(55);
+    // The demo obeys the plan: each organizer has as many active trips as a trial includes (5), the rest drafts.
+    for (const o of organizers)
+      expect(
+        active.filter((t) => t.organizer_id === o.id),
+        `organizer ${o.id}`,
+      ).toHaveLength(5);
     for (const t of active) {
       expect(t.price_paise, `trip ${t.id}`).toBeGreaterThan(0);
       expect(JSON.parse(t.schedule).length, `trip ${t.id} has a day-by-day schedule`).toBeGreaterThan(0);

@@ -83,6 +83,13 @@ export const TripsWidget = (p: { data: O['trips'] }) => (
       <strong>{p.data.active}</strong> {p.data.active === 1 ? 'trip is' : 'trips are'} open for booking
       {p.data.drafts > 0 && <>, {plural(p.data.drafts, 'draft')} not published yet</>}.
     </p>
+    {p.data.active > p.data.included && (
+      <p id="over-plan">
+        Your plan includes {plural(p.data.included, 'active trip')}: the {p.data.active - p.data.included} over it stay
+        open for booking, but no trip can be published until fewer than {p.data.included} are active.{' '}
+        <a href="/organizer/subscription">See your plan</a>
+      </p>
+    )}
     <a href="/organizer/trips">Your trips</a>
   </Widget>
 );
