@@ -68,6 +68,23 @@ describe('the booking form while an update is on its way', () => {
   });
 });
 
+describe('the booking form with a keyboard (JavaScript on)', () => {
+  it('changing the number of guests with the keyboard leaves the focus on the guests select', async () => {
+    const w = await onBookingForm(true);
+    const { page } = w;
+    await page.locator('select[name="guests"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('#guests fieldset').nth(1).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'));
+    await expect.poll(() => total(page)).toContain('₹28,000 for 2 guests');
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('guests');
+    // And the next Tab goes on from there, not from the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('guest-0-name');
+    await w.close();
+  });
+});
+
 describe.each([
   ['on', true],
   ['off', false],

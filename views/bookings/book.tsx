@@ -141,6 +141,7 @@ export function BookForm(p: BookPageProps) {
       <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
         Hold my seats
       </button>
+      {/* The selects keep their ids across the swap: htmx gives the focus back to the one that had it. */}
       <label>
         Date
         <select id={bookInputId('departure')} name="departure" {...refresh}>
