@@ -882,6 +882,8 @@ export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
     pendingProof: proofs.find((x) => x.status === 'pending') ?? null,
     rejectedProof: [...proofs].reverse().find((x) => x.status === 'rejected') ?? null,
     gatewayMode: deps.payments.mode,
+    /** How long the organizer has to decide on a proof (the seats stay held that long). */
+    proofHoldMinutes: (await getSettings(deps.db)).proofHoldMinutes,
   };
 }
 

@@ -54,18 +54,11 @@ export type ImageStore = 'public' | 'proofs';
 const storeDir = (dataDir: string, store: ImageStore) =>
   store === 'public' ? uploadsDir(dataDir) : join(dataDir, 'private', 'proofs');
 
-/**
- * Checks an uploaded image, re-encodes it to WebP in a few widths (never wider than the
- * original) with all metadata (EXIF GPS included) dropped, and stores it under a random
- * name. `field` names the form field for the error message.
- */
-export async function storeImage(
-  dataDir: string,
+/** The bytes and size of an image file we can store, or a DomainError on `field` saying what is wrong with it. */
+async function readImage(
   file: File | Uint8Array,
-  field = 'image',
-  widths: readonly number[] = IMAGE_WIDTHS,
-  store: ImageStore = 'public',
-): Promise<StoredImage> {
+  field: string,
+): Promise<{ bytes: Uint8Array; meta: Metadata & { width: number; height: number } }> {
   const size = file instanceof Uint8Array ? file.byteLength : file.size;
   if (size === 0) throw new DomainError('Choose an image file.', field);
   if (size > MAX_IMAGE_BYTES)
@@ -84,6 +77,36 @@ export async function storeImage(
     throw new DomainError('That image is damaged or not a real image.', field);
   }
   if (!meta.width || !meta.height) throw new DomainError('That image is damaged or not a real image.', field);
+  return { bytes, meta: meta as Metadata & { width: number; height: number } };
+}
+
+/**
+ * What is wrong with an image file, checked as storeImage would (size, type, readable), or null:
+ * a form that fails on another field can still say at once that the file will not do.
+ */
+export async function imageProblem(file: File): Promise<string | null> {
+  try {
+    await readImage(file, 'image');
+    return null;
+  } catch (e) {
+    if (e instanceof DomainError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * Checks an uploaded image, re-encodes it to WebP in a few widths (never wider than the
+ * original) with all metadata (EXIF GPS included) dropped, and stores it under a random
+ * name. `field` names the form field for the error message.
+ */
+export async function storeImage(
+  dataDir: string,
+  file: File | Uint8Array,
+  field = 'image',
+  widths: readonly number[] = IMAGE_WIDTHS,
+  store: ImageStore = 'public',
+): Promise<StoredImage> {
+  const { bytes, meta } = await readImage(file, field);
   // EXIF orientation swaps the visible width and height.
   const rotated = (meta.orientation ?? 1) >= 5;
   const srcW = rotated ? meta.height : meta.width;

@@ -7,6 +7,7 @@ import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
+import { imageProblem } from '../lib/images.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../lib/render.js';
@@ -111,8 +112,13 @@ paymentRoutes.get(
 paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
-  if (!f.success)
-    return renderPay(c, fieldErrors(f.error.issues), typeof posted.utr === 'string' ? posted.utr : '', 422);
+  if (!f.success) {
+    // Everything at once: a bad UTR does not hide that the file will not do either.
+    const errors = fieldErrors(f.error.issues);
+    const problem = posted.screenshot instanceof File ? await imageProblem(posted.screenshot) : null;
+    if (problem) errors.screenshot ??= problem;
+    return renderPay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
+  }
   const r = await tryForm(
     () => bookings.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot),
     { fieldsOnly: true },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, makeTrip } from '../support/factories.js';
@@ -99,6 +99,28 @@ describe('manual UPI payment', () => {
     expect(none.status).toBe(422);
     expect(await proofs(b.bookingId)).toHaveLength(0);
     expect((await booking(b.bookingId)).verification_status).toBeNull();
+  });
+
+  it('a bad UTR and a text file get both their errors in one answer, and nothing is stored', async () => {
+    const b = await held();
+    const dir = join(t.dir, 'private', 'proofs');
+    const before = existsSync(dir) ? readdirSync(dir).length : 0;
+    const res = await proof(b.bookingId, b.me.cookie, '12345', new TextEncoder().encode('my UTR is somewhere here'));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('Enter the 12-digit UTR');
+    expect(html).toContain('That file is not an image we can read. Upload a JPEG, PNG or WebP photo.');
+    expect(await proofs(b.bookingId)).toHaveLength(0);
+    expect(existsSync(dir) ? readdirSync(dir).length : 0).toBe(before);
+    expect((await booking(b.bookingId)).verification_status).toBeNull();
+  });
+
+  it('says up front what the proof needs and how long the organizer has to decide', async () => {
+    const b = await held();
+    const html = await (await t.request(`/bookings/${b.bookingId}/pay`, { cookie: b.me.cookie })).text();
+    expect(html).toMatch(/JPEG, PNG or WebP, up\s+to 8 MB/);
+    expect(html).toMatch(/within\s+48 hours/);
+    expect(html).toContain('accept="image/jpeg,image/png,image/webp"');
   });
 
   it('flags a UTR already used on another booking to the organizer', async () => {

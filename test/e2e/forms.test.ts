@@ -68,6 +68,23 @@ describe('the booking form while an update is on its way', () => {
   });
 });
 
+describe('the booking form with a keyboard (JavaScript on)', () => {
+  it('changing the number of guests with the keyboard leaves the focus on the guests select', async () => {
+    const w = await onBookingForm(true);
+    const { page } = w;
+    await page.locator('select[name="guests"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('#guests fieldset').nth(1).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'));
+    await expect.poll(() => total(page)).toContain('₹28,000 for 2 guests');
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('guests');
+    // And the next Tab goes on from there, not from the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('guest-0-name');
+    await w.close();
+  });
+});
+
 describe.each([
   ['on', true],
   ['off', false],
@@ -140,6 +157,49 @@ describe.each([
       .where('user_id', '=', w.me.id)
       .executeTakeFirstOrThrow();
     expect(b).toEqual({ departure_id: w.second, guests: 2, amount_paise: 2_800_000 });
+    await w.close();
+  });
+
+  it('a 3-guest form sent back with errors opens on a focused summary that links to each field', async () => {
+    const w = await onBookingForm(javaScript);
+    const { page } = w;
+    await page.selectOption('select[name="guests"]', '3');
+    await update(page);
+    await page.locator('#guests fieldset').nth(2).waitFor();
+    await page.locator('#guests fieldset').nth(0).locator('input[name="age"]').fill('31');
+    // What the browser lets through but the server refuses: a one-letter name and a short number.
+    for (const i of [1, 2]) {
+      const g = page.locator('#guests fieldset').nth(i);
+      await g.locator('input[name="name"]').fill('V');
+      await g.locator('input[name="phone"]').fill('12345');
+      await g.locator('input[name="age"]').fill('30');
+    }
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Hold my seats' }).click()]);
+    const summary = page.locator('#error-summary');
+    await summary.waitFor();
+    expect(await summary.locator('h2').textContent()).toBe('Please fix 4 things');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    const box = await summary.locator('h2').boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(640);
+    const targets = await summary.locator('a').evaluateAll((as) =>
+      as.map((a) => {
+        const id = a.getAttribute('href')!.slice(1);
+        return { id, exists: document.getElementById(id) !== null };
+      }),
+    );
+    expect(targets).toEqual(
+      ['guest-1-name', 'guest-1-phone', 'guest-2-name', 'guest-2-phone'].map((id) => ({ id, exists: true })),
+    );
+    // The link takes the traveler to the field itself, far below the first screen.
+    await summary.locator('a').nth(3).click();
+    await expect
+      .poll(async () => {
+        const b = await page.locator('#guest-2-phone').boundingBox();
+        return b !== null && b.y >= 0 && b.y + b.height <= 640;
+      })
+      .toBe(true);
     await w.close();
   });
 });

@@ -158,6 +158,21 @@ describe('bad input gets a message next to its field and nothing is written', ()
     });
   }
 
+  it('every refused trip form opens on an error summary whose links point at fields on the page', async () => {
+    for (const [what, over] of [...cases, ['two faults at once', { title: '', price: '-5' }, '', /./] as const]) {
+      const res = await t.post('/organizer/trips/new', tripForm(over), org.cookie);
+      expect(res.status, what).toBe(422);
+      const html = await res.text();
+      const summary = /<div id="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(html);
+      expect(summary?.[0], what).toMatch(/autofocus/);
+      const hrefs = [...summary![1]!.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+      const n = what === 'two faults at once' ? 2 : 1;
+      expect(summary![1], what).toContain(`Please fix ${n} thing${n === 1 ? '' : 's'}`);
+      expect(hrefs.length, what).toBe(n);
+      for (const id of hrefs) expect(html, `${what}: #${id}`).toContain(`id="${id}"`);
+    }
+  });
+
   it('keeps what was typed when the form comes back', async () => {
     const res = await t.post(
       '/organizer/trips/new',

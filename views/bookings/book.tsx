@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
+import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
@@ -27,6 +28,27 @@ const Err = (p: { errors: FieldErrors; k: string }) =>
       {p.errors[p.k]}
     </small>
   ) : null;
+
+const GUEST_FIELD = /^(name|phone|age|diet)\[(\d+)\]$/;
+const GUEST_LABEL: Record<string, string> = { name: 'full name', phone: 'mobile', age: 'age', diet: 'dietary needs' };
+
+/** The id of the input a booking form error is about: `phone[1]` → `guest-1-phone`, `guests` → `book-guests`. */
+export const bookInputId = (key: string) => {
+  const m = GUEST_FIELD.exec(key);
+  return m ? `guest-${m[2]}-${m[1]}` : `book-${key}`;
+};
+const TOP = ['departure', 'guests'];
+const GUEST_ORDER = Object.keys(GUEST_LABEL);
+/** The departure and guests first, then each guest's fields in turn, then the requests. */
+const bookRank = (key: string) => {
+  const m = GUEST_FIELD.exec(key);
+  if (m) return 10 + Number(m[2]) * 10 + GUEST_ORDER.indexOf(m[1]!);
+  return TOP.includes(key) ? TOP.indexOf(key) : 10_000;
+};
+const bookLabel = (key: string) => {
+  const m = GUEST_FIELD.exec(key);
+  return m ? `Guest ${Number(m[2]) + 1}, ${GUEST_LABEL[m[1]!]}` : undefined;
+};
 
 /**
  * One fieldset per guest. Each input keeps its id across the form's htmx updates (`hx-preserve`):
@@ -119,9 +141,10 @@ export function BookForm(p: BookPageProps) {
       <button type="submit" class="default-submit" tabindex={-1} aria-hidden="true">
         Hold my seats
       </button>
+      {/* The selects keep their ids across the swap: htmx gives the focus back to the one that had it. */}
       <label>
         Date
-        <select name="departure" {...refresh}>
+        <select id={bookInputId('departure')} name="departure" {...refresh}>
           {p.departures.map((d) => (
             <option value={d.id} selected={d.id === p.trip.departureId}>
               {formatDay(d.startDate)} – {formatDay(d.endDate)} ({d.seatsLeft} left)
@@ -132,7 +155,7 @@ export function BookForm(p: BookPageProps) {
       </label>
       <label>
         Guests
-        <select name="guests" {...refresh}>
+        <select id={bookInputId('guests')} name="guests" {...refresh}>
           {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
             <option value={n} selected={n === p.guests}>
               {n}
@@ -149,7 +172,7 @@ export function BookForm(p: BookPageProps) {
       <GuestFields guests={p.guests} values={p.values} errors={p.errors} />
       <label>
         Special requests <small class="muted">(optional)</small>
-        <textarea id="book-requests" hx-preserve name="requests" maxlength={1000} rows={3}>
+        <textarea id={bookInputId('requests')} hx-preserve name="requests" maxlength={1000} rows={3}>
           {p.values.requests}
         </textarea>
         <Err errors={p.errors} k="requests" />
@@ -177,6 +200,7 @@ export function BookPage(p: BookPageProps) {
           {p.errors.form}
         </p>
       )}
+      <ErrorSummary errors={p.errors} idOf={bookInputId} labelOf={bookLabel} rank={bookRank} />
       <BookForm {...p} />
     </section>
   );

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
+import { fieldId } from './ErrorSummary.js';
 
 export interface FieldProps {
   label: string;
@@ -19,7 +20,7 @@ export interface FieldProps {
 /** A labelled input with its error message right under it. */
 export function Field(p: FieldProps) {
   const error = p.errors?.[p.name];
-  const id = `f-${p.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+  const id = fieldId(p.name);
   return (
     <label for={id}>
       {p.label}

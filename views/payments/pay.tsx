@@ -1,5 +1,6 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
+import { MAX_IMAGE_BYTES } from '../../src/lib/images.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
 import type { PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/service.js';
 
@@ -11,7 +12,11 @@ export interface PayPageProps {
   rejectedProof: UpiProofRecord | null;
   errors: FieldErrors;
   utr: string;
+  proofHoldMinutes: number;
 }
+
+const formatHours = (minutes: number) =>
+  minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
 
 /** Pay a held booking: online (Razorpay or the test gateway) or by UPI with a proof. */
 export function PayPage(p: PayPageProps) {
@@ -75,6 +80,11 @@ export function PayPage(p: PayPageProps) {
                 alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`}
               />
               {p.rejectedProof && <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>}
+              <p id="upi-proof-needs">
+                Send both: the 12-digit UTR from your UPI app and a screenshot of the payment (JPEG, PNG or WebP, up to{' '}
+                {MAX_IMAGE_BYTES / 1024 / 1024} MB). The organizer confirms or refuses it within{' '}
+                {formatHours(p.proofHoldMinutes)}; your seats stay held until then.
+              </p>
               <form method="post" action={`/bookings/${b.id}/pay/upi`} enctype="multipart/form-data" hx-boost="false">
                 <label>
                   UTR (12-digit UPI reference)
@@ -95,7 +105,7 @@ export function PayPage(p: PayPageProps) {
                   <input
                     name="screenshot"
                     type="file"
-                    accept="image/*"
+                    accept="image/jpeg,image/png,image/webp"
                     required
                     aria-invalid={p.errors.screenshot ? 'true' : undefined}
                   />

@@ -1,4 +1,5 @@
 import { Field } from '../components/Field.js';
+import { ErrorSummary, fieldId } from '../components/ErrorSummary.js';
 import type { FieldErrors, Link } from '../../src/lib/errors.js';
 import { CATEGORIES, DIFFICULTY_LABEL, MAX_CATEGORIES, REGIONS } from '../../src/trips/catalog.js';
 import { MAX_DAYS, MAX_DEPARTURES, MAX_IMAGES, type TripDraft } from '../../src/trips/schemas.js';
@@ -26,7 +27,13 @@ function Area(p: {
   return (
     <label>
       {p.label}
-      <textarea name={p.name} rows={p.rows ?? 4} maxlength={p.maxlength} aria-invalid={bad ? 'true' : undefined}>
+      <textarea
+        id={fieldId(p.name)}
+        name={p.name}
+        rows={p.rows ?? 4}
+        maxlength={p.maxlength}
+        aria-invalid={bad ? 'true' : undefined}
+      >
         {p.value}
       </textarea>
       {p.hint && !bad && <small>{p.hint}</small>}
@@ -84,6 +91,7 @@ export function TripForm(p: TripFormProps) {
           )}
         </p>
       )}
+      <ErrorSummary errors={errors} idOf={(k) => (k === 'departures' ? 'departures-form' : fieldId(k))} />
       <Field
         label="Title"
         name="title"
@@ -105,7 +113,7 @@ export function TripForm(p: TripFormProps) {
       />
       <label>
         Region
-        <select name="region" required aria-invalid={errors.region ? 'true' : undefined}>
+        <select id={fieldId('region')} name="region" required aria-invalid={errors.region ? 'true' : undefined}>
           <option value="">Choose…</option>
           {REGIONS.map((r) => (
             <option value={r} selected={d.region === r}>
@@ -126,7 +134,7 @@ export function TripForm(p: TripFormProps) {
       />
       <label>
         Difficulty
-        <select name="difficulty">
+        <select id={fieldId('difficulty')} name="difficulty">
           {Object.entries(DIFFICULTY_LABEL).map(([v, l]) => (
             <option value={v} selected={d.difficulty === v}>
               {l}
@@ -137,9 +145,16 @@ export function TripForm(p: TripFormProps) {
       </label>
       <fieldset>
         <legend>Categories (up to {MAX_CATEGORIES})</legend>
-        {Object.entries(CATEGORIES).map(([v, l]) => (
+        {Object.entries(CATEGORIES).map(([v, l], i) => (
           <label>
-            <input type="checkbox" name="categories" value={v} checked={d.categories.includes(v)} /> {l}
+            <input
+              id={i === 0 ? fieldId('categories') : undefined}
+              type="checkbox"
+              name="categories"
+              value={v}
+              checked={d.categories.includes(v)}
+            />{' '}
+            {l}
           </label>
         ))}
         <Err errors={errors} name="categories" />
@@ -282,6 +297,7 @@ export function TripForm(p: TripFormProps) {
       <label>
         {pending.length ? 'Add more photos' : 'Add photos'} (JPEG, PNG or WebP, up to 8 MB each, {MAX_IMAGES} per trip)
         <input
+          id={fieldId('images')}
           type="file"
           name="images"
           accept="image/jpeg,image/png,image/webp"
