@@ -43,7 +43,7 @@ export function HomePage(p: HomeProps) {
           <h2>Leaving soon</h2>
           <div class="cards">
             {p.data.soonest.map((t) => (
-              <TripCardView trip={t} />
+              <TripCardView trip={t} level={3} />
             ))}
           </div>
           <p>

@@ -25,8 +25,26 @@ export interface LayoutProps {
   children?: Child;
 }
 
-/** The header shows only the first word of a name: a full name would push the bar to a third row on a phone. */
-const firstName = (name: string) => name.trim().split(/\s+/)[0] || name;
+/**
+ * The header shows only the first word of a name (a full name would push the bar to a third row
+ * on a phone, and even that may end in an ellipsis); the rest is there for screen readers, so the
+ * link names the person, or "Account" when there is no name.
+ */
+function AccountLink(p: { name: string }) {
+  const [first, ...rest] = p.name.trim().split(/\s+/).filter(Boolean);
+  if (!first)
+    return (
+      <a href="/me">
+        <span>Account</span>
+      </a>
+    );
+  return (
+    <a href="/me" title={p.name}>
+      <span>{first}</span>
+      {rest.length > 0 && <span class="vh"> {rest.join(' ')}</span>}
+    </a>
+  );
+}
 
 /** The page shell: header with navigation, flash message, main, footer. */
 export function Layout(p: LayoutProps) {
@@ -34,7 +52,7 @@ export function Layout(p: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
-      <html lang="en">
+      <html lang="en-IN">
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -49,8 +67,11 @@ export function Layout(p: LayoutProps) {
           {p.head}
         </head>
         <body hx-boost="true">
-          {p.testMode && <p class="test-mode">Test mode: no real money moves.</p>}
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
           <header class="container">
+            {p.testMode && <p class="test-mode">Test mode: no real money moves.</p>}
             <nav>
               <ul>
                 <li>
@@ -70,7 +91,7 @@ export function Layout(p: LayoutProps) {
                     </li>
                     {p.live && (
                       <li class="bell">
-                        <a href="/notifications" aria-label="Notifications">
+                        <a href="/notifications">
                           <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
                             <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
                           </svg>
@@ -81,9 +102,7 @@ export function Layout(p: LayoutProps) {
                       </li>
                     )}
                     <li class="me">
-                      <a href="/me" title={p.user.name}>
-                        <span>{firstName(p.user.name)}</span>
-                      </a>
+                      <AccountLink name={p.user.name} />
                     </li>
                   </>
                 ) : (

@@ -81,8 +81,11 @@ describe.each([
     expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
     await expectNoSideScroll(page, 'dashboard');
 
-    // The header shows the first name only (a full name would wrap the bar on a phone).
-    await page.getByRole('link', { name: 'Tenzin', exact: true }).click();
+    // The header shows the first name only (a full name would wrap the bar on a phone); the link's
+    // name is the whole of it.
+    const me = page.getByRole('link', { name, exact: true });
+    await expect(me.locator('span:not(.vh)').textContent()).resolves.toBe('Tenzin');
+    await me.click();
     await page.getByRole('heading', { name: 'Your profile' }).waitFor();
     await expectNoSideScroll(page, '/me');
     await page.getByLabel('Location').fill('Leh, Ladakh');

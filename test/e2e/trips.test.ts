@@ -162,7 +162,7 @@ describe('trips in Chromium (360×640)', () => {
     // The page itself was not reloaded: only #results changed.
     expect(await page.getAttribute('h1', 'data-marker')).toBe('kept');
     await expect(card.textContent()).resolves.toContain('₹8,499');
-    await card.locator('h3 a').click();
+    await card.locator(':is(h2, h3) a').click();
     await expect.poll(() => page.url()).toMatch(/\/trips\/\d+$/);
     await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
     expect(await page.locator('#departures a[href*="/book?departure="]').count()).toBe(2);
@@ -182,7 +182,7 @@ describe('trips in Chromium (360×640)', () => {
     await Promise.all([page.waitForURL(/\/trips\?q=zorbatak\+meadows/), page.press('input[name="q"]', 'Enter')]);
     const card = page.locator('#results article', { hasText: TITLE });
     await expect(card.textContent()).resolves.toContain('+1 more date');
-    await Promise.all([page.waitForURL(/\/trips\/\d+$/), card.locator('h3 a').click()]);
+    await Promise.all([page.waitForURL(/\/trips\/\d+$/), card.locator(':is(h2, h3) a').click()]);
     await expect(page.locator('h1').textContent()).resolves.toBe(TITLE);
     expect(await page.locator('#departures a[href*="/book?departure="]').count()).toBe(2);
     // Filters work as a plain GET form too.

@@ -44,8 +44,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** "Rated 3.7 out of 5 from 3 reviews": the badge every page shows. */
-const badge = (avg: string, n: number) => `Rated ${avg} out of 5 from ${n} ${n === 1 ? 'review' : 'reviews'}`;
+/** "Rated 3.7 of 5, 3 reviews": the badge every page shows. */
+const badge = (avg: string, n: number) => `Rated ${avg} of 5, ${n} ${n === 1 ? 'review' : 'reviews'}`;
 
 const signedOut = async (path: string) => {
   const res = await t.request(path);

@@ -1,13 +1,26 @@
 import { formatDateTime } from '../../src/lib/time.js';
 
-/** The bell's badge: the number of unread notifications, or nothing. Also the `bell` event's data. */
+/**
+ * The bell's name and badge: "Notifications, 5 unread" for screen readers (visually hidden text,
+ * not an aria-label, so the name stays right when the live `bell` event swaps this in: it is that
+ * event's data) and the number, or nothing, for the eye.
+ */
 export function BellCount(p: { unread: number }) {
-  if (p.unread <= 0) return <span class="count" hidden></span>;
+  if (p.unread <= 0)
+    return (
+      <>
+        <span class="vh">Notifications</span>
+        <span class="count" hidden></span>
+      </>
+    );
   const shown = p.unread > 99 ? '99+' : String(p.unread);
   return (
-    <span class="count" aria-label={`${shown} unread`}>
-      {shown}
-    </span>
+    <>
+      <span class="vh">Notifications, {shown} unread</span>
+      <span class="count" aria-hidden="true">
+        {shown}
+      </span>
+    </>
   );
 }
 
@@ -22,7 +35,7 @@ export interface BannerItem {
 export function Banner(p: { b: BannerItem }) {
   const b = p.b;
   return (
-    <aside class="banner" id={`announcement-${b.announcementId}`} role="status">
+    <div class="banner" id={`announcement-${b.announcementId}`} role="status">
       <strong>{b.title}</strong> {b.body}
       {b.until && <small class="muted"> (until {formatDateTime(b.until)})</small>}
       <form method="post" action={`/announcements/${b.announcementId}/dismiss`} hx-boost="false">
@@ -30,7 +43,7 @@ export function Banner(p: { b: BannerItem }) {
           Dismiss
         </button>
       </form>
-    </aside>
+    </div>
   );
 }
 

@@ -23,7 +23,7 @@ export function OrganizerPage(p: { org: OrganizerProfile }) {
       ) : (
         <div class="cards">
           {o.trips.map((t) => (
-            <TripCardView trip={t} />
+            <TripCardView trip={t} level={3} />
           ))}
         </div>
       )}

@@ -11,14 +11,18 @@ const count = (n: number) => `${n} ${n === 1 ? 'review' : 'reviews'}`;
 export function RatingBadge(p: { rating: Rating | null; none?: string }) {
   if (!p.rating) return <span class="rating muted">{p.none ?? 'No reviews yet'}</span>;
   return (
-    <span class="rating" aria-label={`Rated ${formatAverage(p.rating.average)} out of 5 from ${count(p.rating.count)}`}>
+    <span
+      class="rating"
+      role="img"
+      aria-label={`Rated ${formatAverage(p.rating.average)} of 5, ${count(p.rating.count)}`}
+    >
       <span aria-hidden="true">★</span> <strong>{formatAverage(p.rating.average)}</strong> · {count(p.rating.count)}
     </span>
   );
 }
 
 export const Stars = (p: { n: number; label: string }) => (
-  <span aria-label={`${p.label}: ${p.n} out of 5`}>
+  <span role="img" aria-label={`${p.label}: ${p.n} of 5`}>
     <span aria-hidden="true">
       {'★'.repeat(p.n)}
       {'☆'.repeat(5 - p.n)}

@@ -146,7 +146,7 @@ export function SearchResults(p: { r: SearchResult }) {
           </p>
           <div class="cards">
             {r.cards.map((t) => (
-              <TripCardView trip={t} />
+              <TripCardView trip={t} level={2} />
             ))}
           </div>
           {r.pages > 1 && (

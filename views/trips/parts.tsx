@@ -41,9 +41,13 @@ export const Dates = (p: { d: DepartureView }) => (
   </span>
 );
 
-/** A trip in a list: photo beside title, organizer, where, days, difficulty, price, next departure and seats left. */
-export function TripCardView(p: { trip: TripCard }) {
+/**
+ * A trip in a list: photo beside title, organizer, where, days, difficulty, price, next departure and seats left.
+ * `level` is its heading's: one below the heading the list sits under (h2 under a page's h1).
+ */
+export function TripCardView(p: { trip: TripCard; level: 2 | 3 }) {
   const t = p.trip;
+  const Heading = p.level === 2 ? 'h2' : 'h3';
   return (
     <article class="trip-card">
       {t.image && (
@@ -52,9 +56,9 @@ export function TripCardView(p: { trip: TripCard }) {
         </a>
       )}
       <div>
-        <h3>
+        <Heading>
           <a href={`/trips/${t.id}`}>{t.title}</a>
-        </h3>
+        </Heading>
         <p class="muted">
           by {t.organizerName}
           {t.rating && (

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../../src/lib/assets.js';
 import { layoutProblems } from './layout.js';
+import { axeProblems } from './a11y.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
@@ -29,27 +30,31 @@ export interface WatchedPage {
   offHost: string[];
   /** Breaches of the phone layout rules (./layout.ts) on the pages loaded so far, each with its path. */
   layout: string[];
-  /** Checks the layout of the page as it is now (after an htmx swap, say). */
+  /** Serious or critical axe-core violations on the pages loaded so far (JavaScript on), each with its path. */
+  a11y: string[];
+  /** Checks the layout (and, JavaScript on, the accessibility) of the page as it is now (after an htmx swap, say). */
   check(): Promise<void>;
-  /** Closes the context, failing the test if any page it loaded broke the layout rules. */
+  /** Closes the context, failing the test if any page it loaded broke the layout rules or had a serious axe violation. */
   close(): Promise<void>;
 }
 
 /**
  * A phone-sized page (360×640) that records console errors and off-host requests, and checks
- * the layout rules on every page it loads: end the test with `close()`, which fails on any breach.
+ * the layout rules on every page it loads and, with JavaScript on, runs axe-core on it (./a11y.ts):
+ * end the test with `close()`, which fails on any breach or serious/critical violation.
  */
 export async function openPage(
   browser: Browser,
   baseUrl: string,
   o: { javaScript?: boolean } = {},
 ): Promise<WatchedPage> {
+  const javaScript = o.javaScript ?? true;
   const context = await browser.newContext({
     viewport: { width: 360, height: 640 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    javaScriptEnabled: o.javaScript ?? true,
+    javaScriptEnabled: javaScript,
     baseURL: baseUrl,
   });
   const page = await context.newPage();
@@ -65,6 +70,7 @@ export async function openPage(
     if ((u.protocol === 'http:' || u.protocol === 'https:') && u.host !== host) offHost.push(r.url());
   });
   const layout = new Set<string>();
+  const a11y = new Set<string>();
   let checks = Promise.resolve();
   const check = () => {
     checks = checks.then(async () => {
@@ -72,10 +78,12 @@ export async function openPage(
       if (!url.startsWith(baseUrl)) return;
       try {
         const problems = await layoutProblems(page);
+        const violations = javaScript ? await axeProblems(page) : [];
         // A page left while it was measured is measured again on its own load.
         if (page.url() !== url) return;
         const where = url.slice(baseUrl.length) || '/';
         for (const p of problems) layout.add(`${where}: ${p}`);
+        for (const v of violations) a11y.add(`${where}: ${v}`);
       } catch {
         // navigated away mid-check
       }
@@ -91,11 +99,16 @@ export async function openPage(
     get layout() {
       return [...layout];
     },
+    get a11y() {
+      return [...a11y];
+    },
     check,
     async close() {
       await checks;
       await context.close();
       if (layout.size) throw new Error(`phone layout rules broken at 360×640:\n${[...layout].join('\n')}`);
+      if (a11y.size)
+        throw new Error(`serious or critical accessibility violations (axe-core):\n${[...a11y].join('\n')}`);
     },
   };
 }
