@@ -18,8 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
-import { putSetting } from '../src/lib/settings.js';
-import { signedIn, addDeparture, makeTrip } from '../test/support/factories.js';
+import { signedIn, addDeparture, makeTrip, liftSeatCaps } from '../test/support/factories.js';
 import { bookingForm } from '../test/bookings/support.js';
 import { CHROMIUM_ACCEPT_ENCODING, getRaw } from './support.js';
 
@@ -213,8 +212,7 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   await migrateToLatest(db);
   const deps = { db, clock: systemClock };
   // 50 clients make thousands of unpaid bookings: lift the per-traveler caps on held seats (the checks themselves still run).
-  await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
-  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
+  await liftSeatCaps({ db, clock: systemClock });
   // The app runs as in production: its own process, the compiled build, logs on (to nowhere).
   const root = join(import.meta.dirname, '..');
   execFileSync(

@@ -18,8 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
-import { putSetting } from '../src/lib/settings.js';
-import { signedIn, addDeparture, makeTrip } from '../test/support/factories.js';
+import { signedIn, addDeparture, makeTrip, liftSeatCaps } from '../test/support/factories.js';
 import { bookingForm } from '../test/bookings/support.js';
 import { closedLoop, formBody, percentile, postForm, startApp } from './bookings.js';
 
@@ -72,8 +71,7 @@ async function prepare(tree: { label: string; dir: string }) {
   const { db } = openDatabase(join(data, 'trektribe.db'));
   const deps = { db, clock: systemClock };
   // 50 clients make thousands of unpaid bookings: lift the per-traveler caps on held seats (the checks themselves still run).
-  await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
-  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
+  await liftSeatCaps({ db, clock: systemClock });
   const trip = await makeTrip(deps, { capacity: 500, pricePaise: 1_000_000 });
   const departures = [trip.departureId];
   for (let i = 0; i < 40; i++)

@@ -13,8 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '../src/db.js';
 import { systemClock } from '../src/lib/clock.js';
-import { putSetting } from '../src/lib/settings.js';
-import { addDeparture, makeTrip, signedIn } from '../test/support/factories.js';
+import { addDeparture, makeTrip, signedIn, liftSeatCaps } from '../test/support/factories.js';
 import { bookingForm } from '../test/bookings/support.js';
 import { formBody, postForm, startApp } from './bookings.js';
 
@@ -43,8 +42,7 @@ const { db, sqlite } = openDatabase(file);
 await migrateToLatest(db);
 const deps = { db, clock: systemClock };
 // Every client books again and again: the per-traveler caps are lifted (their checks still run).
-await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
-await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
+await liftSeatCaps({ db, clock: systemClock });
 const trips = [];
 for (let i = 0; i < 40; i++) trips.push(await makeTrip(deps, { capacity: 500, title: `Footprint trek ${i}` }));
 const departures = trips.map((t) => ({ tripId: t.tripId, departureId: t.departureId }));

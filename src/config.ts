@@ -265,3 +265,16 @@ function describe(issue: z.core.$ZodIssue): string {
     .replace(/^Invalid (string: must match pattern .*|input)$/, 'a valid value')
     .replace(/^expected /i, '');
 }
+
+/** The configuration of a command or the server; a bad one prints its one line and exits with 1. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

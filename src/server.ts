@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { configOrExit } from './config.js';
 import { openDatabase, migrateToLatest } from './db.js';
 import { createApp } from './app.js';
 import { createLogger } from './lib/logger.js';
@@ -13,18 +13,6 @@ import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
 import { startCheckpointer } from './lib/checkpointer.js';
 import { beyondLoopbackNotice } from './lib/exposure.js';
-
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-}
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
+import { configOrExit } from '../config.js';
 import { openDatabase } from '../db.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../lib/logger.js';
@@ -13,14 +13,7 @@ import { SCHEDULE } from '../scheduler.js';
  * `npm run backup`: the nightly backup, now, whether or not the server is running (the copy is
  * online; a running server goes on serving). Recorded on /admin/jobs like a scheduled run.
  */
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+const config = configOrExit();
 const { db, sqlite } = openDatabase(join(config.dataDir, 'trektribe.db'));
 // A failure is printed below in one line; the logger would repeat it with a stack.
 const log = createLogger('silent');

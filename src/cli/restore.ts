@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { configOrExit } from '../config.js';
 import { systemClock } from '../lib/clock.js';
 import { listBackups } from '../backups/service.js';
 import { restoreBackup, RestoreRefused } from '../backups/restore.js';
@@ -8,14 +8,7 @@ import { listOffsite } from '../backups/offsite.js';
  * `npm run restore -- <backup>`: puts a backup (a name under DATA_DIR/backups, or a path) in
  * place of the current data, with the server stopped. Without an argument, lists the backups.
  */
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(1);
-}
+const config = configOrExit();
 const given = process.argv[2];
 if (!given) {
   const names = await listBackups(config.dataDir);

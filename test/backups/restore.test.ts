@@ -19,9 +19,8 @@ import pino from 'pino';
 import { migrateToLatest, openDatabase } from '../../src/db.js';
 import { loadConfig } from '../../src/config.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { putSetting } from '../../src/lib/settings.js';
 import { takeBackup } from '../../src/backups/service.js';
-import { makeTrip, signedIn } from '../support/factories.js';
+import { makeTrip, signedIn, liftSeatCaps } from '../support/factories.js';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { spawnServer, type ServerProcess } from '../platform/server-process.js';
 import { runCli } from './cli.js';
@@ -58,8 +57,7 @@ async function dataFolder(o: { departures: number; travelers: number }) {
   await migrateToLatest(db);
   const deps = { db, clock: systemClock };
   // A steady load of bookings from a few travelers: their caps on unpaid seats are lifted (the checks still run).
-  await putSetting(db, systemClock, 'maxHeldSeatsPerTraveler', 1_000_000);
-  await putSetting(db, systemClock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
+  await liftSeatCaps({ db, clock: systemClock });
   const trip = await makeTrip(deps, {
     departures: Array.from({ length: o.departures }, (_, i) => ({ start: `2027-03-${10 + i}`, capacity: 500 })),
   });

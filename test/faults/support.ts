@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { openDatabase, type DB } from '../../src/db.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { signedIn, addDeparture, makeTrip } from '../support/factories.js';
-import { putSetting } from '../../src/lib/settings.js';
+import { signedIn, addDeparture, makeTrip, liftSeatCaps } from '../support/factories.js';
 import { bookingForm } from '../bookings/support.js';
 import { spawnServer, type ServerProcess } from '../platform/server-process.js';
 
@@ -71,8 +70,7 @@ export async function seed(
   o: { departures: number; capacity: number; travelers: number },
 ): Promise<Seeded> {
   // A steady load from a few travelers: their caps on unpaid seats are lifted (the checks still run).
-  await putSetting(deps.db, deps.clock, 'maxHeldSeatsPerTraveler', 1_000_000);
-  await putSetting(deps.db, deps.clock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
+  await liftSeatCaps(deps);
   const year = new Date().getUTCFullYear() + 1;
   const trip = await makeTrip(deps, { pricePaise: 450_000, capacity: o.capacity, start: `${year}-03-10` });
   const departureIds = [trip.departureId];

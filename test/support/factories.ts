@@ -3,6 +3,7 @@ import type { Role } from '../../src/auth/tables.js';
 import type { Difficulty, TripStatus } from '../../src/trips/tables.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/session.js';
 import { humanCode } from '../../src/lib/tokens.js';
+import { putSetting } from '../../src/lib/settings.js';
 
 let seq = 0;
 
@@ -211,4 +212,13 @@ export async function makeBooking(deps: Pick<Deps, 'db' | 'clock'>, f: BookingFi
       .execute();
   }
   return id;
+}
+
+/**
+ * Lifts the per-traveler caps on unpaid seats (their checks still run): for benches and load
+ * tests where a few travelers book again and again.
+ */
+export async function liftSeatCaps(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
+  await putSetting(deps.db, deps.clock, 'maxHeldSeatsPerTraveler', 1_000_000);
+  await putSetting(deps.db, deps.clock, 'maxUnpaidSeatsPerTraveler', 1_000_000);
 }
