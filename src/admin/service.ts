@@ -12,7 +12,7 @@ import { MAX_ATTEMPTS } from '../notifications/delivery.js';
 import { eraseNotificationsOf, outboxStatusCounts, retryFailedMessage } from '../notifications/service.js';
 import { planSettings } from '../billing/service.js';
 import { eraseReviewText } from '../reviews/service.js';
-import { eraseTicketText } from '../support/service.js';
+import { eraseTicketText } from '../support/tickets.js';
 import * as emails from '../../views/admin/emails.js';
 import * as q from './queries.js';
 import type {

@@ -11,7 +11,8 @@ import type { Channel } from '../lib/tables.js';
 import { enqueue } from '../notifications/outbox.js';
 import { messageTimeline, type SentMessage } from '../notifications/service.js';
 import { customerBookings, customerOfBookingCode } from '../bookings/service.js';
-import { ticketsOfCustomer, type TicketSummary } from '../support/service.js';
+import { ticketsOfCustomer } from '../support/agent-desk.js';
+import type { TicketSummary } from '../support/types.js';
 import * as q from './queries.js';
 import type { WhatsappInput } from './schemas.js';
 

@@ -6,7 +6,7 @@ import type { BookingStatus } from '../bookings/tables.js';
 import { accountSummary, listAccounts, type Account, type AccountListItem } from '../auth/service.js';
 import { listingsIncluded, subscriptionOf, type SubscriptionView } from '../billing/service.js';
 import { reviewInvites } from '../reviews/service.js';
-import { agentStats } from '../support/service.js';
+import { agentStats } from '../support/agent-stats.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { istDate } from '../lib/time.js';

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/permissions.js';
 import { NotFoundError } from '../lib/errors.js';
 import { bookingFor } from '../bookings/service.js';
 import { tripPage } from '../trips/service.js';
-import { ticketVisibleTo } from '../support/service.js';
+import { ticketVisibleTo } from '../support/tickets.js';
 
 /*
  * The topics a page may ask for, each checked with the feature that owns it (kept apart from

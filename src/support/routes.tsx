@@ -8,16 +8,22 @@ import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, ty
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { readUploadForm } from '../lib/uploads.js';
+import { AgentTicketPage, QueuePage, type AgentTicketProps } from '../../views/support/agent-desk.js';
+import { CustomerTicketPage, SupportHome } from '../../views/support/customer.js';
+import { Thread } from '../../views/support/parts.js';
+import { SavedRepliesPage } from '../../views/support/saved-replies.js';
+import { agentStats } from './agent-stats.js';
+import { addNote, agentReply, agentTicket, assignToMe, changeStatus, ticketQueue } from './agent-desk.js';
 import {
-  AgentTicketPage,
-  CustomerTicketPage,
-  QueuePage,
-  SavedRepliesPage,
-  SupportHome,
-  Thread,
-  type AgentTicketProps,
-} from '../../views/support/pages.js';
-import * as svc from './service.js';
+  customerReply,
+  customerTicket,
+  myTickets,
+  openTicket,
+  rateTicket,
+  ticketFormData,
+  ticketImage,
+} from './customer-tickets.js';
+import { addSavedReply, editSavedReply, listSavedReplies, removeSavedReply } from './saved-replies.js';
 import {
   agentReplyForm,
   customerReplyForm,
@@ -35,8 +41,8 @@ type C = Context<AppEnv>;
 
 const renderHome = async (c: C, values: Values = {}, errors: FieldErrors = {}, status: Status = 200) => {
   const [tickets, form] = await Promise.all([
-    svc.myTickets(c.get('deps'), actor(c)),
-    svc.ticketFormData(c.get('deps'), actor(c)),
+    myTickets(c.get('deps'), actor(c)),
+    ticketFormData(c.get('deps'), actor(c)),
   ]);
   return page(c, <SupportHome tickets={tickets} bookings={form.bookings} values={values} errors={errors} />, {
     title: 'Support',
@@ -46,7 +52,7 @@ const renderHome = async (c: C, values: Values = {}, errors: FieldErrors = {}, s
 
 /** The customer's thread; an htmx request gets the thread fragment alone (what a live refresh swaps). */
 const renderCustomerTicket = async (c: C, values: Values = {}, errors: FieldErrors = {}, status: Status = 200) => {
-  const d = await svc.customerTicket(c.get('deps'), actor(c), idParam(c));
+  const d = await customerTicket(c.get('deps'), actor(c), idParam(c));
   return page(c, <CustomerTicketPage {...d} values={values} errors={errors} />, {
     title: `Ticket #${d.ticket.id}`,
     status,
@@ -60,7 +66,7 @@ const renderAgentTicket = async (
   status: Status = 200,
 ) => {
   const reply = savedReplyQuery.parse({ reply: c.req.query('reply') }).reply;
-  const d = await svc.agentTicket(c.get('deps'), actor(c), idParam(c), reply);
+  const d = await agentTicket(c.get('deps'), actor(c), idParam(c), reply);
   return page(c, <AgentTicketPage {...d} {...o} meId={actor(c).id} />, {
     title: `Ticket #${d.ticket.id}`,
     status,
@@ -81,10 +87,7 @@ const renderReplies = async (
 ) =>
   page(
     c,
-    <SavedRepliesPage
-      replies={await svc.listSavedReplies(c.get('deps'), actor(c))}
-      {...{ values, errors, errorsFor }}
-    />,
+    <SavedRepliesPage replies={await listSavedReplies(c.get('deps'), actor(c))} {...{ values, errors, errorsFor }} />,
     {
       title: 'Saved replies',
       status,
@@ -103,7 +106,7 @@ supportRoutes.post('/support', requirePermission('tickets:create'), async (c) =>
   const posted = await readUploadForm(c);
   const f = ticketForm.safeParse(uploadFields(posted));
   if (!f.success) return renderHome(c, typedValues(posted), fieldErrors(f.error.issues), 422);
-  const r = await tryForm(() => svc.openTicket(c.get('deps'), actor(c), f.data));
+  const r = await tryForm(() => openTicket(c.get('deps'), actor(c), f.data));
   if (!r.ok) return renderHome(c, typedValues(posted), r.errors, r.status);
   return redirectWith(
     c,
@@ -118,7 +121,7 @@ supportRoutes.post('/support/:id/reply', requirePermission('tickets:create'), as
   const posted = await readUploadForm(c);
   const f = customerReplyForm.safeParse(uploadFields(posted));
   if (!f.success) return renderCustomerTicket(c, typedValues(posted), fieldErrors(f.error.issues), 422);
-  const r = await tryForm(() => svc.customerReply(c.get('deps'), actor(c), idParam(c), f.data));
+  const r = await tryForm(() => customerReply(c.get('deps'), actor(c), idParam(c), f.data));
   if (!r.ok) return renderCustomerTicket(c, typedValues(posted), r.errors, r.status);
   return redirectWith(c, `/support/${idParam(c)}`, 'Reply sent.');
 });
@@ -128,7 +131,7 @@ supportRoutes.post(
   requirePermission('tickets:create'),
   zValidator('form', ratingForm, formHook(renderCustomerTicket)),
   async (c) => {
-    const r = await tryForm(() => svc.rateTicket(c.get('deps'), actor(c), idParam(c), c.req.valid('form').rating));
+    const r = await tryForm(() => rateTicket(c.get('deps'), actor(c), idParam(c), c.req.valid('form').rating));
     if (!r.ok) return renderCustomerTicket(c, {}, { rating: Object.values(r.errors)[0] }, r.status);
     return redirectWith(c, `/support/${idParam(c)}`, 'Thank you for rating our help.');
   },
@@ -136,7 +139,7 @@ supportRoutes.post(
 
 /** An image of a thread: private to the ticket's customer and staff, never cached by others. */
 supportRoutes.get('/support/:id/images/:name', requirePermission('tickets:create'), async (c) => {
-  const bytes = await svc.ticketImage(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
+  const bytes = await ticketImage(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
   if (!bytes) throw new NotFoundError();
   return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=3600' });
 });
@@ -146,8 +149,8 @@ supportRoutes.get('/support/:id/images/:name', requirePermission('tickets:create
 supportRoutes.get('/agent/tickets', requirePermission('tickets:manage'), async (c) => {
   const f = readQuery(c, queueQuery);
   const [queue, stats] = await Promise.all([
-    svc.ticketQueue(c.get('deps'), actor(c), f),
-    svc.agentStats(c.get('deps'), actor(c)),
+    ticketQueue(c.get('deps'), actor(c), f),
+    agentStats(c.get('deps'), actor(c)),
   ]);
   return page(c, <QueuePage {...queue} stats={stats} />, { title: 'Ticket queue' });
 });
@@ -155,7 +158,7 @@ supportRoutes.get('/agent/tickets', requirePermission('tickets:manage'), async (
 supportRoutes.get('/agent/tickets/:id', requirePermission('tickets:manage'), (c) => renderAgentTicket(c));
 
 supportRoutes.post('/agent/tickets/:id/assign', requirePermission('tickets:manage'), async (c) => {
-  await svc.assignToMe(c.get('deps'), actor(c), idParam(c));
+  await assignToMe(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, `/agent/tickets/${idParam(c)}`, 'The ticket is yours.');
 });
 
@@ -164,7 +167,7 @@ supportRoutes.post(
   requirePermission('tickets:manage'),
   zValidator('form', agentReplyForm, formHook(agentFailed('reply'))),
   async (c) => {
-    await svc.agentReply(c.get('deps'), actor(c), idParam(c), c.req.valid('form'));
+    await agentReply(c.get('deps'), actor(c), idParam(c), c.req.valid('form'));
     return redirectWith(c, `/agent/tickets/${idParam(c)}`, 'Reply sent; the customer gets it by email.');
   },
 );
@@ -174,7 +177,7 @@ supportRoutes.post(
   requirePermission('tickets:manage'),
   zValidator('form', noteForm, formHook(agentFailed('note'))),
   async (c) => {
-    await svc.addNote(c.get('deps'), actor(c), idParam(c), c.req.valid('form').body);
+    await addNote(c.get('deps'), actor(c), idParam(c), c.req.valid('form').body);
     return redirectWith(c, `/agent/tickets/${idParam(c)}`, 'Note added (agents only).');
   },
 );
@@ -184,7 +187,7 @@ supportRoutes.post(
   requirePermission('tickets:manage'),
   zValidator('form', statusForm, formHook(agentFailed('status'))),
   async (c) => {
-    const r = await tryForm(() => svc.changeStatus(c.get('deps'), actor(c), idParam(c), c.req.valid('form').status));
+    const r = await tryForm(() => changeStatus(c.get('deps'), actor(c), idParam(c), c.req.valid('form').status));
     if (!r.ok)
       return renderAgentTicket(c, { errors: { status: Object.values(r.errors)[0] }, errorsFor: 'status' }, r.status);
     return redirectWith(c, `/agent/tickets/${idParam(c)}`, 'Status changed.');
@@ -204,7 +207,7 @@ supportRoutes.post(
     formHook((c, v, e, s) => renderReplies(c, v, e, null, s)),
   ),
   async (c) => {
-    await svc.addSavedReply(c.get('deps'), actor(c), c.req.valid('form'));
+    await addSavedReply(c.get('deps'), actor(c), c.req.valid('form'));
     return redirectWith(c, '/agent/replies', 'Saved reply added.');
   },
 );
@@ -218,12 +221,12 @@ supportRoutes.post(
     formHook((c, v, e, s) => renderReplies(c, v, e, idParam(c), s)),
   ),
   async (c) => {
-    await svc.editSavedReply(c.get('deps'), actor(c), idParam(c), c.req.valid('form'));
+    await editSavedReply(c.get('deps'), actor(c), idParam(c), c.req.valid('form'));
     return redirectWith(c, '/agent/replies', 'Saved reply saved.');
   },
 );
 
 supportRoutes.post('/agent/replies/:id/delete', requirePermission('tickets:manage'), async (c) => {
-  await svc.removeSavedReply(c.get('deps'), actor(c), idParam(c));
+  await removeSavedReply(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, '/agent/replies', 'Saved reply deleted.');
 });
