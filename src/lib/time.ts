@@ -48,3 +48,18 @@ export function daysBetween(from: string, to: string): number {
 
 /** A calendar month (YYYY-MM, already counted in India time) shown for people: "Dec 2026". */
 export const formatMonth = (month: string): string => monthFmt.format(new Date(`${month}-01T00:00:00Z`));
+
+const clockFmt = new Intl.DateTimeFormat('en-IN', { timeZone: ZONE, hour: 'numeric', minute: '2-digit', hour12: true });
+const dayClockFmt = new Intl.DateTimeFormat('en-IN', {
+  timeZone: ZONE,
+  day: 'numeric',
+  month: 'short',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+});
+
+/** A time of day in India: "11:42 pm". */
+export const formatClock = (d: Date | string) => clockFmt.format(typeof d === 'string' ? new Date(d) : d);
+/** A day and time of day in India, without the year: "7 Dec, 11:42 pm". */
+export const formatDayClock = (d: Date | string) => dayClockFmt.format(typeof d === 'string' ? new Date(d) : d);

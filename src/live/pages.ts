@@ -5,8 +5,12 @@ import { channel } from './service.js';
 /** What a page keeps live: the topics its stream asks for, and the pieces (by id) it fetches again on an event. */
 export interface LivePage {
   topics?: string[];
-  /** `from`: where the piece is fetched from, when not the page itself (a dashboard widget's own URL is lighter). */
-  pieces: { event: string; target: string; from?: string }[];
+  /**
+   * `from`: where the piece is fetched from, when not the page itself (a dashboard widget's own URL
+   * is lighter); `also`: another element (by id) taken from the same response; `swap: 'data'`: the
+   * event carries the piece itself, swapped in as it comes (nothing is fetched).
+   */
+  pieces: { event: string; target: string; from?: string; also?: string; swap?: 'data' }[];
 }
 
 /** A dashboard widget kept live: fetched alone from /dashboard/<role>/<widget> on the event. */
@@ -34,14 +38,22 @@ const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
   // The organizer's queue and bookings list: a new booking or a UPI proof arrives (their own channel).
   '/organizer/verifications': () => ({ pieces: [{ event: 'queue', target: '#verification-queue' }] }),
   '/organizer/bookings': () => ({ pieces: [{ event: 'queue', target: '#organizer-bookings' }] }),
-  // A support ticket's thread, on the customer's page and the agent's: a reply or a status change.
+  // A support ticket's thread and status line, on the customer's page and the agent's: a reply or a
+  // status change (`thread`), the other side opening the thread (its "Seen" mark), and the other
+  // side's "typing…" mark, which the event carries (src/support/typing.tsx).
   '/support/:id': (c) => ({
     topics: [channel.ticket(id(c))],
-    pieces: [{ event: 'thread', target: `#thread-${id(c)}` }],
+    pieces: [
+      ...['thread', 'seen-by-agent'].map((event) => ({ event, target: `#thread-${id(c)}`, also: '#ticket-status' })),
+      { event: 'typing-agent', target: `#typing-${id(c)}`, swap: 'data' as const },
+    ],
   }),
   '/agent/tickets/:id': (c) => ({
     topics: [channel.ticket(id(c))],
-    pieces: [{ event: 'thread', target: `#thread-${id(c)}` }],
+    pieces: [
+      ...['thread', 'seen-by-customer'].map((event) => ({ event, target: `#thread-${id(c)}`, also: '#ticket-status' })),
+      { event: 'typing-customer', target: `#typing-${id(c)}`, swap: 'data' as const },
+    ],
   }),
   // The organizer's dashboard: a booking made, a UPI proof sent or decided (their own channel), a subscription change.
   '/dashboard/organizer': () => ({

@@ -10,7 +10,10 @@ import * as q from './queries.js';
 import type { QueueQuery } from './schemas.js';
 import type { TicketStatus } from './tables.js';
 import {
+  byCustomer,
+  markSeen,
   requireStaff,
+  seenMark,
   staffTicket,
   statusChange,
   ticketLink,
@@ -53,15 +56,22 @@ export async function ticketQueue(deps: Deps, actor: Actor, f: QueueQuery) {
   return { tickets, filter: f, next: last ? `${last.created_at}~${last.id}` : null };
 }
 
-/** The thread with the internal notes, the saved replies, and a saved reply's text to start the reply with. */
+/**
+ * The thread with the internal notes and the customer's "Seen", the saved replies, and a saved
+ * reply's text to start the reply with. Marks it seen by the desk.
+ */
 export async function agentTicket(deps: Deps, actor: Actor, id: number, savedReplyId?: number) {
   const t = await staffTicket(deps.db, actor, id);
-  const [messages, replies] = await Promise.all([q.messagesOf(deps.db, id, true), q.savedReplies(deps.db)]);
-  await q.updateTicket(deps.db, id, { agent_seen_at: deps.clock.now().toISOString() });
+  const [rows, replies] = await Promise.all([q.messagesOf(deps.db, id, true), q.savedReplies(deps.db)]);
+  const messages = rows.map((m) => toMessage(m, id));
+  const now = deps.clock.now();
+  const fromCustomer = byCustomer(t);
+  await markSeen(deps, t, 'agent', messages.filter(fromCustomer), now);
   const saved = replies.map((r) => ({ id: r.id, title: r.title, body: r.body }));
   return {
     ticket: toDetails(t),
-    messages: messages.map((m) => toMessage(m, id)),
+    messages,
+    seen: seenMark(messages, (m) => !fromCustomer(m), t.customer_seen_at, now),
     savedReplies: saved,
     draft: saved.find((r) => r.id === savedReplyId)?.body ?? '',
   };
@@ -134,7 +144,7 @@ export async function agentReply(
 }
 
 /** Agents sign their replies with their first name only. */
-async function firstNameOf(deps: Deps, userId: number): Promise<string> {
+export async function firstNameOf(deps: Deps, userId: number): Promise<string> {
   return (await getAccount(deps, userId)).name.trim().split(/\s+/)[0] || 'An agent';
 }
 

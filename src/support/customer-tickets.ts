@@ -7,7 +7,7 @@ import { ticketChanged } from '../live/service.js';
 import * as bookings from '../bookings/service.js';
 import * as q from './queries.js';
 import type { CustomerReplyInput, TicketInput } from './schemas.js';
-import { ownTicket, toDetails, toMessage, toSummary } from './tickets.js';
+import { byCustomer, markSeen, ownTicket, seenMark, toDetails, toMessage, toSummary } from './tickets.js';
 import type { TicketSummary } from './types.js';
 
 /* The customer's side of the desk: their tickets at /support, opening one, replying, rating. */
@@ -82,12 +82,20 @@ export async function openTicket(deps: Deps, actor: Actor, input: TicketInput): 
   );
 }
 
-/** The thread as the customer sees it: replies only, never the agents' notes. Marks it seen. */
+/** The thread as the customer sees it: replies only, never the agents' notes, and the desk's "Seen". Marks it seen. */
 export async function customerTicket(deps: Deps, actor: Actor, id: number) {
   const t = await ownTicket(deps.db, actor, id);
   const messages = (await q.messagesOf(deps.db, id, false)).map((m) => toMessage(m, id));
-  await q.updateTicket(deps.db, id, { customer_seen_at: deps.clock.now().toISOString() });
-  return { ticket: toDetails(t), messages };
+  const now = deps.clock.now();
+  const mine = byCustomer(t);
+  await markSeen(
+    deps,
+    t,
+    'customer',
+    messages.filter((m) => !mine(m)),
+    now,
+  );
+  return { ticket: toDetails(t), messages, seen: seenMark(messages, mine, t.agent_seen_at, now) };
 }
 
 export async function customerReply(deps: Deps, actor: Actor, id: number, input: CustomerReplyInput): Promise<void> {

@@ -8,9 +8,8 @@ import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, ty
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../lib/render.js';
 import { readUploadForm } from '../lib/uploads.js';
-import { AgentTicketPage, QueuePage, type AgentTicketProps } from '../../views/support/agent-desk.js';
-import { CustomerTicketPage, SupportHome } from '../../views/support/customer.js';
-import { Thread } from '../../views/support/parts.js';
+import { AgentTicketLive, AgentTicketPage, QueuePage, type AgentTicketProps } from '../../views/support/agent-desk.js';
+import { CustomerTicketLive, CustomerTicketPage, SupportHome } from '../../views/support/customer.js';
 import { SavedRepliesPage } from '../../views/support/saved-replies.js';
 import { agentStats } from './agent-stats.js';
 import { addNote, agentReply, agentTicket, assignToMe, changeStatus, ticketQueue } from './agent-desk.js';
@@ -23,6 +22,7 @@ import {
   ticketFormData,
   ticketImage,
 } from './customer-tickets.js';
+import { agentTyping, customerTyping } from './typing.js';
 import { addSavedReply, editSavedReply, listSavedReplies, removeSavedReply } from './saved-replies.js';
 import {
   agentReplyForm,
@@ -50,13 +50,13 @@ const renderHome = async (c: C, values: Values = {}, errors: FieldErrors = {}, s
   });
 };
 
-/** The customer's thread; an htmx request gets the thread fragment alone (what a live refresh swaps). */
+/** The customer's thread; an htmx request gets its live part alone (the status and the thread: what a live refresh swaps). */
 const renderCustomerTicket = async (c: C, values: Values = {}, errors: FieldErrors = {}, status: Status = 200) => {
   const d = await customerTicket(c.get('deps'), actor(c), idParam(c));
   return page(c, <CustomerTicketPage {...d} values={values} errors={errors} />, {
     title: `Ticket #${d.ticket.id}`,
     status,
-    fragment: <Thread ticketId={d.ticket.id} messages={d.messages} viewer="customer" />,
+    fragment: <CustomerTicketLive {...d} />,
   });
 };
 
@@ -70,7 +70,7 @@ const renderAgentTicket = async (
   return page(c, <AgentTicketPage {...d} {...o} meId={actor(c).id} />, {
     title: `Ticket #${d.ticket.id}`,
     status,
-    fragment: <Thread ticketId={d.ticket.id} messages={d.messages} viewer="agent" />,
+    fragment: <AgentTicketLive {...d} />,
   });
 };
 
@@ -137,6 +137,12 @@ supportRoutes.post(
   },
 );
 
+/** "typing…" (posted by the page's script while the customer writes a reply): the desk's open pages show it. */
+supportRoutes.post('/support/:id/typing', requirePermission('tickets:create'), async (c) => {
+  await customerTyping(c.get('deps'), actor(c), idParam(c));
+  return c.body(null, 204);
+});
+
 /** An image of a thread: private to the ticket's customer and staff, never cached by others. */
 supportRoutes.get('/support/:id/images/:name', requirePermission('tickets:create'), async (c) => {
   const bytes = await ticketImage(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
@@ -171,6 +177,12 @@ supportRoutes.post(
     return redirectWith(c, `/agent/tickets/${idParam(c)}`, 'Reply sent; the customer gets it by email.');
   },
 );
+
+/** "typing…" (posted by the page's script while an agent writes a reply): the customer's open page shows it. */
+supportRoutes.post('/agent/tickets/:id/typing', requirePermission('tickets:manage'), async (c) => {
+  await agentTyping(c.get('deps'), actor(c), idParam(c));
+  return c.body(null, 204);
+});
 
 supportRoutes.post(
   '/agent/tickets/:id/note',

@@ -6,7 +6,9 @@ import { NotFoundError } from '../lib/errors.js';
 import type { StoredImage } from '../lib/images.js';
 import * as q from './queries.js';
 import type { TicketStatus } from './tables.js';
-import type { TicketDetails, TicketMessage, TicketSummary } from './types.js';
+import { istDate } from '../lib/time.js';
+import { channel, publish } from '../live/service.js';
+import type { SeenMark, TicketDetails, TicketMessage, TicketSummary } from './types.js';
 
 /*
  * A ticket itself, for both sides of the desk: who may see it, its rows as domain types, what a
@@ -93,6 +95,44 @@ export function statusChange(status: TicketStatus, now: string, from: q.TicketRo
     closed_at: status === 'closed' ? now : null,
     updated_at: now,
   };
+}
+
+/** The customer's side of a thread: what they wrote (everyone else is the desk). */
+export const byCustomer = (t: q.TicketRow) => (m: TicketMessage) => m.author.id === t.customer_id;
+
+/**
+ * The "Seen" mark of one side's thread: under the newest reply of `mine` written before the other
+ * side last opened the thread (`theirSeenAt`); none if they have not opened it since.
+ */
+export function seenMark(
+  messages: TicketMessage[],
+  mine: (m: TicketMessage) => boolean,
+  theirSeenAt: string | null,
+  now: Date,
+): SeenMark | null {
+  if (!theirSeenAt) return null;
+  const last = messages.filter((m) => m.kind === 'reply' && mine(m) && m.createdAt <= theirSeenAt).at(-1);
+  return last ? { messageId: last.id, at: theirSeenAt, today: istDate(new Date(theirSeenAt)) === istDate(now) } : null;
+}
+
+/**
+ * One side opened the thread (or its open page fetched it again) at `now`: when that shows them a
+ * reply of the other side's they had not seen, the other side's open page is told, so its "Seen"
+ * mark moves (`seen-by-customer` / `seen-by-agent`, see live/pages.ts). Opening it again with
+ * nothing new tells no one, so two open pages never keep fetching each other.
+ */
+export async function markSeen(
+  deps: Pick<Deps, 'db' | 'clock' | 'log'>,
+  t: q.TicketRow,
+  by: 'customer' | 'agent',
+  theirs: TicketMessage[],
+  now: Date,
+): Promise<void> {
+  const before = by === 'customer' ? t.customer_seen_at : t.agent_seen_at;
+  const at = now.toISOString();
+  await q.updateTicket(deps.db, t.id, by === 'customer' ? { customer_seen_at: at } : { agent_seen_at: at });
+  if (theirs.some((m) => m.kind === 'reply' && (before === null || m.createdAt > before)))
+    await publish(deps, { to: channel.ticket(t.id), event: `seen-by-${by}` });
 }
 
 /**

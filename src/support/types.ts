@@ -47,6 +47,16 @@ export interface TicketMessage {
   createdAt: string;
 }
 
+/**
+ * "Seen": the newest message of the viewer's side that the other side has read (opened the thread
+ * after it was written), and when they last opened it. `today`: that was today in India.
+ */
+export interface SeenMark {
+  messageId: number;
+  at: string;
+  today: boolean;
+}
+
 export interface SavedReply {
   id: number;
   title: string;

@@ -19,6 +19,7 @@ export const supportAccess: RouteAccess[] = [
   },
   { method: 'POST', path: '/support/:id/reply', allowed: [...everyone], sample: '/support/999999/reply' },
   { method: 'POST', path: '/support/:id/rate', allowed: [...everyone], sample: '/support/999999/rate' },
+  { method: 'POST', path: '/support/:id/typing', allowed: [...everyone], sample: '/support/999999/typing' },
   {
     method: 'GET',
     path: '/support/:id/images/:name',
@@ -30,6 +31,7 @@ export const supportAccess: RouteAccess[] = [
   { method: 'POST', path: '/agent/tickets/:id/assign', allowed: [...staff], sample: '/agent/tickets/999999/assign' },
   { method: 'POST', path: '/agent/tickets/:id/reply', allowed: [...staff], sample: '/agent/tickets/999999/reply' },
   { method: 'POST', path: '/agent/tickets/:id/note', allowed: [...staff], sample: '/agent/tickets/999999/note' },
+  { method: 'POST', path: '/agent/tickets/:id/typing', allowed: [...staff], sample: '/agent/tickets/999999/typing' },
   { method: 'POST', path: '/agent/tickets/:id/status', allowed: [...staff], sample: '/agent/tickets/999999/status' },
   { method: 'GET', path: '/agent/replies', allowed: [...staff] },
   { method: 'POST', path: '/agent/replies', allowed: [...staff], note: '422: an empty form' },

@@ -57,6 +57,10 @@ export interface LivePiece {
   target: string;
   /** The URL to fetch the piece from (the page itself). */
   from: string;
+  /** Another element (an id selector) taken from the same response and swapped in too. */
+  also?: string;
+  /** 'data': the event's data is the piece, swapped in as it comes (nothing is fetched). */
+  swap?: 'data';
 }
 
 export interface LayoutLive {
@@ -79,15 +83,20 @@ export function LiveSource(p: { live: LayoutLive }) {
     <div id="live" hx-ext="sse" sse-connect={p.live.url} sse-close="signed-out" hidden>
       <div sse-swap="bell" hx-target="#bell-count" hx-swap="innerHTML"></div>
       <div sse-swap="announcement" hx-target="#live-banners" hx-swap="afterbegin"></div>
-      {p.live.pieces.map((x) => (
-        <div
-          hx-trigger={`sse:${x.event}`}
-          hx-get={x.from}
-          hx-select={x.target}
-          hx-target={x.target}
-          hx-swap="outerHTML"
-        ></div>
-      ))}
+      {p.live.pieces.map((x) =>
+        x.swap === 'data' ? (
+          <div sse-swap={x.event} hx-target={x.target} hx-swap="outerHTML"></div>
+        ) : (
+          <div
+            hx-trigger={`sse:${x.event}`}
+            hx-get={x.from}
+            hx-select={x.target}
+            hx-select-oob={x.also}
+            hx-target={x.target}
+            hx-swap="outerHTML"
+          ></div>
+        ),
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import {
   STATUS_LABEL,
   type AgentStat,
   type SavedReply,
+  type SeenMark,
   type TicketDetails,
   type TicketMessage,
   type TicketStatus,
@@ -147,6 +148,7 @@ export function QueuePage(p: QueueProps) {
 export interface AgentTicketProps {
   ticket: TicketDetails;
   messages: TicketMessage[];
+  seen: SeenMark | null;
   savedReplies: SavedReply[];
   draft: string;
   meId: number;
@@ -154,6 +156,27 @@ export interface AgentTicketProps {
   errors?: FieldErrors;
   /** Which form the errors belong to. */
   errorsFor?: 'reply' | 'note' | 'status';
+}
+
+function AgentTicketStatus(p: { ticket: TicketDetails }) {
+  const t = p.ticket;
+  return (
+    <p id="ticket-status">
+      <StatusBadge status={t.status} /> · <a href={`/agent/customers/${t.customer.id}`}>{t.customer.name}</a>
+      {t.booking && <> · booking {t.booking.code}</>} · {t.assignee ? `assigned to ${t.assignee.name}` : 'unassigned'}
+      {t.rating !== null && <> · rated {t.rating}/5</>}
+    </p>
+  );
+}
+
+/** The live part of an agent's ticket page (its htmx fragment): the status line and the thread. */
+export function AgentTicketLive(p: Pick<AgentTicketProps, 'ticket' | 'messages' | 'seen'>) {
+  return (
+    <>
+      <AgentTicketStatus ticket={p.ticket} />
+      <Thread ticketId={p.ticket.id} messages={p.messages} viewer="agent" seen={p.seen} />
+    </>
+  );
 }
 
 export function AgentTicketPage(p: AgentTicketProps) {
@@ -169,11 +192,7 @@ export function AgentTicketPage(p: AgentTicketProps) {
       <h1>
         #{t.id} {t.subject}
       </h1>
-      <p id="ticket-status">
-        <StatusBadge status={t.status} /> · <a href={`/agent/customers/${t.customer.id}`}>{t.customer.name}</a>
-        {t.booking && <> · booking {t.booking.code}</>} · {t.assignee ? `assigned to ${t.assignee.name}` : 'unassigned'}
-        {t.rating !== null && <> · rated {t.rating}/5</>}
-      </p>
+      <AgentTicketStatus ticket={t} />
       {t.assignee?.id !== p.meId && (
         <form method="post" action={`${base}/assign`} hx-boost="false">
           <button type="submit" class="secondary">
@@ -181,7 +200,7 @@ export function AgentTicketPage(p: AgentTicketProps) {
           </button>
         </form>
       )}
-      <Thread ticketId={t.id} messages={p.messages} viewer="agent" />
+      <Thread ticketId={t.id} messages={p.messages} viewer="agent" seen={p.seen} />
       {p.savedReplies.length > 0 && (
         <form id="use-saved" method="get" action={base}>
           <label>
@@ -200,7 +219,14 @@ export function AgentTicketPage(p: AgentTicketProps) {
       <form id="agent-reply" method="post" action={`${base}/reply`} hx-boost="false">
         <label>
           Reply to the customer (emailed to them)
-          <textarea name="body" rows={5} maxlength={5000} required aria-invalid={invalid(errs('reply'), 'body')}>
+          <textarea
+            name="body"
+            rows={5}
+            maxlength={5000}
+            required
+            aria-invalid={invalid(errs('reply'), 'body')}
+            data-typing={`${base}/typing`}
+          >
             {p.errorsFor === 'reply' ? p.values?.body : p.draft}
           </textarea>
           <Err errors={errs('reply')} k="body" />

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDateTime } from '../../src/lib/time.js';
-import type { TicketDetails, TicketMessage, TicketSummary } from '../../src/support/types.js';
+import type { SeenMark, TicketDetails, TicketMessage, TicketSummary } from '../../src/support/types.js';
 import { Err, ImagesField, invalid, StatusBadge, Thread, type Values } from './parts.js';
 
 /* The customer's pages: /support (their tickets, a new one) and /support/:id (the thread). */
@@ -84,8 +84,23 @@ export function SupportHome(p: SupportHomeProps) {
 export interface CustomerTicketProps {
   ticket: TicketDetails;
   messages: TicketMessage[];
+  seen: SeenMark | null;
   values?: Values;
   errors?: FieldErrors;
+}
+
+/** The live part of the customer's thread page (its htmx fragment): the status line and the thread. */
+export function CustomerTicketLive(p: Pick<CustomerTicketProps, 'ticket' | 'messages' | 'seen'>) {
+  const t = p.ticket;
+  return (
+    <>
+      <p id="ticket-status">
+        <StatusBadge status={t.status} />
+        {t.booking && <> · about booking {t.booking.code}</>}
+      </p>
+      <Thread ticketId={t.id} messages={p.messages} viewer="customer" seen={p.seen} />
+    </>
+  );
 }
 
 export function CustomerTicketPage(p: CustomerTicketProps) {
@@ -98,11 +113,7 @@ export function CustomerTicketPage(p: CustomerTicketProps) {
       <h1>
         #{t.id} {t.subject}
       </h1>
-      <p id="ticket-status">
-        <StatusBadge status={t.status} />
-        {t.booking && <> · about booking {t.booking.code}</>}
-      </p>
-      <Thread ticketId={t.id} messages={p.messages} viewer="customer" />
+      <CustomerTicketLive {...p} />
       {t.canRate && (
         <form id="rate" method="post" action={`/support/${t.id}/rate`} hx-boost="false">
           <fieldset>
@@ -125,7 +136,14 @@ export function CustomerTicketPage(p: CustomerTicketProps) {
           </p>
           <label>
             Your reply
-            <textarea name="body" rows={4} maxlength={5000} required aria-invalid={invalid(p.errors, 'body')}>
+            <textarea
+              name="body"
+              rows={4}
+              maxlength={5000}
+              required
+              aria-invalid={invalid(p.errors, 'body')}
+              data-typing={`/support/${t.id}/typing`}
+            >
               {p.values?.body}
             </textarea>
             <Err errors={p.errors} k="body" />
