@@ -10,9 +10,9 @@ import { formHook, readQuery, tryAction, tryForm, typedValues, type Status, type
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import * as authSchemas from '../auth/schemas.js';
-import * as accounts from '../auth/service.js';
+import * as accounts from '../auth/account-admin.js';
 import { planForm } from '../billing/schemas.js';
-import { changePlan } from '../billing/service.js';
+import { changePlan } from '../billing/plan.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
 import { platformAdminRoutes } from './platform-routes.js';

@@ -10,7 +10,7 @@ import { istDate } from '../lib/time.js';
 import { enqueue } from '../notifications/outbox.js';
 import { MAX_ATTEMPTS } from '../notifications/delivery.js';
 import { eraseNotificationsOf, outboxStatusCounts, retryFailedMessage } from '../notifications/service.js';
-import { planSettings } from '../billing/service.js';
+import { planSettings } from '../billing/plan.js';
 import { eraseReviewText } from '../reviews/service.js';
 import { eraseTicketText } from '../support/service.js';
 import * as emails from '../../views/admin/emails.js';

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
 import { can, type Actor } from '../auth/permissions.js';
 import type { Role, UserStatus } from '../auth/tables.js';
-import { accountSummary, type Account } from '../auth/service.js';
+import { accountSummary } from '../auth/accounts.js';
+import type { Account } from '../auth/types.js';
 import { audit } from '../lib/audit.js';
 import { HOUR } from '../lib/clock.js';
 import { consume, type RateRule } from '../lib/rate-limit.js';

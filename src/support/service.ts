@@ -11,7 +11,7 @@ import { tx } from '../lib/transaction.js';
 import { enqueue } from '../notifications/outbox.js';
 import { ticketChanged } from '../live/service.js';
 import * as bookings from '../bookings/service.js';
-import { getAccount } from '../auth/service.js';
+import { getAccount } from '../auth/accounts.js';
 import * as q from './queries.js';
 import type { CustomerReplyInput, QueueQuery, SavedReplyInput, TicketInput } from './schemas.js';
 import type { TicketMessageKind, TicketStatus } from './tables.js';

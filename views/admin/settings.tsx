@@ -1,6 +1,6 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
-import type { PlanSettings } from '../../src/billing/service.js';
+import type { PlanSettings } from '../../src/billing/types.js';
 import type { BookingSettings, PlatformSettings } from '../../src/admin/service.js';
 
 export type SettingsSection = 'plan' | 'bookings' | 'platform';
