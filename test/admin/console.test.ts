@@ -10,7 +10,7 @@ import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js
 import { updateProfile } from '../../src/auth/profile.js';
 import { earnings } from '../../src/bookings/service.js';
 import { enqueue } from '../../src/notifications/outbox.js';
-import { csvCell } from '../../src/admin/service.js';
+import { csvCell } from '../../src/admin/money.js';
 
 let t: TestApp;
 let admin: { id: number; cookie: string };
