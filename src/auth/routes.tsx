@@ -6,6 +6,7 @@ import { DomainError, type FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { clientIp } from '../lib/rate-limit.js';
+import { actor } from '../lib/params.js';
 import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
 import { endSession, startSession } from './session.js';
@@ -112,7 +113,7 @@ const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: Fi
 };
 
 async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
-  const a = await accountSummary(c.get('deps'), c.get('user')!.id);
+  const a = await accountSummary(c.get('deps'), actor(c).id);
   return page(
     c,
     <VerifyPhonePage
@@ -134,7 +135,7 @@ const renderComplete = (c: Context<AppEnv>, values: Values, errors: FieldErrors,
   );
 
 async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 200) {
-  const account = await accountSummary(c.get('deps'), c.get('user')!.id);
+  const account = await accountSummary(c.get('deps'), actor(c).id);
   return page(c, <MePage account={account} failed={failed} />, { title: 'Your profile', status });
 }
 
@@ -191,7 +192,7 @@ accountRoutes
     );
   })
   .post('/verify-email/resend', requireUser, async (c) => {
-    const resend = () => resendEmailVerification(c.get('deps'), c.get('user')!.id);
+    const resend = () => resendEmailVerification(c.get('deps'), actor(c).id);
     return tryAction(c, '/me', resend, `We sent a new confirmation link to ${c.get('user')!.email}.`);
   })
   .get('/forgot-password', (c) => renderForgot(c, {}, {}))
@@ -220,12 +221,12 @@ accountRoutes
 accountRoutes
   .get('/verify-phone', requireUser, (c) => renderVerifyPhone(c, {}, {}))
   .post('/verify-phone/send', requireUser, async (c) => {
-    const r = await tryForm(() => sendPhoneCode(c.get('deps'), c.get('user')!.id, clientIp(c)));
+    const r = await tryForm(() => sendPhoneCode(c.get('deps'), actor(c).id, clientIp(c)));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/verify-phone?sent=1', 'We texted you a 6-digit code.');
   })
   .post('/verify-phone', requireUser, zValidator('form', s.otpForm, formHook(renderVerifyPhone)), async (c) => {
-    const r = await tryForm(() => verifyPhoneCode(c.get('deps'), c.get('user')!.id, c.req.valid('form').code));
+    const r = await tryForm(() => verifyPhoneCode(c.get('deps'), actor(c).id, c.req.valid('form').code));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/me', 'Your mobile number is verified.');
   });
@@ -275,7 +276,7 @@ accountRoutes
     requireUser,
     zValidator('form', s.completeProfileForm, formHook(renderComplete)),
     async (c) => {
-      const r = await tryForm(() => completeProfile(c.get('deps'), c.get('user')!.id, c.req.valid('form')));
+      const r = await tryForm(() => completeProfile(c.get('deps'), actor(c).id, c.req.valid('form')));
       if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
       return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
     },
@@ -291,21 +292,21 @@ accountRoutes
     if (!form.success)
       return renderMe(c, { form: 'profile', values: typedValues(posted), errors: fieldErrors(form.error.issues) }, 422);
     const input = form.data;
-    const r = await tryForm(() => updateProfile(c.get('deps'), c.get('user')!.id, input));
+    const r = await tryForm(() => updateProfile(c.get('deps'), actor(c).id, input));
     if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/me', 'Your profile is saved.');
   })
   .post('/me/phone', requireUser, zValidator('form', s.phoneForm, formHook(meFailed('phone'))), async (c) => {
-    const changed = await changePhone(c.get('deps'), c.get('user')!.id, c.req.valid('form').phone);
+    const changed = await changePhone(c.get('deps'), actor(c).id, c.req.valid('form').phone);
     return changed
       ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.')
       : redirectWith(c, '/me', 'That is already your number.');
   })
   .post('/me/password', requireUser, zValidator('form', s.passwordForm, formHook(meFailed('password'))), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => changePassword(c.get('deps'), c.get('user')!.id, input.current, input.password));
+    const r = await tryForm(() => changePassword(c.get('deps'), actor(c).id, input.current, input.password));
     if (!r.ok) return renderMe(c, { form: 'password', values: {}, errors: r.errors }, r.status);
-    await startSession(c, c.get('user')!.id);
+    await startSession(c, actor(c).id);
     return redirectWith(c, '/me', 'Your password is changed. Every other device is signed out.');
   })
   .post(
@@ -313,12 +314,12 @@ accountRoutes
     requireRole('organizer'),
     zValidator('form', s.organizerForm, formHook(meFailed('organizer'))),
     async (c) => {
-      await updateOrganizerProfile(c.get('deps'), c.get('user')!, c.req.valid('form'));
+      await updateOrganizerProfile(c.get('deps'), actor(c), c.req.valid('form'));
       return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
     },
   )
   .post('/me/sign-out-everywhere', requireUser, async (c) => {
-    await signOutEverywhere(c.get('deps'), c.get('user')!.id);
+    await signOutEverywhere(c.get('deps'), actor(c).id);
     await endSession(c);
     return redirectWith(c, '/login', 'You are signed out on every device.');
   });
