@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { createGateway } from '../src/payments/gateway.js';
-import { chargeDueSubscriptions, CHARGE_CONCURRENCY } from '../src/billing/service.js';
+import { chargeDueSubscriptions, CHARGE_CONCURRENCY } from '../src/billing/charges.js';
 import type { BenchContext, Line } from './support.js';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_BILLING_N ?? 10_000);

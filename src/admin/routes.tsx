@@ -10,11 +10,16 @@ import { formHook, readQuery, tryAction, tryForm, typedValues, type Status, type
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import * as authSchemas from '../auth/schemas.js';
-import * as accounts from '../auth/service.js';
+import * as accounts from '../auth/account-admin.js';
 import { planForm } from '../billing/schemas.js';
-import { changePlan } from '../billing/service.js';
+import { changePlan } from '../billing/plan.js';
 import * as s from './schemas.js';
-import * as svc from './service.js';
+import { auditPage } from './audit-log.js';
+import { eraseUser, erasureSubject } from './erasure.js';
+import { bookingsCsv, bookingsPage, paymentsCsv, paymentsPage } from './money.js';
+import { outboxPage, retryMessage } from './outbox.js';
+import { changeBookingSettings, changePlatformSettings, settingsPage } from './settings.js';
+import { deactivateTrip, reactivateTrip, tripsPage } from './trip-moderation.js';
 import { platformAdminRoutes } from './platform-routes.js';
 import { AdminHome } from '../../views/admin/home.js';
 import { EraseUserPage, UserList, UsersPage } from '../../views/admin/users.js';
@@ -38,18 +43,18 @@ async function renderUsers(c: C, create?: Failed, status: Status = 200) {
 }
 
 async function renderErase(c: C, errors?: FieldErrors, typed?: string, status: Status = 200) {
-  const user = await svc.erasureSubject(c.get('deps'), actor(c), idParam(c));
+  const user = await erasureSubject(c.get('deps'), actor(c), idParam(c));
   return page(c, <EraseUserPage user={user} errors={errors} typed={typed} />, { title: 'Delete user', status });
 }
 
 async function renderSettings(c: C, failed?: Failed & { section: SettingsSection }, status: Status = 200) {
-  const props = await svc.settingsPage(c.get('deps'));
+  const props = await settingsPage(c.get('deps'));
   return page(c, <SettingsPage {...props} failed={failed} />, { title: 'Settings', status });
 }
 
 async function renderTrips(c: C, failed?: { id: number; reason: string; errors: FieldErrors }, status: Status = 200) {
   const filter = readQuery(c, s.tripFilter);
-  const list = await svc.tripsPage(c.get('deps'), filter);
+  const list = await tripsPage(c.get('deps'), filter);
   return page(c, <TripsPage {...list} filter={filter} failed={failed} />, { title: 'Trips', status });
 }
 
@@ -131,7 +136,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .get('/admin/users/:id/delete', users, (c) => renderErase(c))
   .post('/admin/users/:id/delete', users, zValidator('form', s.eraseForm, formHook(eraseFailed)), async (c) => {
     const { confirm } = c.req.valid('form');
-    const r = await tryForm(() => svc.eraseUser(c.get('deps'), actor(c), idParam(c), confirm));
+    const r = await tryForm(() => eraseUser(c.get('deps'), actor(c), idParam(c), confirm));
     if (!r.ok) return renderErase(c, r.errors, confirm, r.status);
     return redirectWith(c, '/admin/users', 'The account is deleted and its personal data erased.');
   })
@@ -144,7 +149,7 @@ export const adminRoutes = new Hono<AppEnv>()
     zValidator('form', s.moderationForm, formHook(moderationFailed)),
     (c) => {
       const { reason } = c.req.valid('form');
-      const act = () => svc.deactivateTrip(c.get('deps'), actor(c), idParam(c), reason);
+      const act = () => deactivateTrip(c.get('deps'), actor(c), idParam(c), reason);
       return tryAction(c, back(c, '/admin/trips'), act, 'Trip deactivated; the organizer has been told why.');
     },
   )
@@ -154,7 +159,7 @@ export const adminRoutes = new Hono<AppEnv>()
     zValidator('form', s.moderationForm, formHook(moderationFailed)),
     (c) => {
       const { reason } = c.req.valid('form');
-      const act = () => svc.reactivateTrip(c.get('deps'), actor(c), idParam(c), reason);
+      const act = () => reactivateTrip(c.get('deps'), actor(c), idParam(c), reason);
       return tryAction(c, back(c, '/admin/trips'), act, 'Trip reactivated; the organizer has been told.');
     },
   )
@@ -162,19 +167,19 @@ export const adminRoutes = new Hono<AppEnv>()
   // bookings and payments
   .get('/admin/bookings', admin, async (c) => {
     const filter = readQuery(c, s.bookingFilter);
-    const list = await svc.bookingsPage(c.get('deps'), filter);
+    const list = await bookingsPage(c.get('deps'), filter);
     return page(c, <BookingsPage {...list} filter={filter} />, { title: 'Bookings' });
   })
   .get('/admin/bookings.csv', admin, (c) =>
-    csv(c, 'bookings', svc.bookingsCsv(c.get('deps'), readQuery(c, s.bookingFilter))),
+    csv(c, 'bookings', bookingsCsv(c.get('deps'), readQuery(c, s.bookingFilter))),
   )
   .get('/admin/payments', admin, async (c) => {
     const filter = readQuery(c, s.paymentFilter);
-    const list = await svc.paymentsPage(c.get('deps'), filter);
+    const list = await paymentsPage(c.get('deps'), filter);
     return page(c, <PaymentsPage {...list} filter={filter} />, { title: 'Payments' });
   })
   .get('/admin/payments.csv', admin, (c) =>
-    csv(c, 'payments', svc.paymentsCsv(c.get('deps'), readQuery(c, s.paymentFilter))),
+    csv(c, 'payments', paymentsCsv(c.get('deps'), readQuery(c, s.paymentFilter))),
   )
 
   // settings
@@ -188,7 +193,7 @@ export const adminRoutes = new Hono<AppEnv>()
     admin,
     zValidator('form', s.bookingSettingsForm, formHook(settingsFailed('bookings'))),
     async (c) => {
-      await svc.changeBookingSettings(c.get('deps'), actor(c), c.req.valid('form'));
+      await changeBookingSettings(c.get('deps'), actor(c), c.req.valid('form'));
       return redirectWith(c, '/admin/settings', 'Booking settings saved. New bookings and new trips use them.');
     },
   )
@@ -197,7 +202,7 @@ export const adminRoutes = new Hono<AppEnv>()
     admin,
     zValidator('form', s.platformSettingsForm, formHook(settingsFailed('platform'))),
     async (c) => {
-      await svc.changePlatformSettings(c.get('deps'), actor(c), c.req.valid('form'));
+      await changePlatformSettings(c.get('deps'), actor(c), c.req.valid('form'));
       return redirectWith(c, '/admin/settings', 'Platform settings saved.');
     },
   )
@@ -205,17 +210,17 @@ export const adminRoutes = new Hono<AppEnv>()
   // outbox and audit
   .get('/admin/outbox', admin, async (c) => {
     const filter = readQuery(c, s.outboxFilter);
-    const props = await svc.outboxPage(c.get('deps'), filter);
+    const props = await outboxPage(c.get('deps'), filter);
     return page(c, <OutboxPage {...props} filter={filter} />, { title: 'Outbox' });
   })
   .post('/admin/outbox/:id/retry', admin, async (c) => {
     const id = idParam(c);
-    await svc.retryMessage(c.get('deps'), actor(c), id);
+    await retryMessage(c.get('deps'), actor(c), id);
     return redirectWith(c, back(c, '/admin/outbox'), `Message #${id} is queued again.`);
   })
   .get('/admin/audit', admin, async (c) => {
     const filter = readQuery(c, s.auditFilter);
-    const props = await svc.auditPage(c.get('deps'), filter);
+    const props = await auditPage(c.get('deps'), filter);
     return page(c, <AuditPage {...props} filter={filter} />, { title: 'Audit log' });
   });
 

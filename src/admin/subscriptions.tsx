@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { requirePermission } from '../auth/middleware.js';
-import { subscriptionsOverview } from '../billing/service.js';
+import { subscriptionsOverview } from '../billing/subscriptions-overview.js';
 import { SubscriptionsPage } from '../../views/admin/subscriptions.js';
 
 /** /admin/subscriptions: organizers' subscriptions by status and the subscription revenue per month. */

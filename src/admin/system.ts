@@ -1,29 +1,16 @@
 import type { Deps } from '../deps.js';
-import { BACKUP_STALE_MS, newestBackup, type LatestBackup } from '../backups/service.js';
+import { BACKUP_STALE_MS, newestBackup } from '../backups/service.js';
 import { outboxStatusCounts } from '../notifications/service.js';
-import { storageStatus, uptimeSeconds, type StorageStatus } from '../platform/service.js';
+import { storageStatus, uptimeSeconds } from '../platform/service.js';
 import { SCHEDULE } from '../scheduler.js';
 import { VERSION } from '../version.js';
-import { jobsOverview, type JobSummary } from './jobs.js';
+import { jobsOverview } from './jobs.js';
+import type { SystemOverview } from './types.js';
 
 /** The nightly backup's job name (src/scheduler.ts). */
 const BACKUP_JOB = 'backups.nightly';
 /** Free space below this is flagged: a day of bookings, the WAL and a backup need room. */
 const LOW_DISK_BYTES = 1024 ** 3;
-
-export interface SystemOverview {
-  version: string;
-  uptimeSeconds: number;
-  storage: StorageStatus;
-  lowDisk: boolean;
-  backup: LatestBackup | null;
-  /** The backup job's last run, ok or failed. */
-  backupRun: JobSummary['last'];
-  /** Why the backups need a look, or null when the newest is fresh and the last run went well. */
-  backupWarning: string | null;
-  outbox: Awaited<ReturnType<typeof outboxStatusCounts>>;
-  jobs: JobSummary[];
-}
 
 /** What an operator checks on /admin/system: storage, backups, the outbox, the jobs, the version. */
 export async function systemOverview(deps: Deps): Promise<SystemOverview> {

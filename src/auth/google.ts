@@ -1,7 +1,7 @@
 import { CodeChallengeMethod, OAuth2Client, decodeIdToken, generateCodeVerifier, generateState } from 'arctic';
 import type { Config } from '../config.js';
 import { BadRequest } from '../lib/errors.js';
-import type { GoogleClaims } from './service.js';
+import type { GoogleClaims } from './types.js';
 
 /**
  * Google sign-in through arctic's generic OAuth2 client, with the endpoints taken from

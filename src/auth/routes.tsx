@@ -6,6 +6,7 @@ import { DomainError, type FieldErrors } from '../lib/errors.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { clientIp } from '../lib/rate-limit.js';
+import { actor } from '../lib/params.js';
 import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
 import { endSession, startSession } from './session.js';
@@ -13,7 +14,14 @@ import { fieldErrors, formHook, tryAction, tryForm, typedValues, type Status, ty
 import { readUploadForm } from '../lib/uploads.js';
 import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
-import * as svc from './service.js';
+import { accountSummary } from './accounts.js';
+import { emailTokenIsValid, resendEmailVerification, verifyEmail } from './email-verification.js';
+import { completeProfile, googleSignIn } from './google-sign-in.js';
+import { requestPasswordReset, resetPassword, resetTokenIsValid } from './password-reset.js';
+import { changePhone, sendPhoneCode, verifyPhoneCode } from './phone.js';
+import { changePassword, signOutEverywhere, updateOrganizerProfile, updateProfile } from './profile.js';
+import { registerAccount } from './registration.js';
+import { signIn } from './sign-in.js';
 import type { Role } from './tables.js';
 import {
   CompleteProfilePage,
@@ -84,7 +92,7 @@ const renderForgot = (c: Context<AppEnv>, values: Values, errors: FieldErrors, s
 
 const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
-  const valid = await svc.resetTokenIsValid(c.get('deps'), token);
+  const valid = await resetTokenIsValid(c.get('deps'), token);
   return page(c, <ResetPasswordPage token={token} valid={valid} errors={errors} />, {
     title: 'Choose a new password',
     status: valid ? status : 400,
@@ -94,7 +102,7 @@ const renderReset = async (c: Context<AppEnv>, values: Values, errors: FieldErro
 /** The confirmation page for a link that still works, "Link not valid" (400) for any other. */
 const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: FieldErrors, status: Status = 200) => {
   const token = values.token ?? '';
-  const valid = await svc.emailTokenIsValid(c.get('deps'), token);
+  const valid = await emailTokenIsValid(c.get('deps'), token);
   const retry = c.get('user')
     ? { href: '/me', label: 'Send a new link from your profile' }
     : { href: '/login', label: 'Sign in to ask for a new link' };
@@ -105,7 +113,7 @@ const renderVerifyEmail = async (c: Context<AppEnv>, values: Values, _errors: Fi
 };
 
 async function renderVerifyPhone(c: Context<AppEnv>, values: Values, errors: FieldErrors, status: Status = 200) {
-  const a = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
+  const a = await accountSummary(c.get('deps'), actor(c).id);
   return page(
     c,
     <VerifyPhonePage
@@ -127,7 +135,7 @@ const renderComplete = (c: Context<AppEnv>, values: Values, errors: FieldErrors,
   );
 
 async function renderMe(c: Context<AppEnv>, failed?: MeForm, status: Status = 200) {
-  const account = await svc.accountSummary(c.get('deps'), c.get('user')!.id);
+  const account = await accountSummary(c.get('deps'), actor(c).id);
   return page(c, <MePage account={account} failed={failed} />, { title: 'Your profile', status });
 }
 
@@ -147,7 +155,7 @@ accountRoutes
   )
   .post('/register', zValidator('form', s.registerForm, formHook(renderRegister)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.registerAccount(c.get('deps'), input, clientIp(c)));
+    const r = await tryForm(() => registerAccount(c.get('deps'), input, clientIp(c)));
     if (!r.ok) return renderRegister(c, typedValues(input), r.errors, r.status);
     await startSession(c, r.value);
     return redirectWith(c, home(input.role), `Welcome! We sent a confirmation link to ${input.email}.`);
@@ -159,7 +167,7 @@ accountRoutes
   )
   .post('/login', zValidator('form', s.loginForm, formHook(renderLogin)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.signIn(c.get('deps'), input.email, input.password, clientIp(c)));
+    const r = await tryForm(() => signIn(c.get('deps'), input.email, input.password, clientIp(c)));
     if (!r.ok) return renderLogin(c, { email: input.email, next: input.next }, r.errors, r.status);
     await startSession(c, r.value.id);
     return redirectWith(c, safeNext(input.next) ?? '/dashboard');
@@ -175,7 +183,7 @@ accountRoutes
   .get('/verify-email', (c) => renderVerifyEmail(c, { token: c.req.query('token') }, {}))
   .post('/verify-email', zValidator('form', s.verifyEmailForm, formHook(renderVerifyEmail)), async (c) => {
     const { token } = c.req.valid('form');
-    const r = await tryForm(() => svc.verifyEmail(c.get('deps'), token));
+    const r = await tryForm(() => verifyEmail(c.get('deps'), token));
     if (!r.ok) return renderVerifyEmail(c, { token }, r.errors, r.status);
     return redirectWith(
       c,
@@ -184,13 +192,13 @@ accountRoutes
     );
   })
   .post('/verify-email/resend', requireUser, async (c) => {
-    const resend = () => svc.resendEmailVerification(c.get('deps'), c.get('user')!.id);
+    const resend = () => resendEmailVerification(c.get('deps'), actor(c).id);
     return tryAction(c, '/me', resend, `We sent a new confirmation link to ${c.get('user')!.email}.`);
   })
   .get('/forgot-password', (c) => renderForgot(c, {}, {}))
   .post('/forgot-password', zValidator('form', s.forgotForm, formHook(renderForgot)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.requestPasswordReset(c.get('deps'), input.email, clientIp(c)));
+    const r = await tryForm(() => requestPasswordReset(c.get('deps'), input.email, clientIp(c)));
     if (!r.ok) return renderForgot(c, typedValues(input), r.errors, r.status);
     return redirectWith(c, '/forgot-password/sent');
   })
@@ -198,7 +206,7 @@ accountRoutes
   .get('/reset-password', (c) => renderReset(c, { token: c.req.query('token') }, {}))
   .post('/reset-password', zValidator('form', s.resetForm, formHook(renderReset)), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.resetPassword(c.get('deps'), input.token, input.password));
+    const r = await tryForm(() => resetPassword(c.get('deps'), input.token, input.password));
     if (!r.ok) return renderReset(c, { token: input.token }, r.errors, r.status);
     await endSession(c);
     return redirectWith(
@@ -213,12 +221,12 @@ accountRoutes
 accountRoutes
   .get('/verify-phone', requireUser, (c) => renderVerifyPhone(c, {}, {}))
   .post('/verify-phone/send', requireUser, async (c) => {
-    const r = await tryForm(() => svc.sendPhoneCode(c.get('deps'), c.get('user')!.id, clientIp(c)));
+    const r = await tryForm(() => sendPhoneCode(c.get('deps'), actor(c).id, clientIp(c)));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/verify-phone?sent=1', 'We texted you a 6-digit code.');
   })
   .post('/verify-phone', requireUser, zValidator('form', s.otpForm, formHook(renderVerifyPhone)), async (c) => {
-    const r = await tryForm(() => svc.verifyPhoneCode(c.get('deps'), c.get('user')!.id, c.req.valid('form').code));
+    const r = await tryForm(() => verifyPhoneCode(c.get('deps'), actor(c).id, c.req.valid('form').code));
     if (!r.ok) return renderVerifyPhone(c, {}, r.errors, r.status);
     return redirectWith(c, '/me', 'Your mobile number is verified.');
   });
@@ -254,10 +262,7 @@ accountRoutes
       return googleFailed(c, 'This sign-in link has expired or was not started here. Please try again.');
     if (!code) return googleFailed(c, 'Google did not let you in. Please try again.');
     const signIn = async () =>
-      svc.googleSignIn(
-        c.get('deps'),
-        await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()),
-      );
+      googleSignIn(c.get('deps'), await googleClaims(config.google!, config.publicUrl, code, verifier, clock.now()));
     const user = await signIn().catch((e: unknown) => (e instanceof DomainError ? e : Promise.reject(e)));
     if (user instanceof DomainError) return googleFailed(c, user.message, user.status === 403 ? 403 : 400);
     await startSession(c, user.id);
@@ -271,7 +276,7 @@ accountRoutes
     requireUser,
     zValidator('form', s.completeProfileForm, formHook(renderComplete)),
     async (c) => {
-      const r = await tryForm(() => svc.completeProfile(c.get('deps'), c.get('user')!.id, c.req.valid('form')));
+      const r = await tryForm(() => completeProfile(c.get('deps'), actor(c).id, c.req.valid('form')));
       if (!r.ok) return renderComplete(c, typedValues(c.req.valid('form')), r.errors, r.status);
       return redirectWith(c, '/verify-phone', 'Welcome to TrekTribe! Verify your mobile number next.');
     },
@@ -287,21 +292,21 @@ accountRoutes
     if (!form.success)
       return renderMe(c, { form: 'profile', values: typedValues(posted), errors: fieldErrors(form.error.issues) }, 422);
     const input = form.data;
-    const r = await tryForm(() => svc.updateProfile(c.get('deps'), c.get('user')!.id, input));
+    const r = await tryForm(() => updateProfile(c.get('deps'), actor(c).id, input));
     if (!r.ok) return renderMe(c, { form: 'profile', values: typedValues(input), errors: r.errors }, r.status);
     return redirectWith(c, '/me', 'Your profile is saved.');
   })
   .post('/me/phone', requireUser, zValidator('form', s.phoneForm, formHook(meFailed('phone'))), async (c) => {
-    const changed = await svc.changePhone(c.get('deps'), c.get('user')!.id, c.req.valid('form').phone);
+    const changed = await changePhone(c.get('deps'), actor(c).id, c.req.valid('form').phone);
     return changed
       ? redirectWith(c, '/verify-phone', 'Number changed. Verify it with a code by SMS.')
       : redirectWith(c, '/me', 'That is already your number.');
   })
   .post('/me/password', requireUser, zValidator('form', s.passwordForm, formHook(meFailed('password'))), async (c) => {
     const input = c.req.valid('form');
-    const r = await tryForm(() => svc.changePassword(c.get('deps'), c.get('user')!.id, input.current, input.password));
+    const r = await tryForm(() => changePassword(c.get('deps'), actor(c).id, input.current, input.password));
     if (!r.ok) return renderMe(c, { form: 'password', values: {}, errors: r.errors }, r.status);
-    await startSession(c, c.get('user')!.id);
+    await startSession(c, actor(c).id);
     return redirectWith(c, '/me', 'Your password is changed. Every other device is signed out.');
   })
   .post(
@@ -309,12 +314,12 @@ accountRoutes
     requireRole('organizer'),
     zValidator('form', s.organizerForm, formHook(meFailed('organizer'))),
     async (c) => {
-      await svc.updateOrganizerProfile(c.get('deps'), c.get('user')!, c.req.valid('form'));
+      await updateOrganizerProfile(c.get('deps'), actor(c), c.req.valid('form'));
       return redirectWith(c, '/me#organizer', 'Your organizer page is saved.');
     },
   )
   .post('/me/sign-out-everywhere', requireUser, async (c) => {
-    await svc.signOutEverywhere(c.get('deps'), c.get('user')!.id);
+    await signOutEverywhere(c.get('deps'), actor(c).id);
     await endSession(c);
     return redirectWith(c, '/login', 'You are signed out on every device.');
   });

@@ -4,4 +4,7 @@
  * Razorpay is asked, conditional status updates): safe to run twice, in two processes at
  * once, and safe to be killed midway.
  */
-export { sendTrialNotices, chargeDueSubscriptions, sendChargeReminders, reconcileCharges } from './service.js';
+export { sendTrialNotices } from './trial.js';
+export { chargeDueSubscriptions } from './charges.js';
+export { sendChargeReminders } from './reminders.js';
+export { reconcileCharges } from './reconcile.js';

@@ -8,17 +8,12 @@ import { actor, idParam } from '../lib/params.js';
 import { redirectWith } from '../lib/flash.js';
 import { formHook, tryAction, userCanFix } from '../lib/forms.js';
 import { NotFoundError } from '../lib/errors.js';
-import {
-  SUBSCRIPTION_PAGE,
-  cancelSubscription,
-  checkoutOf,
-  confirmCheckout,
-  payNow,
-  receiptOf,
-  startAutopay,
-  subscriptionPage,
-  type CheckoutStart,
-} from './service.js';
+import { SUBSCRIPTION_PAGE } from './plan.js';
+import { cancelSubscription, startAutopay } from './autopay.js';
+import { checkoutOf, confirmCheckout, payNow } from './pay-now.js';
+import { receiptOf } from './receipts.js';
+import { subscriptionPage } from './subscription-page.js';
+import type { CheckoutStart } from './types.js';
 import { autopayForm, checkoutReturn } from './schemas.js';
 import { ReceiptPage, SubscriptionCheckoutPage, SubscriptionPage } from '../../views/billing/subscription.js';
 

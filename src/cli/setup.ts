@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config.js';
 import { migrateToLatest, openDatabase } from '../db.js';
 import { systemClock } from '../lib/clock.js';
-import { ensurePresetAccounts, PRESET_ACCOUNTS } from '../auth/service.js';
+import { ensurePresetAccounts, PRESET_ACCOUNTS } from '../auth/preset-accounts.js';
 
 /**
  * `npm run setup`: the preset accounts of a new install (one admin, agent, organizer and

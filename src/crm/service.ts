@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.js';
 import { can, type Actor } from '../auth/permissions.js';
-import type { Role, UserStatus } from '../auth/tables.js';
-import { accountSummary, type Account } from '../auth/service.js';
+import { accountSummary } from '../auth/accounts.js';
 import { audit } from '../lib/audit.js';
 import { HOUR } from '../lib/clock.js';
 import { consume, type RateRule } from '../lib/rate-limit.js';
@@ -9,12 +8,12 @@ import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
 import type { Channel } from '../lib/tables.js';
 import { enqueue } from '../notifications/outbox.js';
-import { messageTimeline, type SentMessage } from '../notifications/service.js';
+import { messageTimeline } from '../notifications/service.js';
 import { customerBookings, customerOfBookingCode } from '../bookings/service.js';
 import { ticketsOfCustomer } from '../support/agent-desk.js';
-import type { TicketSummary } from '../support/types.js';
 import * as q from './queries.js';
 import type { WhatsappInput } from './schemas.js';
+import type { CustomerHit, CustomerPage } from './types.js';
 
 export const SEARCH_LIMIT = 20;
 
@@ -23,23 +22,6 @@ export const SEND_LIMITS = {
   perCustomer: { limit: 5, windowMs: HOUR },
   perAgent: { limit: 30, windowMs: HOUR },
 } satisfies Record<string, RateRule>;
-
-export interface CustomerHit {
-  id: number;
-  name: string;
-  email: string;
-  phone: string | null;
-  role: Role;
-  status: UserStatus;
-  /** Found by the booking code typed, not by name, email or phone. */
-  byBookingCode: boolean;
-}
-
-/** The WhatsApp template an agent may send, as the page describes it; null when none is configured. */
-export interface WhatsappTemplate {
-  sid: string;
-  variables: string[];
-}
 
 const requireAgent = (actor: Actor, permission: 'users:read' | 'messages:send' = 'users:read') => {
   if (!can(actor.role, permission)) throw new NotFoundError();
@@ -85,16 +67,6 @@ export async function searchCustomers(deps: Deps, actor: Actor, typed: string): 
       if (!hits.some((h) => h.id === u.id)) hits.push({ ...u, byBookingCode: false });
   }
   return hits;
-}
-
-export interface CustomerPage {
-  profile: Account;
-  status: UserStatus;
-  bookings: Awaited<ReturnType<typeof customerBookings>>;
-  tickets: TicketSummary[];
-  messages: SentMessage[];
-  whatsappTemplate: WhatsappTemplate | null;
-  canSend: boolean;
 }
 
 /** Everything an agent needs about one customer: profile, bookings and payments, tickets, and every message sent to them. */

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import { can, type Actor } from '../auth/permissions.js';
 import * as bookings from '../bookings/service.js';
-import type { ReviewableBooking } from '../bookings/service.js';
+import type { ModerationItem, Rating, ReviewableBooking, ReviewView } from './types.js';
 import { audit } from '../lib/audit.js';
 import { isoNow } from '../lib/clock.js';
 import { Conflict, ForbiddenError, NotFoundError } from '../lib/errors.js';
@@ -15,54 +15,8 @@ import * as q from './queries.js';
 import { REVIEW_TAGS, type ReportReason, type ReviewInput, type ReviewTag } from './schemas.js';
 import type { ReviewStatus } from './tables.js';
 
-// ---------------------------------------------------------------------------------------
-// Domain shapes handed to views
-
-/** The visible reviews' count and exact average (stars total ÷ count). */
-export interface Rating {
-  count: number;
-  average: number;
-}
-
-export interface ReviewView {
-  id: number;
-  bookingId: number;
-  tripId: number;
-  tripTitle: string;
-  organizerId: number;
-  organizerName: string;
-  /** First name and the initial of the last: "Asha R." */
-  authorName: string;
-  tripStars: number;
-  organizerStars: number;
-  title: string;
-  comment: string;
-  tags: ReviewTag[];
-  /** Written from a completed booking of the reviewer's own. */
-  verified: boolean;
-  status: ReviewStatus;
-  reply: string | null;
-  repliedAt: string | null;
-  createdAt: string;
-}
-
-export interface ReportView {
-  reason: ReportReason;
-  details: string;
-  reporterName: string;
-  createdAt: string;
-  open: boolean;
-}
-
-/** A review as the admin's queue shows it. */
-export interface ModerationItem extends ReviewView {
-  openReports: number;
-  moderationReason: string | null;
-  moderatedAt: string | null;
-  reports: ReportView[];
-}
-
-export type { ReviewableBooking };
+// trips takes the ratings and reviews it shows from here (views take them from types.ts).
+export type { Rating, ReviewView } from './types.js';
 
 const shortName = (name: string) => {
   const parts = name.trim().split(/\s+/);

@@ -5,7 +5,7 @@ import { Conflict } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
 import { enqueue } from '../notifications/outbox.js';
 import { ticketChanged } from '../live/service.js';
-import { getAccount } from '../auth/service.js';
+import { getAccount } from '../auth/accounts.js';
 import * as q from './queries.js';
 import type { QueueQuery } from './schemas.js';
 import type { TicketStatus } from './tables.js';

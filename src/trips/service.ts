@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import * as bookings from '../bookings/service.js';
-import * as billing from '../billing/service.js';
+import * as billing from '../billing/listings.js';
 import * as reviews from '../reviews/service.js';
 import type { Rating, ReviewView } from '../reviews/service.js';
 import type { DB } from '../db.js';

@@ -7,10 +7,10 @@ import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser, makeBooking, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
-import { updateProfile } from '../../src/auth/service.js';
+import { updateProfile } from '../../src/auth/profile.js';
 import { earnings } from '../../src/bookings/service.js';
 import { enqueue } from '../../src/notifications/outbox.js';
-import { csvCell } from '../../src/admin/service.js';
+import { csvCell } from '../../src/admin/money.js';
 
 let t: TestApp;
 let admin: { id: number; cookie: string };

@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/db.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
-import { updateProfile } from '../../src/auth/service.js';
+import { updateProfile } from '../../src/auth/profile.js';
 import { audit } from '../../src/lib/audit.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { housekeeping } from '../../src/lib/housekeeping.js';

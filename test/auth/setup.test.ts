@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { TestApp } from '../support/app.js';
 import { openDatabase } from '../../src/db.js';
 import { projectRoot } from '../../src/lib/assets.js';
-import { ensurePresetAccounts } from '../../src/auth/service.js';
+import { ensurePresetAccounts } from '../../src/auth/preset-accounts.js';
 import { accountsApp, signIn } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { chargeDueSubscriptions, reconcileCharges } from '../../src/billing/service.js';
+import { chargeDueSubscriptions } from '../../src/billing/charges.js';
+import { reconcileCharges } from '../../src/billing/reconcile.js';
 import { SCHEDULE } from '../../src/scheduler.js';
 import { putSetting } from '../../src/lib/settings.js';
 import { sessionCookie } from '../support/factories.js';

@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/db.js';
 import { loadAssets } from '../../src/lib/assets.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createGateway } from '../../src/payments/gateway.js';
-import { chargeDueSubscriptions } from '../../src/billing/service.js';
+import { chargeDueSubscriptions } from '../../src/billing/charges.js';
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const { db } = openDatabase(join(config.dataDir, 'trektribe.db'));

@@ -1,6 +1,6 @@
 import type { TestApp } from '../support/app.js';
 import { createUser, sessionCookie, type UserFields } from '../support/factories.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 
 /** An organizer whose trial started now (as at their first sign-in), and their cookie. */
 export async function organizerOnTrial(t: TestApp, f: UserFields = {}) {

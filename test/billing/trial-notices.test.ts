@@ -5,7 +5,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import type { ParsedMail } from 'mailparser';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
-import { sendTrialNotices } from '../../src/billing/service.js';
+import { sendTrialNotices } from '../../src/billing/trial.js';
 import { SCHEDULE } from '../../src/scheduler.js';
 import { organizerOnTrial, subscriptionOf } from './support.js';
 

@@ -5,7 +5,7 @@ import { createUser } from '../support/factories.js';
 import { DAY } from '../../src/lib/clock.js';
 import { openDatabase } from '../../src/db.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 import { putSetting } from '../../src/lib/settings.js';
 import { accountsApp, fromIp, PASSWORD, register, signIn } from '../auth/helpers.js';
 import { subscriptionCount, subscriptionOf } from './support.js';

@@ -3,7 +3,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { startFakeTwilio, TEST_TWILIO, type FakeTwilio } from '../support/fake-twilio.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
-import { sendTrialNotices } from '../../src/billing/service.js';
+import { sendTrialNotices } from '../../src/billing/trial.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { deliver, lastMessageId, messagesTo, organizerWithTrip, setUpAutopay } from './autopay-support.js';
 

@@ -1,6 +1,6 @@
 import type { TestApp } from '../support/app.js';
 import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 
 /**

@@ -5,7 +5,7 @@ import { serverAndBrowser } from './support/harness.js';
 import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { istDate } from '../../src/lib/time.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 import { channel, publish } from '../../src/live/service.js';
 import { bellData } from '../../src/notifications/inapp.js';
 

@@ -3,7 +3,7 @@ import { openPage, hasHorizontalScroll, screenshot, useSession } from './support
 import { serverAndBrowser } from './support/harness.js';
 import { createUser, sessionCookie } from '../support/factories.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 
 const e2e = serverAndBrowser();
 

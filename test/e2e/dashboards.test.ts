@@ -4,7 +4,7 @@ import { serverAndBrowser } from './support/harness.js';
 import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { istDate } from '../../src/lib/time.js';
-import { startTrial } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
 
 const e2e = serverAndBrowser();
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { reconcileCharges } from '../../src/billing/service.js';
+import { reconcileCharges } from '../../src/billing/reconcile.js';
 import { subscriptionOf } from '../billing/support.js';
 import { bankAnswers, chargesOf, organizerWithTrip, setUpAutopay } from '../billing/autopay-support.js';
 

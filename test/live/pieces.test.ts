@@ -3,7 +3,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
 import { subscriptionChanged } from '../../src/live/service.js';
-import { sendTrialNotices, startTrial } from '../../src/billing/service.js';
+import { sendTrialNotices, startTrial } from '../../src/billing/trial.js';
 import { frame } from '../../src/live/hub.js';
 import { fastHub, openStream, type OpenStream } from './support.js';
 

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm } from '../bookings/support.js';
-import { startTrial, chargeDueSubscriptions } from '../../src/billing/service.js';
+import { startTrial } from '../../src/billing/trial.js';
+import { chargeDueSubscriptions } from '../../src/billing/charges.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

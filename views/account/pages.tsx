@@ -2,8 +2,8 @@ import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { imageUrl } from '../../src/lib/images.js';
 
-export type { Account } from '../../src/auth/service.js';
-import type { Account } from '../../src/auth/service.js';
+export type { Account } from '../../src/auth/types.js';
+import type { Account } from '../../src/auth/types.js';
 
 /** Which form on /me a failed submission belongs to, with what was typed. */
 export interface MeForm {

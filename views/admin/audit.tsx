@@ -1,4 +1,4 @@
-import type { AuditRow } from '../../src/admin/service.js';
+import type { AuditRow } from '../../src/admin/types.js';
 import type { AuditFilter } from '../../src/admin/schemas.js';
 import { formatDateTime } from '../../src/lib/time.js';
 import { FilterForm, hrefWith, Pager, Select } from './parts.js';

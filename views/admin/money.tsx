@@ -1,4 +1,4 @@
-import type { AdminBooking, AdminPayment, OrganizerChoice } from '../../src/admin/service.js';
+import type { AdminBooking, AdminPayment, OrganizerChoice } from '../../src/admin/types.js';
 import type { BookingFilter, PaymentFilter } from '../../src/admin/schemas.js';
 import { BOOKING_STATUSES, PAYMENT_STATUSES } from '../../src/admin/schemas.js';
 import { formatPaise } from '../../src/lib/money.js';

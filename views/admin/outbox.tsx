@@ -1,4 +1,4 @@
-import type { AdminMessage } from '../../src/admin/service.js';
+import type { AdminMessage } from '../../src/admin/types.js';
 import type { OutboxFilter } from '../../src/admin/schemas.js';
 import { CHANNELS, OUTBOX_STATUSES } from '../../src/admin/schemas.js';
 import { formatDateTime } from '../../src/lib/time.js';

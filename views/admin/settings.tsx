@@ -1,7 +1,7 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
-import type { PlanSettings } from '../../src/billing/service.js';
-import type { BookingSettings, PlatformSettings } from '../../src/admin/service.js';
+import type { PlanSettings } from '../../src/billing/types.js';
+import type { BookingSettings, PlatformSettings } from '../../src/admin/types.js';
 
 export type SettingsSection = 'plan' | 'bookings' | 'platform';
 

@@ -1,7 +1,6 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDate, formatMonth } from '../../src/lib/time.js';
-import type { SubscriptionsOverview } from '../../src/billing/service.js';
-import type { SubscriptionStatus } from '../../src/billing/tables.js';
+import type { SubscriptionsOverview, SubscriptionStatus } from '../../src/billing/types.js';
 
 const STATUS: Record<SubscriptionStatus, string> = {
   trial: 'Trial',

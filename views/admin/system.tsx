@@ -1,6 +1,6 @@
 import { formatDateTime } from '../../src/lib/time.js';
 import { formatBytes } from '../../src/backups/files.js';
-import type { SystemOverview } from '../../src/admin/system.js';
+import type { SystemOverview } from '../../src/admin/types.js';
 
 const uptime = (s: number) =>
   s < 3600 ? `${Math.floor(s / 60)} min` : s < 86_400 ? `${Math.floor(s / 3600)} h` : `${Math.floor(s / 86_400)} days`;

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
-import type { AdminTrip, OrganizerChoice } from '../../src/admin/service.js';
+import type { AdminTrip, OrganizerChoice } from '../../src/admin/types.js';
 import type { TripFilter } from '../../src/admin/schemas.js';
 import { TRIP_STATUSES } from '../../src/admin/schemas.js';
 import { formatPaise } from '../../src/lib/money.js';

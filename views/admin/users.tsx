@@ -1,8 +1,8 @@
 import { Field } from '../components/Field.js';
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDate } from '../../src/lib/time.js';
-import type { AccountListItem } from '../../src/auth/service.js';
-import type { ErasureSubject } from '../../src/admin/service.js';
+import type { AccountListItem } from '../../src/auth/types.js';
+import type { ErasureSubject } from '../../src/admin/types.js';
 
 export interface UsersPageProps {
   rows: AccountListItem[];

@@ -1,7 +1,14 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDate } from '../../src/lib/time.js';
-import type { PlanTerms, Receipt, SubscriptionView } from '../../src/billing/service.js';
-import type { ChargeKind, MandateMethod, SubscriptionStatus, TokenStatus } from '../../src/billing/tables.js';
+import type {
+  ChargeKind,
+  MandateMethod,
+  PlanTerms,
+  Receipt,
+  SubscriptionStatus,
+  SubscriptionView,
+  TokenStatus,
+} from '../../src/billing/types.js';
 
 const METHOD: Record<MandateMethod, string> = { upi: 'UPI Autopay', card: 'Card', emandate: 'Bank e-mandate' };
 const TOKEN: Record<TokenStatus, string> = {

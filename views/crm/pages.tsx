@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDate, formatDateTime } from '../../src/lib/time.js';
-import type { CustomerHit, CustomerPage as CustomerData } from '../../src/crm/service.js';
+import type { CustomerHit, CustomerPage as CustomerData } from '../../src/crm/types.js';
 import { AgentNav } from '../support/agent-desk.js';
 import { StatusBadge } from '../support/parts.js';
 import { BOOKING_STATUS } from '../bookings/booking.js';

@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatDate, formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { ModerationItem, ReviewableBooking, ReviewView } from '../../src/reviews/service.js';
+import type { ModerationItem, ReviewableBooking, ReviewView } from '../../src/reviews/types.js';
 import { MAX_TAGS, REPORT_REASONS, REVIEW_TAGS } from '../../src/reviews/schemas.js';
 import { Field } from '../components/Field.js';
 import { ReviewItem } from './parts.js';

@@ -1,5 +1,5 @@
 import { formatDate } from '../../src/lib/time.js';
-import type { Rating, ReviewView } from '../../src/reviews/service.js';
+import type { Rating, ReviewView } from '../../src/reviews/types.js';
 import { REVIEW_TAGS } from '../../src/reviews/schemas.js';
 
 /** An average to one decimal, as every page shows it: 4.333… → "4.3". */
