@@ -3,9 +3,42 @@ import type { Database } from '../schema.js';
 import type { Deps } from '../deps.js';
 import { enqueue } from '../notifications/outbox.js';
 import { compose, EmailBody, type BookingMessage, type Extra } from '../../views/bookings/emails.js';
-import type { MessageBooking } from './service.js';
+import * as q from './queries.js';
+import type { MessageBooking } from './types.js';
 
 export type { BookingMessage, Extra } from '../../views/bookings/emails.js';
+
+const toMessageBooking = (b: NonNullable<Awaited<ReturnType<typeof q.findMessageBooking>>>): MessageBooking => ({
+  id: b.id,
+  code: b.code,
+  tripId: b.trip_id,
+  title: b.title,
+  startDate: b.start_date,
+  guests: b.guests,
+  amountPaise: b.amount_paise,
+  status: b.status,
+  meetingPoint: b.meeting_point,
+  holdExpiresAt: b.hold_expires_at,
+  travelerName: b.traveler_name,
+  travelerEmail: b.traveler_email,
+  travelerPhone: b.traveler_phone,
+  organizerEmail: b.organizer_email,
+  organizerPhone: b.organizer_phone,
+});
+
+/** Queues the messages of `kinds` about one booking, read once, in the caller's transaction. */
+export async function message(
+  deps: Deps,
+  trx: Kysely<Database>,
+  kinds: BookingMessage | BookingMessage[],
+  bookingId: number,
+  x: Extra = {},
+) {
+  const row = await q.findMessageBooking(trx, bookingId);
+  if (!row) return;
+  const b = toMessageBooking(row);
+  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps, kind, b, x);
+}
 
 /** Queues the message (and its SMS, if it has one) in the caller's transaction. */
 export async function sendBookingMessage(

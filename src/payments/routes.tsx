@@ -12,7 +12,9 @@ import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../lib/render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
-import * as bookings from '../bookings/service.js';
+import { bookingFor } from '../bookings/access.js';
+import { confirmCheckout, openCheckout, startOnlinePayment } from '../bookings/online-payment.js';
+import { paymentPage, submitUpiProof } from '../bookings/upi-proofs.js';
 import { checkoutReturn, upiProofForm } from '../bookings/schemas.js';
 import { CHECKOUT_JS } from './csp.js';
 import { testGatewayRoutes } from './test-gateway.js';
@@ -21,7 +23,7 @@ import { handleRazorpayWebhook } from './webhook.js';
 type C = Context<AppEnv>;
 
 async function renderPay(c: C, errors: FieldErrors = {}, utr = '', status: 200 | 409 | 422 = 200) {
-  const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
+  const d = await paymentPage(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
   return page(c, <PayPage {...d} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
 }
@@ -44,12 +46,12 @@ async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
       'error',
     );
   }
-  await bookings.confirmCheckout(c.get('deps'), actor(c), idParam(c), {
+  await confirmCheckout(c.get('deps'), actor(c), idParam(c), {
     orderId: f.razorpay_order_id,
     paymentId: f.razorpay_payment_id,
     signature: f.razorpay_signature,
   });
-  const b = await bookings.bookingFor(c.get('deps'), actor(c), idParam(c));
+  const b = await bookingFor(c.get('deps'), actor(c), idParam(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
   return redirectWith(
     c,
@@ -65,13 +67,13 @@ export const paymentRoutes = new Hono<AppEnv>();
 paymentRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c) => renderPay(c));
 
 paymentRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
-  const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
+  const d = await paymentPage(c.get('deps'), actor(c), idParam(c));
   if (!d.upiLink) throw new NotFoundError();
   return qrSvg(c, d.upiLink);
 });
 
 paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
-  const { orderId } = await bookings.startOnlinePayment(c.get('deps'), actor(c), idParam(c));
+  const { orderId } = await startOnlinePayment(c.get('deps'), actor(c), idParam(c));
   if (c.get('deps').payments.mode === 'test')
     return c.redirect(
       `/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${idParam(c)}/pay/verify`)}`,
@@ -82,7 +84,7 @@ paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:creat
 
 paymentRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
   if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
-  const open = await bookings.openCheckout(c.get('deps'), actor(c), idParam(c));
+  const open = await openCheckout(c.get('deps'), actor(c), idParam(c));
   if (!open) return c.redirect(`/bookings/${idParam(c)}/pay`, 303);
   const checkout = <RazorpayCheckoutPage {...open} keyId={c.get('deps').payments.keyId} />;
   return page(c, checkout, { title: `Pay ${open.booking.code}`, head: CHECKOUT_HEAD });
@@ -119,10 +121,9 @@ paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create')
     if (problem) errors.screenshot ??= problem;
     return renderPay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
   }
-  const r = await tryForm(
-    () => bookings.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot),
-    { fieldsOnly: true },
-  );
+  const r = await tryForm(() => submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot), {
+    fieldsOnly: true,
+  });
   if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
   const to = `/bookings/${idParam(c)}`;
   if (!r.value.duplicate)

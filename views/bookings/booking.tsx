@@ -8,7 +8,7 @@ import type {
   RefundPreview,
   RefundRecord,
   UpiProofRecord,
-} from '../../src/bookings/service.js';
+} from '../../src/bookings/types.js';
 
 export interface BookingPageProps {
   booking: BookingDetails;

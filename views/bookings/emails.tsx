@@ -1,7 +1,7 @@
 import { addMs, HOUR } from '../../src/lib/clock.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { MessageBooking } from '../../src/bookings/service.js';
+import type { MessageBooking } from '../../src/bookings/types.js';
 import type { BookingStatus } from '../../src/bookings/tables.js';
 
 /** Booking emails and texts to travelers and organizers: subject, lines, the HTML part and an SMS for some. */

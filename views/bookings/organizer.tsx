@@ -8,7 +8,7 @@ import type {
   OrganizerBookingRow,
   RefundDue,
   VerificationItem,
-} from '../../src/bookings/service.js';
+} from '../../src/bookings/types.js';
 
 /** A UPI screenshot is served only to those who may see its booking (src/bookings/routes.tsx). */
 const proofUrl = (bookingId: number, key: string, width: number) =>

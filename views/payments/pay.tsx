@@ -2,7 +2,7 @@ import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { MAX_IMAGE_BYTES } from '../../src/lib/images.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/service.js';
+import type { PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/types.js';
 
 export interface PayPageProps {
   booking: PayableBooking;
