@@ -10,6 +10,7 @@ import { tx } from '../lib/transaction.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
+import * as qr from './queries-upi-retries.js';
 import * as lifecycle from './lifecycle.js';
 import { message } from './messages.js';
 
@@ -32,7 +33,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
         b.status !== 'pending' ||
         !b.hold_expires_at ||
         b.hold_expires_at > now.toISOString() ||
-        b.verification_status === 'pending'
+        b.verification_status !== null
       )
         return null;
       if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return null;
@@ -74,7 +75,8 @@ export async function expireHolds(deps: Deps): Promise<string> {
  * organizer is reminded once; `proofReleaseHours` after that time the booking is cancelled, its
  * seats go back on sale and both sides are told. The proof stays in the organizer's queue, so
  * money that did arrive is still found: verifying it then records the payment and a full
- * refund due (verifyUpiProof). Safe to run twice.
+ * refund due (verifyUpiProof). A booking whose proof the organizer asked for again
+ * (askToResendProof) and which got none by its deadline is released too. Safe to run twice.
  */
 export async function chaseOverdueProofs(deps: Deps): Promise<string> {
   const now = deps.clock.now();
@@ -99,7 +101,43 @@ export async function chaseOverdueProofs(deps: Deps): Promise<string> {
       released++;
     await breathe();
   }
+  for (const { id } of await qr.resendsOverdue(deps.db, now.toISOString())) {
+    const done = await tx(deps.db, (trx) => releaseUnsentProof(deps, trx, id, now.toISOString()));
+    if (done) {
+      released++;
+      await bookingChanged(deps, done);
+    }
+    await breathe();
+  }
   return `reminded ${reminded}, released ${released}`;
+}
+
+/** Cancels a booking whose UPI proof, asked for again, did not come by its deadline; null when that is not (or no longer) so. */
+async function releaseUnsentProof(deps: Deps, trx: Kysely<Database>, bookingId: number, nowIso: string) {
+  const b = await q.findBooking(trx, bookingId);
+  if (
+    !b ||
+    b.status !== 'pending' ||
+    b.verification_status !== 'rejected' ||
+    !b.hold_expires_at ||
+    b.hold_expires_at > nowIso
+  )
+    return null;
+  if (!(await lifecycle.release(trx, b, 'proof_not_resent', nowIso))) return null;
+  await message(deps, trx, 'proof-not-resent', bookingId, { resendBy: b.hold_expires_at });
+  await audit(trx, deps.clock, {
+    actorId: null,
+    action: 'booking.hold_released',
+    targetType: 'booking',
+    targetId: bookingId,
+    after: {
+      reason: 'proof_not_resent',
+      guests: b.guests,
+      amount_paise: b.amount_paise,
+      resend_by: b.hold_expires_at,
+    },
+  });
+  return b;
 }
 
 /** Cancels a booking whose UPI proof went undecided past `releaseBefore`, unless it was decided or cancelled meanwhile. */

@@ -50,12 +50,17 @@ export async function sendBookingMessage(
 ): Promise<void> {
   const m = compose(kind, b, x);
   const { publicUrl } = deps.config;
-  const link = m.toOrganizer ? `${publicUrl}/organizer/bookings?trip=${b.tripId}` : `${publicUrl}/bookings/${b.id}`;
+  const link = m.action
+    ? `${publicUrl}${m.action.path}`
+    : m.toOrganizer
+      ? `${publicUrl}/organizer/bookings?trip=${b.tripId}`
+      : `${publicUrl}/bookings/${b.id}`;
   const to = m.toOrganizer ? b.organizerEmail : b.travelerEmail;
-  const text = [...m.lines, '', `${m.toOrganizer ? 'Bookings' : 'Your booking'}: ${link}`].join('\n');
-  const html = (
-    <EmailBody lines={m.lines} link={link} linkText={m.toOrganizer ? 'Open bookings' : 'Open your booking'} />
-  ).toString();
+  const linkText = m.action?.text ?? (m.toOrganizer ? 'Open bookings' : 'Open your booking');
+  const text = [...m.lines, '', `${m.action?.text ?? (m.toOrganizer ? 'Bookings' : 'Your booking')}: ${link}`].join(
+    '\n',
+  );
+  const html = (<EmailBody lines={m.lines} link={link} linkText={linkText} />).toString();
   await enqueue(db, deps, { channel: 'email', to, template: kind, subject: m.subject, text, html });
   const phone = m.toOrganizer ? b.organizerPhone : b.travelerPhone;
   if (m.sms && phone) await enqueue(db, deps, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });

@@ -79,7 +79,14 @@ export async function insertProof(
 export async function decideProof(
   db: Db,
   id: number,
-  d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string },
+  d: {
+    status: 'verified' | 'rejected';
+    reason: string | null;
+    decided_by: number;
+    decided_at: string;
+    /** Asked for again rather than rejected: the deadline of the new proof. */
+    resend_by?: string;
+  },
 ): Promise<boolean> {
   const r = await db
     .updateTable('upi_proofs')

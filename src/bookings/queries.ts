@@ -293,28 +293,34 @@ export async function transition(
 }
 
 export function expiredHolds(db: Db, nowIso: string) {
-  return db
-    .selectFrom('bookings')
-    .select(['id'])
-    .where('status', '=', 'pending')
-    .where('hold_expires_at', '<=', nowIso)
-    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
-    .orderBy('id')
-    .limit(500)
-    .execute();
+  return (
+    db
+      .selectFrom('bookings')
+      .select(['id'])
+      .where('status', '=', 'pending')
+      .where('hold_expires_at', '<=', nowIso)
+      // Not while a UPI proof is being checked or asked for again: the overdue-proof job sees to those.
+      .where('verification_status', 'is', null)
+      .orderBy('id')
+      .limit(500)
+      .execute()
+  );
 }
 
 export function holdsExpiringBefore(db: Db, nowIso: string, untilIso: string) {
-  return db
-    .selectFrom('bookings')
-    .select(['id'])
-    .where('status', '=', 'pending')
-    .where('expiry_warned_at', 'is', null)
-    .where('hold_expires_at', '>', nowIso)
-    .where('hold_expires_at', '<=', untilIso)
-    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
-    .limit(500)
-    .execute();
+  return (
+    db
+      .selectFrom('bookings')
+      .select(['id'])
+      .where('status', '=', 'pending')
+      .where('expiry_warned_at', 'is', null)
+      .where('hold_expires_at', '>', nowIso)
+      .where('hold_expires_at', '<=', untilIso)
+      // Not while a UPI proof is being checked or asked for again: the overdue-proof job sees to those.
+      .where('verification_status', 'is', null)
+      .limit(500)
+      .execute()
+  );
 }
 
 export function confirmedStartingOn(db: Db, day: string) {

@@ -23,8 +23,23 @@ import { cancelBooking, cancelDepartureBookings, cancellation, departureForOrgan
 import { bookingDetails, myBookings } from './my-bookings.js';
 import { earnings, organizerBookings, participantsCsv } from './organizer.js';
 import { proofScreenshot } from './upi-proofs.js';
-import { markManualRefund, rejectUpiProof, verificationQueue, verifyUpiProof } from './verification.js';
-import { bookingForm, cancelDepartureForm, joinForm, MAX_GUESTS, rejectForm, type BookingForm } from './schemas.js';
+import {
+  askToResendProof,
+  markManualRefund,
+  rejectUpiProof,
+  RESEND_HOURS,
+  verificationQueue,
+  verifyUpiProof,
+} from './verification.js';
+import {
+  bookingForm,
+  cancelDepartureForm,
+  joinForm,
+  MAX_GUESTS,
+  rejectForm,
+  resendForm,
+  type BookingForm,
+} from './schemas.js';
 
 type C = Context<AppEnv>;
 type Body = Record<string, string | string[] | File | (string | File)[] | undefined>;
@@ -202,7 +217,7 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
 
 // ------------------------------------------------------------ organizer
 
-/** The queue; with errors, those of the reject form of the proof in the path. */
+/** The queue; with errors, those of the reject or resend form of the proof in the path. */
 const renderQueue = async (c: C, errors?: FieldErrors) => {
   const q = await verificationQueue(c.get('deps'), actor(c));
   return page(c, <VerificationsPage {...q} errors={errors} errorFor={errors ? idParam(c) : undefined} />, {
@@ -236,6 +251,25 @@ bookingRoutes.post(
       c,
       '/organizer/verifications',
       'Payment rejected; the seats were released and the traveler told.',
+    );
+  },
+);
+
+/** Not rejected: the traveler is asked to send the proof again, saying what to fix; the seats stay held meanwhile. */
+bookingRoutes.post(
+  '/organizer/verifications/:id/resend',
+  requirePermission('bookings:verify'),
+  zValidator(
+    'form',
+    resendForm,
+    formHook((c, _values, errors) => renderQueue(c, errors)),
+  ),
+  async (c) => {
+    await askToResendProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').fix);
+    return redirectWith(
+      c,
+      '/organizer/verifications',
+      `The traveler was asked to send the proof again; their seats stay held for ${RESEND_HOURS} hours.`,
     );
   },
 );

@@ -44,12 +44,14 @@ export const toProofRecord = (p: {
   reason: string | null;
   created_at: string;
   decided_at: string | null;
+  resend_by: string | null;
 }): UpiProofRecord => ({
   utr: p.utr,
   status: p.status,
   reason: p.reason,
   createdAt: p.created_at,
   decidedAt: p.decided_at,
+  resendBy: p.resend_by,
 });
 
 export const toPayable = (b: BookingRow): PayableBooking => ({

@@ -58,6 +58,17 @@ export interface UpiProofRecord {
   createdAt: string;
   /** When the organizer verified or rejected it. */
   decidedAt: string | null;
+  /** When the organizer asked for it again instead of rejecting it: the deadline for the new proof. */
+  resendBy: string | null;
+}
+
+/** A screenshot sent with a UPI proof form that came back with errors, kept for the next try. */
+export interface KeptScreenshot {
+  /** The opaque reference the form carries (good only for its booking and its user). */
+  ref: string;
+  /** The file's name as the traveler chose it. */
+  fileName: string;
+  expiresAt: string;
 }
 
 /** A UPI proof in the organizer's queue, with what they need to find the money. */

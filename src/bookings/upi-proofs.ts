@@ -1,8 +1,8 @@
 import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
-import { addMs, DAY, MINUTE } from '../lib/clock.js';
-import { Conflict } from '../lib/errors.js';
+import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
+import { Conflict, DomainError } from '../lib/errors.js';
 import { getSettings } from '../lib/settings.js';
 import { tx } from '../lib/transaction.js';
 import { moveToStore, readUpload, removeImage, storeImage, uploadKey } from '../lib/images.js';
@@ -10,10 +10,13 @@ import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import type { BookingRow } from './queries.js';
 import * as qp from './queries-upi-proofs.js';
+import * as qr from './queries-upi-retries.js';
 import * as lifecycle from './lifecycle.js';
 import { bookingFor, ownBooking, payable } from './access.js';
 import { message } from './messages.js';
 import { toPayable, toProofRecord } from './rows.js';
+import { randomToken } from '../lib/tokens.js';
+import type { KeptScreenshot } from './types.js';
 
 /** Paying a booking by UPI: the payment page, the traveler's proof (UTR and screenshot), the screenshots' keeping. */
 
@@ -43,6 +46,7 @@ export async function paymentPage(deps: Deps, actor: Actor, bookingId: number) {
     gatewayMode: deps.payments.mode,
     /** How long the organizer has to decide on a proof (the seats stay held that long). */
     proofHoldMinutes: (await getSettings(deps.db)).proofHoldMinutes,
+    kept: await keptFor(deps, actor, b.id),
   };
 }
 
@@ -75,34 +79,44 @@ export async function proofScreenshot(
  * UTR and amount stay, so money that turns up later can still be matched), and screenshots
  * stored as public uploads by older versions move to the private store. Safe to run twice.
  */
-export async function tidyProofScreenshots(deps: Deps): Promise<{ removed: number; moved: number }> {
+export async function tidyProofScreenshots(
+  deps: Deps,
+): Promise<{ removed: number; moved: number; keptExpired: number }> {
   const before = addMs(deps.clock.now(), -REJECTED_SCREENSHOT_DAYS * DAY).toISOString();
   let moved = 0;
   for (const p of await qp.proofScreenshots(deps.db))
     moved += await moveToStore(deps.config.dataDir, p.screenshot_key, proofWidths(p), 'proofs');
   const rejected = await qp.proofsRejectedBefore(deps.db, before);
   for (const p of rejected) await removeImage(deps.config.dataDir, p.screenshot_key, proofWidths(p), 'proofs');
-  return { removed: rejected.length, moved };
+  return { removed: rejected.length, moved, keptExpired: await forgetExpiredKeptScreenshots(deps) };
 }
 
 /**
  * The traveler paid by UPI: store the screenshot, queue it for the organizer, extend the hold.
  * A UTR already on another booking's proof (anyone's) is queued too, flagged, but does not
- * extend the hold: one transfer cannot keep several bookings' seats off sale.
+ * extend the hold: one transfer cannot keep several bookings' seats off sale. The screenshot is a
+ * new file, or `{ kept }`, the reference of one kept from an earlier try (keepProofScreenshot),
+ * honoured only for this booking and this user within its hour. A new file is kept first, so a
+ * try refused here still spares the traveler a second upload.
  */
 export async function submitUpiProof(
   deps: Deps,
   actor: Actor,
   bookingId: number,
   utr: string,
-  screenshot: File,
+  screenshot: File | { kept: string },
 ): Promise<{ duplicate: boolean; holdExpiresAt: string | null }> {
   const b = await ownBooking(deps, actor, bookingId);
   payable(deps, b);
   if (!b.upi_id) throw new Conflict('This organizer does not take UPI payments. Please pay online.');
   if (await qp.pendingProofOf(deps.db, bookingId))
     throw new Conflict('Your payment proof is already with the organizer.', 'utr');
-  const img = await storeImage(deps.config.dataDir, screenshot, 'screenshot', PROOF_WIDTHS, 'proofs');
+  const img =
+    screenshot instanceof File
+      ? await keep(deps, actor.id, bookingId, screenshot)
+      : await qr.keptScreenshot(deps.db, screenshot.kept, bookingId, actor.id, isoNow(deps.clock));
+  const lost = () => new DomainError('Your earlier screenshot is no longer kept. Choose it again.', 'screenshot');
+  if (!img) throw lost();
   const { proofHoldMinutes } = await getSettings(deps.db);
   const sent = await tx(deps.db, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);
@@ -111,14 +125,16 @@ export async function submitUpiProof(
     // Again inside the transaction: two submissions at once (a double tap) make one proof.
     if (await qp.pendingProofOf(trx, bookingId))
       throw new Conflict('Your payment proof is already with the organizer.', 'utr');
+    // The kept screenshot becomes the proof's: used once.
+    if (!(await qr.deleteKeptScreenshot(trx, img.id))) throw lost();
     const duplicate = !!(await qp.utrUsedElsewhere(trx, utr, bookingId));
     const now = deps.clock.now();
     await qp.insertProof(trx, {
       booking_id: bookingId,
       utr,
-      screenshot_key: img.key,
-      screenshot_width: img.width,
-      screenshot_height: img.height,
+      screenshot_key: img.screenshot_key,
+      screenshot_width: img.screenshot_width,
+      screenshot_height: img.screenshot_height,
       amount_paise: cur.amount_paise,
       duplicate_utr: duplicate ? 1 : 0,
       reason: null,
@@ -145,4 +161,79 @@ export async function submitUpiProof(
   });
   await bookingChanged(deps, b);
   return sent;
+}
+
+// ---------------------------------------------------------------- screenshots kept between tries
+//
+// Browsers never refill a file input, so a proof form that goes back (a bad UTR) would ask for a
+// second upload over the same weak network. The screenshot is stored at once and kept, for an
+// hour, under a random reference the form carries; the reference counts only with the booking and
+// the signed-in user it was kept for (a kept_proof_screenshots row), never alone.
+
+/** How long a screenshot that came with a form sent back is kept for the next try. */
+const KEPT_SCREENSHOT_TTL = HOUR;
+
+const toKept = (k: { id: string; file_name: string; expires_at: string }): KeptScreenshot => ({
+  ref: k.id,
+  fileName: k.file_name,
+  expiresAt: k.expires_at,
+});
+
+/** Stores the screenshot and keeps it for this booking and user, replacing (and deleting) any kept before. */
+async function keep(deps: Deps, userId: number, bookingId: number, file: File) {
+  const img = await storeImage(deps.config.dataDir, file, 'screenshot', PROOF_WIDTHS, 'proofs');
+  const now = deps.clock.now();
+  const row = {
+    id: randomToken(),
+    booking_id: bookingId,
+    user_id: userId,
+    screenshot_key: img.key,
+    screenshot_width: img.width,
+    screenshot_height: img.height,
+    file_name: file.name.trim().slice(0, 100) || 'screenshot',
+    created_at: now.toISOString(),
+    expires_at: addMs(now, KEPT_SCREENSHOT_TTL).toISOString(),
+  };
+  const before = await qr.keptScreenshotsOf(deps.db, bookingId, userId);
+  const replaced = await tx(deps.db, async (trx) => {
+    const gone: typeof before = [];
+    for (const k of before) if (await qr.deleteKeptScreenshot(trx, k.id)) gone.push(k);
+    await qr.insertKeptScreenshot(trx, row);
+    return gone;
+  });
+  for (const k of replaced) await removeImage(deps.config.dataDir, k.screenshot_key, proofWidths(k), 'proofs');
+  return row;
+}
+
+/**
+ * The screenshot of a proof form that goes back with errors (a bad UTR): stored and kept for the
+ * next try. A DomainError on `screenshot` when the file will not do; null when the booking takes
+ * no UPI proof now (the form is not shown again).
+ */
+export async function keepProofScreenshot(
+  deps: Deps,
+  actor: Actor,
+  bookingId: number,
+  file: File,
+): Promise<KeptScreenshot | null> {
+  const b = await ownBooking(deps, actor, bookingId);
+  if (b.status !== 'pending' || !b.upi_id) return null;
+  return toKept(await keep(deps, actor.id, b.id, file));
+}
+
+/** This user's screenshot kept for this booking, if one is. */
+async function keptFor(deps: Deps, actor: Actor, bookingId: number): Promise<KeptScreenshot | null> {
+  const k = await qr.latestKeptScreenshot(deps.db, bookingId, actor.id, isoNow(deps.clock));
+  return k ? toKept(k) : null;
+}
+
+/** Kept screenshots past their hour go, rows and files (with the nightly screenshot tidy-up). */
+async function forgetExpiredKeptScreenshots(deps: Deps): Promise<number> {
+  let n = 0;
+  for (const k of await qr.expiredKeptScreenshots(deps.db, isoNow(deps.clock))) {
+    if (!(await qr.deleteKeptScreenshot(deps.db, k.id))) continue;
+    await removeImage(deps.config.dataDir, k.screenshot_key, proofWidths(k), 'proofs');
+    n++;
+  }
+  return n;
 }

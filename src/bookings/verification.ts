@@ -2,7 +2,7 @@ import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
 import { canManageTrip, managedOrganizerId } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
-import { isoNow } from '../lib/clock.js';
+import { addMs, HOUR, isoNow } from '../lib/clock.js';
 import { Conflict, NotFoundError } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
 import { paymentsOf, recordUpiPayment, refundsOf } from '../payments/orders.js';
@@ -143,10 +143,43 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
   await bookingChanged(deps, booking);
 }
 
+/** How long a booking stays held after the organizer asks for its UPI proof again. */
+export const RESEND_HOURS = 24;
+
+/**
+ * The organizer could not match the payment, but it may be a typo (a UTR digit): instead of
+ * rejecting the proof, they ask the traveler to send it again, saying what to fix. The booking
+ * keeps its seats until RESEND_HOURS from now (then the overdue-proof job releases them); the
+ * traveler is told by email and the bell, with a link to the proof form.
+ */
+export async function askToResendProof(deps: Deps, actor: Actor, proofId: number, fix: string): Promise<void> {
+  const { p, b: booking } = await proofForOrganizer(deps, actor, proofId);
+  const notHeld = () => new Conflict('This booking no longer holds its seats: verify or reject the payment instead.');
+  if (booking.status !== 'pending') throw notHeld();
+  await tx(deps.db, async (trx) => {
+    const now = deps.clock.now();
+    const until = addMs(now, RESEND_HOURS * HOUR).toISOString();
+    const decided = { status: 'rejected' as const, reason: fix, decided_by: actor.id, decided_at: now.toISOString() };
+    if (!(await qp.decideProof(trx, proofId, { ...decided, resend_by: until })))
+      throw new Conflict('This payment proof was already decided.');
+    const b = (await q.findBooking(trx, p.booking_id))!;
+    if (!(await lifecycle.askResend(trx, b, until, now.toISOString()))) throw notHeld();
+    await message(deps, trx, 'proof-resend', b.id, { reason: fix });
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'upi.resend_requested',
+      targetType: 'booking',
+      targetId: b.id,
+      after: { proof: proofId, utr: p.utr, fix, resend_by: until },
+    });
+  });
+  await bookingChanged(deps, booking);
+}
+
 export async function verificationQueue(
   deps: Deps,
   actor: Actor,
-): Promise<{ proofs: VerificationItem[]; refunds: RefundDue[] }> {
+): Promise<{ proofs: VerificationItem[]; refunds: RefundDue[]; resendHours: number }> {
   const org = managedOrganizerId(actor);
   const [proofs, refunds] = await Promise.all([qp.verificationQueue(deps.db, org), qp.manualRefundsDue(deps.db, org)]);
   return {
@@ -168,6 +201,7 @@ export async function verificationQueue(
       travelerName: p.traveler_name,
       travelerPhone: p.traveler_phone,
     })),
+    resendHours: RESEND_HOURS,
     refunds: refunds.map((r) => ({
       id: r.id,
       amountPaise: r.amount_paise,

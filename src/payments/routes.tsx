@@ -7,15 +7,14 @@ import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
-import { imageProblem } from '../lib/images.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../lib/render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import { bookingFor } from '../bookings/access.js';
 import { confirmCheckout, openCheckout, startOnlinePayment } from '../bookings/online-payment.js';
-import { paymentPage, submitUpiProof } from '../bookings/upi-proofs.js';
-import { checkoutReturn, upiProofForm } from '../bookings/schemas.js';
+import { keepProofScreenshot, paymentPage, submitUpiProof } from '../bookings/upi-proofs.js';
+import { checkoutReturn, postedScreenshot, upiProofForm } from '../bookings/schemas.js';
 import { CHECKOUT_JS } from './csp.js';
 import { testGatewayRoutes } from './test-gateway.js';
 import { handleRazorpayWebhook } from './webhook.js';
@@ -110,18 +109,25 @@ paymentRoutes.get(
   (c) => checkoutReturned(c, c.req.valid('query')),
 );
 
-/** The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. */
+/**
+ * The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. A form
+ * sent back keeps a screenshot that will do (the page says so), so the next try needs no upload.
+ */
 paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
   if (!f.success) {
     // Everything at once: a bad UTR does not hide that the file will not do either.
     const errors = fieldErrors(f.error.issues);
-    const problem = posted.screenshot instanceof File ? await imageProblem(posted.screenshot) : null;
-    if (problem) errors.screenshot ??= problem;
+    const file = postedScreenshot(posted.screenshot);
+    const kept =
+      file &&
+      (await tryForm(() => keepProofScreenshot(c.get('deps'), actor(c), idParam(c), file), { fieldsOnly: true }));
+    if (kept && !kept.ok) errors.screenshot ??= kept.errors.screenshot;
     return renderPay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
   }
-  const r = await tryForm(() => submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot), {
+  const screenshot = f.data.screenshot ?? { kept: f.data.kept ?? '' };
+  const r = await tryForm(() => submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, screenshot), {
     fieldsOnly: true,
   });
   if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
