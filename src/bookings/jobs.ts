@@ -20,6 +20,22 @@ import { message } from './messages.js';
  * and safe to be killed midway.
  */
 
+/** The audit of seats a job released: no actor; why, how many seats, the amount, and `extra`. */
+const auditRelease = (
+  deps: Deps,
+  trx: Kysely<Database>,
+  b: { id: number; guests: number; amount_paise: number },
+  reason: string,
+  extra: Record<string, unknown>,
+) =>
+  audit(trx, deps.clock, {
+    actorId: null,
+    action: 'booking.hold_released',
+    targetType: 'booking',
+    targetId: b.id,
+    after: { reason, guests: b.guests, amount_paise: b.amount_paise, ...extra },
+  });
+
 /** Releases unpaid holds whose time is up and warns those about to expire. Safe to run twice. */
 export async function expireHolds(deps: Deps): Promise<string> {
   const now = deps.clock.now();
@@ -38,18 +54,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
         return null;
       if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return null;
       await message(deps, trx, 'hold-expired', id);
-      await audit(trx, deps.clock, {
-        actorId: null,
-        action: 'booking.hold_released',
-        targetType: 'booking',
-        targetId: id,
-        after: {
-          reason: 'expired',
-          guests: b.guests,
-          amount_paise: b.amount_paise,
-          hold_expires_at: b.hold_expires_at,
-        },
-      });
+      await auditRelease(deps, trx, b, 'expired', { hold_expires_at: b.hold_expires_at });
       return b;
     });
     if (done) {
@@ -125,18 +130,7 @@ async function releaseUnsentProof(deps: Deps, trx: Kysely<Database>, bookingId: 
     return null;
   if (!(await lifecycle.release(trx, b, 'proof_not_resent', nowIso))) return null;
   await message(deps, trx, 'proof-not-resent', bookingId, { resendBy: b.hold_expires_at });
-  await audit(trx, deps.clock, {
-    actorId: null,
-    action: 'booking.hold_released',
-    targetType: 'booking',
-    targetId: bookingId,
-    after: {
-      reason: 'proof_not_resent',
-      guests: b.guests,
-      amount_paise: b.amount_paise,
-      resend_by: b.hold_expires_at,
-    },
-  });
+  await auditRelease(deps, trx, b, 'proof_not_resent', { resend_by: b.hold_expires_at });
   return b;
 }
 
@@ -165,19 +159,7 @@ async function releaseOverdueProof(
   await message(deps, trx, ['proof-released', 'proof-released-organizer'], bookingId, {
     refundPaise: proof.amount_paise,
   });
-  await audit(trx, deps.clock, {
-    actorId: null,
-    action: 'booking.hold_released',
-    targetType: 'booking',
-    targetId: bookingId,
-    after: {
-      reason: 'proof_not_decided',
-      guests: b.guests,
-      amount_paise: b.amount_paise,
-      proof: proofId,
-      decide_by: b.hold_expires_at,
-    },
-  });
+  await auditRelease(deps, trx, b, 'proof_not_decided', { proof: proofId, decide_by: b.hold_expires_at });
   return true;
 }
 

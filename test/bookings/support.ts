@@ -63,3 +63,16 @@ export async function sendUpiProof(
   if (opts.kept !== undefined) fd.set('kept', opts.kept);
   return app.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
 }
+
+/** The emails of one template that mention a booking code: to whom, and their text. */
+export async function emailsAbout(deps: Pick<Deps, 'db'>, template: string, code: string) {
+  const rows = await deps.db
+    .selectFrom('outbox')
+    .select(['recipient', 'payload'])
+    .where('template', '=', template)
+    .where('channel', '=', 'email')
+    .execute();
+  return rows
+    .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
+    .filter((m) => m.text.includes(code));
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, nextUtr, seatsTaken, sendUpiProof } from './support.js';
+import { bookingForm, bookingIdFrom, emailsAbout, nextUtr, seatsTaken, sendUpiProof } from './support.js';
 import { chaseOverdueProofs, expireHolds } from '../../src/bookings/jobs.js';
 
 let t: TestApp;
@@ -20,17 +20,7 @@ const HOUR = 3600_000;
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const proofs = (bookingId: number) =>
   t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
-const mails = async (template: string, code: string) =>
-  (
-    await t.db
-      .selectFrom('outbox')
-      .select(['recipient', 'payload'])
-      .where('template', '=', template)
-      .where('channel', '=', 'email')
-      .execute()
-  )
-    .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
-    .filter((m) => m.text.includes(code));
+const mails = (template: string, code: string) => emailsAbout(t.deps, template, code);
 
 /** A traveler holds 2 seats and has sent a UPI proof (with a wrong UTR, as it turns out). */
 async function proofSent() {
