@@ -28,6 +28,8 @@ import * as m0059 from './0059_trip_moderation.js';
 import * as m0060 from './0060_audit_filters.js';
 import * as m0061 from './0061_payment_mismatch.js';
 import * as m0062 from './0062_storage_probe.js';
+import * as m0063 from './0063_kept_proof_screenshots.js';
+import * as m0064 from './0064_upi_proof_resend.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -66,4 +68,6 @@ export const migrations: Record<string, Migration> = {
   '0060_audit_filters': m0060,
   '0061_payment_mismatch': m0061,
   '0062_storage_probe': m0062,
+  '0063_kept_proof_screenshots': m0063,
+  '0064_upi_proof_resend': m0064,
 };

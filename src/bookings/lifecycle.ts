@@ -8,9 +8,11 @@ import * as q from './queries.js';
  * `verification_status`, `cancel_reason`, `hold_expires_at`) and the seats that go with it:
  *
  *   hold ──→ pending ──confirm──→ confirmed ──complete──→ completed
- *               │  └──release──→ cancelled (expired, proof_expired, payment_rejected)
+ *               │  └──release──→ cancelled (expired, proof_expired, payment_rejected, proof_not_resent)
  *               └────cancel────→ cancelled (traveler, organizer) ←──cancel── confirmed
  *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
+ *   pending (proof being checked) ──askResend──→ pending (a new proof asked for, held until a deadline)
+ *                                  ←─awaitProof── (the new proof)
  *
  * Each verb checks the transition twice: against the booking it was given (nothing is written
  * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
@@ -29,7 +31,7 @@ export interface BookingState {
   cancel_reason?: string | null;
 }
 
-export type ReleaseReason = 'expired' | 'proof_expired' | 'payment_rejected';
+export type ReleaseReason = 'expired' | 'proof_expired' | 'payment_rejected' | 'proof_not_resent';
 export type CancelReason = 'traveler' | 'organizer';
 
 const allowed = (b: BookingState, from: readonly BookingStatus[]) => from.includes(b.status);
@@ -96,6 +98,20 @@ export async function awaitProof(
     payment_method: 'upi',
     updated_at: now,
     hold_expires_at: b.hold_expires_at && b.hold_expires_at > until ? b.hold_expires_at : until,
+  });
+}
+
+/**
+ * The organizer asked for the UPI proof again: the booking stays pending with its seats, its last
+ * proof rejected (`verification_status` 'rejected' on a pending booking means exactly this), held
+ * until `until` for the new proof, and no longer. Only a pending booking is asked.
+ */
+export async function askResend(db: Db, b: BookingState, until: string, now: string): Promise<boolean> {
+  if (!allowed(b, ['pending'])) return false;
+  return q.transition(db, b.id, ['pending'], {
+    verification_status: 'rejected',
+    hold_expires_at: until,
+    updated_at: now,
   });
 }
 

@@ -3,9 +3,42 @@ import type { Database } from '../schema.js';
 import type { Deps } from '../deps.js';
 import { enqueue } from '../notifications/outbox.js';
 import { compose, EmailBody, type BookingMessage, type Extra } from '../../views/bookings/emails.js';
-import type { MessageBooking } from './service.js';
+import * as q from './queries.js';
+import type { MessageBooking } from './types.js';
 
 export type { BookingMessage, Extra } from '../../views/bookings/emails.js';
+
+const toMessageBooking = (b: NonNullable<Awaited<ReturnType<typeof q.findMessageBooking>>>): MessageBooking => ({
+  id: b.id,
+  code: b.code,
+  tripId: b.trip_id,
+  title: b.title,
+  startDate: b.start_date,
+  guests: b.guests,
+  amountPaise: b.amount_paise,
+  status: b.status,
+  meetingPoint: b.meeting_point,
+  holdExpiresAt: b.hold_expires_at,
+  travelerName: b.traveler_name,
+  travelerEmail: b.traveler_email,
+  travelerPhone: b.traveler_phone,
+  organizerEmail: b.organizer_email,
+  organizerPhone: b.organizer_phone,
+});
+
+/** Queues the messages of `kinds` about one booking, read once, in the caller's transaction. */
+export async function message(
+  deps: Deps,
+  trx: Kysely<Database>,
+  kinds: BookingMessage | BookingMessage[],
+  bookingId: number,
+  x: Extra = {},
+) {
+  const row = await q.findMessageBooking(trx, bookingId);
+  if (!row) return;
+  const b = toMessageBooking(row);
+  for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps, kind, b, x);
+}
 
 /** Queues the message (and its SMS, if it has one) in the caller's transaction. */
 export async function sendBookingMessage(
@@ -17,12 +50,17 @@ export async function sendBookingMessage(
 ): Promise<void> {
   const m = compose(kind, b, x);
   const { publicUrl } = deps.config;
-  const link = m.toOrganizer ? `${publicUrl}/organizer/bookings?trip=${b.tripId}` : `${publicUrl}/bookings/${b.id}`;
+  const link = m.action
+    ? `${publicUrl}${m.action.path}`
+    : m.toOrganizer
+      ? `${publicUrl}/organizer/bookings?trip=${b.tripId}`
+      : `${publicUrl}/bookings/${b.id}`;
   const to = m.toOrganizer ? b.organizerEmail : b.travelerEmail;
-  const text = [...m.lines, '', `${m.toOrganizer ? 'Bookings' : 'Your booking'}: ${link}`].join('\n');
-  const html = (
-    <EmailBody lines={m.lines} link={link} linkText={m.toOrganizer ? 'Open bookings' : 'Open your booking'} />
-  ).toString();
+  const linkText = m.action?.text ?? (m.toOrganizer ? 'Open bookings' : 'Open your booking');
+  const text = [...m.lines, '', `${m.action?.text ?? (m.toOrganizer ? 'Bookings' : 'Your booking')}: ${link}`].join(
+    '\n',
+  );
+  const html = (<EmailBody lines={m.lines} link={link} linkText={linkText} />).toString();
   await enqueue(db, deps, { channel: 'email', to, template: kind, subject: m.subject, text, html });
   const phone = m.toOrganizer ? b.organizerPhone : b.travelerPhone;
   if (m.sms && phone) await enqueue(db, deps, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });

@@ -293,28 +293,34 @@ export async function transition(
 }
 
 export function expiredHolds(db: Db, nowIso: string) {
-  return db
-    .selectFrom('bookings')
-    .select(['id'])
-    .where('status', '=', 'pending')
-    .where('hold_expires_at', '<=', nowIso)
-    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
-    .orderBy('id')
-    .limit(500)
-    .execute();
+  return (
+    db
+      .selectFrom('bookings')
+      .select(['id'])
+      .where('status', '=', 'pending')
+      .where('hold_expires_at', '<=', nowIso)
+      // Not while a UPI proof is being checked or asked for again: the overdue-proof job sees to those.
+      .where('verification_status', 'is', null)
+      .orderBy('id')
+      .limit(500)
+      .execute()
+  );
 }
 
 export function holdsExpiringBefore(db: Db, nowIso: string, untilIso: string) {
-  return db
-    .selectFrom('bookings')
-    .select(['id'])
-    .where('status', '=', 'pending')
-    .where('expiry_warned_at', 'is', null)
-    .where('hold_expires_at', '>', nowIso)
-    .where('hold_expires_at', '<=', untilIso)
-    .where((eb) => eb.or([eb('verification_status', 'is', null), eb('verification_status', '!=', 'pending')]))
-    .limit(500)
-    .execute();
+  return (
+    db
+      .selectFrom('bookings')
+      .select(['id'])
+      .where('status', '=', 'pending')
+      .where('expiry_warned_at', 'is', null)
+      .where('hold_expires_at', '>', nowIso)
+      .where('hold_expires_at', '<=', untilIso)
+      // Not while a UPI proof is being checked or asked for again: the overdue-proof job sees to those.
+      .where('verification_status', 'is', null)
+      .limit(500)
+      .execute()
+  );
 }
 
 export function confirmedStartingOn(db: Db, day: string) {
@@ -427,241 +433,6 @@ export function closeDeparture(db: Db, id: number) {
     .where('id', '=', id)
     .where('status', '=', 'open')
     .executeTakeFirst();
-}
-
-// ---- UPI proofs ----
-
-/** A proof of another booking with this UTR, whatever became of it (one rejected too: the money was not found). */
-export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
-  return db
-    .selectFrom('upi_proofs')
-    .select('id')
-    .where('utr', '=', utr)
-    .where('booking_id', '!=', bookingId)
-    .executeTakeFirst();
-}
-
-export function pendingProofOf(db: Db, bookingId: number) {
-  return db
-    .selectFrom('upi_proofs')
-    .select(['id', 'amount_paise'])
-    .where('booking_id', '=', bookingId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-}
-
-export function proofsRejectedBefore(db: Db, iso: string) {
-  return db
-    .selectFrom('upi_proofs')
-    .select(['screenshot_key', 'screenshot_width'])
-    .where('status', '=', 'rejected')
-    .where('decided_at', '<', iso)
-    .execute();
-}
-
-export function proofScreenshots(db: Db) {
-  return db.selectFrom('upi_proofs').select(['screenshot_key', 'screenshot_width']).execute();
-}
-
-/** Undecided UPI proofs of bookings still held, whose decide-by time (the end of the hold) has passed. */
-export function overdueProofs(db: Db, nowIso: string) {
-  return db
-    .selectFrom('upi_proofs')
-    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
-    .select([
-      'upi_proofs.id as proof_id',
-      'upi_proofs.booking_id',
-      'upi_proofs.reminded_at',
-      'bookings.hold_expires_at',
-    ])
-    .where('upi_proofs.status', '=', 'pending')
-    .where('bookings.status', '=', 'pending')
-    .where('bookings.verification_status', '=', 'pending')
-    .where('bookings.hold_expires_at', '<=', nowIso)
-    .orderBy('bookings.hold_expires_at')
-    .limit(500)
-    .execute();
-}
-
-/** Marks an undecided proof as reminded, unless it already was: true when this call did it. */
-export async function markProofReminded(db: Db, proofId: number, nowIso: string): Promise<boolean> {
-  const r = await db
-    .updateTable('upi_proofs')
-    .set({ reminded_at: nowIso })
-    .where('id', '=', proofId)
-    .where('status', '=', 'pending')
-    .where('reminded_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-export async function insertProof(
-  db: Db,
-  p: Omit<Insertable<Database['upi_proofs']>, 'id' | 'status' | 'reminded_at'>,
-): Promise<void> {
-  await db.insertInto('upi_proofs').values(p).execute();
-}
-
-/** Decides a proof still pending: true when this call did it (a second decision finds it decided). */
-export async function decideProof(
-  db: Db,
-  id: number,
-  d: { status: 'verified' | 'rejected'; reason: string | null; decided_by: number; decided_at: string },
-): Promise<boolean> {
-  const r = await db
-    .updateTable('upi_proofs')
-    .set(d)
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-export function findProof(db: Db, id: number) {
-  return db.selectFrom('upi_proofs').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function verificationQueue(db: Db, organizerId: number | null) {
-  let q = db
-    .selectFrom('upi_proofs')
-    .innerJoin('bookings', 'bookings.id', 'upi_proofs.booking_id')
-    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
-    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
-    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select([
-      'upi_proofs.id',
-      'upi_proofs.utr',
-      'upi_proofs.screenshot_key',
-      'upi_proofs.screenshot_width',
-      'upi_proofs.screenshot_height',
-      'upi_proofs.amount_paise',
-      'upi_proofs.duplicate_utr',
-      'upi_proofs.created_at',
-      'bookings.id as booking_id',
-      'bookings.code',
-      'bookings.guests',
-      'bookings.hold_expires_at',
-      'bookings.status as booking_status',
-      'bookings.refund_paise',
-      'trips.title',
-      'departures.start_date',
-      'traveler.name as traveler_name',
-      'traveler.phone as traveler_phone',
-    ])
-    .where('upi_proofs.status', '=', 'pending')
-    .orderBy('upi_proofs.created_at');
-  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
-  return q.limit(200).execute();
-}
-
-export function manualRefundsDue(db: Db, organizerId: number | null) {
-  let q = db
-    .selectFrom('refunds')
-    // A refund's booking_id is its payment owner's id: only a booking payment's refund is a booking's.
-    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
-    .innerJoin('bookings', 'bookings.id', 'refunds.booking_id')
-    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select([
-      'refunds.id',
-      'refunds.amount_paise',
-      'refunds.reason',
-      'refunds.method',
-      'refunds.created_at',
-      'bookings.code',
-      'bookings.id as booking_id',
-      'traveler.name as traveler_name',
-      'traveler.phone as traveler_phone',
-    ])
-    // UPI refunds, and online ones that Razorpay could not send.
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('refunds.method', '=', 'manual'), eb('refunds.status', '=', 'pending')]),
-        eb.and([eb('refunds.method', '=', 'razorpay'), eb('refunds.status', '=', 'failed')]),
-      ]),
-    )
-    .where('payments.owner', '=', sql.lit('booking'));
-  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
-  return q.orderBy('refunds.id').limit(200).execute();
-}
-
-// ---- organizer views ----
-
-export function organizerBookings(db: Db, organizerId: number | null, tripId?: number, departureId?: number) {
-  let q = db
-    .selectFrom('bookings')
-    .innerJoin('trips', 'trips.id', 'bookings.trip_id')
-    .innerJoin('departures', 'departures.id', 'bookings.departure_id')
-    .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
-    .select([
-      'bookings.id',
-      'bookings.code',
-      'bookings.guests',
-      'bookings.amount_paise',
-      'bookings.status',
-      'bookings.payment_status',
-      'bookings.refund_paise',
-      'bookings.payment_method',
-      'bookings.departure_id',
-      'trips.id as trip_id',
-      'trips.title',
-      'departures.start_date',
-      'departures.capacity',
-      'departures.seats_taken',
-      'departures.status as departure_status',
-      'traveler.name as traveler_name',
-    ])
-    .orderBy('departures.start_date')
-    .orderBy('bookings.id');
-  if (organizerId !== null) q = q.where('bookings.organizer_id', '=', organizerId);
-  if (tripId) q = q.where('bookings.trip_id', '=', tripId);
-  if (departureId) q = q.where('bookings.departure_id', '=', departureId);
-  return q.limit(500).execute();
-}
-
-export function participantsOfDeparture(db: Db, departureId: number) {
-  return db
-    .selectFrom('booking_participants')
-    .innerJoin('bookings', 'bookings.id', 'booking_participants.booking_id')
-    .select([
-      'bookings.code',
-      'bookings.status',
-      'bookings.payment_status',
-      'bookings.special_requests',
-      'booking_participants.position',
-      'booking_participants.name',
-      'booking_participants.phone',
-      'booking_participants.age',
-      'booking_participants.dietary',
-    ])
-    .where('bookings.departure_id', '=', departureId)
-    .where('bookings.status', 'in', ['pending', 'confirmed', 'completed'])
-    .orderBy('bookings.id')
-    .orderBy('booking_participants.position')
-    .execute();
-}
-
-/** Paid, refunded and net per month in India time. */
-export async function earningsByMonth(db: Db, organizerId: number | null) {
-  const org = organizerId === null ? sql`1 = 1` : sql`b.organizer_id = ${organizerId}`;
-  const rows = await sql<{ month: string; paid: number; refunded: number }>`
-    with money as (
-      select strftime('%Y-%m', p.paid_at, '+330 minutes') as month, p.amount_paise as paid, 0 as refunded
-        from payments p join bookings b on b.id = p.booking_id
-       where p.owner = 'booking' and p.paid_at is not null and ${org}
-      union all
-      select strftime('%Y-%m', r.processed_at, '+330 minutes'), 0, r.amount_paise
-        from refunds r join payments rp on rp.id = r.payment_id join bookings b on b.id = r.booking_id
-       where rp.owner = 'booking' and r.status = 'processed' and ${org}
-    )
-    select month, sum(paid) as paid, sum(refunded) as refunded from money group by month order by month desc limit 36`.execute(
-    db,
-  );
-  return rows.rows.map((r) => ({
-    month: r.month,
-    paid: Number(r.paid),
-    refunded: Number(r.refunded),
-    net: Number(r.paid) - Number(r.refunded),
-  }));
 }
 
 /** Whose booking a code is (the CRM's search by booking code); codes are unique and upper case. */

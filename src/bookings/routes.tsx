@@ -16,8 +16,30 @@ import {
   OrganizerBookingsPage,
   VerificationsPage,
 } from '../../views/bookings/organizer.js';
-import * as svc from './service.js';
-import { bookingForm, cancelDepartureForm, joinForm, MAX_GUESTS, rejectForm, type BookingForm } from './schemas.js';
+import { bookingFor } from './access.js';
+import { bookingFormData, createBooking, joinFreeTrip, leadOf } from './book.js';
+import { bookingIcs } from './calendar.js';
+import { cancelBooking, cancelDepartureBookings, cancellation, departureForOrganizer } from './cancel.js';
+import { bookingDetails, myBookings } from './my-bookings.js';
+import { earnings, organizerBookings, participantsCsv } from './organizer.js';
+import { proofScreenshot } from './upi-proofs.js';
+import {
+  askToResendProof,
+  markManualRefund,
+  rejectUpiProof,
+  RESEND_HOURS,
+  verificationQueue,
+  verifyUpiProof,
+} from './verification.js';
+import {
+  bookingForm,
+  cancelDepartureForm,
+  joinForm,
+  MAX_GUESTS,
+  rejectForm,
+  resendForm,
+  type BookingForm,
+} from './schemas.js';
 
 type C = Context<AppEnv>;
 type Body = Record<string, string | string[] | File | (string | File)[] | undefined>;
@@ -54,7 +76,7 @@ async function renderBookForm(
   errors: FieldErrors,
   status: 200 | 409 | 422 = 200,
 ) {
-  const { trip, departures, seatsLeft } = await svc.bookingFormData(c.get('deps'), idParam(c), departureId);
+  const { trip, departures, seatsLeft } = await bookingFormData(c.get('deps'), idParam(c), departureId);
   if (trip.pricePaise === 0)
     return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, {
       title: `Join ${trip.title}`,
@@ -84,7 +106,7 @@ export const bookingRoutes = new Hono<AppEnv>();
 
 /** Links carry only the date and the number of guests; the guest details are filled from the account. */
 bookingRoutes.get('/trips/:id/book', requirePermission('bookings:create'), async (c) => {
-  const values = guestValues({}, await svc.leadOf(c.get('deps'), actor(c)));
+  const values = guestValues({}, await leadOf(c.get('deps'), actor(c)));
   return renderBookForm(c, departureOf(c.req.query('departure')), Number(c.req.query('guests')) || 1, values, {});
 });
 
@@ -103,7 +125,7 @@ bookingRoutes.post(
     const f = c.req.valid('form');
     const r = await tryForm(
       () =>
-        svc.createBooking(c.get('deps'), actor(c), idParam(c), {
+        createBooking(c.get('deps'), actor(c), idParam(c), {
           departureId: f.departure,
           participants: participantsOf(f),
           specialRequests: f.requests,
@@ -129,7 +151,7 @@ bookingRoutes.post(
   ),
   async (c) => {
     const { departure } = c.req.valid('form');
-    const r = await tryForm(() => svc.joinFreeTrip(c.get('deps'), actor(c), idParam(c), departure), {
+    const r = await tryForm(() => joinFreeTrip(c.get('deps'), actor(c), idParam(c), departure), {
       fieldsOnly: true,
     });
     if (!r.ok) return renderBookForm(c, departure, 1, guestValues({}), r.errors, r.status === 409 ? 409 : 422);
@@ -140,44 +162,44 @@ bookingRoutes.post(
 // ------------------------------------------------------------ traveler pages
 
 bookingRoutes.get('/bookings', requirePermission('bookings:read'), async (c) => {
-  const lists = await svc.myBookings(c.get('deps'), actor(c));
+  const lists = await myBookings(c.get('deps'), actor(c));
   return page(c, <BookingsListPage {...lists} />, { title: 'My bookings' });
 });
 
 bookingRoutes.get('/bookings/:id', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
+  const d = await bookingDetails(c.get('deps'), actor(c), idParam(c));
   return page(c, <BookingPage {...d} />, { title: `Booking ${d.booking.code}` });
 });
 
 /** A UPI screenshot: private to the booking's people, never cached (404 for anyone else signed in). */
 bookingRoutes.get('/bookings/:id/proofs/:name', requirePermission('bookings:read'), async (c) => {
-  const bytes = await svc.proofScreenshot(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
+  const bytes = await proofScreenshot(c.get('deps'), actor(c), idParam(c), c.req.param('name'));
   if (!bytes) throw new NotFoundError();
   return c.body(bytes, 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, no-store' });
 });
 
 bookingRoutes.get('/bookings/:id/pass', requirePermission('bookings:read'), async (c) => {
-  const d = await svc.bookingDetails(c.get('deps'), actor(c), idParam(c));
+  const d = await bookingDetails(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'confirmed' && d.booking.status !== 'completed')
     return redirectWith(c, `/bookings/${d.booking.id}`, 'The pass is ready once the booking is confirmed.', 'error');
   return page(c, <PassPage booking={d.booking} participants={d.participants} />, { title: `Pass ${d.booking.code}` });
 });
 
 bookingRoutes.get('/bookings/:id/pass-qr.svg', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
+  const b = await bookingFor(c.get('deps'), actor(c), idParam(c));
   return qrSvg(c, `${c.get('deps').config.publicUrl}/bookings/${b.id}?code=${b.code}`);
 });
 
 bookingRoutes.get('/bookings/:id/booking.ics', requirePermission('bookings:read'), async (c) => {
-  const b = await svc.bookingFor(c.get('deps'), actor(c), idParam(c));
-  return c.body(svc.bookingIcs(b, c.get('deps').config.publicUrl, c.get('deps').clock.now()), 200, {
+  const b = await bookingFor(c.get('deps'), actor(c), idParam(c));
+  return c.body(bookingIcs(b, c.get('deps').config.publicUrl, c.get('deps').clock.now()), 200, {
     'Content-Type': 'text/calendar; charset=utf-8',
     'Content-Disposition': `attachment; filename="trektribe-${b.code}.ics"`,
   });
 });
 
 bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const d = await svc.cancellation(c.get('deps'), actor(c), idParam(c));
+  const d = await cancellation(c.get('deps'), actor(c), idParam(c));
   if (!d) return redirectWith(c, `/bookings/${idParam(c)}`, 'This booking can no longer be cancelled.', 'error');
   return page(c, <CancelPage booking={d.booking} preview={d.preview} policy={d.policy} />, {
     title: `Cancel ${d.booking.code}`,
@@ -185,7 +207,7 @@ bookingRoutes.get('/bookings/:id/cancel', requirePermission('bookings:create'), 
 });
 
 bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'), async (c) => {
-  const { refund } = await svc.cancelBooking(c.get('deps'), actor(c), idParam(c));
+  const { refund } = await cancelBooking(c.get('deps'), actor(c), idParam(c));
   return redirectWith(
     c,
     `/bookings/${idParam(c)}`,
@@ -195,9 +217,9 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
 
 // ------------------------------------------------------------ organizer
 
-/** The queue; with errors, those of the reject form of the proof in the path. */
+/** The queue; with errors, those of the reject or resend form of the proof in the path. */
 const renderQueue = async (c: C, errors?: FieldErrors) => {
-  const q = await svc.verificationQueue(c.get('deps'), actor(c));
+  const q = await verificationQueue(c.get('deps'), actor(c));
   return page(c, <VerificationsPage {...q} errors={errors} errorFor={errors ? idParam(c) : undefined} />, {
     title: 'Payments to verify',
     status: errors ? 422 : 200,
@@ -207,7 +229,7 @@ const renderQueue = async (c: C, errors?: FieldErrors) => {
 bookingRoutes.get('/organizer/verifications', requirePermission('bookings:verify'), (c) => renderQueue(c));
 
 bookingRoutes.post('/organizer/verifications/:id/verify', requirePermission('bookings:verify'), async (c) => {
-  await svc.verifyUpiProof(c.get('deps'), actor(c), idParam(c));
+  await verifyUpiProof(c.get('deps'), actor(c), idParam(c));
   return redirectWith(
     c,
     '/organizer/verifications',
@@ -224,7 +246,7 @@ bookingRoutes.post(
     formHook((c, _values, errors) => renderQueue(c, errors)),
   ),
   async (c) => {
-    await svc.rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
+    await rejectUpiProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').reason);
     return redirectWith(
       c,
       '/organizer/verifications',
@@ -233,20 +255,39 @@ bookingRoutes.post(
   },
 );
 
+/** Not rejected: the traveler is asked to send the proof again, saying what to fix; the seats stay held meanwhile. */
+bookingRoutes.post(
+  '/organizer/verifications/:id/resend',
+  requirePermission('bookings:verify'),
+  zValidator(
+    'form',
+    resendForm,
+    formHook((c, _values, errors) => renderQueue(c, errors)),
+  ),
+  async (c) => {
+    await askToResendProof(c.get('deps'), actor(c), idParam(c), c.req.valid('form').fix);
+    return redirectWith(
+      c,
+      '/organizer/verifications',
+      `The traveler was asked to send the proof again; their seats stay held for ${RESEND_HOURS} hours.`,
+    );
+  },
+);
+
 bookingRoutes.post('/organizer/refunds/:id/done', requirePermission('bookings:verify'), async (c) => {
-  await svc.markManualRefund(c.get('deps'), actor(c), idParam(c));
+  await markManualRefund(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, '/organizer/verifications', 'Refund marked as paid.');
 });
 
 bookingRoutes.get('/organizer/bookings', requirePermission('bookings:verify'), async (c) => {
   const n = (k: string) =>
     Number.isSafeInteger(Number(c.req.query(k))) && Number(c.req.query(k)) > 0 ? Number(c.req.query(k)) : undefined;
-  const rows = await svc.organizerBookings(c.get('deps'), actor(c), n('trip'), n('departure'));
+  const rows = await organizerBookings(c.get('deps'), actor(c), n('trip'), n('departure'));
   return page(c, <OrganizerBookingsPage rows={rows} />, { title: 'Bookings' });
 });
 
 bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermission('bookings:verify'), async (c) => {
-  const { filename, csv } = await svc.participantsCsv(c.get('deps'), actor(c), idParam(c));
+  const { filename, csv } = await participantsCsv(c.get('deps'), actor(c), idParam(c));
   return c.body(csv, 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${filename}"`,
@@ -254,7 +295,7 @@ bookingRoutes.get('/organizer/departures/:id/participants.csv', requirePermissio
 });
 
 const renderCancelDeparture = async (c: C, errors?: FieldErrors) => {
-  const d = await svc.departureForOrganizer(c.get('deps'), actor(c), idParam(c));
+  const d = await departureForOrganizer(c.get('deps'), actor(c), idParam(c));
   return page(c, <CancelDeparturePage departure={d.departure} active={d.active} errors={errors} />, {
     title: 'Cancel departure',
     status: errors ? 422 : 200,
@@ -274,12 +315,7 @@ bookingRoutes.post(
     formHook((c, _values, errors) => renderCancelDeparture(c, errors)),
   ),
   async (c) => {
-    const { bookings } = await svc.cancelDepartureBookings(
-      c.get('deps'),
-      actor(c),
-      idParam(c),
-      c.req.valid('form').note,
-    );
+    const { bookings } = await cancelDepartureBookings(c.get('deps'), actor(c), idParam(c), c.req.valid('form').note);
     return redirectWith(
       c,
       '/organizer/bookings',
@@ -289,5 +325,5 @@ bookingRoutes.post(
 );
 
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
-  return page(c, <EarningsPage months={await svc.earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
+  return page(c, <EarningsPage months={await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });

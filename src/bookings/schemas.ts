@@ -50,19 +50,44 @@ export const checkoutReturn = z.object({
   error_description: z.string().max(500).optional(),
 });
 
-export const upiProofForm = z.object({
-  utr: z
-    .string()
-    .trim()
-    .regex(/^\d{12}$/, 'Enter the 12-digit UTR (UPI reference number) shown in your UPI app.'),
-  screenshot: z.instanceof(File, { message: 'Choose the screenshot of your payment.' }),
-});
+/** A file input left empty arrives as a file with no name and no bytes: no file. */
+const chosenFile = (v: unknown) => (v instanceof File && (v.size > 0 || v.name !== '') ? v : undefined);
+
+/**
+ * The UPI proof: the UTR and either a screenshot or `kept`, the reference of one sent with an
+ * earlier try and kept by the server (checked by the service against the booking and the user).
+ */
+export const upiProofForm = z
+  .object({
+    utr: z
+      .string()
+      .trim()
+      .regex(/^\d{12}$/, 'Enter the 12-digit UTR (UPI reference number) shown in your UPI app.'),
+    screenshot: z.preprocess(chosenFile, z.instanceof(File).optional()),
+    kept: z.string().trim().max(64).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (!f.screenshot && !f.kept)
+      ctx.addIssue({ code: 'custom', path: ['screenshot'], message: 'Choose the screenshot of your payment.' });
+  });
+
+/** The screenshot of a UPI proof form, if one was chosen. */
+export const postedScreenshot = (v: unknown): File | undefined => chosenFile(Array.isArray(v) ? v[0] : v);
 
 export const rejectForm = z.object({
   reason: z
     .string()
     .trim()
     .min(3, 'Tell the traveler why (at least 3 characters).')
+    .max(300, 'Keep it under 300 characters.'),
+});
+
+/** The organizer asks for the UPI proof again: what the traveler is to fix, shown to them. */
+export const resendForm = z.object({
+  fix: z
+    .string()
+    .trim()
+    .min(3, 'Tell the traveler what to fix (at least 3 characters).')
     .max(300, 'Keep it under 300 characters.'),
 });
 

@@ -19,7 +19,7 @@ export interface BookingsTable {
   /** price × guests at booking time, computed on the server. */
   amount_paise: number;
   status: BookingStatus;
-  /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' when cancelled. */
+  /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' | 'proof_expired' | 'proof_not_resent' when cancelled. */
   cancel_reason: string | null;
   payment_method: BookingPaymentMethod | null;
   payment_status: Generated<PaymentStatus>;
@@ -63,11 +63,31 @@ export interface UpiProofsTable {
   decided_at: string | null;
   /** When the organizer was reminded that the proof is past its decide-by time; null until then. */
   reminded_at: Generated<string | null>;
+  /** Set when the organizer asked for the proof again instead of rejecting it: the new proof's deadline. */
+  resend_by: Generated<string | null>;
   created_at: string;
+}
+
+/**
+ * A screenshot that came with a UPI proof form sent back with errors, kept for the next try.
+ * `id` is the reference the form carries, good only for this booking and user until `expires_at`.
+ */
+export interface KeptProofScreenshotsTable {
+  id: string;
+  booking_id: number;
+  user_id: number;
+  screenshot_key: string;
+  screenshot_width: number;
+  screenshot_height: number;
+  /** The name of the file as the traveler chose it, to say which one is kept. */
+  file_name: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface BookingTables {
   bookings: BookingsTable;
   booking_participants: BookingParticipantsTable;
   upi_proofs: UpiProofsTable;
+  kept_proof_screenshots: KeptProofScreenshotsTable;
 }

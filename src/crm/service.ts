@@ -9,7 +9,7 @@ import { tx } from '../lib/transaction.js';
 import type { Channel } from '../lib/tables.js';
 import { enqueue } from '../notifications/outbox.js';
 import { messageTimeline } from '../notifications/service.js';
-import { customerBookings, customerOfBookingCode } from '../bookings/service.js';
+import { customerBookings, customerOfBookingCode } from '../bookings/lookups.js';
 import { ticketsOfCustomer } from '../support/agent-desk.js';
 import * as q from './queries.js';
 import type { WhatsappInput } from './schemas.js';

@@ -1,6 +1,7 @@
 /** The agents' customer search and customer page, as the views get them. */
 import type { Account, Role, UserStatus } from '../auth/types.js';
-import type { BookingSummary, PaymentRecord } from '../bookings/service.js';
+import type { BookingSummary } from '../bookings/types.js';
+import type { PaymentRecord } from '../payments/types.js';
 import type { TicketSummary } from '../support/types.js';
 import type { SentMessage } from '../notifications/service.js';
 

@@ -3,7 +3,7 @@ import { DAY, HOUR } from './clock.js';
 import { pruneJobRuns } from './jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
 import { forgetUnattachedPhotos } from '../trips/service.js';
-import { tidyProofScreenshots } from '../bookings/service.js';
+import { tidyProofScreenshots } from '../bookings/upi-proofs.js';
 import { sweepAbandonedUploads } from './uploads.js';
 
 /**

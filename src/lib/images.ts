@@ -81,20 +81,6 @@ async function readImage(
 }
 
 /**
- * What is wrong with an image file, checked as storeImage would (size, type, readable), or null:
- * a form that fails on another field can still say at once that the file will not do.
- */
-export async function imageProblem(file: File): Promise<string | null> {
-  try {
-    await readImage(file, 'image');
-    return null;
-  } catch (e) {
-    if (e instanceof DomainError) return e.message;
-    throw e;
-  }
-}
-
-/**
  * Checks an uploaded image, re-encodes it to WebP in a few widths (never wider than the
  * original) with all metadata (EXIF GPS included) dropped, and stores it under a random
  * name. `field` names the form field for the error message.

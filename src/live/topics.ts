@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import { NotFoundError } from '../lib/errors.js';
-import { bookingFor } from '../bookings/service.js';
+import { bookingFor } from '../bookings/access.js';
 import { tripPage } from '../trips/service.js';
 import { ticketVisibleTo } from '../support/tickets.js';
 

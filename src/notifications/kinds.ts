@@ -38,6 +38,8 @@ export const KINDS: Record<string, Kind> = {
   'booking-confirmed': { label: 'Booking confirmed', for: 'traveler' },
   'payment-verified': { label: 'Payment verified', for: 'traveler', mustGo: true },
   'payment-rejected': { label: 'Payment rejected', for: 'traveler', mustGo: true },
+  'proof-resend': { label: 'Payment proof to send again', for: 'traveler', mustGo: true },
+  'proof-not-resent': { label: 'Booking released: no new payment proof', for: 'traveler', mustGo: true },
   'hold-expiring': { label: 'Seats about to be released', for: 'traveler' },
   'hold-expired': { label: 'Seats released', for: 'traveler' },
   'proof-released': { label: 'Booking released while your payment waited', for: 'traveler', mustGo: true },

@@ -10,7 +10,7 @@ import { GatewayUnavailable } from './gateway.js';
 import { paymentOwner, type CapturedPayment, type FailedPayment, type PaymentRow, type RefundRow } from './owners.js';
 import { recordRefund } from './refunds.js';
 import * as q from './queries.js';
-import type { PaymentMethod, PaymentRecordStatus, RefundMethod, RefundStatus } from './tables.js';
+import type { PaymentRecord, RefundRecord } from './types.js';
 
 type Db = Kysely<Database>;
 
@@ -24,27 +24,6 @@ export type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'misma
 
 export const paymentsOf = (db: Db, payer: Payer): Promise<PaymentRow[]> => q.paymentsOf(db, payer.owner, payer.id);
 export const refundsOf = (db: Db, payer: Payer): Promise<RefundRow[]> => q.refundsOf(db, payer.owner, payer.id);
-/** A payment as a payer's page shows it. */
-export interface PaymentRecord {
-  method: PaymentMethod;
-  amountPaise: number;
-  status: PaymentRecordStatus;
-  paidAt: string | null;
-  utr: string | null;
-  razorpayPaymentId: string | null;
-  createdAt: string;
-}
-
-/** A refund as a payer's page shows it. */
-export interface RefundRecord {
-  amountPaise: number;
-  method: RefundMethod;
-  status: RefundStatus;
-  reason: string;
-  processedAt: string | null;
-  createdAt: string;
-}
-
 export const paymentRecordsOf = async (db: Db, payer: Payer): Promise<PaymentRecord[]> =>
   (await paymentsOf(db, payer)).map((p) => ({
     method: p.method,

@@ -7,13 +7,14 @@ import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
 import { readUploadForm } from '../lib/uploads.js';
-import { imageProblem } from '../lib/images.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../lib/render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
-import * as bookings from '../bookings/service.js';
-import { checkoutReturn, upiProofForm } from '../bookings/schemas.js';
+import { bookingFor } from '../bookings/access.js';
+import { confirmCheckout, openCheckout, startOnlinePayment } from '../bookings/online-payment.js';
+import { keepProofScreenshot, paymentPage, submitUpiProof } from '../bookings/upi-proofs.js';
+import { checkoutReturn, postedScreenshot, upiProofForm } from '../bookings/schemas.js';
 import { CHECKOUT_JS } from './csp.js';
 import { testGatewayRoutes } from './test-gateway.js';
 import { handleRazorpayWebhook } from './webhook.js';
@@ -21,7 +22,7 @@ import { handleRazorpayWebhook } from './webhook.js';
 type C = Context<AppEnv>;
 
 async function renderPay(c: C, errors: FieldErrors = {}, utr = '', status: 200 | 409 | 422 = 200) {
-  const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
+  const d = await paymentPage(c.get('deps'), actor(c), idParam(c));
   if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
   return page(c, <PayPage {...d} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
 }
@@ -44,12 +45,12 @@ async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
       'error',
     );
   }
-  await bookings.confirmCheckout(c.get('deps'), actor(c), idParam(c), {
+  await confirmCheckout(c.get('deps'), actor(c), idParam(c), {
     orderId: f.razorpay_order_id,
     paymentId: f.razorpay_payment_id,
     signature: f.razorpay_signature,
   });
-  const b = await bookings.bookingFor(c.get('deps'), actor(c), idParam(c));
+  const b = await bookingFor(c.get('deps'), actor(c), idParam(c));
   if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
   return redirectWith(
     c,
@@ -65,13 +66,13 @@ export const paymentRoutes = new Hono<AppEnv>();
 paymentRoutes.get('/bookings/:id/pay', requirePermission('bookings:create'), (c) => renderPay(c));
 
 paymentRoutes.get('/bookings/:id/upi-qr.svg', requirePermission('bookings:create'), async (c) => {
-  const d = await bookings.paymentPage(c.get('deps'), actor(c), idParam(c));
+  const d = await paymentPage(c.get('deps'), actor(c), idParam(c));
   if (!d.upiLink) throw new NotFoundError();
   return qrSvg(c, d.upiLink);
 });
 
 paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:create'), async (c) => {
-  const { orderId } = await bookings.startOnlinePayment(c.get('deps'), actor(c), idParam(c));
+  const { orderId } = await startOnlinePayment(c.get('deps'), actor(c), idParam(c));
   if (c.get('deps').payments.mode === 'test')
     return c.redirect(
       `/test-gateway/checkout/${orderId}?callback=${encodeURIComponent(`/bookings/${idParam(c)}/pay/verify`)}`,
@@ -82,7 +83,7 @@ paymentRoutes.post('/bookings/:id/pay/online', requirePermission('bookings:creat
 
 paymentRoutes.get('/bookings/:id/checkout', requirePermission('bookings:create'), async (c) => {
   if (c.get('deps').payments.mode !== 'razorpay') throw new NotFoundError();
-  const open = await bookings.openCheckout(c.get('deps'), actor(c), idParam(c));
+  const open = await openCheckout(c.get('deps'), actor(c), idParam(c));
   if (!open) return c.redirect(`/bookings/${idParam(c)}/pay`, 303);
   const checkout = <RazorpayCheckoutPage {...open} keyId={c.get('deps').payments.keyId} />;
   return page(c, checkout, { title: `Pay ${open.booking.code}`, head: CHECKOUT_HEAD });
@@ -108,21 +109,27 @@ paymentRoutes.get(
   (c) => checkoutReturned(c, c.req.valid('query')),
 );
 
-/** The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. */
+/**
+ * The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. A form
+ * sent back keeps a screenshot that will do (the page says so), so the next try needs no upload.
+ */
 paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
   if (!f.success) {
     // Everything at once: a bad UTR does not hide that the file will not do either.
     const errors = fieldErrors(f.error.issues);
-    const problem = posted.screenshot instanceof File ? await imageProblem(posted.screenshot) : null;
-    if (problem) errors.screenshot ??= problem;
+    const file = postedScreenshot(posted.screenshot);
+    const kept =
+      file &&
+      (await tryForm(() => keepProofScreenshot(c.get('deps'), actor(c), idParam(c), file), { fieldsOnly: true }));
+    if (kept && !kept.ok) errors.screenshot ??= kept.errors.screenshot;
     return renderPay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
   }
-  const r = await tryForm(
-    () => bookings.submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, f.data.screenshot),
-    { fieldsOnly: true },
-  );
+  const screenshot = f.data.screenshot ?? { kept: f.data.kept ?? '' };
+  const r = await tryForm(() => submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, screenshot), {
+    fieldsOnly: true,
+  });
   if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
   const to = `/bookings/${idParam(c)}`;
   if (!r.value.duplicate)

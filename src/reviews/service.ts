@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import { can, type Actor } from '../auth/permissions.js';
-import * as bookings from '../bookings/service.js';
+import { completedBookingsOf, recentlyCompletedBookings, reviewableBooking } from '../bookings/lookups.js';
 import type { ModerationItem, Rating, ReviewableBooking, ReviewView } from './types.js';
 import { audit } from '../lib/audit.js';
 import { isoNow } from '../lib/clock.js';
@@ -65,7 +65,7 @@ async function refreshRatings(trx: Kysely<Database>, r: { trip_id: number; organ
 
 /** The booking the review form is about; a Conflict when it cannot be reviewed (or already was). */
 export async function reviewForm(deps: Deps, actor: Actor, bookingId: number): Promise<ReviewableBooking> {
-  const booking = await bookings.reviewableBooking(deps, actor, bookingId);
+  const booking = await reviewableBooking(deps, actor, bookingId);
   if (await q.reviewOfBooking(deps.db, booking.id))
     throw new Conflict('You have already reviewed this trip.').withLink(`/trips/${booking.tripId}`, 'See the trip');
   return booking;
@@ -81,7 +81,7 @@ export async function createReview(
   bookingId: number,
   input: ReviewInput,
 ): Promise<{ id: number; tripId: number }> {
-  const b = await bookings.reviewableBooking(deps, actor, bookingId);
+  const b = await reviewableBooking(deps, actor, bookingId);
   const now = isoNow(deps.clock);
   const id = await tx(deps.db, async (trx) => {
     const id = await q.insertReview(trx, {
@@ -264,7 +264,7 @@ export async function organizerReviews(
 
 /** The traveler's completed bookings still awaiting their review, latest trip first (the dashboard). */
 export async function reviewInvites(deps: Pick<Deps, 'db'>, userId: number): Promise<ReviewableBooking[]> {
-  const done = await bookings.completedBookingsOf(deps, userId);
+  const done = await completedBookingsOf(deps, userId);
   const reviewed = await q.reviewedBookingIds(
     deps.db,
     done.map((b) => b.id),
@@ -296,7 +296,7 @@ export const INVITE_WINDOW_DAYS = 14;
  * row's primary key is the booking: a second run (or two at once) sends nothing more.
  */
 export async function sendReviewInvites(deps: Deps): Promise<string> {
-  const recent = await bookings.recentlyCompletedBookings(deps, INVITE_WINDOW_DAYS);
+  const recent = await recentlyCompletedBookings(deps, INVITE_WINDOW_DAYS);
   const ids = recent.map((b) => b.id);
   const [invited, reviewed] = await Promise.all([
     q.invitedBookingIds(deps.db, ids),

@@ -1,5 +1,5 @@
 /** Reviews and ratings as the views get them. */
-import type { ReviewableBooking } from '../bookings/service.js';
+import type { ReviewableBooking } from '../bookings/types.js';
 import type { ReportReason, ReviewTag } from './schemas.js';
 import type { ReviewStatus } from './tables.js';
 

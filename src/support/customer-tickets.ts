@@ -4,7 +4,8 @@ import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { readUpload, removeImage, storeImage, type StoredImage } from '../lib/images.js';
 import { tx } from '../lib/transaction.js';
 import { ticketChanged } from '../live/service.js';
-import * as bookings from '../bookings/service.js';
+import { bookingFor } from '../bookings/access.js';
+import { myBookings } from '../bookings/my-bookings.js';
 import * as q from './queries.js';
 import type { CustomerReplyInput, TicketInput } from './schemas.js';
 import { byCustomer, markSeen, ownTicket, seenMark, toDetails, toMessage, toSummary } from './tickets.js';
@@ -29,7 +30,7 @@ async function withImages<T>(deps: Deps, files: File[], fn: (images: StoredImage
 
 /** The bookings a ticket may be about: the customer's own. */
 export async function ticketFormData(deps: Deps, actor: Actor) {
-  const mine = await bookings.myBookings(deps, actor);
+  const mine = await myBookings(deps, actor);
   const all = [...mine.upcoming, ...mine.past, ...mine.cancelled];
   return { bookings: all.map((b) => ({ id: b.id, label: `${b.code} · ${b.title}` })) };
 }
@@ -41,7 +42,7 @@ export async function myTickets(deps: Deps, actor: Actor): Promise<TicketSummary
 export async function openTicket(deps: Deps, actor: Actor, input: TicketInput): Promise<number> {
   if (input.booking !== null) {
     try {
-      const b = await bookings.bookingFor(deps, actor, input.booking);
+      const b = await bookingFor(deps, actor, input.booking);
       if (b.user_id !== actor.id) throw new NotFoundError();
     } catch (e) {
       if (e instanceof NotFoundError) throw new DomainError('Choose one of your own bookings.', 'booking');

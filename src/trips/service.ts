@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
-import * as bookings from '../bookings/service.js';
+import { cancelDepartureBookings, policyOf } from '../bookings/cancel.js';
 import * as billing from '../billing/listings.js';
 import * as reviews from '../reviews/service.js';
 import type { Rating, ReviewView } from '../reviews/service.js';
@@ -264,7 +264,7 @@ export async function tripPage(
       phone: organizer!.phone,
     },
     days: upcoming[0] ? daysBetween(upcoming[0].startDate, upcoming[0].endDate) + 1 : schedule.length,
-    refundPolicy: bookings.policyOf(trip.refund_policy, settings.refundPolicy),
+    refundPolicy: policyOf(trip.refund_policy, settings.refundPolicy),
     canManage,
     isPublic,
     rating: tripReviews.rating,
@@ -697,7 +697,7 @@ export async function cancelTrip(deps: Deps, actor: Actor, id: number): Promise<
   for (let round = 0; round < 5; round++) {
     for (const d of await q.tripDepartures(deps.db, id)) {
       if (d.status === 'open' && d.seats_taken > 0)
-        await bookings.cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
+        await cancelDepartureBookings(deps, actor, d.id, 'The organizer cancelled this trip.');
     }
     const done = await deps.db.transaction().execute(async (trx) => {
       const open = (await q.tripDepartures(trx, id)).filter((d) => d.status === 'open');
@@ -726,7 +726,7 @@ export async function cancelDeparture(deps: Deps, actor: Actor, tripId: number, 
   if (!dep) throw new NotFoundError();
   if (dep.status === 'cancelled') return;
   if (dep.seats_taken > 0) {
-    await bookings.cancelDepartureBookings(deps, actor, departureId, 'The organizer cancelled this departure.');
+    await cancelDepartureBookings(deps, actor, departureId, 'The organizer cancelled this departure.');
     return;
   }
   await deps.db.transaction().execute(async (trx) => {

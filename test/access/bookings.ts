@@ -86,6 +86,13 @@ export const bookingsAccess: RouteAccess[] = [
     allowed: staff,
     sample: '/organizer/verifications/999999/reject',
   },
+  {
+    method: 'POST',
+    path: '/organizer/verifications/:id/resend',
+    allowed: staff,
+    sample: '/organizer/verifications/999999/resend',
+    note: "asks the traveler to send the UPI proof again; only the trip's organizer (404 for another) and admins",
+  },
   { method: 'POST', path: '/organizer/refunds/:id/done', allowed: staff, sample: '/organizer/refunds/999999/done' },
   { method: 'GET', path: '/organizer/bookings', allowed: staff },
   {

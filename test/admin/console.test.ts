@@ -8,7 +8,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser, makeBooking, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
 import { updateProfile } from '../../src/auth/profile.js';
-import { earnings } from '../../src/bookings/service.js';
+import { earnings } from '../../src/bookings/organizer.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { csvCell } from '../../src/admin/money.js';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
+import { bookingForm, bookingIdFrom, emailsAbout, seatsTaken, sendUpiProof } from './support.js';
 import { chaseOverdueProofs } from '../../src/bookings/jobs.js';
 import { putSetting } from '../../src/lib/settings.js';
 import { startScheduler } from '../../src/scheduler.js';
@@ -20,17 +20,7 @@ afterAll(() => t.close());
 const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const proofOf = (bookingId: number) =>
   t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
-const mails = async (template: string, code: string) =>
-  (
-    await t.db
-      .selectFrom('outbox')
-      .select(['recipient', 'payload'])
-      .where('template', '=', template)
-      .where('channel', '=', 'email')
-      .execute()
-  )
-    .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
-    .filter((m) => m.text.includes(code));
+const mails = (template: string, code: string) => emailsAbout(t.deps, template, code);
 const released = (bookingId: number) =>
   t.db
     .selectFrom('audit_log')

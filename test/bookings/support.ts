@@ -44,17 +44,35 @@ export const nextUtr = () => String(700_000_000_000 + ++utrSeq);
 
 /**
  * POSTs a UPI proof (a UTR and a screenshot) for a booking, as the traveler's form does.
- * `file: null` leaves the screenshot out.
+ * `file: null` leaves the screenshot out; `kept` sends the reference of a kept screenshot.
  */
 export async function sendUpiProof(
   app: { request(path: string, init?: RequestInit & { cookie?: string }): Promise<Response> },
   bookingId: number,
   cookie: string,
-  opts: { utr?: string; file?: Uint8Array | null } = {},
+  opts: { utr?: string; file?: Uint8Array | null; fileName?: string; kept?: string } = {},
 ): Promise<Response> {
   const fd = new FormData();
   fd.set('utr', opts.utr ?? nextUtr());
   const file = opts.file === undefined ? await screenshotPng() : opts.file;
-  if (file) fd.set('screenshot', new File([file as Uint8Array<ArrayBuffer>], 'shot.png', { type: 'image/png' }));
+  if (file)
+    fd.set(
+      'screenshot',
+      new File([file as Uint8Array<ArrayBuffer>], opts.fileName ?? 'shot.png', { type: 'image/png' }),
+    );
+  if (opts.kept !== undefined) fd.set('kept', opts.kept);
   return app.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
+}
+
+/** The emails of one template that mention a booking code: to whom, and their text. */
+export async function emailsAbout(deps: Pick<Deps, 'db'>, template: string, code: string) {
+  const rows = await deps.db
+    .selectFrom('outbox')
+    .select(['recipient', 'payload'])
+    .where('template', '=', template)
+    .where('channel', '=', 'email')
+    .execute();
+  return rows
+    .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
+    .filter((m) => m.text.includes(code));
 }

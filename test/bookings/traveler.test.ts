@@ -3,7 +3,7 @@ import type { TestApp } from '../support/app.js';
 import { sessionCookie, signedIn, makeTrip, type TripFields } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
-import { cancelTripBookings, refundPreview } from '../../src/bookings/service.js';
+import { cancelTripBookings, refundPreview } from '../../src/bookings/cancel.js';
 import { retryRefunds } from '../../src/payments/refunds.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/settings.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
-import { expireHolds } from '../../src/bookings/service.js';
+import { expireHolds } from '../../src/bookings/jobs.js';
 import { formatDateTime } from '../../src/lib/time.js';
 
 let t: TestApp;

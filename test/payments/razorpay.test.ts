@@ -258,7 +258,7 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     const b = await heldBooking({ capacity: 5 });
     const orderId = await startPayment(b.bookingId, b.me.cookie);
     t.clock.advance(31 * 60_000);
-    const { expireHolds } = await import('../../src/bookings/service.js');
+    const { expireHolds } = await import('../../src/bookings/jobs.js');
     await expireHolds(t.deps);
     expect(await booking(b.bookingId)).toMatchObject({ status: 'cancelled', cancel_reason: 'expired' });
     expect(await seatsTaken(t.deps, b.departureId)).toBe(0);
@@ -276,7 +276,7 @@ describe('online payment through Razorpay (real SDK against the fake API)', () =
     const b = await heldBooking({ capacity: 2 });
     const orderId = await startPayment(b.bookingId, b.me.cookie);
     t.clock.advance(31 * 60_000);
-    const { expireHolds } = await import('../../src/bookings/service.js');
+    const { expireHolds } = await import('../../src/bookings/jobs.js');
     await expireHolds(t.deps);
     const other = await signedIn(t.deps);
     expect((await t.post(`/trips/${b.tripId}/book`, bookingForm(b.departureId, 2), other.cookie)).status).toBe(303);

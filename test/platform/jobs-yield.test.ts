@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
-import { expireHolds } from '../../src/bookings/service.js';
+import { expireHolds } from '../../src/bookings/jobs.js';
 import { DAY } from '../../src/lib/clock.js';
 import { signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm } from '../bookings/support.js';

@@ -3,7 +3,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
-import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/service.js';
+import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/types.js';
 
 export interface GuestValues {
   name: string[];

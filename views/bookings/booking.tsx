@@ -8,7 +8,7 @@ import type {
   RefundPreview,
   RefundRecord,
   UpiProofRecord,
-} from '../../src/bookings/service.js';
+} from '../../src/bookings/types.js';
 
 export interface BookingPageProps {
   booking: BookingDetails;
@@ -33,6 +33,7 @@ const REASON: Record<string, string> = {
   organizer: 'by the organizer',
   payment_rejected: 'payment not accepted',
   proof_expired: 'payment not checked in time',
+  proof_not_resent: 'no new payment proof in time',
 };
 
 /** A booking's payment in plain words ("paid", "refunded ₹1,200"), never the stored status. */
@@ -57,12 +58,15 @@ export function paymentText(b: { status: string; paymentStatus: string; refundPa
 export const statusText = (b: Pick<BookingSummary, 'status' | 'verificationStatus' | 'cancelReason'>) =>
   b.status === 'pending' && b.verificationStatus === 'pending'
     ? 'Payment being checked'
-    : b.status === 'cancelled' && b.cancelReason
-      ? `Cancelled (${REASON[b.cancelReason] ?? b.cancelReason})`
-      : (BOOKING_STATUS[b.status] ?? b.status);
+    : b.status === 'pending' && b.verificationStatus === 'rejected'
+      ? 'New payment proof needed'
+      : b.status === 'cancelled' && b.cancelReason
+        ? `Cancelled (${REASON[b.cancelReason] ?? b.cancelReason})`
+        : (BOOKING_STATUS[b.status] ?? b.status);
 
 export function BookingPage(p: BookingPageProps) {
   const b = p.booking;
+  const resend = b.status === 'pending' ? p.proofs.findLast((x) => x.status === 'rejected' && x.resendBy) : undefined;
   const steps: [string, string | null][] = [
     ['Booked', b.createdAt],
     ...p.proofs.flatMap((x): [string, string | null][] => [
@@ -71,7 +75,14 @@ export function BookingPage(p: BookingPageProps) {
         ? [['UPI payment verified by the organizer', x.decidedAt] as [string, string | null]]
         : []),
       ...(x.status === 'rejected'
-        ? [[`UPI proof not accepted: ${x.reason ?? ''}`, x.decidedAt] as [string, string | null]]
+        ? [
+            [
+              x.resendBy
+                ? `The organizer asked for the UPI proof again: ${x.reason ?? ''}`
+                : `UPI proof not accepted: ${x.reason ?? ''}`,
+              x.decidedAt,
+            ] as [string, string | null],
+          ]
         : []),
     ]),
     ...p.payments
@@ -104,6 +115,18 @@ export function BookingPage(p: BookingPageProps) {
       <p id="booking-status">
         <strong>{statusText(b)}</strong>
       </p>
+      {resend && b.verificationStatus === 'rejected' && (
+        <p class="flash error" id="resend-request">
+          The organizer asks you to send your payment proof again: {resend.reason} Send it by{' '}
+          {formatDateTime(resend.resendBy!)}, or the seats are released.
+          {p.isTraveler && (
+            <>
+              {' '}
+              <a href={`/bookings/${b.id}/pay`}>Send the proof again</a>
+            </>
+          )}
+        </p>
+      )}
       {b.status === 'pending' && p.isTraveler && b.verificationStatus !== 'pending' && (
         <p>
           {b.holdExpiresAt && <>Seats held until {formatDateTime(b.holdExpiresAt)}. </>}

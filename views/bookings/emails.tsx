@@ -1,7 +1,7 @@
 import { addMs, HOUR } from '../../src/lib/clock.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { MessageBooking } from '../../src/bookings/service.js';
+import type { MessageBooking } from '../../src/bookings/types.js';
 import type { BookingStatus } from '../../src/bookings/tables.js';
 
 /** Booking emails and texts to travelers and organizers: subject, lines, the HTML part and an SMS for some. */
@@ -21,7 +21,9 @@ export type BookingMessage =
   | 'refund-due'
   | 'proof-overdue'
   | 'proof-released'
-  | 'proof-released-organizer';
+  | 'proof-released-organizer'
+  | 'proof-resend'
+  | 'proof-not-resent';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -51,6 +53,8 @@ export interface Extra {
   bookingStatus?: BookingStatus;
   /** Hours past the decide-by time after which an undecided UPI proof's seats are released; null: never. */
   releaseHours?: number | null;
+  /** The deadline the traveler had for a UPI proof asked for again. */
+  resendBy?: string;
 }
 
 /** Subject and lines of each booking message; every one carries the booking code. */
@@ -58,7 +62,14 @@ export function compose(
   kind: BookingMessage,
   b: MessageBooking,
   x: Extra,
-): { toOrganizer: boolean; subject: string; lines: string[]; sms?: string } {
+): {
+  toOrganizer: boolean;
+  subject: string;
+  lines: string[];
+  sms?: string;
+  /** Where the message's link goes, when not to the booking (or the organizer's bookings). */
+  action?: { path: string; text: string };
+} {
   const trip = `${b.title} (${formatDay(b.startDate)})`;
   const code = b.code;
   const guests = `${b.guests} guest${b.guests === 1 ? '' : 's'}`;
@@ -106,6 +117,29 @@ export function compose(
             : x.bookingStatus === 'cancelled'
               ? 'The booking was already cancelled. If money left your account, reply to the organizer with your UTR.'
               : 'The seats were released. If money left your account, reply to the organizer with your UTR.',
+        ],
+      };
+    case 'proof-resend': {
+      const by = b.holdExpiresAt ? formatDateTime(b.holdExpiresAt) : 'soon';
+      return {
+        toOrganizer: false,
+        subject: `Send your payment proof again ${code}`,
+        lines: [
+          `The organizer could not match your UPI payment for booking ${code} (${trip}) and asks you to send the proof again.`,
+          `What to fix: ${x.reason ?? '-'}`,
+          `Your ${guests} stay held until ${by}. Send the new proof before then, or the seats are released.`,
+        ],
+        sms: `TrekTribe: send your UPI payment proof for booking ${code} again by ${by}. Fix: ${(x.reason ?? '').slice(0, 60)}`,
+        action: { path: `/bookings/${b.id}/pay`, text: 'Send the proof again' },
+      };
+    }
+    case 'proof-not-resent':
+      return {
+        toOrganizer: false,
+        subject: `Seats released ${code}`,
+        lines: [
+          `The organizer asked for your UPI payment proof again, but no new payment proof arrived by ${x.resendBy ? formatDateTime(x.resendBy) : 'the deadline'}, so booking ${code} (${trip}) is cancelled and its seats were released.`,
+          'If money left your account, reply to the organizer with your UTR. You can book again if seats are left.',
         ],
       };
     case 'payment-proof-received':

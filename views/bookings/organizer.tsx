@@ -8,7 +8,7 @@ import type {
   OrganizerBookingRow,
   RefundDue,
   VerificationItem,
-} from '../../src/bookings/service.js';
+} from '../../src/bookings/types.js';
 
 /** A UPI screenshot is served only to those who may see its booking (src/bookings/routes.tsx). */
 const proofUrl = (bookingId: number, key: string, width: number) =>
@@ -18,6 +18,8 @@ const proofUrl = (bookingId: number, key: string, width: number) =>
 export function VerificationsPage(p: {
   proofs: VerificationItem[];
   refunds: RefundDue[];
+  /** How long a booking stays held after the organizer asks for its proof again. */
+  resendHours: number;
   errors?: FieldErrors;
   errorFor?: number;
 }) {
@@ -88,6 +90,23 @@ export function VerificationsPage(p: {
                 {x.bookingStatus === 'pending' ? 'Reject and release the seats' : 'Reject: money not received'}
               </button>
             </form>
+            {x.bookingStatus === 'pending' && (
+              <form method="post" action={`/organizer/verifications/${x.id}/resend`} hx-boost="false">
+                <label>
+                  What should the traveler fix?
+                  <input
+                    name="fix"
+                    maxlength={300}
+                    required
+                    aria-invalid={p.errorFor === x.id && p.errors?.fix ? 'true' : undefined}
+                  />
+                  {p.errorFor === x.id && p.errors?.fix && <small class="field-error">{p.errors.fix}</small>}
+                </label>
+                <button type="submit" class="secondary">
+                  Ask to resend (seats held {p.resendHours} hours)
+                </button>
+              </form>
+            )}
           </article>
         );
       })}

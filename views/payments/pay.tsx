@@ -2,7 +2,7 @@ import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { MAX_IMAGE_BYTES } from '../../src/lib/images.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/service.js';
+import type { KeptScreenshot, PayableBooking, PayerContact, UpiProofRecord } from '../../src/bookings/types.js';
 
 export interface PayPageProps {
   booking: PayableBooking;
@@ -10,6 +10,8 @@ export interface PayPageProps {
   gatewayMode: 'razorpay' | 'test' | 'off';
   pendingProof: UpiProofRecord | null;
   rejectedProof: UpiProofRecord | null;
+  /** A screenshot sent with an earlier try of the proof form, kept so it need not be sent again. */
+  kept: KeptScreenshot | null;
   errors: FieldErrors;
   utr: string;
   proofHoldMinutes: number;
@@ -79,7 +81,15 @@ export function PayPage(p: PayPageProps) {
                 height={200}
                 alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`}
               />
-              {p.rejectedProof && <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>}
+              {p.rejectedProof &&
+                (p.rejectedProof.resendBy ? (
+                  <p class="flash error" id="resend-request">
+                    The organizer asks you to send your payment proof again: {p.rejectedProof.reason} Send it by{' '}
+                    {formatDateTime(p.rejectedProof.resendBy)}; your seats stay held until then.
+                  </p>
+                ) : (
+                  <p class="flash error">Your last proof was not accepted: {p.rejectedProof.reason}</p>
+                ))}
               <p id="upi-proof-needs">
                 Send both: the 12-digit UTR from your UPI app and a screenshot of the payment (JPEG, PNG or WebP, up to{' '}
                 {MAX_IMAGE_BYTES / 1024 / 1024} MB). The organizer confirms or refuses it within{' '}
@@ -102,15 +112,23 @@ export function PayPage(p: PayPageProps) {
                 </label>
                 <label>
                   Screenshot of the payment
+                  {p.kept && (
+                    <small id="kept-screenshot">
+                      Your screenshot <strong>{p.kept.fileName}</strong> is kept — choose another file only to replace
+                      it.
+                    </small>
+                  )}
                   <input
                     name="screenshot"
                     type="file"
                     accept="image/jpeg,image/png,image/webp"
-                    required
+                    required={!p.kept}
+                    aria-describedby={p.kept ? 'kept-screenshot' : undefined}
                     aria-invalid={p.errors.screenshot ? 'true' : undefined}
                   />
                   {p.errors.screenshot && <small class="field-error">{p.errors.screenshot}</small>}
                 </label>
+                {p.kept && <input type="hidden" name="kept" value={p.kept.ref} />}
                 <button type="submit">Send payment proof</button>
               </form>
             </article>

@@ -1,0 +1,35 @@
+import type { Actor } from '../auth/permissions.js';
+import type { Deps } from '../deps.js';
+import { canActAsTraveler, canSeeBooking } from '../auth/permissions.js';
+import { isoNow } from '../lib/clock.js';
+import { Conflict, NotFoundError } from '../lib/errors.js';
+import * as q from './queries.js';
+import type { BookingRow } from './queries.js';
+
+/** Who may see or act on a booking, and whether it can still be paid. */
+
+/** A booking its traveler, its organizer or staff may see; anyone else gets a 404. */
+export async function bookingFor(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = Number.isSafeInteger(id) ? await q.findBooking(deps.db, id) : undefined;
+  if (!b || !canSeeBooking(actor, b)) throw new NotFoundError();
+  return b;
+}
+
+/** Only the traveler who booked (or an admin) acts on a booking as its traveler. */
+export async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = await bookingFor(deps, actor, id);
+  if (!canActAsTraveler(actor, b)) throw new NotFoundError();
+  return b;
+}
+
+/** Still payable (by any means): pending, unpaid, and its hold not run out. */
+export function payable(deps: Deps, b: BookingRow) {
+  if (b.status !== 'pending' || b.payment_status === 'paid')
+    throw new Conflict(
+      b.status === 'confirmed'
+        ? 'This booking is already paid.'
+        : 'This booking can no longer be paid. Book again if seats are left.',
+    );
+  if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock))
+    throw new Conflict('Your seat hold has expired. Book again if seats are left.');
+}

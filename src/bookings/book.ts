@@ -1,0 +1,187 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.js';
+import { inSharedCommit } from '../db.js';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import { audit } from '../lib/audit.js';
+import { addMs, MINUTE } from '../lib/clock.js';
+import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
+import { getSetting } from '../lib/settings.js';
+import { istDate } from '../lib/time.js';
+import { humanCode } from '../lib/tokens.js';
+import { bookingChangedWith } from '../live/service.js';
+import { retryBusy } from '../lib/transaction.js';
+import * as q from './queries.js';
+import { MAX_GUESTS } from './schemas.js';
+import * as lifecycle from './lifecycle.js';
+import { message } from './messages.js';
+import type { BookingFormTrip, BookingInput, DepartureChoice } from './types.js';
+
+/** Booking a departure: the form's data, the booking itself (seats, hold caps), a free trip joined in one click. */
+
+/** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
+const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) =>
+  retryBusy(() => inSharedCommit(deps.db, fn));
+
+/** The booking form's subject: trip, departure, seats left. 404 unless bookable now. */
+export async function bookingFormData(
+  deps: Deps,
+  tripId: number,
+  departureId: number | null,
+): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number }> {
+  const today = istDate(deps.clock.now());
+  const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
+  const chosen = departureId ?? departures[0]?.id;
+  if (!chosen) throw new NotFoundError();
+  const t = await q.findBookable(deps.db, tripId, chosen);
+  if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today)
+    throw new NotFoundError();
+  return {
+    trip: {
+      tripId: t.trip_id,
+      title: t.title,
+      pricePaise: t.price_paise,
+      departureId: t.departure_id,
+      startDate: t.start_date,
+      endDate: t.end_date,
+    },
+    departures: departures.map((d) => ({
+      id: d.id,
+      startDate: d.start_date,
+      endDate: d.end_date,
+      seatsLeft: d.capacity - d.seats_taken,
+    })),
+    seatsLeft: t.capacity - t.seats_taken,
+  };
+}
+
+/**
+ * Books a departure: the seats are taken by one conditional UPDATE in the same IMMEDIATE
+ * transaction that writes the booking, so concurrent bookings can never oversell. The
+ * amount is the trip's price × guests, never anything from the form.
+ */
+export async function createBooking(
+  deps: Deps,
+  actor: Actor,
+  tripId: number,
+  input: BookingInput,
+): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' }> {
+  const { clock } = deps;
+  const guests = input.participants.length;
+  if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
+  const today = istDate(clock.now());
+  // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
+  // trip is read under the same lock that takes the seats.
+  return sharedTx(deps, async (trx) => {
+    const t = await q.findBookable(trx, tripId, input.departureId);
+    if (!t || t.trip_status !== 'active') throw new NotFoundError();
+    if (t.departure_status !== 'open' || t.start_date <= today)
+      throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
+    if (t.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
+    const amount = t.price_paise * guests;
+    const free = amount === 0;
+    const now = clock.now();
+    if (free) {
+      const already = await q.confirmedBookingOf(trx, actor.id, t.departure_id);
+      if (already) throw new DomainError('You have already joined this departure.', 'departure');
+    }
+    // Unpaid holds are capped per traveler, under the same lock: two bookings sent at once by one
+    // traveler are checked one after the other, the second seeing the first's seats.
+    // The same for all departures together: seats held unpaid on several departures at once.
+    if (!free) {
+      const cap = await getSetting(trx, 'maxHeldSeatsPerTraveler');
+      const held = await q.unpaidSeatsHeldBy(trx, actor.id, t.departure_id);
+      if (held + guests > cap) throw new DomainError(holdCapMessage(held, cap), 'guests');
+      const totalCap = await getSetting(trx, 'maxUnpaidSeatsPerTraveler');
+      const heldAnywhere = await q.unpaidSeatsHeldByTraveler(trx, actor.id);
+      if (heldAnywhere + guests > totalCap)
+        throw new DomainError(totalHoldCapMessage(heldAnywhere, totalCap), 'guests');
+    }
+    const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
+    const holdUntil = free ? null : addMs(now, holdMinutes * MINUTE).toISOString();
+    const b = await lifecycle.hold(trx, {
+      code: humanCode(8),
+      trip_id: t.trip_id,
+      departure_id: t.departure_id,
+      user_id: actor.id,
+      organizer_id: t.organizer_id,
+      guests,
+      amount_paise: amount,
+      special_requests: input.specialRequests,
+      now: now.toISOString(),
+      holdUntil,
+    });
+    if (!b) {
+      const left = t.capacity - t.seats_taken;
+      throw new Conflict(
+        left <= 0
+          ? 'Sorry, this departure just sold out.'
+          : `Only ${left} seat${left === 1 ? ' is' : 's are'} left. Choose fewer guests.`,
+        'guests',
+      );
+    }
+    await q.insertParticipants(trx, b.id, input.participants);
+    await audit(trx, clock, {
+      actorId: actor.id,
+      action: 'booking.created',
+      targetType: 'booking',
+      targetId: b.id,
+      after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
+    });
+    await message(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', b.id);
+    if (free) {
+      await audit(trx, clock, {
+        actorId: actor.id,
+        action: 'booking.joined_free',
+        targetType: 'booking',
+        targetId: b.id,
+        after: { code: b.code },
+      });
+    }
+    await bookingChangedWith(trx, clock, { id: b.id, trip_id: tripId, organizer_id: t.organizer_id });
+    return b;
+  });
+}
+
+const seats = (n: number) => `${n} seat${n === 1 ? '' : 's'}`;
+
+function holdCapMessage(held: number, cap: number): string {
+  if (held === 0) return `One traveler can hold at most ${seats(cap)} unpaid on a departure. Choose fewer guests.`;
+  const room = cap - held;
+  return (
+    `You already hold ${seats(held)} unpaid on this departure, and one traveler can hold at most ${seats(cap)} until they are paid. ` +
+    (room > 0
+      ? `Choose at most ${room} guest${room === 1 ? '' : 's'}, or pay for your other booking first.`
+      : 'Pay for your other booking first.')
+  );
+}
+
+function totalHoldCapMessage(held: number, cap: number): string {
+  if (held === 0) return `One traveler can hold at most ${seats(cap)} unpaid at a time. Choose fewer guests.`;
+  const room = cap - held;
+  return (
+    `You already hold ${seats(held)} unpaid across your bookings, and one traveler can hold at most ${seats(cap)} unpaid at a time. ` +
+    (room > 0
+      ? `Choose at most ${room} guest${room === 1 ? '' : 's'}, or pay for (or cancel) one of your other bookings first.`
+      : 'Pay for (or cancel) one of your other bookings first.')
+  );
+}
+
+/** The booking form's first guest, filled from the account (a 10-digit number, as typed in the form). */
+export async function leadOf(deps: Deps, actor: Actor): Promise<{ name: string; phone: string }> {
+  const u = await q.leadTraveler(deps.db, actor.id);
+  return { name: u?.name ?? '', phone: u?.phone?.replace(/^\+91/, '') ?? '' };
+}
+
+/** A free trip is joined in one click with the traveler's own name and phone. */
+export async function joinFreeTrip(deps: Deps, actor: Actor, tripId: number, departureId: number) {
+  const t = await q.findBookable(deps.db, tripId, departureId);
+  if (!t || t.trip_status !== 'active') throw new NotFoundError();
+  if (t.price_paise !== 0) throw new DomainError('This trip is not free; fill in the booking form.', 'departure');
+  const me = (await q.leadTraveler(deps.db, actor.id))!;
+  return createBooking(deps, actor, tripId, {
+    departureId,
+    participants: [{ name: me.name, phone: me.phone ?? '', age: 0, dietary: '' }],
+    specialRequests: '',
+  });
+}
