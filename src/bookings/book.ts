@@ -11,7 +11,7 @@ import { tx } from '../lib/transaction.js';
 import * as q from './queries.js';
 import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
-import { message } from './messages.js';
+import { sendBookingMessages } from './messages.js';
 import type { BookingFormTrip, BookingInput, DepartureChoice } from './types.js';
 
 /** Booking a departure: the form's data, the booking itself (seats, hold caps), a free trip joined in one click. */
@@ -120,7 +120,26 @@ export async function createBooking(
       targetId: b.id,
       after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
     });
-    await message(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', b.id);
+    // The message is composed from what was just written, not read back.
+    const traveler = await q.leadTraveler(trx, actor.id);
+    if (traveler)
+      await sendBookingMessages(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', {
+        id: b.id,
+        code: b.code,
+        tripId: t.trip_id,
+        title: t.title,
+        startDate: t.start_date,
+        guests,
+        amountPaise: amount,
+        status: b.status,
+        meetingPoint: t.meeting_point,
+        holdExpiresAt: holdUntil,
+        travelerName: traveler.name,
+        travelerEmail: traveler.email,
+        travelerPhone: traveler.phone,
+        organizerEmail: t.organizer_email,
+        organizerPhone: t.organizer_phone,
+      });
     if (free) {
       await audit(trx, clock, {
         actorId: actor.id,
