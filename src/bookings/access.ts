@@ -1,12 +1,12 @@
 import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
-import { canActAsTraveler, canSeeBooking } from '../auth/permissions.js';
+import { canActAsTraveler, canManageTrip, canSeeBooking } from '../auth/permissions.js';
 import { isoNow } from '../lib/clock.js';
 import { Conflict, NotFoundError } from '../lib/errors.js';
 import * as q from './queries.js';
 import type { BookingRow } from './queries.js';
 
-/** Who may see or act on a booking, and whether it can still be paid. */
+/** Who may see or act on a booking (or a departure), and whether a booking can still be paid. */
 
 /** A booking its traveler, its organizer or staff may see; anyone else gets a 404. */
 export async function bookingFor(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
@@ -32,4 +32,11 @@ export function payable(deps: Deps, b: BookingRow) {
     );
   if (b.hold_expires_at && b.hold_expires_at <= isoNow(deps.clock))
     throw new Conflict('Your seat hold has expired. Book again if seats are left.');
+}
+
+/** A departure of a trip the actor manages (an admin: any); anyone else gets a 404. */
+export async function managedDeparture(deps: Deps, actor: Actor, departureId: number) {
+  const d = await q.findDeparture(deps.db, departureId);
+  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
+  return d;
 }

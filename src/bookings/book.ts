@@ -1,8 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.js';
-import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
-import type { Database } from '../schema.js';
 import { audit } from '../lib/audit.js';
 import { addMs, MINUTE } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
@@ -10,18 +7,14 @@ import { getSetting } from '../lib/settings.js';
 import { istDate } from '../lib/time.js';
 import { humanCode } from '../lib/tokens.js';
 import { bookingChangedWith } from '../live/service.js';
-import { retryBusy } from '../lib/transaction.js';
+import { tx } from '../lib/transaction.js';
 import * as q from './queries.js';
 import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
-import { message } from './messages.js';
+import { sendBookingMessages } from './messages.js';
 import type { BookingFormTrip, BookingInput, DepartureChoice } from './types.js';
 
 /** Booking a departure: the form's data, the booking itself (seats, hold caps), a free trip joined in one click. */
-
-/** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
-const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) =>
-  retryBusy(() => inSharedCommit(deps.db, fn));
 
 /** The booking form's subject: trip, departure, seats left. 404 unless bookable now. */
 export async function bookingFormData(
@@ -70,9 +63,8 @@ export async function createBooking(
   const guests = input.participants.length;
   if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
   const today = istDate(clock.now());
-  // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
-  // trip is read under the same lock that takes the seats.
-  return sharedTx(deps, async (trx) => {
+  // Everything in one IMMEDIATE transaction: the trip is read under the same lock that takes the seats.
+  return tx(deps.db, async (trx) => {
     const t = await q.findBookable(trx, tripId, input.departureId);
     if (!t || t.trip_status !== 'active') throw new NotFoundError();
     if (t.departure_status !== 'open' || t.start_date <= today)
@@ -128,7 +120,26 @@ export async function createBooking(
       targetId: b.id,
       after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
     });
-    await message(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', b.id);
+    // The message is composed from what was just written, not read back.
+    const traveler = await q.leadTraveler(trx, actor.id);
+    if (traveler)
+      await sendBookingMessages(deps, trx, free ? ['booking-received', 'booking-confirmed'] : 'booking-received', {
+        id: b.id,
+        code: b.code,
+        tripId: t.trip_id,
+        title: t.title,
+        startDate: t.start_date,
+        guests,
+        amountPaise: amount,
+        status: b.status,
+        meetingPoint: t.meeting_point,
+        holdExpiresAt: holdUntil,
+        travelerName: traveler.name,
+        travelerEmail: traveler.email,
+        travelerPhone: traveler.phone,
+        organizerEmail: t.organizer_email,
+        organizerPhone: t.organizer_phone,
+      });
     if (free) {
       await audit(trx, clock, {
         actorId: actor.id,

@@ -2,10 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
-import { canManageTrip } from '../auth/permissions.js';
 import { audit } from '../lib/audit.js';
 import { isoNow } from '../lib/clock.js';
-import { Conflict, NotFoundError } from '../lib/errors.js';
+import { Conflict } from '../lib/errors.js';
 import { getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
@@ -16,7 +15,7 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
-import { ownBooking } from './access.js';
+import { managedDeparture, ownBooking } from './access.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
 import './payment-owner.js';
@@ -156,8 +155,7 @@ export async function cancelDepartureBookings(
   departureId: number,
   note: string,
 ): Promise<{ bookings: number }> {
-  const d = await q.findDeparture(deps.db, departureId);
-  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
+  await managedDeparture(deps, actor, departureId);
   const ids = await tx(deps.db, async (trx) => {
     if (Number((await q.closeDeparture(trx, departureId)).numUpdatedRows) !== 1)
       throw new Conflict('This departure is already cancelled.');
@@ -195,8 +193,7 @@ export async function departureForOrganizer(
   actor: Actor,
   departureId: number,
 ): Promise<{ departure: DepartureToCancel; active: number }> {
-  const d = await q.findDeparture(deps.db, departureId);
-  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
+  const d = await managedDeparture(deps, actor, departureId);
   if (d.status !== 'open') throw new Conflict('This departure is already cancelled.');
   return {
     departure: { id: d.id, title: d.title, startDate: d.start_date },

@@ -35,8 +35,17 @@ export async function message(
   x: Extra = {},
 ) {
   const row = await q.findMessageBooking(trx, bookingId);
-  if (!row) return;
-  const b = toMessageBooking(row);
+  if (row) await sendBookingMessages(deps, trx, kinds, toMessageBooking(row), x);
+}
+
+/** Queues the messages of `kinds` about a booking the caller already holds, in the caller's transaction. */
+export async function sendBookingMessages(
+  deps: Pick<Deps, 'clock' | 'config'>,
+  trx: Kysely<Database>,
+  kinds: BookingMessage | BookingMessage[],
+  b: MessageBooking,
+  x: Extra = {},
+) {
   for (const kind of [kinds].flat()) await sendBookingMessage(trx, deps, kind, b, x);
 }
 

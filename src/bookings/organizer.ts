@@ -1,8 +1,7 @@
 import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
-import { canManageTrip, managedOrganizerId } from '../auth/permissions.js';
-import { NotFoundError } from '../lib/errors.js';
-import * as q from './queries.js';
+import { managedOrganizerId } from '../auth/permissions.js';
+import { managedDeparture } from './access.js';
 import * as qo from './queries-organizer.js';
 import type { EarningsMonth, OrganizerBookingRow } from './types.js';
 
@@ -46,8 +45,7 @@ export async function participantsCsv(
   actor: Actor,
   departureId: number,
 ): Promise<{ filename: string; csv: string }> {
-  const d = await q.findDeparture(deps.db, departureId);
-  if (!d || !canManageTrip(actor, d)) throw new NotFoundError();
+  const d = await managedDeparture(deps, actor, departureId);
   const rows = await qo.participantsOfDeparture(deps.db, departureId);
   const cell = (v: string | number) => {
     let s = String(v);

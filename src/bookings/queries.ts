@@ -4,7 +4,7 @@ import { precompiled } from '../db.js';
 
 type Db = Kysely<Database>;
 
-/** The trip and departure a booking form is about, with the organizer's UPI details. */
+/** The trip and departure a booking form is about, with whom its booking's messages go to on the organizer's side. */
 const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
   db
     .selectFrom('departures')
@@ -16,18 +16,13 @@ const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
       'trips.price_paise',
       'trips.status as trip_status',
       'trips.organizer_id',
-      'trips.refund_policy',
       'trips.meeting_point',
-      'trips.destination',
       'departures.id as departure_id',
       'departures.start_date',
       'departures.end_date',
       'departures.capacity',
       'departures.seats_taken',
       'departures.status as departure_status',
-      'org.name as organizer_name',
-      'org.org_display_name',
-      'org.upi_id',
       'org.email as organizer_email',
       'org.phone as organizer_phone',
     ])
@@ -258,9 +253,9 @@ export function bookingsOfUser(db: Db, userId: number) {
     .execute();
 }
 
-/** The traveler's own name and phone, the first guest of a booking they make. */
+/** The traveler's own name, phone and email: the first guest of a booking they make, and whom its messages go to. */
 export function leadTraveler(db: Db, userId: number) {
-  return db.selectFrom('users').select(['name', 'phone']).where('id', '=', userId).executeTakeFirst();
+  return db.selectFrom('users').select(['name', 'phone', 'email']).where('id', '=', userId).executeTakeFirst();
 }
 
 export function participantsOf(db: Db, bookingId: number) {

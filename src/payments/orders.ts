@@ -115,7 +115,16 @@ export async function openOrder(
  * Idempotent; 'unknown' for an order we did not make or whose owner is not registered.
  */
 export async function applyCaptured(deps: Deps, trx: Db, p: CapturedPayment): Promise<Applied> {
-  const pay = await q.paymentByOrder(trx, p.order_id);
+  return applyCapturedTo(deps, trx, await q.paymentByOrder(trx, p.order_id), p);
+}
+
+/** applyCaptured for the order's payment row the caller has just read in this transaction (undefined: not ours). */
+export async function applyCapturedTo(
+  deps: Deps,
+  trx: Db,
+  pay: PaymentRow | undefined,
+  p: CapturedPayment,
+): Promise<Applied> {
   const owner = pay && paymentOwner(pay.owner);
   if (!pay || !owner) return 'unknown';
   const now = isoNow(deps.clock);

@@ -6,7 +6,7 @@ import { audit } from '../lib/audit.js';
 import { addMs, isoNow, MINUTE } from '../lib/clock.js';
 import { tx } from '../lib/transaction.js';
 import { GatewayRejected } from './gateway.js';
-import { paymentOwner, type RefundRow } from './owners.js';
+import { paymentOwner, type PaymentRow, type RefundRow } from './owners.js';
 import * as q from './queries.js';
 
 type Db = Kysely<Database>;
@@ -24,10 +24,6 @@ export function recordRefund(
 
 export const findRefund = (db: Db, id: number): Promise<RefundRow | undefined> => q.findRefund(db, id);
 
-async function ownerOfRefund(db: Db, r: RefundRow) {
-  return paymentOwner((await q.findPayment(db, r.payment_id)).owner);
-}
-
 /** The money is back with the payer; its owner is told. False when it was already recorded so. */
 export async function markRefundProcessed(
   deps: Deps,
@@ -38,13 +34,27 @@ export async function markRefundProcessed(
 ): Promise<boolean> {
   const r = await q.findRefund(trx, refundId);
   if (!r || r.status === 'processed') return false;
+  return refundProcessed(deps, trx, r, await q.findPayment(trx, r.payment_id), razorpayId, actor);
+}
+
+/** markRefundProcessed for a refund and its payment the caller has just read in this transaction. */
+export async function refundProcessed(
+  deps: Deps,
+  trx: Db,
+  r: RefundRow,
+  pay: PaymentRow,
+  razorpayId: string | null,
+  actor: Actor | null,
+): Promise<boolean> {
+  if (r.status === 'processed') return false;
   const now = isoNow(deps.clock);
-  await q.markRefundRowProcessed(trx, refundId, razorpayId ?? r.razorpay_refund_id, now);
-  const pay = await q.findPayment(trx, r.payment_id);
+  await q.markRefundRowProcessed(trx, r.id, razorpayId ?? r.razorpay_refund_id, now);
   if (pay.amount_paise === r.amount_paise) await q.markPaymentRefunded(trx, r.payment_id, now);
   await paymentOwner(pay.owner)?.refunded(deps, trx, r, { actor, razorpayId });
   return true;
 }
+
+const FAILED_BY_RAZORPAY = 'Razorpay reported the refund failed';
 
 /**
  * Razorpay could not send a refund (the payer's card or account closed, say): it becomes a
@@ -55,16 +65,40 @@ export async function markRefundFailed(
   trx: Db,
   refundId: number,
   razorpayId: string | null,
-  why = 'Razorpay reported the refund failed',
+  why = FAILED_BY_RAZORPAY,
 ): Promise<void> {
   if (!(await q.markRefundRowFailed(trx, refundId, why, razorpayId))) return;
   const r = (await q.findRefund(trx, refundId))!;
-  await (await ownerOfRefund(trx, r))?.refundFailed(deps, trx, r);
+  await told(deps, trx, r, await q.findPayment(trx, r.payment_id), razorpayId);
+}
+
+/** markRefundFailed (as Razorpay reported it) for a refund and its payment the caller has just read in this transaction. */
+export async function refundFailed(
+  deps: Deps,
+  trx: Db,
+  r: RefundRow,
+  pay: PaymentRow,
+  razorpayId: string | null,
+): Promise<void> {
+  if (!(await q.markRefundRowFailed(trx, r.id, FAILED_BY_RAZORPAY, razorpayId))) return;
+  // The row as the update left it.
+  const failed: RefundRow = {
+    ...r,
+    status: 'failed',
+    last_error: FAILED_BY_RAZORPAY,
+    razorpay_refund_id: razorpayId ?? r.razorpay_refund_id,
+  };
+  await told(deps, trx, failed, pay, razorpayId);
+}
+
+/** A failed refund's owner is told, and the failure audited. */
+async function told(deps: Deps, trx: Db, r: RefundRow, pay: PaymentRow, razorpayId: string | null) {
+  await paymentOwner(pay.owner)?.refundFailed(deps, trx, r);
   await audit(trx, deps.clock, {
     actorId: null,
     action: 'refund.failed',
     targetType: 'refund',
-    targetId: refundId,
+    targetId: r.id,
     after: { booking_id: r.booking_id, amount_paise: r.amount_paise, razorpay_refund_id: razorpayId },
   });
 }

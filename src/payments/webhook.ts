@@ -3,9 +3,9 @@ import type { Deps } from '../deps.js';
 import { isoNow } from '../lib/clock.js';
 import { BadRequest } from '../lib/errors.js';
 import { tx } from '../lib/transaction.js';
-import { applyCaptured, applyFailed } from './orders.js';
+import { applyCapturedTo, applyFailed } from './orders.js';
 import { paymentOwner, paymentOwners } from './owners.js';
-import { markRefundFailed, markRefundProcessed, sendPendingRefunds } from './refunds.js';
+import { refundFailed, refundProcessed, sendPendingRefunds } from './refunds.js';
 import * as q from './queries.js';
 
 const amount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -108,12 +108,11 @@ export async function handleRazorpayWebhook(
       case 'order.paid': {
         const payment = ev.payload.payment.entity;
         if (!payment.order_id) return 'ignored';
-        const applied = await applyCaptured(deps, trx, { ...payment, order_id: payment.order_id });
-        if (applied === 'refunding') refundsFor.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        if (applied === 'mismatch') {
+        const order = await q.paymentByOrder(trx, payment.order_id);
+        const applied = await applyCapturedTo(deps, trx, order, { ...payment, order_id: payment.order_id });
+        if (applied === 'mismatch')
           deps.log.warn({ eventId, order: payment.order_id }, 'webhook amount does not match the order: refunding it');
-          refundsFor.push((await q.paymentByOrder(trx, payment.order_id))!.booking_id);
-        }
+        if (applied === 'refunding' || applied === 'mismatch') refundsFor.push(order!.booking_id);
         return applied === 'unknown' ? 'ignored' : 'ok';
       }
       case 'payment.failed': {
@@ -130,9 +129,10 @@ export async function handleRazorpayWebhook(
           (typeof ref === 'string' && ref.startsWith('tt_refund_')
             ? await q.findRefund(trx, Number(ref.slice(10)))
             : undefined);
-        if (!row || !paymentOwner((await q.findPayment(trx, row.payment_id)).owner)) return 'ignored';
-        if (ev.event === 'refund.processed') await markRefundProcessed(deps, trx, row.id, refund.id, null);
-        else await markRefundFailed(deps, trx, row.id, refund.id);
+        const pay = row && (await q.findPayment(trx, row.payment_id));
+        if (!row || !pay || !paymentOwner(pay.owner)) return 'ignored';
+        if (ev.event === 'refund.processed') await refundProcessed(deps, trx, row, pay, refund.id, null);
+        else await refundFailed(deps, trx, row, pay, refund.id);
         return 'ok';
       }
       case 'token.confirmed':

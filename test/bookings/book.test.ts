@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { signedIn, makeTrip } from '../support/factories.js';
+import { createUser, signedIn, makeTrip } from '../support/factories.js';
+import { message } from '../../src/bookings/messages.js';
 import { bookingForm, bookingIdFrom, seatsTaken } from './support.js';
 
 let t: TestApp;
@@ -162,6 +163,58 @@ describe('booking form', () => {
     const again = await t.post(`/trips/${tripId}/join`, { departure: String(departureId) }, me.cookie);
     expect(again.status).toBe(422);
     expect(await seatsTaken(t.deps, departureId)).toBe(1);
+  });
+
+  it("a new booking's messages are the ones its booking read back makes: the organizer told of a paid booking, a free one confirmed to the traveler by email and SMS", async () => {
+    const organizerId = await createUser(t.deps, { role: 'organizer', phone: '+919800000001' });
+    const paid = await makeTrip(t.deps, { organizerId, pricePaise: 1_250_000, title: 'Hampta Pass' });
+    const free = await makeTrip(t.deps, { organizerId, pricePaise: 0, title: 'Sunrise walk', meetingPoint: 'Gate 2' });
+    const me = await signedIn(t.deps, { name: 'Asha Rao', phone: '+919812345678' });
+    const queued = async (after: number) =>
+      (await t.db.selectFrom('outbox').selectAll().where('id', '>', after).orderBy('id').execute()).map((o) => ({
+        channel: o.channel,
+        recipient: o.recipient,
+        template: o.template,
+        payload: JSON.parse(o.payload) as { subject?: string; text: string },
+      }));
+    const lastId = async () =>
+      (await t.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst())?.id ?? 0;
+    const cases = [
+      {
+        post: () => t.post(`/trips/${paid.tripId}/book`, bookingForm(paid.departureId, 2), me.cookie),
+        kinds: ['booking-received'] as const,
+      },
+      {
+        post: () => t.post(`/trips/${free.tripId}/join`, { departure: String(free.departureId) }, me.cookie),
+        kinds: ['booking-received', 'booking-confirmed'] as const,
+      },
+    ];
+    let freeMessages: Awaited<ReturnType<typeof queued>> = [];
+    for (const { post, kinds } of cases) {
+      const before = await lastId();
+      const res = await post();
+      expect(res.status).toBe(303);
+      const id = bookingIdFrom(res);
+      const atBooking = await queued(before);
+      const middle = await lastId();
+      await t.db.transaction().execute((trx) => message(t.deps, trx, [...kinds], id));
+      expect(atBooking).toEqual(await queued(middle));
+      freeMessages = atBooking;
+      expect(atBooking.map((m) => [m.channel, m.template])).toEqual(
+        kinds.length === 1
+          ? [['email', 'booking-received']]
+          : [
+              ['email', 'booking-received'],
+              ['email', 'booking-confirmed'],
+              ['sms', 'booking-confirmed'],
+            ],
+      );
+    }
+    const [received, confirmed, sms] = freeMessages;
+    expect(received.payload.text).toContain('Asha Rao booked Sunrise walk');
+    expect(confirmed.payload.text).toContain('Meeting point: Gate 2.');
+    expect(sms).toMatchObject({ recipient: '+919812345678' });
+    expect(sms.payload.text).toContain('Meet: Gate 2');
   });
 
   it('the form sent back for more guests comes back with what was typed and the new total, booking nothing; htmx gets only its section', async () => {

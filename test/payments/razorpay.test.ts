@@ -3,6 +3,9 @@ import type { TestApp } from '../support/app.js';
 import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, seatsTaken } from '../bookings/support.js';
+import { join } from 'node:path';
+import { recordingDb } from '../support/sql-log.js';
+import { handleRazorpayWebhook } from '../../src/payments/webhook.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;
@@ -363,6 +366,36 @@ describe('refund webhooks', () => {
     expect(refund.status).toBe('initiated');
     return { ...b, refund, fakeRefund: rzp.fake.refunds.get(refund.razorpay_refund_id!)! };
   }
+
+  it('a refund webhook reads the refund and its payment once each, and settles it', async () => {
+    const { db, seen } = recordingDb(join(t.dir, 'trektribe.db'));
+    const reads = (table: string) => seen.filter((q) => new RegExp(`^select .* from "${table}" where`).test(q)).length;
+    try {
+      for (const event of ['refund.processed', 'refund.failed'] as const) {
+        const b = await cancelledWithPendingRefund();
+        const w = rzp.fake.webhook(event, {
+          refund: event === 'refund.processed' ? { ...b.fakeRefund, status: 'processed' } : b.fakeRefund,
+        });
+        seen.length = 0;
+        const out = await handleRazorpayWebhook(
+          { ...t.deps, db },
+          w.body,
+          w.headers['X-Razorpay-Signature'],
+          w.headers['X-Razorpay-Event-Id'],
+        );
+        expect(out, event).toBe('ok');
+        expect([reads('refunds'), reads('payments')], event).toEqual([1, 1]);
+        const refund = await t.db
+          .selectFrom('refunds')
+          .select('status')
+          .where('id', '=', b.refund.id)
+          .executeTakeFirstOrThrow();
+        expect(refund.status, event).toBe(event === 'refund.processed' ? 'processed' : 'failed');
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
 
   it('refund.processed completes a refund Razorpay accepted as pending, once', async () => {
     const b = await cancelledWithPendingRefund();

@@ -10,6 +10,9 @@ import { signedIn, makeTrip } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { hmacHex } from '../../src/payments/signature.js';
+import { handleRazorpayWebhook } from '../../src/payments/webhook.js';
+import { join } from 'node:path';
+import { recordingDb } from '../support/sql-log.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;
@@ -128,6 +131,27 @@ describe('webhook: a signed payload of the wrong shape', () => {
 });
 
 describe('webhook: a captured amount that is not the order amount', () => {
+  it('looks its order up once: the refund it starts goes to the payer found then', async () => {
+    const b = await bookingWithOrder();
+    const { payment } = rzp.fake.pay(b.orderId);
+    payment.amount = 100;
+    const w = rzp.fake.webhook('payment.captured', { payment });
+    const { db, seen } = recordingDb(join(t.dir, 'trektribe.db'));
+    try {
+      const out = await handleRazorpayWebhook(
+        { ...t.deps, db },
+        w.body,
+        w.headers['X-Razorpay-Signature'],
+        w.headers['X-Razorpay-Event-Id'],
+      );
+      expect(out).toBe('ok');
+      expect(seen.filter((q) => /^select .* from "payments" where "razorpay_order_id" = \?/.test(q))).toHaveLength(1);
+    } finally {
+      await db.destroy();
+    }
+    expect((await refundsOf(b.bookingId)).map((r) => [r.amount_paise, r.status])).toEqual([[100, 'processed']]);
+  });
+
   it('is recorded with its real amount as a mismatch, never confirms the booking, is refunded in full once (replays and order.paid included), and audited', async () => {
     const b = await bookingWithOrder();
     const { payment } = rzp.fake.pay(b.orderId);
