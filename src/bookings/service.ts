@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/permissions.js';
-import { inSharedCommit } from '../db.js';
 import type { Deps } from '../deps.js';
 import type { Database } from '../schema.js';
 import { canActAsTraveler, canManageTrip, canSeeBooking, managedOrganizerId } from '../auth/permissions.js';
@@ -32,7 +31,7 @@ import {
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
 import { bookingChanged, bookingChangedWith } from '../live/service.js';
 import { findRefund, markRefundProcessed, recordRefund, sendPendingRefunds } from '../payments/refunds.js';
-import { retryBusy, tx as inTx } from '../lib/transaction.js';
+import { tx as inTx } from '../lib/transaction.js';
 import * as q from './queries.js';
 import { MAX_GUESTS } from './schemas.js';
 import * as lifecycle from './lifecycle.js';
@@ -321,9 +320,6 @@ export { MAX_GUESTS };
 const payer = (bookingId: number): Payer => ({ owner: 'booking', id: bookingId });
 
 const tx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) => inTx(deps.db, fn);
-/** For the hot, short write of taking seats: its commit is shared with the bookings made at the same moment. */
-const sharedTx = <T>(deps: Deps, fn: (trx: Kysely<Database>) => Promise<T>) =>
-  retryBusy(() => inSharedCommit(deps.db, fn));
 
 /** Queues the messages of `kinds` about one booking, read once, in the caller's transaction. */
 async function message(
@@ -388,9 +384,9 @@ export async function createBooking(
   const guests = input.participants.length;
   if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
   const today = istDate(clock.now());
-  // Everything in one IMMEDIATE transaction (a savepoint of one, with a shared commit): the
+  // Everything in one IMMEDIATE transaction: the
   // trip is read under the same lock that takes the seats.
-  return sharedTx(deps, async (trx) => {
+  return tx(deps, async (trx) => {
     const t = await q.findBookable(trx, tripId, input.departureId);
     if (!t || t.trip_status !== 'active') throw new NotFoundError();
     if (t.departure_status !== 'open' || t.start_date <= today)

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
- * The SQL of the shared machinery in lib/: rate-limit counters, job runs, the audit log.
+ * The SQL of the shared machinery in lib/: rate-limit counters, job runs, the audit log, settings.
  * Each takes the database or the transaction it runs in.
  */
 type Db = Kysely<Database>;
@@ -104,4 +104,19 @@ export async function insertAudit(
 export async function checkpointAndTruncateWal(db: Db): Promise<boolean> {
   const r = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   return r.rows[0]?.busy === 0;
+}
+
+// Settings ----------------------------------------------------------------------------------
+
+export const allSettings = (db: Db) => db.selectFrom('settings').select(['key', 'value']).execute();
+
+export const settingValue = (db: Db, key: string) =>
+  db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+
+export async function upsertSetting(db: Db, key: string, value: string, now: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+    .execute();
 }

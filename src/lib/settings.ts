@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
-import { precompiled } from '../db.js';
+import { allSettings, settingValue, upsertSetting } from './queries.js';
 
 export interface RefundRule {
   /** Applies when the cancellation is at least this many days before the start. */
@@ -66,18 +66,14 @@ export type Settings = typeof DEFAULT_SETTINGS;
 export type SettingKey = keyof Settings;
 
 export async function getSettings(db: Kysely<Database>): Promise<Settings> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const rows = await allSettings(db);
   const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) if (r.key in DEFAULT_SETTINGS) s[r.key] = JSON.parse(r.value);
   return s as Settings;
 }
 
-const settingValue = precompiled((db, v: { key: string }) =>
-  db.selectFrom('settings').select('value').where('key', '=', v.key),
-);
-
 export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
-  const row = (await settingValue(db, { key })).rows[0];
+  const row = await settingValue(db, key);
   return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
 }
 
@@ -87,10 +83,5 @@ export async function putSetting<K extends SettingKey>(
   key: K,
   value: Settings[K],
 ): Promise<void> {
-  const now = clock.now().toISOString();
-  await db
-    .insertInto('settings')
-    .values({ key, value: JSON.stringify(value), updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
-    .execute();
+  await upsertSetting(db, key, JSON.stringify(value), clock.now().toISOString());
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import type { Channel } from '../lib/tables.js';
 import { recordDevMessage } from './queries.js';
-import { inSharedCommit } from '../db.js';
+import { tx } from '../lib/transaction.js';
 
 /** One outbox row, ready to hand to a provider. */
 export interface Delivery {
@@ -63,7 +63,7 @@ const withWhatsapp = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:$
 export const devMailboxTransport: Transport = {
   name: 'dev mailbox',
   async send(d, { db, clock }) {
-    const id = await inSharedCommit(db, (trx) =>
+    const id = await tx(db, (trx) =>
       recordDevMessage(trx, {
         outbox_id: d.outboxId,
         channel: d.channel,
