@@ -120,3 +120,17 @@ export async function upsertSetting(db: Db, key: string, value: string, now: str
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
     .execute();
 }
+
+// What changed ------------------------------------------------------------------------------
+
+/**
+ * Changes whenever anything is written to the database: by this connection (every write of
+ * this process goes through it) or by another process (data_version).
+ */
+export async function changeStamp(db: Db): Promise<string> {
+  const r = await sql<{
+    c: number;
+    v: number;
+  }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  return `${r.rows[0].c}:${r.rows[0].v}`;
+}
