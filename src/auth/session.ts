@@ -1,30 +1,14 @@
-import type { Context } from 'hono';
-import { channel, publish } from '../live/service.js';
-import { SIGNED_OUT } from '../live/events.js';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { DB } from '../db.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY, addMs } from '../lib/clock.js';
 import { hashToken, randomToken } from '../lib/tokens.js';
-import type { Role } from './tables.js';
-import type { AppEnv } from '../lib/env.js';
+import type { CurrentUser } from '../lib/request.js';
 import * as q from './queries.js';
 
 export const SESSION_COOKIE = 'tt_session';
 const SESSION_DAYS = 30;
 /** Extend the expiry once less than this is left (sliding expiry without a write per request). */
 const RENEW_WITHIN_DAYS = 15;
-
-export interface CurrentUser {
-  id: number;
-  name: string;
-  email: string;
-  role: Role;
-  profileComplete: boolean;
-  emailVerified: boolean;
-  phoneVerified: boolean;
-  sessionId: string;
-}
 
 export async function createSession(db: DB, clock: Clock, userId: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
@@ -80,46 +64,6 @@ export async function invalidateSession(db: DB, sessionId: string): Promise<void
 
 export async function invalidateUserSessions(db: DB, userId: number): Promise<void> {
   await q.deleteSessionsOfUser(db, userId);
-}
-
-export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    secure: c.get('deps').config.secureCookies,
-    expires: expiresAt,
-  });
-}
-
-export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.secureCookies });
-}
-
-export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, SESSION_COOKIE);
-}
-
-/**
- * Signs a browser in with a brand-new session (never one it already presented, so a
- * planted cookie cannot be "fixed" into a signed-in one) and drops the session it had.
- */
-export async function startSession(c: Context<AppEnv>, userId: number): Promise<void> {
-  const { db, clock } = c.get('deps');
-  const old = readSessionCookie(c);
-  if (old) await invalidateSession(db, hashToken(old));
-  const { token, expiresAt } = await createSession(db, clock, userId);
-  setSessionCookie(c, token, expiresAt);
-}
-
-/** Signs this browser out: its session row goes, and so does the cookie (and its live streams, in every process). */
-export async function endSession(c: Context<AppEnv>): Promise<void> {
-  const token = readSessionCookie(c);
-  if (token) {
-    await invalidateSession(c.get('deps').db, hashToken(token));
-    await publish(c.get('deps'), { to: channel.session(hashToken(token)), event: SIGNED_OUT });
-  }
-  clearSessionCookie(c);
 }
 
 /** Which of these sessions still hold (the live hub ends the streams of the others). */

@@ -6,11 +6,11 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AppEnv } from './env.js';
+import type { Upload, UploadForm } from './request.js';
 import { DomainError, tooLarge } from './errors.js';
 import { randomToken } from './tokens.js';
 
-/** What Hono's `parseBody({ all: true })` gives: a repeated name (or one ending in []) becomes a list. */
-export type UploadForm = Record<string, string | File | (string | File)[]>;
+export type { UploadForm };
 
 /** The most files one form takes (a trip form sends up to 8 new photos). */
 export const MAX_FILES = 10;
@@ -21,12 +21,6 @@ const MAX_FIELDS = 1000;
 interface Limits {
   fileBytes: number;
   bodyBytes: number;
-}
-
-/** One request's form, and the scratch folder its files were written to (null when Hono read it). */
-export interface Upload {
-  dir: string | null;
-  form: Promise<UploadForm>;
 }
 
 export const isMultipart = (contentType: string | undefined) =>

@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
+import type { DB } from '../db.js';
+import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { recordDevMessage } from './queries.js';
 import { tx } from '../lib/transaction.js';
@@ -25,7 +26,7 @@ export interface Delivery {
 export interface Transport {
   /** Shown on the admin outbox page ("smtp", "twilio", "dev mailbox"). */
   name: string;
-  send(d: Delivery, deps: Pick<Deps, 'db' | 'clock'>): Promise<string>;
+  send(d: Delivery, deps: { db: DB; clock: Clock }): Promise<string>;
 }
 
 export type Transports = Record<Channel, Transport>;

@@ -10,7 +10,7 @@ import { readUploadForm } from '../lib/uploads.js';
 import { imageProblem } from '../lib/images.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
-import { page, qrSvg } from '../lib/render.js';
+import { page, qrSvg } from '../render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import * as bookings from '../bookings/service.js';
 import { checkoutReturn, upiProofForm } from '../bookings/schemas.js';

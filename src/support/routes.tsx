@@ -6,7 +6,7 @@ import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { readUploadForm } from '../lib/uploads.js';
 import {
   AgentTicketPage,

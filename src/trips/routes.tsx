@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
