@@ -10,7 +10,7 @@ import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
 import { endSession, startSession } from './cookies.js';
 import { fieldErrors, formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import * as svc from './service.js';
@@ -281,7 +281,7 @@ accountRoutes
 
 accountRoutes
   .get('/me', requireUser, (c) => renderMe(c))
-  .post('/me', requireUser, async (c) => {
+  .post('/me', takesFiles, requireUser, async (c) => {
     const posted = await readUploadForm(c);
     const form = s.profileForm.safeParse(posted);
     if (!form.success)

@@ -6,7 +6,7 @@ import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { imageProblem } from '../lib/images.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
@@ -109,7 +109,7 @@ paymentRoutes.get(
 );
 
 /** The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. */
-paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
+paymentRoutes.post('/bookings/:id/pay/upi', takesFiles, requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
   if (!f.success) {

@@ -7,7 +7,7 @@ import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { page } from '../render.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import {
   AgentTicketPage,
   CustomerTicketPage,
@@ -98,8 +98,8 @@ export const supportRoutes = new Hono<AppEnv>();
 
 supportRoutes.get('/support', requirePermission('tickets:create'), (c) => renderHome(c));
 
-/** A new ticket: its images stream to disk (readUploadForm, an UPLOAD_ROUTES entry), then the form is checked. */
-supportRoutes.post('/support', requirePermission('tickets:create'), async (c) => {
+/** A new ticket: its images stream to disk (readUploadForm, on a route marked takesFiles), then the form is checked. */
+supportRoutes.post('/support', takesFiles, requirePermission('tickets:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = ticketForm.safeParse(uploadFields(posted));
   if (!f.success) return renderHome(c, typedValues(posted), fieldErrors(f.error.issues), 422);
@@ -114,7 +114,7 @@ supportRoutes.post('/support', requirePermission('tickets:create'), async (c) =>
 
 supportRoutes.get('/support/:id', requirePermission('tickets:create'), (c) => renderCustomerTicket(c));
 
-supportRoutes.post('/support/:id/reply', requirePermission('tickets:create'), async (c) => {
+supportRoutes.post('/support/:id/reply', takesFiles, requirePermission('tickets:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = customerReplyForm.safeParse(uploadFields(posted));
   if (!f.success) return renderCustomerTicket(c, typedValues(posted), fieldErrors(f.error.issues), 422);
