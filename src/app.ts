@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.js';
 import type { AppEnv } from './lib/env.js';
 import { requestLog } from './lib/logger.js';
+import { settingsReadOncePerRequest } from './lib/settings.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
@@ -96,6 +97,7 @@ export function createApp(deps: Deps) {
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use((_c, next) => settingsReadOncePerRequest(next));
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();

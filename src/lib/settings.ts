@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
@@ -65,11 +66,29 @@ export const DEFAULT_SETTINGS = {
 export type Settings = typeof DEFAULT_SETTINGS;
 export type SettingKey = keyof Settings;
 
-export async function getSettings(db: Kysely<Database>): Promise<Settings> {
+/**
+ * The settings read in the request under way, by database handle: a page's service and the
+ * layout (the platform's name and contact) share one read. A transaction is a handle of its
+ * own, so what is read under its lock is read there; a write empties the request's reads.
+ */
+const readInRequest = new AsyncLocalStorage<Map<Kysely<Database>, Promise<Settings>>>();
+
+/** Runs one request's handling (`next`) with its own settings read (app.ts, first middleware). */
+export const settingsReadOncePerRequest = <T>(next: () => Promise<T>): Promise<T> => readInRequest.run(new Map(), next);
+
+async function readSettings(db: Kysely<Database>): Promise<Settings> {
   const rows = await allSettings(db);
   const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) if (r.key in DEFAULT_SETTINGS) s[r.key] = JSON.parse(r.value);
   return s as Settings;
+}
+
+export function getSettings(db: Kysely<Database>): Promise<Settings> {
+  const read = readInRequest.getStore();
+  if (!read) return readSettings(db);
+  let settings = read.get(db);
+  if (!settings) read.set(db, (settings = readSettings(db)));
+  return settings;
 }
 
 export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
@@ -84,4 +103,5 @@ export async function putSetting<K extends SettingKey>(
   value: Settings[K],
 ): Promise<void> {
   await upsertSetting(db, key, JSON.stringify(value), clock.now().toISOString());
+  readInRequest.getStore()?.clear();
 }
