@@ -5,16 +5,17 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.js';
 import type { AppEnv } from './lib/env.js';
 import { requestLog } from './lib/logger.js';
+import { settingsReadOncePerRequest } from './lib/settings.js';
 import { readFlash } from './lib/flash.js';
 import { serveAsset } from './lib/assets.js';
 import { finishResponse } from './lib/finish-response.js';
 import { refuseCrossSite } from './lib/csrf.js';
 import { ownHostOnly } from './lib/exposure.js';
 import { tooLarge } from './lib/errors.js';
-import { isMultipart, readPostedForm, removeUploads } from './lib/uploads.js';
+import { isMultipart, readPostedForm, removeUploads, takesUploads } from './lib/uploads.js';
 import { loadUser } from './auth/middleware.js';
-import { readSessionCookie } from './auth/session.js';
-import { handleError, notFound } from './lib/error-pages.js';
+import { readSessionCookie } from './auth/cookies.js';
+import { handleError, notFound } from './error-pages.js';
 import { platformRoutes } from './platform/routes.js';
 import { accountRoutes } from './auth/routes.js';
 import { tripRoutes } from './trips/routes.js';
@@ -31,26 +32,14 @@ import { adminReviewRoutes } from './admin/reviews.js';
 import { supportRoutes } from './support/routes.js';
 import { crmRoutes } from './crm/routes.js';
 
-/**
- * The only routes that take files (trip photos, a UPI screenshot, a profile photo). A
- * multipart post to one of them gets BODY_LIMIT_MB and is streamed to disk by readUploadForm;
- * every other request FORM_LIMIT_KB, so a flood of large posts to a form (/login, say) is
- * refused from its Content-Length before any of it is read.
- */
-const UPLOAD_ROUTES = [
-  /^\/organizer\/trips\/new$/,
-  /^\/organizer\/trips\/\d+\/edit$/,
-  /^\/bookings\/\d+\/pay\/upi$/,
-  /^\/me$/,
-  /^\/support$/,
-  /^\/support\/\d+\/reply$/,
-];
-const takesUploads = (path: string) => UPLOAD_ROUTES.some((r) => r.test(path));
 /** Routes only machines call (webhooks): their errors are plain status codes. */
 const isMachineRoute = (path: string) => path.startsWith('/webhooks/');
 
 /**
- * The body limit. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
+ * The body limit. A multipart post to a route that takes files (trip photos, a UPI screenshot, a
+ * profile photo: marked with takesFiles, lib/uploads.ts) gets BODY_LIMIT_MB and is streamed to
+ * disk by readUploadForm; every other request FORM_LIMIT_KB, so a flood of large posts to a form
+ * (/login, say) is refused from its Content-Length before any of it is read. Hono's bodyLimit first asks for `c.req.raw.body`, which makes
  * @hono/node-server build a full web Request with a stream over the socket for every request,
  * GETs included, and then every body is read through web streams. A declared Content-Length
  * is checked without that. A chunked body (no length) goes through Hono's counting reader,
@@ -69,7 +58,7 @@ function limitBody(uploadBytes: number, formBytes: number): MiddlewareHandler<Ap
   const upload = limit(uploadBytes, 'upload');
   const form = limit(formBytes, 'form');
   return (c, next) => {
-    const isUpload = takesUploads(c.req.path) && isMultipart(c.req.header('content-type'));
+    const isUpload = takesUploads(c) && isMultipart(c.req.header('content-type'));
     const { maxBytes, tooLargeBody, counting } = isUpload ? upload : form;
     const length = c.req.header('content-length');
     if (c.req.header('transfer-encoding') === undefined) {
@@ -108,6 +97,7 @@ export function createApp(deps: Deps) {
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use((_c, next) => settingsReadOncePerRequest(next));
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -144,7 +134,7 @@ export function createApp(deps: Deps) {
   app.use(refuseCrossSite({ origins: [publicOrigin], exempt: ['/webhooks/razorpay'] }));
   app.use(limitBody(deps.config.bodyLimitBytes, deps.config.formLimitBytes));
   app.use(removeUploads);
-  app.use(readPostedForm(takesUploads));
+  app.use(readPostedForm());
   app.use(readFlash);
   app.use(loadUser);
   app.use(loadBell);

@@ -3,7 +3,7 @@ import type { Deps } from './deps.js';
 import { ZONE } from './lib/time.js';
 import { logJobError, recordedRun, recordSkip, type Job } from './lib/jobs.js';
 import { deliverDue } from './notifications/delivery.js';
-import { housekeeping } from './lib/housekeeping.js';
+import { housekeeping } from './platform/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { actor } from '../lib/params.js';
 import { requirePermission } from '../auth/middleware.js';

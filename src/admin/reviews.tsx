@@ -5,7 +5,7 @@ import { requirePermission } from '../auth/middleware.js';
 import { redirectWith } from '../lib/flash.js';
 import { formHook, readQuery, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import * as reviews from '../reviews/service.js';
 import { adminFilter, moderateForm } from '../reviews/schemas.js';
 import { AdminReviewsPage } from '../../views/reviews/pages.js';

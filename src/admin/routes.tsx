@@ -3,7 +3,7 @@ import { stream } from 'hono/streaming';
 import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../lib/env.js';
 import type { FieldErrors } from '../lib/errors.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { requirePermission } from '../auth/middleware.js';
 import { formHook, readQuery, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { requirePermission } from '../auth/middleware.js';
 import { subscriptionsOverview } from '../billing/subscriptions-overview.js';
 import { SubscriptionsPage } from '../../views/admin/subscriptions.js';

@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../lib/env.js';
-import { ForbiddenError } from '../lib/errors.js';
+import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { safeNext } from '../lib/paths.js';
 import { can, type Permission } from './permissions.js';
 import type { Role } from './tables.js';
-import { clearSessionCookie, readSessionCookie, setSessionCookie, validateSessionToken } from './session.js';
+import { validateSessionToken } from './session.js';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookies.js';
 
 /** Loads the signed-in user (or null) into c.get('user'). */
 export const loadUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -97,3 +98,17 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
       await next();
     });
 }
+
+/**
+ * For the development tools that act for anyone (the dev mailbox shows every reset link
+ * and phone code; the test gateway confirms bookings with no money): while the server
+ * listens beyond loopback (config.beyondLoopback), only a signed-in admin sees them, and
+ * everyone else, whoever and wherever they are, gets the same 404 as for a page that does
+ * not exist. On loopback only this machine can reach them, and they stay open.
+ */
+export const adminWhenBeyondLoopback: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('deps').config.beyondLoopback) return next();
+  const user = c.get('user');
+  if (!user || !can(user.role, 'platform:admin')) throw new NotFoundError();
+  await next();
+};

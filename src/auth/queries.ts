@@ -167,3 +167,55 @@ export async function purgeStale(db: Db, at: { now: string; rateWindowsBefore: s
     tokens: Number(tokens.numDeletedRows),
   };
 }
+
+// Sessions (src/auth/session.ts) ------------------------------------------------------------
+
+export async function insertSession(
+  db: Db,
+  s: { id: string; user_id: number; expires_at: string; created_at: string },
+): Promise<void> {
+  await db.insertInto('sessions').values(s).execute();
+}
+
+/** A session by its id (the token's hash), with the user it signs in. */
+export const findSessionWithUser = (db: Db, id: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sid',
+      'sessions.expires_at',
+      'users.id',
+      'users.name',
+      'users.email',
+      'users.role',
+      'users.status',
+      'users.profile_complete',
+      'users.email_verified_at',
+      'users.phone_verified_at',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+
+export async function extendSession(db: Db, id: string, expiresAt: string): Promise<void> {
+  await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteSessionsOfUser(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+/** Of these session ids, the ones that still exist and expire after `now`. */
+export async function unexpiredSessionIds(db: Db, ids: string[], now: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('expires_at', '>', now)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -3,15 +3,15 @@ import { zValidator } from '@hono/zod-validator';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../lib/env.js';
 import { DomainError, type FieldErrors } from '../lib/errors.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { clientIp } from '../lib/rate-limit.js';
 import { actor } from '../lib/params.js';
 import { constantTimeEqual } from '../lib/tokens.js';
 import { profileGate, requireRole, requireUser, safeNext } from './middleware.js';
-import { endSession, startSession } from './session.js';
+import { endSession, startSession } from './cookies.js';
 import { fieldErrors, formHook, tryAction, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { googleAuthorization, googleClaims } from './google.js';
 import * as s from './schemas.js';
 import { accountSummary } from './accounts.js';
@@ -286,7 +286,7 @@ accountRoutes
 
 accountRoutes
   .get('/me', requireUser, (c) => renderMe(c))
-  .post('/me', requireUser, async (c) => {
+  .post('/me', takesFiles, requireUser, async (c) => {
     const posted = await readUploadForm(c);
     const form = s.profileForm.safeParse(posted);
     if (!form.success)

@@ -1,64 +1,26 @@
-import type { Context } from 'hono';
-import { channel, publish } from '../live/service.js';
-import { SIGNED_OUT } from '../live/events.js';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { DB } from '../db.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY, addMs } from '../lib/clock.js';
 import { hashToken, randomToken } from '../lib/tokens.js';
-import type { Role } from './tables.js';
-import type { AppEnv } from '../lib/env.js';
+import type { CurrentUser } from '../lib/request.js';
+import * as q from './queries.js';
 
 export const SESSION_COOKIE = 'tt_session';
 const SESSION_DAYS = 30;
 /** Extend the expiry once less than this is left (sliding expiry without a write per request). */
 const RENEW_WITHIN_DAYS = 15;
 
-export interface CurrentUser {
-  id: number;
-  name: string;
-  email: string;
-  role: Role;
-  profileComplete: boolean;
-  emailVerified: boolean;
-  phoneVerified: boolean;
-  sessionId: string;
-}
-
 export async function createSession(db: DB, clock: Clock, userId: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const now = clock.now();
   const expiresAt = addMs(now, SESSION_DAYS * DAY);
-  await db
-    .insertInto('sessions')
-    .values({
-      id: hashToken(token),
-      user_id: userId,
-      expires_at: expiresAt.toISOString(),
-      created_at: now.toISOString(),
-    })
-    .execute();
+  await q.insertSession(db, {
+    id: hashToken(token),
+    user_id: userId,
+    expires_at: expiresAt.toISOString(),
+    created_at: now.toISOString(),
+  });
   return { token, expiresAt };
-}
-
-function sessionRow(db: DB, token: string) {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sid',
-      'sessions.expires_at',
-      'users.id',
-      'users.name',
-      'users.email',
-      'users.role',
-      'users.status',
-      'users.profile_complete',
-      'users.email_verified_at',
-      'users.phone_verified_at',
-    ])
-    .where('sessions.id', '=', hashToken(token))
-    .executeTakeFirst();
 }
 
 /** The signed-in user for a cookie token, renewing a session that is half-way to expiry. */
@@ -67,19 +29,19 @@ export async function validateSessionToken(
   clock: Clock,
   token: string,
 ): Promise<{ user: CurrentUser; renewedUntil: Date | null } | null> {
-  const row = await sessionRow(db, token);
+  const row = await q.findSessionWithUser(db, hashToken(token));
   if (!row) return null;
   const id = row.sid;
   const now = clock.now();
   const expires = new Date(row.expires_at);
   if (expires <= now || row.status !== 'active') {
-    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    await q.deleteSession(db, id);
     return null;
   }
   let renewedUntil: Date | null = null;
   if (expires.getTime() - now.getTime() < RENEW_WITHIN_DAYS * DAY) {
     renewedUntil = addMs(now, SESSION_DAYS * DAY);
-    await db.updateTable('sessions').set({ expires_at: renewedUntil.toISOString() }).where('id', '=', id).execute();
+    await q.extendSession(db, id, renewedUntil.toISOString());
   }
   return {
     user: {
@@ -97,61 +59,15 @@ export async function validateSessionToken(
 }
 
 export async function invalidateSession(db: DB, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  await q.deleteSession(db, sessionId);
 }
 
 export async function invalidateUserSessions(db: DB, userId: number): Promise<void> {
-  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-}
-
-export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    secure: c.get('deps').config.secureCookies,
-    expires: expiresAt,
-  });
-}
-
-export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.secureCookies });
-}
-
-export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, SESSION_COOKIE);
-}
-
-/**
- * Signs a browser in with a brand-new session (never one it already presented, so a
- * planted cookie cannot be "fixed" into a signed-in one) and drops the session it had.
- */
-export async function startSession(c: Context<AppEnv>, userId: number): Promise<void> {
-  const { db, clock } = c.get('deps');
-  const old = readSessionCookie(c);
-  if (old) await invalidateSession(db, hashToken(old));
-  const { token, expiresAt } = await createSession(db, clock, userId);
-  setSessionCookie(c, token, expiresAt);
-}
-
-/** Signs this browser out: its session row goes, and so does the cookie (and its live streams, in every process). */
-export async function endSession(c: Context<AppEnv>): Promise<void> {
-  const token = readSessionCookie(c);
-  if (token) {
-    await invalidateSession(c.get('deps').db, hashToken(token));
-    await publish(c.get('deps'), { to: channel.session(hashToken(token)), event: SIGNED_OUT });
-  }
-  clearSessionCookie(c);
+  await q.deleteSessionsOfUser(db, userId);
 }
 
 /** Which of these sessions still hold (the live hub ends the streams of the others). */
 export async function liveSessions(db: DB, ids: string[], now: Date): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('id', 'in', ids)
-    .where('expires_at', '>', now.toISOString())
-    .execute();
-  return new Set(rows.map((r) => r.id));
+  return new Set(await q.unexpiredSessionIds(db, ids, now.toISOString()));
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import type { z } from 'zod';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { requirePermission } from '../auth/middleware.js';
 import { actor, idParam } from '../lib/params.js';
 import { redirectWith } from '../lib/flash.js';

@@ -1,11 +1,10 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { Database } from '../schema.js';
-import { precompiled } from '../db.js';
 
 type Db = Kysely<Database>;
 
 /** The trip and departure a booking form is about, with whom its booking's messages go to on the organizer's side. */
-const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
+const bookable = (db: Db, v: { tripId: number; departureId: number }) =>
   db
     .selectFrom('departures')
     .innerJoin('trips', 'trips.id', 'departures.trip_id')
@@ -27,11 +26,10 @@ const bookable = precompiled((db, v: { tripId: number; departureId: number }) =>
       'org.phone as organizer_phone',
     ])
     .where('departures.id', '=', v.departureId)
-    .where('trips.id', '=', v.tripId),
-);
+    .where('trips.id', '=', v.tripId);
 
 export async function findBookable(db: Db, tripId: number, departureId: number) {
-  return (await bookable(db, { tripId, departureId })).rows[0];
+  return bookable(db, { tripId, departureId }).executeTakeFirst();
 }
 
 export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
@@ -49,17 +47,16 @@ export function openDeparturesOfTrip(db: Db, tripId: number, fromDay: string) {
  * The seat hold: one conditional statement, so two bookings can never both see the last
  * seat free. Returns how many rows changed (0 = not enough seats or departure closed).
  */
-const seatsTaken = precompiled((db, v: { departureId: number; seats: number }) =>
+const seatsTaken = (db: Db, v: { departureId: number; seats: number }) =>
   db
     .updateTable('departures')
     .set({ seats_taken: sql`seats_taken + ${v.seats}` })
     .where('id', '=', v.departureId)
     .where('status', '=', 'open')
-    .where(sql<boolean>`seats_taken + ${v.seats} <= capacity`),
-);
+    .where(sql<boolean>`seats_taken + ${v.seats} <= capacity`);
 
 export async function takeSeats(db: Db, departureId: number, seats: number): Promise<number> {
-  return Number((await seatsTaken(db, { departureId, seats })).numAffectedRows);
+  return Number((await seatsTaken(db, { departureId, seats }).executeTakeFirst()).numUpdatedRows);
 }
 
 /** Seats a traveler holds unpaid on a departure, over all their pending bookings (a UPI payment being checked included). */
@@ -96,7 +93,7 @@ export async function releaseSeats(db: Db, departureId: number, seats: number): 
 /** A new booking: every column but the ones the database fills in. */
 export type NewBooking = Required<Omit<Insertable<Database['bookings']>, 'id' | 'refund_paise'>>;
 
-const bookingInsert = precompiled((db, v: NewBooking) =>
+const bookingInsert = (db: Db, v: NewBooking) =>
   db.insertInto('bookings').values({
     code: v.code,
     trip_id: v.trip_id,
@@ -118,8 +115,7 @@ const bookingInsert = precompiled((db, v: NewBooking) =>
     cancelled_at: v.cancelled_at,
     created_at: v.created_at,
     updated_at: v.updated_at,
-  }),
-);
+  });
 
 /**
  * The id comes from SQLite's last insert rowid, not from `returning`: RETURNING made SQLite
@@ -127,20 +123,24 @@ const bookingInsert = precompiled((db, v: NewBooking) =>
  * ~52 µs without).
  */
 export async function insertBooking(db: Db, b: NewBooking): Promise<{ id: number; code: string }> {
-  return { id: Number((await bookingInsert(db, b)).insertId), code: b.code };
+  return { id: Number((await bookingInsert(db, b).executeTakeFirstOrThrow()).insertId), code: b.code };
 }
 
-const participantInsert = precompiled(
-  (db, v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string }) =>
-    db.insertInto('booking_participants').values({
+const participantInsert = (
+  db: Db,
+  v: { booking_id: number; position: number; name: string; phone: string; age: number; dietary: string },
+) =>
+  db
+    .insertInto('booking_participants')
+    .values({
       booking_id: v.booking_id,
       position: v.position,
       name: v.name,
       phone: v.phone,
       age: v.age,
       dietary: v.dietary,
-    }),
-);
+    })
+    .execute();
 
 export async function insertParticipants(
   db: Db,
@@ -212,8 +212,8 @@ export function findBooking(db: Db, id: number) {
 
 export type BookingRow = NonNullable<Awaited<ReturnType<typeof findBooking>>>;
 
-/** What a booking's messages say, and to whom: read for every message sent, so it is lean and compiled once. */
-const messageBooking = precompiled((db, v: { id: number }) =>
+/** What a booking's messages say, and to whom: read for every message sent, so it is lean. */
+const messageBooking = (db: Db, v: { id: number }) =>
   db
     .selectFrom('bookings')
     .innerJoin('trips', 'trips.id', 'bookings.trip_id')
@@ -237,11 +237,10 @@ const messageBooking = precompiled((db, v: { id: number }) =>
       'org.email as organizer_email',
       'org.phone as organizer_phone',
     ])
-    .where('bookings.id', '=', v.id),
-);
+    .where('bookings.id', '=', v.id);
 
 export async function findMessageBooking(db: Db, id: number) {
-  return (await messageBooking(db, { id })).rows[0];
+  return messageBooking(db, { id }).executeTakeFirst();
 }
 
 export function bookingsOfUser(db: Db, userId: number) {

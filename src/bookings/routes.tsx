@@ -7,7 +7,7 @@ import { redirectWith } from '../lib/flash.js';
 import { formHook, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatPaise } from '../lib/money.js';
-import { page, qrSvg } from '../lib/render.js';
+import { page, qrSvg } from '../render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
 import {

@@ -2,7 +2,7 @@ import { readQuery } from '../lib/forms.js';
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { htmlResponse } from '../lib/finish-response.js';
 import { actor } from '../lib/params.js';
 import { requireRole, requireUser } from '../auth/middleware.js';

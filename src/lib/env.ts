@@ -1,9 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { HttpBindings } from '@hono/node-server';
-import type { CurrentUser } from '../auth/session.js';
-import type { Upload } from './uploads.js';
 import type { Link } from './errors.js';
-import type { BannerItem } from '../../views/notifications/live.js';
+import type { Banner, CurrentUser, Upload } from './request.js';
 
 export interface Flash {
   kind: 'ok' | 'error';
@@ -24,7 +22,7 @@ export interface AppEnv {
     user: CurrentUser | null;
     flash: Flash | null;
     /** The bell's count and running announcements of a signed-in GET (notifications' loadBell). */
-    bell?: { unread: number; banners: BannerItem[] };
+    bell?: { unread: number; banners: Banner[] };
     /** Set by readUploadForm on the routes that take files. */
     upload?: Upload;
   };

@@ -1,7 +1,7 @@
 /**
  * A business rule said no. The message is fit to show the user; `field` puts it next to
  * the form field it concerns. Throw the subclass that names the reason; a route turns any of
- * them into a response in one way (see `lib/forms.ts` and `lib/error-pages.tsx`).
+ * them into a response in one way (see `lib/forms.ts` and `src/error-pages.tsx`).
  */
 export class DomainError extends Error {
   /** Where the user can do something about it, shown with the message ("See your plan"). */

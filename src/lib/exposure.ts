@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
-import { notFound } from './error-pages.js';
+import { NotFoundError } from './errors.js';
 import { isLoopback } from './net.js';
-import { can } from '../auth/permissions.js';
 
 const bare = (host: string) =>
   host
@@ -34,21 +33,11 @@ export function ownHosts(config: { publicUrl: string; host: string }): (hostname
  */
 export function ownHostOnly(config: { publicUrl: string; host: string }): MiddlewareHandler<AppEnv> {
   const isOwn = ownHosts(config);
-  return async (c, next) => (isOwn(new URL(c.req.url).hostname) ? next() : notFound(c));
+  return async (c, next) => {
+    if (!isOwn(new URL(c.req.url).hostname)) throw new NotFoundError();
+    await next();
+  };
 }
-
-/**
- * For the development tools that act for anyone (the dev mailbox shows every reset link
- * and phone code; the test gateway confirms bookings with no money): while the server
- * listens beyond loopback (config.beyondLoopback), only a signed-in admin sees them, and
- * everyone else, whoever and wherever they are, gets the same 404 as for a page that does
- * not exist. On loopback only this machine can reach them, and they stay open.
- */
-export const adminWhenBeyondLoopback: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get('deps').config.beyondLoopback) return next();
-  const user = c.get('user');
-  return user && can(user.role, 'platform:admin') ? next() : notFound(c);
-};
 
 /** The line the start prints when the development tools are limited to admins, or null. */
 export function beyondLoopbackNotice(config: {

@@ -3,7 +3,6 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
-import type { AppEnv } from './env.js';
 
 /** Below this, compression saves less than its own headers cost. */
 const MIN_COMPRESS = 1024;
@@ -41,7 +40,7 @@ type Finished = { status: number; body: Buffer<ArrayBuffer> | null; set: Record<
  * for the client. The ETag is weak (`W/"…"`): the brotli, gzip and plain bodies are the same
  * page, not the same bytes; only 200s to GET and HEAD get one.
  */
-function finish(c: Context<AppEnv>, body: Buffer<ArrayBuffer>, status: number): Finished {
+function finish(c: Context, body: Buffer<ArrayBuffer>, status: number): Finished {
   const set: Record<string, string> = { Vary: 'Accept-Encoding' };
   const method = c.req.method;
   if ((method === 'GET' || method === 'HEAD') && status === 200) {
@@ -60,11 +59,7 @@ function finish(c: Context<AppEnv>, body: Buffer<ArrayBuffer>, status: number): 
  * functions, without Hono's etag and compress middlewares piping it through web streams and
  * async WebCrypto (together a fifth of the CPU of a page).
  */
-export async function htmlResponse(
-  c: Context<AppEnv>,
-  html: unknown,
-  status: ContentfulStatusCode = 200,
-): Promise<Response> {
+export async function htmlResponse(c: Context, html: unknown, status: ContentfulStatusCode = 200): Promise<Response> {
   const text = await resolveCallback(html as string, HtmlEscapedCallbackPhase.Stringify, false, {});
   const { set, ...f } = finish(c, Buffer.from(text), status);
   const { Vary, ...rest } = set;
@@ -78,7 +73,7 @@ export async function htmlResponse(
  * Streams (`isStream`), bodies that are not text and responses already finished (an ETag or
  * a Content-Encoding: assets, pages from htmlResponse) are left as they are.
  */
-export function finishResponse(isStream: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+export function finishResponse(isStream: (path: string) => boolean): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const res = c.res;

@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
 import { chooseEncoding, matches } from './finish-response.js';
 import { istDate } from './time.js';
-import { changeStamp, storeUntilChange } from './until-change.js';
+import { storeUntilChange } from './until-change.js';
+import { changeStamp } from './queries.js';
 
 /** A finished 200: the body as sent (encoded) and its headers. */
 interface Entry {

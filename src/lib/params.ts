@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './env.js';
-import type { Actor } from '../auth/permissions.js';
+import type { CurrentUser } from './request.js';
 import { NotFoundError } from './errors.js';
 
 /** A positive integer path parameter (`/trips/:id`); anything else is a 404. */
@@ -11,7 +11,7 @@ export function idParam(c: Context<AppEnv>, name = 'id'): number {
 }
 
 /** Who is acting, on a route behind `requireUser` or `requirePermission`. */
-export function actor(c: Context<AppEnv>): Actor {
+export function actor(c: Context<AppEnv>): Pick<CurrentUser, 'id' | 'role'> {
   const user = c.get('user');
   if (!user) throw new Error('actor() on a route that lets signed-out visitors through');
   return { id: user.id, role: user.role };

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
- * The SQL of the shared machinery in lib/: rate-limit counters, job runs, the audit log.
+ * The SQL of the shared machinery in lib/: rate-limit counters, job runs, the audit log, settings.
  * Each takes the database or the transaction it runs in.
  */
 type Db = Kysely<Database>;
@@ -104,4 +104,33 @@ export async function insertAudit(
 export async function checkpointAndTruncateWal(db: Db): Promise<boolean> {
   const r = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   return r.rows[0]?.busy === 0;
+}
+
+// Settings ----------------------------------------------------------------------------------
+
+export const allSettings = (db: Db) => db.selectFrom('settings').select(['key', 'value']).execute();
+
+export const settingValue = (db: Db, key: string) =>
+  db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+
+export async function upsertSetting(db: Db, key: string, value: string, now: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+    .execute();
+}
+
+// What changed ------------------------------------------------------------------------------
+
+/**
+ * Changes whenever anything is written to the database: by this connection (every write of
+ * this process goes through it) or by another process (data_version).
+ */
+export async function changeStamp(db: Db): Promise<string> {
+  const r = await sql<{
+    c: number;
+    v: number;
+  }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
+  return `${r.rows[0].c}:${r.rows[0].v}`;
 }

@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from './clock.js';
-import { precompiled } from '../db.js';
+import { allSettings, settingValue, upsertSetting } from './queries.js';
 
 export interface RefundRule {
   /** Applies when the cancellation is at least this many days before the start. */
@@ -65,19 +66,33 @@ export const DEFAULT_SETTINGS = {
 export type Settings = typeof DEFAULT_SETTINGS;
 export type SettingKey = keyof Settings;
 
-export async function getSettings(db: Kysely<Database>): Promise<Settings> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+/**
+ * The settings read in the request under way, by database handle: a page's service and the
+ * layout (the platform's name and contact) share one read. A transaction is a handle of its
+ * own, so what is read under its lock is read there; a write empties the request's reads.
+ */
+const readInRequest = new AsyncLocalStorage<Map<Kysely<Database>, Promise<Settings>>>();
+
+/** Runs one request's handling (`next`) with its own settings read (app.ts, first middleware). */
+export const settingsReadOncePerRequest = <T>(next: () => Promise<T>): Promise<T> => readInRequest.run(new Map(), next);
+
+async function readSettings(db: Kysely<Database>): Promise<Settings> {
+  const rows = await allSettings(db);
   const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) if (r.key in DEFAULT_SETTINGS) s[r.key] = JSON.parse(r.value);
   return s as Settings;
 }
 
-const settingValue = precompiled((db, v: { key: string }) =>
-  db.selectFrom('settings').select('value').where('key', '=', v.key),
-);
+export function getSettings(db: Kysely<Database>): Promise<Settings> {
+  const read = readInRequest.getStore();
+  if (!read) return readSettings(db);
+  let settings = read.get(db);
+  if (!settings) read.set(db, (settings = readSettings(db)));
+  return settings;
+}
 
 export async function getSetting<K extends SettingKey>(db: Kysely<Database>, key: K): Promise<Settings[K]> {
-  const row = (await settingValue(db, { key })).rows[0];
+  const row = await settingValue(db, key);
   return row ? (JSON.parse(row.value) as Settings[K]) : DEFAULT_SETTINGS[key];
 }
 
@@ -87,10 +102,6 @@ export async function putSetting<K extends SettingKey>(
   key: K,
   value: Settings[K],
 ): Promise<void> {
-  const now = clock.now().toISOString();
-  await db
-    .insertInto('settings')
-    .values({ key, value: JSON.stringify(value), updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
-    .execute();
+  await upsertSetting(db, key, JSON.stringify(value), clock.now().toISOString());
+  readInRequest.getStore()?.clear();
 }

@@ -1,17 +1,4 @@
-import { sql } from 'kysely';
 import type { DB } from '../db.js';
-
-/**
- * Changes whenever anything is written to the database: by this connection (every write of
- * this process goes through it) or by another process (data_version).
- */
-export async function changeStamp(db: DB): Promise<string> {
-  const r = await sql<{
-    c: number;
-    v: number;
-  }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(db);
-  return `${r.rows[0].c}:${r.rows[0].v}`;
-}
 
 /**
  * Values kept per database for as long as its stamp (a changeStamp, maybe with more in it)

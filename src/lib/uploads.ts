@@ -1,16 +1,17 @@
 import busboy from 'busboy';
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import type { IncomingMessage } from 'node:http';
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AppEnv } from './env.js';
+import type { Upload, UploadForm } from './request.js';
 import { DomainError, tooLarge } from './errors.js';
 import { randomToken } from './tokens.js';
 
-/** What Hono's `parseBody({ all: true })` gives: a repeated name (or one ending in []) becomes a list. */
-export type UploadForm = Record<string, string | File | (string | File)[]>;
+export type { UploadForm };
 
 /** The most files one form takes (a trip form sends up to 8 new photos). */
 export const MAX_FILES = 10;
@@ -21,12 +22,6 @@ const MAX_FIELDS = 1000;
 interface Limits {
   fileBytes: number;
   bodyBytes: number;
-}
-
-/** One request's form, and the scratch folder its files were written to (null when Hono read it). */
-export interface Upload {
-  dir: string | null;
-  form: Promise<UploadForm>;
 }
 
 export const isMultipart = (contentType: string | undefined) =>
@@ -49,6 +44,7 @@ const cutShort = () => new DomainError('The form did not arrive complete. Please
  * `parseBody` reads the body, and the same limits are checked on what it gives.
  */
 export function readUploadForm(c: Context<AppEnv>): Promise<UploadForm> {
+  if (!takesUploads(c)) throw new Error(`readUploadForm on ${c.req.path}, a route not marked with takesFiles`);
   const known = c.get('upload');
   if (known) return known.form;
   const { config } = c.get('deps');
@@ -69,6 +65,20 @@ export function readUploadForm(c: Context<AppEnv>): Promise<UploadForm> {
   return upload.form;
 }
 
+/**
+ * Marks a route that takes files: `app.post('/me', takesFiles, …, handler)`, and its handler reads
+ * the form with readUploadForm. This mark is the one place that decides it: a multipart post to
+ * such a route gets BODY_LIMIT_MB instead of FORM_LIMIT_KB (app.ts) and, from a socket, is left
+ * unread by readPostedForm for readUploadForm to stream to disk.
+ */
+export const takesFiles: MiddlewareHandler<AppEnv> = (_c, next) => next();
+
+/** The handler of a route as Hono matched it (a sub-app's route may come wrapped, with the original kept). */
+const original = (handler: unknown) => (handler as { __COMPOSED_HANDLER?: unknown }).__COMPOSED_HANDLER ?? handler;
+
+/** Whether the route this request goes to is marked with takesFiles (known before any middleware runs). */
+export const takesUploads = (c: Context): boolean => matchedRoutes(c).some((r) => original(r.handler) === takesFiles);
+
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
@@ -78,12 +88,12 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
  * catch, so the body limit still answers for a body too large. An upload arriving on a socket
  * is left to readUploadForm, which streams it to disk.
  */
-export function readPostedForm(streamsUploads: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+export function readPostedForm(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const contentType = c.req.header('content-type') ?? '';
     const mediaType = contentType.split(';')[0].trim().toLowerCase();
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || !FORM_TYPES.includes(mediaType)) return next();
-    if (isMultipart(contentType) && streamsUploads(c.req.path) && c.env?.incoming) return next();
+    if (isMultipart(contentType) && takesUploads(c) && c.env?.incoming) return next();
     const bytes = await c.req.arrayBuffer();
     const normalized = contentType.replace(/^[^;]+/, (t) => t.toLowerCase());
     let form: FormData;

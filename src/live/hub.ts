@@ -1,9 +1,22 @@
-import type { Deps } from '../deps.js';
+import type { Logger } from 'pino';
+import type { DB } from '../db.js';
+import type { Clock } from '../lib/clock.js';
 import { liveSessions } from '../auth/session.js';
 import { eventsAfter, lastEventId, missedEvents, type LiveEventRow } from './queries.js';
 import { SIGNED_OUT } from './events.js';
 
 export { SIGNED_OUT };
+
+/**
+ * What a hub needs of the app's deps (src/deps.ts, which holds the hub: the hub does not import it
+ * back).
+ */
+export interface HubDeps {
+  db: DB;
+  clock: Clock;
+  log: Logger;
+  stopping?: AbortSignal;
+}
 
 export interface HubOptions {
   /** How often the events table is read for new rows (ms). */
@@ -80,7 +93,7 @@ export class LiveHub {
   readonly options: HubOptions;
 
   constructor(
-    private readonly deps: Pick<Deps, 'db' | 'clock' | 'log' | 'stopping'>,
+    private readonly deps: HubDeps,
     options: Partial<HubOptions> = {},
   ) {
     this.options = { ...DEFAULT_HUB, ...options };
@@ -321,7 +334,7 @@ export class LiveHub {
 const hubs = new WeakMap<object, LiveHub>();
 
 /** The hub of this app: `deps.live` when the server (or a test) made one, else one made on first use. */
-export function hubOf(deps: Deps): LiveHub {
+export function hubOf(deps: HubDeps & { live?: LiveHub }): LiveHub {
   if (deps.live) return deps.live;
   let hub = hubs.get(deps);
   if (!hub) hubs.set(deps, (hub = new LiveHub(deps)));

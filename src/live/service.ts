@@ -4,7 +4,7 @@ import type { Database } from '../schema.js';
 import type { Role } from '../auth/tables.js';
 import type { Clock } from '../lib/clock.js';
 import { DAY } from '../lib/clock.js';
-import { inSharedCommit } from '../db.js';
+import { tx } from '../lib/transaction.js';
 import { insertEvents, pruneEvents } from './queries.js';
 
 /**
@@ -63,7 +63,7 @@ const rowsOf = (clock: Clock, events: LiveEvent[]) => {
 export async function publish(deps: PublishDeps, ...events: LiveEvent[]): Promise<void> {
   try {
     const rows = rowsOf(deps.clock, events);
-    await inSharedCommit(deps.db, (trx) => insertEvents(trx, rows));
+    await tx(deps.db, (trx) => insertEvents(trx, rows));
   } catch (err) {
     deps.log?.error({ err, events: events.map((e) => e.event) }, 'could not publish a live event');
   }

@@ -3,9 +3,8 @@ import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Config } from '../config.js';
 import type { Channel } from '../lib/tables.js';
-import { precompiled } from '../db.js';
 import { mustGo, secretOf } from './kinds.js';
-import { recipientOf } from './queries.js';
+import { insertOutbox, recipientOf } from './queries.js';
 import { addNotification, linkIn, summaryOf } from './inapp.js';
 
 export interface OutgoingMessage {
@@ -27,24 +26,8 @@ export interface OutgoingMessage {
 /**
  * Queues a message. Pass the transaction of the change that causes it, so the message
  * exists exactly when the change does; a job delivers it later with retries.
- */
-const outboxInsert = precompiled(
-  (db, v: { channel: Channel; recipient: string; template: string; payload: string; now: string }) =>
-    db.insertInto('outbox').values({
-      channel: v.channel,
-      recipient: v.recipient,
-      template: v.template,
-      payload: v.payload,
-      next_attempt_at: v.now,
-      created_at: v.now,
-      last_error: null,
-      provider_id: null,
-      sent_at: null,
-    }),
-);
-
-/**
- * Queues a message (see above), and is the one place where messages meet their recipients'
+ *
+ * It is also the one place where messages meet their recipients'
  * accounts: a message to a user's address (their email, their verified phone) is skipped when
  * they turned that kind off on that channel (never one that must go: security, money), and its
  * email also becomes an in-app notification (with the bell's new count) unless they turned the
@@ -85,13 +68,11 @@ async function queue(db: Kysely<Database>, clock: Clock, m: OutgoingMessage): Pr
       ? { contentSid: m.whatsappTemplate.sid, contentVariables: m.whatsappTemplate.variables }
       : {}),
   });
-  // The id is SQLite's last insert rowid: `returning` would make it buffer the row first (see insertBooking).
-  const { insertId } = await outboxInsert(db, {
+  return insertOutbox(db, {
     channel: m.channel,
     recipient: m.to,
     template: m.template,
     payload,
     now: clock.now().toISOString(),
   });
-  return Number(insertId);
 }

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Channel, DevMessagesTable, OutboxTable } from '../lib/tables.js';
-import { precompiled } from '../db.js';
 import type { Audience, NotificationsTable, PrefChannel } from './tables.js';
 import type { Role } from '../auth/tables.js';
 
@@ -107,6 +106,31 @@ export async function requeueFailed(db: Db, id: number, now: string): Promise<bo
 }
 
 /** At most one dev_messages row per outbox row, even if a delivery is repeated after a crash (a repeat gets the first one's id). */
+/**
+ * Queues a message for delivery, due now. The id is SQLite's last insert rowid: `returning`
+ * would make it buffer the row first (see insertBooking).
+ */
+export async function insertOutbox(
+  db: Db,
+  m: { channel: Channel; recipient: string; template: string; payload: string; now: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('outbox')
+    .values({
+      channel: m.channel,
+      recipient: m.recipient,
+      template: m.template,
+      payload: m.payload,
+      next_attempt_at: m.now,
+      created_at: m.now,
+      last_error: null,
+      provider_id: null,
+      sent_at: null,
+    })
+    .executeTakeFirst();
+  return Number(r.insertId);
+}
+
 export async function recordDevMessage(db: Db, m: Omit<DevMessageRow, 'id'>): Promise<number> {
   const inserted = await db
     .insertInto('dev_messages')
@@ -159,7 +183,7 @@ export async function pruneDelivered(db: Db, before: string): Promise<number> {
 
 // ---- The notification centre: in-app notifications, channel preferences, announcements ----
 // The recipient of a message is found by its address in `users` (the outbox knows addresses,
-// not accounts): one precompiled statement on the unique email (or the indexed phone).
+// not accounts): one statement on the unique email (or the indexed phone).
 
 export type NotificationRow = Selectable<NotificationsTable>;
 export interface Recipient {
@@ -179,7 +203,7 @@ const prefOf = (eb: any, kind: string, channel: string) =>
     .where('p.kind', '=', kind)
     .where('p.channel', '=', channel as PrefChannel);
 
-const recipientByEmail = precompiled((db, v: { email: string; kind: string; channel: string }) =>
+const recipientByEmail = (db: Db, v: { email: string; kind: string; channel: string }) =>
   db
     .selectFrom('users as u')
     .select((eb) => [
@@ -189,10 +213,10 @@ const recipientByEmail = precompiled((db, v: { email: string; kind: string; chan
       prefOf(eb, v.kind, 'inapp').as('wants_inapp'),
     ])
     .where('u.email', '=', v.email)
-    .where('u.status', '=', 'active'),
-);
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
 
-const recipientByPhone = precompiled((db, v: { phone: string; kind: string; channel: string }) =>
+const recipientByPhone = (db: Db, v: { phone: string; kind: string; channel: string }) =>
   db
     .selectFrom('users as u')
     .select((eb) => [
@@ -205,8 +229,8 @@ const recipientByPhone = precompiled((db, v: { phone: string; kind: string; chan
     .where('u.phone_verified_at', 'is not', null)
     .where('u.status', '=', 'active')
     .orderBy('u.id')
-    .limit(1),
-);
+    .limit(1)
+    .executeTakeFirst();
 
 export async function recipientOf(
   db: Db,
@@ -218,50 +242,46 @@ export async function recipientOf(
     channel === 'email'
       ? await recipientByEmail(db, { email: address, kind, channel })
       : await recipientByPhone(db, { phone: address, kind, channel });
-  return r.rows[0] as Recipient | undefined;
+  return r as Recipient | undefined;
 }
-
-const notificationInsert = precompiled(
-  (db, v: { user_id: number; kind: string; title: string; body: string; link: string | null; created_at: string }) =>
-    db.insertInto('notifications').values({
-      user_id: v.user_id,
-      kind: v.kind,
-      title: v.title,
-      body: v.body,
-      link: v.link,
-      announcement_id: null,
-      read_at: null,
-      created_at: v.created_at,
-    }),
-);
 
 export async function insertNotification(
   db: Db,
   n: { user_id: number; kind: string; title: string; body: string; link: string | null; created_at: string },
 ): Promise<number> {
-  return Number((await notificationInsert(db, n)).insertId);
+  const r = await db
+    .insertInto('notifications')
+    .values({
+      user_id: n.user_id,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      announcement_id: null,
+      read_at: null,
+      created_at: n.created_at,
+    })
+    .executeTakeFirst();
+  return Number(r.insertId);
 }
 
 /** The bell shows "99+" past 99: counting stops at 100, so a long unread list costs no more than that. */
 export const UNREAD_CAP = 100;
 
-const unreadQuery = precompiled((db, v: { userId: number; cap: number }) =>
-  db
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const r = await db
     .selectFrom((eb) =>
       eb
         .selectFrom('notifications')
         .select('id')
-        .where('user_id', '=', v.userId)
+        .where('user_id', '=', userId)
         .where('read_at', 'is', null)
-        .limit(v.cap)
+        .limit(UNREAD_CAP)
         .as('unread'),
     )
-    .select((eb) => eb.fn.countAll<number>().as('n')),
-);
-
-export async function unreadCount(db: Db, userId: number): Promise<number> {
-  const r = await unreadQuery(db, { userId, cap: UNREAD_CAP });
-  return Number((r.rows[0] as { n: number } | undefined)?.n ?? 0);
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export async function listNotifications(db: Db, userId: number, limit: number, beforeId?: number) {

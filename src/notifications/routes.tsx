@@ -1,13 +1,12 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import type { AppEnv } from '../lib/env.js';
-import { notFound } from '../lib/error-pages.js';
-import { adminWhenBeyondLoopback } from '../lib/exposure.js';
-import { page } from '../lib/render.js';
+import { notFound } from '../error-pages.js';
+import { page } from '../render.js';
 import { MailboxMessagePage, MailboxPage } from '../../views/notifications/mailbox.js';
 import { devMailbox, devMessage } from './service.js';
 import * as svc from './service.js';
-import { requirePermission, requireUser, safeNext } from '../auth/middleware.js';
+import { adminWhenBeyondLoopback, requirePermission, requireUser, safeNext } from '../auth/middleware.js';
 import { actor, idParam } from '../lib/params.js';
 import { redirectWith } from '../lib/flash.js';
 import { formHook, tryForm, type Status, type Values } from '../lib/forms.js';

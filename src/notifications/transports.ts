@@ -2,10 +2,11 @@ import nodemailer from 'nodemailer';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
+import type { DB } from '../db.js';
+import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../lib/tables.js';
 import { recordDevMessage } from './queries.js';
-import { inSharedCommit } from '../db.js';
+import { tx } from '../lib/transaction.js';
 
 /** One outbox row, ready to hand to a provider. */
 export interface Delivery {
@@ -25,7 +26,7 @@ export interface Delivery {
 export interface Transport {
   /** Shown on the admin outbox page ("smtp", "twilio", "dev mailbox"). */
   name: string;
-  send(d: Delivery, deps: Pick<Deps, 'db' | 'clock'>): Promise<string>;
+  send(d: Delivery, deps: { db: DB; clock: Clock }): Promise<string>;
 }
 
 export type Transports = Record<Channel, Transport>;
@@ -63,7 +64,7 @@ const withWhatsapp = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:$
 export const devMailboxTransport: Transport = {
   name: 'dev mailbox',
   async send(d, { db, clock }) {
-    const id = await inSharedCommit(db, (trx) =>
+    const id = await tx(db, (trx) =>
       recordDevMessage(trx, {
         outbox_id: d.outboxId,
         channel: d.channel,

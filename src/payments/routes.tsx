@@ -6,10 +6,10 @@ import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
-import { page, qrSvg } from '../lib/render.js';
+import { page, qrSvg } from '../render.js';
 import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import { bookingFor } from '../bookings/access.js';
 import { confirmCheckout, openCheckout, startOnlinePayment } from '../bookings/online-payment.js';
@@ -113,7 +113,7 @@ paymentRoutes.get(
  * The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. A form
  * sent back keeps a screenshot that will do (the page says so), so the next try needs no upload.
  */
-paymentRoutes.post('/bookings/:id/pay/upi', requirePermission('bookings:create'), async (c) => {
+paymentRoutes.post('/bookings/:id/pay/upi', takesFiles, requirePermission('bookings:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = upiProofForm.safeParse(posted);
   if (!f.success) {

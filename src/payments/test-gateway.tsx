@@ -1,9 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
 import { Conflict, NotFoundError } from '../lib/errors.js';
-import { adminWhenBeyondLoopback } from '../lib/exposure.js';
-import { page } from '../lib/render.js';
-import { safeNext } from '../auth/middleware.js';
+import { page } from '../render.js';
+import { adminWhenBeyondLoopback, safeNext } from '../auth/middleware.js';
 import { TestCheckoutPage } from '../../views/payments/pay.js';
 import type { FakeOrder, FakeRazorpay } from './fake-razorpay.js';
 

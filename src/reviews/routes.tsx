@@ -6,7 +6,7 @@ import type { FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { formHook, tryForm, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import {
   MyReviewsPage,
   OrganizerReviewsPage,

@@ -6,8 +6,8 @@ import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, formHook, readQuery, tryForm, typedValues, type Status, type Values } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
-import { page } from '../lib/render.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { page } from '../render.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { AgentTicketLive, AgentTicketPage, QueuePage, type AgentTicketProps } from '../../views/support/agent-desk.js';
 import { CustomerTicketLive, CustomerTicketPage, SupportHome } from '../../views/support/customer.js';
 import { SavedRepliesPage } from '../../views/support/saved-replies.js';
@@ -101,8 +101,8 @@ export const supportRoutes = new Hono<AppEnv>();
 
 supportRoutes.get('/support', requirePermission('tickets:create'), (c) => renderHome(c));
 
-/** A new ticket: its images stream to disk (readUploadForm, an UPLOAD_ROUTES entry), then the form is checked. */
-supportRoutes.post('/support', requirePermission('tickets:create'), async (c) => {
+/** A new ticket: its images stream to disk (readUploadForm, on a route marked takesFiles), then the form is checked. */
+supportRoutes.post('/support', takesFiles, requirePermission('tickets:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = ticketForm.safeParse(uploadFields(posted));
   if (!f.success) return renderHome(c, typedValues(posted), fieldErrors(f.error.issues), 422);
@@ -117,7 +117,7 @@ supportRoutes.post('/support', requirePermission('tickets:create'), async (c) =>
 
 supportRoutes.get('/support/:id', requirePermission('tickets:create'), (c) => renderCustomerTicket(c));
 
-supportRoutes.post('/support/:id/reply', requirePermission('tickets:create'), async (c) => {
+supportRoutes.post('/support/:id/reply', takesFiles, requirePermission('tickets:create'), async (c) => {
   const posted = await readUploadForm(c);
   const f = customerReplyForm.safeParse(uploadFields(posted));
   if (!f.success) return renderCustomerTicket(c, typedValues(posted), fieldErrors(f.error.issues), 422);

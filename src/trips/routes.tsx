@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../lib/env.js';
-import { page } from '../lib/render.js';
+import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
 import { anonymousPageCache } from '../lib/page-cache.js';
-import { readUploadForm } from '../lib/uploads.js';
+import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
 import { SearchPage, SearchResults, searchUrl } from '../../views/trips/SearchPage.js';
@@ -138,7 +138,7 @@ async function tripForm(
   return { input: parsed.data, publish: intent === 'publish', retry };
 }
 
-tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async (c) => {
+tripRoutes.post('/organizer/trips/new', takesFiles, requirePermission('trips:create'), async (c) => {
   const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
   if ('response' in f) return f.response;
   try {
@@ -164,7 +164,7 @@ tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), a
   });
 });
 
-tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
+tripRoutes.post('/organizer/trips/:id/edit', takesFiles, requirePermission('trips:update'), async (c) => {
   const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
   const f = await tripForm(c, {
     title: `Edit: ${t.draft.title}`,

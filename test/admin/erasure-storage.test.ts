@@ -12,7 +12,7 @@ import { bookingForm, bookingIdFrom } from '../bookings/support.js';
 import { updateProfile } from '../../src/auth/profile.js';
 import { audit } from '../../src/lib/audit.js';
 import { enqueue } from '../../src/notifications/outbox.js';
-import { housekeeping } from '../../src/lib/housekeeping.js';
+import { housekeeping } from '../../src/platform/housekeeping.js';
 import { purgeStaleAccountData } from '../../src/auth/jobs.js';
 
 /**

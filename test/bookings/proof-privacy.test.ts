@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { sessionCookie, signedIn, makeTrip } from '../support/factories.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from './support.js';
-import { housekeeping } from '../../src/lib/housekeeping.js';
+import { housekeeping } from '../../src/platform/housekeeping.js';
 import { DAY } from '../../src/lib/clock.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { housekeeping } from '../../src/lib/housekeeping.js';
+import { housekeeping } from '../../src/platform/housekeeping.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { deliverDue } from '../../src/notifications/delivery.js';
 import { DAY, HOUR } from '../../src/lib/clock.js';

@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeTrip, signedIn } from '../support/factories.js';
 import { bookingForm } from '../bookings/support.js';
-import { inSharedCommit } from '../../src/db.js';
 import { tx } from '../../src/lib/transaction.js';
 
 /**
@@ -40,23 +39,26 @@ describe('a database that cannot grow', () => {
     expect(await rows()).toBe(0);
   });
 
-  it('a shared commit whose transaction SQLite gave up fails every write of the batch with SQLITE_FULL, and keeps none', async () => {
+  it('of transactions asked for at once, the one SQLite gave up fails with SQLITE_FULL and keeps nothing; the others are kept', async () => {
     await capAt();
     const outcomes = await Promise.allSettled([
-      inSharedCommit(t.db, (trx) => smallRow(trx)),
-      inSharedCommit(t.db, (trx) => bigRow(trx)),
-      inSharedCommit(t.db, (trx) => smallRow(trx)),
+      tx(t.db, (trx) => smallRow(trx)),
+      tx(t.db, async (trx) => {
+        await smallRow(trx);
+        await bigRow(trx);
+      }),
+      tx(t.db, (trx) => smallRow(trx)),
     ]);
     expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'ok'))).toEqual([
+      'ok',
       'SQLITE_FULL',
-      'SQLITE_FULL',
-      'SQLITE_FULL',
+      'ok',
     ]);
-    expect(await rows()).toBe(0);
+    expect(await rows()).toBe(2);
     // And the connection is fine afterwards.
     await uncap();
-    await inSharedCommit(t.db, (trx) => bigRow(trx));
-    expect(await rows()).toBe(1);
+    await tx(t.db, (trx) => bigRow(trx));
+    expect(await rows()).toBe(3);
   });
 
   it('bookings get the 503 page and /healthz 503 once the database cannot grow, nothing half-written, and both work once it can', async () => {

@@ -11,7 +11,7 @@ import { postOverSocket } from '../support/http.js';
 import { jpeg } from '../trips/support.js';
 import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
 import type { AppEnv } from '../../src/lib/env.js';
-import { readUploadForm, removeUploads, scratchDir, type UploadForm } from '../../src/lib/uploads.js';
+import { readUploadForm, removeUploads, scratchDir, takesFiles, type UploadForm } from '../../src/lib/uploads.js';
 
 /**
  * Uploads over a real socket are streamed to disk by readUploadForm (src/lib/uploads.ts);
@@ -52,7 +52,7 @@ beforeAll(async () => {
     await next();
   });
   echo.use(removeUploads);
-  echo.post('/echo', async (c) => c.json(await described(await readUploadForm(c))));
+  echo.post('/echo', takesFiles, async (c) => c.json(await described(await readUploadForm(c))));
   echo.onError((e, c) => c.text(e.message, 422));
   echoOrigin = await listen(echo.fetch);
 });

@@ -5,7 +5,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn } from '../support/factories.js';
 import { uploadsDir } from '../../src/lib/images.js';
 import { DAY, HOUR } from '../../src/lib/clock.js';
-import { housekeeping } from '../../src/lib/housekeeping.js';
+import { housekeeping } from '../../src/platform/housekeeping.js';
 import { idFrom, jpeg, postMultipart, tripForm } from './support.js';
 
 let t: TestApp;

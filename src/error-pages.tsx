@@ -1,10 +1,10 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ErrorBody, ErrorFragment, ForbiddenBody, NotFoundBody } from '../../views/errors.js';
-import type { AppEnv } from './env.js';
-import { DomainError, Unavailable } from './errors.js';
-import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from './storage.js';
-import { sqliteOf } from '../db.js';
+import { ErrorBody, ErrorFragment, ForbiddenBody, NotFoundBody } from '../views/errors.js';
+import type { AppEnv } from './lib/env.js';
+import { DomainError, Unavailable } from './lib/errors.js';
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from './lib/storage.js';
+import { sqliteOf } from './db.js';
 import { page } from './render.js';
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>

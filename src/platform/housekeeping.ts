@@ -1,10 +1,10 @@
 import type { Deps } from '../deps.js';
-import { DAY, HOUR } from './clock.js';
-import { pruneJobRuns } from './jobs.js';
+import { DAY, HOUR } from '../lib/clock.js';
+import { pruneJobRuns } from '../lib/jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
 import { forgetUnattachedPhotos } from '../trips/service.js';
 import { tidyProofScreenshots } from '../bookings/upi-proofs.js';
-import { sweepAbandonedUploads } from './uploads.js';
+import { sweepAbandonedUploads } from '../lib/uploads.js';
 
 /**
  * The nightly tidy-up: the outbox job alone records 8,640 runs a day, and delivered

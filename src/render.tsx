@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import QRCode from 'qrcode';
 import type { Child } from 'hono/jsx';
-import { Layout } from '../../views/layout.js';
-import type { AppEnv } from './env.js';
-import { htmlResponse } from './finish-response.js';
-import { DEFAULT_SETTINGS, getSettings } from './settings.js';
-import { livePageOf, type LivePage } from '../live/pages.js';
+import { Layout } from '../views/layout.js';
+import type { AppEnv } from './lib/env.js';
+import { htmlResponse } from './lib/finish-response.js';
+import { DEFAULT_SETTINGS, getSettings } from './lib/settings.js';
+import { livePageOf, type LivePage } from './live/pages.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
