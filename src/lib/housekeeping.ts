@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { DAY, HOUR } from './clock.js';
 import { pruneJobRuns } from './jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
-import { forgetUnattachedPhotos } from '../trips/service.js';
+import { forgetUnattachedPhotos } from '../trips/photos.js';
 import { tidyProofScreenshots } from '../bookings/service.js';
 import { sweepAbandonedUploads } from './uploads.js';
 

@@ -144,6 +144,9 @@ export async function removeImage(
   await Promise.all(widths.map((w) => rm(join(storeDir(dataDir, store), `${key}-${w}.webp`), { force: true })));
 }
 
+/** The widths a stored image exists in (see storeImage: never wider than the original). */
+export const storedWidths = (width: number) => [...new Set(IMAGE_WIDTHS.map((w) => Math.min(w, width)))];
+
 /** URL of one stored width. Images narrower than a width were stored at their own width. */
 export const imageUrl = (key: string, width: number) => `/uploads/${key}-${width}.webp`;
 

@@ -14,7 +14,10 @@ import { TripHead, TripPage } from '../../views/trips/TripPage.js';
 import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js';
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
-import * as trips from './service.js';
+import { homePage, organizerPage, searchTrips, tripPage } from './discovery.js';
+import { createTrip, duplicateTrip, managedTrips, tripForEdit, updateTrip } from './manage.js';
+import { cancelDeparture, cancelTrip, deactivateTrip, publishTrip } from './status.js';
+import { keepChosenPhotos } from './photos.js';
 import {
   emptyDraft,
   MAX_IMAGES,
@@ -36,12 +39,12 @@ const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-R
 const shopWindow = anonymousPageCache();
 
 tripRoutes.get('/', shopWindow, async (c) =>
-  page(c, <HomePage signedIn={c.get('user') !== null} data={await trips.homePage(c.get('deps'))} />, { title: '' }),
+  page(c, <HomePage signedIn={c.get('user') !== null} data={await homePage(c.get('deps'))} />, { title: '' }),
 );
 
 tripRoutes.get('/trips', shopWindow, async (c) => {
   const query = readQuery(c, SearchQuery);
-  const r = await trips.searchTrips(c.get('deps'), query);
+  const r = await searchTrips(c.get('deps'), query);
   c.header('Vary', 'HX-Request');
   // htmx pushes the tidy URL (no empty fields) into the address bar.
   if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
@@ -53,7 +56,7 @@ tripRoutes.get('/trips', shopWindow, async (c) => {
 
 tripRoutes.get('/trips/:id', shopWindow, async (c) => {
   const user = c.get('user');
-  const trip = await trips.tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
+  const trip = await tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
   return page(c, <TripPage trip={trip} />, {
     title: trip.title,
     head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} />,
@@ -61,7 +64,7 @@ tripRoutes.get('/trips/:id', shopWindow, async (c) => {
 });
 
 tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
-  const org = await trips.organizerPage(c.get('deps'), idParam(c));
+  const org = await organizerPage(c.get('deps'), idParam(c));
   return page(c, <OrganizerPage org={org} />, { title: org.name });
 });
 
@@ -69,7 +72,7 @@ tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
 // Organizer
 
 tripRoutes.get('/organizer/trips', requirePermission('trips:update'), async (c) =>
-  page(c, <ManageList trips={await trips.managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
+  page(c, <ManageList trips={await managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
 );
 
 const renderForm = (c: Context<AppEnv>, p: Omit<TripFormProps, 'today'> & { title: string }, status: 200 | 422 = 200) =>
@@ -104,7 +107,7 @@ async function tripForm(
 ) {
   const { draft: posted, files, intent } = readTripForm(await readUploadForm(c));
   const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
-  const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), {
+  const chosen = await keepChosenPhotos(c.get('deps'), actor(c), {
     keys: posted.photos,
     remove: posted.remove_photos,
     files,
@@ -142,7 +145,7 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
   const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
   if ('response' in f) return f.response;
   try {
-    const id = await trips.createTrip(c.get('deps'), actor(c), f.input, f.publish);
+    const id = await createTrip(c.get('deps'), actor(c), f.input, f.publish);
     return redirectWith(
       c,
       f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`,
@@ -154,7 +157,7 @@ tripRoutes.post('/organizer/trips/new', requirePermission('trips:create'), async
 });
 
 tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
+  const t = await tripForEdit(c.get('deps'), actor(c), idParam(c));
   return renderForm(c, {
     title: `Edit: ${t.draft.title}`,
     action: `/organizer/trips/${t.id}/edit`,
@@ -165,7 +168,7 @@ tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), a
 });
 
 tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
+  const t = await tripForEdit(c.get('deps'), actor(c), idParam(c));
   const f = await tripForm(c, {
     title: `Edit: ${t.draft.title}`,
     action: `/organizer/trips/${t.id}/edit`,
@@ -173,7 +176,7 @@ tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), 
   });
   if ('response' in f) return f.response;
   try {
-    await trips.updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);
+    await updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);
     return redirectWith(c, `/organizer/trips/${t.id}/edit`, f.publish ? 'Saved and published.' : 'Saved.');
   } catch (e) {
     return f.retry(e);
@@ -182,9 +185,9 @@ tripRoutes.post('/organizer/trips/:id/edit', requirePermission('trips:update'), 
 
 /** Status changes: one verb each, back to the list with what happened (or why not). */
 const verbs = {
-  publish: [trips.publishTrip, 'Published: travelers can find it now.'],
-  deactivate: [trips.deactivateTrip, 'Deactivated: travelers no longer see it.'],
-  cancel: [trips.cancelTrip, 'The trip is cancelled.'],
+  publish: [publishTrip, 'Published: travelers can find it now.'],
+  deactivate: [deactivateTrip, 'Deactivated: travelers no longer see it.'],
+  cancel: [cancelTrip, 'The trip is cancelled.'],
 } as const;
 for (const [verb, [act, done]] of Object.entries(verbs)) {
   tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), (c) =>
@@ -193,12 +196,12 @@ for (const [verb, [act, done]] of Object.entries(verbs)) {
 }
 
 tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:create'), async (c) => {
-  const id = await trips.duplicateTrip(c.get('deps'), actor(c), idParam(c));
+  const id = await duplicateTrip(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, `/organizer/trips/${id}/edit`, 'A draft copy was made. Check the dates and publish it.');
 });
 
 tripRoutes.post('/organizer/trips/:id/departures/:departureId/cancel', requirePermission('trips:update'), async (c) => {
   const id = idParam(c);
-  const cancel = () => trips.cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
+  const cancel = () => cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
   return tryAction(c, `/organizer/trips/${id}/edit`, cancel, 'The departure is cancelled.');
 });

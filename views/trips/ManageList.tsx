@@ -1,6 +1,6 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
-import type { ManagedTrip } from '../../src/trips/service.js';
+import type { ManagedTrip } from '../../src/trips/types.js';
 
 const STATUS_LABEL = {
   draft: 'Draft',

@@ -1,8 +1,8 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
-import { imageUrl } from '../../src/lib/images.js';
+import { imageUrl, storedWidths } from '../../src/lib/images.js';
 import { DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
-import { storedWidths, type DepartureView, type ImageRef, type TripCard } from '../../src/trips/service.js';
+import type { DepartureView, ImageRef, TripCard } from '../../src/trips/types.js';
 import type { Difficulty } from '../../src/trips/tables.js';
 import { RatingBadge } from '../reviews/parts.js';
 
