@@ -18,6 +18,10 @@ type Ctx = Pick<Deps, 'db' | 'clock' | 'config'>;
 /** The actor's trips (an admin sees everyone's). */
 export async function managedTrips(deps: Pick<Deps, 'db'>, actor: Actor): Promise<ManagedTrip[]> {
   const rows = await q.managedTrips(deps.db, actor.role === 'admin' ? null : actor.id);
+  const booked = await q.bookedDepartures(
+    deps.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -29,6 +33,9 @@ export async function managedTrips(deps: Pick<Deps, 'db'>, actor: Actor): Promis
     taken: Number(r.taken),
     firstStart: r.first_start,
     lastStart: r.last_start,
+    booked: booked
+      .filter((d) => d.trip_id === r.id)
+      .map((d) => ({ id: d.id, startDate: d.start_date, taken: d.seats_taken })),
   }));
 }
 

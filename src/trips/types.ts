@@ -116,6 +116,8 @@ export interface ManagedTrip {
   taken: number;
   firstStart: string | null;
   lastStart: string | null;
+  /** Its departures with seats taken, soonest first: each has a participants list to download. */
+  booked: { id: number; startDate: string; taken: number }[];
 }
 
 export interface EditableTrip {

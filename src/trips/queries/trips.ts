@@ -68,6 +68,19 @@ export async function managedTrips(db: Db, organizerId: number | null) {
   return q.limit(500).execute();
 }
 
+/** The departures of some trips that have seats taken (any status), soonest first. */
+export async function bookedDepartures(db: Db, tripIds: number[]) {
+  if (tripIds.length === 0) return [];
+  return db
+    .selectFrom('departures')
+    .select(['id', 'trip_id', 'start_date', 'seats_taken'])
+    .where('trip_id', 'in', tripIds)
+    .where('seats_taken', '>', 0)
+    .orderBy('start_date')
+    .orderBy('id')
+    .execute();
+}
+
 /** A trips row as written: every column but the generated id and the admin's moderation (a duplicate keeps that). */
 export type TripInsert = Omit<Selectable<TripsTable>, 'id' | 'moderated_at' | 'moderation_reason'>;
 
