@@ -3,7 +3,7 @@ import type { Actor } from '../auth/permissions.js';
 import type { DB } from '../db.js';
 import { DomainError, type FieldErrors } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
-import { removeImage, storedWidths, storeImage, type StoredImage } from '../lib/images.js';
+import { addMissingWidths, removeImage, storedWidths, storeImage, type StoredImage } from '../lib/images.js';
 import * as q from './queries/photos.js';
 import { MAX_IMAGES } from './schemas.js';
 import type { ChosenPhotos, ImageRef } from './types.js';
@@ -112,4 +112,17 @@ export async function forgetUnattachedPhotos(deps: Pick<Deps, 'db' | 'clock' | '
   const stale = await q.takeStalePendingPhotos(deps.db, pendingSince(deps));
   await forgetPhotoFiles(deps, stale);
   return stale.length;
+}
+
+/**
+ * At start: photos stored before a width was added to IMAGE_WIDTHS (960, between 640 and 1280)
+ * get that version now, before the server answers, so a page never offers a width that is not
+ * on disk. Each later start finds them all present and only checks. Returns how many files it made.
+ */
+export async function addMissingPhotoWidths(deps: Pick<Deps, 'db' | 'config'>): Promise<number> {
+  let made = 0;
+  // A photo no wider than 640 px was stored at every width it can have.
+  for (const p of await q.photosWiderThan(deps.db, 640))
+    made += await addMissingWidths(deps.config.dataDir, p.key, p.width);
+  return made;
 }

@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../lib/render.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
-import { anonymousPageCache } from '../lib/page-cache.js';
+import { anonymousPageCache, savesData } from '../lib/page-cache.js';
 import { readUploadForm } from '../lib/uploads.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
@@ -14,6 +15,7 @@ import { TripHead, TripPage } from '../../views/trips/TripPage.js';
 import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js';
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
+import { SaveData } from '../../views/trips/parts.js';
 import { homePage, organizerPage, searchTrips, tripPage } from './discovery.js';
 import { createTrip, duplicateTrip, managedTrips, tripForEdit, updateTrip } from './manage.js';
 import { cancelDeparture, cancelTrip, deactivateTrip, publishTrip } from './status.js';
@@ -35,37 +37,50 @@ const today = (c: Context<AppEnv>) => istDate(c.get('deps').clock.now());
 /** A back/forward restore needs the whole page, never the fragment. */
 const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
 
+/** Photos as the request asks: `Save-Data: on` gets each at its smallest width (see `photoPages`). */
+const withPhotos = (c: Context<AppEnv>, body: Child) => (
+  <SaveData.Provider value={savesData(c)}>{body}</SaveData.Provider>
+);
+
+/** Pages whose photos follow `Save-Data` say so, for the browser's and any shared cache. */
+const photoPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.header('Vary', 'Save-Data', { append: true });
+  await next();
+};
+
 /** The shop window, as signed-out visitors see it, is kept until the data changes. */
 const shopWindow = anonymousPageCache();
 
-tripRoutes.get('/', shopWindow, async (c) =>
-  page(c, <HomePage signedIn={c.get('user') !== null} data={await homePage(c.get('deps'))} />, { title: '' }),
+tripRoutes.get('/', shopWindow, photoPages, async (c) =>
+  page(c, withPhotos(c, <HomePage signedIn={c.get('user') !== null} data={await homePage(c.get('deps'))} />), {
+    title: '',
+  }),
 );
 
-tripRoutes.get('/trips', shopWindow, async (c) => {
+tripRoutes.get('/trips', shopWindow, photoPages, async (c) => {
   const query = readQuery(c, SearchQuery);
   const r = await searchTrips(c.get('deps'), query);
-  c.header('Vary', 'HX-Request');
+  c.header('Vary', 'HX-Request', { append: true });
   // htmx pushes the tidy URL (no empty fields) into the address bar.
   if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
-  return page(c, <SearchPage r={r} today={today(c)} />, {
+  return page(c, withPhotos(c, <SearchPage r={r} today={today(c)} />), {
     title: query.q ? `Treks for “${query.q}”` : 'Find a trek',
-    fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined,
+    fragment: wantsFragment(c) ? withPhotos(c, <SearchResults r={r} />) : undefined,
   });
 });
 
-tripRoutes.get('/trips/:id', shopWindow, async (c) => {
+tripRoutes.get('/trips/:id', shopWindow, photoPages, async (c) => {
   const user = c.get('user');
   const trip = await tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
-  return page(c, <TripPage trip={trip} />, {
+  return page(c, withPhotos(c, <TripPage trip={trip} />), {
     title: trip.title,
     head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} />,
   });
 });
 
-tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
+tripRoutes.get('/organizers/:id', shopWindow, photoPages, async (c) => {
   const org = await organizerPage(c.get('deps'), idParam(c));
-  return page(c, <OrganizerPage org={org} />, { title: org.name });
+  return page(c, withPhotos(c, <OrganizerPage org={org} />), { title: org.name });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -75,8 +90,14 @@ tripRoutes.get('/organizer/trips', requirePermission('trips:update'), async (c) 
   page(c, <ManageList trips={await managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
 );
 
-const renderForm = (c: Context<AppEnv>, p: Omit<TripFormProps, 'today'> & { title: string }, status: 200 | 422 = 200) =>
-  page(c, <TripFormPage {...p} today={today(c)} />, { title: p.title, status });
+const renderForm = (
+  c: Context<AppEnv>,
+  p: Omit<TripFormProps, 'today'> & { title: string },
+  status: 200 | 422 = 200,
+) => {
+  c.header('Vary', 'Save-Data', { append: true });
+  return page(c, withPhotos(c, <TripFormPage {...p} today={today(c)} />), { title: p.title, status });
+};
 
 tripRoutes.get('/organizer/trips/new', requirePermission('trips:create'), (c) =>
   renderForm(c, { title: 'New trip', action: '/organizer/trips/new', draft: emptyDraft(), errors: {} }),

@@ -80,3 +80,13 @@ export async function attachedImageKeys(db: Db, keys: string[]): Promise<Set<str
   const rows = await db.selectFrom('trip_images').select('key').distinct().where('key', 'in', keys).execute();
   return new Set(rows.map((r) => r.key));
 }
+
+/** Every photo (on a trip or waiting for a save) whose largest stored version is wider than `width`, once per key. */
+export async function photosWiderThan(db: Db, width: number) {
+  return db
+    .selectFrom('trip_images')
+    .select(['key', 'width'])
+    .where('width', '>', width)
+    .union(db.selectFrom('pending_photos').select(['key', 'width']).where('width', '>', width))
+    .execute();
+}
