@@ -7,7 +7,7 @@ import { housekeeping } from './platform/housekeeping.js';
 import { purgeStaleAccountData } from './auth/jobs.js';
 import * as bookings from './bookings/jobs.js';
 import { retryRefunds } from './payments/refunds.js';
-import { completeEndedTrips } from './trips/service.js';
+import { completeEndedTrips } from './trips/status.js';
 import * as billing from './billing/jobs.js';
 import { pruneLiveEvents } from './live/jobs.js';
 import * as reviews from './reviews/jobs.js';

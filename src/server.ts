@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { createGateway } from './payments/gateway.js';
 import { startCheckpointer } from './lib/checkpointer.js';
 import { beyondLoopbackNotice } from './lib/exposure.js';
+import { addMissingPhotoWidths } from './trips/photos.js';
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);
@@ -32,6 +33,9 @@ const deps: Deps = {
   stopping: stopping.signal,
   payments: createGateway(config),
 };
+// Before the first page offers them: the photo widths added since a photo was stored.
+const widened = await addMissingPhotoWidths(deps);
+if (widened > 0) log.info({ files: widened }, 'photo widths added');
 const scheduler = startScheduler(deps, scheduleFor(await getSettings(db)));
 deps.runJob = (name) => scheduler.runNow(name);
 const app = createApp(deps);

@@ -1,5 +1,5 @@
 import { CATEGORIES } from '../src/trips/catalog.js';
-import type { HomeData } from '../src/trips/service.js';
+import type { HomeData } from '../src/trips/types.js';
 import { TripCardView } from './trips/parts.js';
 
 export interface HomeProps {

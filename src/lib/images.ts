@@ -1,11 +1,12 @@
 import sharp, { type Metadata } from 'sharp';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from './errors.js';
 import { randomToken } from './tokens.js';
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
-export const IMAGE_WIDTHS = [320, 640, 1280] as const;
+/** 960 sits between 640 and 1280 so a 360-px phone at 2× (720 px) need not fetch the 1280. */
+export const IMAGE_WIDTHS = [320, 640, 960, 1280] as const;
 
 export interface StoredImage {
   /** Random name; files are uploads/<key>-<width>.webp for each width in `widths`. */
@@ -129,6 +130,38 @@ export async function removeImage(
 ): Promise<void> {
   await Promise.all(widths.map((w) => rm(join(storeDir(dataDir, store), `${key}-${w}.webp`), { force: true })));
 }
+
+/** The widths a stored image exists in (see storeImage: never wider than the original). */
+export const storedWidths = (width: number) => [...new Set(IMAGE_WIDTHS.map((w) => Math.min(w, width)))];
+
+/**
+ * Makes every width storedWidths promises for a public image exist (widths added to
+ * IMAGE_WIDTHS after it was stored), each resized from its largest stored version and written
+ * under a temporary name first, so a reader never sees half a file. Returns how many it made;
+ * an image whose largest version is missing is left as it is.
+ */
+export async function addMissingWidths(dataDir: string, key: string, width: number): Promise<number> {
+  const dir = uploadsDir(dataDir);
+  const widths = storedWidths(width);
+  const largest = join(dir, `${key}-${Math.max(...widths)}.webp`);
+  const missing: number[] = [];
+  for (const w of widths) if (!(await exists(join(dir, `${key}-${w}.webp`)))) missing.push(w);
+  if (missing.length === 0 || !(await exists(largest))) return 0;
+  for (const w of missing) {
+    const data = await sharp(largest).resize({ width: w, withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+    const file = join(dir, `${key}-${w}.webp`);
+    const temporary = `${file}.${randomToken()}.tmp`;
+    await writeFile(temporary, data);
+    await rename(temporary, file);
+  }
+  return missing.length;
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** URL of one stored width. Images narrower than a width were stored at their own width. */
 export const imageUrl = (key: string, width: number) => `/uploads/${key}-${width}.webp`;

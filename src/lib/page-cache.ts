@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
 import { chooseEncoding, matches } from './finish-response.js';
 import { istDate } from './time.js';
@@ -15,6 +15,9 @@ interface Entry {
 /** Headers that belong to one request, never to a stored copy. */
 const PERSONAL = new Set(['set-cookie', 'x-request-id']);
 
+/** The visitor asked for less data (`Save-Data: on`): smaller photos, a page of its own in the cache. */
+export const savesData = (c: Context) => /^on$/i.test(c.req.header('Save-Data')?.trim() ?? '');
+
 /**
  * Whole pages for visitors who are not signed in (the shop window: home, search, trip and
  * organizer pages), kept until anything in the database changes or the date in India turns,
@@ -22,7 +25,7 @@ const PERSONAL = new Set(['set-cookie', 'x-request-id']);
  *
  * Only a signed-out GET with no flash message is served from or stored in it, and only a
  * finished 200 (ETag set) without cookies is stored. The key holds everything else a page
- * depends on: the path and query, the htmx headers (fragment or page) and the encoding.
+ * depends on: the path and query, the htmx headers (fragment or page), `Save-Data` and the encoding.
  * `X-Cache: hit|miss` says which it was.
  */
 export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
@@ -36,6 +39,7 @@ export function anonymousPageCache(max = 500): MiddlewareHandler<AppEnv> {
       c.req.header('HX-Request') ?? '',
       c.req.header('HX-Boosted') ?? '',
       c.req.header('HX-History-Restore-Request') ?? '',
+      savesData(c) ? 'save-data' : '',
       c.req.url,
     ].join('|');
     const hit = store.get(db, stamp, key);

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/permissions.js';
 import { NotFoundError } from '../lib/errors.js';
 import { bookingFor } from '../bookings/access.js';
-import { tripPage } from '../trips/service.js';
+import { tripPage } from '../trips/discovery.js';
 import { ticketVisibleTo } from '../support/tickets.js';
 
 /*

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { DAY, HOUR } from '../lib/clock.js';
 import { pruneJobRuns } from '../lib/jobs.js';
 import { forgetDeliveredMessages } from '../notifications/service.js';
-import { forgetUnattachedPhotos } from '../trips/service.js';
+import { forgetUnattachedPhotos } from '../trips/photos.js';
 import { tidyProofScreenshots } from '../bookings/upi-proofs.js';
 import { sweepAbandonedUploads } from '../lib/uploads.js';
 

@@ -16,7 +16,6 @@ import { REVIEW_TAGS, type ReportReason, type ReviewInput, type ReviewTag } from
 import type { ReviewStatus } from './tables.js';
 
 // trips takes the ratings and reviews it shows from here (views take them from types.ts).
-export type { Rating, ReviewView } from './types.js';
 
 const shortName = (name: string) => {
   const parts = name.trim().split(/\s+/);

@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../lib/env.js';
 import { page } from '../render.js';
 import { redirectWith } from '../lib/flash.js';
 import { fieldErrors, FORM, readQuery, tryAction, userCanFix } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { istDate } from '../lib/time.js';
-import { anonymousPageCache } from '../lib/page-cache.js';
+import { anonymousPageCache, savesData } from '../lib/page-cache.js';
 import { readUploadForm, takesFiles } from '../lib/uploads.js';
 import { requirePermission } from '../auth/middleware.js';
 import { HomePage } from '../../views/home.js';
@@ -14,7 +15,11 @@ import { TripHead, TripPage } from '../../views/trips/TripPage.js';
 import { TripFormPage, type TripFormProps } from '../../views/trips/TripForm.js';
 import { ManageList } from '../../views/trips/ManageList.js';
 import { OrganizerPage } from '../../views/organizers/OrganizerPage.js';
-import * as trips from './service.js';
+import { SaveData } from '../../views/trips/parts.js';
+import { homePage, organizerPage, searchTrips, tripPage } from './discovery.js';
+import { createTrip, duplicateTrip, managedTrips, tripForEdit, updateTrip } from './manage.js';
+import { cancelDeparture, cancelTrip, deactivateTrip, publishTrip } from './status.js';
+import { keepChosenPhotos } from './photos.js';
 import {
   emptyDraft,
   MAX_IMAGES,
@@ -32,48 +37,67 @@ const today = (c: Context<AppEnv>) => istDate(c.get('deps').clock.now());
 /** A back/forward restore needs the whole page, never the fragment. */
 const wantsFragment = (c: Context<AppEnv>) => c.req.header('HX-History-Restore-Request') !== 'true';
 
+/** Photos as the request asks: `Save-Data: on` gets each at its smallest width (see `photoPages`). */
+const withPhotos = (c: Context<AppEnv>, body: Child) => (
+  <SaveData.Provider value={savesData(c)}>{body}</SaveData.Provider>
+);
+
+/** Pages whose photos follow `Save-Data` say so, for the browser's and any shared cache. */
+const photoPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.header('Vary', 'Save-Data', { append: true });
+  await next();
+};
+
 /** The shop window, as signed-out visitors see it, is kept until the data changes. */
 const shopWindow = anonymousPageCache();
 
-tripRoutes.get('/', shopWindow, async (c) =>
-  page(c, <HomePage signedIn={c.get('user') !== null} data={await trips.homePage(c.get('deps'))} />, { title: '' }),
+tripRoutes.get('/', shopWindow, photoPages, async (c) =>
+  page(c, withPhotos(c, <HomePage signedIn={c.get('user') !== null} data={await homePage(c.get('deps'))} />), {
+    title: '',
+  }),
 );
 
-tripRoutes.get('/trips', shopWindow, async (c) => {
+tripRoutes.get('/trips', shopWindow, photoPages, async (c) => {
   const query = readQuery(c, SearchQuery);
-  const r = await trips.searchTrips(c.get('deps'), query);
-  c.header('Vary', 'HX-Request');
+  const r = await searchTrips(c.get('deps'), query);
+  c.header('Vary', 'HX-Request', { append: true });
   // htmx pushes the tidy URL (no empty fields) into the address bar.
   if (c.req.header('HX-Request')) c.header('HX-Push-Url', searchUrl(query, r.page));
-  return page(c, <SearchPage r={r} today={today(c)} />, {
+  return page(c, withPhotos(c, <SearchPage r={r} today={today(c)} />), {
     title: query.q ? `Treks for “${query.q}”` : 'Find a trek',
-    fragment: wantsFragment(c) ? <SearchResults r={r} /> : undefined,
+    fragment: wantsFragment(c) ? withPhotos(c, <SearchResults r={r} />) : undefined,
   });
 });
 
-tripRoutes.get('/trips/:id', shopWindow, async (c) => {
+tripRoutes.get('/trips/:id', shopWindow, photoPages, async (c) => {
   const user = c.get('user');
-  const trip = await trips.tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
-  return page(c, <TripPage trip={trip} />, {
+  const trip = await tripPage(c.get('deps'), idParam(c), user ? { id: user.id, role: user.role } : null);
+  return page(c, withPhotos(c, <TripPage trip={trip} />), {
     title: trip.title,
     head: <TripHead trip={trip} publicUrl={c.get('deps').config.publicUrl} />,
   });
 });
 
-tripRoutes.get('/organizers/:id', shopWindow, async (c) => {
-  const org = await trips.organizerPage(c.get('deps'), idParam(c));
-  return page(c, <OrganizerPage org={org} />, { title: org.name });
+tripRoutes.get('/organizers/:id', shopWindow, photoPages, async (c) => {
+  const org = await organizerPage(c.get('deps'), idParam(c));
+  return page(c, withPhotos(c, <OrganizerPage org={org} />), { title: org.name });
 });
 
 // ---------------------------------------------------------------------------------------
 // Organizer
 
 tripRoutes.get('/organizer/trips', requirePermission('trips:update'), async (c) =>
-  page(c, <ManageList trips={await trips.managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
+  page(c, <ManageList trips={await managedTrips(c.get('deps'), actor(c))} />, { title: 'Your trips' }),
 );
 
-const renderForm = (c: Context<AppEnv>, p: Omit<TripFormProps, 'today'> & { title: string }, status: 200 | 422 = 200) =>
-  page(c, <TripFormPage {...p} today={today(c)} />, { title: p.title, status });
+const renderForm = (
+  c: Context<AppEnv>,
+  p: Omit<TripFormProps, 'today'> & { title: string },
+  status: 200 | 422 = 200,
+) => {
+  c.header('Vary', 'Save-Data', { append: true });
+  return page(c, withPhotos(c, <TripFormPage {...p} today={today(c)} />), { title: p.title, status });
+};
 
 tripRoutes.get('/organizer/trips/new', requirePermission('trips:create'), (c) =>
   renderForm(c, { title: 'New trip', action: '/organizer/trips/new', draft: emptyDraft(), errors: {} }),
@@ -104,7 +128,7 @@ async function tripForm(
 ) {
   const { draft: posted, files, intent } = readTripForm(await readUploadForm(c));
   const onTrip = form.existing?.images.filter((i) => !posted.remove_images.includes(String(i.id))).length ?? 0;
-  const chosen = await trips.keepChosenPhotos(c.get('deps'), actor(c), {
+  const chosen = await keepChosenPhotos(c.get('deps'), actor(c), {
     keys: posted.photos,
     remove: posted.remove_photos,
     files,
@@ -142,7 +166,7 @@ tripRoutes.post('/organizer/trips/new', takesFiles, requirePermission('trips:cre
   const f = await tripForm(c, { title: 'New trip', action: '/organizer/trips/new' });
   if ('response' in f) return f.response;
   try {
-    const id = await trips.createTrip(c.get('deps'), actor(c), f.input, f.publish);
+    const id = await createTrip(c.get('deps'), actor(c), f.input, f.publish);
     return redirectWith(
       c,
       f.publish ? `/trips/${id}` : `/organizer/trips/${id}/edit`,
@@ -154,7 +178,7 @@ tripRoutes.post('/organizer/trips/new', takesFiles, requirePermission('trips:cre
 });
 
 tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
+  const t = await tripForEdit(c.get('deps'), actor(c), idParam(c));
   return renderForm(c, {
     title: `Edit: ${t.draft.title}`,
     action: `/organizer/trips/${t.id}/edit`,
@@ -165,7 +189,7 @@ tripRoutes.get('/organizer/trips/:id/edit', requirePermission('trips:update'), a
 });
 
 tripRoutes.post('/organizer/trips/:id/edit', takesFiles, requirePermission('trips:update'), async (c) => {
-  const t = await trips.tripForEdit(c.get('deps'), actor(c), idParam(c));
+  const t = await tripForEdit(c.get('deps'), actor(c), idParam(c));
   const f = await tripForm(c, {
     title: `Edit: ${t.draft.title}`,
     action: `/organizer/trips/${t.id}/edit`,
@@ -173,7 +197,7 @@ tripRoutes.post('/organizer/trips/:id/edit', takesFiles, requirePermission('trip
   });
   if ('response' in f) return f.response;
   try {
-    await trips.updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);
+    await updateTrip(c.get('deps'), actor(c), t.id, f.input, f.publish);
     return redirectWith(c, `/organizer/trips/${t.id}/edit`, f.publish ? 'Saved and published.' : 'Saved.');
   } catch (e) {
     return f.retry(e);
@@ -182,9 +206,9 @@ tripRoutes.post('/organizer/trips/:id/edit', takesFiles, requirePermission('trip
 
 /** Status changes: one verb each, back to the list with what happened (or why not). */
 const verbs = {
-  publish: [trips.publishTrip, 'Published: travelers can find it now.'],
-  deactivate: [trips.deactivateTrip, 'Deactivated: travelers no longer see it.'],
-  cancel: [trips.cancelTrip, 'The trip is cancelled.'],
+  publish: [publishTrip, 'Published: travelers can find it now.'],
+  deactivate: [deactivateTrip, 'Deactivated: travelers no longer see it.'],
+  cancel: [cancelTrip, 'The trip is cancelled.'],
 } as const;
 for (const [verb, [act, done]] of Object.entries(verbs)) {
   tripRoutes.post(`/organizer/trips/:id/${verb}`, requirePermission('trips:update'), (c) =>
@@ -193,12 +217,12 @@ for (const [verb, [act, done]] of Object.entries(verbs)) {
 }
 
 tripRoutes.post('/organizer/trips/:id/duplicate', requirePermission('trips:create'), async (c) => {
-  const id = await trips.duplicateTrip(c.get('deps'), actor(c), idParam(c));
+  const id = await duplicateTrip(c.get('deps'), actor(c), idParam(c));
   return redirectWith(c, `/organizer/trips/${id}/edit`, 'A draft copy was made. Check the dates and publish it.');
 });
 
 tripRoutes.post('/organizer/trips/:id/departures/:departureId/cancel', requirePermission('trips:update'), async (c) => {
   const id = idParam(c);
-  const cancel = () => trips.cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
+  const cancel = () => cancelDeparture(c.get('deps'), actor(c), id, idParam(c, 'departureId'));
   return tryAction(c, `/organizer/trips/${id}/edit`, cancel, 'The departure is cancelled.');
 });

@@ -3,7 +3,7 @@ import { makeTestApp, type TestApp } from '../support/app.js';
 import { signedIn, addDeparture, makeTrip } from '../support/factories.js';
 import { bookingForm, bookingIdFrom } from './support.js';
 import { completeEndedBookings } from '../../src/bookings/jobs.js';
-import { completeEndedTrips } from '../../src/trips/service.js';
+import { completeEndedTrips } from '../../src/trips/status.js';
 import { SCHEDULE } from '../../src/scheduler.js';
 
 let t: TestApp;

@@ -28,11 +28,16 @@ describe('image pipeline', () => {
     const src = await jpegWithGps();
     expect((await sharp(src).metadata()).exif).toBeDefined();
     const img = await storeImage(t.dir, src);
-    expect(img.widths).toEqual([320, 640, 1280]);
+    expect(img.widths).toEqual([320, 640, 960, 1280]);
     expect(img.width).toBe(1280);
     expect(img.height).toBe(800);
     const files = readdirSync(uploadsDir(t.dir)).filter((f) => f.startsWith(img.key));
-    expect(files.sort()).toEqual([`${img.key}-1280.webp`, `${img.key}-320.webp`, `${img.key}-640.webp`]);
+    expect(files.sort()).toEqual([
+      `${img.key}-1280.webp`,
+      `${img.key}-320.webp`,
+      `${img.key}-640.webp`,
+      `${img.key}-960.webp`,
+    ]);
     const res = await t.request(imageUrl(img.key, 640));
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('immutable');

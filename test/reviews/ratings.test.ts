@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser, makeTrip, signedIn } from '../support/factories.js';
 import { completedBooking, ENDED, postReview } from './support.js';
-import { searchTrips } from '../../src/trips/service.js';
+import { searchTrips } from '../../src/trips/discovery.js';
 import { SearchQuery } from '../../src/trips/schemas.js';
-import { choosePlan, ratingStreamSql, searchSql } from '../../src/trips/queries.js';
+import { choosePlan, ratingStreamSql, searchSql } from '../../src/trips/queries/discovery.js';
 
 /**
  * Averages and counts stay exact on every page that shows them, after a review is written,

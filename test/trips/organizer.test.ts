@@ -219,7 +219,7 @@ describe('photos', () => {
     );
     const list = await (await t.request('/trips')).text();
     expect(list).toContain(
-      `srcset="/uploads/${imgs[0].key}-320.webp 320w, /uploads/${imgs[0].key}-640.webp 640w, /uploads/${imgs[0].key}-1280.webp 1280w"`,
+      `srcset="/uploads/${imgs[0].key}-320.webp 320w, /uploads/${imgs[0].key}-640.webp 640w, /uploads/${imgs[0].key}-960.webp 960w, /uploads/${imgs[0].key}-1280.webp 1280w"`,
     );
     // A card shows a ~104 px square thumbnail: its fallback src is the 320 px width.
     expect(list).toMatch(

@@ -80,7 +80,12 @@ describe('photos chosen before the form is shown again are kept', () => {
     expect(await pendingRows()).toEqual(
       expect.arrayContaining(keys.map((key) => expect.objectContaining({ key, owner_id: org.id }))),
     );
-    expect(filesOf(keys[0])).toEqual([`${keys[0]}-1280.webp`, `${keys[0]}-320.webp`, `${keys[0]}-640.webp`]);
+    expect(filesOf(keys[0])).toEqual([
+      `${keys[0]}-1280.webp`,
+      `${keys[0]}-320.webp`,
+      `${keys[0]}-640.webp`,
+      `${keys[0]}-960.webp`,
+    ]);
     expect(await countTrips()).toBe(0);
 
     // The save posts the keys back (the browser sends no file this time).
@@ -92,7 +97,7 @@ describe('photos chosen before the form is shown again are kept', () => {
       { key: keys[1], width: 800, height: 600, position: 1, is_cover: 0 },
     ]);
     expect(await pendingRows()).toEqual([]);
-    expect(filesOf(keys[0])).toHaveLength(3);
+    expect(filesOf(keys[0])).toHaveLength(4);
   });
 
   it('photos chosen on the next screen come after the ones kept, in the order chosen', async () => {

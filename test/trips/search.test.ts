@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { createUser, makeTrip } from '../support/factories.js';
-import { searchTrips } from '../../src/trips/service.js';
+import { searchTrips } from '../../src/trips/discovery.js';
 import { SearchQuery, ftsQuery } from '../../src/trips/schemas.js';
-import { choosePlan, searchSql, type SearchFilters } from '../../src/trips/queries.js';
+import { choosePlan, searchSql, type SearchFilters } from '../../src/trips/queries/discovery.js';
 import type { Sort } from '../../src/trips/catalog.js';
 
 let t: TestApp;

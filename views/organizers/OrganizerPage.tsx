@@ -1,4 +1,4 @@
-import type { OrganizerProfile } from '../../src/trips/service.js';
+import type { OrganizerProfile } from '../../src/trips/types.js';
 import { formatDate } from '../../src/lib/time.js';
 import { TripCardView } from '../trips/parts.js';
 import { RatingBadge, ReviewsSection } from '../reviews/parts.js';

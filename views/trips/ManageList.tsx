@@ -1,6 +1,6 @@
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
-import type { ManagedTrip } from '../../src/trips/service.js';
+import type { ManagedTrip } from '../../src/trips/types.js';
 
 const STATUS_LABEL = {
   draft: 'Draft',
@@ -49,7 +49,16 @@ export function ManageList(p: { trips: ManagedTrip[] }) {
               · filled {t.taken}/{t.capacity}
               {t.capacity > 0 && ` (${Math.round((100 * t.taken) / t.capacity)} %)`}
             </p>
-            <p>
+            {t.booked.length > 0 && (
+              <p class="trip-actions">
+                {t.booked.map((d) => (
+                  <a href={`/organizer/departures/${d.id}/participants.csv`} hx-boost="false" download>
+                    Participants {formatDay(d.startDate)} ({d.taken}), CSV
+                  </a>
+                ))}
+              </p>
+            )}
+            <div class="trip-actions">
               {t.status !== 'cancelled' && t.status !== 'completed' && (
                 <a href={`/organizer/trips/${t.id}/edit`}>Edit</a>
               )}{' '}
@@ -58,7 +67,7 @@ export function ManageList(p: { trips: ManagedTrip[] }) {
               )}{' '}
               {t.status === 'active' && <Action tripId={t.id} verb="deactivate" label="Deactivate" />}{' '}
               <Action tripId={t.id} verb="duplicate" label="Duplicate" />
-            </p>
+            </div>
           </article>
         ))
       )}

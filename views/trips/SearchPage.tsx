@@ -1,5 +1,5 @@
 import { CATEGORIES, DIFFICULTY_LABEL, REGIONS, SORTS, MAX_RESULTS } from '../../src/trips/catalog.js';
-import type { SearchResult } from '../../src/trips/service.js';
+import type { SearchResult } from '../../src/trips/types.js';
 import type { SearchQuery } from '../../src/trips/schemas.js';
 import { TripCardView } from './parts.js';
 

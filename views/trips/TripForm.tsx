@@ -3,7 +3,7 @@ import { ErrorSummary, fieldId } from '../components/ErrorSummary.js';
 import type { FieldErrors, Link } from '../../src/lib/errors.js';
 import { CATEGORIES, DIFFICULTY_LABEL, MAX_CATEGORIES, REGIONS } from '../../src/trips/catalog.js';
 import { MAX_DAYS, MAX_DEPARTURES, MAX_IMAGES, type TripDraft } from '../../src/trips/schemas.js';
-import type { DepartureView, ImageRef } from '../../src/trips/service.js';
+import type { DepartureView, ImageRef } from '../../src/trips/types.js';
 import type { TripStatus } from '../../src/trips/tables.js';
 import { Dates, Photo, SeatsLeft } from './parts.js';
 

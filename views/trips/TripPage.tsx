@@ -1,5 +1,5 @@
 import { CATEGORIES, DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
-import type { TripDetail } from '../../src/trips/service.js';
+import type { TripDetail } from '../../src/trips/types.js';
 import { imageUrl } from '../../src/lib/images.js';
 import { Dates, Photo, Price, SeatsLeft } from './parts.js';
 import { RefundPolicyList } from '../bookings/booking.js';

@@ -1,20 +1,28 @@
+import { createContext, useContext } from 'hono/jsx';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay } from '../../src/lib/time.js';
-import { imageUrl } from '../../src/lib/images.js';
+import { imageUrl, storedWidths } from '../../src/lib/images.js';
 import { DIFFICULTY_LABEL } from '../../src/trips/catalog.js';
-import { storedWidths, type DepartureView, type ImageRef, type TripCard } from '../../src/trips/service.js';
+import type { DepartureView, ImageRef, TripCard } from '../../src/trips/types.js';
 import type { Difficulty } from '../../src/trips/tables.js';
 import { RatingBadge } from '../reviews/parts.js';
 
+/**
+ * The visitor asked to save data (`Save-Data: on`): every photo under this provider comes in
+ * its smallest width only, with no srcset a browser could upgrade from.
+ */
+export const SaveData = createContext(false);
+
 /** A stored photo: WebP in every stored width, sized for layout, loaded lazily. */
 export function Photo(p: { image: ImageRef; alt: string; sizes: string; show?: number; eager?: boolean }) {
+  const lean = useContext(SaveData);
   const widths = storedWidths(p.image.width);
-  const shown = widths.filter((w) => w <= (p.show ?? 640)).pop() ?? widths[0];
+  const shown = lean ? widths[0] : (widths.filter((w) => w <= (p.show ?? 640)).pop() ?? widths[0]);
   return (
     <img
       src={imageUrl(p.image.key, shown)}
-      srcset={widths.map((w) => `${imageUrl(p.image.key, w)} ${w}w`).join(', ')}
-      sizes={p.sizes}
+      srcset={lean ? undefined : widths.map((w) => `${imageUrl(p.image.key, w)} ${w}w`).join(', ')}
+      sizes={lean ? undefined : p.sizes}
       width={shown}
       height={Math.round((p.image.height * shown) / p.image.width)}
       alt={p.alt}
