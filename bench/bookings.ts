@@ -228,6 +228,54 @@ export async function runBookingsBench(log: (s: string) => void = console.log): 
   );
 
   try {
+    // 0. A popular batch opening: 200 different buyers at once on a 10-seat departure. Every
+    //    one of them gets an answer (a booking or "sold out") within 2 s, and exactly 10 hold seats.
+    const opening = await makeTrip(deps, { capacity: 10, pricePaise: 1_000_000 });
+    const buyers = await Promise.all(Array.from({ length: 200 }, async () => (await signedIn(deps)).cookie));
+    const openingBody = formBody(bookingForm(opening.departureId, 1));
+    const crowd = new Agent({ maxSockets: Infinity });
+    const answers = await Promise.all(
+      buyers.map(async (cookie) => {
+        const t0 = performance.now();
+        const status = await post(`/trips/${opening.tripId}/book`, openingBody, cookie, crowd).then(
+          (r) => r.status,
+          () => 0,
+        );
+        return { status, ms: performance.now() - t0 };
+      }),
+    );
+    crowd.destroy();
+    const openingHeld = (
+      await db
+        .selectFrom('departures')
+        .select('seats_taken')
+        .where('id', '=', opening.departureId)
+        .executeTakeFirstOrThrow()
+    ).seats_taken;
+    const openingErrors = answers.filter((a) => a.status === 0 || a.status >= 500).length;
+    const slowest = Math.max(...answers.map((a) => a.ms));
+    results.push({
+      name: 'opening: seats held of 10 (200 buyers at once)',
+      value: openingHeld,
+      unit: 'seats',
+      budget: '= 10',
+      ok: openingHeld === 10 && answers.filter((a) => a.status === 303).length === 10,
+    });
+    results.push({
+      name: 'opening: errors (5xx or connection)',
+      value: openingErrors,
+      unit: 'requests',
+      budget: '= 0',
+      ok: openingErrors === 0,
+    });
+    results.push({
+      name: 'opening: slowest answer of the 200',
+      value: Math.round(slowest),
+      unit: 'ms',
+      budget: '≤ 2000',
+      ok: slowest <= 2000,
+    });
+
     // 1. 500 concurrent attempts on 10 seats.
     const race = await makeTrip(deps, { capacity: 10, pricePaise: 1_000_000 });
     const racers = await Promise.all(Array.from({ length: 50 }, async () => (await signedIn(deps)).cookie));
