@@ -7,7 +7,8 @@ import { htmlResponse } from '../lib/finish-response.js';
 import { actor } from '../lib/params.js';
 import { requireRole, requireUser } from '../auth/middleware.js';
 import { customerSearch } from './schemas.js';
-import { adminBoard, agentBoard, organizerBoard, travelerBoard, type Board, type BoardInput } from './service.js';
+import { adminBoard, agentBoard, organizerBoard, travelerBoard, type Board } from './service.js';
+import type { BoardInput } from './types.js';
 import {
   ADMIN_WIDGETS,
   AGENT_WIDGETS,

@@ -4,15 +4,14 @@ import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
-import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
 import type { Actor } from '../auth/permissions.js';
 import { channel, publish } from '../live/service.js';
-import type { BannerItem } from '../../views/notifications/live.js';
 import { bannerData, bellData } from './inapp.js';
 import { kindsFor, mustGo, PREF_CHANNELS, secretOf } from './kinds.js';
 import { safeNext } from '../lib/paths.js';
 import type { Audience, PrefChannel } from './tables.js';
 import * as q from './queries.js';
+import type { AnnouncementItem, BannerItem, MailboxItem, MailboxMessage, NotificationItem, PrefRow } from './types.js';
 import type { Channel } from '../lib/tables.js';
 import {
   messagesTo,
@@ -79,16 +78,6 @@ export async function forgetDeliveredMessages(deps: Deps): Promise<number> {
 
 // ---- The notification centre (issue 16): the list, the bell, preferences, announcements ----
 
-export interface NotificationItem {
-  id: number;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  read: boolean;
-  createdAt: string;
-}
-
 const toNotification = (r: q.NotificationRow): NotificationItem => ({
   id: r.id,
   kind: r.kind,
@@ -148,14 +137,6 @@ export async function dismissAnnouncement(deps: Deps, actor: Actor, announcement
   await publishBell(deps, actor.id);
 }
 
-export interface PrefRow {
-  kind: string;
-  label: string;
-  mustGo: boolean;
-  /** Channel → on. */
-  on: Record<PrefChannel, boolean>;
-}
-
 /** The kinds this user is sent, with the channels they chose (on unless turned off). */
 export async function preferencesOf(deps: Pick<Deps, 'db'>, actor: Actor): Promise<PrefRow[]> {
   const saved = await q.prefsOf(deps.db, actor.id);
@@ -190,16 +171,6 @@ export interface AnnouncementInput {
   body: string;
   /** An IST date (YYYY-MM-DD): the banner shows until the end of that day. */
   until?: string;
-}
-
-export interface AnnouncementItem {
-  id: number;
-  audience: Audience;
-  title: string;
-  body: string;
-  until: string | null;
-  createdAt: string;
-  author: string | null;
 }
 
 export async function announcements(deps: Pick<Deps, 'db'>): Promise<AnnouncementItem[]> {

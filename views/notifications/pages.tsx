@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import type { Values } from '../../src/lib/forms.js';
 import { formatDateTime } from '../../src/lib/time.js';
-import type { AnnouncementItem, NotificationItem, PrefRow } from '../../src/notifications/service.js';
+import type { AnnouncementItem, NotificationItem, PrefRow } from '../../src/notifications/types.js';
 import type { PrefChannel } from '../../src/notifications/tables.js';
 import { Field } from '../components/Field.js';
 
