@@ -35,37 +35,41 @@ export const TripsWidget = (p: { data: O['trips'] }) => (
   </Widget>
 );
 
+/** How the next departures fill: a report, not a task, so folded (a closed <details>) below the work to do. */
 export const DeparturesWidget = (p: { data: O['departures'] }) => (
   <Widget name="departures" title="Upcoming departures">
     {p.data.length === 0 ? (
       <p>No departures coming up.</p>
     ) : (
-      <table class="records">
-        <thead>
-          <tr>
-            <th>Trip</th>
-            <th>Starts</th>
-            <th>Seats taken</th>
-            <th>Filled</th>
-            <th>Bookings</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.data.map((d) => (
+      <details>
+        <summary>Seats taken on the next {plural(p.data.length, 'departure')}</summary>
+        <table class="records">
+          <thead>
             <tr>
-              <td>{d.title}</td>
-              <td data-label="Starts">{formatDay(d.startDate)}</td>
-              <td data-label="Seats taken">
-                {d.seatsTaken} of {d.capacity}
-              </td>
-              <td data-label="Filled">{d.fillPercent}%</td>
-              <td>
-                <a href={`/organizer/bookings?departure=${d.id}`}>Its bookings</a>
-              </td>
+              <th>Trip</th>
+              <th>Starts</th>
+              <th>Seats taken</th>
+              <th>Filled</th>
+              <th>Bookings</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {p.data.map((d) => (
+              <tr>
+                <td>{d.title}</td>
+                <td data-label="Starts">{formatDay(d.startDate)}</td>
+                <td data-label="Seats taken">
+                  {d.seatsTaken} of {d.capacity}
+                </td>
+                <td data-label="Filled">{d.fillPercent}%</td>
+                <td>
+                  <a href={`/organizer/bookings?departure=${d.id}`}>Its bookings</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     )}
   </Widget>
 );
@@ -160,26 +164,41 @@ export const SubscriptionWidget = (p: { data: O['subscription'] }) => {
   );
 };
 
-export const AlertsWidget = (p: { data: O['alerts'] }) => (
-  <Widget name="alerts" title="Needs your attention">
-    {p.data.length === 0 ? (
-      <p>Nothing needs your attention.</p>
-    ) : (
-      <ul>
-        {p.data.map((a) =>
-          a.kind === 'proof-overdue' ? (
+/**
+ * Overdue UPI payments, each listed (each needs a decision); departures filling slowly gathered
+ * in one closed <details>: worth a look, but never above the payments to verify.
+ */
+export const AlertsWidget = (p: { data: O['alerts'] }) => {
+  const overdue = p.data.filter((a) => a.kind === 'proof-overdue');
+  const slow = p.data.filter((a) => a.kind === 'under-filled');
+  return (
+    <Widget name="alerts" title="Needs your attention">
+      {p.data.length === 0 && <p>Nothing needs your attention.</p>}
+      {overdue.length > 0 && (
+        <ul>
+          {overdue.map((a) => (
             <li>
               UPI payment of <a href="/organizer/verifications">{a.code}</a> ({a.title}) is past its deadline (
               {formatDateTime(a.dueAt)}): verify or reject it.
             </li>
-          ) : (
-            <li>
-              <a href={`/organizer/trips/${a.tripId}/edit`}>{a.title}</a> starts {formatDay(a.startDate)} with only{' '}
-              {a.seatsTaken} of {a.capacity} seats taken.
-            </li>
-          ),
-        )}
-      </ul>
-    )}
-  </Widget>
-);
+          ))}
+        </ul>
+      )}
+      {slow.length > 0 && (
+        <details id="filling-slowly">
+          <summary>
+            {plural(slow.length, 'departure')} {slow.length === 1 ? 'is' : 'are'} filling slowly
+          </summary>
+          <ul>
+            {slow.map((a) => (
+              <li>
+                <a href={`/organizer/trips/${a.tripId}/edit`}>{a.title}</a> starts {formatDay(a.startDate)} with only{' '}
+                {a.seatsTaken} of {a.capacity} seats taken.
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </Widget>
+  );
+};

@@ -147,13 +147,23 @@ function Dashboard<D extends { profile: { name: string } }>(p: {
   );
 }
 
+/**
+ * What needs the organizer's action first (payments to verify, overdue ones, new bookings, refunds
+ * to pay back), then how things stand: on a phone the first screen is the work to do.
+ */
+export const ORGANIZER_ORDER: (keyof OrganizerDashboard)[] = [
+  'verifications',
+  'alerts',
+  'newBookings',
+  'refunds',
+  'departures',
+  'trips',
+  'earnings',
+  'subscription',
+];
+
 export const OrganizerDashboardPage = (p: { data: OrganizerDashboard }) => (
-  <Dashboard
-    role="organizer"
-    data={p.data}
-    views={ORGANIZER_WIDGETS}
-    order={['alerts', 'trips', 'departures', 'newBookings', 'verifications', 'refunds', 'earnings', 'subscription']}
-  />
+  <Dashboard role="organizer" data={p.data} views={ORGANIZER_WIDGETS} order={ORGANIZER_ORDER} />
 );
 
 export const TravelerDashboardPage = (p: { data: TravelerDashboard }) => (
