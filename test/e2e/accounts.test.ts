@@ -78,7 +78,8 @@ describe.each([
     await page.locator('input[name=password]').fill('snow leopard ridge');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: `Hello, ${name}` }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
+    // Signing in lands on /dashboard, which is the traveler's dashboard itself (no redirect).
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
     await expectNoSideScroll(page, 'dashboard');
 
     // The header shows the first name only (a full name would wrap the bar on a phone); the link's
