@@ -72,7 +72,9 @@ describe.each([
     await page.locator('input[name=email]').fill(email);
     await page.locator('input[name=password]').fill('not my password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Wrong email or password.').waitFor();
+    // Next to the field, and in the error summary the page opens on.
+    await page.locator('.field-error', { hasText: 'Wrong email or password.' }).waitFor();
+    await page.locator('#error-summary', { hasText: 'Wrong email or password.' }).waitFor();
     expect(await page.locator('input[name=email]').inputValue()).toBe(email);
 
     await page.locator('input[name=password]').fill('snow leopard ridge');
