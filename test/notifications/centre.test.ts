@@ -280,7 +280,10 @@ describe('channel preferences by topic', () => {
     const on = shown.on.filter((v) => v !== 'hold-expiring|sms');
     await t.post('/notifications/settings', { on, group: shown.shown, shown: shown.shown }, me.cookie);
     expect(await offRows(me.id)).toEqual([{ kind: 'hold-expiring', channel: 'sms' }]);
-    expect(await page(me.cookie)).toMatch(/<option value="bookings\|custom" selected/);
+    const html = await page(me.cookie);
+    expect(html).toMatch(/<option value="bookings\|custom" selected/);
+    // The kinds of a topic chosen kind by kind are open to see; the other topics stay folded.
+    expect(html.match(/<details open/g)).toHaveLength(1);
   });
 
   it('a topic turned off cannot switch off the kinds that must go (money, security)', async () => {

@@ -129,7 +129,8 @@ function TopicGroup(p: { g: PrefGroup }) {
           <input type="hidden" name="shown" value={`${g.topic}|${g.choice}`} />
         </label>
       )}
-      <details>
+      {/* Open when its kinds differ: "Kind by kind" is then the choice, and these are it. */}
+      <details open={g.choice === 'custom'}>
         <summary>Each kind ({g.rows.length})</summary>
         {g.rows.map((r) => (
           <KindRow r={r} />
