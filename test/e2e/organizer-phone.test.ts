@@ -5,6 +5,7 @@ import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/fac
 import { systemClock } from '../../src/lib/clock.js';
 import { istDate } from '../../src/lib/time.js';
 import { startTrial } from '../../src/billing/service.js';
+import { channel, publish } from '../../src/live/service.js';
 
 const e2e = serverAndBrowser();
 
@@ -62,7 +63,7 @@ async function seedOrganizer() {
 const pageHeight = (w: { page: import('playwright-core').Page }) =>
   w.page.evaluate(() => document.documentElement.scrollHeight);
 
-describe('the organizer on a phone (Chromium, 360×640, JavaScript off)', () => {
+describe('the organizer on a phone (Chromium, 360×640; JavaScript off but for the live test)', () => {
   it('the dashboard puts the work to do first and folds the slow-filling departures into one closed <details>', async () => {
     const cookies = await seedOrganizer();
     const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
@@ -134,6 +135,39 @@ describe('the organizer on a phone (Chromium, 360×640, JavaScript off)', () => 
     await expect(w.page.locator('input[value="trip-cancelled|email"]').isDisabled()).resolves.toBe(true);
     expect(await hasHorizontalScroll(w.page)).toBe(false);
     await w.check();
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+
+  it('/dashboard itself (no redirect) keeps its widgets live: a new booking shows without a reload', async () => {
+    const deps = { db: e2e.server.db, clock: systemClock };
+    const organizer = await createUser(deps, { role: 'organizer', name: 'Valley Walkers' });
+    const traveler = await createUser(deps, { role: 'traveler', name: 'Meera Nair' });
+    await startTrial(deps.db, deps.clock, organizer);
+    const trip = await makeTrip(deps, { organizerId: organizer, title: 'Kuari Pass', start: inDays(30), capacity: 8 });
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, await sessionCookie(deps, organizer));
+    const res = await w.page.goto('/dashboard');
+    expect(res?.status()).toBe(200);
+    expect(new URL(w.page.url()).pathname).toBe('/dashboard');
+    await expect(w.page.locator('#widget-newBookings strong').textContent()).resolves.toBe('0');
+    await w.page.waitForFunction(() => !!document.getElementById('live')?.getAttribute('sse-connect'));
+    await w.page.waitForTimeout(500);
+    await w.page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+    const booking = await makeBooking(deps, { trip, userId: traveler, status: 'confirmed' });
+    const { code } = await deps.db
+      .selectFrom('bookings')
+      .select('code')
+      .where('id', '=', booking)
+      .executeTakeFirstOrThrow();
+    // What the booking flow publishes after its commit: the organizer's queue changed.
+    await publish(deps, { to: channel.user(organizer), event: 'queue' });
+    await w.page.waitForFunction((c) => document.getElementById('widget-newBookings')?.textContent?.includes(c), code, {
+      timeout: 5000,
+    });
+    await expect(w.page.locator('#widget-newBookings strong').textContent()).resolves.toBe('1');
+    expect(await w.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(w.errors).toEqual([]);
     await w.close();
   });
