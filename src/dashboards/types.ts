@@ -84,6 +84,7 @@ export interface ActionBooking {
   /** When the seats go back on sale unless paid; null when the hold has no end. */
   holdExpiresAt: string | null;
   /** The organizer rejected the UPI proof: pay again or send another. */
+  /** A pending booking whose proof the organizer asked to be sent again (a rejected proof otherwise releases the booking). */
   proofRejected: boolean;
 }
 

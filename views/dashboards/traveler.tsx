@@ -35,7 +35,9 @@ export const NeedingActionWidget = (p: { data: T['needingAction'] }) => (
         {p.data.map((b) => (
           <li>
             <a href={`/bookings/${b.id}`}>{b.code}</a> {b.title} ({formatDay(b.startDate)}):{' '}
-            {b.proofRejected ? 'your UPI payment was not accepted, pay again' : `pay ${formatPaise(b.amountPaise)}`}
+            {b.proofRejected
+              ? 'send your UPI payment proof again (see what to fix)'
+              : `pay ${formatPaise(b.amountPaise)}`}
             {b.holdExpiresAt && <> by {formatDateTime(b.holdExpiresAt)}</>}
           </li>
         ))}
