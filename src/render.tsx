@@ -6,6 +6,8 @@ import type { AppEnv } from './lib/env.js';
 import { htmlResponse } from './lib/finish-response.js';
 import { DEFAULT_SETTINGS, getSettings } from './lib/settings.js';
 import { livePageOf, type LivePage } from './live/pages.js';
+import { raw } from 'hono/html';
+import { withErrorSummary } from '../views/components/ErrorSummary.js';
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true' && c.req.header('HX-Boosted') !== 'true';
 
@@ -37,6 +39,8 @@ export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Pro
   const { platformName, contactEmail, contactPhone } = await getSettings(db).catch(() => DEFAULT_SETTINGS);
   const bell = c.get('bell');
   const live = o.live ?? livePageOf(c);
+  // A form sent back with its errors: the summary of them on top, whichever form it is.
+  const content = status === 422 ? raw(await withErrorSummary(await (<>{body}</>).toString())) : body;
   return htmlResponse(
     c,
     <Layout
@@ -62,7 +66,7 @@ export async function page(c: Context<AppEnv>, body: Child, o: PageOptions): Pro
       head={o.head}
       brand={{ name: platformName, contact: [contactEmail, contactPhone].filter(Boolean).join(' · ') }}
     >
-      {body}
+      {content}
     </Layout>,
     status,
   );

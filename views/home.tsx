@@ -16,13 +16,7 @@ export function HomePage(p: HomeProps) {
         <p>Small groups, real organizers, honest prices — in the Himalaya, the Western Ghats and beyond.</p>
       </hgroup>
       <form method="get" action="/trips" role="search">
-        <input
-          type="search"
-          name="q"
-          placeholder="Where do you want to go?"
-          aria-label="Search treks"
-          inputmode="search"
-        />
+        <input type="search" name="q" placeholder="Trek, place or word" aria-label="Search treks" inputmode="search" />
         <button type="submit">Search</button>
       </form>
       {p.data.soonest.length === 0 && p.data.categories.length === 0 && (

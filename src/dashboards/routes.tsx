@@ -6,8 +6,11 @@ import { page } from '../render.js';
 import { htmlResponse } from '../lib/finish-response.js';
 import { actor } from '../lib/params.js';
 import { requireRole, requireUser } from '../auth/middleware.js';
+import type { Role } from '../auth/tables.js';
+import { liveDashboardOf } from '../live/pages.js';
 import { customerSearch } from './schemas.js';
-import { adminBoard, agentBoard, organizerBoard, travelerBoard, type Board, type BoardInput } from './service.js';
+import { adminBoard, agentBoard, organizerBoard, travelerBoard, type Board } from './service.js';
+import type { BoardInput } from './types.js';
 import {
   ADMIN_WIDGETS,
   AGENT_WIDGETS,
@@ -22,28 +25,40 @@ import {
 
 const input = (c: Context<AppEnv>): BoardInput => readQuery(c, customerSearch);
 
-/**
- * GET /dashboard/ROLE (the whole page) and GET /dashboard/ROLE/WIDGET (one widget's section
- * alone, the fragment a live update swaps in), for the role only.
- */
-function mount<D>(app: Hono<AppEnv>, board: Board<D>, Page: (p: { data: D }) => Child, views: WidgetViews<D>) {
-  const path = `/dashboard/${board.role}`;
-  app.get(path, requireRole(board.role), async (c) => {
-    const data = await board.all(c.get('deps'), actor(c), input(c));
-    return page(c, <Page data={data} />, { title: 'Dashboard' });
-  });
-  app.get(`${path}/:widget`, requireRole(board.role), async (c) => {
-    const name = board.widget(c.req.param('widget'));
-    const data = await board.one(c.get('deps'), actor(c), name, input(c));
-    return htmlResponse(c, <>{views[name]({ data })}</>);
-  });
+/** A role's dashboard: its board, its page, and its widgets' views. */
+interface Dashboard<D> {
+  board: Board<D>;
+  Page: (p: { data: D }) => Child;
+  views: WidgetViews<D>;
 }
 
-/** /dashboard sends each role to its own dashboard. */
+const DASHBOARDS: { [R in Role]: Dashboard<any> } = {
+  organizer: { board: organizerBoard, Page: OrganizerDashboardPage, views: ORGANIZER_WIDGETS },
+  traveler: { board: travelerBoard, Page: TravelerDashboardPage, views: TRAVELER_WIDGETS },
+  agent: { board: agentBoard, Page: AgentDashboardPage, views: AGENT_WIDGETS },
+  admin: { board: adminBoard, Page: AdminDashboardPage, views: ADMIN_WIDGETS },
+};
+
+/** The whole dashboard of a role, live as at /dashboard/ROLE wherever it is served. */
+async function renderDashboard<D>(c: Context<AppEnv>, d: Dashboard<D>) {
+  const data = await d.board.all(c.get('deps'), actor(c), input(c));
+  return page(c, <d.Page data={data} />, { title: 'Dashboard', live: liveDashboardOf(c, d.board.role) });
+}
+
+/**
+ * /dashboard renders the signed-in role's dashboard itself (no redirect: one round trip less on a
+ * slow network). GET /dashboard/ROLE is the same page for the role only, and GET
+ * /dashboard/ROLE/WIDGET one widget's section alone, the fragment a live update swaps in.
+ */
 export const dashboardRoutes = new Hono<AppEnv>().get('/dashboard', requireUser, (c) =>
-  c.redirect(`/dashboard/${c.get('user')!.role}`, 303),
+  renderDashboard(c, DASHBOARDS[c.get('user')!.role]),
 );
-mount(dashboardRoutes, organizerBoard, OrganizerDashboardPage, ORGANIZER_WIDGETS);
-mount(dashboardRoutes, travelerBoard, TravelerDashboardPage, TRAVELER_WIDGETS);
-mount(dashboardRoutes, agentBoard, AgentDashboardPage, AGENT_WIDGETS);
-mount(dashboardRoutes, adminBoard, AdminDashboardPage, ADMIN_WIDGETS);
+for (const d of Object.values(DASHBOARDS)) {
+  const path = `/dashboard/${d.board.role}`;
+  dashboardRoutes.get(path, requireRole(d.board.role), (c) => renderDashboard(c, d));
+  dashboardRoutes.get(`${path}/:widget`, requireRole(d.board.role), async (c) => {
+    const name = d.board.widget(c.req.param('widget'));
+    const data = await d.board.one(c.get('deps'), actor(c), name, input(c));
+    return htmlResponse(c, <>{d.views[name]({ data })}</>);
+  });
+}

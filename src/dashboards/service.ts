@@ -5,16 +5,22 @@ import type { TripStatus } from '../trips/tables.js';
 import type { BookingStatus } from '../bookings/tables.js';
 import { accountSummary } from '../auth/accounts.js';
 import { listAccounts } from '../auth/account-admin.js';
-import type { Account, AccountListItem } from '../auth/types.js';
 import { listingsIncluded } from '../billing/listings.js';
 import { subscriptionOf } from '../billing/subscription-page.js';
-import type { SubscriptionView } from '../billing/types.js';
 import { reviewInvites } from '../reviews/service.js';
 import { agentStats } from '../support/agent-stats.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { DAY } from '../lib/clock.js';
 import { istDate } from '../lib/time.js';
 import * as q from './queries.js';
+import type {
+  AdminDashboard,
+  AgentDashboard,
+  BoardInput,
+  OrganizerAlert,
+  OrganizerDashboard,
+  TravelerDashboard,
+} from './types.js';
 
 type Ctx = Pick<Deps, 'db' | 'clock'>;
 
@@ -34,11 +40,6 @@ function addMonths(month: string, n: number): string {
 }
 
 // ---------------------------------------------------------------- boards
-
-/** What the agent's dashboard was asked (its customer search). */
-export interface BoardInput {
-  q?: string;
-}
 
 type Loaders<T> = { [K in keyof T]: (deps: Ctx, actor: Actor, input: BoardInput) => Promise<T[K]> };
 
@@ -84,53 +85,6 @@ function board<T>(role: Role, loaders: Loaders<T>): Board<T> {
 const profile = (deps: Ctx, actor: Actor) => accountSummary(deps, actor.id);
 
 // ---------------------------------------------------------------- organizer
-
-export interface DepartureFill {
-  id: number;
-  tripId: number;
-  title: string;
-  startDate: string;
-  capacity: number;
-  /** Seats held by pending bookings plus seats of confirmed ones. */
-  seatsTaken: number;
-  /** seatsTaken of capacity, whole per cent. */
-  fillPercent: number;
-}
-
-export interface NewBooking {
-  id: number;
-  code: string;
-  title: string;
-  guests: number;
-  amountPaise: number;
-  status: BookingStatus;
-  createdAt: string;
-}
-
-export interface WeekEarnings {
-  /** The Monday the week starts (India). */
-  weekStart: string;
-  paidPaise: number;
-  refundedPaise: number;
-  netPaise: number;
-}
-
-export type OrganizerAlert =
-  | { kind: 'proof-overdue'; bookingId: number; code: string; title: string; dueAt: string }
-  | { kind: 'under-filled'; tripId: number; title: string; startDate: string; capacity: number; seatsTaken: number };
-
-export interface OrganizerDashboard {
-  profile: Account;
-  /** `included`: the active trips the running period includes; more stay open, but none can be published. */
-  trips: { active: number; drafts: number; included: number };
-  departures: DepartureFill[];
-  newBookings: { total: number; days: number; latest: NewBooking[] };
-  verifications: { pending: number; oldestAt: string | null };
-  refunds: { count: number; paise: number };
-  earnings: WeekEarnings[];
-  subscription: SubscriptionView | null;
-  alerts: OrganizerAlert[];
-}
 
 /** Days a booking counts as new. */
 export const NEW_BOOKING_DAYS = 7;
@@ -225,45 +179,6 @@ export const organizerBoard = board<OrganizerDashboard>('organizer', {
 
 // ---------------------------------------------------------------- traveler
 
-export interface TripBooking {
-  id: number;
-  code: string;
-  title: string;
-  guests: number;
-  startDate: string;
-  endDate: string;
-}
-
-export interface ActionBooking {
-  id: number;
-  code: string;
-  title: string;
-  startDate: string;
-  amountPaise: number;
-  /** When the seats go back on sale unless paid; null when the hold has no end. */
-  holdExpiresAt: string | null;
-  /** The organizer rejected the UPI proof: pay again or send another. */
-  proofRejected: boolean;
-}
-
-export interface PastTrip {
-  id: number;
-  code: string;
-  tripId: number;
-  title: string;
-  startDate: string;
-  endDate: string;
-  /** Where the traveler reviews this trip: set while a completed booking of it awaits their review. */
-  reviewHref: string | null;
-}
-
-export interface TravelerDashboard {
-  profile: Account;
-  upcoming: TripBooking[];
-  needingAction: ActionBooking[];
-  past: PastTrip[];
-}
-
 export const travelerBoard = board<TravelerDashboard>('traveler', {
   profile,
   async upcoming(deps, actor) {
@@ -309,25 +224,6 @@ export const travelerBoard = board<TravelerDashboard>('traveler', {
 
 // ---------------------------------------------------------------- agent
 
-export interface CustomerSearch {
-  /** What was searched for; empty until the agent searches. */
-  q: string;
-  results: AccountListItem[];
-  total: number;
-}
-
-/** The support desk at a glance: the active queue, and the agent's own tickets. */
-export interface TicketQueue {
-  active: number;
-  mine: { open: number; resolvedThisWeek: number; medianFirstResponseMinutes: number | null };
-}
-
-export interface AgentDashboard {
-  profile: Account;
-  tickets: TicketQueue;
-  customers: CustomerSearch;
-}
-
 /** Customers shown for one search on the dashboard. */
 export const CUSTOMER_RESULTS = 10;
 
@@ -354,33 +250,6 @@ export const agentBoard = board<AgentDashboard>('agent', {
 });
 
 // ---------------------------------------------------------------- admin
-
-export interface MonthGrowth {
-  /** YYYY-MM, India. */
-  month: string;
-  users: number;
-  bookings: number;
-}
-
-export interface FailingJob {
-  name: string;
-  lastRunAt: string;
-  detail: string | null;
-  /** Failed runs in the last day. */
-  failuresToday: number;
-}
-
-export interface AdminDashboard {
-  profile: Account;
-  users: Record<Role, number>;
-  trips: Record<TripStatus, number>;
-  bookings: Record<BookingStatus, number>;
-  gmv: { totalPaise: number; monthPaise: number };
-  subscriptionRevenue: { totalPaise: number; monthPaise: number };
-  growth: MonthGrowth[];
-  failingJobs: FailingJob[];
-  outbox: { pending: number; sending: number; failed: number; oldestDue: string | null };
-}
 
 /** Months of growth the chart shows. */
 export const GROWTH_MONTHS = 12;

@@ -41,6 +41,18 @@ export function formatDay(day: string): string {
   return shown;
 }
 
+/**
+ * Two calendar dates (a departure's start and end) as short as they read: "10 – 14 Mar 2027",
+ * "28 Feb – 3 Mar 2027", "28 Dec – 2 Jan 2027" (the year once: a trek is days, not a year, long).
+ * Short enough for a select's option at 360 px.
+ */
+export function formatDayRange(start: string, end: string): string {
+  if (start === end) return formatDay(start);
+  const [d1, m1] = formatDay(start).split(' ');
+  const to = formatDay(end);
+  return `${m1 === to.split(' ')[1] && start.slice(0, 4) === end.slice(0, 4) ? d1 : `${d1} ${m1}`} – ${to}`;
+}
+
 /** Whole days from one calendar date to another. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -65,6 +65,10 @@ const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
   '/organizer/subscription': () => ({ pieces: [{ event: 'subscription', target: '#subscription-status' }] }),
 };
 
+/** The live pieces of a role's dashboard, wherever it is served (/dashboard or /dashboard/ROLE). */
+export const liveDashboardOf = (c: Context<AppEnv>, role: string): LivePage | undefined =>
+  PAGES[`/dashboard/${role}`]?.(c);
+
 export function livePageOf(c: Context<AppEnv>): LivePage | undefined {
   return PAGES[c.req.routePath]?.(c);
 }

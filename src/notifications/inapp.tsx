@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Clock } from '../lib/clock.js';
 import { channel, publishWith } from '../live/service.js';
-import { Banner, BellCount, type BannerItem } from '../../views/notifications/live.js';
+import { Banner, BellCount } from '../../views/notifications/live.js';
+import type { BannerItem } from './types.js';
 import { ownPath } from '../lib/paths.js';
 import { insertNotification, unreadCount } from './queries.js';
 

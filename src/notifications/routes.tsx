@@ -85,10 +85,10 @@ export const notificationCentreRoutes = new Hono<AppEnv>()
   })
   .get('/notifications/settings', async (c) => {
     const rows = await svc.preferencesOf(c.get('deps'), actor(c));
-    return page(c, <PreferencesPage rows={rows} />, { title: 'How you are told' });
+    return page(c, <PreferencesPage groups={rows} />, { title: 'How you are told' });
   })
   .post('/notifications/settings', zValidator('form', preferencesForm, formHook()), async (c) => {
-    await svc.savePreferences(c.get('deps'), actor(c), c.req.valid('form').on);
+    await svc.savePreferences(c.get('deps'), actor(c), c.req.valid('form'));
     return redirectWith(c, '/notifications/settings', 'Saved.');
   })
   .post('/announcements/:id{[0-9]+}/dismiss', async (c) => {

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import { blankOr, calendarDay } from '../lib/fields.js';
 
-/** /notifications/settings: the ticked `${kind}|${channel}` boxes (none ticked: the field is absent). */
-export const preferencesForm = z.object({
-  on: z
+/** Repeated form values (none sent: the field is absent), each short, a bounded number of them. */
+const repeated = (max: number) =>
+  z
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().max(80)).max(400)),
+    .pipe(z.array(z.string().max(80)).max(max));
+
+/**
+ * /notifications/settings: the ticked `${kind}|${channel}` boxes, and each topic's select
+ * (`${topic}|${choice}`) beside the choice the page showed (hidden `shown`).
+ */
+export const preferencesForm = z.object({
+  on: repeated(400),
+  group: repeated(20),
+  shown: repeated(20),
 });
 
 export const AUDIENCES = ['all', 'traveler', 'organizer', 'agent', 'admin'] as const;

@@ -4,15 +4,32 @@ import type { Deps } from '../deps.js';
 import { audit } from '../lib/audit.js';
 import { DAY } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
-import type { MailboxItem, MailboxMessage } from '../../views/notifications/mailbox.js';
 import type { Actor } from '../auth/permissions.js';
 import { channel, publish } from '../live/service.js';
-import type { BannerItem } from '../../views/notifications/live.js';
 import { bannerData, bellData } from './inapp.js';
-import { kindsFor, mustGo, PREF_CHANNELS, secretOf } from './kinds.js';
+import {
+  kindsFor,
+  mustGo,
+  PREF_CHANNELS,
+  PRESETS,
+  presetOf,
+  secretOf,
+  TOPICS,
+  type Preset,
+  type Topic,
+} from './kinds.js';
 import { safeNext } from '../lib/paths.js';
 import type { Audience, PrefChannel } from './tables.js';
 import * as q from './queries.js';
+import type {
+  AnnouncementItem,
+  BannerItem,
+  MailboxItem,
+  MailboxMessage,
+  NotificationItem,
+  PrefChoices,
+  PrefGroup,
+} from './types.js';
 import type { Channel } from '../lib/tables.js';
 import {
   messagesTo,
@@ -79,16 +96,6 @@ export async function forgetDeliveredMessages(deps: Deps): Promise<number> {
 
 // ---- The notification centre (issue 16): the list, the bell, preferences, announcements ----
 
-export interface NotificationItem {
-  id: number;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  read: boolean;
-  createdAt: string;
-}
-
 const toNotification = (r: q.NotificationRow): NotificationItem => ({
   id: r.id,
   kind: r.kind,
@@ -148,38 +155,52 @@ export async function dismissAnnouncement(deps: Deps, actor: Actor, announcement
   await publishBell(deps, actor.id);
 }
 
-export interface PrefRow {
-  kind: string;
-  label: string;
-  mustGo: boolean;
-  /** Channel → on. */
-  on: Record<PrefChannel, boolean>;
-}
-
-/** The kinds this user is sent, with the channels they chose (on unless turned off). */
-export async function preferencesOf(deps: Pick<Deps, 'db'>, actor: Actor): Promise<PrefRow[]> {
+/** The kinds this user is sent, with the channels they chose (on unless turned off), by topic. */
+export async function preferencesOf(deps: Pick<Deps, 'db'>, actor: Actor): Promise<PrefGroup[]> {
   const saved = await q.prefsOf(deps.db, actor.id);
   const off = new Set(saved.filter((r) => r.enabled === 0).map((r) => `${r.kind}|${r.channel}`));
-  return kindsFor(actor.role).map(([kind, k]) => {
+  const rows = kindsFor(actor.role).map(([kind, k]) => {
     const forced = mustGo(kind);
     const on = Object.fromEntries(PREF_CHANNELS.map((ch) => [ch, forced || !off.has(`${kind}|${ch}`)])) as Record<
       PrefChannel,
       boolean
     >;
-    return { kind, label: k.label, mustGo: forced, on };
+    return { kind, topic: k.topic, row: { kind, label: k.label, mustGo: forced, on } };
+  });
+  return (Object.entries(TOPICS) as [Topic, string][]).flatMap(([topic, label]) => {
+    const mine = rows.filter((r) => r.topic === topic).map((r) => r.row);
+    if (mine.length === 0) return [];
+    const choosable = mine.filter((r) => !r.mustGo).map((r) => presetOf(r.on));
+    const choice = choosable.length === 0 ? null : choosable.every((c) => c === choosable[0]) ? choosable[0] : 'custom';
+    return [{ topic, label, choice, rows: mine }];
   });
 }
 
+/** The topics whose choice was changed on the form (from what it showed), with that choice. */
+function changedTopics(f: PrefChoices): Map<string, Preset> {
+  const shown = new Map(f.shown.map((v) => v.split('|') as [string, string]));
+  const changed = new Map<string, Preset>();
+  for (const [topic, choice] of f.group.map((v) => v.split('|') as [string, string]))
+    if (choice in PRESETS && shown.get(topic) !== choice) changed.set(topic, choice as Preset);
+  return changed;
+}
+
 /**
- * Saves the channels ticked per kind (`${kind}|${channel}` strings); every choosable kind and
- * channel not ticked is turned off. Kinds that must go are not choosable and are not stored.
+ * Saves the channels of every choosable kind: a topic whose choice changed on the form takes that
+ * preset for all its kinds; the others take their ticked `${kind}|${channel}` boxes (every kind and
+ * channel not ticked is turned off). Kinds that must go are not choosable and are not stored.
  */
-export async function savePreferences(deps: Pick<Deps, 'db'>, actor: Actor, ticked: string[]): Promise<void> {
-  const on = new Set(ticked);
+export async function savePreferences(deps: Pick<Deps, 'db'>, actor: Actor, f: PrefChoices): Promise<void> {
+  const ticked = new Set(f.on);
+  const changed = changedTopics(f);
+  const isOn = (kind: string, topic: string, ch: PrefChannel) => {
+    const preset = changed.get(topic);
+    return preset ? (PRESETS[preset].channels as readonly PrefChannel[]).includes(ch) : ticked.has(`${kind}|${ch}`);
+  };
   const rows = kindsFor(actor.role)
     .filter(([kind]) => !mustGo(kind))
-    .flatMap(([kind]) =>
-      PREF_CHANNELS.filter((ch) => !on.has(`${kind}|${ch}`)).map((ch) => ({ kind, channel: ch, enabled: 0 })),
+    .flatMap(([kind, k]) =>
+      PREF_CHANNELS.filter((ch) => !isOn(kind, k.topic, ch)).map((ch) => ({ kind, channel: ch, enabled: 0 })),
     );
   await deps.db.transaction().execute((trx) => q.replacePrefs(trx, actor.id, rows));
 }
@@ -190,16 +211,6 @@ export interface AnnouncementInput {
   body: string;
   /** An IST date (YYYY-MM-DD): the banner shows until the end of that day. */
   until?: string;
-}
-
-export interface AnnouncementItem {
-  id: number;
-  audience: Audience;
-  title: string;
-  body: string;
-  until: string | null;
-  createdAt: string;
-  author: string | null;
 }
 
 export async function announcements(deps: Pick<Deps, 'db'>): Promise<AnnouncementItem[]> {

@@ -7,7 +7,7 @@ const signedIn: Who[] = ['traveler', 'organizer', 'agent', 'admin'];
  * of its widgets alone (the fragment a live update swaps in), for that role only.
  */
 export const dashboardsAccess: RouteAccess[] = [
-  { method: 'GET', path: '/dashboard', allowed: signedIn, note: "redirects to the role's dashboard" },
+  { method: 'GET', path: '/dashboard', allowed: signedIn, note: "the signed-in role's dashboard" },
   { method: 'GET', path: '/dashboard/traveler', allowed: ['traveler'] },
   { method: 'GET', path: '/dashboard/organizer', allowed: ['organizer'] },
   { method: 'GET', path: '/dashboard/agent', allowed: ['agent'] },

@@ -29,12 +29,24 @@ afterAll(() => t.close());
 
 describe('who sees which dashboard', () => {
   for (const role of ROLES) {
-    it(`a ${role} is sent to their own dashboard and turned away from every other role's, widgets included`, async () => {
+    it(`a ${role} gets their own dashboard at /dashboard and turned away from every other role's, widgets included`, async () => {
       const me = await signedIn(t.deps, { role });
+      const own = await t.request(`/dashboard/${role}`, { cookie: me.cookie });
+      expect(own.status).toBe(200);
+      const html = await own.text();
       const go = await t.request('/dashboard', { cookie: me.cookie });
-      expect(go.status).toBe(303);
-      expect(go.headers.get('Location')).toBe(`/dashboard/${role}`);
-      expect((await t.request(`/dashboard/${role}`, { cookie: me.cookie })).status).toBe(200);
+      expect(go.status).toBe(200);
+      const body = await go.text();
+      // The same dashboard as at its own URL: every widget of the role's board, and no other role's.
+      for (const name of BOARDS[role].widgets) {
+        expect(body, name).toContain(`id="widget-${name}"`);
+        expect(html, name).toContain(`id="widget-${name}"`);
+      }
+      expect(body).toContain(html.match(/<p>[A-Za-z ]+ dashboard<\/p>/)![0]);
+      // Its live pieces are fetched from the widgets' own URLs, as on /dashboard/ROLE.
+      const pieces = (page: string) => [...page.matchAll(/hx-get="(\/dashboard\/[^"]+)"/g)].map((m) => m[1]);
+      expect(pieces(body)).toEqual(pieces(html));
+      if (role === 'organizer') expect(pieces(body)).toContain('/dashboard/organizer/verifications');
       for (const other of ROLES.filter((r) => r !== role)) {
         expect((await t.request(`/dashboard/${other}`, { cookie: me.cookie })).status, other).toBe(403);
         for (const name of BOARDS[other].widgets)

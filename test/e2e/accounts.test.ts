@@ -72,13 +72,16 @@ describe.each([
     await page.locator('input[name=email]').fill(email);
     await page.locator('input[name=password]').fill('not my password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Wrong email or password.').waitFor();
+    // Next to the field, and in the error summary the page opens on.
+    await page.locator('.field-error', { hasText: 'Wrong email or password.' }).waitFor();
+    await page.locator('#error-summary', { hasText: 'Wrong email or password.' }).waitFor();
     expect(await page.locator('input[name=email]').inputValue()).toBe(email);
 
     await page.locator('input[name=password]').fill('snow leopard ridge');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: `Hello, ${name}` }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/dashboard/traveler');
+    // Signing in lands on /dashboard, which is the traveler's dashboard itself (no redirect).
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
     await expectNoSideScroll(page, 'dashboard');
 
     // The header shows the first name only (a full name would wrap the bar on a phone); the link's

@@ -152,6 +152,8 @@ describe('live updates in Chromium (360×640)', () => {
     await expect(page.locator('li.unread').count()).resolves.toBe(0);
     await expect(page.locator('#bell-count .count').isVisible()).resolves.toBe(false);
     await page.goto('/notifications/settings');
+    // Each kind sits under its topic's choice, one tap further.
+    await page.locator('#topic-trips-h ~ details summary').click();
     await page.getByRole('checkbox', { name: 'Trip reminders: SMS' }).uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/notifications\/settings$/);

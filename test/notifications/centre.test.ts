@@ -225,3 +225,96 @@ describe('channel preferences', () => {
     expect(v).not.toContain('booking-received|email');
   });
 });
+
+describe('channel preferences by topic', () => {
+  const page = (cookie: string) => t.request('/notifications/settings', { cookie }).then((r) => r.text());
+  /** Every box the page shows ticked (and may be sent), and each topic's select as shown. */
+  const asShown = (html: string) => ({
+    on: [...html.matchAll(/name="on" value="([^"]+)"(?![^>]*disabled)[^>]*checked/g)].map((m) => m[1]),
+    shown: [...html.matchAll(/name="shown" value="([^"]+)"/g)].map((m) => m[1]),
+  });
+  const offRows = (userId: number) =>
+    t.db
+      .selectFrom('notification_prefs')
+      .select(['kind', 'channel'])
+      .where('user_id', '=', userId)
+      .where('enabled', '=', 0)
+      .orderBy(['kind', 'channel'])
+      .execute();
+
+  it('the page groups the kinds by topic: one select per topic, each kind behind a closed <details>', async () => {
+    const me = await user('traveler');
+    const html = await page(me.cookie);
+    const topics = [...html.matchAll(/<select id="topic-([a-z]+)" name="group"/g)].map((m) => m[1]);
+    expect(topics).toEqual(['bookings', 'trips', 'reviews', 'account', 'news']);
+    expect(html.match(/<details>/g)).toHaveLength(5);
+    expect(html).not.toMatch(/<details open/);
+    // Nothing turned off yet: every topic shows "Everywhere".
+    expect(asShown(html).shown).toEqual(topics.map((tp) => `${tp}|all`));
+    expect(html).toContain('value="trip-reminder|email"');
+  });
+
+  it('choosing "In the app only" for Trips turns its kinds off on email, SMS and WhatsApp, and leaves other topics as ticked', async () => {
+    const me = await user('traveler');
+    const shown = asShown(await page(me.cookie));
+    const group = shown.shown.map((v) => (v === 'trips|all' ? 'trips|inapp' : v));
+    const res = await t.post('/notifications/settings', { ...shown, group }, me.cookie);
+    expect(res.status).toBe(303);
+    // trip-cancelled must go: only trip reminders are stored as off.
+    expect(await offRows(me.id)).toEqual([
+      { kind: 'trip-reminder', channel: 'email' },
+      { kind: 'trip-reminder', channel: 'sms' },
+      { kind: 'trip-reminder', channel: 'whatsapp' },
+    ]);
+    const html = await page(me.cookie);
+    expect(html).toMatch(/<option value="trips\|inapp" selected/);
+    expect(html).toMatch(/<option value="bookings\|all" selected/);
+    await send(reminder(me.email));
+    expect(await outboxTo(me.email)).toHaveLength(0);
+    expect(await notificationsOf(me.id)).toHaveLength(1);
+  });
+
+  it('a select left as it was keeps the kinds as ticked under it; mixed kinds show "Kind by kind"', async () => {
+    const me = await user('traveler');
+    const shown = asShown(await page(me.cookie));
+    const on = shown.on.filter((v) => v !== 'hold-expiring|sms');
+    await t.post('/notifications/settings', { on, group: shown.shown, shown: shown.shown }, me.cookie);
+    expect(await offRows(me.id)).toEqual([{ kind: 'hold-expiring', channel: 'sms' }]);
+    const html = await page(me.cookie);
+    expect(html).toMatch(/<option value="bookings\|custom" selected/);
+    // The kinds of a topic chosen kind by kind are open to see; the other topics stay folded.
+    expect(html.match(/<details open/g)).toHaveLength(1);
+  });
+
+  it('a topic turned off cannot switch off the kinds that must go (money, security)', async () => {
+    const me = await user('traveler');
+    const shown = asShown(await page(me.cookie));
+    const group = shown.shown.map((v) => v.replace(/\|all$/, '|off'));
+    await t.post('/notifications/settings', { on: [], group, shown: shown.shown }, me.cookie);
+    const off = await offRows(me.id);
+    expect(off.map((r) => r.kind)).toContain('booking-confirmed');
+    for (const kind of ['payment-verified', 'booking-cancelled', 'trip-cancelled', 'reset-password'])
+      expect(off.map((r) => r.kind)).not.toContain(kind);
+    // Nothing was ticked, must-go boxes included: they go all the same.
+    await send({
+      channel: 'email',
+      to: me.email,
+      template: 'payment-verified',
+      subject: 'Payment verified',
+      text: 'Paid.',
+    });
+    await send({
+      channel: 'email',
+      to: me.email,
+      template: 'booking-confirmed',
+      subject: 'Confirmed',
+      text: 'Booked.',
+    });
+    expect((await outboxTo(me.email)).map((m) => m.template)).toEqual(['payment-verified']);
+    const html = await page(me.cookie);
+    expect(html).toMatch(
+      /value="payment-verified\|email"[^>]*checked[^>]*disabled|value="payment-verified\|email"[^>]*disabled[^>]*checked/,
+    );
+    expect(html).toMatch(/<option value="bookings\|off" selected/);
+  });
+});

@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDay } from '../../src/lib/time.js';
+import { formatDay, formatDayRange } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
 import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/types.js';
 
@@ -147,7 +147,7 @@ export function BookForm(p: BookPageProps) {
         <select id={bookInputId('departure')} name="departure" {...refresh}>
           {p.departures.map((d) => (
             <option value={d.id} selected={d.id === p.trip.departureId}>
-              {formatDay(d.startDate)} – {formatDay(d.endDate)} ({d.seatsLeft} left)
+              {formatDayRange(d.startDate, d.endDate)} · {d.seatsLeft} left
             </option>
           ))}
         </select>

@@ -53,3 +53,55 @@ export function ErrorSummary(p: ErrorSummaryProps) {
     </div>
   );
 }
+
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** A form control the user fills in (not a hidden input or a button). */
+const CONTROL = /<(?:input(?![^>]*type="(?:hidden|submit|button)")|select|textarea)\b[^>]*>/g;
+/** A message next to a field (`class="field-error"` on a small; a paragraph of them is about the whole form). */
+const MESSAGE = /<small\b([^>]*)class="field-error"([^>]*)>([\s\S]*?)<\/small>/g;
+
+/**
+ * A rendered form page (422) with the error summary on top of the form holding the first error:
+ * every message next to a field becomes a link to that field (its control's id; the message
+ * itself when the control has none), whichever way the view wrote the field. This is how every
+ * form gets the summary without each view adding it; a view that adds its own (the booking and
+ * trip forms, with their own labels and order) is left as it is.
+ */
+export async function withErrorSummary(html: string): Promise<string> {
+  if (html.includes('id="error-summary"')) return html;
+  const controls = [...html.matchAll(CONTROL)].map((m) => ({ at: m.index, id: /\bid="([^"]+)"/.exec(m[0])?.[1] }));
+  const links: Record<string, string> = {};
+  const named: { at: number; tag: string; with: string }[] = [];
+  let first = -1;
+  let previous = -1;
+  for (const m of html.matchAll(MESSAGE)) {
+    const text = unescape(m[3].replace(/<[^>]*>/g, '').trim());
+    if (!text) continue;
+    // The message's field: the last control before it, and after the message before it.
+    const control = controls.filter((c) => c.at < m.index && c.at > previous).pop();
+    previous = m.index;
+    let target = control?.id;
+    if (!target) {
+      target = /\bid="([^"]+)"/.exec(m[1] + m[2])?.[1];
+      if (!target) {
+        target = `error-${named.length + 1}`;
+        named.push({ at: m.index, tag: m[0], with: m[0].replace('<small', `<small id="${target}"`) });
+      }
+    }
+    links[target] ??= text;
+    if (first < 0) first = m.index;
+  }
+  if (first < 0) return html;
+  for (const n of named.reverse()) html = html.slice(0, n.at) + n.with + html.slice(n.at + n.tag.length);
+  const form = html.lastIndexOf('<form', first);
+  const at = form >= 0 ? form : 0;
+  const summary = await (<ErrorSummary errors={links} idOf={(k) => k} />).toString();
+  return html.slice(0, at) + summary + html.slice(at);
+}

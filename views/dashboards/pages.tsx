@@ -5,48 +5,52 @@ import type {
   AgentDashboard,
   OrganizerDashboard,
   TravelerDashboard,
-} from '../../src/dashboards/service.js';
+} from '../../src/dashboards/types.js';
 import { SignOut } from '../account/pages.js';
-import * as w from './widgets.js';
+import { ProfileWidget } from './widget.js';
+import * as organizer from './organizer.js';
+import * as traveler from './traveler.js';
+import * as agent from './agent.js';
+import * as admin from './admin.js';
 
 /** Each widget's view, by its name in the role's dashboard data. */
 export type WidgetViews<D> = { [K in keyof D]: (p: { data: D[K] }) => Child };
 
 export const ORGANIZER_WIDGETS: WidgetViews<OrganizerDashboard> = {
-  profile: w.ProfileWidget,
-  trips: w.TripsWidget,
-  departures: w.DeparturesWidget,
-  newBookings: w.NewBookingsWidget,
-  verifications: w.VerificationsWidget,
-  refunds: w.RefundsWidget,
-  earnings: w.EarningsWidget,
-  subscription: w.SubscriptionWidget,
-  alerts: w.AlertsWidget,
+  profile: ProfileWidget,
+  trips: organizer.TripsWidget,
+  departures: organizer.DeparturesWidget,
+  newBookings: organizer.NewBookingsWidget,
+  verifications: organizer.VerificationsWidget,
+  refunds: organizer.RefundsWidget,
+  earnings: organizer.EarningsWidget,
+  subscription: organizer.SubscriptionWidget,
+  alerts: organizer.AlertsWidget,
 };
 
 export const TRAVELER_WIDGETS: WidgetViews<TravelerDashboard> = {
-  profile: w.ProfileWidget,
-  upcoming: w.UpcomingWidget,
-  needingAction: w.NeedingActionWidget,
-  past: w.PastWidget,
+  profile: ProfileWidget,
+  upcoming: traveler.UpcomingWidget,
+  needingAction: traveler.NeedingActionWidget,
+  past: traveler.PastWidget,
 };
 
 export const AGENT_WIDGETS: WidgetViews<AgentDashboard> = {
-  profile: w.ProfileWidget,
-  tickets: w.TicketsWidget,
-  customers: w.CustomersWidget,
+  profile: ProfileWidget,
+  tickets: agent.TicketsWidget,
+  customers: agent.CustomersWidget,
 };
 
 export const ADMIN_WIDGETS: WidgetViews<AdminDashboard> = {
-  profile: w.ProfileWidget,
-  users: w.UsersWidget,
-  trips: w.AdminTripsWidget,
-  bookings: w.AdminBookingsWidget,
-  gmv: w.GmvWidget,
-  subscriptionRevenue: w.SubscriptionRevenueWidget,
-  growth: w.GrowthWidget,
-  failingJobs: w.FailingJobsWidget,
-  outbox: w.OutboxWidget,
+  profile: ProfileWidget,
+  users: admin.UsersWidget,
+  trips: admin.AdminTripsWidget,
+  bookings: admin.AdminBookingsWidget,
+  gmv: admin.GmvWidget,
+  subscriptionRevenue: admin.SubscriptionRevenueWidget,
+  growth: admin.GrowthWidget,
+  failingJobs: admin.FailingJobsWidget,
+  outbox: admin.OutboxWidget,
 };
 
 /** Every page of a role that the header (home, Treks, profile) does not link to is one tap from its dashboard. */
@@ -143,13 +147,23 @@ function Dashboard<D extends { profile: { name: string } }>(p: {
   );
 }
 
+/**
+ * What needs the organizer's action first (payments to verify, overdue ones, new bookings, refunds
+ * to pay back), then how things stand: on a phone the first screen is the work to do.
+ */
+export const ORGANIZER_ORDER: (keyof OrganizerDashboard)[] = [
+  'verifications',
+  'alerts',
+  'newBookings',
+  'refunds',
+  'departures',
+  'trips',
+  'earnings',
+  'subscription',
+];
+
 export const OrganizerDashboardPage = (p: { data: OrganizerDashboard }) => (
-  <Dashboard
-    role="organizer"
-    data={p.data}
-    views={ORGANIZER_WIDGETS}
-    order={['alerts', 'trips', 'departures', 'newBookings', 'verifications', 'refunds', 'earnings', 'subscription']}
-  />
+  <Dashboard role="organizer" data={p.data} views={ORGANIZER_WIDGETS} order={ORGANIZER_ORDER} />
 );
 
 export const TravelerDashboardPage = (p: { data: TravelerDashboard }) => (

@@ -1,4 +1,8 @@
 import { formatDateTime } from '../../src/lib/time.js';
+import type { BannerItem } from '../../src/notifications/types.js';
+
+// lib/env.ts names the header's banners by this module.
+export type { BannerItem } from '../../src/notifications/types.js';
 
 /**
  * The bell's name and badge: "Notifications, 5 unread" for screen readers (visually hidden text,
@@ -22,13 +26,6 @@ export function BellCount(p: { unread: number }) {
       </span>
     </>
   );
-}
-
-export interface BannerItem {
-  announcementId: number;
-  title: string;
-  body: string;
-  until: string | null;
 }
 
 /** An announcement at the top of every page until it is dismissed (or its date passes). Also the `announcement` event's data. */

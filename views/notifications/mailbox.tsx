@@ -1,15 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Channel } from '../../src/lib/tables.js';
+import type { MailboxItem, MailboxMessage } from '../../src/notifications/types.js';
 import { formatDateTime } from '../../src/lib/time.js';
-
-export interface MailboxItem {
-  id: number;
-  channel: Channel;
-  recipient: string;
-  subject: string | null;
-  text: string;
-  createdAt: string;
-}
 
 const CHANNEL_LABEL: Record<Channel, string> = { email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' };
 
@@ -59,11 +51,6 @@ export function MailboxPage(p: { items: MailboxItem[]; to: string }) {
 }
 
 const preview = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
-
-export interface MailboxMessage extends MailboxItem {
-  html: string | null;
-  from: string;
-}
 
 /**
  * One message as its recipient sees it. The HTML part is our own rendered email, shown in

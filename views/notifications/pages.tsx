@@ -1,7 +1,8 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import type { Values } from '../../src/lib/forms.js';
 import { formatDateTime } from '../../src/lib/time.js';
-import type { AnnouncementItem, NotificationItem, PrefRow } from '../../src/notifications/service.js';
+import type { AnnouncementItem, NotificationItem, PrefGroup, PrefRow } from '../../src/notifications/types.js';
+import { PRESETS, type TopicChoice } from '../../src/notifications/kinds.js';
 import type { PrefChannel } from '../../src/notifications/tables.js';
 import { Field } from '../components/Field.js';
 
@@ -69,35 +70,87 @@ const CHANNELS: [PrefChannel, string][] = [
   ['inapp', 'In the app'],
 ];
 
-export function PreferencesPage(p: { rows: PrefRow[] }) {
+const CHOICES: [TopicChoice, string][] = [
+  ...(Object.entries(PRESETS) as [TopicChoice, { label: string }][]).map(([k, v]): [TopicChoice, string] => [
+    k,
+    v.label,
+  ]),
+  ['custom', 'Kind by kind'],
+];
+
+function KindRow(p: { r: PrefRow }) {
+  const r = p.r;
+  return (
+    <fieldset>
+      <legend>
+        <strong>{r.label}</strong>
+        {r.mustGo && <small class="muted"> (always sent)</small>}
+      </legend>
+      {CHANNELS.map(([ch, label]) => (
+        <label>
+          <input
+            type="checkbox"
+            name="on"
+            value={`${r.kind}|${ch}`}
+            checked={r.on[ch]}
+            disabled={r.mustGo}
+            aria-label={`${r.label}: ${label}`}
+          />
+          {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * One choice per topic (a select), each kind of it one tap further in a closed <details>. Without
+ * JavaScript both are sent: a topic whose select was changed takes it for all its kinds, the
+ * others keep the boxes as ticked (the hidden `shown` says what the select showed).
+ */
+function TopicGroup(p: { g: PrefGroup }) {
+  const g = p.g;
+  const id = `topic-${g.topic}`;
+  return (
+    <section class="pref-topic" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{g.label}</h2>
+      {g.choice === null ? (
+        <p class="muted">Always sent: these are about your account's security or your money.</p>
+      ) : (
+        <label for={id}>
+          Send
+          <select id={id} name="group">
+            {CHOICES.map(([value, label]) => (
+              <option value={`${g.topic}|${value}`} selected={g.choice === value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <input type="hidden" name="shown" value={`${g.topic}|${g.choice}`} />
+        </label>
+      )}
+      {/* Open when its kinds differ: "Kind by kind" is then the choice, and these are it. */}
+      <details open={g.choice === 'custom'}>
+        <summary>Each kind ({g.rows.length})</summary>
+        {g.rows.map((r) => (
+          <KindRow r={r} />
+        ))}
+      </details>
+    </section>
+  );
+}
+
+export function PreferencesPage(p: { groups: PrefGroup[] }) {
   return (
     <section>
       <h1>How you are told</h1>
       <p>
-        Choose the channels for each kind of message. Messages about your account's security and about money always go
-        out. SMS and WhatsApp reach you only at a confirmed phone number.
+        One choice per topic; open "Each kind" to choose kind by kind. Messages about your account's security and about
+        money always go out. SMS and WhatsApp reach you only at a confirmed phone number.
       </p>
       <form method="post" action="/notifications/settings">
-        {p.rows.map((r) => (
-          <fieldset>
-            <legend>
-              <strong>{r.label}</strong>
-              {r.mustGo && <small class="muted"> (always sent)</small>}
-            </legend>
-            {CHANNELS.map(([ch, label]) => (
-              <label>
-                <input
-                  type="checkbox"
-                  name="on"
-                  value={`${r.kind}|${ch}`}
-                  checked={r.on[ch]}
-                  disabled={r.mustGo}
-                  aria-label={`${r.label}: ${label}`}
-                />
-                {label}
-              </label>
-            ))}
-          </fieldset>
+        {p.groups.map((g) => (
+          <TopicGroup g={g} />
         ))}
         <button type="submit">Save</button>
       </form>
