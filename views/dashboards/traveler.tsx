@@ -36,7 +36,7 @@ export const NeedingActionWidget = (p: { data: T['needingAction'] }) => (
           <li>
             <a href={`/bookings/${b.id}`}>{b.code}</a> {b.title} ({formatDay(b.startDate)}):{' '}
             {b.proofRejected
-              ? 'send your UPI payment proof again (see what to fix)'
+              ? 'your UPI payment was not accepted: send a new proof'
               : `pay ${formatPaise(b.amountPaise)}`}
             {b.holdExpiresAt && <> by {formatDateTime(b.holdExpiresAt)}</>}
           </li>
