@@ -93,7 +93,7 @@ describe('a signed-in session', () => {
     const again = await get(`/bookings/${bookingId}`, traveler.cookie, { 'If-None-Match': etag });
     expect(again.status).toBe(304);
     expect(again.headers['cache-control']).toBe('private, no-store');
-    const moved = await get('/dashboard', traveler.cookie);
+    const moved = await get('/register', traveler.cookie);
     expect(moved.status).toBe(303);
     expect(moved.headers['cache-control']).toBe('private, no-store');
   });
