@@ -8,7 +8,7 @@ import { deleteImages, insertImage, setCover, tripImages } from './queries/photo
 import { MAX_IMAGES, type TripDraft, type TripInput } from './schemas.js';
 import { parseJson, toDeparture, today } from './rows.js';
 import { ownTrip, requireListingRoom, requireNotModerated, requireUpcomingDeparture } from './rules.js';
-import { takeChosenPhotos } from './photos.js';
+import { attachChosenPhotos } from './photos.js';
 import type { EditableTrip, ManagedTrip } from './types.js';
 
 /** The organizer's trips: the list, the trip form (create, edit) and a copy of a trip. */
@@ -123,16 +123,7 @@ export async function createTrip(deps: Ctx, actor: Actor, input: TripInput, publ
           end_date: d.end_date,
           capacity: d.capacity,
         });
-    const photos = await takeChosenPhotos(trx, deps, actor, input.photos);
-    for (const [i, s] of photos.entries())
-      await insertImage(trx, {
-        trip_id: id,
-        key: s.key,
-        width: s.width,
-        height: s.height,
-        position: i,
-        is_cover: i === 0 ? 1 : 0,
-      });
+    await attachChosenPhotos(trx, deps, actor, id, input.photos, 0, true);
     return id;
   });
 }
@@ -200,16 +191,7 @@ export async function updateTrip(
     });
     await deleteImages(trx, id, input.remove_images);
     const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
-    const stored = await takeChosenPhotos(trx, deps, actor, input.photos);
-    for (const [i, s] of stored.entries())
-      await insertImage(trx, {
-        trip_id: id,
-        key: s.key,
-        width: s.width,
-        height: s.height,
-        position: start + i,
-        is_cover: 0,
-      });
+    await attachChosenPhotos(trx, deps, actor, id, input.photos, start, false);
     const chosen = kept.find((i) => String(i.id) === input.cover) ?? kept.find((i) => i.is_cover === 1);
     const images = await tripImages(trx, id);
     await setCover(trx, id, chosen?.id ?? images[0]?.id ?? null);

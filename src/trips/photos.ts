@@ -96,6 +96,31 @@ export async function takeChosenPhotos(
   return keys.map((k) => taken.get(k)!);
 }
 
+/**
+ * The photos chosen on a trip form, attached to the trip in the order chosen from `position`
+ * on; the first is the cover when `coverFirst` (a new trip).
+ */
+export async function attachChosenPhotos(
+  trx: DB,
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  tripId: number,
+  keys: string[],
+  position: number,
+  coverFirst: boolean,
+): Promise<void> {
+  const photos = await takeChosenPhotos(trx, deps, actor, keys);
+  for (const [i, s] of photos.entries())
+    await q.insertImage(trx, {
+      trip_id: tripId,
+      key: s.key,
+      width: s.width,
+      height: s.height,
+      position: position + i,
+      is_cover: coverFirst && i === 0 ? 1 : 0,
+    });
+}
+
 async function forgetPhotoFiles(deps: Pick<Deps, 'db' | 'config'>, photos: { key: string; width: number }[]) {
   // A key some trip uses keeps its files, whatever the pending row said.
   const used = await q.attachedImageKeys(
