@@ -331,5 +331,5 @@ bookingRoutes.post(
 );
 
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
-  return page(c, <EarningsPage months={await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
+  return page(c, <EarningsPage {...await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });

@@ -114,6 +114,11 @@ export interface OrganizerBookingRow {
   status: BookingStatus;
   paymentStatus: PaymentStatus;
   refundPaise: number;
+  /** Money received so far. */
+  paidPaise: number;
+  /** The balance still owed (a confirmed booking with its deposit paid); 0 otherwise. */
+  outstandingPaise: number;
+  balanceDueOn: string | null;
   paymentMethod: BookingPaymentMethod | null;
   departureId: number;
   tripId: number;

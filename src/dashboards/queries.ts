@@ -204,6 +204,7 @@ export const bookingsNeedingAction = (db: Db, userId: number, nowIso: string) =>
       'bookings.id',
       'bookings.code',
       'bookings.amount_paise',
+      'bookings.deposit_paise',
       'bookings.hold_expires_at',
       'bookings.verification_status',
       'trips.title',

@@ -284,7 +284,8 @@ export const travelerBoard = board<TravelerDashboard>('traveler', {
       code: b.code,
       title: b.title,
       startDate: b.start_date,
-      amountPaise: b.amount_paise,
+      // What is paid now: the deposit when one was chosen.
+      amountPaise: b.deposit_paise || b.amount_paise,
       holdExpiresAt: b.hold_expires_at,
       proofRejected: b.verification_status === 'rejected',
     }));

@@ -274,3 +274,39 @@ describe('refunds on a partly paid booking', () => {
     expect((await booking(b.id)).refund_paise).toBe(PRICE);
   });
 });
+
+describe("the organizer's money", () => {
+  it('bookings, the participants CSV and earnings show what was paid and what is outstanding; earnings count money received', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const part = await book(trip, 2, 'deposit');
+    await payOnline(part.id);
+    const whole = await book(trip, 1, 'full');
+    await payOnline(whole.id);
+    const org = await sessionCookie(t.deps, trip.organizerId);
+
+    const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
+    const row = (id: number) => new RegExp(`/bookings/${id}"[\\s\\S]*?</tr>`).exec(list)?.[0] ?? '';
+    expect(row(part.id)).toContain('₹4,000');
+    expect(row(part.id)).toContain('₹16,000');
+    expect(row(part.id)).toContain('8 Feb');
+    expect(row(whole.id)).toContain('₹10,000');
+
+    const csv = (
+      await (await t.request(`/organizer/departures/${trip.departureId}/participants.csv`, { cookie: org })).text()
+    )
+      .trimEnd()
+      .split('\r\n');
+    const partCode = (await booking(part.id)).code;
+    const wholeCode = (await booking(whole.id)).code;
+    expect(csv.find((l) => l.startsWith(partCode) && l.includes(',1,'))).toMatch(
+      /,confirmed,pending,4000\.00,16000\.00,1,/,
+    );
+    expect(csv.find((l) => l.startsWith(wholeCode))).toMatch(/,confirmed,paid,10000\.00,0\.00,1,/);
+
+    const earnings = await (await t.request('/organizer/earnings', { cookie: org })).text();
+    // Received: the ₹4,000 deposit and the ₹10,000 paid in full; the ₹16,000 balance is owed, not earned.
+    expect(earnings).toContain('₹14,000');
+    expect(/id="outstanding"[\s\S]*?<strong>([^<]*)</.exec(earnings)?.[1]).toBe('₹16,000');
+  });
+});
