@@ -79,10 +79,11 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       .filter((x) => x.status === 'paid' || x.status === 'refunded')
       .reduce((n, x) => n + x.amount_paise, 0);
     const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
+    // What the policy's share applies to: what was paid for the booking, this payment included
+    // (a deposit, or all of it), never more than its amount (money paid twice is not kept).
+    const base = Math.min(receivedBefore + p.amount_paise, b.amount_paise);
     const keep =
-      b.status === 'cancelled'
-        ? b.amount_paise - Math.floor((b.amount_paise * (await cancelledPercent(trx, b))) / 100)
-        : b.amount_paise;
+      b.status === 'cancelled' ? base - Math.floor((base * (await cancelledPercent(trx, b))) / 100) : b.amount_paise;
     const due = Math.max(0, Math.min(p.amount_paise, receivedBefore + p.amount_paise - keep - refunded));
     const paidTwice = receivedBefore > 0;
     const pay = await recordUpiPayment(trx, payer(b.id), upiPayment);

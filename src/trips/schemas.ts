@@ -55,6 +55,8 @@ export function ftsQuery(q: string | undefined): string | null {
 export const MAX_DEPARTURES = 20;
 export const MAX_DAYS = 30;
 export const MAX_IMAGES = 8;
+/** The earliest a balance may fall due before the start, in days. */
+export const MIN_BALANCE_DUE_DAYS = 7;
 
 /** The form as typed: strings only, so it can be shown again exactly as it was. */
 export interface TripDraft {
@@ -302,11 +304,12 @@ function depositTerms(
     else value = p;
   }
   const days = /^\d{1,3}$/.test(f.balance_due_days) ? Number(f.balance_due_days) : NaN;
-  if (!(days >= 1 && days <= 180)) {
+  // At least a week: the last reminder and the grace after the due date must end before the trek starts.
+  if (!(days >= MIN_BALANCE_DUE_DAYS && days <= 180)) {
     ctx.addIssue({
       code: 'custom',
       path: ['balance_due_days'],
-      message: 'Enter the days before the start that the balance is due (1 to 180).',
+      message: `Enter the days before the start that the balance is due (${MIN_BALANCE_DUE_DAYS} to 180).`,
     });
     return none;
   }

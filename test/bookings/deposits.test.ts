@@ -258,6 +258,41 @@ describe('refunds on a partly paid booking', () => {
     },
   );
 
+  it('a deposit sent by UPI and cancelled while being checked: once verified, the tier of the cancellation applies to the deposit', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip(10);
+    const b = await book(trip, 1, 'deposit');
+    expect((await sendUpiProof(t, b.id, b.cookie)).status).toBe(303);
+    t.clock.set('2026-12-01T05:00:00Z');
+    expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 200_000 }); // 100 %: 99 days ahead
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'manual']]);
+  });
+
+  it('the same at the 50 % tier: half the deposit is due back, not nothing', async () => {
+    t.clock.set('2027-02-10T04:00:00Z');
+    const trip = await depositTrip(10);
+    const b = await book(trip, 1, 'deposit');
+    expect((await sendUpiProof(t, b.id, b.cookie)).status).toBe(303);
+    expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 100_000 });
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[100_000, 'manual']]);
+  });
+
   it('a refund of a deposit and a balance goes back against each payment, never above what one took', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
     const trip = await depositTrip(10);

@@ -74,7 +74,13 @@ describe('deposit terms on the trip form', () => {
       'no due date',
       { deposit_kind: 'percent', deposit_value: '20', balance_due_days: '' },
       'balance_due_days',
-      /1 to 180/,
+      /7 to 180/,
+    ],
+    [
+      'a balance due 3 days before the start (the grace would run past it)',
+      { deposit_kind: 'percent', deposit_value: '20', balance_due_days: '3' },
+      'balance_due_days',
+      /7 to 180/,
     ],
     [
       'an unknown kind',
