@@ -85,6 +85,8 @@ describe('the booking form', () => {
     t.clock.set('2026-12-01T04:00:00Z');
     const trip = await depositTrip();
     const me = await signedIn(t.deps);
+    const tripPage = await (await t.request(`/trips/${trip.tripId}`)).text();
+    expect(/id="deposit-terms"[\s\S]*?<\/p>/.exec(tripPage)?.[0]).toMatch(/20%[\s\S]*30 days before the start/);
     const form = await (await t.request(`/trips/${trip.tripId}/book?guests=2`, { cookie: me.cookie })).text();
     expect(form).toContain('Pay the deposit');
     expect(form).toContain('8 Feb');
@@ -133,6 +135,8 @@ describe('deposit and balance, online', () => {
     expect(page).toContain('₹16,000');
     expect(page).toContain('8 Feb');
     expect(page).toContain('Pay the balance of ₹16,000');
+    const pass = await (await t.request(`/bookings/${b.id}/pass`, { cookie: await travelerCookie(b.id) })).text();
+    expect(pass).toMatch(/paid ₹4,000\s*· balance ₹16,000 due\s*by/);
 
     // Nothing to remind yet.
     t.clock.set('2027-01-31T04:30:00Z');

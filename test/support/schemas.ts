@@ -7,7 +7,7 @@ const modules = import.meta.glob<Record<string, unknown>>('../../src/*/schemas.t
 const FACTORIES: Record<string, (f: (...a: unknown[]) => unknown) => unknown> = {
   tripInputSchema: (f) => f('2026-12-07'),
 };
-const NOT_SCHEMAS = new Set(['ftsQuery', 'readTripForm', 'emptyDraft', 'uploadFields']);
+const NOT_SCHEMAS = new Set(['ftsQuery', 'readTripForm', 'emptyDraft', 'uploadFields', 'postedScreenshot']);
 
 export type Schema = z.ZodType;
 const isSchema = (v: unknown): v is Schema => v instanceof z.ZodType;

@@ -311,7 +311,14 @@ export function PassPage(p: { booking: BookingDetails; participants: Participant
         {b.guests} guest{b.guests === 1 ? '' : 's'}: {p.participants.map((x) => x.name).join(', ')}
       </p>
       <p>
-        Organizer: {b.organizerName} · paid {formatPaise(b.amountPaise)}
+        Organizer: {b.organizerName} · paid {formatPaise(b.money.paidPaise)}
+        {b.money.balancePaise > 0 && (
+          <>
+            {' '}
+            · balance {formatPaise(b.money.balancePaise)} due
+            {b.money.balanceDueOn && <> by {formatDay(b.money.balanceDueOn)}</>}
+          </>
+        )}
       </p>
       <footer class="no-print">
         <a href={`/bookings/${b.id}`}>Back to the booking</a> · print this page or show it on your phone
