@@ -28,6 +28,7 @@ export const toSummary = (b: BookingRow): BookingSummary => ({
   cancelReason: b.cancel_reason,
   verificationStatus: b.verification_status,
   holdExpiresAt: b.hold_expires_at,
+  balancePaise: balanceOf(b),
 });
 
 export const toMoney = (b: BookingRow): BookingMoney => ({

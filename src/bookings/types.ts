@@ -23,6 +23,8 @@ export interface BookingSummary {
   cancelReason: string | null;
   verificationStatus: VerificationStatus | null;
   holdExpiresAt: string | null;
+  /** The balance still owed on a confirmed booking whose deposit is paid; 0 otherwise. */
+  balancePaise: number;
 }
 
 /** A booking as its own page, its pass and its cancel page show it. */

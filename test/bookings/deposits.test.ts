@@ -135,6 +135,8 @@ describe('deposit and balance, online', () => {
     expect(page).toContain('₹16,000');
     expect(page).toContain('8 Feb');
     expect(page).toContain('Pay the balance of ₹16,000');
+    const list = await (await t.request('/bookings', { cookie: await travelerCookie(b.id) })).text();
+    expect(list).toContain(`href="/bookings/${b.id}/pay">Pay the balance of ₹16,000`);
     const pass = await (await t.request(`/bookings/${b.id}/pass`, { cookie: await travelerCookie(b.id) })).text();
     expect(pass).toMatch(/paid ₹4,000\s*· balance ₹16,000 due\s*by/);
 

@@ -227,6 +227,12 @@ function NextAction(p: { b: BookingSummary }) {
         Pay {formatPaise(b.amountPaise)} or send UPI proof
       </a>
     );
+  if (b.status === 'confirmed' && b.balancePaise > 0 && b.verificationStatus !== 'pending')
+    return (
+      <a role="button" href={`/bookings/${b.id}/pay`}>
+        Pay the balance of {formatPaise(b.balancePaise)}
+      </a>
+    );
   if (b.status === 'confirmed')
     return (
       <a role="button" href={`/bookings/${b.id}/pass`}>
