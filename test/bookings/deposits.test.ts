@@ -10,6 +10,7 @@ import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 import { chaseBalances } from '../../src/bookings/jobs.js';
+import { startScheduler } from '../../src/scheduler.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;
@@ -349,5 +350,53 @@ describe("the organizer's money", () => {
     // Received: the ₹4,000 deposit and the ₹10,000 paid in full; the ₹16,000 balance is owed, not earned.
     expect(earnings).toContain('₹14,000');
     expect(/id="outstanding"[\s\S]*?<strong>([^<]*)</.exec(earnings)?.[1]).toBe('₹16,000');
+  });
+});
+
+describe('the balance racing the cancellation', () => {
+  it('a balance captured while the job cancels the booking: either it is paid and stands, or it is cancelled and the balance goes back in full, never both or neither', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 2, 'deposit');
+    await payOnline(b.id);
+    // The last day of grace: the order for the balance is made…
+    t.clock.set('2027-02-11T04:30:00Z');
+    expect((await t.post(`/bookings/${b.id}/pay/online`, {}, await travelerCookie(b.id))).status).toBe(303);
+    const order = (await paymentsOf(b.id)).filter((p) => p.status === 'created').at(-1)!;
+    const { payment } = rzp.fake.pay(order.razorpay_order_id!);
+    // …and paid just as the job runs on the first day past the grace.
+    t.clock.set('2027-02-12T04:30:00Z');
+    const [hook] = await Promise.all([
+      deliver(rzp.fake.webhook('payment.captured', { payment })),
+      chaseBalances(t.deps),
+    ]);
+    expect(hook.status).toBe(200);
+    const after = await booking(b.id);
+    const refunds = await refundsOf(b.id);
+    if (after.status === 'confirmed') {
+      expect(after).toMatchObject({ payment_status: 'paid', paid_paise: 2 * PRICE });
+      expect(refunds).toEqual([]);
+      expect(await seatsTaken(t.deps, trip.departureId)).toBe(2);
+    } else {
+      expect(after).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid', paid_paise: 400_000 });
+      // 50 % of the deposit under the policy, and the balance that came too late, all of it.
+      expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([200_000, 1_600_000]);
+      expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+    }
+  });
+
+  it('runs from the scheduler as bookings.balances and is recorded in job_runs', async () => {
+    const s = startScheduler(t.deps);
+    try {
+      await s.runNow('bookings.balances');
+    } finally {
+      await s.stop();
+    }
+    const run = await t.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('name', '=', 'bookings.balances')
+      .executeTakeFirstOrThrow();
+    expect(run.outcome).toBe('ok');
   });
 });
