@@ -136,6 +136,8 @@ describe('deposit and balance, online', () => {
     expect(page).toContain('₹16,000');
     expect(page).toContain('8 Feb');
     expect(page).toContain('Pay the balance of ₹16,000');
+    const dashboard = await (await t.request('/dashboard/traveler', { cookie: await travelerCookie(b.id) })).text();
+    expect(dashboard).toMatch(/pay the balance of ₹16,000 by\s*(<!-- -->)?\s*\w*,? ?8 Feb/);
     const list = await (await t.request('/bookings', { cookie: await travelerCookie(b.id) })).text();
     expect(list).toContain(`href="/bookings/${b.id}/pay">Pay the balance of ₹16,000`);
     const pass = await (await t.request(`/bookings/${b.id}/pass`, { cookie: await travelerCookie(b.id) })).text();
