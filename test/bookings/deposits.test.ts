@@ -387,6 +387,24 @@ describe('the balance racing the cancellation', () => {
     }
   });
 
+  it('a balance captured after the job cancelled the booking goes back in full; the booking stays cancelled and its seats stay on sale', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 1, 'deposit');
+    await payOnline(b.id);
+    t.clock.set('2027-02-11T04:30:00Z');
+    expect((await t.post(`/bookings/${b.id}/pay/online`, {}, await travelerCookie(b.id))).status).toBe(303);
+    const order = (await paymentsOf(b.id)).filter((p) => p.status === 'created').at(-1)!;
+    t.clock.set('2027-02-12T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid' });
+    const { payment } = rzp.fake.pay(order.razorpay_order_id!);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000 });
+    expect((await refundsOf(b.id)).map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+  });
+
   it('runs from the scheduler as bookings.balances and is recorded in job_runs', async () => {
     const s = startScheduler(t.deps);
     try {
