@@ -32,6 +32,8 @@ export const SCHEDULE: Job[] = [
   { name: 'bookings.overdue-proofs', cron: '*/10 * * * *', run: bookings.chaseOverdueProofs },
   // 18:00 IST: reminders for treks starting tomorrow.
   { name: 'bookings.trip-reminders', cron: '0 18 * * *', run: bookings.sendTripReminders },
+  // 10:00 IST: balance reminders (7 and 2 days before the due date); unpaid balances cancelled after the grace.
+  { name: 'bookings.balances', cron: '0 10 * * *', run: bookings.chaseBalances },
   // 02:00 IST: bookings and trips whose departures ended yesterday or before become completed.
   { name: 'bookings.complete-ended', cron: '0 2 * * *', run: bookings.completeEndedBookings },
   { name: 'trips.complete-ended', cron: '5 2 * * *', run: completeEndedTrips },

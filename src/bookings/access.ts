@@ -3,6 +3,8 @@ import type { Deps } from '../deps.js';
 import { canActAsTraveler, canManageTrip, canSeeBooking } from '../auth/permissions.js';
 import { isoNow } from '../lib/clock.js';
 import { Conflict, NotFoundError } from '../lib/errors.js';
+import { istDate } from '../lib/time.js';
+import { balanceOf } from './deposits.js';
 import * as q from './queries.js';
 import type { BookingRow } from './queries.js';
 
@@ -22,8 +24,13 @@ export async function ownBooking(deps: Deps, actor: Actor, id: number): Promise<
   return b;
 }
 
-/** Still payable (by any means): pending, unpaid, and its hold not run out. */
+/** Still payable (by any means): pending, unpaid, and its hold not run out; or confirmed with its balance outstanding before the trip. */
 export function payable(deps: Deps, b: BookingRow) {
+  if (balanceOf(b) > 0) {
+    if (b.start_date <= istDate(deps.clock.now()))
+      throw new Conflict('This trip has started; settle the balance with the organizer.');
+    return;
+  }
   if (b.status !== 'pending' || b.payment_status === 'paid')
     throw new Conflict(
       b.status === 'confirmed'

@@ -10,9 +10,10 @@ import { bookingChangedWith } from '../live/service.js';
 import { tx } from '../lib/transaction.js';
 import * as q from './queries.js';
 import { MAX_GUESTS } from './schemas.js';
+import { depositFor } from './deposits.js';
 import * as lifecycle from './lifecycle.js';
 import { sendBookingMessages } from './messages.js';
-import type { BookingFormTrip, BookingInput, DepartureChoice } from './types.js';
+import type { BookingFormTrip, BookingInput, DepartureChoice, DepositOffer } from './types.js';
 
 /** Booking a departure: the form's data, the booking itself (seats, hold caps), a free trip joined in one click. */
 
@@ -21,7 +22,7 @@ export async function bookingFormData(
   deps: Deps,
   tripId: number,
   departureId: number | null,
-): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number }> {
+): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number; deposit: DepositOffer | null }> {
   const today = istDate(deps.clock.now());
   const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
   const chosen = departureId ?? departures[0]?.id;
@@ -45,7 +46,18 @@ export async function bookingFormData(
       seatsLeft: d.capacity - d.seats_taken,
     })),
     seatsLeft: t.capacity - t.seats_taken,
+    deposit: depositOffer(t, today),
   };
+}
+
+/** The deposit the form offers for one guest (the form shows it per guest), and the balance's due date; null: pay in full. */
+function depositOffer(
+  t: Parameters<typeof depositFor>[0] & { price_paise: number },
+  today: string,
+): DepositOffer | null {
+  const one = depositFor(t, t.price_paise, 1, today);
+  if (!one || !t.deposit_kind || !t.deposit_value) return null;
+  return { kind: t.deposit_kind, value: t.deposit_value, perGuestPaise: one.depositPaise, dueOn: one.dueOn };
 }
 
 /**
@@ -58,7 +70,7 @@ export async function createBooking(
   actor: Actor,
   tripId: number,
   input: BookingInput,
-): Promise<{ id: number; code: string; status: 'pending' | 'confirmed' }> {
+): Promise<{ id: number; code: string; status: 'pending' | 'confirmed'; deposit: boolean }> {
   const { clock } = deps;
   const guests = input.participants.length;
   if (guests < 1 || guests > MAX_GUESTS) throw new DomainError(`Book for 1 to ${MAX_GUESTS} guests.`, 'guests');
@@ -73,6 +85,8 @@ export async function createBooking(
     const amount = t.price_paise * guests;
     const free = amount === 0;
     const now = clock.now();
+    // A deposit only when the trip asks one and its balance is not yet due; otherwise in full.
+    const deposit = input.payDeposit ? depositFor(t, amount, guests, today) : null;
     if (free) {
       const already = await q.confirmedBookingOf(trx, actor.id, t.departure_id);
       if (already) throw new DomainError('You have already joined this departure.', 'departure');
@@ -100,6 +114,8 @@ export async function createBooking(
       guests,
       amount_paise: amount,
       special_requests: input.specialRequests,
+      deposit_paise: deposit?.depositPaise ?? 0,
+      balance_due_on: deposit?.dueOn ?? null,
       now: now.toISOString(),
       holdUntil,
     });
@@ -118,7 +134,14 @@ export async function createBooking(
       action: 'booking.created',
       targetType: 'booking',
       targetId: b.id,
-      after: { code: b.code, departure_id: t.departure_id, guests, amount_paise: amount, status: b.status },
+      after: {
+        code: b.code,
+        departure_id: t.departure_id,
+        guests,
+        amount_paise: amount,
+        status: b.status,
+        ...(deposit ? { deposit_paise: deposit.depositPaise, balance_due_on: deposit.dueOn } : {}),
+      },
     });
     // The message is composed from what was just written, not read back.
     const traveler = await q.leadTraveler(trx, actor.id);
@@ -134,6 +157,8 @@ export async function createBooking(
         status: b.status,
         meetingPoint: t.meeting_point,
         holdExpiresAt: holdUntil,
+        paidPaise: free ? amount : 0,
+        balanceDueOn: deposit?.dueOn ?? null,
         travelerName: traveler.name,
         travelerEmail: traveler.email,
         travelerPhone: traveler.phone,
@@ -150,7 +175,7 @@ export async function createBooking(
       });
     }
     await bookingChangedWith(trx, clock, { id: b.id, trip_id: tripId, organizer_id: t.organizer_id });
-    return b;
+    return { ...b, deposit: !!deposit };
   });
 }
 

@@ -8,7 +8,7 @@ import { Conflict } from '../lib/errors.js';
 import { getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
-import { paidPaymentOf } from '../payments/orders.js';
+import { paymentsOf } from '../payments/orders.js';
 import { recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
@@ -16,9 +16,10 @@ import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import { managedDeparture, ownBooking } from './access.js';
-import { message } from './messages.js';
+import { message, type BookingMessage } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
 import './payment-owner.js';
+import { dueNow } from './deposits.js';
 import { payer, toDetails } from './rows.js';
 import type { DepartureToCancel, RefundPreview } from './types.js';
 
@@ -51,9 +52,9 @@ export function policyOf(json: string | null, fallback: RefundRule[]): RefundRul
   }
 }
 
-/** What a traveler cancelling now gets back: the first rule whose minDays the notice meets. */
+/** What a traveler cancelling now gets back: the first rule whose minDays the notice meets, applied to what was paid. */
 export function refundPreview(
-  b: Pick<BookingRow, 'start_date' | 'amount_paise' | 'payment_status'> &
+  b: Pick<BookingRow, 'start_date' | 'amount_paise' | 'paid_paise' | 'deposit_paise' | 'status' | 'payment_status'> &
     Partial<Pick<BookingRow, 'verification_status'>>,
   policy: RefundRule[],
   now: Date,
@@ -62,7 +63,7 @@ export function refundPreview(
   const rule = [...policy].sort((a, c) => c.minDays - a.minDays).find((r) => daysBefore >= r.minDays);
   const percent = rule?.percent ?? 0;
   // A UPI payment still being checked counts as paid: it comes back once the organizer finds it.
-  const paid = b.payment_status === 'paid' || b.verification_status === 'pending' ? b.amount_paise : 0;
+  const paid = b.paid_paise + (b.verification_status === 'pending' ? dueNow(b) : 0);
   return { daysBefore, percent, paid, refund: Math.floor((paid * percent) / 100) };
 }
 
@@ -87,46 +88,57 @@ async function cancelInTx(
   trx: Kysely<Database>,
   actor: Actor | null,
   bookingId: number,
-  reason: 'traveler' | 'organizer',
+  reason: lifecycle.CancelReason,
   refundPercent: number | null,
   note?: string,
 ): Promise<number> {
   const b = await q.findBooking(trx, bookingId);
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
   const now = isoNow(deps.clock);
-  const paid = await paidPaymentOf(trx, payer(bookingId));
+  // What was actually paid (a deposit, or all of it), payment by payment: the refund is a share of it.
+  const paid = (await paymentsOf(trx, payer(bookingId))).filter((p) => p.status === 'paid');
+  const received = paid.reduce((n, p) => n + p.amount_paise, 0);
   // A UPI payment the organizer has not checked yet may well have left the traveler's account:
   // its proof stays in the organizer's queue, and verifying it then records the refund due
   // (verifyUpiProof), worked out here like a paid one's.
-  const proof = paid ? undefined : await qp.pendingProofOf(trx, bookingId);
+  // Only while the booking still owes it: a proof beside a booking paid in full is money paid twice (verifyUpiProof).
+  const proof = received < b.amount_paise ? await qp.pendingProofOf(trx, bookingId) : undefined;
   const percent = refundPercent ?? (await policyPercent(trx, b, deps.clock.now()));
-  const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
+  const refund = Math.floor(((received + (proof?.amount_paise ?? 0)) * percent) / 100);
   if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
-  if (paid && refund > 0) {
+  // The share of the money received goes back against its payments, the latest first (a refund
+  // through Razorpay is made per payment, never above what that payment took).
+  let left = Math.floor((received * percent) / 100);
+  for (const p of [...paid].reverse()) {
+    const part = Math.min(left, p.amount_paise);
+    if (part <= 0) break;
+    left -= part;
     await recordRefund(trx, {
       booking_id: bookingId,
-      payment_id: paid.id,
-      amount_paise: refund,
-      method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
+      payment_id: p.id,
+      amount_paise: part,
+      method: p.method === 'razorpay' ? 'razorpay' : 'manual',
       reason:
         reason === 'organizer'
           ? 'Cancelled by the organizer'
-          : `Cancelled by the traveler (${percent}% under the policy)`,
+          : reason === 'balance_unpaid'
+            ? `Balance unpaid (${percent}% of what was paid under the policy)`
+            : `Cancelled by the traveler (${percent}% under the policy)`,
       created_at: now,
     });
-    if (paid.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: refund });
+    if (p.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: part });
   }
-  await message(deps, trx, reason === 'organizer' ? 'trip-cancelled' : 'booking-cancelled', bookingId, {
-    refundPaise: refund,
-    reason: note,
-    upiBeingChecked: !!proof,
-  });
+  const told: BookingMessage[] =
+    reason === 'balance_unpaid'
+      ? ['balance-unpaid-cancelled', 'balance-unpaid-organizer']
+      : [reason === 'organizer' ? 'trip-cancelled' : 'booking-cancelled'];
+  await message(deps, trx, told, bookingId, { refundPaise: refund, reason: note, upiBeingChecked: !!proof });
   await audit(trx, deps.clock, {
     actorId: actor?.id ?? null,
     action: 'booking.cancelled',
     targetType: 'booking',
     targetId: bookingId,
-    before: { status: b.status, payment_status: b.payment_status },
+    before: { status: b.status, payment_status: b.payment_status, paid_paise: b.paid_paise },
     after: { status: 'cancelled', reason, refund_paise: refund, percent },
   });
   return refund;
@@ -199,4 +211,16 @@ export async function departureForOrganizer(
     departure: { id: d.id, title: d.title, startDate: d.start_date },
     active: (await q.activeBookingsOfDeparture(deps.db, departureId)).length,
   };
+}
+
+/**
+ * For the balance job: a booking whose balance went unpaid past its grace is cancelled under the
+ * trip's refund policy on what was paid, its seats released, both sides told; inside the caller's
+ * transaction. The refund in paise, or -1 when it was no longer owing (paid or cancelled meanwhile).
+ */
+export async function cancelUnpaidBalance(deps: Deps, trx: Kysely<Database>, bookingId: number): Promise<number> {
+  const b = await q.findBooking(trx, bookingId);
+  if (!b || b.status !== 'confirmed' || b.payment_status !== 'pending' || b.verification_status === 'pending')
+    return -1;
+  return cancelInTx(deps, trx, null, bookingId, 'balance_unpaid', null);
 }

@@ -5,7 +5,10 @@ import { audit } from '../lib/audit.js';
 import { addMs, DAY, HOUR, isoNow, MINUTE } from '../lib/clock.js';
 import { breathe } from '../lib/jobs.js';
 import { getSetting } from '../lib/settings.js';
-import { istDate } from '../lib/time.js';
+import { addDays, daysBetween, istDate } from '../lib/time.js';
+import { sendPendingRefunds } from '../payments/refunds.js';
+import { cancelUnpaidBalance } from './cancel.js';
+import { BALANCE_GRACE_DAYS, BALANCE_REMINDER_DAYS } from './deposits.js';
 import { tx } from '../lib/transaction.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
@@ -188,4 +191,42 @@ export async function completeEndedBookings(deps: Deps): Promise<string> {
     await breathe();
   }
   return `completed ${completed} bookings`;
+}
+
+/**
+ * Daily (10:00 IST): balances still owed on confirmed bookings. Each is reminded once
+ * BALANCE_REMINDER_DAYS[0] (7) days before its due date and once BALANCE_REMINDER_DAYS[1] (2)
+ * days before (email + SMS); a booking still owing BALANCE_GRACE_DAYS after its due date is
+ * cancelled under the trip's refund policy on what was paid, its seats released, the traveler
+ * and the organizer told. Not while a UPI proof of the balance waits for the organizer. Safe to
+ * run twice and to be killed midway (one transaction per booking, conditional updates).
+ */
+export async function chaseBalances(deps: Deps): Promise<string> {
+  const today = istDate(deps.clock.now());
+  const [first, second] = BALANCE_REMINDER_DAYS;
+  let reminded = 0;
+  let cancelled = 0;
+  for (const b of await q.balancesDueBy(deps.db, addDays(today, first))) {
+    const daysLeft = daysBetween(today, b.balance_due_on!);
+    const n = daysLeft < 0 ? 0 : daysLeft <= second ? 2 : 1;
+    if (n > b.balance_reminders) {
+      const done = await tx(deps.db, async (trx) => {
+        if (!(await q.markBalanceReminded(trx, b.id, n))) return false;
+        await message(deps, trx, 'balance-reminder', b.id);
+        return true;
+      });
+      if (done) reminded++;
+    }
+    if (today > addDays(b.balance_due_on!, BALANCE_GRACE_DAYS)) {
+      const refund = await tx(deps.db, (trx) => cancelUnpaidBalance(deps, trx, b.id));
+      if (refund >= 0) {
+        cancelled++;
+        const row = await q.findBooking(deps.db, b.id);
+        if (row) await bookingChanged(deps, row);
+        await sendPendingRefunds(deps, b.id);
+      }
+    }
+    await breathe();
+  }
+  return `reminded ${reminded}, cancelled ${cancelled}`;
 }

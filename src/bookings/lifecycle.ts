@@ -13,6 +13,12 @@ import * as q from './queries.js';
  *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
  *   pending (proof being checked) ──askResend──→ pending (a new proof asked for, held until a deadline)
  *                                  ←─awaitProof── (the new proof)
+ *   confirmed, deposit paid (payment_status 'pending') ──payBalance──→ confirmed, paid
+ *        │  ──awaitBalanceProof / balanceProofRejected── (a UPI proof of the balance checked)
+ *        └──cancel (balance_unpaid)──→ cancelled
+ *
+ * `paid_paise` is the money received so far: confirm sets it to what paid for the booking (its
+ * deposit or all of it), payBalance adds the balance.
  *
  * Each verb checks the transition twice: against the booking it was given (nothing is written
  * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
@@ -32,14 +38,23 @@ export interface BookingState {
 }
 
 export type ReleaseReason = 'expired' | 'proof_expired' | 'payment_rejected' | 'proof_not_resent';
-export type CancelReason = 'traveler' | 'organizer';
+export type CancelReason = 'traveler' | 'organizer' | 'balance_unpaid';
 
 const allowed = (b: BookingState, from: readonly BookingStatus[]) => from.includes(b.status);
 
 /** The booking's facts; its state is the verb's to set. */
 export interface HoldInput extends Pick<
   q.NewBooking,
-  'code' | 'trip_id' | 'departure_id' | 'user_id' | 'organizer_id' | 'guests' | 'amount_paise' | 'special_requests'
+  | 'code'
+  | 'trip_id'
+  | 'departure_id'
+  | 'user_id'
+  | 'organizer_id'
+  | 'guests'
+  | 'amount_paise'
+  | 'special_requests'
+  | 'deposit_paise'
+  | 'balance_due_on'
 > {
   now: string;
   /** When an unpaid hold lapses; ignored for a free booking, which is confirmed at once. */
@@ -74,6 +89,8 @@ export async function hold(
     expiry_warned_at: null,
     reminder_sent_at: null,
     special_requests: b.special_requests,
+    deposit_paise: free ? 0 : b.deposit_paise,
+    balance_due_on: free ? null : b.balance_due_on,
     confirmed_at: free ? b.now : null,
     cancelled_at: null,
     created_at: b.now,
@@ -116,14 +133,15 @@ export async function askResend(db: Db, b: BookingState, until: string, now: str
 }
 
 /**
- * Paid: a pending booking is confirmed. A booking released because its hold ran out is
- * confirmed too when its seats can be taken again (the payment arrived late); any other
- * cancelled booking is not.
+ * Paid: a pending booking is confirmed, with `paid` received (its deposit: the balance stays
+ * outstanding, `payment_status` 'pending'; or all of it: 'paid'). A booking released because its
+ * hold ran out is confirmed too when its seats can be taken again (the payment arrived late); any
+ * other cancelled booking is not.
  */
 export async function confirm(
   db: Db,
-  b: BookingState,
-  how: { method: 'online' | 'upi'; now: string },
+  b: BookingState & { amount_paise: number },
+  how: { method: 'online' | 'upi'; now: string; paid: number },
 ): Promise<boolean> {
   // Only an online payment can arrive after the hold ran out: a UPI proof keeps the hold open.
   const late = how.method === 'online' && b.status === 'cancelled' && b.cancel_reason === 'expired';
@@ -132,7 +150,8 @@ export async function confirm(
   const ok = await q.transition(db, b.id, [b.status], {
     status: 'confirmed',
     payment_method: how.method,
-    payment_status: 'paid',
+    payment_status: how.paid >= b.amount_paise ? 'paid' : 'pending',
+    paid_paise: how.paid,
     hold_expires_at: null,
     cancel_reason: null,
     cancelled_at: null,
@@ -142,6 +161,36 @@ export async function confirm(
   });
   if (!ok && late) await q.releaseSeats(db, b.departure_id, b.guests);
   return ok;
+}
+
+type Owing = BookingState & { amount_paise: number; paid_paise: number; payment_status: PaymentStatus };
+const owes = (b: Owing) => b.status === 'confirmed' && b.payment_status === 'pending' && b.paid_paise < b.amount_paise;
+
+/** The balance arrived: a confirmed booking with its deposit paid is paid in full. Refused when it owes nothing, or was paid meanwhile. */
+export async function payBalance(
+  db: Db,
+  b: Owing,
+  how: { method: 'online' | 'upi'; amount: number; now: string },
+): Promise<boolean> {
+  if (!owes(b) || how.amount < b.amount_paise - b.paid_paise) return false;
+  return q.addPaid(db, b.id, ['confirmed'], b.paid_paise, how.amount, {
+    payment_status: 'paid',
+    payment_method: how.method,
+    ...(how.method === 'upi' ? { verification_status: 'verified' as const } : {}),
+    updated_at: how.now,
+  });
+}
+
+/** A UPI proof of the balance is with the organizer; the booking stays confirmed meanwhile. */
+export async function awaitBalanceProof(db: Db, b: Owing, now: string): Promise<boolean> {
+  if (!owes(b)) return false;
+  return q.transition(db, b.id, ['confirmed'], { verification_status: 'pending', updated_at: now });
+}
+
+/** The organizer did not find the balance's UPI payment: still owed, to be paid again by the due date. */
+export async function balanceProofRejected(db: Db, b: Owing, now: string): Promise<boolean> {
+  if (!owes(b)) return false;
+  return q.transition(db, b.id, ['confirmed'], { verification_status: 'rejected', updated_at: now });
 }
 
 /**
@@ -170,7 +219,7 @@ export async function release(
   return ok;
 }
 
-/** The traveler or the organizer cancels a booking that is still to happen; its seats go back on sale. */
+/** The traveler or the organizer cancels a booking that is still to happen (or the balance job, when its balance went unpaid); its seats go back on sale. */
 export async function cancel(
   db: Db,
   b: BookingState,

@@ -19,6 +19,8 @@ const toMessageBooking = (b: NonNullable<Awaited<ReturnType<typeof q.findMessage
   status: b.status,
   meetingPoint: b.meeting_point,
   holdExpiresAt: b.hold_expires_at,
+  paidPaise: b.paid_paise,
+  balanceDueOn: b.balance_due_on,
   travelerName: b.traveler_name,
   travelerEmail: b.traveler_email,
   travelerPhone: b.traveler_phone,

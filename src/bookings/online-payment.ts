@@ -10,6 +10,7 @@ import type { BookingRow } from './queries.js';
 import { ownBooking, payable } from './access.js';
 // Registers bookings as the payment owner, before any order of a booking is settled.
 import './payment-owner.js';
+import { dueNow } from './deposits.js';
 import { payer, toPayable } from './rows.js';
 import type { PayableBooking, PayerContact } from './types.js';
 
@@ -40,11 +41,11 @@ export async function startOnlinePayment(
   if (deps.payments.mode === 'off') throw new Conflict('Online payment is not available here. Please pay by UPI.');
   try {
     const orderId = await openOrder(deps, actor, payer(bookingId), {
-      amount: b.amount_paise,
+      amount: dueNow(b),
       receipt: b.code,
       notes: { booking_id: String(b.id), booking_code: b.code },
     });
-    return { orderId, amount: b.amount_paise, booking: b };
+    return { orderId, amount: dueNow(b), booking: b };
   } catch (e) {
     if (e instanceof GatewayUnavailable || e instanceof GatewayRejected) {
       deps.log.warn({ err: e, bookingId }, 'razorpay order failed');
@@ -62,7 +63,7 @@ export async function openCheckout(
 ): Promise<{ orderId: string; booking: PayableBooking; traveler: PayerContact } | null> {
   const b = await ownBooking(deps, actor, bookingId);
   payableOnline(deps, b);
-  const orderId = await openOrderId(deps.db, payer(bookingId), b.amount_paise);
+  const orderId = await openOrderId(deps.db, payer(bookingId), dueNow(b));
   return orderId
     ? {
         orderId,

@@ -2,6 +2,7 @@ import type { Actor } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
 import { managedOrganizerId } from '../auth/permissions.js';
 import { managedDeparture } from './access.js';
+import { balanceOf } from './deposits.js';
 import * as qo from './queries-organizer.js';
 import type { EarningsMonth, OrganizerBookingRow } from './types.js';
 
@@ -22,6 +23,9 @@ export async function organizerBookings(
     status: r.status,
     paymentStatus: r.payment_status,
     refundPaise: r.refund_paise,
+    paidPaise: r.paid_paise,
+    outstandingPaise: balanceOf(r),
+    balanceDueOn: r.balance_due_on,
     paymentMethod: r.payment_method,
     departureId: r.departure_id,
     tripId: r.trip_id,
@@ -34,9 +38,20 @@ export async function organizerBookings(
   }));
 }
 
-export async function earnings(deps: Deps, actor: Actor): Promise<EarningsMonth[]> {
-  const months = await qo.earningsByMonth(deps.db, managedOrganizerId(actor));
-  return months.map((m) => ({ month: m.month, paidPaise: m.paid, refundedPaise: m.refunded, netPaise: m.net }));
+/** Money received and refunded by month, and the balances still owed (promised, not counted as earned). */
+export async function earnings(
+  deps: Deps,
+  actor: Actor,
+): Promise<{ months: EarningsMonth[]; outstandingPaise: number }> {
+  const org = managedOrganizerId(actor);
+  const [months, outstandingPaise] = await Promise.all([
+    qo.earningsByMonth(deps.db, org),
+    qo.outstandingBalances(deps.db, org),
+  ]);
+  return {
+    months: months.map((m) => ({ month: m.month, paidPaise: m.paid, refundedPaise: m.refunded, netPaise: m.net })),
+    outstandingPaise,
+  };
 }
 
 /** Participants of a departure as CSV; cells that a spreadsheet would run as formulas are defused. */
@@ -52,12 +67,30 @@ export async function participantsCsv(
     if (/^[=+\-@\t\r]/.test(s) && !/^\+\d{7,15}$/.test(s)) s = `'${s}`; // a phone number stays a phone number
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [['booking', 'status', 'payment', 'guest', 'name', 'phone', 'age', 'dietary', 'special requests']];
+  const lines = [
+    [
+      'booking',
+      'status',
+      'payment',
+      'paid (INR)',
+      'outstanding (INR)',
+      'guest',
+      'name',
+      'phone',
+      'age',
+      'dietary',
+      'special requests',
+    ],
+  ];
+  // Money once per booking, on its first guest's line, so a column's sum is the departure's.
+  const rupees = (paise: number) => (paise / 100).toFixed(2);
   for (const r of rows)
     lines.push([
       r.code,
       r.status,
       r.payment_status,
+      r.position === 1 ? rupees(r.paid_paise) : '',
+      r.position === 1 && r.status === 'confirmed' ? rupees(Math.max(0, r.amount_paise - r.paid_paise)) : '',
       String(r.position),
       r.name,
       r.phone,

@@ -1,7 +1,9 @@
 import { audit } from '../lib/audit.js';
 import { isoNow } from '../lib/clock.js';
 import { registerPaymentOwner, type PaymentOwner } from '../payments/owners.js';
+import { refundsOf } from '../payments/orders.js';
 import { recordRefund } from '../payments/refunds.js';
+import { payer } from './rows.js';
 import * as q from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import { message } from './messages.js';
@@ -11,18 +13,38 @@ import { message } from './messages.js';
  * what the traveler and organizer are told when a refund arrives or fails.
  */
 const bookingPayments: PaymentOwner = {
-  /** Confirm the booking, or, when its hold expired and the seats are gone (or it was cancelled), refund it in full. */
+  /**
+   * Confirm the booking (its deposit or all of it paid), or pay its balance; when its hold
+   * expired and the seats are gone (or it was cancelled, or owes nothing), refund it in full.
+   */
   async captured(deps, trx, pay, p) {
     const now = isoNow(deps.clock);
     const b = (await q.findBooking(trx, pay.booking_id))!;
-    if (await lifecycle.confirm(trx, b, { method: 'online', now })) {
+    if (b.status === 'confirmed' && (await lifecycle.payBalance(trx, b, { method: 'online', amount: p.amount, now }))) {
+      await message(deps, trx, 'balance-paid', b.id);
+      await audit(trx, deps.clock, {
+        actorId: null,
+        action: 'payment.balance_captured',
+        targetType: 'booking',
+        targetId: b.id,
+        before: { paid_paise: b.paid_paise },
+        after: { order: p.order_id, payment: p.id, amount_paise: p.amount, paid_paise: b.paid_paise + p.amount },
+      });
+      return 'confirmed';
+    }
+    if (b.status !== 'confirmed' && (await lifecycle.confirm(trx, b, { method: 'online', now, paid: p.amount }))) {
       await message(deps, trx, 'booking-confirmed', b.id);
       await audit(trx, deps.clock, {
         actorId: null,
         action: b.status === 'pending' ? 'payment.captured' : 'payment.captured_late',
         targetType: 'booking',
         targetId: b.id,
-        after: { order: p.order_id, payment: p.id, amount_paise: p.amount },
+        after: {
+          order: p.order_id,
+          payment: p.id,
+          amount_paise: p.amount,
+          ...(p.amount < b.amount_paise ? { deposit: true, balance_due_on: b.balance_due_on } : {}),
+        },
       });
       return 'confirmed';
     }
@@ -49,8 +71,17 @@ const bookingPayments: PaymentOwner = {
   },
   async refunded(deps, trx, r, { actor, razorpayId }) {
     const b = (await q.findBooking(trx, r.booking_id))!;
+    // A deposit and a balance come back as one refund each: the booking's refund is their sum.
+    const back = (await refundsOf(trx, payer(b.id)))
+      .filter((x) => x.status === 'processed')
+      .reduce((n, x) => n + x.amount_paise, 0);
     if (b.status === 'cancelled')
-      await lifecycle.settle(trx, b, { payment_status: 'refunded', refund_paise: r.amount_paise }, isoNow(deps.clock));
+      await lifecycle.settle(
+        trx,
+        b,
+        { payment_status: 'refunded', refund_paise: Math.max(back, r.amount_paise) },
+        isoNow(deps.clock),
+      );
     await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });
     await audit(trx, deps.clock, {
       actorId: actor?.id ?? null,

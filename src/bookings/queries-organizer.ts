@@ -18,6 +18,9 @@ export function organizerBookings(db: Db, organizerId: number | null, tripId?: n
       'bookings.status',
       'bookings.payment_status',
       'bookings.refund_paise',
+      'bookings.paid_paise',
+      'bookings.deposit_paise',
+      'bookings.balance_due_on',
       'bookings.payment_method',
       'bookings.departure_id',
       'trips.id as trip_id',
@@ -44,6 +47,8 @@ export function participantsOfDeparture(db: Db, departureId: number) {
       'bookings.code',
       'bookings.status',
       'bookings.payment_status',
+      'bookings.amount_paise',
+      'bookings.paid_paise',
       'bookings.special_requests',
       'booking_participants.position',
       'booking_participants.name',
@@ -80,4 +85,16 @@ export async function earningsByMonth(db: Db, organizerId: number | null) {
     refunded: Number(r.refunded),
     net: Number(r.paid) - Number(r.refunded),
   }));
+}
+
+/** Balances still owed on confirmed bookings whose deposit is paid: money promised, not received. */
+export async function outstandingBalances(db: Db, organizerId: number | null): Promise<number> {
+  let q = db
+    .selectFrom('bookings')
+    .select(sql<number>`coalesce(sum(amount_paise - paid_paise), 0)`.as('owed'))
+    .where('status', '=', 'confirmed')
+    .where('payment_status', '=', 'pending')
+    .where('balance_due_on', 'is not', null);
+  if (organizerId !== null) q = q.where('organizer_id', '=', organizerId);
+  return Number((await q.executeTakeFirstOrThrow()).owed);
 }

@@ -16,6 +16,9 @@ const bookable = (db: Db, v: { tripId: number; departureId: number }) =>
       'trips.status as trip_status',
       'trips.organizer_id',
       'trips.meeting_point',
+      'trips.deposit_kind',
+      'trips.deposit_value',
+      'trips.balance_due_days',
       'departures.id as departure_id',
       'departures.start_date',
       'departures.end_date',
@@ -91,7 +94,9 @@ export async function releaseSeats(db: Db, departureId: number, seats: number): 
 }
 
 /** A new booking: every column but the ones the database fills in. */
-export type NewBooking = Required<Omit<Insertable<Database['bookings']>, 'id' | 'refund_paise'>>;
+export type NewBooking = Required<
+  Omit<Insertable<Database['bookings']>, 'id' | 'refund_paise' | 'paid_paise' | 'balance_reminders'>
+>;
 
 const bookingInsert = (db: Db, v: NewBooking) =>
   db.insertInto('bookings').values({
@@ -111,6 +116,8 @@ const bookingInsert = (db: Db, v: NewBooking) =>
     expiry_warned_at: v.expiry_warned_at,
     reminder_sent_at: v.reminder_sent_at,
     special_requests: v.special_requests,
+    deposit_paise: v.deposit_paise,
+    balance_due_on: v.balance_due_on,
     confirmed_at: v.confirmed_at,
     cancelled_at: v.cancelled_at,
     created_at: v.created_at,
@@ -175,6 +182,10 @@ const bookingColumns = [
   'bookings.hold_expires_at',
   'bookings.special_requests',
   'bookings.refund_paise',
+  'bookings.deposit_paise',
+  'bookings.paid_paise',
+  'bookings.balance_due_on',
+  'bookings.balance_reminders',
   'bookings.confirmed_at',
   'bookings.cancelled_at',
   'bookings.created_at',
@@ -228,6 +239,8 @@ const messageBooking = (db: Db, v: { id: number }) =>
       'bookings.amount_paise',
       'bookings.status',
       'bookings.hold_expires_at',
+      'bookings.paid_paise',
+      'bookings.balance_due_on',
       'trips.title',
       'trips.meeting_point',
       'departures.start_date',
@@ -432,4 +445,54 @@ export function closeDeparture(db: Db, id: number) {
 /** Whose booking a code is (the CRM's search by booking code); codes are unique and upper case. */
 export function userOfBookingCode(db: Db, code: string) {
   return db.selectFrom('bookings').select('user_id').where('code', '=', code).executeTakeFirst();
+}
+
+/**
+ * Money arrived on a booking: what was paid so far grows by `amount`, only if it is still what
+ * the caller read (`paidBefore`), so the same payment is never counted twice.
+ */
+export async function addPaid(
+  db: Db,
+  id: number,
+  from: string[],
+  paidBefore: number,
+  amount: number,
+  set: Updateable<Database['bookings']>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('bookings')
+    .set({ ...set, paid_paise: paidBefore + amount })
+    .where('id', '=', id)
+    .where('status', 'in', from as never)
+    .where('paid_paise', '=', paidBefore)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Confirmed bookings with a balance still to pay whose due date is on or before `day` (the reminders' and the cancellation's worklist). */
+export function balancesDueBy(db: Db, day: string) {
+  return db
+    .selectFrom('bookings')
+    .select(['id', 'balance_due_on', 'balance_reminders'])
+    .where('status', '=', 'confirmed')
+    .where('balance_due_on', 'is not', null)
+    .where('balance_due_on', '<=', day)
+    .where('payment_status', '=', 'pending')
+    .orderBy('balance_due_on')
+    .orderBy('id')
+    .limit(500)
+    .execute();
+}
+
+/** Marks the `n`th balance reminder as sent, unless it (or a later one) was: true when this call did it. */
+export async function markBalanceReminded(db: Db, id: number, n: number): Promise<boolean> {
+  const r = await db
+    .updateTable('bookings')
+    .set({ balance_reminders: n })
+    .where('id', '=', id)
+    .where('balance_reminders', '<', n)
+    .where('status', '=', 'confirmed')
+    .where('payment_status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -59,6 +59,7 @@ function guestValues(src: Body, lead?: { name: string; phone: string }): GuestVa
     age: arr('age'),
     diet: arr('diet'),
     requests: typeof src.requests === 'string' ? src.requests : '',
+    pay: typeof src.pay === 'string' ? src.pay : undefined,
   };
 }
 
@@ -76,14 +77,14 @@ async function renderBookForm(
   errors: FieldErrors,
   status: 200 | 409 | 422 = 200,
 ) {
-  const { trip, departures, seatsLeft } = await bookingFormData(c.get('deps'), idParam(c), departureId);
+  const { trip, departures, seatsLeft, deposit } = await bookingFormData(c.get('deps'), idParam(c), departureId);
   if (trip.pricePaise === 0)
     return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, {
       title: `Join ${trip.title}`,
       status,
     });
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
-  const props = { trip, departures, seatsLeft, guests: n, values, errors };
+  const props = { trip, departures, seatsLeft, deposit, guests: n, values, errors };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
 }
 
@@ -129,6 +130,7 @@ bookingRoutes.post(
           departureId: f.departure,
           participants: participantsOf(f),
           specialRequests: f.requests,
+          payDeposit: f.pay === 'deposit',
         }),
       { fieldsOnly: true },
     );
@@ -136,7 +138,11 @@ bookingRoutes.post(
     const b = r.value;
     if (b.status === 'confirmed')
       return redirectWith(c, `/bookings/${b.id}`, `Booked. Your booking code is ${b.code}.`);
-    return redirectWith(c, `/bookings/${b.id}/pay`, `Your seats are held. Booking code ${b.code}: pay now to confirm.`);
+    return redirectWith(
+      c,
+      `/bookings/${b.id}/pay`,
+      `Your seats are held. Booking code ${b.code}: pay ${b.deposit ? 'the deposit ' : ''}now to confirm.`,
+    );
   },
 );
 
@@ -325,5 +331,5 @@ bookingRoutes.post(
 );
 
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
-  return page(c, <EarningsPage months={await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
+  return page(c, <EarningsPage {...await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });

@@ -1,7 +1,15 @@
 import type { Payer } from '../payments/orders.js';
 import type { BookingRow } from './queries.js';
 import type { VerificationStatus } from './tables.js';
-import type { BookingDetails, BookingSummary, PayableBooking, ReviewableBooking, UpiProofRecord } from './types.js';
+import { balanceOf, dueNow } from './deposits.js';
+import type {
+  BookingDetails,
+  BookingMoney,
+  BookingSummary,
+  PayableBooking,
+  ReviewableBooking,
+  UpiProofRecord,
+} from './types.js';
 
 /** How a booking's rows become the domain types of ./types.ts. */
 
@@ -20,10 +28,21 @@ export const toSummary = (b: BookingRow): BookingSummary => ({
   cancelReason: b.cancel_reason,
   verificationStatus: b.verification_status,
   holdExpiresAt: b.hold_expires_at,
+  balancePaise: balanceOf(b),
+});
+
+export const toMoney = (b: BookingRow): BookingMoney => ({
+  amountPaise: b.amount_paise,
+  paidPaise: b.paid_paise,
+  balancePaise: balanceOf(b),
+  dueNowPaise: dueNow(b),
+  depositPaise: b.deposit_paise,
+  balanceDueOn: b.balance_due_on,
 });
 
 export const toDetails = (b: BookingRow): BookingDetails => ({
   ...toSummary(b),
+  money: toMoney(b),
   tripId: b.trip_id,
   destination: b.destination,
   meetingPoint: b.meeting_point,
@@ -60,7 +79,10 @@ export const toPayable = (b: BookingRow): PayableBooking => ({
   title: b.title,
   startDate: b.start_date,
   guests: b.guests,
-  amountPaise: b.amount_paise,
+  amountPaise: dueNow(b),
+  totalPaise: b.amount_paise,
+  balance: balanceOf(b) > 0,
+  balanceDueOn: b.balance_due_on,
   status: b.status,
   holdExpiresAt: b.hold_expires_at,
   upiId: b.upi_id,

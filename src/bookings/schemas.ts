@@ -25,6 +25,7 @@ export const bookingForm = z
     age: z.preprocess(list, z.array(wholeNumber({ min: 1, max: 99, message: 'Enter the age in years.' }))),
     diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
     requests: z.string().trim().max(1000, 'Keep special requests under 1000 characters.').default(''),
+    pay: z.enum(['deposit', 'full'], 'Choose the deposit or the full amount.').default('full'),
   })
   .superRefine((f, ctx) => {
     // Only a number of guests within bounds gets here (a failed field skips this), checked again

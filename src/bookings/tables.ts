@@ -19,7 +19,7 @@ export interface BookingsTable {
   /** price × guests at booking time, computed on the server. */
   amount_paise: number;
   status: BookingStatus;
-  /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' | 'proof_expired' | 'proof_not_resent' when cancelled. */
+  /** 'expired' | 'traveler' | 'organizer' | 'payment_rejected' | 'proof_expired' | 'proof_not_resent' | 'balance_unpaid' when cancelled. */
   cancel_reason: string | null;
   payment_method: BookingPaymentMethod | null;
   payment_status: Generated<PaymentStatus>;
@@ -30,6 +30,14 @@ export interface BookingsTable {
   reminder_sent_at: string | null;
   special_requests: Generated<string>;
   refund_paise: Generated<number>;
+  /** What the traveler chose to pay first; 0 when paying in full. */
+  deposit_paise: Generated<number>;
+  /** Money received so far (deposit, balance): what refunds are computed on. */
+  paid_paise: Generated<number>;
+  /** When the balance is due (YYYY-MM-DD, India time); null without a deposit. */
+  balance_due_on: Generated<string | null>;
+  /** How many balance reminders went (7 and 2 days before the due date). */
+  balance_reminders: Generated<number>;
   confirmed_at: string | null;
   cancelled_at: string | null;
   created_at: string;

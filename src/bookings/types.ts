@@ -23,10 +23,13 @@ export interface BookingSummary {
   cancelReason: string | null;
   verificationStatus: VerificationStatus | null;
   holdExpiresAt: string | null;
+  /** The balance still owed on a confirmed booking whose deposit is paid; 0 otherwise. */
+  balancePaise: number;
 }
 
 /** A booking as its own page, its pass and its cancel page show it. */
 export interface BookingDetails extends BookingSummary {
+  money: BookingMoney;
   tripId: number;
   destination: string;
   meetingPoint: string | null;
@@ -113,6 +116,11 @@ export interface OrganizerBookingRow {
   status: BookingStatus;
   paymentStatus: PaymentStatus;
   refundPaise: number;
+  /** Money received so far. */
+  paidPaise: number;
+  /** The balance still owed (a confirmed booking with its deposit paid); 0 otherwise. */
+  outstandingPaise: number;
+  balanceDueOn: string | null;
   paymentMethod: BookingPaymentMethod | null;
   departureId: number;
   tripId: number;
@@ -139,14 +147,20 @@ export interface DepartureToCancel {
   startDate: string;
 }
 
-/** A held booking as its payment page shows it. */
+/** A held booking (or one whose balance is due) as its payment page shows it. */
 export interface PayableBooking {
   id: number;
   code: string;
   title: string;
   startDate: string;
   guests: number;
+  /** What is paid now: the deposit, the whole amount, or the balance. */
   amountPaise: number;
+  /** The booking's whole amount. */
+  totalPaise: number;
+  /** This payment is the balance of a confirmed booking. */
+  balance: boolean;
+  balanceDueOn: string | null;
   status: BookingStatus;
   holdExpiresAt: string | null;
   /** The organizer's UPI ID; null when they take no UPI payments. */
@@ -174,6 +188,8 @@ export interface MessageBooking {
   status: BookingStatus;
   meetingPoint: string | null;
   holdExpiresAt: string | null;
+  paidPaise: number;
+  balanceDueOn: string | null;
   travelerName: string;
   travelerEmail: string;
   travelerPhone: string | null;
@@ -212,6 +228,28 @@ export interface BookingInput {
   departureId: number;
   participants: ParticipantInput[];
   specialRequests: string;
+  /** The traveler chose to pay the deposit now (honoured when the trip asks one and its balance is not yet due). */
+  payDeposit?: boolean;
+}
+
+/** The deposit a booking form offers: the trip's terms, the deposit for one guest, the balance's due date. */
+export interface DepositOffer {
+  kind: 'percent' | 'amount';
+  value: number;
+  perGuestPaise: number;
+  dueOn: string;
+}
+
+/** What was paid on a booking and what is still due, by when. */
+export interface BookingMoney {
+  amountPaise: number;
+  paidPaise: number;
+  /** The balance outstanding on a confirmed booking with its deposit paid; 0 otherwise. */
+  balancePaise: number;
+  /** What the traveler pays next (deposit, all of it, or the balance); 0 when nothing is asked. */
+  dueNowPaise: number;
+  depositPaise: number;
+  balanceDueOn: string | null;
 }
 
 export interface RefundPreview {

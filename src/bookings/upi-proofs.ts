@@ -14,20 +14,19 @@ import * as qr from './queries-upi-retries.js';
 import * as lifecycle from './lifecycle.js';
 import { bookingFor, ownBooking, payable } from './access.js';
 import { message } from './messages.js';
+import { balanceOf, dueNow } from './deposits.js';
 import { toPayable, toProofRecord } from './rows.js';
 import { randomToken } from '../lib/tokens.js';
 import type { KeptScreenshot } from './types.js';
 
 /** Paying a booking by UPI: the payment page, the traveler's proof (UTR and screenshot), the screenshots' keeping. */
 
-function upiLink(
-  b: Pick<BookingRow, 'upi_id' | 'org_display_name' | 'organizer_name' | 'amount_paise' | 'code'>,
-): string | null {
+function upiLink(b: BookingRow): string | null {
   if (!b.upi_id) return null;
   const p = new URLSearchParams({
     pa: b.upi_id,
     pn: b.org_display_name ?? b.organizer_name,
-    am: (b.amount_paise / 100).toFixed(2),
+    am: (dueNow(b) / 100).toFixed(2),
     tn: b.code,
     cu: 'INR',
   });
@@ -120,8 +119,9 @@ export async function submitUpiProof(
   const { proofHoldMinutes } = await getSettings(deps.db);
   const sent = await tx(deps.db, async (trx) => {
     const cur = await q.findBooking(trx, bookingId);
-    if (!cur || cur.status !== 'pending')
+    if (!cur || (cur.status !== 'pending' && balanceOf(cur) === 0))
       throw new Conflict('This booking can no longer be paid. Book again if seats are left.');
+    const amount = dueNow(cur);
     // Again inside the transaction: two submissions at once (a double tap) make one proof.
     if (await qp.pendingProofOf(trx, bookingId))
       throw new Conflict('Your payment proof is already with the organizer.', 'utr');
@@ -135,14 +135,15 @@ export async function submitUpiProof(
       screenshot_key: img.screenshot_key,
       screenshot_width: img.screenshot_width,
       screenshot_height: img.screenshot_height,
-      amount_paise: cur.amount_paise,
+      amount_paise: amount,
       duplicate_utr: duplicate ? 1 : 0,
       reason: null,
       decided_by: null,
       decided_at: null,
       created_at: now.toISOString(),
     });
-    if (!duplicate)
+    if (cur.status === 'confirmed') await lifecycle.awaitBalanceProof(trx, cur, now.toISOString());
+    else if (!duplicate)
       await lifecycle.awaitProof(trx, cur, addMs(now, proofHoldMinutes * MINUTE).toISOString(), now.toISOString());
     await message(deps, trx, 'payment-proof-received', bookingId, { duplicateUtr: duplicate });
     await audit(trx, deps.clock, {
@@ -152,7 +153,8 @@ export async function submitUpiProof(
       targetId: bookingId,
       after: {
         utr,
-        amount_paise: cur.amount_paise,
+        amount_paise: amount,
+        ...(cur.status === 'confirmed' ? { balance: true } : {}),
         duplicate,
         ...(duplicate ? { hold_kept_until: cur.hold_expires_at } : {}),
       },
@@ -217,7 +219,7 @@ export async function keepProofScreenshot(
   file: File,
 ): Promise<KeptScreenshot | null> {
   const b = await ownBooking(deps, actor, bookingId);
-  if (b.status !== 'pending' || !b.upi_id) return null;
+  if ((b.status !== 'pending' && balanceOf(b) === 0) || !b.upi_id) return null;
   return toKept(await keep(deps, actor.id, b.id, file));
 }
 

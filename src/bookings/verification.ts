@@ -42,7 +42,23 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
     const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
-    if (await lifecycle.confirm(trx, b, { method: 'upi', now })) {
+    if (
+      b.status === 'confirmed' &&
+      (await lifecycle.payBalance(trx, b, { method: 'upi', amount: p.amount_paise, now }))
+    ) {
+      await recordUpiPayment(trx, payer(b.id), upiPayment);
+      await message(deps, trx, ['payment-verified', 'balance-paid'], b.id);
+      await audit(trx, deps.clock, {
+        actorId: actor.id,
+        action: 'upi.balance_verified',
+        targetType: 'booking',
+        targetId: b.id,
+        before: { paid_paise: b.paid_paise },
+        after: { proof: proofId, utr: p.utr, amount_paise: p.amount_paise, paid_paise: b.paid_paise + p.amount_paise },
+      });
+      return;
+    }
+    if (await lifecycle.confirm(trx, b, { method: 'upi', now, paid: p.amount_paise })) {
       await recordUpiPayment(trx, payer(b.id), upiPayment);
       await message(deps, trx, ['payment-verified', 'booking-confirmed'], b.id);
       await audit(trx, deps.clock, {
@@ -63,10 +79,11 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       .filter((x) => x.status === 'paid' || x.status === 'refunded')
       .reduce((n, x) => n + x.amount_paise, 0);
     const refunded = refunds.reduce((n, r) => n + r.amount_paise, 0);
+    // What the policy's share applies to: what was paid for the booking, this payment included
+    // (a deposit, or all of it), never more than its amount (money paid twice is not kept).
+    const base = Math.min(receivedBefore + p.amount_paise, b.amount_paise);
     const keep =
-      b.status === 'cancelled'
-        ? b.amount_paise - Math.floor((b.amount_paise * (await cancelledPercent(trx, b))) / 100)
-        : b.amount_paise;
+      b.status === 'cancelled' ? base - Math.floor((base * (await cancelledPercent(trx, b))) / 100) : b.amount_paise;
     const due = Math.max(0, Math.min(p.amount_paise, receivedBefore + p.amount_paise - keep - refunded));
     const paidTwice = receivedBefore > 0;
     const pay = await recordUpiPayment(trx, payer(b.id), upiPayment);
@@ -120,7 +137,9 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     if (!(await qp.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now })))
       throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
-    if (!(await lifecycle.release(trx, b, 'payment_rejected', now))) {
+    // A proof of the balance: the booking stays confirmed, its balance still owed by the due date.
+    const balanceProof = b.status === 'confirmed' && (await lifecycle.balanceProofRejected(trx, b, now));
+    if (!balanceProof && !(await lifecycle.release(trx, b, 'payment_rejected', now))) {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
       // promised on this proof alone (no refund recorded) is no longer due.
       const promised = b.status === 'cancelled' && (await refundsOf(trx, payer(b.id))).length === 0;

@@ -193,7 +193,8 @@ export const upcomingTrips = (db: Db, userId: number, today: string, limit: numb
 
 /**
  * Held bookings waiting on the traveler: unpaid, or with a UPI proof the organizer rejected,
- * and still holding their seats. (A proof being checked waits on the organizer, not them.)
+ * and still holding their seats; and confirmed ones whose balance is still owed after the deposit.
+ * (A proof being checked waits on the organizer, not them.)
  */
 export const bookingsNeedingAction = (db: Db, userId: number, nowIso: string) =>
   db
@@ -204,17 +205,32 @@ export const bookingsNeedingAction = (db: Db, userId: number, nowIso: string) =>
       'bookings.id',
       'bookings.code',
       'bookings.amount_paise',
+      'bookings.deposit_paise',
+      'bookings.paid_paise',
+      'bookings.status',
+      'bookings.balance_due_on',
       'bookings.hold_expires_at',
       'bookings.verification_status',
       'trips.title',
       'departures.start_date',
     ])
     .where('bookings.user_id', '=', userId)
-    .where('bookings.status', '=', 'pending')
     .where((eb) =>
-      eb.or([eb('bookings.verification_status', 'is', null), eb('bookings.verification_status', '=', 'rejected')]),
+      eb.or([
+        eb.and([
+          eb('bookings.status', '=', 'pending'),
+          eb.or([eb('bookings.verification_status', 'is', null), eb('bookings.verification_status', '=', 'rejected')]),
+          eb.or([eb('bookings.hold_expires_at', 'is', null), eb('bookings.hold_expires_at', '>', nowIso)]),
+        ]),
+        // A balance still owed after the deposit, unless its UPI proof is with the organizer.
+        eb.and([
+          eb('bookings.status', '=', 'confirmed'),
+          eb('bookings.payment_status', '=', 'pending'),
+          eb('bookings.balance_due_on', 'is not', null),
+          eb.or([eb('bookings.verification_status', 'is', null), eb('bookings.verification_status', '!=', 'pending')]),
+        ]),
+      ]),
     )
-    .where((eb) => eb.or([eb('bookings.hold_expires_at', 'is', null), eb('bookings.hold_expires_at', '>', nowIso)]))
     .orderBy('bookings.hold_expires_at')
     .orderBy('bookings.id')
     .limit(20)

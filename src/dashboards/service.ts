@@ -199,9 +199,11 @@ export const travelerBoard = board<TravelerDashboard>('traveler', {
       code: b.code,
       title: b.title,
       startDate: b.start_date,
-      amountPaise: b.amount_paise,
+      // What is paid now: the deposit when one was chosen, the balance once it is paid.
+      amountPaise: b.status === 'confirmed' ? b.amount_paise - b.paid_paise : b.deposit_paise || b.amount_paise,
+      balanceDueOn: b.status === 'confirmed' ? b.balance_due_on : null,
       holdExpiresAt: b.hold_expires_at,
-      proofRejected: b.verification_status === 'rejected',
+      proofRejected: b.status === 'pending' && b.verification_status === 'rejected',
     }));
   },
   async past(deps, actor) {

@@ -83,9 +83,10 @@ export interface ActionBooking {
   amountPaise: number;
   /** When the seats go back on sale unless paid; null when the hold has no end. */
   holdExpiresAt: string | null;
-  /** The organizer rejected the UPI proof: pay again or send another. */
   /** A pending booking whose proof the organizer asked to be sent again (a rejected proof otherwise releases the booking). */
   proofRejected: boolean;
+  /** A confirmed booking's balance, due by this day; null for a held booking. */
+  balanceDueOn: string | null;
 }
 
 export interface PastTrip {

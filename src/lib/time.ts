@@ -58,6 +58,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/** The calendar date `days` after (or, negative, before) a YYYY-MM-DD date. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A calendar month (YYYY-MM, already counted in India time) shown for people: "Dec 2026". */
 export const formatMonth = (month: string): string => monthFmt.format(new Date(`${month}-01T00:00:00Z`));
 

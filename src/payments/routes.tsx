@@ -23,7 +23,7 @@ type C = Context<AppEnv>;
 
 async function renderPay(c: C, errors: FieldErrors = {}, utr = '', status: 200 | 409 | 422 = 200) {
   const d = await paymentPage(c.get('deps'), actor(c), idParam(c));
-  if (d.booking.status !== 'pending') return redirectWith(c, `/bookings/${d.booking.id}`);
+  if (d.booking.status !== 'pending' && !d.booking.balance) return redirectWith(c, `/bookings/${d.booking.id}`);
   return page(c, <PayPage {...d} errors={errors} utr={utr} />, { title: `Pay ${d.booking.code}`, status });
 }
 
@@ -51,7 +51,14 @@ async function checkoutReturned(c: C, f: z.infer<typeof checkoutReturn>) {
     signature: f.razorpay_signature,
   });
   const b = await bookingFor(c.get('deps'), actor(c), idParam(c));
-  if (b.status === 'confirmed') return redirectWith(c, `/bookings/${b.id}`, `Paid. Booking ${b.code} is confirmed.`);
+  if (b.status === 'confirmed')
+    return redirectWith(
+      c,
+      `/bookings/${b.id}`,
+      b.payment_status === 'paid'
+        ? `Paid. Booking ${b.code} is confirmed.`
+        : `Deposit paid. Booking ${b.code} is confirmed.`,
+    );
   return redirectWith(
     c,
     `/bookings/${b.id}`,

@@ -142,6 +142,10 @@ export async function tripPage(
     },
     days: upcoming[0] ? daysBetween(upcoming[0].startDate, upcoming[0].endDate) + 1 : schedule.length,
     refundPolicy: policyOf(trip.refund_policy, settings.refundPolicy),
+    deposit:
+      trip.deposit_kind && trip.deposit_value && trip.balance_due_days
+        ? { kind: trip.deposit_kind, value: trip.deposit_value, dueDays: trip.balance_due_days }
+        : null,
     canManage,
     isPublic,
     rating: tripReviews.rating,

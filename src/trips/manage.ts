@@ -58,6 +58,14 @@ export async function tripForEdit(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     requirements: parseJson<string[]>(trip.requirements, []).join('\n'),
     itinerary: trip.itinerary,
     meeting_point: trip.meeting_point ?? '',
+    deposit_kind: trip.deposit_kind ?? '',
+    deposit_value:
+      trip.deposit_value === null
+        ? ''
+        : trip.deposit_kind === 'amount'
+          ? String(trip.deposit_value / 100)
+          : String(trip.deposit_value),
+    balance_due_days: trip.balance_due_days === null ? '' : String(trip.balance_due_days),
     schedule: schedule.length
       ? schedule.map((d) => ({ title: d.title, activities: d.activities }))
       : [{ title: '', activities: '' }],
@@ -97,6 +105,7 @@ function tripRow(input: TripInput) {
     itinerary: input.itinerary,
     schedule: JSON.stringify(input.schedule),
     meeting_point: input.meeting_point || null,
+    ...input.deposit,
   };
 }
 

@@ -55,6 +55,8 @@ export function ftsQuery(q: string | undefined): string | null {
 export const MAX_DEPARTURES = 20;
 export const MAX_DAYS = 30;
 export const MAX_IMAGES = 8;
+/** The earliest a balance may fall due before the start, in days. */
+export const MIN_BALANCE_DUE_DAYS = 7;
 
 /** The form as typed: strings only, so it can be shown again exactly as it was. */
 export interface TripDraft {
@@ -69,6 +71,10 @@ export interface TripDraft {
   requirements: string;
   itinerary: string;
   meeting_point: string;
+  /** '' (paid in full when booked), 'percent' or 'amount' (₹ per guest). */
+  deposit_kind: string;
+  deposit_value: string;
+  balance_due_days: string;
   schedule: { title: string; activities: string }[];
   departures: {
     id: string;
@@ -100,6 +106,9 @@ export const emptyDraft = (): TripDraft => ({
   requirements: '',
   itinerary: '',
   meeting_point: '',
+  deposit_kind: '',
+  deposit_value: '',
+  balance_due_days: '',
   schedule: [{ title: '', activities: '' }],
   departures: [{ id: '', start_date: '', end_date: '', capacity: '', remove: false }],
   cover: '',
@@ -138,6 +147,9 @@ export function readTripForm(raw: UploadForm): { draft: TripDraft; files: File[]
     requirements: str(raw.requirements),
     itinerary: str(raw.itinerary),
     meeting_point: str(raw.meeting_point),
+    deposit_kind: str(raw.deposit_kind),
+    deposit_value: str(raw.deposit_value),
+    balance_due_days: str(raw.balance_due_days),
     schedule: rows('schedule')
       .map((r) => ({ title: r.title ?? '', activities: r.activities ?? '' }))
       .slice(0, MAX_DAYS),
@@ -214,46 +226,94 @@ export function tripInputSchema(today: string) {
           message: 'The end date must be on or after the start date.',
         });
     });
-  return z.object({
-    title: text(5, 120, 'title'),
-    description: text(20, 5000, 'description'),
-    destination: text(2, 120, 'destination'),
-    region: z.enum(REGIONS, 'Choose a region.'),
-    price: z
-      .string()
-      .transform((s, ctx) => {
-        const p = rupeesToPaise(s);
-        if (p === null) {
-          ctx.addIssue({ code: 'custom', message: 'Enter the price in rupees, e.g. 12499.' });
-          return z.NEVER;
-        }
-        return p;
-      })
-      .refine((p) => p >= 100 * 100, 'The price must be at least ₹100.')
-      .refine((p) => p <= 10_00_000 * 100, 'The price must be at most ₹10,00,000.'),
-    categories: z
-      .array(z.enum(CATEGORY_SLUGS as [string, ...string[]], 'Choose categories from the list.'))
-      .max(MAX_CATEGORIES, `Choose at most ${MAX_CATEGORIES} categories.`)
-      .transform((a) => [...new Set(a)]),
-    difficulty: z.enum(DIFFICULTIES as [Difficulty, ...Difficulty[]], 'Choose a difficulty.'),
-    included: lines(30, 'included items'),
-    requirements: lines(30, 'requirements'),
-    itinerary: z.string().trim().max(10_000, 'The itinerary is too long (at most 10,000 characters).'),
-    meeting_point: z.string().trim().max(200, 'Keep the meeting point under 200 characters.'),
-    schedule: z
-      .array(
-        z.object({
-          title: z.string().trim().max(120, 'Keep the day title under 120 characters.'),
-          activities: z.string().trim().max(2000, 'Keep the activities under 2,000 characters.'),
-        }),
-      )
-      .transform((days) => days.filter((d) => d.title || d.activities).map((d, i) => ({ day: i + 1, ...d }))),
-    departures: z.array(departure).refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
-    cover: z.string(),
-    remove_images: z.array(idField('Choose photos from the list.')).max(MAX_IMAGES * 2, 'Choose photos from the list.'),
-    // Only keys the service found pending for this user get here; it checks them again when it attaches them.
-    photos: z.array(z.string()).transform((a) => [...new Set(a)]),
-  });
+  return z
+    .object({
+      title: text(5, 120, 'title'),
+      description: text(20, 5000, 'description'),
+      destination: text(2, 120, 'destination'),
+      region: z.enum(REGIONS, 'Choose a region.'),
+      price: z
+        .string()
+        .transform((s, ctx) => {
+          const p = rupeesToPaise(s);
+          if (p === null) {
+            ctx.addIssue({ code: 'custom', message: 'Enter the price in rupees, e.g. 12499.' });
+            return z.NEVER;
+          }
+          return p;
+        })
+        .refine((p) => p >= 100 * 100, 'The price must be at least ₹100.')
+        .refine((p) => p <= 10_00_000 * 100, 'The price must be at most ₹10,00,000.'),
+      categories: z
+        .array(z.enum(CATEGORY_SLUGS as [string, ...string[]], 'Choose categories from the list.'))
+        .max(MAX_CATEGORIES, `Choose at most ${MAX_CATEGORIES} categories.`)
+        .transform((a) => [...new Set(a)]),
+      difficulty: z.enum(DIFFICULTIES as [Difficulty, ...Difficulty[]], 'Choose a difficulty.'),
+      included: lines(30, 'included items'),
+      requirements: lines(30, 'requirements'),
+      itinerary: z.string().trim().max(10_000, 'The itinerary is too long (at most 10,000 characters).'),
+      meeting_point: z.string().trim().max(200, 'Keep the meeting point under 200 characters.'),
+      deposit_kind: z.enum(['', 'percent', 'amount'], 'Choose how the deposit is counted.'),
+      deposit_value: z.string().trim().max(20),
+      balance_due_days: z.string().trim().max(10),
+      schedule: z
+        .array(
+          z.object({
+            title: z.string().trim().max(120, 'Keep the day title under 120 characters.'),
+            activities: z.string().trim().max(2000, 'Keep the activities under 2,000 characters.'),
+          }),
+        )
+        .transform((days) => days.filter((d) => d.title || d.activities).map((d, i) => ({ day: i + 1, ...d }))),
+      departures: z.array(departure).refine((a) => a.some((d) => !d.remove), 'Add at least one departure.'),
+      cover: z.string(),
+      remove_images: z
+        .array(idField('Choose photos from the list.'))
+        .max(MAX_IMAGES * 2, 'Choose photos from the list.'),
+      // Only keys the service found pending for this user get here; it checks them again when it attaches them.
+      photos: z.array(z.string()).transform((a) => [...new Set(a)]),
+    })
+    .transform((f, ctx) => {
+      const deposit = depositTerms(f, ctx);
+      return { ...f, deposit };
+    });
+}
+
+/** The deposit fields of the trip form as the trip's columns; issues on their fields when they will not do. */
+function depositTerms(
+  f: { deposit_kind: '' | 'percent' | 'amount'; deposit_value: string; balance_due_days: string; price: number },
+  ctx: z.RefinementCtx,
+): { deposit_kind: 'percent' | 'amount' | null; deposit_value: number | null; balance_due_days: number | null } {
+  const none = { deposit_kind: null, deposit_value: null, balance_due_days: null };
+  if (!f.deposit_kind) return none;
+  let value: number | null = null;
+  if (f.deposit_kind === 'percent') {
+    const n = /^\d{1,2}$/.test(f.deposit_value) ? Number(f.deposit_value) : NaN;
+    if (!(n >= 1 && n <= 99))
+      ctx.addIssue({ code: 'custom', path: ['deposit_value'], message: 'Enter a percentage from 1 to 99.' });
+    else value = n;
+  } else {
+    const p = rupeesToPaise(f.deposit_value);
+    if (p === null || p < 100)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deposit_value'],
+        message: 'Enter the deposit per guest in rupees, e.g. 3000.',
+      });
+    else if (p >= f.price)
+      ctx.addIssue({ code: 'custom', path: ['deposit_value'], message: 'The deposit must be less than the price.' });
+    else value = p;
+  }
+  const days = /^\d{1,3}$/.test(f.balance_due_days) ? Number(f.balance_due_days) : NaN;
+  // At least a week: the last reminder and the grace after the due date must end before the trek starts.
+  if (!(days >= MIN_BALANCE_DUE_DAYS && days <= 180)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['balance_due_days'],
+      message: `Enter the days before the start that the balance is due (${MIN_BALANCE_DUE_DAYS} to 180).`,
+    });
+    return none;
+  }
+  return value === null ? none : { deposit_kind: f.deposit_kind, deposit_value: value, balance_due_days: days };
 }
 export type TripInput = z.output<ReturnType<typeof tripInputSchema>>;
 

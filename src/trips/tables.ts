@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 
+export type DepositKind = 'percent' | 'amount';
 export type Difficulty = 'beginner' | 'intermediate' | 'advanced';
 export type TripStatus = 'draft' | 'active' | 'inactive' | 'cancelled' | 'completed';
 export type DepartureStatus = 'open' | 'cancelled';
@@ -26,6 +27,12 @@ export interface TripsTable {
   status: Generated<TripStatus>;
   /** JSON { days: number, percent: number }[]; null means the platform default. */
   refund_policy: string | null;
+  /** A deposit asked when booking: a percentage of the price, or an amount per guest; null: paid in full. */
+  deposit_kind: Generated<DepositKind | null>;
+  /** The percentage (1–99) or the paise per guest. */
+  deposit_value: Generated<number | null>;
+  /** Days before the start that the balance is due. */
+  balance_due_days: Generated<number | null>;
   /** Set while an admin keeps the trip deactivated (moderation); the organizer cannot publish it. */
   moderated_at: Generated<string | null>;
   moderation_reason: Generated<string | null>;

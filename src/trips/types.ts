@@ -83,6 +83,8 @@ export interface TripDetail {
   days: number;
   /** The cancellation tiers that apply to a booking made now. */
   refundPolicy: RefundRule[];
+  /** The deposit a booking may pay first (a percentage, or paise per guest) and the balance's days before the start; null: paid in full. */
+  deposit: { kind: 'percent' | 'amount'; value: number; dueDays: number } | null;
   /** The viewer may edit it (owner or admin). */
   canManage: boolean;
   /** Travelers can see it (owners also see non-public trips, with a notice). */

@@ -112,7 +112,7 @@ describe('deleting a user with erasure', () => {
 
     const orgActor = { id: trip.organizerId, role: 'organizer' as const };
     const earnedBefore = await earnings(t.deps, orgActor);
-    expect(earnedBefore[0].paidPaise).toBe(500_000);
+    expect(earnedBefore.months[0].paidPaise).toBe(500_000);
 
     // While the trip has not ended, the booking is not over: deleting is refused, nothing changes.
     let confirmPage = await (await t.request(`/admin/users/${traveler.id}/delete`, { cookie: admin.cookie })).text();

@@ -36,7 +36,9 @@ describe('booking lifecycle', () => {
     const b = await booking(id);
     expect(await lifecycle.cancel(t.db, b, 'traveler', 0, now())).toBe(true);
     const cancelled = await booking(id);
-    await refused(id, departureId, () => lifecycle.confirm(t.db, cancelled, { method: 'upi', now: now() }));
+    await refused(id, departureId, () =>
+      lifecycle.confirm(t.db, cancelled, { method: 'upi', now: now(), paid: cancelled.amount_paise }),
+    );
     await refused(id, departureId, () => lifecycle.release(t.db, cancelled, 'expired', now()));
     await refused(id, departureId, () => lifecycle.cancel(t.db, cancelled, 'organizer', 0, now()));
     await refused(id, departureId, () => lifecycle.complete(t.db, cancelled, now()));
@@ -48,7 +50,9 @@ describe('booking lifecycle', () => {
     const pending = await booking(id);
     await refused(id, departureId, () => lifecycle.complete(t.db, pending, now()));
     await refused(id, departureId, () => lifecycle.settle(t.db, pending, { payment_status: 'paid' }, now()));
-    expect(await lifecycle.confirm(t.db, pending, { method: 'upi', now: now() })).toBe(true);
+    expect(await lifecycle.confirm(t.db, pending, { method: 'upi', now: now(), paid: pending.amount_paise })).toBe(
+      true,
+    );
     const confirmed = await booking(id);
     expect(confirmed).toMatchObject({
       status: 'confirmed',
@@ -57,7 +61,9 @@ describe('booking lifecycle', () => {
       hold_expires_at: null,
     });
     await refused(id, departureId, () => lifecycle.release(t.db, confirmed, 'expired', now()));
-    await refused(id, departureId, () => lifecycle.confirm(t.db, confirmed, { method: 'online', now: now() }));
+    await refused(id, departureId, () =>
+      lifecycle.confirm(t.db, confirmed, { method: 'online', now: now(), paid: confirmed.amount_paise }),
+    );
   });
 
   it('a verb given a stale booking writes nothing when the row has moved on meanwhile', async () => {

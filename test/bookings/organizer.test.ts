@@ -22,11 +22,13 @@ describe('organizer booking tools', () => {
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('Content-Disposition')).toMatch(/attachment; filename="participants-2027-03-10-\d+\.csv"/);
     const lines = (await res.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('booking,status,payment,guest,name,phone,age,dietary,special requests');
-    expect(lines[1]).toMatch(
-      /^[A-Z2-9]{8},pending,pending,1,"'=HYPERLINK\(""http:\/\/evil""\)",\+919876543210,25,vegetarian,"Needs ""extra"" blanket, please"$/,
+    expect(lines[0]).toBe(
+      'booking,status,payment,paid (INR),outstanding (INR),guest,name,phone,age,dietary,special requests',
     );
-    expect(lines[2]).toMatch(/,2,"Meera, Nair",\+919876543211,26,,$/);
+    expect(lines[1]).toMatch(
+      /^[A-Z2-9]{8},pending,pending,0.00,,1,"'=HYPERLINK\(""http:\/\/evil""\)",\+919876543210,25,vegetarian,"Needs ""extra"" blanket, please"$/,
+    );
+    expect(lines[2]).toMatch(/,pending,,,2,"Meera, Nair",\+919876543211,26,,$/);
 
     const other = await signedIn(t.deps, { role: 'organizer' });
     expect(

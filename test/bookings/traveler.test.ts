@@ -63,7 +63,14 @@ const trip = (f: TripFields = {}) =>
 
 describe('refund policy', () => {
   it('pays 100 % from 30 days before the start, 50 % from 15 to 29 days, nothing under 15 (IST calendar days)', () => {
-    const b = { start_date: START, amount_paise: 1_000_001, payment_status: 'paid' as const };
+    const b = {
+      start_date: START,
+      amount_paise: 1_000_001,
+      paid_paise: 1_000_001,
+      deposit_paise: 0,
+      status: 'confirmed' as const,
+      payment_status: 'paid' as const,
+    };
     const at = (iso: string) => refundPreview(b, DEFAULT_SETTINGS.refundPolicy, new Date(iso));
     expect(at('2027-02-08T18:29:00Z')).toMatchObject({ daysBefore: 30, percent: 100, refund: 1_000_001 });
     // 18:30 UTC is already the next day in India.
@@ -71,7 +78,11 @@ describe('refund policy', () => {
     expect(at('2027-02-23T06:00:00Z')).toMatchObject({ daysBefore: 15, percent: 50 });
     expect(at('2027-02-24T06:00:00Z')).toMatchObject({ daysBefore: 14, percent: 0, refund: 0 });
     expect(
-      refundPreview({ ...b, payment_status: 'pending' }, DEFAULT_SETTINGS.refundPolicy, new Date('2027-01-01')),
+      refundPreview(
+        { ...b, status: 'pending', paid_paise: 0, payment_status: 'pending' },
+        DEFAULT_SETTINGS.refundPolicy,
+        new Date('2027-01-01'),
+      ),
     ).toMatchObject({ percent: 100, refund: 0 });
   });
 

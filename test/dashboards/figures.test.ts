@@ -201,6 +201,7 @@ describe('traveler dashboard figures', () => {
         amountPaise: 1_200_000,
         holdExpiresAt: '2026-11-25T07:30:00.000Z',
         proofRejected: false,
+        balanceDueOn: null,
       },
       {
         id: d.bookings.rejected,
@@ -210,6 +211,7 @@ describe('traveler dashboard figures', () => {
         amountPaise: 900_000,
         holdExpiresAt: '2026-11-25T08:30:00.000Z',
         proofRejected: true,
+        balanceDueOn: null,
       },
     ]);
     expect(data.past).toEqual([

@@ -81,6 +81,8 @@ export interface TripFields {
   difficulty?: Difficulty;
   status?: TripStatus;
   refundPolicy?: { days: number; percent: number }[] | null;
+  /** A deposit to book (a percentage, or paise per guest) and the balance due `dueDays` before the start. */
+  deposit?: { kind: 'percent' | 'amount'; value: number; dueDays: number };
   meetingPoint?: string | null;
   createdAt?: string;
   /** The one departure's fields, when `departures` is not given. */
@@ -115,6 +117,9 @@ export async function makeTrip(deps: Pick<Deps, 'db' | 'clock'>, f: TripFields =
       status: f.status ?? 'active',
       meeting_point: f.meetingPoint === undefined ? 'Dehradun railway station, 6 AM' : f.meetingPoint,
       refund_policy: f.refundPolicy ? JSON.stringify(f.refundPolicy) : null,
+      ...(f.deposit
+        ? { deposit_kind: f.deposit.kind, deposit_value: f.deposit.value, balance_due_days: f.deposit.dueDays }
+        : {}),
       created_at: now,
       updated_at: now,
     })

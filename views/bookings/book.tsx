@@ -3,7 +3,7 @@ import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDay, formatDayRange } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
-import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/types.js';
+import type { BookingFormTrip, DepartureChoice, DepositOffer } from '../../src/bookings/types.js';
 
 export interface GuestValues {
   name: string[];
@@ -11,6 +11,8 @@ export interface GuestValues {
   age: string[];
   diet: string[];
   requests: string;
+  /** 'deposit' or 'full', as chosen. */
+  pay?: string;
 }
 
 export interface BookPageProps {
@@ -18,6 +20,8 @@ export interface BookPageProps {
   departures: DepartureChoice[];
   seatsLeft: number;
   guests: number;
+  /** The deposit the trip takes now; null: paid in full. */
+  deposit: DepositOffer | null;
   values: GuestValues;
   errors: FieldErrors;
 }
@@ -181,8 +185,37 @@ export function BookForm(p: BookPageProps) {
         Total: <strong>{formatPaise(p.trip.pricePaise * p.guests)}</strong> for {p.guests} guest
         {p.guests === 1 ? '' : 's'}. You pay on the next page; your seats are held while you do.
       </p>
+      {p.deposit && (
+        <PayChoice
+          deposit={p.deposit}
+          guests={p.guests}
+          total={p.trip.pricePaise * p.guests}
+          pay={p.values.pay}
+          errors={p.errors}
+        />
+      )}
       <button type="submit">Hold my seats</button>
     </form>
+  );
+}
+
+/** Pay the deposit now and the balance by its due date, or everything now. */
+function PayChoice(p: { deposit: DepositOffer; guests: number; total: number; pay?: string; errors: FieldErrors }) {
+  const deposit = Math.min(p.deposit.perGuestPaise * p.guests, p.total);
+  return (
+    <fieldset id="pay-choice">
+      <legend>How much to pay now</legend>
+      <label>
+        <input type="radio" name="pay" value="deposit" checked={p.pay !== 'full'} /> Pay the deposit:{' '}
+        <strong>{formatPaise(deposit)}</strong> now, the balance of {formatPaise(p.total - deposit)} by{' '}
+        {formatDay(p.deposit.dueOn)}
+      </label>
+      <label>
+        <input type="radio" name="pay" value="full" checked={p.pay === 'full'} /> Pay in full:{' '}
+        <strong>{formatPaise(p.total)}</strong> now
+      </label>
+      <Err errors={p.errors} k="pay" />
+    </fieldset>
   );
 }
 

@@ -34,6 +34,7 @@ const REASON: Record<string, string> = {
   payment_rejected: 'payment not accepted',
   proof_expired: 'payment not checked in time',
   proof_not_resent: 'no new payment proof in time',
+  balance_unpaid: 'balance not paid in time',
 };
 
 /** A booking's payment in plain words ("paid", "refunded ₹1,200"), never the stored status. */
@@ -131,7 +132,15 @@ export function BookingPage(p: BookingPageProps) {
         <p>
           {b.holdExpiresAt && <>Seats held until {formatDateTime(b.holdExpiresAt)}. </>}
           <a href={`/bookings/${b.id}/pay`} role="button">
-            Pay {formatPaise(b.amountPaise)}
+            Pay {formatPaise(b.money.dueNowPaise)}
+            {b.money.depositPaise > 0 && ' (deposit)'}
+          </a>
+        </p>
+      )}
+      {b.money.balancePaise > 0 && p.isTraveler && b.verificationStatus !== 'pending' && (
+        <p id="balance-due">
+          <a href={`/bookings/${b.id}/pay`} role="button">
+            Pay the balance of {formatPaise(b.money.balancePaise)}
           </a>
         </p>
       )}
@@ -165,9 +174,26 @@ export function BookingPage(p: BookingPageProps) {
       </ol>
       <h2>Payment</h2>
       <p>
-        {formatPaise(b.amountPaise)} for {b.guests} guest{b.guests === 1 ? '' : 's'} · {paymentText(b)}
+        {formatPaise(b.amountPaise)} for {b.guests} guest{b.guests === 1 ? '' : 's'} ·{' '}
+        {b.money.balancePaise > 0 ? 'deposit paid' : paymentText(b)}
         {b.paymentMethod && <> · {b.paymentMethod === 'upi' ? 'by UPI' : 'online'}</>}
       </p>
+      {(b.money.depositPaise > 0 || b.money.balancePaise > 0) && (
+        <dl id="booking-money">
+          <dt>Paid</dt>
+          <dd>{formatPaise(b.money.paidPaise)}</dd>
+          {b.money.balancePaise > 0 && (
+            <>
+              <dt>Balance due</dt>
+              <dd>
+                {formatPaise(b.money.balancePaise)}
+                {b.money.balanceDueOn && <> by {formatDay(b.money.balanceDueOn)}</>}
+                {b.verificationStatus === 'pending' && ' (your UPI payment is being checked)'}
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
       <h2>Participants</h2>
       <ul>
         {p.participants.map((x) => (
@@ -199,6 +225,12 @@ function NextAction(p: { b: BookingSummary }) {
     return (
       <a role="button" href={`/bookings/${b.id}/pay`}>
         Pay {formatPaise(b.amountPaise)} or send UPI proof
+      </a>
+    );
+  if (b.status === 'confirmed' && b.balancePaise > 0 && b.verificationStatus !== 'pending')
+    return (
+      <a role="button" href={`/bookings/${b.id}/pay`}>
+        Pay the balance of {formatPaise(b.balancePaise)}
       </a>
     );
   if (b.status === 'confirmed')
@@ -285,7 +317,14 @@ export function PassPage(p: { booking: BookingDetails; participants: Participant
         {b.guests} guest{b.guests === 1 ? '' : 's'}: {p.participants.map((x) => x.name).join(', ')}
       </p>
       <p>
-        Organizer: {b.organizerName} · paid {formatPaise(b.amountPaise)}
+        Organizer: {b.organizerName} · paid {formatPaise(b.money.paidPaise)}
+        {b.money.balancePaise > 0 && (
+          <>
+            {' '}
+            · balance {formatPaise(b.money.balancePaise)} due
+            {b.money.balanceDueOn && <> by {formatDay(b.money.balanceDueOn)}</>}
+          </>
+        )}
       </p>
       <footer class="no-print">
         <a href={`/bookings/${b.id}`}>Back to the booking</a> · print this page or show it on your phone

@@ -23,7 +23,11 @@ export type BookingMessage =
   | 'proof-released'
   | 'proof-released-organizer'
   | 'proof-resend'
-  | 'proof-not-resent';
+  | 'proof-not-resent'
+  | 'balance-paid'
+  | 'balance-reminder'
+  | 'balance-unpaid-cancelled'
+  | 'balance-unpaid-organizer';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -260,6 +264,48 @@ export function compose(
             : '',
         ].filter(Boolean),
         sms: `TrekTribe: ${b.title} on ${formatDay(b.startDate)} was CANCELLED by the organizer. Booking ${code}.${x.refundPaise ? ` Full refund ${formatPaise(x.refundPaise)}${x.upiBeingChecked ? ' once your UPI payment is found' : ''}.` : ''}`,
+      };
+    case 'balance-paid':
+      return {
+        toOrganizer: false,
+        subject: `Balance paid ${code}`,
+        lines: [`The balance for booking ${code} (${trip}) is paid: ${formatPaise(b.amountPaise)} in all.`],
+      };
+    case 'balance-reminder': {
+      const due = formatPaise(Math.max(0, b.amountPaise - b.paidPaise));
+      const by = b.balanceDueOn ? formatDay(b.balanceDueOn) : 'soon';
+      return {
+        toOrganizer: false,
+        subject: `Balance due by ${by}: ${code}`,
+        lines: [
+          `The balance of ${due} for booking ${code} (${trip}) is due by ${by}.`,
+          `You have paid ${formatPaise(b.paidPaise)} so far. Unpaid balances are cancelled under the trip's cancellation policy.`,
+        ],
+        sms: `TrekTribe: balance ${due} for booking ${code} due by ${by}. Pay from your booking page.`,
+        action: { path: `/bookings/${b.id}/pay`, text: 'Pay the balance' },
+      };
+    }
+    case 'balance-unpaid-cancelled':
+      return {
+        toOrganizer: false,
+        subject: `Booking cancelled: balance unpaid ${code}`,
+        lines: [
+          `The balance for booking ${code} (${trip}) was not paid by ${b.balanceDueOn ? formatDay(b.balanceDueOn) : 'its due date'}, so the booking is cancelled.`,
+          x.refundPaise
+            ? `Under the trip's cancellation policy, ${formatPaise(x.refundPaise)} of the ${formatPaise(b.paidPaise)} you paid comes back to you.`
+            : `Under the trip's cancellation policy, nothing of the ${formatPaise(b.paidPaise)} you paid comes back.`,
+        ],
+        sms: `TrekTribe: booking ${code} CANCELLED, balance unpaid.${x.refundPaise ? ` Refund ${formatPaise(x.refundPaise)}.` : ''}`,
+      };
+    case 'balance-unpaid-organizer':
+      return {
+        toOrganizer: true,
+        subject: `Cancelled, balance unpaid: ${code}`,
+        lines: [
+          `Booking ${code} (${trip}, ${guests}) of ${b.travelerName} is cancelled: its balance was not paid. The seats are back on sale.`,
+          `Paid: ${formatPaise(b.paidPaise)}; refund under the policy: ${formatPaise(x.refundPaise ?? 0)}.`,
+        ],
+        sms: `TrekTribe: booking ${code} cancelled, balance unpaid. ${b.guests} seat(s) back on sale.`,
       };
     case 'trip-reminder':
       return {

@@ -165,6 +165,8 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
                   <th>Traveler</th>
                   <th>Guests</th>
                   <th>Amount</th>
+                  <th>Paid</th>
+                  <th>Outstanding</th>
                   <th>Status</th>
                 </tr>
               </thead>
@@ -177,6 +179,17 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
                     <td data-label="Traveler">{r.travelerName}</td>
                     <td data-label="Guests">{r.guests}</td>
                     <td data-label="Amount">{formatPaise(r.amountPaise)}</td>
+                    <td data-label="Paid">{formatPaise(r.paidPaise)}</td>
+                    <td data-label="Outstanding">
+                      {r.outstandingPaise > 0 ? (
+                        <>
+                          {formatPaise(r.outstandingPaise)}
+                          {r.balanceDueOn && <small> by {formatDay(r.balanceDueOn)}</small>}
+                        </>
+                      ) : (
+                        '–'
+                      )}
+                    </td>
                     <td data-label="Status">
                       {BOOKING_STATUS[r.status] ?? r.status} · {paymentText(r)}
                     </td>
@@ -226,7 +239,7 @@ export function CancelDeparturePage(p: { departure: DepartureToCancel; active: n
   );
 }
 
-export function EarningsPage(p: { months: EarningsMonth[] }) {
+export function EarningsPage(p: { months: EarningsMonth[]; outstandingPaise: number }) {
   const total = p.months.reduce(
     (a, m) => ({ paid: a.paid + m.paidPaise, refunded: a.refunded + m.refundedPaise, net: a.net + m.netPaise }),
     { paid: 0, refunded: 0, net: 0 },
@@ -234,6 +247,10 @@ export function EarningsPage(p: { months: EarningsMonth[] }) {
   return (
     <section>
       <h1>Earnings</h1>
+      <p id="outstanding">
+        Money received is counted when it arrives. Balances still owed on confirmed bookings:{' '}
+        <strong>{formatPaise(p.outstandingPaise)}</strong>
+      </p>
       {p.months.length === 0 ? (
         <p class="muted">No payments yet.</p>
       ) : (

@@ -35,9 +35,15 @@ export const NeedingActionWidget = (p: { data: T['needingAction'] }) => (
         {p.data.map((b) => (
           <li>
             <a href={`/bookings/${b.id}`}>{b.code}</a> {b.title} ({formatDay(b.startDate)}):{' '}
-            {b.proofRejected
-              ? 'your UPI payment was not accepted: send a new proof'
-              : `pay ${formatPaise(b.amountPaise)}`}
+            {b.balanceDueOn ? (
+              <a href={`/bookings/${b.id}/pay`}>
+                pay the balance of {formatPaise(b.amountPaise)} by {formatDay(b.balanceDueOn)}
+              </a>
+            ) : b.proofRejected ? (
+              'your UPI payment was not accepted: send a new proof'
+            ) : (
+              `pay ${formatPaise(b.amountPaise)}`
+            )}
             {b.holdExpiresAt && <> by {formatDateTime(b.holdExpiresAt)}</>}
           </li>
         ))}

@@ -26,12 +26,22 @@ export function PayPage(p: PayPageProps) {
   return (
     <section>
       <hgroup>
-        <h1>Pay {formatPaise(b.amountPaise)}</h1>
+        <h1>
+          {b.balance ? 'Pay the balance: ' : 'Pay '}
+          {formatPaise(b.amountPaise)}
+        </h1>
         <p>
           {b.title} · {formatDay(b.startDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking{' '}
           <strong>{b.code}</strong>
         </p>
       </hgroup>
+      {b.amountPaise < b.totalPaise && (
+        <p id="pay-part">
+          {b.balance
+            ? `Of ${formatPaise(b.totalPaise)} in all; the deposit is paid.`
+            : `The deposit of ${formatPaise(b.totalPaise)} in all; the balance of ${formatPaise(b.totalPaise - b.amountPaise)} is due by ${b.balanceDueOn ? formatDay(b.balanceDueOn) : 'the due date'}.`}
+        </p>
+      )}
       {b.holdExpiresAt && (
         <p>
           Your seats are held until <strong>{formatDateTime(b.holdExpiresAt)}</strong>.

@@ -251,6 +251,43 @@ export function TripForm(p: TripFormProps) {
       <Area label="Itinerary notes" name="itinerary" value={d.itinerary} errors={errors} rows={6} maxlength={10000} />
       <Field label="Meeting point" name="meeting_point" value={d.meeting_point} errors={errors} maxlength={200} />
 
+      <fieldset id="deposit-terms">
+        <legend>Deposit</legend>
+        <label>
+          Deposit to book
+          <select
+            id={fieldId('deposit_kind')}
+            name="deposit_kind"
+            aria-invalid={errors.deposit_kind ? 'true' : undefined}
+          >
+            <option value="" selected={!d.deposit_kind}>
+              None: paid in full when booked
+            </option>
+            <option value="percent" selected={d.deposit_kind === 'percent'}>
+              A percentage of the price
+            </option>
+            <option value="amount" selected={d.deposit_kind === 'amount'}>
+              An amount per guest (₹)
+            </option>
+          </select>
+          <Err errors={errors} name="deposit_kind" />
+        </label>
+        <Field
+          label="Deposit (% or ₹ per guest)"
+          name="deposit_value"
+          value={d.deposit_value}
+          errors={errors}
+          inputmode="decimal"
+        />
+        <Field
+          label="Balance due (days before the start)"
+          name="balance_due_days"
+          value={d.balance_due_days}
+          errors={errors}
+          inputmode="numeric"
+        />
+      </fieldset>
+
       <h2>Photos</h2>
       {p.existing && p.existing.images.length > 0 && (
         <fieldset class="photo-picks">

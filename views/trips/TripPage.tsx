@@ -137,6 +137,14 @@ export function TripPage(p: { trip: TripDetail }) {
           </ul>
         </section>
       )}
+      {t.deposit && (
+        <p id="deposit-terms">
+          Book with a deposit of{' '}
+          <strong>{t.deposit.kind === 'percent' ? `${t.deposit.value}%` : <Price paise={t.deposit.value} />}</strong>
+          {t.deposit.kind === 'amount' && ' per guest'}; the balance is due {t.deposit.dueDays} days before the start
+          (bookings made later pay in full). An unpaid balance cancels the booking under the policy below.
+        </p>
+      )}
       <section id="cancellation">
         <h2>If you cancel</h2>
         <RefundPolicyList policy={t.refundPolicy} />

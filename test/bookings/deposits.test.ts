@@ -1,0 +1,422 @@
+/**
+ * Deposits and the balance (issue 32, H): a deposit paid online or by UPI confirms a booking, the
+ * balance is paid the same two ways, reminders go 7 and 2 days before its due date, a balance still
+ * unpaid after the grace cancels the booking under the refund tiers, and refunds are a share of
+ * what was actually paid. Real SQLite, real HTTP, the fake Razorpay, the test clock.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
+import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
+import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
+import { chaseBalances } from '../../src/bookings/jobs.js';
+import { startScheduler } from '../../src/scheduler.js';
+
+const setup = withFakeRazorpay();
+let t: TestApp;
+let rzp: FakeRazorpayServer;
+beforeAll(() => {
+  t = setup.app();
+  rzp = setup.rzp();
+});
+
+const START = '2027-03-10';
+const PRICE = 1_000_000; // ₹10,000 a guest
+const booking = (id: number) => t.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const refundsOf = (id: number) =>
+  t.db.selectFrom('refunds').selectAll().where('booking_id', '=', id).orderBy('id').execute();
+const paymentsOf = (id: number) =>
+  t.db.selectFrom('payments').selectAll().where('booking_id', '=', id).orderBy('id').execute();
+const sent = (template: string, code: string) =>
+  t.db
+    .selectFrom('outbox')
+    .select(['channel', 'recipient'])
+    .where('template', '=', template)
+    .where('payload', 'like', `%${code}%`)
+    .orderBy('id')
+    .execute();
+/** The traveler signed in now: a session from before a jump of the test clock has lapsed. */
+const travelerCookie = async (id: number) => sessionCookie(t.deps, (await booking(id)).user_id);
+const deliver = (w: { body: string; headers: Record<string, string> }) =>
+  t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
+
+/** 20 % to book, the balance 30 days before the start (10 February 2027). */
+const depositTrip = (dueDays = 30, capacity = 10) =>
+  makeTrip(t.deps, {
+    pricePaise: PRICE,
+    capacity,
+    start: START,
+    end: '2027-03-14',
+    deposit: { kind: 'percent', value: 20, dueDays },
+  });
+
+async function book(trip: { tripId: number; departureId: number }, guests: number, pay: 'deposit' | 'full') {
+  const me = await signedIn(t.deps);
+  const res = await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, guests, { pay }), me.cookie);
+  expect(res.status).toBe(303);
+  return { cookie: me.cookie, id: bookingIdFrom(res) };
+}
+
+/** Pays what the booking asks now through the fake Razorpay: the order, then its captured webhook. */
+async function payOnline(id: number) {
+  const cookie = await travelerCookie(id);
+  expect((await t.post(`/bookings/${id}/pay/online`, {}, cookie)).status).toBe(303);
+  const order = (await paymentsOf(id)).filter((p) => p.status === 'created').at(-1)!;
+  const { payment } = rzp.fake.pay(order.razorpay_order_id!);
+  expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+  return order.amount_paise;
+}
+
+async function payByUpi(id: number, organizerId: number) {
+  const cookie = await travelerCookie(id);
+  expect((await sendUpiProof(t, id, cookie)).status).toBe(303);
+  const proof = await t.db
+    .selectFrom('upi_proofs')
+    .selectAll()
+    .where('booking_id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const org = await sessionCookie(t.deps, organizerId);
+  expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+  return proof.amount_paise;
+}
+
+describe('the booking form', () => {
+  it('offers the deposit with the balance and its due date, and books the deposit when chosen', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const me = await signedIn(t.deps);
+    const tripPage = await (await t.request(`/trips/${trip.tripId}`)).text();
+    expect(/id="deposit-terms"[\s\S]*?<\/p>/.exec(tripPage)?.[0]).toMatch(/20%[\s\S]*30 days before the start/);
+    const form = await (await t.request(`/trips/${trip.tripId}/book?guests=2`, { cookie: me.cookie })).text();
+    expect(form).toContain('Pay the deposit');
+    expect(form).toContain('8 Feb');
+    const b = await book(trip, 2, 'deposit');
+    expect(await booking(b.id)).toMatchObject({
+      status: 'pending',
+      amount_paise: 2 * PRICE,
+      deposit_paise: 400_000,
+      paid_paise: 0,
+      balance_due_on: '2027-02-08',
+    });
+    const pay = await (await t.request(`/bookings/${b.id}/pay`, { cookie: b.cookie })).text();
+    expect(pay).toContain('Pay ₹4,000');
+  });
+
+  it('pays in full when chosen, and when booked on or after the due date whatever was chosen', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const full = await book(trip, 1, 'full');
+    expect(await booking(full.id)).toMatchObject({ deposit_paise: 0, balance_due_on: null });
+    t.clock.set('2027-02-08T04:00:00Z');
+    const late = await book(trip, 1, 'deposit');
+    expect(await booking(late.id)).toMatchObject({ deposit_paise: 0, balance_due_on: null, amount_paise: PRICE });
+    const form = await (
+      await t.request(`/trips/${trip.tripId}/book`, { cookie: await travelerCookie(late.id) })
+    ).text();
+    expect(form).not.toContain('Pay the deposit');
+  });
+});
+
+describe('deposit and balance, online', () => {
+  it('the deposit confirms the booking; reminders go 7 and 2 days before the due date, once each; the balance paid online settles it', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 2, 'deposit');
+    expect(await payOnline(b.id)).toBe(400_000);
+    expect(await booking(b.id)).toMatchObject({
+      status: 'confirmed',
+      payment_status: 'pending',
+      paid_paise: 400_000,
+      payment_method: 'online',
+    });
+    const code = (await booking(b.id)).code;
+    const page = await (await t.request(`/bookings/${b.id}`, { cookie: await travelerCookie(b.id) })).text();
+    expect(page).toContain('Balance due');
+    expect(page).toContain('₹16,000');
+    expect(page).toContain('8 Feb');
+    expect(page).toContain('Pay the balance of ₹16,000');
+    const dashboard = await (await t.request('/dashboard/traveler', { cookie: await travelerCookie(b.id) })).text();
+    expect(dashboard).toMatch(/pay the balance of ₹16,000 by\s*(<!-- -->)?\s*\w*,? ?8 Feb/);
+    const list = await (await t.request('/bookings', { cookie: await travelerCookie(b.id) })).text();
+    expect(list).toContain(`href="/bookings/${b.id}/pay">Pay the balance of ₹16,000`);
+    const pass = await (await t.request(`/bookings/${b.id}/pass`, { cookie: await travelerCookie(b.id) })).text();
+    expect(pass).toMatch(/paid ₹4,000\s*· balance ₹16,000 due\s*by/);
+
+    // Nothing to remind yet.
+    t.clock.set('2027-01-31T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect(await sent('balance-reminder', code)).toHaveLength(0);
+    // 7 days before: one reminder, email and SMS, however often the job runs.
+    t.clock.set('2027-02-01T04:30:00Z');
+    await chaseBalances(t.deps);
+    await chaseBalances(t.deps);
+    expect((await sent('balance-reminder', code)).map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    // 2 days before: the second.
+    t.clock.set('2027-02-06T04:30:00Z');
+    await chaseBalances(t.deps);
+    await chaseBalances(t.deps);
+    expect(await sent('balance-reminder', code)).toHaveLength(4);
+
+    expect(await payOnline(b.id)).toBe(1_600_000);
+    expect(await booking(b.id)).toMatchObject({ status: 'confirmed', payment_status: 'paid', paid_paise: 2 * PRICE });
+    expect(await sent('balance-paid', code)).toHaveLength(1);
+    const audits = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_type', '=', 'booking')
+      .where('target_id', '=', String(b.id))
+      .execute();
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['payment.captured', 'payment.balance_captured']),
+    );
+
+    // Paid: the grace passes without a cancellation.
+    t.clock.set('2027-02-20T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect((await booking(b.id)).status).toBe('confirmed');
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(2);
+  });
+});
+
+describe('deposit and balance, by UPI', () => {
+  it('a verified proof of the deposit confirms the booking; a proof of the balance keeps it confirmed while checked, then settles it', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 1, 'deposit');
+    expect(await payByUpi(b.id, trip.organizerId)).toBe(200_000);
+    expect(await booking(b.id)).toMatchObject({ status: 'confirmed', payment_status: 'pending', paid_paise: 200_000 });
+
+    t.clock.set('2027-02-07T04:30:00Z');
+    expect((await sendUpiProof(t, b.id, await travelerCookie(b.id))).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({
+      status: 'confirmed',
+      verification_status: 'pending',
+      paid_paise: 200_000,
+    });
+    // A proof being checked holds off the cancellation, whatever the date.
+    t.clock.set('2027-02-15T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect((await booking(b.id)).status).toBe('confirmed');
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    expect(proof.amount_paise).toBe(800_000);
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ status: 'confirmed', payment_status: 'paid', paid_paise: PRICE });
+    expect((await paymentsOf(b.id)).map((p) => [p.method, p.amount_paise, p.status])).toEqual([
+      ['upi', 200_000, 'paid'],
+      ['upi', 800_000, 'paid'],
+    ]);
+  });
+});
+
+describe('an unpaid balance', () => {
+  it('cancels the booking after the grace period, under the refund tier of that day on the deposit, releasing the seats and telling both sides, once', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 2, 'deposit');
+    await payOnline(b.id);
+    const code = (await booking(b.id)).code;
+    // The due date (8 Feb) and the 3 days of grace pass with the booking still confirmed.
+    for (const day of ['2027-02-08', '2027-02-09', '2027-02-11']) {
+      t.clock.set(`${day}T04:30:00Z`);
+      await chaseBalances(t.deps);
+      expect((await booking(b.id)).status).toBe('confirmed');
+    }
+    // 12 Feb, 26 days before the start: 50 % of the ₹4,000 paid.
+    t.clock.set('2027-02-12T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect(await chaseBalances(t.deps)).toMatch(/cancelled 0$/);
+    expect(await booking(b.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'balance_unpaid',
+      refund_paise: 200_000,
+    });
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+    expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'razorpay']]);
+    expect((await sent('balance-unpaid-cancelled', code)).map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    expect((await sent('balance-unpaid-organizer', code)).filter((m) => m.channel === 'email')).toHaveLength(1);
+  });
+});
+
+describe('refunds on a partly paid booking', () => {
+  it.each([
+    ['2027-02-05T04:30:00Z', 100, 200_000],
+    ['2027-02-15T04:30:00Z', 50, 100_000],
+    ['2027-02-26T04:30:00Z', 0, 0],
+  ])(
+    'cancelled by the traveler at %s: %i %% of the deposit paid, never of the amount promised',
+    async (at, _pct, refund) => {
+      t.clock.set('2026-12-01T04:00:00Z');
+      const trip = await depositTrip(10); // balance due 28 Feb: still outstanding at every tier
+      const b = await book(trip, 1, 'deposit');
+      await payOnline(b.id);
+      t.clock.set(at);
+      const cookie = await travelerCookie(b.id);
+      const preview = await (await t.request(`/bookings/${b.id}/cancel`, { cookie })).text();
+      expect(preview).toContain('₹2,000');
+      expect((await t.post(`/bookings/${b.id}/cancel`, {}, cookie)).status).toBe(303);
+      expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: refund, paid_paise: 200_000 });
+      expect((await refundsOf(b.id)).reduce((n, r) => n + r.amount_paise, 0)).toBe(refund);
+      expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+    },
+  );
+
+  it('a deposit sent by UPI and cancelled while being checked: once verified, the tier of the cancellation applies to the deposit', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip(10);
+    const b = await book(trip, 1, 'deposit');
+    expect((await sendUpiProof(t, b.id, b.cookie)).status).toBe(303);
+    t.clock.set('2026-12-01T05:00:00Z');
+    expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 200_000 }); // 100 %: 99 days ahead
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'manual']]);
+  });
+
+  it('the same at the 50 % tier: half the deposit is due back, not nothing', async () => {
+    t.clock.set('2027-02-10T04:00:00Z');
+    const trip = await depositTrip(10);
+    const b = await book(trip, 1, 'deposit');
+    expect((await sendUpiProof(t, b.id, b.cookie)).status).toBe(303);
+    expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 100_000 });
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .selectAll()
+      .where('booking_id', '=', b.id)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[100_000, 'manual']]);
+  });
+
+  it('a refund of a deposit and a balance goes back against each payment, never above what one took', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip(10);
+    const b = await book(trip, 1, 'deposit');
+    await payOnline(b.id);
+    await payOnline(b.id);
+    const [deposit, balance] = (await paymentsOf(b.id)).filter((p) => p.status === 'paid');
+    t.clock.set('2027-01-05T04:30:00Z'); // 64 days before: 100 %
+    expect((await t.post(`/bookings/${b.id}/cancel`, {}, await travelerCookie(b.id))).status).toBe(303);
+    expect((await refundsOf(b.id)).map((r) => [r.payment_id, r.amount_paise])).toEqual([
+      [balance.id, 800_000],
+      [deposit.id, 200_000],
+    ]);
+    expect((await booking(b.id)).refund_paise).toBe(PRICE);
+  });
+});
+
+describe("the organizer's money", () => {
+  it('bookings, the participants CSV and earnings show what was paid and what is outstanding; earnings count money received', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const part = await book(trip, 2, 'deposit');
+    await payOnline(part.id);
+    const whole = await book(trip, 1, 'full');
+    await payOnline(whole.id);
+    const org = await sessionCookie(t.deps, trip.organizerId);
+
+    const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
+    const row = (id: number) => new RegExp(`/bookings/${id}"[\\s\\S]*?</tr>`).exec(list)?.[0] ?? '';
+    expect(row(part.id)).toContain('₹4,000');
+    expect(row(part.id)).toContain('₹16,000');
+    expect(row(part.id)).toContain('8 Feb');
+    expect(row(whole.id)).toContain('₹10,000');
+
+    const csv = (
+      await (await t.request(`/organizer/departures/${trip.departureId}/participants.csv`, { cookie: org })).text()
+    )
+      .trimEnd()
+      .split('\r\n');
+    const partCode = (await booking(part.id)).code;
+    const wholeCode = (await booking(whole.id)).code;
+    expect(csv.find((l) => l.startsWith(partCode) && l.includes(',1,'))).toMatch(
+      /,confirmed,pending,4000\.00,16000\.00,1,/,
+    );
+    expect(csv.find((l) => l.startsWith(wholeCode))).toMatch(/,confirmed,paid,10000\.00,0\.00,1,/);
+
+    const earnings = await (await t.request('/organizer/earnings', { cookie: org })).text();
+    // Received: the ₹4,000 deposit and the ₹10,000 paid in full; the ₹16,000 balance is owed, not earned.
+    expect(earnings).toContain('₹14,000');
+    expect(/id="outstanding"[\s\S]*?<strong>([^<]*)</.exec(earnings)?.[1]).toBe('₹16,000');
+  });
+});
+
+describe('the balance racing the cancellation', () => {
+  it('a balance captured while the job cancels the booking: either it is paid and stands, or it is cancelled and the balance goes back in full, never both or neither', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 2, 'deposit');
+    await payOnline(b.id);
+    // The last day of grace: the order for the balance is made…
+    t.clock.set('2027-02-11T04:30:00Z');
+    expect((await t.post(`/bookings/${b.id}/pay/online`, {}, await travelerCookie(b.id))).status).toBe(303);
+    const order = (await paymentsOf(b.id)).filter((p) => p.status === 'created').at(-1)!;
+    const { payment } = rzp.fake.pay(order.razorpay_order_id!);
+    // …and paid just as the job runs on the first day past the grace.
+    t.clock.set('2027-02-12T04:30:00Z');
+    const [hook] = await Promise.all([
+      deliver(rzp.fake.webhook('payment.captured', { payment })),
+      chaseBalances(t.deps),
+    ]);
+    expect(hook.status).toBe(200);
+    const after = await booking(b.id);
+    const refunds = await refundsOf(b.id);
+    if (after.status === 'confirmed') {
+      expect(after).toMatchObject({ payment_status: 'paid', paid_paise: 2 * PRICE });
+      expect(refunds).toEqual([]);
+      expect(await seatsTaken(t.deps, trip.departureId)).toBe(2);
+    } else {
+      expect(after).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid', paid_paise: 400_000 });
+      // 50 % of the deposit under the policy, and the balance that came too late, all of it.
+      expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([200_000, 1_600_000]);
+      expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+    }
+  });
+
+  it('a balance captured after the job cancelled the booking goes back in full; the booking stays cancelled and its seats stay on sale', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const b = await book(trip, 1, 'deposit');
+    await payOnline(b.id);
+    t.clock.set('2027-02-11T04:30:00Z');
+    expect((await t.post(`/bookings/${b.id}/pay/online`, {}, await travelerCookie(b.id))).status).toBe(303);
+    const order = (await paymentsOf(b.id)).filter((p) => p.status === 'created').at(-1)!;
+    t.clock.set('2027-02-12T04:30:00Z');
+    await chaseBalances(t.deps);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid' });
+    const { payment } = rzp.fake.pay(order.razorpay_order_id!);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000 });
+    expect((await refundsOf(b.id)).map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+  });
+
+  it('runs from the scheduler as bookings.balances and is recorded in job_runs', async () => {
+    const s = startScheduler(t.deps);
+    try {
+      await s.runNow('bookings.balances');
+    } finally {
+      await s.stop();
+    }
+    const run = await t.db
+      .selectFrom('job_runs')
+      .selectAll()
+      .where('name', '=', 'bookings.balances')
+      .executeTakeFirstOrThrow();
+    expect(run.outcome).toBe('ok');
+  });
+});
