@@ -15,6 +15,7 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
+import { offerFreedSeats } from './waitlist.js';
 import { managedDeparture, ownBooking } from './access.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -102,6 +103,7 @@ async function cancelInTx(
   const percent = refundPercent ?? (await policyPercent(trx, b, deps.clock.now()));
   const refund = Math.floor(((paid?.amount_paise ?? proof?.amount_paise ?? 0) * percent) / 100);
   if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
+  await offerFreedSeats(trx, deps, b.departure_id);
   if (paid && refund > 0) {
     await recordRefund(trx, {
       booking_id: bookingId,

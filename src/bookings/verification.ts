@@ -11,6 +11,7 @@ import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import * as lifecycle from './lifecycle.js';
+import { offerFreedSeats } from './waitlist.js';
 import { cancelledPercent } from './cancel.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -120,7 +121,8 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     if (!(await qp.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now })))
       throw new Conflict('This payment proof was already decided.');
     const b = (await q.findBooking(trx, p.booking_id))!;
-    if (!(await lifecycle.release(trx, b, 'payment_rejected', now))) {
+    if (await lifecycle.release(trx, b, 'payment_rejected', now)) await offerFreedSeats(trx, deps, b.departure_id);
+    else {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
       // promised on this proof alone (no refund recorded) is no longer due.
       const promised = b.status === 'cancelled' && (await refundsOf(trx, payer(b.id))).length === 0;

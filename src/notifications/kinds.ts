@@ -36,6 +36,7 @@ export const KINDS: Record<string, Kind> = {
   'proof-released-organizer': { label: 'Bookings released while a UPI payment waited', for: 'organizer' },
   'refund-due': { label: 'Refunds to pay back', for: 'organizer', mustGo: true },
   'booking-confirmed': { label: 'Booking confirmed', for: 'traveler' },
+  'waitlist-offer': { label: 'Seats offered from a waitlist', for: 'traveler' },
   'payment-verified': { label: 'Payment verified', for: 'traveler', mustGo: true },
   'payment-rejected': { label: 'Payment rejected', for: 'traveler', mustGo: true },
   'proof-resend': { label: 'Payment proof to send again', for: 'traveler', mustGo: true },
