@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
-import { expireWaitlistOffers } from '../../src/bookings/jobs.js';
+import { expireHolds, expireWaitlistOffers } from '../../src/bookings/jobs.js';
+import { tripForm } from '../trips/support.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
-import { bookingForm, bookingIdFrom, seatsTaken } from './support.js';
+import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -219,5 +220,61 @@ describe('the waitlist race', () => {
     expect((await entryOf(group.id, departureId))!.status).toBe('offered');
     expect(await expectSeatsAccountedFor(departureId)).toEqual({ booked: 1, offered: 4 });
     expect((await book(third, tripId, departureId, 1)).status).toBe(409);
+  });
+});
+
+describe('seats that come free go to the waitlist first', () => {
+  /** A full one-seat date, its booking held unpaid, and one traveler waiting for a seat. */
+  async function fullDateWithOneWaiting() {
+    const trip = await makeTrip(t.deps, { capacity: 1 });
+    const holder = await signedIn(t.deps);
+    const res = await book(holder, trip.tripId, trip.departureId, 1);
+    expect(res.status).toBe(303);
+    const waiting = await signedIn(t.deps);
+    expect((await join(waiting, trip.tripId, trip.departureId, 1)).status).toBe(303);
+    return { ...trip, holder, waiting, bookingId: bookingIdFrom(res) };
+  }
+
+  it('when an unpaid hold runs out', async () => {
+    const d = await fullDateWithOneWaiting();
+    t.clock.advance(31 * MINUTE);
+    await expireHolds(t.deps);
+    expect((await entryOf(d.waiting.id, d.departureId))!.status).toBe('offered');
+    expect(await expectSeatsAccountedFor(d.departureId)).toEqual({ booked: 0, offered: 1 });
+  });
+
+  it('when the organizer rejects a UPI proof', async () => {
+    const d = await fullDateWithOneWaiting();
+    expect((await sendUpiProof(t, d.bookingId, d.holder.cookie)).status).toBe(303);
+    const proof = await t.db
+      .selectFrom('upi_proofs')
+      .select('id')
+      .where('booking_id', '=', d.bookingId)
+      .executeTakeFirstOrThrow();
+    const org = await sessionCookie(t.deps, d.organizerId);
+    expect((await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'Not received' }, org)).status).toBe(
+      303,
+    );
+    expect((await entryOf(d.waiting.id, d.departureId))!.status).toBe('offered');
+    expect(await expectSeatsAccountedFor(d.departureId)).toEqual({ booked: 0, offered: 1 });
+  });
+
+  it('when the organizer raises the capacity', async () => {
+    const d = await fullDateWithOneWaiting();
+    const org = await sessionCookie(t.deps, d.organizerId);
+    const res = await t.post(
+      `/organizer/trips/${d.tripId}/edit`,
+      tripForm({
+        intent: 'save',
+        'departures[0][id]': String(d.departureId),
+        'departures[0][start_date]': '2027-03-10',
+        'departures[0][end_date]': '2027-03-14',
+        'departures[0][capacity]': '2',
+      }),
+      org,
+    );
+    expect(res.status).toBe(303);
+    expect((await entryOf(d.waiting.id, d.departureId))!.status).toBe('offered');
+    expect(await expectSeatsAccountedFor(d.departureId)).toEqual({ booked: 1, offered: 1 });
   });
 });
