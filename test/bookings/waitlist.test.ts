@@ -60,6 +60,9 @@ describe('joining a waitlist', () => {
     const b = await signedIn(t.deps, { name: 'Bina Waits' });
     const c = await signedIn(t.deps, { name: 'Chetan Waits' });
 
+    const tripPage = await (await t.request(`/trips/${tripId}`)).text();
+    expect(tripPage).toContain('Full');
+    expect(tripPage).toContain(`href="/trips/${tripId}/book?departure=${departureId}">Join the waitlist`);
     const form = await (await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: b.cookie })).text();
     expect(form).toContain('Join the waitlist');
     expect(form).not.toContain('Hold my seats');
@@ -163,6 +166,7 @@ describe('the waitlist race', () => {
       await t.request(`/trips/${tripId}/book?departure=${departureId}`, { cookie: third.cookie })
     ).text();
     expect(seen).toContain('0 seats left');
+    expect(await (await t.request(`/trips/${tripId}`)).text()).toContain('Full');
     expect((await book(third, tripId, departureId, 1)).status).toBe(409);
     // The offer went by email and SMS, with its link.
     const w1Entry = (await entryOf(w1.id, departureId))!;
