@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
  * free they are offered to the first entry whose group fits: its seats are taken off sale
  * (`departures.seats_taken` counts them, so nobody else sees or books them) until
  * `offer_expires_at`; accepting turns them into that traveler's booking (`booking_id`).
- * One live entry (waiting or offered) per traveler per departure.
+ * One live entry (waiting or offered) per traveler per departure. A cancelled departure closes its
+ * live entries (`closed`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -15,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('guests', 'integer', (c) => c.notNull().check(sql`guests between 1 and 10`))
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('waiting', 'offered', 'accepted', 'expired', 'left')`),
+      c.notNull().check(sql`status in ('waiting', 'offered', 'accepted', 'expired', 'left', 'closed')`),
     )
     .addColumn('offered_at', 'text')
     .addColumn('offer_expires_at', 'text')

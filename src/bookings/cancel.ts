@@ -15,7 +15,7 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
-import { offerFreedSeats } from './waitlist.js';
+import { closeWaitlist, offerFreedSeats } from './waitlist.js';
 import { managedDeparture, ownBooking } from './access.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -163,6 +163,7 @@ export async function cancelDepartureBookings(
       throw new Conflict('This departure is already cancelled.');
     const active = await q.activeBookingsOfDeparture(trx, departureId);
     for (const b of active) await cancelInTx(deps, trx, actor, b.id, 'organizer', 100, note);
+    await closeWaitlist(trx, deps, departureId);
     await audit(trx, deps.clock, {
       actorId: actor.id,
       action: 'departure.cancelled',

@@ -115,12 +115,13 @@ export async function moveEntry(
 /** Offers past their time, oldest first. */
 export function expiredOffers(db: Db, now: string, limit: number) {
   return db
-    .selectFrom('waitlist_entries')
-    .select(['id', 'departure_id', 'guests', 'user_id'])
-    .where('status', '=', 'offered')
-    .where('offer_expires_at', '<=', now)
-    .orderBy('offer_expires_at')
-    .orderBy('id')
+    .selectFrom('waitlist_entries as w')
+    .innerJoin('departures as d', 'd.id', 'w.departure_id')
+    .select(['w.id', 'w.departure_id', 'w.guests', 'w.user_id', 'd.trip_id'])
+    .where('w.status', '=', 'offered')
+    .where('w.offer_expires_at', '<=', now)
+    .orderBy('w.offer_expires_at')
+    .orderBy('w.id')
     .limit(limit)
     .execute();
 }
@@ -192,4 +193,16 @@ export function departureOfOrganizer(db: Db, departureId: number) {
     .select(['d.id', 'd.start_date', 'd.capacity', 'd.seats_taken', 't.id as trip_id', 't.title', 't.organizer_id'])
     .where('d.id', '=', departureId)
     .executeTakeFirst();
+}
+
+/** A departure's live entries with whom to tell, in order. */
+export function liveEntriesToTell(db: Db, departureId: number) {
+  return db
+    .selectFrom('waitlist_entries as w')
+    .innerJoin('users as u', 'u.id', 'w.user_id')
+    .select(['w.id', 'w.guests', 'w.status', 'w.user_id', 'u.name', 'u.email'])
+    .where('w.departure_id', '=', departureId)
+    .where('w.status', 'in', ['waiting', 'offered'])
+    .orderBy('w.id')
+    .execute();
 }

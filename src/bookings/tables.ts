@@ -85,7 +85,7 @@ export interface KeptProofScreenshotsTable {
   expires_at: string;
 }
 
-export type WaitlistStatus = 'waiting' | 'offered' | 'accepted' | 'expired' | 'left';
+export type WaitlistStatus = 'waiting' | 'offered' | 'accepted' | 'expired' | 'left' | 'closed';
 
 /** A traveler waiting for seats on a full departure (migration 0066); its order is its id. */
 export interface WaitlistEntriesTable {
@@ -93,7 +93,10 @@ export interface WaitlistEntriesTable {
   departure_id: number;
   user_id: number;
   guests: number;
-  /** waiting → offered (seats held for them) → accepted (a booking) | expired (next entry's turn); left at any time. */
+  /**
+   * waiting → offered (seats held for them) → accepted (a booking) | expired (next entry's turn);
+   * left at any time; closed when the departure is cancelled.
+   */
   status: WaitlistStatus;
   offered_at: string | null;
   /** While offered: when the held seats go to the next entry. */

@@ -11,6 +11,7 @@ import { getSetting } from '../lib/settings.js';
 import { formatDay, formatDayClock, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
 import { enqueue } from '../notifications/outbox.js';
+import { channel, publish } from '../live/service.js';
 import { MAX_GUESTS } from './schemas.js';
 import * as qw from './queries-waitlist.js';
 import type { DepartureWaitlist, WaitlistPlace } from './types.js';
@@ -227,17 +228,56 @@ export async function offerFreedSeats(
   return offers;
 }
 
+/**
+ * The departure was cancelled: its waitlist closes, seats offered go back with it, and everyone
+ * waiting is told. In the cancelling transaction.
+ */
+export async function closeWaitlist(
+  trx: Db,
+  deps: Pick<Deps, 'clock' | 'config'>,
+  departureId: number,
+): Promise<number> {
+  const d = await qw.departureSeats(trx, departureId);
+  if (!d) return 0;
+  const now = isoNow(deps.clock);
+  let closed = 0;
+  for (const e of await qw.liveEntriesToTell(trx, departureId)) {
+    if (!(await qw.moveEntry(trx, e.id, ['waiting', 'offered'], 'closed', now))) continue;
+    if (e.status === 'offered') await qw.releaseOfferedSeats(trx, departureId, e.guests);
+    closed++;
+    await enqueue(trx, deps, {
+      channel: 'email',
+      to: e.email,
+      template: 'waitlist-closed',
+      subject: `Waitlist closed: ${d.title}, ${formatDay(d.start_date)}`,
+      text:
+        `Hi ${e.name},\n\nThe organizer cancelled ${d.title} on ${formatDay(d.start_date)}, so its waitlist is closed. ` +
+        `Other dates may have seats:\n${deps.config.publicUrl}/trips/${d.trip_id}`,
+    });
+  }
+  if (closed > 0)
+    await audit(trx, deps.clock, {
+      actorId: null,
+      action: 'waitlist.closed',
+      targetType: 'departure',
+      targetId: departureId,
+      after: { entries: closed },
+    });
+  return closed;
+}
+
 /** The job: offers past their time end, their seats go to the next entries. Safe to run twice. */
 export async function expireWaitlistOffers(deps: Deps): Promise<string> {
   let expired = 0;
   let offered = 0;
+  const trips = new Set<number>();
   for (;;) {
     const due = await qw.expiredOffers(deps.db, isoNow(deps.clock), 200);
     if (due.length === 0) break;
     for (const e of due) {
-      await tx(deps.db, async (trx) => {
+      const done = await tx(deps.db, async (trx) => {
         const now = isoNow(deps.clock);
-        if (!(await qw.moveEntry(trx, e.id, ['offered'], 'expired', now))) return;
+        if (!(await qw.moveEntry(trx, e.id, ['offered'], 'expired', now))) return false;
         await qw.releaseOfferedSeats(trx, e.departure_id, e.guests);
         await audit(trx, deps.clock, {
           actorId: null,
@@ -248,9 +288,14 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
         });
         expired++;
         offered += await offerFreedSeats(trx, deps, e.departure_id);
+        return true;
       });
+      if (done) trips.add(e.trip_id);
       await breathe();
     }
+    // The trip pages' seats left, once committed: one event per trip and batch.
+    if (trips.size > 0) await publish(deps, ...[...trips].map((id) => ({ to: channel.trip(id), event: 'seats' })));
+    trips.clear();
   }
   return `${expired} offers expired, ${offered} made`;
 }

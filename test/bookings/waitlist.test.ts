@@ -282,3 +282,33 @@ describe('seats that come free go to the waitlist first', () => {
     expect(await expectSeatsAccountedFor(d.departureId)).toEqual({ booked: 1, offered: 1 });
   });
 });
+
+describe('a cancelled departure', () => {
+  it('closes its waitlist, gives back the offered seats and tells everyone waiting', async () => {
+    const { tripId, departureId, organizerId } = await makeTrip(t.deps, { capacity: 2 });
+    const holder = await signedIn(t.deps);
+    const held = await book(holder, tripId, departureId, 2);
+    const [first, second] = [await signedIn(t.deps), await signedIn(t.deps)];
+    expect((await join(first, tripId, departureId, 1)).status).toBe(303);
+    expect((await join(second, tripId, departureId, 2)).status).toBe(303);
+    // The holder cancels: the first entry is offered one seat, the group of 2 does not fit the other.
+    expect((await cancel(holder, bookingIdFrom(held))).status).toBe(303);
+    expect((await entryOf(first.id, departureId))!.status).toBe('offered');
+    expect(await expectSeatsAccountedFor(departureId)).toEqual({ booked: 0, offered: 1 });
+    const org = await sessionCookie(t.deps, organizerId);
+    expect((await t.post(`/organizer/departures/${departureId}/cancel`, { note: 'Snow' }, org)).status).toBe(303);
+    expect((await entryOf(first.id, departureId))!.status).toBe('closed');
+    expect((await entryOf(second.id, departureId))!.status).toBe('closed');
+    expect(await expectSeatsAccountedFor(departureId)).toEqual({ booked: 0, offered: 0 });
+    const told = await t.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where('template', '=', 'waitlist-closed')
+      .where('payload', 'like', `%/trips/${tripId}%`)
+      .execute();
+    expect(told).toHaveLength(2);
+    expect(await (await t.request('/waitlist', { cookie: first.cookie })).text()).toContain(
+      'You are not waiting for seats on any trek.',
+    );
+  });
+});
