@@ -4,6 +4,7 @@ import { makeTrip, sessionCookie, signedIn } from '../support/factories.js';
 import { expireHolds, expireWaitlistOffers } from '../../src/bookings/jobs.js';
 import { tripForm } from '../trips/support.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
+import { putSetting } from '../../src/lib/settings.js';
 import { bookingForm, bookingIdFrom, seatsTaken, sendUpiProof } from './support.js';
 
 let t: TestApp;
@@ -245,6 +246,19 @@ describe('seats that come free go to the waitlist first', () => {
     await expireHolds(t.deps);
     expect((await entryOf(d.waiting.id, d.departureId))!.status).toBe('offered');
     expect(await expectSeatsAccountedFor(d.departureId)).toEqual({ booked: 0, offered: 1 });
+  });
+
+  it('held for as long as the waitlistOfferHours setting says', async () => {
+    await putSetting(t.db, t.clock, 'waitlistOfferHours', 2);
+    try {
+      const d = await fullDateWithOneWaiting();
+      expect((await cancel(d.holder, d.bookingId)).status).toBe(303);
+      const e = (await entryOf(d.waiting.id, d.departureId))!;
+      expect(e.status).toBe('offered');
+      expect(e.offer_expires_at).toBe(new Date(t.clock.now().getTime() + 2 * HOUR).toISOString());
+    } finally {
+      await putSetting(t.db, t.clock, 'waitlistOfferHours', 12);
+    }
   });
 
   it('when the organizer rejects a UPI proof', async () => {
