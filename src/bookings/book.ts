@@ -28,8 +28,9 @@ export async function bookingFormData(
   trip: BookingFormTrip;
   departures: DepartureChoice[];
   seatsLeft: number;
-  /** Seats an open waitlist offer holds for this traveler (counted in seatsLeft). */
+  /** Seats an open waitlist offer holds for this traveler (counted in seatsLeft), and until when. */
   offered: number;
+  offerUntil: string | null;
   /** The traveler is already on this departure's waitlist. */
   waiting: boolean;
 }> {
@@ -41,7 +42,11 @@ export async function bookingFormData(
   if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today)
     throw new NotFoundError();
   const entry = actor ? await qw.liveEntryOf(deps.db, actor.id, t.departure_id) : undefined;
-  const offered = actor ? await offeredSeatsFor(deps.db, actor.id, t.departure_id, deps.clock.now().toISOString()) : 0;
+  const offerUntil =
+    entry?.status === 'offered' && entry.offer_expires_at && entry.offer_expires_at > deps.clock.now().toISOString()
+      ? entry.offer_expires_at
+      : null;
+  const offered = offerUntil ? entry!.guests : 0;
   return {
     trip: {
       tripId: t.trip_id,
@@ -59,6 +64,7 @@ export async function bookingFormData(
     })),
     seatsLeft: t.capacity - t.seats_taken + offered,
     offered,
+    offerUntil,
     waiting: !!entry && !offered,
   };
 }

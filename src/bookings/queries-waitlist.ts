@@ -117,7 +117,19 @@ export function expiredOffers(db: Db, now: string, limit: number) {
   return db
     .selectFrom('waitlist_entries as w')
     .innerJoin('departures as d', 'd.id', 'w.departure_id')
-    .select(['w.id', 'w.departure_id', 'w.guests', 'w.user_id', 'd.trip_id'])
+    .innerJoin('trips as t', 't.id', 'd.trip_id')
+    .innerJoin('users as u', 'u.id', 'w.user_id')
+    .select([
+      'w.id',
+      'w.departure_id',
+      'w.guests',
+      'w.user_id',
+      'd.trip_id',
+      'd.start_date',
+      't.title',
+      'u.name',
+      'u.email',
+    ])
     .where('w.status', '=', 'offered')
     .where('w.offer_expires_at', '<=', now)
     .orderBy('w.offer_expires_at')

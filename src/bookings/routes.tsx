@@ -79,7 +79,7 @@ async function renderBookForm(
   errors: FieldErrors,
   status: 200 | 409 | 422 = 200,
 ) {
-  const { trip, departures, seatsLeft, offered, waiting } = await bookingFormData(
+  const { trip, departures, seatsLeft, offered, offerUntil, waiting } = await bookingFormData(
     c.get('deps'),
     idParam(c),
     departureId,
@@ -91,7 +91,7 @@ async function renderBookForm(
       status,
     });
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
-  const props = { trip, departures, seatsLeft, guests: n, values, errors, offered, waiting };
+  const props = { trip, departures, seatsLeft, guests: n, values, errors, offered, offerUntil, waiting };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
 }
 

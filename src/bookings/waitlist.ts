@@ -286,6 +286,15 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
           targetId: e.departure_id,
           before: { entry: e.id, user: e.user_id, guests: e.guests },
         });
+        await enqueue(trx, deps, {
+          channel: 'email',
+          to: e.email,
+          template: 'waitlist-offer-expired',
+          subject: `Your waitlist offer ended: ${e.title}, ${formatDay(e.start_date)}`,
+          text:
+            `Hi ${e.name},\n\nThe seats held for you on ${e.title} (${formatDay(e.start_date)}) were not booked in time, ` +
+            `so they went to the next traveler waiting. You can join the waitlist again:\n${deps.config.publicUrl}/trips/${e.trip_id}`,
+        });
         expired++;
         offered += await offerFreedSeats(trx, deps, e.departure_id);
         return true;

@@ -38,6 +38,7 @@ export const KINDS: Record<string, Kind> = {
   'booking-confirmed': { label: 'Booking confirmed', for: 'traveler' },
   'waitlist-offer': { label: 'Seats offered from a waitlist', for: 'traveler' },
   'waitlist-closed': { label: 'A waitlisted date cancelled', for: 'traveler' },
+  'waitlist-offer-expired': { label: 'A waitlist offer that ended', for: 'traveler' },
   'payment-verified': { label: 'Payment verified', for: 'traveler', mustGo: true },
   'payment-rejected': { label: 'Payment rejected', for: 'traveler', mustGo: true },
   'proof-resend': { label: 'Payment proof to send again', for: 'traveler', mustGo: true },

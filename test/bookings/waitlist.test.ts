@@ -185,7 +185,7 @@ describe('the waitlist race', () => {
     expect(accept.status).toBe(303);
     expect(accept.headers.get('location')).toBe(`/trips/${tripId}/book?departure=${departureId}&guests=1`);
     const w2Form = await (await t.request(accept.headers.get('location')!, { cookie: w2.cookie })).text();
-    expect(w2Form).toContain('held for you from the waitlist');
+    expect(w2Form).toContain('held for you from the waitlist until');
     expect(w2Form).toContain('1 seat left');
     // Someone else's offer link is not theirs to use.
     expect((await t.request(`/waitlist/${w2Entry.id}/accept`, { cookie: third.cookie })).status).toBe(404);
@@ -203,6 +203,17 @@ describe('the waitlist race', () => {
     expect(await expireWaitlistOffers(t.deps)).toBe('1 offers expired, 1 made');
     expect(await expireWaitlistOffers(t.deps)).toBe('0 offers expired, 0 made');
     expect((await entryOf(w1.id, departureId))!.status).toBe('expired');
+    const ended = await t.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('template', '=', 'waitlist-offer-expired')
+      .where(
+        'recipient',
+        '=',
+        (await t.db.selectFrom('users').select('email').where('id', '=', w1.id).executeTakeFirstOrThrow()).email,
+      )
+      .execute();
+    expect(ended).toHaveLength(1);
     expect((await entryOf(w3.id, departureId))!.status).toBe('offered');
     expect((await entryOf(group.id, departureId))!.status).toBe('waiting');
     expect(await expectSeatsAccountedFor(departureId)).toEqual({ booked: 4, offered: 1 });

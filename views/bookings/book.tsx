@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDay } from '../../src/lib/time.js';
+import { formatDay, formatDayClock } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
 import type { BookingFormTrip, DepartureChoice } from '../../src/bookings/types.js';
 
@@ -22,6 +22,7 @@ export interface BookPageProps {
   errors: FieldErrors;
   /** Seats an open waitlist offer holds for this traveler (counted in seatsLeft). */
   offered?: number;
+  offerUntil?: string | null;
   /** The traveler is already waiting for seats on this date. */
   waiting?: boolean;
 }
@@ -206,7 +207,8 @@ export function BookPage(p: BookPageProps) {
       )}
       {p.offered ? (
         <p class="flash" role="status" id="waitlist-offer">
-          {p.offered} seat{p.offered === 1 ? ' is' : 's are'} held for you from the waitlist: book them below.
+          {p.offered} seat{p.offered === 1 ? ' is' : 's are'} held for you from the waitlist
+          {p.offerUntil ? ` until ${formatDayClock(p.offerUntil)}` : ''}: book them below.
         </p>
       ) : null}
       <ErrorSummary errors={p.errors} idOf={bookInputId} labelOf={bookLabel} rank={bookRank} />
