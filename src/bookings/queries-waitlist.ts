@@ -138,27 +138,6 @@ export function expiredOffers(db: Db, now: string, limit: number) {
     .execute();
 }
 
-/** Seats going back on sale (an offer that lapsed or was left): the counterpart of the offer's take. */
-export async function releaseOfferedSeats(db: Db, departureId: number, seats: number): Promise<void> {
-  await db
-    .updateTable('departures')
-    .set({ seats_taken: sql`max(seats_taken - ${seats}, 0)` })
-    .where('id', '=', departureId)
-    .execute();
-}
-
-/** The offer's seats: taken only when that many are free on an open departure. */
-export async function takeOfferedSeats(db: Db, departureId: number, seats: number): Promise<boolean> {
-  const r = await db
-    .updateTable('departures')
-    .set({ seats_taken: sql`seats_taken + ${seats}` })
-    .where('id', '=', departureId)
-    .where('status', '=', 'open')
-    .where(sql<boolean>`seats_taken + ${seats} <= capacity`)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
 /** A traveler's live entries with their place (1 = next), the trip and the departure. */
 export function entriesOfTraveler(db: Db, userId: number) {
   return db

@@ -13,6 +13,7 @@ import { tx } from '../lib/transaction.js';
 import { enqueue } from '../notifications/outbox.js';
 import { channel, publish } from '../live/service.js';
 import { MAX_GUESTS } from './schemas.js';
+import * as q from './queries.js';
 import * as qw from './queries-waitlist.js';
 import type { DepartureWaitlist, WaitlistPlace } from './types.js';
 
@@ -80,7 +81,7 @@ export async function leaveWaitlist(deps: Deps, actor: Actor, entryId: number): 
       before: { entry: e.id, status: e.status, guests: e.guests },
     });
     if (e.status === 'offered') {
-      await qw.releaseOfferedSeats(trx, e.departure_id, e.guests);
+      await q.releaseSeats(trx, e.departure_id, e.guests);
       await offerFreedSeats(trx, deps, e.departure_id);
     }
   });
@@ -159,7 +160,7 @@ export async function useOffer(
   const now = isoNow(deps.clock);
   const e = await qw.liveEntryOf(trx, userId, departureId);
   if (!e || e.status !== 'offered' || !e.offer_expires_at || e.offer_expires_at <= now) return null;
-  await qw.releaseOfferedSeats(trx, departureId, e.guests);
+  await q.releaseSeats(trx, departureId, e.guests);
   return async (bookingId) => {
     await qw.moveEntry(trx, e.id, ['offered'], 'accepted', now, bookingId);
     await audit(trx, deps.clock, {
@@ -194,7 +195,7 @@ export async function offerFreedSeats(
   while (free > 0) {
     const [e] = await qw.waitingThatFit(trx, departureId, free, 1);
     if (!e) break;
-    if (!(await qw.takeOfferedSeats(trx, departureId, e.guests))) break;
+    if ((await q.takeSeats(trx, departureId, e.guests)) === 0) break;
     await qw.markOffered(trx, e.id, now.toISOString(), until);
     free -= e.guests;
     offers++;
@@ -243,7 +244,7 @@ export async function closeWaitlist(
   let closed = 0;
   for (const e of await qw.liveEntriesToTell(trx, departureId)) {
     if (!(await qw.moveEntry(trx, e.id, ['waiting', 'offered'], 'closed', now))) continue;
-    if (e.status === 'offered') await qw.releaseOfferedSeats(trx, departureId, e.guests);
+    if (e.status === 'offered') await q.releaseSeats(trx, departureId, e.guests);
     closed++;
     await enqueue(trx, deps, {
       channel: 'email',
@@ -278,7 +279,7 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
       const done = await tx(deps.db, async (trx) => {
         const now = isoNow(deps.clock);
         if (!(await qw.moveEntry(trx, e.id, ['offered'], 'expired', now))) return false;
-        await qw.releaseOfferedSeats(trx, e.departure_id, e.guests);
+        await q.releaseSeats(trx, e.departure_id, e.guests);
         await audit(trx, deps.clock, {
           actorId: null,
           action: 'waitlist.offer_expired',
