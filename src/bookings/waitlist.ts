@@ -8,11 +8,11 @@ import { addMs, HOUR, isoNow } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { breathe } from '../lib/jobs.js';
 import { getSetting } from '../lib/settings.js';
-import { formatDay, formatDayClock, istDate } from '../lib/time.js';
+import { istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
-import { enqueue } from '../notifications/outbox.js';
 import { channel, publish } from '../live/service.js';
 import { MAX_GUESTS } from './schemas.js';
+import { sendWaitlistMessage } from './messages.js';
 import * as q from './queries.js';
 import * as qw from './queries-waitlist.js';
 import type { DepartureWaitlist, WaitlistPlace } from './types.js';
@@ -206,25 +206,15 @@ export async function offerFreedSeats(
       targetId: departureId,
       after: { entry: e.id, user: e.user_id, guests: e.guests, until },
     });
-    const link = `${deps.config.publicUrl}/waitlist/${e.id}/accept`;
-    const seats = `${e.guests} seat${e.guests === 1 ? '' : 's'}`;
-    const ends = formatDayClock(until);
-    await enqueue(trx, deps, {
-      channel: 'email',
-      to: e.email,
-      template: 'waitlist-offer',
-      subject: `Seats for you: ${d.title}, ${formatDay(d.start_date)}`,
-      text:
-        `Hi ${e.name},\n\n${seats} came free on ${d.title} (${formatDay(d.start_date)}) and are held for you alone ` +
-        `until ${ends} IST. Book them here:\n${link}\n\nAfter that they go to the next traveler on the waitlist.`,
+    await sendWaitlistMessage(trx, deps, 'waitlist-offer', e, {
+      entryId: e.id,
+      tripId: d.trip_id,
+      title: d.title,
+      startDate: d.start_date,
+      guests: e.guests,
+      name: e.name,
+      until,
     });
-    if (e.phone)
-      await enqueue(trx, deps, {
-        channel: 'sms',
-        to: e.phone,
-        template: 'waitlist-offer',
-        text: `TrekTribe: ${seats} on ${d.title} ${formatDay(d.start_date)} held for you until ${ends} IST. Book: ${link}`,
-      });
   }
   return offers;
 }
@@ -246,15 +236,20 @@ export async function closeWaitlist(
     if (!(await qw.moveEntry(trx, e.id, ['waiting', 'offered'], 'closed', now))) continue;
     if (e.status === 'offered') await q.releaseSeats(trx, departureId, e.guests);
     closed++;
-    await enqueue(trx, deps, {
-      channel: 'email',
-      to: e.email,
-      template: 'waitlist-closed',
-      subject: `Waitlist closed: ${d.title}, ${formatDay(d.start_date)}`,
-      text:
-        `Hi ${e.name},\n\nThe organizer cancelled ${d.title} on ${formatDay(d.start_date)}, so its waitlist is closed. ` +
-        `Other dates may have seats:\n${deps.config.publicUrl}/trips/${d.trip_id}`,
-    });
+    await sendWaitlistMessage(
+      trx,
+      deps,
+      'waitlist-closed',
+      { email: e.email, phone: null },
+      {
+        entryId: e.id,
+        tripId: d.trip_id,
+        title: d.title,
+        startDate: d.start_date,
+        guests: e.guests,
+        name: e.name,
+      },
+    );
   }
   if (closed > 0)
     await audit(trx, deps.clock, {
@@ -287,15 +282,20 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
           targetId: e.departure_id,
           before: { entry: e.id, user: e.user_id, guests: e.guests },
         });
-        await enqueue(trx, deps, {
-          channel: 'email',
-          to: e.email,
-          template: 'waitlist-offer-expired',
-          subject: `Your waitlist offer ended: ${e.title}, ${formatDay(e.start_date)}`,
-          text:
-            `Hi ${e.name},\n\nThe seats held for you on ${e.title} (${formatDay(e.start_date)}) were not booked in time, ` +
-            `so they went to the next traveler waiting. You can join the waitlist again:\n${deps.config.publicUrl}/trips/${e.trip_id}`,
-        });
+        await sendWaitlistMessage(
+          trx,
+          deps,
+          'waitlist-offer-expired',
+          { email: e.email, phone: null },
+          {
+            entryId: e.id,
+            tripId: e.trip_id,
+            title: e.title,
+            startDate: e.start_date,
+            guests: e.guests,
+            name: e.name,
+          },
+        );
         expired++;
         offered += await offerFreedSeats(trx, deps, e.departure_id);
         return true;
