@@ -337,3 +337,22 @@ describe('a cancelled departure', () => {
     );
   });
 });
+
+describe('accepting an offer', () => {
+  it('with fewer guests than offered: the seats not booked go to the next entry at once', async () => {
+    const { tripId, departureId } = await makeTrip(t.deps, { capacity: 2 });
+    const holder = await signedIn(t.deps);
+    const held = await book(holder, tripId, departureId, 2);
+    const [pair, single] = [await signedIn(t.deps), await signedIn(t.deps)];
+    expect((await join(pair, tripId, departureId, 2)).status).toBe(303);
+    expect((await join(single, tripId, departureId, 1)).status).toBe(303);
+    expect((await cancel(holder, bookingIdFrom(held))).status).toBe(303);
+    expect((await entryOf(pair.id, departureId))!.status).toBe('offered');
+    expect((await entryOf(single.id, departureId))!.status).toBe('waiting');
+
+    expect((await book(pair, tripId, departureId, 1)).status).toBe(303);
+    expect((await entryOf(pair.id, departureId))!.status).toBe('accepted');
+    expect((await entryOf(single.id, departureId))!.status).toBe('offered');
+    expect(await expectSeatsAccountedFor(departureId)).toEqual({ booked: 1, offered: 1 });
+  });
+});
