@@ -132,7 +132,7 @@ export function expiredOffers(db: Db, now: string, limit: number) {
     ])
     .where('w.status', '=', 'offered')
     .where('w.offer_expires_at', '<=', now)
-    .orderBy('w.offer_expires_at')
+    .orderBy('w.departure_id')
     .orderBy('w.id')
     .limit(limit)
     .execute();

@@ -262,6 +262,8 @@ export async function closeWaitlist(
   return closed;
 }
 
+const OFFERS_PER_TRANSACTION = 4;
+
 /** The job: offers past their time end, their seats go to the next entries. Safe to run twice. */
 export async function expireWaitlistOffers(deps: Deps): Promise<string> {
   let expired = 0;
@@ -270,37 +272,49 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
   for (;;) {
     const due = await qw.expiredOffers(deps.db, isoNow(deps.clock), 200);
     if (due.length === 0) break;
+    // One transaction per departure: its lapsed offers end together, then its freed seats are offered once.
+    // At most OFFERS_PER_TRANSACTION at a time, so the write lock (and the event loop) is never held long.
+    const byDeparture: [number, typeof due][] = [];
     for (const e of due) {
+      const last = byDeparture.at(-1);
+      if (last && last[0] === e.departure_id && last[1].length < OFFERS_PER_TRANSACTION) last[1].push(e);
+      else byDeparture.push([e.departure_id, [e]]);
+    }
+    for (const [departureId, lapsed] of byDeparture) {
       const done = await tx(deps.db, async (trx) => {
         const now = isoNow(deps.clock);
-        if (!(await qw.moveEntry(trx, e.id, ['offered'], 'expired', now))) return false;
-        await q.releaseSeats(trx, e.departure_id, e.guests);
-        await audit(trx, deps.clock, {
-          actorId: null,
-          action: 'waitlist.offer_expired',
-          targetType: 'departure',
-          targetId: e.departure_id,
-          before: { entry: e.id, user: e.user_id, guests: e.guests },
-        });
-        await sendWaitlistMessage(
-          trx,
-          deps,
-          'waitlist-offer-expired',
-          { email: e.email, phone: null },
-          {
-            entryId: e.id,
-            tripId: e.trip_id,
-            title: e.title,
-            startDate: e.start_date,
-            guests: e.guests,
-            name: e.name,
-          },
-        );
-        expired++;
-        offered += await offerFreedSeats(trx, deps, e.departure_id);
-        return true;
+        let ended = 0;
+        for (const e of lapsed) {
+          if (!(await qw.moveEntry(trx, e.id, ['offered'], 'expired', now))) continue;
+          await q.releaseSeats(trx, departureId, e.guests);
+          await audit(trx, deps.clock, {
+            actorId: null,
+            action: 'waitlist.offer_expired',
+            targetType: 'departure',
+            targetId: departureId,
+            before: { entry: e.id, user: e.user_id, guests: e.guests },
+          });
+          await sendWaitlistMessage(
+            trx,
+            deps,
+            'waitlist-offer-expired',
+            { email: e.email, phone: null },
+            {
+              entryId: e.id,
+              tripId: e.trip_id,
+              title: e.title,
+              startDate: e.start_date,
+              guests: e.guests,
+              name: e.name,
+            },
+          );
+          ended++;
+        }
+        return { ended, made: ended > 0 ? await offerFreedSeats(trx, deps, departureId) : 0 };
       });
-      if (done) trips.add(e.trip_id);
+      expired += done.ended;
+      offered += done.made;
+      if (done.ended > 0) trips.add(lapsed[0]!.trip_id);
       await breathe();
     }
     // The trip pages' seats left, once committed: one event per trip and batch.
