@@ -31,6 +31,7 @@ import * as m0062 from './0062_storage_probe.js';
 import * as m0063 from './0063_kept_proof_screenshots.js';
 import * as m0064 from './0064_upi_proof_resend.js';
 import * as m0065 from './0065_deposits.js';
+import * as m0066 from './0066_waitlist.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '0063_kept_proof_screenshots': m0063,
   '0064_upi_proof_resend': m0064,
   '0065_deposits': m0065,
+  '0066_waitlist': m0066,
 };

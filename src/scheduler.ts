@@ -28,6 +28,8 @@ export const SCHEDULE: Job[] = [
   { name: 'account-housekeeping', cron: '35 3 * * *', run: purgeStaleAccountData },
   // Every minute: unpaid holds past their time release their seats.
   { name: 'bookings.expire-holds', cron: '* * * * *', run: bookings.expireHolds },
+  // Every minute: waitlist offers past their time end; their seats are offered to the next entries.
+  { name: 'bookings.waitlist-offers', cron: '* * * * *', run: bookings.expireWaitlistOffers },
   // Every 10 minutes: UPI proofs past their decide-by time remind the organizer, later release the seats.
   { name: 'bookings.overdue-proofs', cron: '*/10 * * * *', run: bookings.chaseOverdueProofs },
   // 18:00 IST: reminders for treks starting tomorrow.

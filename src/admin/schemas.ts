@@ -114,6 +114,13 @@ const days = wholeNumber({
 export const bookingSettingsForm = z
   .object({
     hold_minutes: minutes('the hold', 5, 24 * 60),
+    waitlist_offer_hours: wholeNumber({
+      min: 1,
+      max: 72,
+      message: 'Enter a whole number of hours.',
+      tooSmall: 'At least 1 hour.',
+      tooLarge: 'At most 72 hours.',
+    }),
     max_unpaid_seats: z
       .string()
       .trim()
@@ -136,6 +143,7 @@ export const bookingSettingsForm = z
   })
   .transform((f) => ({
     holdMinutes: f.hold_minutes,
+    waitlistOfferHours: f.waitlist_offer_hours,
     maxUnpaidSeatsPerTraveler: f.max_unpaid_seats,
     refundPolicy: [
       { minDays: f.early_days, percent: f.early_percent },

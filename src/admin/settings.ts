@@ -10,6 +10,7 @@ export async function settingsPage(deps: Pick<Deps, 'db'>) {
   const [plan, s] = await Promise.all([planSettings(deps), getSettings(deps.db)]);
   const bookings: BookingSettings = {
     holdMinutes: s.holdMinutes,
+    waitlistOfferHours: s.waitlistOfferHours,
     maxUnpaidSeatsPerTraveler: s.maxUnpaidSeatsPerTraveler,
     refundPolicy: s.refundPolicy,
   };

@@ -32,6 +32,8 @@ export interface ErasureSubject {
 
 export interface BookingSettings {
   holdMinutes: number;
+  /** Hours seats offered from a waitlist stay held for that traveler. */
+  waitlistOfferHours: number;
   maxUnpaidSeatsPerTraveler: number;
   refundPolicy: RefundRule[];
 }

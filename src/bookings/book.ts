@@ -13,6 +13,8 @@ import { MAX_GUESTS } from './schemas.js';
 import { depositFor } from './deposits.js';
 import * as lifecycle from './lifecycle.js';
 import { sendBookingMessages } from './messages.js';
+import { offeredSeatsFor, useOffer } from './waitlist.js';
+import * as qw from './queries-waitlist.js';
 import type { BookingFormTrip, BookingInput, DepartureChoice, DepositOffer } from './types.js';
 
 /** Booking a departure: the form's data, the booking itself (seats, hold caps), a free trip joined in one click. */
@@ -22,7 +24,18 @@ export async function bookingFormData(
   deps: Deps,
   tripId: number,
   departureId: number | null,
-): Promise<{ trip: BookingFormTrip; departures: DepartureChoice[]; seatsLeft: number; deposit: DepositOffer | null }> {
+  actor?: Actor,
+): Promise<{
+  trip: BookingFormTrip;
+  departures: DepartureChoice[];
+  seatsLeft: number;
+  deposit: DepositOffer | null;
+  /** Seats an open waitlist offer holds for this traveler (counted in seatsLeft), and until when. */
+  offered: number;
+  offerUntil: string | null;
+  /** The traveler is already on this departure's waitlist. */
+  waiting: boolean;
+}> {
   const today = istDate(deps.clock.now());
   const departures = await q.openDeparturesOfTrip(deps.db, tripId, today);
   const chosen = departureId ?? departures[0]?.id;
@@ -30,6 +43,12 @@ export async function bookingFormData(
   const t = await q.findBookable(deps.db, tripId, chosen);
   if (!t || t.trip_status !== 'active' || t.departure_status !== 'open' || t.start_date <= today)
     throw new NotFoundError();
+  const entry = actor ? await qw.liveEntryOf(deps.db, actor.id, t.departure_id) : undefined;
+  const offerUntil =
+    entry?.status === 'offered' && entry.offer_expires_at && entry.offer_expires_at > deps.clock.now().toISOString()
+      ? entry.offer_expires_at
+      : null;
+  const offered = offerUntil ? entry!.guests : 0;
   return {
     trip: {
       tripId: t.trip_id,
@@ -43,10 +62,13 @@ export async function bookingFormData(
       id: d.id,
       startDate: d.start_date,
       endDate: d.end_date,
-      seatsLeft: d.capacity - d.seats_taken,
+      seatsLeft: d.capacity - d.seats_taken + (d.id === t.departure_id ? offered : 0),
     })),
-    seatsLeft: t.capacity - t.seats_taken,
+    seatsLeft: t.capacity - t.seats_taken + offered,
     deposit: depositOffer(t, today),
+    offered,
+    offerUntil,
+    waiting: !!entry && !offered,
   };
 }
 
@@ -103,6 +125,8 @@ export async function createBooking(
       if (heldAnywhere + guests > totalCap)
         throw new DomainError(totalHoldCapMessage(heldAnywhere, totalCap), 'guests');
     }
+    // Seats offered to this traveler from the waitlist go back to the pool this booking takes from.
+    const accepted = await useOffer(trx, deps, actor.id, t.departure_id);
     const holdMinutes = free ? 0 : await getSetting(trx, 'holdMinutes');
     const holdUntil = free ? null : addMs(now, holdMinutes * MINUTE).toISOString();
     const b = await lifecycle.hold(trx, {
@@ -120,7 +144,10 @@ export async function createBooking(
       holdUntil,
     });
     if (!b) {
-      const left = t.capacity - t.seats_taken;
+      const left =
+        t.capacity -
+        t.seats_taken +
+        (accepted ? await offeredSeatsFor(trx, actor.id, t.departure_id, now.toISOString()) : 0);
       throw new Conflict(
         left <= 0
           ? 'Sorry, this departure just sold out.'
@@ -129,6 +156,7 @@ export async function createBooking(
       );
     }
     await q.insertParticipants(trx, b.id, input.participants);
+    if (accepted) await accepted(b.id);
     await audit(trx, clock, {
       actorId: actor.id,
       action: 'booking.created',

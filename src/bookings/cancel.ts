@@ -15,6 +15,7 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
+import { closeWaitlist, offerFreedSeats } from './waitlist.js';
 import { managedDeparture, ownBooking } from './access.js';
 import { message, type BookingMessage } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -106,6 +107,7 @@ async function cancelInTx(
   const percent = refundPercent ?? (await policyPercent(trx, b, deps.clock.now()));
   const refund = Math.floor(((received + (proof?.amount_paise ?? 0)) * percent) / 100);
   if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
+  await offerFreedSeats(trx, deps, b.departure_id);
   // The share of the money received goes back against its payments, the latest first (a refund
   // through Razorpay is made per payment, never above what that payment took).
   let left = Math.floor((received * percent) / 100);
@@ -173,6 +175,7 @@ export async function cancelDepartureBookings(
       throw new Conflict('This departure is already cancelled.');
     const active = await q.activeBookingsOfDeparture(trx, departureId);
     for (const b of active) await cancelInTx(deps, trx, actor, b.id, 'organizer', 100, note);
+    await closeWaitlist(trx, deps, departureId);
     await audit(trx, deps.clock, {
       actorId: actor.id,
       action: 'departure.cancelled',

@@ -15,6 +15,8 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import * as qr from './queries-upi-retries.js';
 import * as lifecycle from './lifecycle.js';
+import { offerFreedSeats } from './waitlist.js';
+export { expireWaitlistOffers } from './waitlist.js';
 import { message } from './messages.js';
 
 /**
@@ -56,6 +58,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
       )
         return null;
       if (!(await lifecycle.release(trx, b, 'expired', now.toISOString()))) return null;
+      await offerFreedSeats(trx, deps, b.departure_id);
       await message(deps, trx, 'hold-expired', id);
       await auditRelease(deps, trx, b, 'expired', { hold_expires_at: b.hold_expires_at });
       return b;
@@ -132,6 +135,7 @@ async function releaseUnsentProof(deps: Deps, trx: Kysely<Database>, bookingId: 
   )
     return null;
   if (!(await lifecycle.release(trx, b, 'proof_not_resent', nowIso))) return null;
+  await offerFreedSeats(trx, deps, b.departure_id);
   await message(deps, trx, 'proof-not-resent', bookingId, { resendBy: b.hold_expires_at });
   await auditRelease(deps, trx, b, 'proof_not_resent', { resend_by: b.hold_expires_at });
   return b;
@@ -159,6 +163,7 @@ async function releaseOverdueProof(
   const now = isoNow(deps.clock);
   // Found later, the money goes back in full (verifyUpiProof): the traveler did nothing wrong.
   if (!(await lifecycle.release(trx, b, 'proof_expired', now, proof.amount_paise))) return false;
+  await offerFreedSeats(trx, deps, b.departure_id);
   await message(deps, trx, ['proof-released', 'proof-released-organizer'], bookingId, {
     refundPaise: proof.amount_paise,
   });

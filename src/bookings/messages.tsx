@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Deps } from '../deps.js';
 import { enqueue } from '../notifications/outbox.js';
-import { compose, EmailBody, type BookingMessage, type Extra } from '../../views/bookings/emails.js';
+import {
+  compose,
+  composeWaitlist,
+  EmailBody,
+  type BookingMessage,
+  type Extra,
+  type WaitlistMessage,
+  type WaitlistMessageFacts,
+} from '../../views/bookings/emails.js';
 import * as q from './queries.js';
 import type { MessageBooking } from './types.js';
 
@@ -75,4 +83,21 @@ export async function sendBookingMessage(
   await enqueue(db, deps, { channel: 'email', to, template: kind, subject: m.subject, text, html });
   const phone = m.toOrganizer ? b.organizerPhone : b.travelerPhone;
   if (m.sms && phone) await enqueue(db, deps, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });
+}
+
+/** Queues a waitlist message to its traveler (and an offer's SMS, when they have a phone), in the caller's transaction. */
+export async function sendWaitlistMessage(
+  db: Kysely<Database>,
+  deps: Pick<Deps, 'clock' | 'config'>,
+  kind: WaitlistMessage,
+  to: { email: string; phone: string | null },
+  w: WaitlistMessageFacts,
+): Promise<void> {
+  const m = composeWaitlist(kind, w);
+  const link = `${deps.config.publicUrl}${m.path}`;
+  const text = [...m.lines, '', `${m.linkText}: ${link}`].join('\n');
+  const html = (<EmailBody lines={m.lines} link={link} linkText={m.linkText} />).toString();
+  await enqueue(db, deps, { channel: 'email', to: to.email, template: kind, subject: m.subject, text, html });
+  if (m.sms && to.phone)
+    await enqueue(db, deps, { channel: 'sms', to: to.phone, template: kind, text: `${m.sms} ${link}` });
 }

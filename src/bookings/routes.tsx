@@ -4,7 +4,7 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { formHook, tryForm } from '../lib/forms.js';
+import { formHook, tryAction, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatPaise } from '../lib/money.js';
 import { page, qrSvg } from '../render.js';
@@ -38,8 +38,11 @@ import {
   MAX_GUESTS,
   rejectForm,
   resendForm,
+  waitlistForm,
   type BookingForm,
 } from './schemas.js';
+import { departureWaitlist, joinWaitlist, leaveWaitlist, myWaitlist, openOffer } from './waitlist.js';
+import { DepartureWaitlistPage, MyWaitlistPage } from '../../views/bookings/waitlist.js';
 
 type C = Context<AppEnv>;
 type Body = Record<string, string | string[] | File | (string | File)[] | undefined>;
@@ -77,14 +80,19 @@ async function renderBookForm(
   errors: FieldErrors,
   status: 200 | 409 | 422 = 200,
 ) {
-  const { trip, departures, seatsLeft, deposit } = await bookingFormData(c.get('deps'), idParam(c), departureId);
+  const { trip, departures, seatsLeft, deposit, offered, offerUntil, waiting } = await bookingFormData(
+    c.get('deps'),
+    idParam(c),
+    departureId,
+    actor(c),
+  );
   if (trip.pricePaise === 0)
     return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, {
       title: `Join ${trip.title}`,
       status,
     });
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
-  const props = { trip, departures, seatsLeft, deposit, guests: n, values, errors };
+  const props = { trip, departures, seatsLeft, deposit, guests: n, values, errors, offered, offerUntil, waiting };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
 }
 
@@ -164,6 +172,50 @@ bookingRoutes.post(
     return redirectWith(c, `/bookings/${r.value.id}`, `You joined the trip. Booking code ${r.value.code}.`);
   },
 );
+
+// ------------------------------------------------------------ waitlist
+
+/** Any error of the waitlist form is shown next to its one field. */
+const waitlistErrors = (errors: FieldErrors): FieldErrors => ({ waitlist: Object.values(errors)[0] ?? '' });
+
+bookingRoutes.post(
+  '/trips/:id/waitlist',
+  requirePermission('bookings:create'),
+  zValidator(
+    'form',
+    waitlistForm,
+    formHook((c, _values, errors) => renderPosted(c, waitlistErrors(errors), 422)),
+  ),
+  async (c) => {
+    const f = c.req.valid('form');
+    const r = await tryForm(() =>
+      joinWaitlist(c.get('deps'), actor(c), idParam(c), { departureId: f.departure, guests: f.guests }),
+    );
+    if (!r.ok) return renderPosted(c, waitlistErrors(r.errors), r.status === 409 ? 409 : 422);
+    return redirectWith(c, '/waitlist', 'You are on the waitlist. We will tell you when seats come free.');
+  },
+);
+
+bookingRoutes.get('/waitlist', requirePermission('bookings:create'), async (c) => {
+  return page(c, <MyWaitlistPage places={await myWaitlist(c.get('deps'), actor(c))} />, { title: 'My waitlists' });
+});
+
+bookingRoutes.post('/waitlist/:id/leave', requirePermission('bookings:create'), (c) =>
+  tryAction(c, '/waitlist', () => leaveWaitlist(c.get('deps'), actor(c), idParam(c)), 'You left the waitlist.'),
+);
+
+/** An offer's link: straight to the booking form, the offered seats held for this traveler. */
+bookingRoutes.get('/waitlist/:id/accept', requirePermission('bookings:create'), async (c) => {
+  const r = await tryForm(() => openOffer(c.get('deps'), actor(c), idParam(c)));
+  if (!r.ok) return redirectWith(c, '/waitlist', Object.values(r.errors)[0], 'error');
+  const o = r.value;
+  return c.redirect(`/trips/${o.tripId}/book?departure=${o.departureId}&guests=${o.guests}`, 303);
+});
+
+bookingRoutes.get('/organizer/departures/:id/waitlist', requirePermission('bookings:verify'), async (c) => {
+  const w = await departureWaitlist(c.get('deps'), actor(c), idParam(c));
+  return page(c, <DepartureWaitlistPage w={w} />, { title: `Waitlist: ${w.title}` });
+});
 
 // ------------------------------------------------------------ traveler pages
 

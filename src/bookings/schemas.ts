@@ -44,6 +44,18 @@ export type BookingForm = z.infer<typeof bookingForm>;
 
 export const joinForm = z.object({ departure: idField('Choose a date.') });
 
+/** A place on a departure's waitlist for a group of `guests`. */
+export const waitlistForm = z.object({
+  departure: idField('Choose a date.'),
+  guests: wholeNumber({
+    min: 1,
+    max: MAX_GUESTS,
+    message: 'Enter the number of guests.',
+    tooSmall: 'Wait for at least 1 guest.',
+    tooLarge: `Wait for at most ${MAX_GUESTS} guests.`,
+  }),
+});
+
 export const checkoutReturn = z.object({
   razorpay_order_id: z.string().max(100).optional(),
   razorpay_payment_id: z.string().max(100).optional(),

@@ -93,7 +93,29 @@ export interface KeptProofScreenshotsTable {
   expires_at: string;
 }
 
+export type WaitlistStatus = 'waiting' | 'offered' | 'accepted' | 'expired' | 'left' | 'closed';
+
+/** A traveler waiting for seats on a full departure (migration 0066); its order is its id. */
+export interface WaitlistEntriesTable {
+  id: Generated<number>;
+  departure_id: number;
+  user_id: number;
+  guests: number;
+  /**
+   * waiting → offered (seats held for them) → accepted (a booking) | expired (next entry's turn);
+   * left at any time; closed when the departure is cancelled.
+   */
+  status: WaitlistStatus;
+  offered_at: string | null;
+  /** While offered: when the held seats go to the next entry. */
+  offer_expires_at: string | null;
+  booking_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface BookingTables {
+  waitlist_entries: WaitlistEntriesTable;
   bookings: BookingsTable;
   booking_participants: BookingParticipantsTable;
   upi_proofs: UpiProofsTable;

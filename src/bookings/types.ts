@@ -273,3 +273,34 @@ export interface ReviewableBooking {
   travelerName: string;
   travelerEmail: string;
 }
+
+/** A traveler's place on a departure's waitlist (1 = next in line), with its open offer if any. */
+export interface WaitlistPlace {
+  id: number;
+  tripId: number;
+  title: string;
+  departureId: number;
+  startDate: string;
+  guests: number;
+  place: number;
+  /** Set while seats are held for them: book before this. */
+  offerExpiresAt: string | null;
+}
+
+/** A departure's waitlist as its organizer sees it. */
+export interface DepartureWaitlist {
+  departureId: number;
+  tripId: number;
+  title: string;
+  startDate: string;
+  seatsLeft: number;
+  entries: {
+    place: number;
+    name: string;
+    email: string;
+    phone: string | null;
+    guests: number;
+    joinedAt: string;
+    offerExpiresAt: string | null;
+  }[];
+}

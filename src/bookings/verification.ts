@@ -11,6 +11,7 @@ import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import * as lifecycle from './lifecycle.js';
+import { offerFreedSeats } from './waitlist.js';
 import { cancelledPercent } from './cancel.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -139,7 +140,9 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     const b = (await q.findBooking(trx, p.booking_id))!;
     // A proof of the balance: the booking stays confirmed, its balance still owed by the due date.
     const balanceProof = b.status === 'confirmed' && (await lifecycle.balanceProofRejected(trx, b, now));
-    if (!balanceProof && !(await lifecycle.release(trx, b, 'payment_rejected', now))) {
+    const released = !balanceProof && (await lifecycle.release(trx, b, 'payment_rejected', now));
+    if (released) await offerFreedSeats(trx, deps, b.departure_id);
+    else if (!balanceProof) {
       // Cancelled or paid online while the proof waited: nothing else changes, but a refund
       // promised on this proof alone (no refund recorded) is no longer due.
       const promised = b.status === 'cancelled' && (await refundsOf(trx, payer(b.id))).length === 0;

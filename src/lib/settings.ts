@@ -16,6 +16,8 @@ export const DEFAULT_SETTINGS = {
   holdMinutes: 30,
   /** Minutes a hold is extended to while a UPI payment proof waits for the organizer. */
   proofHoldMinutes: 48 * 60,
+  /** Hours seats offered to a waitlisted traveler stay held for them before they go to the next entry. */
+  waitlistOfferHours: 12,
   /**
    * Most seats one traveler may hold unpaid on one departure, over all their pending bookings
    * (a UPI payment still being checked counts: it is not paid yet). The same as the guest limit

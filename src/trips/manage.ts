@@ -9,6 +9,7 @@ import { MAX_IMAGES, type TripDraft, type TripInput } from './schemas.js';
 import { parseJson, toDeparture, today } from './rows.js';
 import { ownTrip, requireListingRoom, requireNotModerated, requireUpcomingDeparture } from './rules.js';
 import { attachChosenPhotos } from './photos.js';
+import { offerFreedSeats } from '../bookings/waitlist.js';
 import type { EditableTrip, ManagedTrip } from './types.js';
 
 /** The organizer's trips: the list, the trip form (create, edit) and a copy of a trip. */
@@ -198,6 +199,11 @@ export async function updateTrip(
       updated_at: now,
       ...(publish ? { status: 'active' as const } : {}),
     });
+    // A larger capacity frees seats: the departure's waitlist is offered them first.
+    for (const d of input.departures) {
+      const before = existing.find((e) => e.id === d.id);
+      if (before && !d.remove && d.capacity > before.capacity) await offerFreedSeats(trx, deps, before.id);
+    }
     await deleteImages(trx, id, input.remove_images);
     const start = kept.reduce((m, i) => Math.max(m, i.position + 1), 0);
     await attachChosenPhotos(trx, deps, actor, id, input.photos, start, false);

@@ -340,6 +340,7 @@ describe('the outbox', () => {
 describe('settings', () => {
   const bookingSettings = (over: Record<string, string> = {}) => ({
     hold_minutes: '45',
+    waitlist_offer_hours: '6',
     max_unpaid_seats: '12',
     early_days: '20',
     early_percent: '90',
@@ -357,7 +358,7 @@ describe('settings', () => {
 
     expect((await t.post('/admin/settings/bookings', bookingSettings(), admin.cookie)).status).toBe(303);
     const audit = await auditOf('settings.bookings_changed');
-    expect(JSON.parse(audit[0].after!)).toMatchObject({ holdMinutes: 45 });
+    expect(JSON.parse(audit[0].after!)).toMatchObject({ holdMinutes: 45, waitlistOfferHours: 6 });
 
     const trip = await makeTrip(t.deps, { capacity: 4 });
     const me = await signedIn(t.deps);

@@ -171,6 +171,7 @@ describe('unpaid seats one traveler may hold over all departures', () => {
     const admin = await signedIn(t.deps, { role: 'admin' });
     const form = (maxUnpaid: string) => ({
       hold_minutes: '30',
+      waitlist_offer_hours: '12',
       max_unpaid_seats: maxUnpaid,
       early_days: '30',
       early_percent: '100',

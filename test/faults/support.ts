@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import Database from 'better-sqlite3';
 import { createServer, Socket, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -191,6 +192,7 @@ export function integrityCheck(dataDir: string): string {
 }
 
 /** Departures whose seats_taken is not the guests of their pending and confirmed bookings. */
+/** Departures whose seats taken are not their live bookings' guests plus the seats held by open waitlist offers. */
 export async function seatsThatDoNotAddUp(db: DB) {
   const rows = await db
     .selectFrom('departures as d')
@@ -202,10 +204,12 @@ export async function seatsThatDoNotAddUp(db: DB) {
       'd.seats_taken',
       'd.capacity',
       eb.fn.coalesce(eb.fn.sum<number>('b.guests'), eb.lit(0)).as('guests'),
+      sql<number>`(select coalesce(sum(w.guests), 0) from waitlist_entries w
+                   where w.departure_id = d.id and w.status = 'offered')`.as('offered'),
     ])
     .groupBy('d.id')
     .execute();
-  return rows.filter((r) => Number(r.guests) !== r.seats_taken || r.seats_taken > r.capacity);
+  return rows.filter((r) => Number(r.guests) + Number(r.offered) !== r.seats_taken || r.seats_taken > r.capacity);
 }
 
 export type ProxyMode = 'up' | 'refused' | 'hanging' | 'http-503';

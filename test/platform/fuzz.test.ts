@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { startFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
 import { fieldNames } from '../support/schemas.js';
 import type { RouteAccess, Who } from '../access/types.js';
@@ -35,12 +36,15 @@ const LIBRARY_TEXT =
 const RUNS_PER_ROUTE = 8;
 
 let t: TestApp;
+let rzp: FakeRazorpayServer;
 let users: Record<Exclude<Who, 'anon'>, number>;
 let ids: number[];
 
 beforeAll(async () => {
-  // A form limit above 100 KB, so the long strings reach the forms instead of the body limit.
-  t = await makeTestApp({ FORM_LIMIT_KB: '512' });
+  // A form limit above 100 KB, so the long strings reach the forms instead of the body limit;
+  // a Razorpay that answers, so paying online is fuzzed past the order (not a 503 for a gateway away).
+  rzp = await startFakeRazorpay();
+  t = await makeTestApp({ FORM_LIMIT_KB: '512', ...rzp.env });
   t.clock.set('2026-12-07T06:00:00.000Z');
   const organizer = await createUser(t.deps, { role: 'organizer' });
   users = {
@@ -57,7 +61,10 @@ beforeAll(async () => {
   // Real ids of the actor's own things and of other people's, and one that does not exist.
   ids = [trip.tripId, trip.departureId, other.tripId, own, theirs, someoneElse, users.traveler, 999999];
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await rzp.stop();
+});
 
 async function rowCounts(): Promise<Record<string, number>> {
   const names = await sql<{

@@ -68,7 +68,7 @@ describe('what the public sees', () => {
 });
 
 describe('the trip page', () => {
-  it('lists upcoming departures with seats left and a Book link each; a full one has none', async () => {
+  it('lists upcoming departures with seats left and a Book link each; a full one links to its waitlist instead', async () => {
     const id = (
       await makeTrip(t.deps, {
         organizerId: orgId,
@@ -92,7 +92,8 @@ describe('the trip page', () => {
     expect(html).toContain('15 seats left');
     expect(html).toContain(`href="/trips/${id}/book?departure=${deps[1].id}"`);
     expect(html).toContain('Full');
-    expect(html).not.toContain(`departure=${deps[2].id}`);
+    expect(html).toContain(`href="/trips/${id}/book?departure=${deps[2].id}">Join the waitlist`);
+    expect(html).not.toContain(`href="/trips/${id}/book?departure=${deps[2].id}">Book this date`);
     expect(html).not.toContain('1 Nov 2026');
     expect(html).toContain('₹18,500');
     expect(html).toContain(`href="/organizers/${orgId}"`);

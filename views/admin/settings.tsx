@@ -134,6 +134,7 @@ function BookingSettingsForm(p: SettingsPageProps) {
   const [early, late, last] = p.bookings.refundPolicy;
   const { v, errors } = sectionOf(p, 'bookings', {
     hold_minutes: String(p.bookings.holdMinutes),
+    waitlist_offer_hours: String(p.bookings.waitlistOfferHours),
     max_unpaid_seats: String(p.bookings.maxUnpaidSeatsPerTraveler),
     early_days: String(early?.minDays ?? 30),
     early_percent: String(early?.percent ?? 100),
@@ -150,6 +151,11 @@ function BookingSettingsForm(p: SettingsPageProps) {
       <form method="post" action="/admin/settings/bookings">
         <FormError errors={errors} />
         {num('Unpaid hold expires after (minutes)', 'hold_minutes', 'Applies to bookings made from now on.')}
+        {num(
+          'Seats offered from a waitlist are held for (hours)',
+          'waitlist_offer_hours',
+          'Then they go to the next traveler waiting. Applies to offers made from now on.',
+        )}
         {num(
           'Most unpaid seats one traveler may hold, over all departures',
           'max_unpaid_seats',

@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDay, formatDayRange } from '../../src/lib/time.js';
+import { formatDay, formatDayClock, formatDayRange } from '../../src/lib/time.js';
 import { MAX_GUESTS } from '../../src/bookings/schemas.js';
 import type { BookingFormTrip, DepartureChoice, DepositOffer } from '../../src/bookings/types.js';
 
@@ -24,6 +24,11 @@ export interface BookPageProps {
   deposit: DepositOffer | null;
   values: GuestValues;
   errors: FieldErrors;
+  /** Seats an open waitlist offer holds for this traveler (counted in seatsLeft). */
+  offered?: number;
+  offerUntil?: string | null;
+  /** The traveler is already waiting for seats on this date. */
+  waiting?: boolean;
 }
 
 const Err = (p: { errors: FieldErrors; k: string }) =>
@@ -233,8 +238,15 @@ export function BookPage(p: BookPageProps) {
           {p.errors.form}
         </p>
       )}
+      {p.offered ? (
+        <p class="flash" role="status" id="waitlist-offer">
+          {p.offered} seat{p.offered === 1 ? ' is' : 's are'} held for you from the waitlist
+          {p.offerUntil ? ` until ${formatDayClock(p.offerUntil)}` : ''}: book them below.
+        </p>
+      ) : null}
       <ErrorSummary errors={p.errors} idOf={bookInputId} labelOf={bookLabel} rank={bookRank} />
-      <BookForm {...p} />
+      {p.seatsLeft > 0 && <BookForm {...p} />}
+      <WaitlistForm {...p} />
     </section>
   );
 }
@@ -260,5 +272,49 @@ export function JoinPage(p: { trip: BookingFormTrip; seatsLeft: number; error?: 
         <button type="submit">Join this trip</button>
       </form>
     </section>
+  );
+}
+
+/**
+ * When the date has fewer seats than a group needs: a place on its waitlist for that many guests.
+ * Seats that come free are offered in turn, held for the traveler alone for a while.
+ */
+export function WaitlistForm(p: BookPageProps) {
+  if (p.waiting)
+    return (
+      <p id="waitlist">
+        You are on the waitlist for this date. <a href="/waitlist">See your place</a>.
+      </p>
+    );
+  if (p.seatsLeft >= MAX_GUESTS) return null;
+  const from = p.seatsLeft + 1;
+  const sizes = Array.from({ length: MAX_GUESTS - from + 1 }, (_, i) => from + i);
+  return (
+    <form id="waitlist" method="post" action={`/trips/${p.trip.tripId}/waitlist`} hx-boost="false">
+      <h2>
+        {p.seatsLeft === 0
+          ? 'Sold out? Join the waitlist'
+          : `Need more than ${p.seatsLeft} seat${p.seatsLeft === 1 ? '' : 's'}?`}
+      </h2>
+      <p class="muted">
+        When seats come free they are offered in turn, held for you alone for a while; we send you a link by email and
+        SMS.
+      </p>
+      <input type="hidden" name="departure" value={p.trip.departureId} />
+      <label>
+        Guests
+        <select id={bookInputId('waitlist')} name="guests">
+          {sizes.map((n) => (
+            <option value={n} selected={n === Math.max(from, p.guests)}>
+              {n}
+            </option>
+          ))}
+        </select>
+        <Err errors={p.errors} k="waitlist" />
+      </label>
+      <button type="submit" class="secondary">
+        Join the waitlist
+      </button>
+    </form>
   );
 }

@@ -290,7 +290,7 @@ export function BookingsListPage(p: {
       <h2>Cancelled</h2>
       {list(p.cancelled, 'Nothing cancelled.')}
       <p>
-        <a href="/trips">Find a trek</a>
+        <a href="/trips">Find a trek</a> · <a href="/waitlist">My waitlists</a>
       </p>
     </section>
   );

@@ -1,6 +1,6 @@
 import { addMs, HOUR } from '../../src/lib/clock.js';
 import { formatPaise } from '../../src/lib/money.js';
-import { formatDateTime, formatDay } from '../../src/lib/time.js';
+import { formatDateTime, formatDay, formatDayClock } from '../../src/lib/time.js';
 import type { MessageBooking } from '../../src/bookings/types.js';
 import type { BookingStatus } from '../../src/bookings/tables.js';
 
@@ -317,6 +317,66 @@ export function compose(
           `Booking ${code}, ${guests}.`,
         ],
         sms: `TrekTribe: ${b.title} starts tomorrow. Booking ${code}.${b.meetingPoint ? ` Meet: ${b.meetingPoint.slice(0, 50)}` : ''}`,
+      };
+  }
+}
+
+export type WaitlistMessage = 'waitlist-offer' | 'waitlist-offer-expired' | 'waitlist-closed';
+
+/** What a waitlist message is about. */
+export interface WaitlistMessageFacts {
+  entryId: number;
+  tripId: number;
+  title: string;
+  startDate: string;
+  guests: number;
+  name: string;
+  /** An offer's end (waitlist-offer only). */
+  until?: string;
+}
+
+/** A waitlist message: its subject, its lines, its link (a path) and, for an offer, its SMS. */
+export function composeWaitlist(
+  kind: WaitlistMessage,
+  w: WaitlistMessageFacts,
+): { subject: string; lines: string[]; path: string; linkText: string; sms?: string } {
+  const when = `${w.title} (${formatDay(w.startDate)})`;
+  const seats = `${w.guests} seat${w.guests === 1 ? '' : 's'}`;
+  switch (kind) {
+    case 'waitlist-offer': {
+      const ends = formatDayClock(w.until!);
+      return {
+        subject: `Seats for you: ${w.title}, ${formatDay(w.startDate)}`,
+        lines: [
+          `Hi ${w.name},`,
+          `${seats} came free on ${when} and are held for you alone until ${ends} IST.`,
+          'After that they go to the next traveler on the waitlist.',
+        ],
+        path: `/waitlist/${w.entryId}/accept`,
+        linkText: 'Book your seats',
+        sms: `TrekTribe: ${seats} on ${w.title} ${formatDay(w.startDate)} held for you until ${ends} IST. Book:`,
+      };
+    }
+    case 'waitlist-offer-expired':
+      return {
+        subject: `Your waitlist offer ended: ${w.title}, ${formatDay(w.startDate)}`,
+        lines: [
+          `Hi ${w.name},`,
+          `The seats held for you on ${when} were not booked in time, so they went to the next traveler waiting.`,
+          'You can join the waitlist again.',
+        ],
+        path: `/trips/${w.tripId}`,
+        linkText: 'See the trek',
+      };
+    case 'waitlist-closed':
+      return {
+        subject: `Waitlist closed: ${w.title}, ${formatDay(w.startDate)}`,
+        lines: [
+          `Hi ${w.name},`,
+          `The organizer cancelled ${when}, so its waitlist is closed. Other dates may have seats.`,
+        ],
+        path: `/trips/${w.tripId}`,
+        linkText: 'See other dates',
       };
   }
 }

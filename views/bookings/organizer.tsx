@@ -156,7 +156,8 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
           <article>
             <header>
               <strong>{d.title}</strong> · {formatDay(d.startDate)} · {d.seatsTaken}/{d.capacity} seats taken
-              {d.departureStatus === 'cancelled' && ' · cancelled'}
+              {d.departureStatus === 'cancelled' && ' · cancelled'} ·{' '}
+              <a href={`/organizer/departures/${d.departureId}/waitlist`}>Waitlist</a>
             </header>
             <table class="records">
               <thead>

@@ -82,6 +82,11 @@ export function TripPage(p: { trip: TripDetail }) {
                     Book this date
                   </a>
                 )}
+                {d.seatsLeft === 0 && t.isPublic && t.pricePaise > 0 && (
+                  <a role="button" class="secondary" href={`/trips/${t.id}/book?departure=${d.id}`}>
+                    Join the waitlist
+                  </a>
+                )}
               </li>
             ))}
           </ul>
