@@ -30,6 +30,7 @@ import * as m0061 from './0061_payment_mismatch.js';
 import * as m0062 from './0062_storage_probe.js';
 import * as m0063 from './0063_kept_proof_screenshots.js';
 import * as m0064 from './0064_upi_proof_resend.js';
+import * as m0067 from './0067_booking_moves.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '0062_storage_probe': m0062,
   '0063_kept_proof_screenshots': m0063,
   '0064_upi_proof_resend': m0064,
+  '0067_booking_moves': m0067,
 };

@@ -41,6 +41,33 @@ export const bookingForm = z
 
 export type BookingForm = z.infer<typeof bookingForm>;
 
+/** The departure a booking moves to. */
+export const moveForm = z.object({ departure: idField('Choose a date to move to.') });
+
+/** The participants' details rewritten: the booking form's guest rows, as many as the booking has. */
+export const participantsForm = z
+  .object({
+    guests: wholeNumber({ min: 1, max: MAX_GUESTS, message: 'Send the form again from the booking page.' }),
+    name: z.preprocess(
+      list,
+      z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.')),
+    ),
+    phone: z.preprocess(list, z.array(phone)),
+    age: z.preprocess(list, z.array(wholeNumber({ min: 1, max: 99, message: 'Enter the age in years.' }))),
+    diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
+  })
+  .superRefine((f, ctx) => {
+    if (!Number.isSafeInteger(f.guests) || f.guests > MAX_GUESTS) return;
+    for (let i = 0; i < f.guests; i++) {
+      if (f.name[i] === undefined) ctx.addIssue({ code: 'custom', path: ['name', i], message: 'Enter the full name.' });
+      if (f.phone[i] === undefined)
+        ctx.addIssue({ code: 'custom', path: ['phone', i], message: 'Enter a 10-digit mobile number.' });
+      if (f.age[i] === undefined)
+        ctx.addIssue({ code: 'custom', path: ['age', i], message: 'Enter the age in years.' });
+    }
+  });
+export type ParticipantsForm = z.infer<typeof participantsForm>;
+
 export const joinForm = z.object({ departure: idField('Choose a date.') });
 
 export const checkoutReturn = z.object({

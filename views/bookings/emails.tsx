@@ -23,7 +23,9 @@ export type BookingMessage =
   | 'proof-released'
   | 'proof-released-organizer'
   | 'proof-resend'
-  | 'proof-not-resent';
+  | 'proof-not-resent'
+  | 'booking-moved'
+  | 'booking-moved-organizer';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -55,6 +57,9 @@ export interface Extra {
   releaseHours?: number | null;
   /** The deadline the traveler had for a UPI proof asked for again. */
   resendBy?: string;
+  /** A booking moved to another departure: the start of the one it left, and who moved it. */
+  movedFrom?: string;
+  movedByOrganizer?: boolean;
 }
 
 /** Subject and lines of each booking message; every one carries the booking code. */
@@ -238,6 +243,28 @@ export function compose(
                 `Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
                 'Send it from your UPI app, then mark it as refunded.',
               ],
+      };
+    case 'booking-moved':
+      return {
+        toOrganizer: false,
+        subject: `Booking moved ${code}: ${b.title}`,
+        lines: [
+          `${x.movedByOrganizer ? 'The organizer moved your' : 'Your'} booking ${code} for ${b.title} ${x.movedByOrganizer ? '' : 'moved '}from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)} (${guests}).`.replace(
+            '  ',
+            ' ',
+          ),
+          x.refundPaise ? `A refund of ${formatPaise(x.refundPaise)}, the difference in price, is on its way.` : '',
+        ].filter(Boolean),
+        sms: `TrekTribe: booking ${code} (${b.title}) moved to ${formatDay(b.startDate)}.`,
+      };
+    case 'booking-moved-organizer':
+      return {
+        toOrganizer: true,
+        subject: `Booking moved ${code}: ${b.title}`,
+        lines: [
+          `Booking ${code} (${b.travelerName}, ${guests}) moved from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)}${x.movedByOrganizer ? ', as you asked' : ' by the traveler'}.`,
+          x.refundPaise ? `${formatPaise(x.refundPaise)} goes back to the traveler: the difference in price.` : '',
+        ].filter(Boolean),
       };
     case 'booking-refunded':
       return {

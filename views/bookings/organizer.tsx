@@ -179,6 +179,12 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
                     <td data-label="Amount">{formatPaise(r.amountPaise)}</td>
                     <td data-label="Status">
                       {BOOKING_STATUS[r.status] ?? r.status} · {paymentText(r)}
+                      {r.status === 'confirmed' && (
+                        <>
+                          {' '}
+                          · <a href={`/organizer/bookings/${r.id}/move`}>Move</a>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}

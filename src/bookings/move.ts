@@ -1,0 +1,239 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.js';
+import { canManageTrip } from '../auth/permissions.js';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import { audit } from '../lib/audit.js';
+import { isoNow } from '../lib/clock.js';
+import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
+import { formatPaise } from '../lib/money.js';
+import { formatDay, istDate } from '../lib/time.js';
+import { tx } from '../lib/transaction.js';
+import { paidPaymentOf } from '../payments/orders.js';
+import { recordRefund, sendPendingRefunds } from '../payments/refunds.js';
+import { bookingChanged } from '../live/service.js';
+import * as q from './queries.js';
+import * as qm from './queries-moves.js';
+import type { BookingRow } from './queries.js';
+import * as lifecycle from './lifecycle.js';
+import { bookingFor, ownBooking } from './access.js';
+import { message } from './messages.js';
+// Registers bookings as the payment owner, before any refund of a booking is settled.
+import './payment-owner.js';
+import { payer, toDetails } from './rows.js';
+import type { MoveOption, MoveRecord, MoveTerms, Participant } from './types.js';
+
+/**
+ * Moving a confirmed booking to another departure of its trip (the traveler until the trip's
+ * cut-off, for its fee; the organizer at any time before the start, free), and the
+ * participants' details the traveler may edit until the same cut-off.
+ */
+
+type Side = 'traveler' | 'organizer';
+
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** The last day the traveler may still move or edit: the cut-off, and never the start day itself. */
+const lastDayOf = (b: Pick<BookingRow, 'start_date' | 'move_cutoff_days'>) =>
+  addDays(b.start_date, -Math.max(1, b.move_cutoff_days));
+
+function termsOf(b: BookingRow, side: Side, today: string): MoveTerms {
+  const lastDay = lastDayOf(b);
+  return {
+    feePaise: side === 'organizer' ? 0 : b.move_fee_paise,
+    differencePaise: side === 'organizer' ? 0 : b.price_paise * b.guests - b.amount_paise,
+    lastDay,
+    open: b.status === 'confirmed' && (side === 'organizer' ? b.start_date > today : today <= lastDay),
+  };
+}
+
+/** A booking its organizer (or an admin) manages; anyone else gets a 404. */
+async function managedBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = await bookingFor(deps, actor, id);
+  if (!canManageTrip(actor, b)) throw new NotFoundError();
+  return b;
+}
+
+const sideOf = (deps: Deps, actor: Actor, id: number, side: Side) =>
+  side === 'organizer' ? managedBooking(deps, actor, id) : ownBooking(deps, actor, id);
+
+/** The departures a booking could move to: for the traveler, only those still before the cut-off themselves. */
+async function optionsOf(db: Kysely<Database>, b: BookingRow, side: Side, today: string): Promise<MoveOption[]> {
+  const after = side === 'organizer' ? today : addDays(today, Math.max(1, b.move_cutoff_days) - 1);
+  return (await qm.moveTargets(db, b.trip_id, b.departure_id, after)).map((d) => ({
+    departureId: d.id,
+    startDate: d.start_date,
+    endDate: d.end_date,
+    seatsLeft: Math.max(0, d.capacity - d.seats_taken),
+    fits: d.capacity - d.seats_taken >= b.guests,
+  }));
+}
+
+const toMoveRecord = (m: Awaited<ReturnType<typeof qm.movesOf>>[number]): MoveRecord => ({
+  fromStart: m.from_start,
+  toStart: m.to_start,
+  feePaise: m.fee_paise,
+  differencePaise: m.difference_paise,
+  byOrganizer: m.by_organizer === 1,
+  createdAt: m.created_at,
+});
+
+/** What the move page shows: the booking, the departures it could go to, the terms, its earlier moves. */
+export async function moveChoices(deps: Deps, actor: Actor, bookingId: number, side: Side) {
+  const b = await sideOf(deps, actor, bookingId, side);
+  const today = istDate(deps.clock.now());
+  const terms = termsOf(b, side, today);
+  return {
+    booking: toDetails(b),
+    terms,
+    options: terms.open ? await optionsOf(deps.db, b, side, today) : [],
+    moves: (await qm.movesOf(deps.db, b.id)).map(toMoveRecord),
+  };
+}
+
+/**
+ * Moves the booking in one transaction: the new seats taken and the old ones released
+ * together (lifecycle.move), the price difference refunded, the move recorded and audited,
+ * both sides told. Throws (and so changes nothing) when the seats are not there.
+ */
+export async function moveBooking(
+  deps: Deps,
+  actor: Actor,
+  bookingId: number,
+  toDepartureId: number,
+  side: Side,
+): Promise<{ startDate: string; refundPaise: number }> {
+  const seen = await sideOf(deps, actor, bookingId, side);
+  const today = istDate(deps.clock.now());
+  const out = await tx(deps.db, async (trx) => {
+    const b = (await q.findBooking(trx, bookingId))!;
+    const terms = termsOf(b, side, today);
+    if (b.status !== 'confirmed') throw new Conflict('Only a confirmed booking can move to another departure.');
+    if (!terms.open)
+      throw new Conflict(
+        `Moves to another departure closed on ${formatDay(terms.lastDay)}; cancel instead, or ask the organizer.`,
+      );
+    const target = (await optionsOf(trx, b, side, today)).find((o) => o.departureId === toDepartureId);
+    if (!target) throw new DomainError('Choose one of the departures listed.', 'departure');
+    const due = terms.feePaise + terms.differencePaise;
+    if (due > 0)
+      // TODO(issue 32, item 3): collect it as a pending move (booking_moves 'awaiting_payment').
+      throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
+    return moveInTx(deps, trx, actor, b, target, terms, side);
+  });
+  await bookingChanged(deps, seen);
+  if (out.refundPaise > 0) await sendPendingRefunds(deps, bookingId);
+  return out;
+}
+
+async function moveInTx(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actor: Actor,
+  b: BookingRow,
+  target: MoveOption,
+  terms: MoveTerms,
+  side: Side,
+): Promise<{ startDate: string; refundPaise: number }> {
+  const now = isoNow(deps.clock);
+  const amount = b.amount_paise + terms.differencePaise;
+  if (!(await lifecycle.move(trx, b, target.departureId, amount, now)))
+    throw new Conflict(
+      `Not enough seats left on ${formatDay(target.startDate)} for ${b.guests} guest${b.guests === 1 ? '' : 's'}.`,
+      'departure',
+    );
+  // waitlist: offer the freed seats here (b.departure_id, b.guests seats)
+  const refund = -(terms.feePaise + terms.differencePaise);
+  const paid = refund > 0 ? await paidPaymentOf(trx, payer(b.id)) : undefined;
+  if (paid)
+    await recordRefund(trx, {
+      booking_id: b.id,
+      payment_id: paid.id,
+      amount_paise: refund,
+      method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
+      reason: `Moved to ${target.startDate}: the difference in price`,
+      created_at: now,
+    });
+  const refundPaise = paid ? refund : 0;
+  await qm.insertMove(trx, {
+    booking_id: b.id,
+    from_departure_id: b.departure_id,
+    to_departure_id: target.departureId,
+    guests: b.guests,
+    fee_paise: terms.feePaise,
+    difference_paise: terms.differencePaise,
+    status: 'done',
+    moved_by: actor.id,
+    by_organizer: side === 'organizer' ? 1 : 0,
+    created_at: now,
+    done_at: now,
+  });
+  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer', refundPaise };
+  await message(deps, trx, ['booking-moved', 'booking-moved-organizer'], b.id, x);
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'booking.moved',
+    targetType: 'booking',
+    targetId: b.id,
+    before: { departure_id: b.departure_id, start_date: b.start_date, amount_paise: b.amount_paise },
+    after: {
+      departure_id: target.departureId,
+      start_date: target.startDate,
+      amount_paise: amount,
+      fee_paise: terms.feePaise,
+      refund_paise: refundPaise,
+      by: side,
+    },
+  });
+  return { startDate: target.startDate, refundPaise };
+}
+
+// ---------------------------------------------------------------- participants
+
+/** The participants' form: the booking, its people, and whether they can still be edited. */
+export async function participantsToEdit(deps: Deps, actor: Actor, bookingId: number) {
+  const b = await ownBooking(deps, actor, bookingId);
+  const lastDay = lastDayOf(b);
+  return {
+    booking: toDetails(b),
+    participants: (await q.participantsOf(deps.db, b.id)) as Participant[],
+    lastDay,
+    open: editable(b, istDate(deps.clock.now())),
+  };
+}
+
+const editable = (b: BookingRow, today: string) =>
+  (b.status === 'confirmed' || b.status === 'pending') && today <= lastDayOf(b);
+
+/** The traveler rewrites their participants' details (a seat passed to a friend) until the cut-off. */
+export async function editParticipants(
+  deps: Deps,
+  actor: Actor,
+  bookingId: number,
+  people: { name: string; phone: string; age: number; dietary: string }[],
+): Promise<void> {
+  await ownBooking(deps, actor, bookingId);
+  await tx(deps.db, async (trx) => {
+    const b = (await q.findBooking(trx, bookingId))!;
+    if (!editable(b, istDate(deps.clock.now())))
+      throw new Conflict(
+        b.status === 'confirmed' || b.status === 'pending'
+          ? `Participants could be changed until ${formatDay(lastDayOf(b))}; ask the organizer.`
+          : 'This booking can no longer be changed.',
+      );
+    const before = await q.participantsOf(trx, b.id);
+    if (people.length !== before.length)
+      throw new DomainError(`Give the details of all ${before.length} guests.`, 'name');
+    for (const [i, p] of people.entries())
+      await qm.updateParticipant(trx, b.id, { ...p, position: before[i].position });
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'booking.participants_edited',
+      targetType: 'booking',
+      targetId: b.id,
+      before: before.map((p) => p.name),
+      after: people.map((p) => p.name),
+    });
+  });
+}
