@@ -9,8 +9,6 @@ import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { formatPaise } from '../lib/money.js';
 import { formatDay, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
-import { paidPaymentOf } from '../payments/orders.js';
-import { recordRefund, sendPendingRefunds } from '../payments/refunds.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qm from './queries-moves.js';
@@ -18,9 +16,7 @@ import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import { bookingFor, ownBooking } from './access.js';
 import { message } from './messages.js';
-// Registers bookings as the payment owner, before any refund of a booking is settled.
-import './payment-owner.js';
-import { payer, toDetails } from './rows.js';
+import { toDetails } from './rows.js';
 import type { MoveOption, MoveRecord, MoveTerms, Participant } from './types.js';
 
 /**
@@ -94,7 +90,7 @@ export async function moveChoices(deps: Deps, actor: Actor, bookingId: number, s
 
 /**
  * Moves the booking in one transaction: the new seats taken and the old ones released
- * together (lifecycle.move), the price difference refunded, the move recorded and audited,
+ * together (lifecycle.move), the move recorded and audited,
  * both sides told. Throws (and so changes nothing) when the seats are not there.
  */
 export async function moveBooking(
@@ -103,7 +99,7 @@ export async function moveBooking(
   bookingId: number,
   toDepartureId: number,
   side: Side,
-): Promise<{ startDate: string; refundPaise: number }> {
+): Promise<{ startDate: string }> {
   const seen = await sideOf(deps, actor, bookingId, side);
   const today = istDate(deps.clock.now());
   const out = await tx(deps.db, async (trx) => {
@@ -117,13 +113,17 @@ export async function moveBooking(
     const target = (await optionsOf(trx, b, side, today)).find((o) => o.departureId === toDepartureId);
     if (!target) throw new DomainError('Choose one of the departures listed.', 'departure');
     const due = terms.feePaise + terms.differencePaise;
-    if (due > 0)
-      // TODO(issue 32, item 3): collect it as a pending move (booking_moves 'awaiting_payment').
-      throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
+    // TODO(issue 32, item 3): collect what is due as a pending move (booking_moves 'awaiting_payment').
+    if (due > 0) throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
+    // TODO(issue 32, item 3): refund it once a payment can be refunded in part more than once
+    // (refunds are one per payment today: a later cancellation's refund would find its place taken).
+    if (due < 0)
+      throw new Conflict(
+        `Today's price is ${formatPaise(-due)} lower; ask the organizer to move this booking while refunds of a difference are not available.`,
+      );
     return moveInTx(deps, trx, actor, b, target, terms, side);
   });
   await bookingChanged(deps, seen);
-  if (out.refundPaise > 0) await sendPendingRefunds(deps, bookingId);
   return out;
 }
 
@@ -135,7 +135,7 @@ async function moveInTx(
   target: MoveOption,
   terms: MoveTerms,
   side: Side,
-): Promise<{ startDate: string; refundPaise: number }> {
+): Promise<{ startDate: string }> {
   const now = isoNow(deps.clock);
   const amount = b.amount_paise + terms.differencePaise;
   if (!(await lifecycle.move(trx, b, target.departureId, amount, now)))
@@ -144,18 +144,6 @@ async function moveInTx(
       'departure',
     );
   // waitlist: offer the freed seats here (b.departure_id, b.guests seats)
-  const refund = -(terms.feePaise + terms.differencePaise);
-  const paid = refund > 0 ? await paidPaymentOf(trx, payer(b.id)) : undefined;
-  if (paid)
-    await recordRefund(trx, {
-      booking_id: b.id,
-      payment_id: paid.id,
-      amount_paise: refund,
-      method: paid.method === 'razorpay' ? 'razorpay' : 'manual',
-      reason: `Moved to ${target.startDate}: the difference in price`,
-      created_at: now,
-    });
-  const refundPaise = paid ? refund : 0;
   await qm.insertMove(trx, {
     booking_id: b.id,
     from_departure_id: b.departure_id,
@@ -169,7 +157,7 @@ async function moveInTx(
     created_at: now,
     done_at: now,
   });
-  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer', refundPaise };
+  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer' };
   await message(deps, trx, ['booking-moved', 'booking-moved-organizer'], b.id, x);
   await audit(trx, deps.clock, {
     actorId: actor.id,
@@ -182,11 +170,10 @@ async function moveInTx(
       start_date: target.startDate,
       amount_paise: amount,
       fee_paise: terms.feePaise,
-      refund_paise: refundPaise,
       by: side,
     },
   });
-  return { startDate: target.startDate, refundPaise };
+  return { startDate: target.startDate };
 }
 
 // ---------------------------------------------------------------- participants

@@ -232,8 +232,7 @@ const renderMove = async (c: C, side: Side, errors: FieldErrors = {}, status: 20
 async function postMove(c: C, side: Side, to: number, done: string) {
   const r = await tryForm(() => moveBooking(c.get('deps'), actor(c), idParam(c), to, side));
   if (!r.ok) return renderMove(c, side, r.errors, r.status === 409 ? 409 : 422);
-  const refund = r.value.refundPaise ? ` ${formatPaise(r.value.refundPaise)} will be refunded.` : '';
-  return redirectWith(c, done, `Booking moved to ${formatDay(r.value.startDate)}.${refund}`);
+  return redirectWith(c, done, `Booking moved to ${formatDay(r.value.startDate)}.`);
 }
 
 bookingRoutes.get('/bookings/:id/move', requirePermission('bookings:create'), (c) => renderMove(c, 'traveler'));

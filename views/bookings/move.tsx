@@ -27,7 +27,7 @@ function costText(t: MoveTerms): string {
   const due = t.feePaise + t.differencePaise;
   if (due > 0)
     return `Moving costs ${formatPaise(due)}${t.feePaise ? ` (a ${formatPaise(t.feePaise)} fee${t.differencePaise > 0 ? ` and ${formatPaise(t.differencePaise)} for today's price` : ''})` : " (today's price)"}.`;
-  if (due < 0) return `Moving is free, and ${formatPaise(-due)} comes back to you: today's price is lower.`;
+  if (due < 0) return `Today's price is ${formatPaise(-due)} lower: ask the organizer to move this booking.`;
   return 'Moving is free.';
 }
 
