@@ -244,27 +244,26 @@ export function compose(
                 'Send it from your UPI app, then mark it as refunded.',
               ],
       };
-    case 'booking-moved':
+    case 'booking-moved': {
+      const dates = `from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)} (${guests})`;
       return {
         toOrganizer: false,
         subject: `Booking moved ${code}: ${b.title}`,
         lines: [
-          `${x.movedByOrganizer ? 'The organizer moved your' : 'Your'} booking ${code} for ${b.title} ${x.movedByOrganizer ? '' : 'moved '}from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)} (${guests}).`.replace(
-            '  ',
-            ' ',
-          ),
-          x.refundPaise ? `A refund of ${formatPaise(x.refundPaise)}, the difference in price, is on its way.` : '',
-        ].filter(Boolean),
+          x.movedByOrganizer
+            ? `The organizer moved your booking ${code} for ${b.title} ${dates}.`
+            : `Your booking ${code} for ${b.title} moved ${dates}.`,
+        ],
         sms: `TrekTribe: booking ${code} (${b.title}) moved to ${formatDay(b.startDate)}.`,
       };
+    }
     case 'booking-moved-organizer':
       return {
         toOrganizer: true,
         subject: `Booking moved ${code}: ${b.title}`,
         lines: [
           `Booking ${code} (${b.travelerName}, ${guests}) moved from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)}${x.movedByOrganizer ? ', as you asked' : ' by the traveler'}.`,
-          x.refundPaise ? `${formatPaise(x.refundPaise)} goes back to the traveler: the difference in price.` : '',
-        ].filter(Boolean),
+        ],
       };
     case 'booking-refunded':
       return {
