@@ -11,6 +11,7 @@ import * as q from './queries.js';
  *               │  └──release──→ cancelled (expired, proof_expired, payment_rejected, proof_not_resent)
  *               └────cancel────→ cancelled (traveler, organizer) ←──cancel── confirmed
  *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
+ *   confirmed ──move (the new departure's seats taken, the old one's released)──→ confirmed
  *   pending (proof being checked) ──askResend──→ pending (a new proof asked for, held until a deadline)
  *                                  ←─awaitProof── (the new proof)
  *   confirmed, deposit paid (payment_status 'pending') ──payBalance──→ confirmed, paid
@@ -238,6 +239,38 @@ export async function cancel(
   });
   if (ok) await q.releaseSeats(db, b.departure_id, b.guests);
   return ok;
+}
+
+/**
+ * A confirmed booking moves to another departure of its trip: the new departure's seats are
+ * taken and the old one's released in the caller's transaction, or nothing changes (false: no
+ * seats there, the departure closed, or the booking is no longer confirmed where it was).
+ * `amountPaise` is what the booking costs on its new departure; `balanceDueOn` when its balance is
+ * due there (a balance still owed follows the new start).
+ */
+export async function move(
+  db: Db,
+  b: BookingState & { balance_due_on: string | null },
+  toDepartureId: number,
+  amountPaise: number,
+  balanceDueOn: string | null,
+  now: string,
+): Promise<boolean> {
+  if (!allowed(b, ['confirmed']) || b.departure_id === toDepartureId) return false;
+  if ((await q.takeSeats(db, toDepartureId, b.guests)) === 0) return false;
+  const ok = await q.changeDeparture(db, b.id, b.departure_id, {
+    departure_id: toDepartureId,
+    amount_paise: amountPaise,
+    // A new due day for the balance: its reminders start again.
+    ...(balanceDueOn !== b.balance_due_on ? { balance_due_on: balanceDueOn, balance_reminders: 0 } : {}),
+    updated_at: now,
+  });
+  if (!ok) {
+    await q.releaseSeats(db, toDepartureId, b.guests);
+    return false;
+  }
+  await q.releaseSeats(db, b.departure_id, b.guests);
+  return true;
 }
 
 /** The trip took place: a confirmed booking is completed (what reviews ask for). */

@@ -194,6 +194,9 @@ const bookingColumns = [
   'trips.meeting_point',
   'trips.destination',
   'trips.price_paise',
+  'trips.move_cutoff_days',
+  'trips.move_fee_paise',
+  'trips.balance_due_days',
   'departures.start_date',
   'departures.end_date',
   'departures.status as departure_status',
@@ -295,6 +298,32 @@ export async function transition(
     .set(set)
     .where('id', '=', id)
     .where('status', 'in', from as never)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Puts a confirmed booking on another departure, only while it is still confirmed on the one it
+ * was read on: two moves of the same booking cannot both happen.
+ */
+export async function changeDeparture(
+  db: Db,
+  id: number,
+  fromDepartureId: number,
+  set: {
+    departure_id: number;
+    amount_paise: number;
+    balance_due_on?: string | null;
+    balance_reminders?: number;
+    updated_at: string;
+  },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('bookings')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', 'confirmed')
+    .where('departure_id', '=', fromDepartureId)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

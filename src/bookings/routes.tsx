@@ -7,9 +7,11 @@ import { redirectWith } from '../lib/flash.js';
 import { formHook, tryAction, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatPaise } from '../lib/money.js';
+import { formatDay } from '../lib/time.js';
 import { page, qrSvg } from '../render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
+import { MovePage, ParticipantsPage } from '../../views/bookings/move.js';
 import {
   CancelDeparturePage,
   EarningsPage,
@@ -21,6 +23,7 @@ import { bookingFormData, createBooking, joinFreeTrip, leadOf } from './book.js'
 import { bookingIcs } from './calendar.js';
 import { cancelBooking, cancelDepartureBookings, cancellation, departureForOrganizer } from './cancel.js';
 import { bookingDetails, myBookings } from './my-bookings.js';
+import { editParticipants, moveBooking, moveChoices, participantsToEdit } from './move.js';
 import { earnings, organizerBookings, participantsCsv } from './organizer.js';
 import { proofScreenshot } from './upi-proofs.js';
 import {
@@ -36,6 +39,8 @@ import {
   cancelDepartureForm,
   joinForm,
   MAX_GUESTS,
+  moveForm,
+  participantsForm,
   rejectForm,
   resendForm,
   waitlistForm,
@@ -102,7 +107,7 @@ async function renderPosted(c: C, errors: FieldErrors, status: 200 | 409 | 422) 
   return renderBookForm(c, departureOf(body.departure), Number(body.guests) || 1, guestValues(body), errors, status);
 }
 
-const participantsOf = (f: BookingForm) =>
+const participantsOf = (f: Pick<BookingForm, 'guests' | 'name' | 'phone' | 'age' | 'diet'>) =>
   Array.from({ length: f.guests }, (_, i) => ({
     name: f.name[i],
     phone: f.phone[i],
@@ -272,6 +277,90 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
     refund > 0 ? `Booking cancelled. ${formatPaise(refund)} will be refunded.` : 'Booking cancelled.',
   );
 });
+
+// ------------------------------------------------------------ moves and participants
+
+type Side = 'traveler' | 'organizer';
+const renderMove = async (c: C, side: Side, errors: FieldErrors = {}, status: 200 | 409 | 422 = 200) => {
+  const d = await moveChoices(c.get('deps'), actor(c), idParam(c), side);
+  return page(c, <MovePage {...d} side={side} errors={errors} />, { title: `Move ${d.booking.code}`, status });
+};
+
+/** The move to another departure, by the traveler (fee, cut-off) or the organizer (neither): same form, same verb. */
+async function postMove(c: C, side: Side, to: number, done: string) {
+  const r = await tryForm(() => moveBooking(c.get('deps'), actor(c), idParam(c), to, side));
+  if (!r.ok) return renderMove(c, side, r.errors, r.status === 409 ? 409 : 422);
+  return redirectWith(c, done, `Booking moved to ${formatDay(r.value.startDate)}.`);
+}
+
+bookingRoutes.get('/bookings/:id/move', requirePermission('bookings:create'), (c) => renderMove(c, 'traveler'));
+bookingRoutes.post(
+  '/bookings/:id/move',
+  requirePermission('bookings:create'),
+  zValidator(
+    'form',
+    moveForm,
+    formHook((c, _values, errors) => renderMove(c, 'traveler', errors, 422)),
+  ),
+  (c) => postMove(c, 'traveler', c.req.valid('form').departure, `/bookings/${idParam(c)}`),
+);
+bookingRoutes.get('/organizer/bookings/:id/move', requirePermission('bookings:verify'), (c) =>
+  renderMove(c, 'organizer'),
+);
+bookingRoutes.post(
+  '/organizer/bookings/:id/move',
+  requirePermission('bookings:verify'),
+  zValidator(
+    'form',
+    moveForm,
+    formHook((c, _values, errors) => renderMove(c, 'organizer', errors, 422)),
+  ),
+  (c) => postMove(c, 'organizer', c.req.valid('form').departure, '/organizer/bookings'),
+);
+
+const renderParticipants = async (
+  c: C,
+  values?: GuestValues,
+  errors: FieldErrors = {},
+  status: 200 | 409 | 422 = 200,
+) => {
+  const d = await participantsToEdit(c.get('deps'), actor(c), idParam(c));
+  const shown = values ?? {
+    name: d.participants.map((x) => x.name),
+    phone: d.participants.map((x) => x.phone),
+    age: d.participants.map((x) => String(x.age)),
+    diet: d.participants.map((x) => x.dietary),
+    requests: '',
+  };
+  const props = { booking: d.booking, values: shown, lastDay: d.lastDay, open: d.open, errors };
+  return page(c, <ParticipantsPage {...props} />, { title: `Participants ${d.booking.code}`, status });
+};
+
+bookingRoutes.get('/bookings/:id/participants', requirePermission('bookings:create'), (c) => renderParticipants(c));
+bookingRoutes.post(
+  '/bookings/:id/participants',
+  requirePermission('bookings:create'),
+  zValidator(
+    'form',
+    participantsForm,
+    formHook(async (c, _values, errors) =>
+      renderParticipants(c, guestValues(await c.req.parseBody({ all: true })), errors, 422),
+    ),
+  ),
+  async (c) => {
+    const f = c.req.valid('form');
+    const people = participantsOf(f);
+    const r = await tryForm(() => editParticipants(c.get('deps'), actor(c), idParam(c), people));
+    if (!r.ok)
+      return renderParticipants(
+        c,
+        guestValues(await c.req.parseBody({ all: true })),
+        r.errors,
+        r.status === 409 ? 409 : 422,
+      );
+    return redirectWith(c, `/bookings/${idParam(c)}`, 'Participants saved.');
+  },
+);
 
 // ------------------------------------------------------------ organizer
 

@@ -7,6 +7,33 @@ export const MAX_GUESTS = 10;
 
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/** The guest rows of the booking form (and of the participants' form): one value per guest in each array. */
+const guestRows = {
+  name: z.preprocess(
+    list,
+    z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.')),
+  ),
+  phone: z.preprocess(list, z.array(phone)),
+  age: z.preprocess(list, z.array(wholeNumber({ min: 1, max: 99, message: 'Enter the age in years.' }))),
+  diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
+};
+
+/** Every guest has a name, a phone and an age: a missing one is an error next to its field. */
+function everyGuestFilled(
+  f: { guests: number; name: string[]; phone: string[]; age: number[] },
+  ctx: z.RefinementCtx,
+): void {
+  // Only a number of guests within bounds gets here (a failed field skips this), checked again
+  // because this loop runs once per guest.
+  if (!Number.isSafeInteger(f.guests) || f.guests > MAX_GUESTS) return;
+  for (let i = 0; i < f.guests; i++) {
+    if (f.name[i] === undefined) ctx.addIssue({ code: 'custom', path: ['name', i], message: 'Enter the full name.' });
+    if (f.phone[i] === undefined)
+      ctx.addIssue({ code: 'custom', path: ['phone', i], message: 'Enter a 10-digit mobile number.' });
+    if (f.age[i] === undefined) ctx.addIssue({ code: 'custom', path: ['age', i], message: 'Enter the age in years.' });
+  }
+}
+
 export const bookingForm = z
   .object({
     departure: idField('Choose a date.'),
@@ -17,30 +44,25 @@ export const bookingForm = z
       tooSmall: 'Book for at least 1 guest.',
       tooLarge: `Book for at most ${MAX_GUESTS} guests.`,
     }),
-    name: z.preprocess(
-      list,
-      z.array(z.string().trim().min(2, 'Enter the full name.').max(80, 'Keep the name under 80 characters.')),
-    ),
-    phone: z.preprocess(list, z.array(phone)),
-    age: z.preprocess(list, z.array(wholeNumber({ min: 1, max: 99, message: 'Enter the age in years.' }))),
-    diet: z.preprocess(list, z.array(z.string().trim().max(100, 'Keep it under 100 characters.'))),
+    ...guestRows,
     requests: z.string().trim().max(1000, 'Keep special requests under 1000 characters.').default(''),
     pay: z.enum(['deposit', 'full'], 'Choose the deposit or the full amount.').default('full'),
   })
-  .superRefine((f, ctx) => {
-    // Only a number of guests within bounds gets here (a failed field skips this), checked again
-    // because this loop runs once per guest.
-    if (!Number.isSafeInteger(f.guests) || f.guests > MAX_GUESTS) return;
-    for (let i = 0; i < f.guests; i++) {
-      if (f.name[i] === undefined) ctx.addIssue({ code: 'custom', path: ['name', i], message: 'Enter the full name.' });
-      if (f.phone[i] === undefined)
-        ctx.addIssue({ code: 'custom', path: ['phone', i], message: 'Enter a 10-digit mobile number.' });
-      if (f.age[i] === undefined)
-        ctx.addIssue({ code: 'custom', path: ['age', i], message: 'Enter the age in years.' });
-    }
-  });
+  .superRefine(everyGuestFilled);
 
 export type BookingForm = z.infer<typeof bookingForm>;
+
+/** The departure a booking moves to. */
+export const moveForm = z.object({ departure: idField('Choose a date to move to.') });
+
+/** The participants' details rewritten: the booking form's guest rows, as many as the booking has. */
+export const participantsForm = z
+  .object({
+    guests: wholeNumber({ min: 1, max: MAX_GUESTS, message: 'Send the form again from the booking page.' }),
+    ...guestRows,
+  })
+  .superRefine(everyGuestFilled);
+export type ParticipantsForm = z.infer<typeof participantsForm>;
 
 export const joinForm = z.object({ departure: idField('Choose a date.') });
 

@@ -114,10 +114,31 @@ export interface WaitlistEntriesTable {
   updated_at: string;
 }
 
+export type MoveStatus = 'done' | 'awaiting_payment' | 'cancelled';
+
+/** A booking moved (or being moved) to another departure of its trip: the audit of every move. */
+export interface BookingMovesTable {
+  id: Generated<number>;
+  booking_id: number;
+  from_departure_id: number;
+  to_departure_id: number;
+  guests: number;
+  /** The trip's move fee charged (0 on an organizer's move). */
+  fee_paise: number;
+  /** The new price of the seats less what the booking cost: above 0 is collected, below 0 refunded. */
+  difference_paise: number;
+  status: MoveStatus;
+  moved_by: number | null;
+  by_organizer: Generated<number>;
+  created_at: string;
+  done_at: string | null;
+}
+
 export interface BookingTables {
   waitlist_entries: WaitlistEntriesTable;
   bookings: BookingsTable;
   booking_participants: BookingParticipantsTable;
   upi_proofs: UpiProofsTable;
   kept_proof_screenshots: KeptProofScreenshotsTable;
+  booking_moves: BookingMovesTable;
 }

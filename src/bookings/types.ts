@@ -304,3 +304,35 @@ export interface DepartureWaitlist {
     offerExpiresAt: string | null;
   }[];
 }
+
+/** A departure a booking could move to. */
+export interface MoveOption {
+  departureId: number;
+  startDate: string;
+  endDate: string;
+  seatsLeft: number;
+  /** Enough seats for the booking's guests. */
+  fits: boolean;
+}
+
+/** What moving a booking to another departure costs, and until when it can be done. */
+export interface MoveTerms {
+  /** The trip's move fee (0 on the organizer's side). */
+  feePaise: number;
+  /** The seats at today's price less what the booking cost: above 0 is to pay, below 0 comes back. */
+  differencePaise: number;
+  /** The last day (India) the traveler may move or edit participants. */
+  lastDay: string;
+  /** Still before the cut-off (always true on the organizer's side while the trip is to come). */
+  open: boolean;
+}
+
+/** A move of a booking, as its page lists it. */
+export interface MoveRecord {
+  fromStart: string;
+  toStart: string;
+  feePaise: number;
+  differencePaise: number;
+  byOrganizer: boolean;
+  createdAt: string;
+}

@@ -106,6 +106,13 @@ export const KINDS: Record<string, Kind> = {
     topic: 'bookings',
     mustGo: true,
   },
+  'booking-moved': { label: 'Booking moved to another departure', for: 'traveler', topic: 'bookings', mustGo: true },
+  'booking-moved-organizer': {
+    label: 'Bookings moved to another departure',
+    for: 'organizer',
+    topic: 'bookings',
+    mustGo: true,
+  },
   'trial-ending': { label: 'Free trial ending', for: 'organizer', topic: 'account' },
   'trial-ended': { label: 'Free trial ended', for: 'organizer', topic: 'account', mustGo: true },
   'review-invite': { label: 'Invitations to review a trek', for: 'traveler', topic: 'reviews' },

@@ -53,6 +53,9 @@ export async function tripForEdit(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor
     destination: trip.destination,
     region: trip.region,
     price: trip.price_paise % 100 === 0 ? String(trip.price_paise / 100) : (trip.price_paise / 100).toFixed(2),
+    move_cutoff_days: String(trip.move_cutoff_days),
+    move_fee:
+      trip.move_fee_paise % 100 === 0 ? String(trip.move_fee_paise / 100) : (trip.move_fee_paise / 100).toFixed(2),
     categories: parseJson<string[]>(trip.categories, []),
     difficulty: trip.difficulty,
     included: parseJson<string[]>(trip.included, []).join('\n'),
@@ -99,6 +102,8 @@ function tripRow(input: TripInput) {
     destination: input.destination,
     region: input.region,
     price_paise: input.price,
+    move_cutoff_days: input.move_cutoff_days,
+    move_fee_paise: input.move_fee,
     categories: JSON.stringify(input.categories),
     difficulty: input.difficulty,
     included: JSON.stringify(input.included),

@@ -65,6 +65,10 @@ export interface TripDraft {
   destination: string;
   region: string;
   price: string;
+  /** Moves to another departure (and participants' edits) allowed until this many days before the start. */
+  move_cutoff_days: string;
+  /** What a traveler's move costs, in rupees; blank or 0: free. */
+  move_fee: string;
   categories: string[];
   difficulty: string;
   included: string;
@@ -100,6 +104,8 @@ export const emptyDraft = (): TripDraft => ({
   destination: '',
   region: '',
   price: '',
+  move_cutoff_days: '2',
+  move_fee: '0',
   categories: [],
   difficulty: 'beginner',
   included: '',
@@ -141,6 +147,8 @@ export function readTripForm(raw: UploadForm): { draft: TripDraft; files: File[]
     destination: str(raw.destination),
     region: str(raw.region),
     price: str(raw.price),
+    move_cutoff_days: str(raw.move_cutoff_days),
+    move_fee: str(raw.move_fee),
     categories: strs(raw.categories),
     difficulty: str(raw.difficulty),
     included: str(raw.included),
@@ -244,6 +252,21 @@ export function tripInputSchema(today: string) {
         })
         .refine((p) => p >= 100 * 100, 'The price must be at least ₹100.')
         .refine((p) => p <= 10_00_000 * 100, 'The price must be at most ₹10,00,000.'),
+      move_cutoff_days: z.preprocess(
+        (s) => (typeof s === 'string' && s.trim() === '' ? '2' : s),
+        wholeNumber({ min: 0, max: 365, message: 'Enter a number of days from 0 to 365.' }),
+      ),
+      move_fee: z
+        .string()
+        .transform((s, ctx) => {
+          const p = s.trim() === '' ? 0 : rupeesToPaise(s);
+          if (p === null) {
+            ctx.addIssue({ code: 'custom', message: 'Enter the fee in rupees, e.g. 500, or 0 for free moves.' });
+            return z.NEVER;
+          }
+          return p;
+        })
+        .refine((p) => p <= 1_00_000 * 100, 'The move fee must be at most ₹1,00,000.'),
       categories: z
         .array(z.enum(CATEGORY_SLUGS as [string, ...string[]], 'Choose categories from the list.'))
         .max(MAX_CATEGORIES, `Choose at most ${MAX_CATEGORIES} categories.`)

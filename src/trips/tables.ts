@@ -36,6 +36,10 @@ export interface TripsTable {
   /** Set while an admin keeps the trip deactivated (moderation); the organizer cannot publish it. */
   moderated_at: Generated<string | null>;
   moderation_reason: Generated<string | null>;
+  /** A traveler may move a booking to another departure (and edit its participants) until this many days before the start. */
+  move_cutoff_days: Generated<number>;
+  /** What a traveler's move to another departure costs, per booking; 0: free. */
+  move_fee_paise: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { makeTestApp } from '../support/app.js';
-import { signedIn, makeTrip } from '../support/factories.js';
+import { addDeparture, makeBooking, signedIn, makeTrip } from '../support/factories.js';
 import { migrateToLatest, openDatabase } from '../../src/db.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { bookingForm, seatsTaken } from './support.js';
@@ -168,6 +168,43 @@ describe('seat holds under concurrency', () => {
     expect(rows.reduce((n, r) => n + r.guests, 0)).toBe(12);
     const taken = await Promise.all(trips.map((t) => seatsTaken(deps, t.departureId)));
     expect(taken.reduce((n, s) => n + s, 0)).toBe(12);
+  }, 90_000);
+
+  it('20 travelers moving into the last seat of a departure at once through two server processes: exactly one moves, every booking stays on one departure', async () => {
+    const { deps, db, urls } = await twoServersOnOneFile();
+    const trip = await makeTrip(deps, { capacity: 40, start: '2027-03-10' });
+    const last = await addDeparture(deps, trip.tripId, { start: '2027-04-10', capacity: 1 });
+    const travelers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const me = await signedIn(deps);
+        return { ...me, bookingId: await makeBooking(deps, { trip, userId: me.id, status: 'confirmed' }) };
+      }),
+    );
+    await db.updateTable('departures').set({ seats_taken: 20 }).where('id', '=', trip.departureId).execute();
+
+    const statuses = await Promise.all(
+      travelers.map(async (m, i) => {
+        const url = urls[i % urls.length];
+        const res = await fetch(`${url}/bookings/${m.bookingId}/move`, {
+          method: 'POST',
+          body: new URLSearchParams({ departure: String(last) }),
+          redirect: 'manual',
+          headers: { Cookie: m.cookie, Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+
+    const tally: Record<number, number> = {};
+    for (const s of statuses) tally[s] = (tally[s] ?? 0) + 1;
+    expect(tally).toEqual({ 303: 1, 409: 19 });
+    expect(await seatsTaken(deps, last)).toBe(1);
+    expect(await seatsTaken(deps, trip.departureId)).toBe(19);
+    const onLast = await db.selectFrom('bookings').select('id').where('departure_id', '=', last).execute();
+    const onFirst = await db.selectFrom('bookings').select('id').where('departure_id', '=', trip.departureId).execute();
+    expect([onLast.length, onFirst.length]).toEqual([1, 19]);
+    expect(await db.selectFrom('booking_moves').select('booking_id').execute()).toEqual([{ booking_id: onLast[0].id }]);
   }, 90_000);
 
   it('control: a naive read-then-write hold served the same way grants more holds than there are seats', async () => {

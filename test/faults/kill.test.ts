@@ -10,6 +10,7 @@ import {
   openAppDb,
   payOnline,
   percentile,
+  post,
   seatsThatDoNotAddUp,
   seed,
   sleep,
@@ -42,9 +43,12 @@ describe('kill -9 in the middle of bookings and payments', () => {
     const s: Seeded = await seed(first.deps, { departures: 6, capacity: 500, travelers: 40 });
     await first.close();
 
-    // Steady load: each client books 1–2 seats on a random departure, and pays every third booking.
+    // Steady load: each client books 1–2 seats on a random departure, pays every third booking,
+    // and moves every other paid one to the next departure (a move may be in flight at the kill).
     let killed = false;
     const paid: number[] = [];
+    const moveSent = new Map<number, number>();
+    const moved = new Map<number, number>();
     const loadDone = load<BookingResult>({
       clients: 6,
       maxRequests: 2000,
@@ -56,6 +60,14 @@ describe('kill -9 in the middle of bookings and payments', () => {
         if (r.bookingId && n % 3 === 0) {
           const p = await payOnline(app!.url, rzp, traveler.cookie, r.bookingId);
           if (p.step === 'done') paid.push(r.bookingId);
+          if (p.step === 'done' && n % 2 === 0) {
+            const to = s.departureIds[(n + 1) % s.departureIds.length];
+            moveSent.set(r.bookingId, to);
+            const m = await post(app!.url, `/bookings/${r.bookingId}/move`, traveler.cookie, {
+              departure: String(to),
+            }).catch(() => undefined);
+            if (m?.status === 303) moved.set(r.bookingId, to);
+          }
         }
         return r;
       },
@@ -98,12 +110,17 @@ describe('kill -9 in the middle of bookings and payments', () => {
         )
         .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const r of acked)
-        expect(byId.get(r.bookingId!)).toMatchObject({
-          user_id: r.travelerId,
-          departure_id: r.departureId,
-          guests: r.guests,
-        });
+      for (const r of acked) {
+        const row = byId.get(r.bookingId!);
+        expect(row).toMatchObject({ user_id: r.travelerId, guests: r.guests });
+        // An acknowledged move is there; one cut by the kill left the booking on one of the two.
+        const where = moved.get(r.bookingId!) ?? r.departureId;
+        const either = moveSent.has(r.bookingId!) ? [r.departureId, moveSent.get(r.bookingId!)] : [where];
+        expect(either).toContain(row!.departure_id);
+      }
+      const moveRows = await db.selectFrom('booking_moves').select(['booking_id', 'to_departure_id']).execute();
+      for (const [id, to] of moved) expect(moveRows).toContainEqual({ booking_id: id, to_departure_id: to });
+      for (const m of moveRows) expect(byId.get(m.booking_id)?.departure_id).toBe(m.to_departure_id);
       for (const id of paid) expect(byId.get(id)).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
       const paidRows = await db
         .selectFrom('payments')
@@ -133,7 +150,7 @@ describe('kill -9 in the middle of bookings and payments', () => {
         95,
       );
       console.log(
-        `kill -9: ${acked.length} bookings acknowledged (${paid.length} paid), ${refusedOrCut} cut or refused at the kill; ` +
+        `kill -9: ${acked.length} bookings acknowledged (${paid.length} paid, ${moved.size} moved), ${refusedOrCut} cut or refused at the kill; ` +
           `booking p95 ${p95.toFixed(0)} ms; ${email.length} emails, ${midSend.length} mid-send at the kill, ${twice.length} received twice`,
       );
     } finally {

@@ -68,6 +68,26 @@ describe('creating a trip', () => {
     expect(page).toContain('₹12,499');
   });
 
+  it('the move cut-off and fee are stored (2 days and free when left blank) and shown again on the edit form', async () => {
+    const set = idFrom(
+      await t.post('/organizer/trips/new', tripForm({ move_cutoff_days: '10', move_fee: '750' }), org.cookie),
+    );
+    const blank = idFrom(
+      await t.post('/organizer/trips/new', tripForm({ move_cutoff_days: '', move_fee: '' }), org.cookie),
+    );
+    const terms = (id: number) =>
+      t.db
+        .selectFrom('trips')
+        .select(['move_cutoff_days', 'move_fee_paise'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    expect(await terms(set)).toEqual({ move_cutoff_days: 10, move_fee_paise: 75_000 });
+    expect(await terms(blank)).toEqual({ move_cutoff_days: 2, move_fee_paise: 0 });
+    const html = await (await t.request(`/organizer/trips/${set}/edit`, { cookie: org.cookie })).text();
+    expect(html).toMatch(/name="move_cutoff_days"[^>]*value="10"/);
+    expect(html).toMatch(/name="move_fee"[^>]*value="750"/);
+  });
+
   it('"Save as draft" keeps the trip hidden and opens the edit form', async () => {
     const res = await t.post('/organizer/trips/new', tripForm({ intent: 'save' }), org.cookie);
     const id = idFrom(res);
@@ -144,6 +164,10 @@ describe('bad input gets a message next to its field and nothing is written', ()
     ['a 10,000-character title', { title: 'x'.repeat(10_000) }, 'title', /too long/],
     ['50 categories', { categories: Array.from({ length: 50 }, () => 'snow') }, 'categories', /at most 5/],
     ['an unknown region', { region: 'Atlantis' }, 'region', /Choose a region/],
+    ['a move cut-off of -1 days', { move_cutoff_days: '-1' }, 'move_cutoff_days', /from 0 to 365/],
+    ['a move cut-off of 1.5 days', { move_cutoff_days: '1.5' }, 'move_cutoff_days', /from 0 to 365/],
+    ['a move fee in words', { move_fee: 'five hundred' }, 'move_fee', /fee in rupees/],
+    ['an absurd move fee', { move_fee: '5000000' }, 'move_fee', /at most ₹1,00,000/],
     ['no departure at all', { 'departures[0][remove]': '1' }, 'departures', /at least one departure/],
   ];
   for (const [what, over, field, message] of cases) {

@@ -49,12 +49,12 @@ export const bookInputId = (key: string) => {
 const TOP = ['departure', 'guests'];
 const GUEST_ORDER = Object.keys(GUEST_LABEL);
 /** The departure and guests first, then each guest's fields in turn, then the requests. */
-const bookRank = (key: string) => {
+export const bookRank = (key: string) => {
   const m = GUEST_FIELD.exec(key);
   if (m) return 10 + Number(m[2]) * 10 + GUEST_ORDER.indexOf(m[1]!);
   return TOP.includes(key) ? TOP.indexOf(key) : 10_000;
 };
-const bookLabel = (key: string) => {
+export const bookLabel = (key: string) => {
   const m = GUEST_FIELD.exec(key);
   return m ? `Guest ${Number(m[2]) + 1}, ${GUEST_LABEL[m[1]!]}` : undefined;
 };

@@ -209,6 +209,16 @@ export function BookingPage(p: BookingPageProps) {
         Organizer: {b.organizerName}
         {b.meetingPoint && <> · meeting point: {b.meetingPoint}</>}
       </p>
+      {(b.status === 'confirmed' || b.status === 'pending') && p.isTraveler && (
+        <p>
+          {b.status === 'confirmed' && (
+            <>
+              <a href={`/bookings/${b.id}/move`}>Move to another date</a> ·{' '}
+            </>
+          )}
+          <a href={`/bookings/${b.id}/participants`}>Change participants</a>
+        </p>
+      )}
       {p.preview && p.isTraveler && (
         <p>
           <a href={`/bookings/${b.id}/cancel`}>Cancel this booking</a>

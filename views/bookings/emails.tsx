@@ -27,7 +27,9 @@ export type BookingMessage =
   | 'balance-paid'
   | 'balance-reminder'
   | 'balance-unpaid-cancelled'
-  | 'balance-unpaid-organizer';
+  | 'balance-unpaid-organizer'
+  | 'booking-moved'
+  | 'booking-moved-organizer';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -59,6 +61,9 @@ export interface Extra {
   releaseHours?: number | null;
   /** The deadline the traveler had for a UPI proof asked for again. */
   resendBy?: string;
+  /** A booking moved to another departure: the start of the one it left, and who moved it. */
+  movedFrom?: string;
+  movedByOrganizer?: boolean;
 }
 
 /** Subject and lines of each booking message; every one carries the booking code. */
@@ -242,6 +247,27 @@ export function compose(
                 `Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
                 'Send it from your UPI app, then mark it as refunded.',
               ],
+      };
+    case 'booking-moved': {
+      const dates = `from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)} (${guests})`;
+      return {
+        toOrganizer: false,
+        subject: `Booking moved ${code}: ${b.title}`,
+        lines: [
+          x.movedByOrganizer
+            ? `The organizer moved your booking ${code} for ${b.title} ${dates}.`
+            : `Your booking ${code} for ${b.title} moved ${dates}.`,
+        ],
+        sms: `TrekTribe: booking ${code} (${b.title}) moved to ${formatDay(b.startDate)}.`,
+      };
+    }
+    case 'booking-moved-organizer':
+      return {
+        toOrganizer: true,
+        subject: `Booking moved ${code}: ${b.title}`,
+        lines: [
+          `Booking ${code} (${b.travelerName}, ${guests}) moved from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)}${x.movedByOrganizer ? ', as you asked' : ' by the traveler'}.`,
+        ],
       };
     case 'booking-refunded':
       return {

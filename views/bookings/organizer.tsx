@@ -193,6 +193,12 @@ export function OrganizerBookingsPage(p: { rows: OrganizerBookingRow[] }) {
                     </td>
                     <td data-label="Status">
                       {BOOKING_STATUS[r.status] ?? r.status} · {paymentText(r)}
+                      {r.status === 'confirmed' && (
+                        <>
+                          {' '}
+                          · <a href={`/organizer/bookings/${r.id}/move`}>Move</a>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}

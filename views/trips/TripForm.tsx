@@ -132,6 +132,21 @@ export function TripForm(p: TripFormProps) {
         inputmode="decimal"
         placeholder="12499"
       />
+      <Field
+        label="Moves to another departure: until how many days before the start"
+        name="move_cutoff_days"
+        value={d.move_cutoff_days}
+        errors={errors}
+        inputmode="numeric"
+        hint="Travelers can also change their participants' details until then."
+      />
+      <Field
+        label="Fee for a traveler's move (₹, 0 for free)"
+        name="move_fee"
+        value={d.move_fee}
+        errors={errors}
+        inputmode="decimal"
+      />
       <label>
         Difficulty
         <select id={fieldId('difficulty')} name="difficulty">

@@ -1,0 +1,242 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/permissions.js';
+import { canManageTrip } from '../auth/permissions.js';
+import type { Deps } from '../deps.js';
+import type { Database } from '../schema.js';
+import { audit } from '../lib/audit.js';
+import { isoNow } from '../lib/clock.js';
+import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
+import { formatPaise } from '../lib/money.js';
+import { addDays, formatDay, istDate } from '../lib/time.js';
+import { tx } from '../lib/transaction.js';
+import { bookingChanged } from '../live/service.js';
+import * as q from './queries.js';
+import * as qm from './queries-moves.js';
+import type { BookingRow } from './queries.js';
+import * as lifecycle from './lifecycle.js';
+import { bookingFor, ownBooking } from './access.js';
+import { message } from './messages.js';
+import { balanceOf } from './deposits.js';
+import { toDetails } from './rows.js';
+import { offerFreedSeats } from './waitlist.js';
+import type { MoveOption, MoveRecord, MoveTerms, Participant } from './types.js';
+
+/**
+ * Moving a confirmed booking to another departure of its trip (the traveler until the trip's
+ * cut-off, for its fee; the organizer at any time before the start, free), and the
+ * participants' details the traveler may edit until the same cut-off.
+ */
+
+type Side = 'traveler' | 'organizer';
+
+/** The last day the traveler may still move or edit: the cut-off, and never the start day itself. */
+const lastDayOf = (b: Pick<BookingRow, 'start_date' | 'move_cutoff_days'>) =>
+  addDays(b.start_date, -Math.max(1, b.move_cutoff_days));
+
+function termsOf(b: BookingRow, side: Side, today: string): MoveTerms {
+  const lastDay = lastDayOf(b);
+  return {
+    feePaise: side === 'organizer' ? 0 : b.move_fee_paise,
+    differencePaise: side === 'organizer' ? 0 : b.price_paise * b.guests - b.amount_paise,
+    lastDay,
+    open: b.status === 'confirmed' && (side === 'organizer' ? b.start_date > today : today <= lastDay),
+  };
+}
+
+/** A booking its organizer (or an admin) manages; anyone else gets a 404. */
+async function managedBooking(deps: Deps, actor: Actor, id: number): Promise<BookingRow> {
+  const b = await bookingFor(deps, actor, id);
+  if (!canManageTrip(actor, b)) throw new NotFoundError();
+  return b;
+}
+
+const sideOf = (deps: Deps, actor: Actor, id: number, side: Side) =>
+  side === 'organizer' ? managedBooking(deps, actor, id) : ownBooking(deps, actor, id);
+
+/** The departures a booking could move to: for the traveler, only those still before the cut-off themselves. */
+async function optionsOf(db: Kysely<Database>, b: BookingRow, side: Side, today: string): Promise<MoveOption[]> {
+  const after = side === 'organizer' ? today : addDays(today, Math.max(1, b.move_cutoff_days) - 1);
+  return (await qm.moveTargets(db, b.trip_id, b.departure_id, after)).map((d) => ({
+    departureId: d.id,
+    startDate: d.start_date,
+    endDate: d.end_date,
+    seatsLeft: Math.max(0, d.capacity - d.seats_taken),
+    fits: d.capacity - d.seats_taken >= b.guests,
+  }));
+}
+
+const toMoveRecord = (m: Awaited<ReturnType<typeof qm.movesOf>>[number]): MoveRecord => ({
+  fromStart: m.from_start,
+  toStart: m.to_start,
+  feePaise: m.fee_paise,
+  differencePaise: m.difference_paise,
+  byOrganizer: m.by_organizer === 1,
+  createdAt: m.created_at,
+});
+
+/** What the move page shows: the booking, the departures it could go to, the terms, its earlier moves. */
+export async function moveChoices(deps: Deps, actor: Actor, bookingId: number, side: Side) {
+  const b = await sideOf(deps, actor, bookingId, side);
+  const today = istDate(deps.clock.now());
+  const terms = termsOf(b, side, today);
+  return {
+    booking: toDetails(b),
+    terms,
+    options: terms.open ? await optionsOf(deps.db, b, side, today) : [],
+    moves: (await qm.movesOf(deps.db, b.id)).map(toMoveRecord),
+  };
+}
+
+/**
+ * Moves the booking in one transaction: the new seats taken and the old ones released
+ * together (lifecycle.move), the move recorded and audited,
+ * both sides told. Throws (and so changes nothing) when the seats are not there.
+ */
+export async function moveBooking(
+  deps: Deps,
+  actor: Actor,
+  bookingId: number,
+  toDepartureId: number,
+  side: Side,
+): Promise<{ startDate: string }> {
+  const seen = await sideOf(deps, actor, bookingId, side);
+  const today = istDate(deps.clock.now());
+  const out = await tx(deps.db, async (trx) => {
+    const b = (await q.findBooking(trx, bookingId))!;
+    const terms = termsOf(b, side, today);
+    if (b.status !== 'confirmed') throw new Conflict('Only a confirmed booking can move to another departure.');
+    if (!terms.open)
+      throw new Conflict(
+        `Moves to another departure closed on ${formatDay(terms.lastDay)}; cancel instead, or ask the organizer.`,
+      );
+    const target = (await optionsOf(trx, b, side, today)).find((o) => o.departureId === toDepartureId);
+    if (!target) throw new DomainError('Choose one of the departures listed.', 'departure');
+    const due = terms.feePaise + terms.differencePaise;
+    // TODO(issue 32, item 3): collect what is due as a pending move (booking_moves 'awaiting_payment').
+    if (due > 0) throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
+    // TODO(issue 32, item 3): refund it once a payment can be refunded in part more than once
+    // (refunds are one per payment today: a later cancellation's refund would find its place taken).
+    if (due < 0)
+      throw new Conflict(
+        `Today's price is ${formatPaise(-due)} lower; ask the organizer to move this booking while refunds of a difference are not available.`,
+      );
+    return moveInTx(deps, trx, actor, b, target, terms, side);
+  });
+  await bookingChanged(deps, seen);
+  return out;
+}
+
+/**
+ * A booking whose balance is still owed keeps the trip's terms on its new date: the balance is
+ * due that many days before the new start. A date whose due day is already here takes the
+ * balance first (a booking made then pays in full).
+ */
+function balanceDueAfterMove(b: BookingRow, target: MoveOption, today: string): string | null {
+  if (balanceOf(b) === 0 || !b.balance_due_on) return b.balance_due_on;
+  const dueOn = b.balance_due_days ? addDays(target.startDate, -b.balance_due_days) : b.balance_due_on;
+  if (dueOn <= today)
+    throw new Conflict(
+      `The balance of ${formatPaise(balanceOf(b))} is due before a move to ${formatDay(target.startDate)}: pay it first, then move.`,
+      'departure',
+    );
+  return dueOn;
+}
+
+async function moveInTx(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actor: Actor,
+  b: BookingRow,
+  target: MoveOption,
+  terms: MoveTerms,
+  side: Side,
+): Promise<{ startDate: string }> {
+  const now = isoNow(deps.clock);
+  const amount = b.amount_paise + terms.differencePaise;
+  const balanceDueOn = balanceDueAfterMove(b, target, istDate(deps.clock.now()));
+  if (!(await lifecycle.move(trx, b, target.departureId, amount, balanceDueOn, now)))
+    throw new Conflict(
+      `Not enough seats left on ${formatDay(target.startDate)} for ${b.guests} guest${b.guests === 1 ? '' : 's'}.`,
+      'departure',
+    );
+  await offerFreedSeats(trx, deps, b.departure_id);
+  await qm.insertMove(trx, {
+    booking_id: b.id,
+    from_departure_id: b.departure_id,
+    to_departure_id: target.departureId,
+    guests: b.guests,
+    fee_paise: terms.feePaise,
+    difference_paise: terms.differencePaise,
+    status: 'done',
+    moved_by: actor.id,
+    by_organizer: side === 'organizer' ? 1 : 0,
+    created_at: now,
+    done_at: now,
+  });
+  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer' };
+  await message(deps, trx, ['booking-moved', 'booking-moved-organizer'], b.id, x);
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'booking.moved',
+    targetType: 'booking',
+    targetId: b.id,
+    before: { departure_id: b.departure_id, start_date: b.start_date, amount_paise: b.amount_paise },
+    after: {
+      departure_id: target.departureId,
+      start_date: target.startDate,
+      amount_paise: amount,
+      fee_paise: terms.feePaise,
+      by: side,
+    },
+  });
+  return { startDate: target.startDate };
+}
+
+// ---------------------------------------------------------------- participants
+
+/** The participants' form: the booking, its people, and whether they can still be edited. */
+export async function participantsToEdit(deps: Deps, actor: Actor, bookingId: number) {
+  const b = await ownBooking(deps, actor, bookingId);
+  const lastDay = lastDayOf(b);
+  return {
+    booking: toDetails(b),
+    participants: (await q.participantsOf(deps.db, b.id)) as Participant[],
+    lastDay,
+    open: editable(b, istDate(deps.clock.now())),
+  };
+}
+
+const editable = (b: BookingRow, today: string) =>
+  (b.status === 'confirmed' || b.status === 'pending') && today <= lastDayOf(b);
+
+/** The traveler rewrites their participants' details (a seat passed to a friend) until the cut-off. */
+export async function editParticipants(
+  deps: Deps,
+  actor: Actor,
+  bookingId: number,
+  people: { name: string; phone: string; age: number; dietary: string }[],
+): Promise<void> {
+  await ownBooking(deps, actor, bookingId);
+  await tx(deps.db, async (trx) => {
+    const b = (await q.findBooking(trx, bookingId))!;
+    if (!editable(b, istDate(deps.clock.now())))
+      throw new Conflict(
+        b.status === 'confirmed' || b.status === 'pending'
+          ? `Participants could be changed until ${formatDay(lastDayOf(b))}; ask the organizer.`
+          : 'This booking can no longer be changed.',
+      );
+    const before = await q.participantsOf(trx, b.id);
+    if (people.length !== before.length)
+      throw new DomainError(`Give the details of all ${before.length} guests.`, 'name');
+    for (const [i, p] of people.entries())
+      await qm.updateParticipant(trx, b.id, { ...p, position: before[i].position });
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'booking.participants_edited',
+      targetType: 'booking',
+      targetId: b.id,
+      before: before.map((p) => p.name),
+      after: people.map((p) => p.name),
+    });
+  });
+}

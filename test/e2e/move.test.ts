@@ -1,0 +1,115 @@
+/**
+ * Issue 32 item 3 in Chromium at 360×640: a traveler moves a confirmed booking to another
+ * departure of the same trek, JavaScript off and on.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/lib/clock.js';
+import { axeProblems } from './support/a11y.js';
+import { openPage, hasHorizontalScroll, useSession } from './support/browser.js';
+import { serverAndBrowser } from './support/harness.js';
+import type { RunningServer } from './support/server.js';
+import { addDeparture, createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
+
+const e2e = serverAndBrowser();
+let deps: { db: RunningServer['db']; clock: typeof systemClock };
+beforeAll(() => {
+  deps = { db: e2e.server.db, clock: systemClock };
+});
+
+const seatsOf = async (id: number) =>
+  (await e2e.server.db.selectFrom('departures').select('seats_taken').where('id', '=', id).executeTakeFirstOrThrow())
+    .seats_taken;
+
+describe('moving to another batch on a phone (360×640)', () => {
+  for (const javaScript of [false, true]) {
+    it(`a traveler moves a confirmed booking to a later departure (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const trip = await makeTrip(deps, { title: 'Brahmatal Trek', pricePaise: 900_000, start: '2027-03-10' });
+      const later = await addDeparture(deps, trip.tripId, { start: '2027-04-12', capacity: 6 });
+      const meId = await createUser(deps, { name: 'Rohan Das', phone: '+919812300001' });
+      const bookingId = await makeBooking(deps, {
+        trip,
+        userId: meId,
+        guests: 2,
+        amountPaise: 1_800_000,
+        status: 'confirmed',
+        participants: [
+          { name: 'Rohan Das', phone: '9812300001' },
+          { name: 'Asha Das', phone: '9812300002' },
+        ],
+      });
+      await e2e.server.db
+        .updateTable('departures')
+        .set({ seats_taken: 2 })
+        .where('id', '=', trip.departureId)
+        .execute();
+
+      const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(w.context, e2e.server.url, await sessionCookie(deps, meId));
+      const { page } = w;
+      await page.goto(`/bookings/${bookingId}`);
+      await page.getByRole('link', { name: 'Move to another date' }).click();
+      await page.waitForURL(new RegExp(`/bookings/${bookingId}/move$`));
+      await expect(page.locator('#move-cost').textContent()).resolves.toContain('Moving is free.');
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      if (javaScript) expect(await axeProblems(page)).toEqual([]);
+
+      await page.getByRole('radio').first().check();
+      await page.getByRole('button', { name: 'Move the booking' }).click();
+      await page.waitForURL(new RegExp(`/bookings/${bookingId}$`));
+      await expect(page.locator('body').textContent()).resolves.toContain('Booking moved to');
+      expect(await hasHorizontalScroll(page)).toBe(false);
+
+      const b = await e2e.server.db
+        .selectFrom('bookings')
+        .select(['departure_id', 'status'])
+        .where('id', '=', bookingId)
+        .executeTakeFirstOrThrow();
+      expect(b).toEqual({ departure_id: later, status: 'confirmed' });
+      expect(await seatsOf(trip.departureId)).toBe(0);
+      expect(await seatsOf(later)).toBe(2);
+      expect(w.errors).toEqual([]);
+      expect(w.offHost).toEqual([]);
+      await w.close();
+    });
+  }
+
+  it('a traveler passes a seat to a friend: the second guest renamed (JavaScript off)', async () => {
+    const trip = await makeTrip(deps, { title: 'Kuari Pass', pricePaise: 700_000, start: '2027-03-20' });
+    const meId = await createUser(deps, { name: 'Nisha Pal', phone: '+919812300011' });
+    const bookingId = await makeBooking(deps, {
+      trip,
+      userId: meId,
+      guests: 2,
+      amountPaise: 1_400_000,
+      status: 'confirmed',
+      participants: [
+        { name: 'Nisha Pal', phone: '9812300011' },
+        { name: 'Vikram Pal', phone: '9812300012' },
+      ],
+    });
+    await e2e.server.db.updateTable('departures').set({ seats_taken: 2 }).where('id', '=', trip.departureId).execute();
+
+    const w = await openPage(e2e.browser, e2e.server.url, { javaScript: false });
+    await useSession(w.context, e2e.server.url, await sessionCookie(deps, meId));
+    const { page } = w;
+    await page.goto(`/bookings/${bookingId}`);
+    await page.getByRole('link', { name: 'Change participants' }).click();
+    await page.waitForURL(new RegExp(`/bookings/${bookingId}/participants$`));
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    await page.locator('#guest-1-name').fill('Meera Joshi');
+    await page.locator('#guest-1-phone').fill('9812300099');
+    await page.getByRole('button', { name: 'Save the participants' }).click();
+    await page.waitForURL(new RegExp(`/bookings/${bookingId}$`));
+    await expect(page.locator('body').textContent()).resolves.toContain('Meera Joshi');
+
+    const people = await e2e.server.db
+      .selectFrom('booking_participants')
+      .select(['name', 'phone'])
+      .where('booking_id', '=', bookingId)
+      .orderBy('position')
+      .execute();
+    expect(people.map((p) => p.name)).toEqual(['Nisha Pal', 'Meera Joshi']);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+});
