@@ -57,6 +57,7 @@ export const ADMIN_WIDGETS: WidgetViews<AdminDashboard> = {
 const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
   traveler: [
     { href: '/bookings', label: 'My bookings' },
+    { href: '/waitlist', label: 'My waitlists' },
     { href: '/reviews', label: 'My reviews' },
     { href: '/trips', label: 'Find a trek' },
   ],
@@ -95,6 +96,7 @@ const QUICK_LINKS: Record<Role, { href: string; label: string }[]> = {
     { href: '/organizer/verifications', label: 'Payments to verify on your own trips' },
     { href: '/organizer/earnings', label: 'Earnings of your own trips' },
     { href: '/bookings', label: 'Bookings made as a traveler' },
+    { href: '/waitlist', label: 'Waitlists joined as a traveler' },
   ],
 };
 
