@@ -380,7 +380,13 @@ describe('the balance racing the cancellation', () => {
       expect(refunds).toEqual([]);
       expect(await seatsTaken(t.deps, trip.departureId)).toBe(2);
     } else {
-      expect(after).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid', paid_paise: 400_000 });
+      // Received: the deposit and the balance; due back: half the deposit and all the balance.
+      expect(after).toMatchObject({
+        status: 'cancelled',
+        cancel_reason: 'balance_unpaid',
+        paid_paise: 2 * PRICE,
+        refund_paise: 1_800_000,
+      });
       // 50 % of the deposit under the policy, and the balance that came too late, all of it.
       expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([200_000, 1_600_000]);
       expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
@@ -400,8 +406,31 @@ describe('the balance racing the cancellation', () => {
     expect(await booking(b.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid' });
     const { payment } = rzp.fake.pay(order.razorpay_order_id!);
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
-    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000 });
-    expect((await refundsOf(b.id)).map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    // Received (deposit + balance) and due back (half the deposit + all the balance) both count it.
+    const after = await booking(b.id);
+    expect(after).toMatchObject({ status: 'cancelled', paid_paise: PRICE, refund_paise: 900_000 });
+    const refunds = await refundsOf(b.id);
+    expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    // The totals add up: what the payments took is what the booking received, what the refunds give back is what it owes back.
+    const paid = (await paymentsOf(b.id)).filter((p) => p.status === 'paid' || p.status === 'refunded');
+    expect(paid.reduce((n, p) => n + p.amount_paise, 0)).toBe(after.paid_paise);
+    expect(refunds.reduce((n, r) => n + r.amount_paise, 0)).toBe(after.refund_paise);
+    // Refunded at once, in full, against the payment that came too late.
+    const late = refunds.find((r) => r.amount_paise === 800_000)!;
+    expect(late).toMatchObject({ payment_id: paid.at(-1)!.id, method: 'razorpay', status: 'processed' });
+    expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(800_000);
+    const auto = await t.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'payment.auto_refund')
+      .where('target_id', '=', String(b.id))
+      .execute();
+    expect(auto).toHaveLength(1);
+    expect(JSON.parse(auto[0].after!)).toMatchObject({
+      amount_paise: 800_000,
+      paid_paise: PRICE,
+      refund_paise: 900_000,
+    });
     expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
   });
 
