@@ -355,6 +355,54 @@ describe("the organizer's money", () => {
   });
 });
 
+describe('an organizer cancelling a departure', () => {
+  it('a booking with only its deposit paid gets back 100 % of what was paid (the deposit, not the price), its seats are released and the traveler is told', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const online = await book(trip, 2, 'deposit');
+    await payOnline(online.id);
+    const upi = await book(trip, 1, 'deposit');
+    await payByUpi(upi.id, trip.organizerId);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(3);
+
+    t.clock.set('2027-01-20T04:30:00Z');
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    const res = await t.post(`/organizer/departures/${trip.departureId}/cancel`, { note: 'Landslide' }, org);
+    expect(res.status).toBe(303);
+
+    expect(await booking(online.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'organizer',
+      paid_paise: 400_000,
+      refund_paise: 400_000,
+      payment_status: 'refunded',
+    });
+    expect((await refundsOf(online.id)).map((r) => [r.amount_paise, r.method, r.status])).toEqual([
+      [400_000, 'razorpay', 'processed'],
+    ]);
+    const [deposit] = await paymentsOf(online.id);
+    expect(rzp.fake.payments.get(deposit.razorpay_payment_id!)!.amount_refunded).toBe(400_000);
+    expect(await booking(upi.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000, refund_paise: 200_000 });
+    expect((await refundsOf(upi.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'manual']]);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+
+    for (const [id, amount] of [
+      [online.id, '₹4,000'],
+      [upi.id, '₹2,000'],
+    ] as const) {
+      const told = await t.db
+        .selectFrom('outbox')
+        .select(['channel', 'payload'])
+        .where('template', '=', 'trip-cancelled')
+        .where('payload', 'like', `%${(await booking(id)).code}%`)
+        .execute();
+      expect(told.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+      for (const m of told) expect(m.payload).toContain(amount);
+      expect(told.map((m) => m.payload).join()).not.toContain(id === online.id ? '₹20,000' : '₹10,000');
+    }
+  });
+});
+
 describe('the balance racing the cancellation', () => {
   it('a balance captured while the job cancels the booking: either it is paid and stands, or it is cancelled and the balance goes back in full, never both or neither', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
