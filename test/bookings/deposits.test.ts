@@ -355,6 +355,75 @@ describe("the organizer's money", () => {
   });
 });
 
+describe("the admin's money pages", () => {
+  it('the bookings page and its CSV show what was received and what is still outstanding for a booking with a deposit', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const part = await book(trip, 2, 'deposit');
+    await payOnline(part.id);
+    const whole = await book(trip, 1, 'full');
+    await payOnline(whole.id);
+    const admin = await signedIn(t.deps, { role: 'admin' });
+
+    const list = await (await t.request(`/admin/bookings?trip=${trip.tripId}`, { cookie: admin.cookie })).text();
+    const cell = (id: number, label: string) =>
+      new RegExp(`id="booking-${id}"[\\s\\S]*?data-label="${label}"[^>]*>([\\s\\S]*?)</td>`)
+        .exec(list)?.[1]
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(cell(part.id, 'Amount')).toBe('₹20,000');
+    expect(cell(part.id, 'Received')).toBe('₹4,000');
+    expect(cell(part.id, 'Outstanding')).toMatch(/^₹16,000 due by \w*,? ?8 Feb/);
+    expect(cell(whole.id, 'Received')).toBe('₹10,000');
+    expect(cell(whole.id, 'Outstanding')).toBe('₹0');
+
+    const csv = (await (await t.request(`/admin/bookings.csv?trip=${trip.tripId}`, { cookie: admin.cookie })).text())
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toContain('amount (₹),refunded (₹),received (₹),outstanding (₹),balance due');
+    const line = async (id: number) => {
+      const { code } = await booking(id);
+      return csv.find((l) => l.startsWith(code))!;
+    };
+    expect(await line(part.id)).toMatch(/,20000\.00,0\.00,4000\.00,16000\.00,2027-02-08$/);
+    expect(await line(whole.id)).toMatch(/,10000\.00,0\.00,10000\.00,0\.00,$/);
+  });
+});
+
+describe('the dashboards count money received, not money promised', () => {
+  it("the organizer's earnings and new bookings, and the admin's GMV, count the deposit paid and nothing of the balance owed or an unpaid hold", async () => {
+    t.clock.set('2026-12-02T04:00:00Z');
+    const admin = await signedIn(t.deps, { role: 'admin' });
+    const gmv = async () =>
+      /id="widget-gmv"[\s\S]*?<strong>([^<]*)</.exec(
+        await (await t.request('/dashboard/admin/gmv', { cookie: admin.cookie })).text(),
+      )?.[1];
+    const gmvBefore = await gmv();
+    const trip = await depositTrip();
+    const part = await book(trip, 2, 'deposit');
+    await payOnline(part.id);
+    await book(trip, 1, 'full'); // held, never paid: promised, not received
+    const org = await sessionCookie(t.deps, trip.organizerId);
+
+    const earnings = await (await t.request('/dashboard/organizer/earnings', { cookie: org })).text();
+    expect(/<strong>([^<]*)<\/strong> received after refunds/.exec(earnings)?.[1]).toBe('₹4,000');
+    const fresh = await (await t.request('/dashboard/organizer/newBookings', { cookie: org })).text();
+    const code = (await booking(part.id)).code;
+    expect(new RegExp(`${code}</a>[^<]*`).exec(fresh)?.[0]).toContain('₹20,000 (₹4,000 received, the balance owed)');
+    const rupees = (s: string | undefined) => Number(s!.replace(/[₹,]/g, ''));
+    expect(rupees(await gmv()) - rupees(gmvBefore)).toBe(4_000);
+
+    // The balance paid: now it is received, and counted.
+    await payOnline(part.id);
+    expect(rupees(await gmv()) - rupees(gmvBefore)).toBe(20_000);
+    const after = await (await t.request('/dashboard/organizer/earnings', { cookie: org })).text();
+    expect(/<strong>([^<]*)<\/strong> received after refunds/.exec(after)?.[1]).toBe('₹20,000');
+    const paid = await (await t.request('/dashboard/organizer/newBookings', { cookie: org })).text();
+    expect(new RegExp(`${code}</a>[^<]*`).exec(paid)?.[0]).not.toContain('received');
+  });
+});
+
 describe('an organizer cancelling a departure', () => {
   it('a booking with only its deposit paid gets back 100 % of what was paid (the deposit, not the price), its seats are released and the traveler is told', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
