@@ -355,6 +355,80 @@ describe("the organizer's money", () => {
   });
 });
 
+describe("the organizer's money through the balance and a cancellation", () => {
+  /** A: deposit and balance paid; B: deposit paid, balance owed; C: deposit paid then cancelled (100 % back); D: held, unpaid. */
+  async function season() {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const a = await book(trip, 2, 'deposit');
+    await payOnline(a.id);
+    await payOnline(a.id);
+    const b = await book(trip, 1, 'deposit');
+    await payOnline(b.id);
+    const c = await book(trip, 1, 'deposit');
+    await payOnline(c.id);
+    expect((await t.post(`/bookings/${c.id}/cancel`, {}, await travelerCookie(c.id))).status).toBe(303);
+    const d = await book(trip, 1, 'deposit');
+    return { trip, a, b, c, d, org: await sessionCookie(t.deps, trip.organizerId) };
+  }
+  const cellsOf = (html: string, id: number) =>
+    Object.fromEntries(
+      [
+        ...(new RegExp(`/bookings/${id}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '').matchAll(
+          /data-label="(\w+)">([\s\S]*?)<\/td>/g,
+        ),
+      ].map((m) => [
+        m[1],
+        m[2]
+          .replace(/<[^>]+>|<!-- -->/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ]),
+    );
+
+  it("the bookings list shows each booking's paid and outstanding: nothing owed once the balance is in, or once cancelled", async () => {
+    const { trip, a, b, c, d, org } = await season();
+    const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
+    expect(cellsOf(list, a.id)).toMatchObject({ Amount: '₹20,000', Paid: '₹20,000', Outstanding: '–' });
+    expect(cellsOf(list, b.id)).toMatchObject({
+      Paid: '₹2,000',
+      Outstanding: expect.stringMatching(/^₹8,000 by .*8 Feb/),
+    });
+    expect(cellsOf(list, c.id)).toMatchObject({ Paid: '₹2,000', Outstanding: '–' });
+    expect(cellsOf(list, d.id)).toMatchObject({ Paid: '₹0', Outstanding: '–' });
+  });
+
+  it("the participants CSV's paid and outstanding columns add up to what the departure's standing bookings received and still owe", async () => {
+    const { trip, a, b, c, d, org } = await season();
+    const csv = (
+      await (await t.request(`/organizer/departures/${trip.departureId}/participants.csv`, { cookie: org })).text()
+    )
+      .trimEnd()
+      .split('\r\n');
+    const header = csv[0].split(',');
+    const paidAt = header.indexOf('paid (INR)');
+    const owedAt = header.indexOf('outstanding (INR)');
+    const rows = csv.slice(1).map((l) => l.split(','));
+    const sum = (i: number) => rows.reduce((n, r) => n + Number(r[i] || 0), 0);
+    expect(sum(paidAt)).toBe(22_000); // A's ₹20,000 and B's ₹2,000; C is cancelled, D has paid nothing
+    expect(sum(owedAt)).toBe(8_000);
+    const codes = async (...ids: number[]) => Promise.all(ids.map(async (id) => (await booking(id)).code));
+    const listed = new Set(rows.map((r) => r[0]));
+    for (const code of await codes(a.id, b.id, d.id)) expect(listed.has(code)).toBe(true);
+    expect(listed.has((await codes(c.id))[0])).toBe(false);
+  });
+
+  it('earnings count what was received and refunded, and the balance owed apart, not as earned', async () => {
+    const { org } = await season();
+    const earnings = await (await t.request('/organizer/earnings', { cookie: org })).text();
+    const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(earnings)![1];
+    const total = (label: string) => new RegExp(`data-label="${label}">([^<]*)<`).exec(foot)?.[1];
+    // Received: A ₹4,000 + ₹16,000, B ₹2,000, C ₹2,000; refunded: C's ₹2,000 (100 %, more than 30 days ahead).
+    expect([total('Paid'), total('Refunded'), total('Net')]).toEqual(['₹24,000', '₹2,000', '₹22,000']);
+    expect(/id="outstanding"[\s\S]*?<strong>([^<]*)</.exec(earnings)?.[1]).toBe('₹8,000');
+  });
+});
+
 describe("the admin's money pages", () => {
   it('the bookings page and its CSV show what was received and what is still outstanding for a booking with a deposit', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
