@@ -81,6 +81,17 @@ async function payByUpi(id: number, organizerId: number) {
   return proof.amount_paise;
 }
 
+/** On 1 Dec 2026: one booking of 2 guests with its deposit paid online (₹4,000 of ₹20,000), one of 1 guest paid in full. */
+async function depositAndFullPaid() {
+  t.clock.set('2026-12-01T04:00:00Z');
+  const trip = await depositTrip();
+  const part = await book(trip, 2, 'deposit');
+  await payOnline(part.id);
+  const whole = await book(trip, 1, 'full');
+  await payOnline(whole.id);
+  return { trip, part, whole };
+}
+
 describe('the booking form', () => {
   it('offers the deposit with the balance and its due date, and books the deposit when chosen', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
@@ -321,12 +332,7 @@ describe('refunds on a partly paid booking', () => {
 
 describe("the organizer's money", () => {
   it('bookings, the participants CSV and earnings show what was paid and what is outstanding; earnings count money received', async () => {
-    t.clock.set('2026-12-01T04:00:00Z');
-    const trip = await depositTrip();
-    const part = await book(trip, 2, 'deposit');
-    await payOnline(part.id);
-    const whole = await book(trip, 1, 'full');
-    await payOnline(whole.id);
+    const { trip, part, whole } = await depositAndFullPaid();
     const org = await sessionCookie(t.deps, trip.organizerId);
 
     const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
@@ -431,12 +437,7 @@ describe("the organizer's money through the balance and a cancellation", () => {
 
 describe("the admin's money pages", () => {
   it('the bookings page and its CSV show what was received and what is still outstanding for a booking with a deposit', async () => {
-    t.clock.set('2026-12-01T04:00:00Z');
-    const trip = await depositTrip();
-    const part = await book(trip, 2, 'deposit');
-    await payOnline(part.id);
-    const whole = await book(trip, 1, 'full');
-    await payOnline(whole.id);
+    const { trip, part, whole } = await depositAndFullPaid();
     const admin = await signedIn(t.deps, { role: 'admin' });
 
     const list = await (await t.request(`/admin/bookings?trip=${trip.tripId}`, { cookie: admin.cookie })).text();
