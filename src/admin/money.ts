@@ -1,14 +1,16 @@
 import type { Deps } from '../deps.js';
+import { balanceOf } from '../bookings/deposits.js';
 import { PER_PAGE, paged } from './paging.js';
 import * as q from './queries.js';
 import type { BookingFilter, PaymentFilter } from './schemas.js';
-import type { OrganizerChoice } from './types.js';
+import type { AdminBooking, OrganizerChoice } from './types.js';
 
 // /admin/bookings and /admin/payments: the filtered lists and their CSV exports.
 
 export async function bookingsPage(deps: Pick<Deps, 'db'>, f: BookingFilter) {
   const [found, orgs] = await Promise.all([q.listBookings(deps.db, f, PER_PAGE), q.organizers(deps.db)]);
-  return { ...paged(found, f.page), organizers: orgs as OrganizerChoice[] };
+  const rows: AdminBooking[] = found.rows.map((r) => ({ ...r, outstanding_paise: balanceOf(r) }));
+  return { ...paged({ ...found, rows }, f.page), organizers: orgs as OrganizerChoice[] };
 }
 
 export async function paymentsPage(deps: Pick<Deps, 'db'>, f: PaymentFilter) {
@@ -48,6 +50,10 @@ export async function* bookingsCsv(deps: Pick<Deps, 'db'>, f: Omit<BookingFilter
     'guests',
     'amount (₹)',
     'refunded (₹)',
+    // Received so far (a deposit, or all of it) and the balance still owed after a deposit, by when.
+    'received (₹)',
+    'outstanding (₹)',
+    'balance due',
   ]);
   for (let after = 0; ;) {
     const rows = await q.bookingsAfter(deps.db, f, after, EXPORT_BATCH);
@@ -67,6 +73,9 @@ export async function* bookingsCsv(deps: Pick<Deps, 'db'>, f: Omit<BookingFilter
         r.guests,
         rupeesCell(r.amount_paise),
         rupeesCell(r.refund_paise),
+        rupeesCell(r.paid_paise),
+        rupeesCell(balanceOf(r)),
+        balanceOf(r) > 0 ? r.balance_due_on : '',
       ]);
     if (rows.length < EXPORT_BATCH) return;
     after = rows[rows.length - 1].id;

@@ -39,6 +39,8 @@ const bookingColumns = [
   'b.guests',
   'b.amount_paise',
   'b.refund_paise',
+  'b.paid_paise',
+  'b.balance_due_on',
   'b.created_at',
   'b.trip_id',
   't.title as trip_title',

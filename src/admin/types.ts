@@ -14,7 +14,8 @@ export interface Paged<T> {
   pages: number;
 }
 
-export type AdminBooking = Awaited<ReturnType<typeof q.listBookings>>['rows'][number];
+/** A booking as the console lists it: what it costs, what was received, and the balance still owed after a deposit. */
+export type AdminBooking = Awaited<ReturnType<typeof q.listBookings>>['rows'][number] & { outstanding_paise: number };
 export type AdminPayment = Awaited<ReturnType<typeof q.listPayments>>['rows'][number];
 export type OrganizerChoice = { id: number; name: string };
 export type AdminTrip = Awaited<ReturnType<typeof q.listTrips>>['rows'][number];

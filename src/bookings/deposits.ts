@@ -52,7 +52,7 @@ type Owed = {
 };
 
 /** The balance still outstanding on a confirmed booking whose deposit is paid; 0 otherwise. */
-export const balanceOf = (b: Owed): number =>
+export const balanceOf = (b: Omit<Owed, 'deposit_paise'>): number =>
   b.status === 'confirmed' && b.payment_status === 'pending' ? Math.max(0, b.amount_paise - b.paid_paise) : 0;
 
 /** What the traveler pays next: a pending booking its deposit (or all of it), a confirmed one its balance. */

@@ -11,6 +11,7 @@ import * as q from './queries.js';
  *               │  └──release──→ cancelled (expired, proof_expired, payment_rejected, proof_not_resent)
  *               └────cancel────→ cancelled (traveler, organizer) ←──cancel── confirmed
  *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
+ *   cancelled ──refundOnArrival (money that came too late, received and due back)──→ cancelled
  *   confirmed ──move (the new departure's seats taken, the old one's released)──→ confirmed
  *   pending (proof being checked) ──askResend──→ pending (a new proof asked for, held until a deadline)
  *                                  ←─awaitProof── (the new proof)
@@ -19,7 +20,8 @@ import * as q from './queries.js';
  *        └──cancel (balance_unpaid)──→ cancelled
  *
  * `paid_paise` is the money received so far: confirm sets it to what paid for the booking (its
- * deposit or all of it), payBalance adds the balance.
+ * deposit or all of it), payBalance adds the balance, refundOnArrival adds money that arrived
+ * after a cancellation (and adds it to `refund_paise` too).
  *
  * Each verb checks the transition twice: against the booking it was given (nothing is written
  * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
@@ -277,6 +279,26 @@ export async function move(
 export async function complete(db: Db, b: BookingState, now: string): Promise<boolean> {
   if (!allowed(b, ['confirmed'])) return false;
   return q.transition(db, b.id, ['confirmed'], { status: 'completed', updated_at: now });
+}
+
+/**
+ * Money arrived on a booking already cancelled (a balance captured after the balance job cancelled
+ * it, a payment after its hold ran out and the seats were gone): it is received (`paid_paise`) and
+ * due back in full (`refund_paise`) at once, so what was received less what goes back is still what
+ * the cancellation kept. Its status does not change.
+ */
+export async function refundOnArrival(
+  db: Db,
+  b: BookingState & { paid_paise: number; refund_paise: number },
+  how: { method: 'online' | 'upi'; amount: number; now: string },
+): Promise<boolean> {
+  if (!allowed(b, ['cancelled'])) return false;
+  return q.addPaid(db, b.id, ['cancelled'], b.paid_paise, how.amount, {
+    payment_status: 'paid',
+    payment_method: how.method,
+    refund_paise: b.refund_paise + how.amount,
+    updated_at: how.now,
+  });
 }
 
 export interface Settlement {

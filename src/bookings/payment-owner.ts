@@ -58,14 +58,25 @@ const bookingPayments: PaymentOwner = {
         b.status === 'confirmed' ? 'Duplicate payment' : 'Paid after the booking was released and the seats were gone',
       created_at: now,
     });
-    if (b.status === 'cancelled')
-      await lifecycle.settle(trx, b, { payment_status: 'paid', payment_method: 'online', refund_paise: p.amount }, now);
+    if (
+      b.status === 'cancelled' &&
+      !(await lifecycle.refundOnArrival(trx, b, { method: 'online', amount: p.amount, now }))
+    )
+      throw new Error(`booking ${b.id} changed while a late payment was recorded`);
     await audit(trx, deps.clock, {
       actorId: null,
       action: 'payment.auto_refund',
       targetType: 'booking',
       targetId: b.id,
-      after: { order: p.order_id, payment: p.id, amount_paise: p.amount },
+      before: { paid_paise: b.paid_paise, refund_paise: b.refund_paise },
+      after: {
+        order: p.order_id,
+        payment: p.id,
+        amount_paise: p.amount,
+        ...(b.status === 'cancelled'
+          ? { paid_paise: b.paid_paise + p.amount, refund_paise: b.refund_paise + p.amount }
+          : {}),
+      },
     });
     return 'refunding';
   },
@@ -79,7 +90,8 @@ const bookingPayments: PaymentOwner = {
       await lifecycle.settle(
         trx,
         b,
-        { payment_status: 'refunded', refund_paise: Math.max(back, r.amount_paise) },
+        // Never below what is due back: a late payment's refund may be processed before the policy's.
+        { payment_status: 'refunded', refund_paise: Math.max(back, r.amount_paise, b.refund_paise) },
         isoNow(deps.clock),
       );
     await message(deps, trx, 'booking-refunded', b.id, { refundPaise: r.amount_paise });

@@ -52,6 +52,8 @@ export const newBookings = (db: Db, organizerId: number, sinceIso: string, limit
       'bookings.code',
       'bookings.guests',
       'bookings.amount_paise',
+      'bookings.paid_paise',
+      'bookings.payment_status',
       'bookings.status',
       'bookings.created_at',
       'trips.title',

@@ -128,6 +128,7 @@ export const organizerBoard = board<OrganizerDashboard>('organizer', {
         title: b.title,
         guests: b.guests,
         amountPaise: b.amount_paise,
+        depositPaidPaise: b.status === 'confirmed' && b.payment_status === 'pending' ? b.paid_paise : null,
         status: b.status,
         createdAt: b.created_at,
       })),

@@ -35,6 +35,8 @@ export interface NewBooking {
   title: string;
   guests: number;
   amountPaise: number;
+  /** What was received when only the deposit is in (the balance still owed); null otherwise. */
+  depositPaidPaise: number | null;
   status: BookingStatus;
   createdAt: string;
 }

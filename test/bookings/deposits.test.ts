@@ -81,6 +81,17 @@ async function payByUpi(id: number, organizerId: number) {
   return proof.amount_paise;
 }
 
+/** On 1 Dec 2026: one booking of 2 guests with its deposit paid online (₹4,000 of ₹20,000), one of 1 guest paid in full. */
+async function depositAndFullPaid() {
+  t.clock.set('2026-12-01T04:00:00Z');
+  const trip = await depositTrip();
+  const part = await book(trip, 2, 'deposit');
+  await payOnline(part.id);
+  const whole = await book(trip, 1, 'full');
+  await payOnline(whole.id);
+  return { trip, part, whole };
+}
+
 describe('the booking form', () => {
   it('offers the deposit with the balance and its due date, and books the deposit when chosen', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
@@ -321,12 +332,7 @@ describe('refunds on a partly paid booking', () => {
 
 describe("the organizer's money", () => {
   it('bookings, the participants CSV and earnings show what was paid and what is outstanding; earnings count money received', async () => {
-    t.clock.set('2026-12-01T04:00:00Z');
-    const trip = await depositTrip();
-    const part = await book(trip, 2, 'deposit');
-    await payOnline(part.id);
-    const whole = await book(trip, 1, 'full');
-    await payOnline(whole.id);
+    const { trip, part, whole } = await depositAndFullPaid();
     const org = await sessionCookie(t.deps, trip.organizerId);
 
     const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
@@ -355,6 +361,192 @@ describe("the organizer's money", () => {
   });
 });
 
+describe("the organizer's money through the balance and a cancellation", () => {
+  /** A: deposit and balance paid; B: deposit paid, balance owed; C: deposit paid then cancelled (100 % back); D: held, unpaid. */
+  async function season() {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const a = await book(trip, 2, 'deposit');
+    await payOnline(a.id);
+    await payOnline(a.id);
+    const b = await book(trip, 1, 'deposit');
+    await payOnline(b.id);
+    const c = await book(trip, 1, 'deposit');
+    await payOnline(c.id);
+    expect((await t.post(`/bookings/${c.id}/cancel`, {}, await travelerCookie(c.id))).status).toBe(303);
+    const d = await book(trip, 1, 'deposit');
+    return { trip, a, b, c, d, org: await sessionCookie(t.deps, trip.organizerId) };
+  }
+  const cellsOf = (html: string, id: number) =>
+    Object.fromEntries(
+      [
+        ...(new RegExp(`/bookings/${id}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '').matchAll(
+          /data-label="(\w+)">([\s\S]*?)<\/td>/g,
+        ),
+      ].map((m) => [
+        m[1],
+        m[2]
+          .replace(/<[^>]+>|<!-- -->/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ]),
+    );
+
+  it("the bookings list shows each booking's paid and outstanding: nothing owed once the balance is in, or once cancelled", async () => {
+    const { trip, a, b, c, d, org } = await season();
+    const list = await (await t.request(`/organizer/bookings?trip=${trip.tripId}`, { cookie: org })).text();
+    expect(cellsOf(list, a.id)).toMatchObject({ Amount: '₹20,000', Paid: '₹20,000', Outstanding: '–' });
+    expect(cellsOf(list, b.id)).toMatchObject({
+      Paid: '₹2,000',
+      Outstanding: expect.stringMatching(/^₹8,000 by .*8 Feb/),
+    });
+    expect(cellsOf(list, c.id)).toMatchObject({ Paid: '₹2,000', Outstanding: '–' });
+    expect(cellsOf(list, d.id)).toMatchObject({ Paid: '₹0', Outstanding: '–' });
+  });
+
+  it("the participants CSV's paid and outstanding columns add up to what the departure's standing bookings received and still owe", async () => {
+    const { trip, a, b, c, d, org } = await season();
+    const csv = (
+      await (await t.request(`/organizer/departures/${trip.departureId}/participants.csv`, { cookie: org })).text()
+    )
+      .trimEnd()
+      .split('\r\n');
+    const header = csv[0].split(',');
+    const paidAt = header.indexOf('paid (INR)');
+    const owedAt = header.indexOf('outstanding (INR)');
+    const rows = csv.slice(1).map((l) => l.split(','));
+    const sum = (i: number) => rows.reduce((n, r) => n + Number(r[i] || 0), 0);
+    expect(sum(paidAt)).toBe(22_000); // A's ₹20,000 and B's ₹2,000; C is cancelled, D has paid nothing
+    expect(sum(owedAt)).toBe(8_000);
+    const codes = async (...ids: number[]) => Promise.all(ids.map(async (id) => (await booking(id)).code));
+    const listed = new Set(rows.map((r) => r[0]));
+    for (const code of await codes(a.id, b.id, d.id)) expect(listed.has(code)).toBe(true);
+    expect(listed.has((await codes(c.id))[0])).toBe(false);
+  });
+
+  it('earnings count what was received and refunded, and the balance owed apart, not as earned', async () => {
+    const { org } = await season();
+    const earnings = await (await t.request('/organizer/earnings', { cookie: org })).text();
+    const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(earnings)![1];
+    const total = (label: string) => new RegExp(`data-label="${label}">([^<]*)<`).exec(foot)?.[1];
+    // Received: A ₹4,000 + ₹16,000, B ₹2,000, C ₹2,000; refunded: C's ₹2,000 (100 %, more than 30 days ahead).
+    expect([total('Paid'), total('Refunded'), total('Net')]).toEqual(['₹24,000', '₹2,000', '₹22,000']);
+    expect(/id="outstanding"[\s\S]*?<strong>([^<]*)</.exec(earnings)?.[1]).toBe('₹8,000');
+  });
+});
+
+describe("the admin's money pages", () => {
+  it('the bookings page and its CSV show what was received and what is still outstanding for a booking with a deposit', async () => {
+    const { trip, part, whole } = await depositAndFullPaid();
+    const admin = await signedIn(t.deps, { role: 'admin' });
+
+    const list = await (await t.request(`/admin/bookings?trip=${trip.tripId}`, { cookie: admin.cookie })).text();
+    const cell = (id: number, label: string) =>
+      new RegExp(`id="booking-${id}"[\\s\\S]*?data-label="${label}"[^>]*>([\\s\\S]*?)</td>`)
+        .exec(list)?.[1]
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(cell(part.id, 'Amount')).toBe('₹20,000');
+    expect(cell(part.id, 'Received')).toBe('₹4,000');
+    expect(cell(part.id, 'Outstanding')).toMatch(/^₹16,000 due by \w*,? ?8 Feb/);
+    expect(cell(whole.id, 'Received')).toBe('₹10,000');
+    expect(cell(whole.id, 'Outstanding')).toBe('₹0');
+
+    const csv = (await (await t.request(`/admin/bookings.csv?trip=${trip.tripId}`, { cookie: admin.cookie })).text())
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toContain('amount (₹),refunded (₹),received (₹),outstanding (₹),balance due');
+    const line = async (id: number) => {
+      const { code } = await booking(id);
+      return csv.find((l) => l.startsWith(code))!;
+    };
+    expect(await line(part.id)).toMatch(/,20000\.00,0\.00,4000\.00,16000\.00,2027-02-08$/);
+    expect(await line(whole.id)).toMatch(/,10000\.00,0\.00,10000\.00,0\.00,$/);
+  });
+});
+
+describe('the dashboards count money received, not money promised', () => {
+  it("the organizer's earnings and new bookings, and the admin's GMV, count the deposit paid and nothing of the balance owed or an unpaid hold", async () => {
+    t.clock.set('2026-12-02T04:00:00Z');
+    const admin = await signedIn(t.deps, { role: 'admin' });
+    const gmv = async () =>
+      /id="widget-gmv"[\s\S]*?<strong>([^<]*)</.exec(
+        await (await t.request('/dashboard/admin/gmv', { cookie: admin.cookie })).text(),
+      )?.[1];
+    const gmvBefore = await gmv();
+    const trip = await depositTrip();
+    const part = await book(trip, 2, 'deposit');
+    await payOnline(part.id);
+    await book(trip, 1, 'full'); // held, never paid: promised, not received
+    const org = await sessionCookie(t.deps, trip.organizerId);
+
+    const earnings = await (await t.request('/dashboard/organizer/earnings', { cookie: org })).text();
+    expect(/<strong>([^<]*)<\/strong> received after refunds/.exec(earnings)?.[1]).toBe('₹4,000');
+    const fresh = await (await t.request('/dashboard/organizer/newBookings', { cookie: org })).text();
+    const code = (await booking(part.id)).code;
+    expect(new RegExp(`${code}</a>[^<]*`).exec(fresh)?.[0]).toContain('₹20,000 (₹4,000 received, the balance owed)');
+    const rupees = (s: string | undefined) => Number(s!.replace(/[₹,]/g, ''));
+    expect(rupees(await gmv()) - rupees(gmvBefore)).toBe(4_000);
+
+    // The balance paid: now it is received, and counted.
+    await payOnline(part.id);
+    expect(rupees(await gmv()) - rupees(gmvBefore)).toBe(20_000);
+    const after = await (await t.request('/dashboard/organizer/earnings', { cookie: org })).text();
+    expect(/<strong>([^<]*)<\/strong> received after refunds/.exec(after)?.[1]).toBe('₹20,000');
+    const paid = await (await t.request('/dashboard/organizer/newBookings', { cookie: org })).text();
+    expect(new RegExp(`${code}</a>[^<]*`).exec(paid)?.[0]).not.toContain('received');
+  });
+});
+
+describe('an organizer cancelling a departure', () => {
+  it('a booking with only its deposit paid gets back 100 % of what was paid (the deposit, not the price), its seats are released and the traveler is told', async () => {
+    t.clock.set('2026-12-01T04:00:00Z');
+    const trip = await depositTrip();
+    const online = await book(trip, 2, 'deposit');
+    await payOnline(online.id);
+    const upi = await book(trip, 1, 'deposit');
+    await payByUpi(upi.id, trip.organizerId);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(3);
+
+    t.clock.set('2027-01-20T04:30:00Z');
+    const org = await sessionCookie(t.deps, trip.organizerId);
+    const res = await t.post(`/organizer/departures/${trip.departureId}/cancel`, { note: 'Landslide' }, org);
+    expect(res.status).toBe(303);
+
+    expect(await booking(online.id)).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'organizer',
+      paid_paise: 400_000,
+      refund_paise: 400_000,
+      payment_status: 'refunded',
+    });
+    expect((await refundsOf(online.id)).map((r) => [r.amount_paise, r.method, r.status])).toEqual([
+      [400_000, 'razorpay', 'processed'],
+    ]);
+    const [deposit] = await paymentsOf(online.id);
+    expect(rzp.fake.payments.get(deposit.razorpay_payment_id!)!.amount_refunded).toBe(400_000);
+    expect(await booking(upi.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000, refund_paise: 200_000 });
+    expect((await refundsOf(upi.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'manual']]);
+    expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
+
+    for (const [id, amount] of [
+      [online.id, '₹4,000'],
+      [upi.id, '₹2,000'],
+    ] as const) {
+      const told = await t.db
+        .selectFrom('outbox')
+        .select(['channel', 'payload'])
+        .where('template', '=', 'trip-cancelled')
+        .where('payload', 'like', `%${(await booking(id)).code}%`)
+        .execute();
+      expect(told.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+      for (const m of told) expect(m.payload).toContain(amount);
+      expect(told.map((m) => m.payload).join()).not.toContain(id === online.id ? '₹20,000' : '₹10,000');
+    }
+  });
+});
+
 describe('the balance racing the cancellation', () => {
   it('a balance captured while the job cancels the booking: either it is paid and stands, or it is cancelled and the balance goes back in full, never both or neither', async () => {
     t.clock.set('2026-12-01T04:00:00Z');
@@ -380,7 +572,13 @@ describe('the balance racing the cancellation', () => {
       expect(refunds).toEqual([]);
       expect(await seatsTaken(t.deps, trip.departureId)).toBe(2);
     } else {
-      expect(after).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid', paid_paise: 400_000 });
+      // Received: the deposit and the balance; due back: half the deposit and all the balance.
+      expect(after).toMatchObject({
+        status: 'cancelled',
+        cancel_reason: 'balance_unpaid',
+        paid_paise: 2 * PRICE,
+        refund_paise: 1_800_000,
+      });
       // 50 % of the deposit under the policy, and the balance that came too late, all of it.
       expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([200_000, 1_600_000]);
       expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
@@ -400,8 +598,31 @@ describe('the balance racing the cancellation', () => {
     expect(await booking(b.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'balance_unpaid' });
     const { payment } = rzp.fake.pay(order.razorpay_order_id!);
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
-    expect(await booking(b.id)).toMatchObject({ status: 'cancelled', paid_paise: 200_000 });
-    expect((await refundsOf(b.id)).map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    // Received (deposit + balance) and due back (half the deposit + all the balance) both count it.
+    const after = await booking(b.id);
+    expect(after).toMatchObject({ status: 'cancelled', paid_paise: PRICE, refund_paise: 900_000 });
+    const refunds = await refundsOf(b.id);
+    expect(refunds.map((r) => r.amount_paise).sort((x, y) => x - y)).toEqual([100_000, 800_000]);
+    // The totals add up: what the payments took is what the booking received, what the refunds give back is what it owes back.
+    const paid = (await paymentsOf(b.id)).filter((p) => p.status === 'paid' || p.status === 'refunded');
+    expect(paid.reduce((n, p) => n + p.amount_paise, 0)).toBe(after.paid_paise);
+    expect(refunds.reduce((n, r) => n + r.amount_paise, 0)).toBe(after.refund_paise);
+    // Refunded at once, in full, against the payment that came too late.
+    const late = refunds.find((r) => r.amount_paise === 800_000)!;
+    expect(late).toMatchObject({ payment_id: paid.at(-1)!.id, method: 'razorpay', status: 'processed' });
+    expect(rzp.fake.payments.get(payment.id)!.amount_refunded).toBe(800_000);
+    const auto = await t.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'payment.auto_refund')
+      .where('target_id', '=', String(b.id))
+      .execute();
+    expect(auto).toHaveLength(1);
+    expect(JSON.parse(auto[0].after!)).toMatchObject({
+      amount_paise: 800_000,
+      paid_paise: PRICE,
+      refund_paise: 900_000,
+    });
     expect(await seatsTaken(t.deps, trip.departureId)).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { systemClock } from '../../src/lib/clock.js';
+import { addDays, formatDay, istDate } from '../../src/lib/time.js';
 import { openPage, hasHorizontalScroll, screenshot, useSession } from './support/browser.js';
 import { serverAndBrowser } from './support/harness.js';
 import type { RunningServer } from './support/server.js';
@@ -21,6 +22,11 @@ async function signedInAs(role: 'traveler' | 'organizer', name: string) {
 const bookingOf = (userId: number) =>
   e2e.server.db.selectFrom('bookings').selectAll().where('user_id', '=', userId).executeTakeFirstOrThrow();
 
+/** A day `n` days from the server's today (the server runs on the system clock, as `deps` does). */
+const inDays = (n: number) => addDays(istDate(deps.clock.now()), n);
+/** The start of the trips here: 90 days ahead, so the balance (due 30 days before) is 60 days off whatever today is. */
+const START_IN_DAYS = 90;
+
 /** 20 % to book, the balance 30 days before a start far enough ahead. */
 const depositTrip = (title: string, organizerId?: number) =>
   makeTrip(deps, {
@@ -28,8 +34,8 @@ const depositTrip = (title: string, organizerId?: number) =>
     organizerId,
     pricePaise: 1_000_000,
     capacity: 8,
-    start: '2027-06-10',
-    end: '2027-06-14',
+    start: inDays(START_IN_DAYS),
+    end: inDays(START_IN_DAYS + 4),
     deposit: { kind: 'percent', value: 20, dueDays: 30 },
   });
 
@@ -38,7 +44,7 @@ const png = () =>
     .png()
     .toBuffer();
 
-describe('a deposit, then the balance, in Chromium (360×640)', () => {
+describe("a deposit, then the balance, in Chromium (360×640), on dates counted from the server's today", () => {
   it('with JavaScript on: the deposit paid online confirms the booking, and the balance is paid online from the booking page', async () => {
     const trip = await depositTrip('Har Ki Dun Valley');
     const me = await signedInAs('traveler', 'Asha Rao');
@@ -67,7 +73,11 @@ describe('a deposit, then the balance, in Chromium (360×640)', () => {
       status: 'confirmed',
       payment_status: 'pending',
       paid_paise: 200_000,
+      balance_due_on: inDays(START_IN_DAYS - 30),
     });
+    await expect(page.locator('#booking-money').textContent()).resolves.toContain(
+      formatDay(inDays(START_IN_DAYS - 30)),
+    );
     expect(await hasHorizontalScroll(page)).toBe(false);
     await screenshot(page, 'deposits-booking');
 
@@ -126,7 +136,9 @@ describe('a deposit, then the balance, in Chromium (360×640)', () => {
       status: 'confirmed',
       payment_status: 'pending',
       paid_paise: 200_000,
+      balance_due_on: inDays(START_IN_DAYS - 30),
     });
+    await expect(page.locator('#booking-money').textContent()).resolves.toContain('₹8,000');
 
     await page.getByRole('button', { name: 'Pay the balance of ₹8,000' }).click();
     await page.waitForURL(/\/bookings\/\d+\/pay$/);

@@ -75,6 +75,8 @@ export function BookingsPage(p: ListProps<AdminBooking, BookingFilter>) {
             <th scope="col">Trip</th>
             <th scope="col">Status</th>
             <th scope="col">Amount</th>
+            <th scope="col">Received</th>
+            <th scope="col">Outstanding</th>
           </tr>
         </thead>
         <tbody>
@@ -98,6 +100,19 @@ export function BookingsPage(p: ListProps<AdminBooking, BookingFilter>) {
               <td data-label="Amount">
                 {formatPaise(b.amount_paise)}
                 {b.refund_paise > 0 && <small> (refunded {formatPaise(b.refund_paise)})</small>}
+              </td>
+              <td data-label="Received" class="received">
+                {formatPaise(b.paid_paise)}
+              </td>
+              <td data-label="Outstanding" class="outstanding">
+                {b.outstanding_paise > 0 ? (
+                  <>
+                    {formatPaise(b.outstanding_paise)}
+                    {b.balance_due_on && <small> due by {formatDay(b.balance_due_on)}</small>}
+                  </>
+                ) : (
+                  formatPaise(0)
+                )}
               </td>
             </tr>
           ))}

@@ -84,7 +84,9 @@ export const NewBookingsWidget = (p: { data: O['newBookings'] }) => (
         {p.data.latest.map((b) => (
           <li>
             <a href={`/bookings/${b.id}`}>{b.code}</a> {b.title}: {plural(b.guests, 'guest')},{' '}
-            {formatPaise(b.amountPaise)}, {BOOKING_STATUS[b.status]} ({formatDateTime(b.createdAt)})
+            {formatPaise(b.amountPaise)}
+            {b.depositPaidPaise !== null && ` (${formatPaise(b.depositPaidPaise)} received, the balance owed)`},{' '}
+            {BOOKING_STATUS[b.status]} ({formatDateTime(b.createdAt)})
           </li>
         ))}
       </ul>
