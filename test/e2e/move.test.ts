@@ -73,6 +73,78 @@ describe('moving to another batch on a phone (360×640)', () => {
     });
   }
 
+  for (const javaScript of [false, true]) {
+    it(`the organizer moves a traveler's booking from their bookings page; the traveler sees the new date (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const orgId = await createUser(deps, { role: 'organizer', name: 'Himalaya Hikers', upi_id: 'hh@okaxis' });
+      const trip = await makeTrip(deps, {
+        title: 'Dayara Bugyal',
+        organizerId: orgId,
+        pricePaise: 800_000,
+        start: '2027-05-02',
+      });
+      const later = await addDeparture(deps, trip.tripId, { start: '2027-05-16', capacity: 8 });
+      const travelerId = await createUser(deps, { name: 'Kavya Iyer', phone: '+919812300021' });
+      const bookingId = await makeBooking(deps, {
+        trip,
+        userId: travelerId,
+        guests: 1,
+        amountPaise: 800_000,
+        status: 'confirmed',
+        participants: [{ name: 'Kavya Iyer', phone: '9812300021' }],
+      });
+      await e2e.server.db
+        .updateTable('departures')
+        .set({ seats_taken: 1 })
+        .where('id', '=', trip.departureId)
+        .execute();
+
+      const org = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(org.context, e2e.server.url, await sessionCookie(deps, orgId));
+      await org.page.goto('/organizer/bookings');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      await org.page.locator(`a[href="/organizer/bookings/${bookingId}/move"]`).click();
+      await org.page.waitForURL(new RegExp(`/organizer/bookings/${bookingId}/move$`));
+      await expect(org.page.locator('#move').textContent()).resolves.toContain(
+        'No fee: the traveler is told of the move.',
+      );
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      if (javaScript) expect(await axeProblems(org.page)).toEqual([]);
+      await org.page.getByRole('radio', { name: /16 May 2027/ }).check();
+      await org.page.getByRole('button', { name: 'Move the booking' }).click();
+      await org.page.waitForURL(/\/organizer\/bookings$/);
+      await expect(org.page.locator('body').textContent()).resolves.toContain('Booking moved to 16 May 2027');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      expect(org.errors).toEqual([]);
+      expect(org.offHost).toEqual([]);
+      await org.close();
+
+      const me = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(me.context, e2e.server.url, await sessionCookie(deps, travelerId));
+      await me.page.goto(`/bookings/${bookingId}`);
+      const text = (await me.page.locator('main').textContent()) ?? '';
+      expect(text).toContain('16 May 2027');
+      expect(text).not.toContain('2 May 2027');
+      expect(await hasHorizontalScroll(me.page)).toBe(false);
+      expect(me.errors).toEqual([]);
+      await me.close();
+
+      const b = await e2e.server.db
+        .selectFrom('bookings')
+        .select(['departure_id', 'status'])
+        .where('id', '=', bookingId)
+        .executeTakeFirstOrThrow();
+      expect(b).toEqual({ departure_id: later, status: 'confirmed' });
+      expect(await seatsOf(trip.departureId)).toBe(0);
+      expect(await seatsOf(later)).toBe(1);
+      const moves = await e2e.server.db
+        .selectFrom('booking_moves')
+        .select(['by_organizer', 'moved_by', 'fee_paise'])
+        .where('booking_id', '=', bookingId)
+        .execute();
+      expect(moves).toEqual([{ by_organizer: 1, moved_by: orgId, fee_paise: 0 }]);
+    });
+  }
+
   it('a traveler passes a seat to a friend: the second guest renamed (JavaScript off)', async () => {
     const trip = await makeTrip(deps, { title: 'Kuari Pass', pricePaise: 700_000, start: '2027-03-20' });
     const meId = await createUser(deps, { name: 'Nisha Pal', phone: '+919812300011' });
