@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { addDeparture, createUser, makeBooking, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
+import { bookingForm, bookingIdFrom, bookPaidByUpi, sendUpiProof } from '../bookings/support.js';
 import { updateProfile } from '../../src/auth/profile.js';
 import { earnings } from '../../src/bookings/organizer.js';
 import { enqueue } from '../../src/notifications/outbox.js';
@@ -451,16 +451,7 @@ describe('the console index and the audit log', () => {
   it("shows the amounts of a move's money: the new price, what was paid and the refund, in rupees", async () => {
     const trip = await makeTrip(t.deps, { pricePaise: 500_000, start: '2027-03-10' });
     const later = await addDeparture(t.deps, trip.tripId, { start: '2027-04-10' });
-    const me = await signedIn(t.deps);
-    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1), me.cookie));
-    expect((await sendUpiProof(t, id, me.cookie)).status).toBe(303);
-    const own = await sessionCookie(t.deps, trip.organizerId);
-    const proof = await t.db
-      .selectFrom('upi_proofs')
-      .select('id')
-      .where('booking_id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, own)).status).toBe(303);
+    const { me, id } = await bookPaidByUpi(t, trip);
     await t.db.updateTable('trips').set({ price_paise: 400_000 }).where('id', '=', trip.tripId).execute();
     expect((await t.post(`/bookings/${id}/move`, { departure: String(later) }, me.cookie)).status).toBe(303);
 

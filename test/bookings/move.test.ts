@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { addDeparture, makeBooking, makeTrip, sessionCookie, signedIn, type TripFields } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, emailsAbout, sendUpiProof } from './support.js';
+import { bookingForm, bookingIdFrom, bookPaidByUpi, emailsAbout } from './support.js';
 import { seatsThatDoNotAddUp } from '../support/seats.js';
 
 const setup = withFakeRazorpay();
@@ -32,13 +32,7 @@ const auditRows = (action: string, bookingId: number) =>
     .where('action', '=', action)
     .where('target_id', '=', String(bookingId))
     .execute();
-const auditsOf = (bookingId: number) =>
-  t.db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('action', '=', 'booking.moved')
-    .where('target_id', '=', String(bookingId))
-    .execute();
+const auditsOf = (bookingId: number) => auditRows('booking.moved', bookingId);
 
 /**
  * After every test: each departure holds exactly the seats of its live bookings and of its open
@@ -317,16 +311,7 @@ describe('moving a booking to another departure', () => {
 
   it("a UPI-paid booking's difference goes to the organizer's refunds to pay back by hand", async () => {
     const trip = await twoDepartures({ pricePaise: 500_000 });
-    const me = await signedIn(t.deps);
-    const id = bookingIdFrom(await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 2), me.cookie));
-    expect((await sendUpiProof(t, id, me.cookie)).status).toBe(303);
-    const own = await sessionCookie(t.deps, trip.organizerId);
-    const proof = await t.db
-      .selectFrom('upi_proofs')
-      .select('id')
-      .where('booking_id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, own)).status).toBe(303);
+    const { me, id, organizer: own } = await bookPaidByUpi(t, trip, 2);
     await t.db
       .updateTable('trips')
       .set({ price_paise: 400_000, move_fee_paise: 50_000 })
@@ -348,18 +333,7 @@ describe('moving a booking to another departure', () => {
 
   it('a booking with its balance still owed moved to a cheaper date owes less, and nothing is refunded', async () => {
     const trip = await twoDepartures({ deposit: { kind: 'percent', value: 25, dueDays: 30 } });
-    const me = await signedIn(t.deps);
-    const id = bookingIdFrom(
-      await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1, { pay: 'deposit' }), me.cookie),
-    );
-    expect((await sendUpiProof(t, id, me.cookie)).status).toBe(303);
-    const own = await sessionCookie(t.deps, trip.organizerId);
-    const proof = await t.db
-      .selectFrom('upi_proofs')
-      .select('id')
-      .where('booking_id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, own)).status).toBe(303);
+    const { me, id } = await bookPaidByUpi(t, trip, 1, { pay: 'deposit' });
     expect(await booking(id)).toMatchObject({ status: 'confirmed', payment_status: 'pending', paid_paise: 300_000 });
     await t.db.updateTable('trips').set({ price_paise: 1_000_000 }).where('id', '=', trip.tripId).execute();
 

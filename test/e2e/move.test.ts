@@ -20,6 +20,37 @@ const seatsOf = async (id: number) =>
   (await e2e.server.db.selectFrom('departures').select('seats_taken').where('id', '=', id).executeTakeFirstOrThrow())
     .seats_taken;
 
+/** A confirmed booking as the factories make it, its seats taken on its departure. */
+async function confirmedBooking(
+  trip: { tripId: number; departureId: number; organizerId: number },
+  userId: number,
+  amountPaise: number,
+  participants: { name: string; phone: string }[],
+) {
+  const id = await makeBooking(deps, {
+    trip,
+    userId,
+    guests: participants.length,
+    amountPaise,
+    status: 'confirmed',
+    participants,
+  });
+  await e2e.server.db
+    .updateTable('departures')
+    .set({ seats_taken: participants.length })
+    .where('id', '=', trip.departureId)
+    .execute();
+  return id;
+}
+
+/** Where a booking is now, and in what state. */
+const bookingNow = (id: number) =>
+  e2e.server.db
+    .selectFrom('bookings')
+    .select(['departure_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+
 describe('moving to another batch on a phone (360×640)', () => {
   for (const javaScript of [false, true]) {
     it(`a traveler moves a confirmed booking to a later departure (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
@@ -84,19 +115,9 @@ describe('moving to another batch on a phone (360×640)', () => {
       });
       const later = await addDeparture(deps, trip.tripId, { start: '2027-05-16', capacity: 8 });
       const travelerId = await createUser(deps, { name: 'Kavya Iyer', phone: '+919812300021' });
-      const bookingId = await makeBooking(deps, {
-        trip,
-        userId: travelerId,
-        guests: 1,
-        amountPaise: 800_000,
-        status: 'confirmed',
-        participants: [{ name: 'Kavya Iyer', phone: '9812300021' }],
-      });
-      await e2e.server.db
-        .updateTable('departures')
-        .set({ seats_taken: 1 })
-        .where('id', '=', trip.departureId)
-        .execute();
+      const bookingId = await confirmedBooking(trip, travelerId, 800_000, [
+        { name: 'Kavya Iyer', phone: '9812300021' },
+      ]);
 
       const org = await openPage(e2e.browser, e2e.server.url, { javaScript });
       await useSession(org.context, e2e.server.url, await sessionCookie(deps, orgId));
@@ -128,12 +149,7 @@ describe('moving to another batch on a phone (360×640)', () => {
       expect(me.errors).toEqual([]);
       await me.close();
 
-      const b = await e2e.server.db
-        .selectFrom('bookings')
-        .select(['departure_id', 'status'])
-        .where('id', '=', bookingId)
-        .executeTakeFirstOrThrow();
-      expect(b).toEqual({ departure_id: later, status: 'confirmed' });
+      expect(await bookingNow(bookingId)).toEqual({ departure_id: later, status: 'confirmed' });
       expect(await seatsOf(trip.departureId)).toBe(0);
       expect(await seatsOf(later)).toBe(1);
       const moves = await e2e.server.db
