@@ -4,6 +4,7 @@ import { addDeparture, makeBooking, makeTrip, sessionCookie, signedIn, type Trip
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
 import { bookingForm, bookingIdFrom, bookPaidByUpi, emailsAbout } from './support.js';
 import { seatsThatDoNotAddUp } from '../support/seats.js';
+import { recordRefund } from '../../src/payments/refunds.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;
@@ -329,6 +330,19 @@ describe('moving a booking to another departure', () => {
     const queue = await (await t.request('/organizer/verifications', { cookie: own })).text();
     expect(queue).toContain(code);
     expect(queue).toContain('₹1,500');
+
+    // The organizer pays it back and says so: the UPI payment, refunded in part, stays a paid one.
+    const [refund] = await refundsOf(id);
+    expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, own)).status).toBe(303);
+    expect(await refundsOf(id)).toMatchObject([{ status: 'processed' }]);
+    expect(await booking(id)).toMatchObject({ status: 'confirmed', payment_status: 'paid', paid_paise: 850_000 });
+    const [pay] = await t.db.selectFrom('payments').selectAll().where('booking_id', '=', id).execute();
+    expect(pay).toMatchObject({ method: 'upi', status: 'paid', amount_paise: 1_000_000 });
+    expect(await emailsAbout(t.deps, 'booking-refunded', code)).toHaveLength(1);
+    // Nothing more than is left of the payment can be recorded against it.
+    const over = { booking_id: id, payment_id: pay.id, method: 'manual' as const, reason: 'x', created_at: '' };
+    expect(await recordRefund(t.db, { ...over, amount_paise: 850_001 })).toBeUndefined();
+    expect(await recordRefund(t.db, { ...over, amount_paise: 850_000 })).toBeDefined();
   });
 
   it('a booking with its balance still owed moved to a cheaper date owes less, and nothing is refunded', async () => {
