@@ -161,6 +161,69 @@ describe('moving to another batch on a phone (360×640)', () => {
     });
   }
 
+  for (const javaScript of [false, true]) {
+    it(`a traveler paid by UPI moves to a cheaper date; the organizer finds the difference to pay back (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const trip = await makeTrip(deps, { title: 'Hampta Pass', pricePaise: 900_000, start: '2027-06-05' });
+      const later = await addDeparture(deps, trip.tripId, { start: '2027-06-19', capacity: 6 });
+      const meId = await createUser(deps, { name: 'Farah Khan', phone: '+919812300031' });
+      const bookingId = await confirmedBooking(trip, meId, 900_000, [{ name: 'Farah Khan', phone: '9812300031' }]);
+      const now = new Date().toISOString();
+      await e2e.server.db
+        .updateTable('bookings')
+        .set({ paid_paise: 900_000, payment_method: 'upi' })
+        .where('id', '=', bookingId)
+        .execute();
+      await e2e.server.db
+        .insertInto('payments')
+        .values({
+          booking_id: bookingId,
+          owner: 'booking',
+          method: 'upi',
+          amount_paise: 900_000,
+          status: 'paid',
+          razorpay_order_id: null,
+          razorpay_payment_id: null,
+          utr: `4123000${bookingId}`.padEnd(12, '0'),
+          paid_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await e2e.server.db.updateTable('trips').set({ price_paise: 750_000 }).where('id', '=', trip.tripId).execute();
+
+      const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(w.context, e2e.server.url, await sessionCookie(deps, meId));
+      await w.page.goto(`/bookings/${bookingId}/move`);
+      await expect(w.page.locator('#move-cost').textContent()).resolves.toContain('moving gives back ₹1,500');
+      expect(await hasHorizontalScroll(w.page)).toBe(false);
+      await w.page.getByRole('radio', { name: /19 Jun 2027/ }).check();
+      await w.page.getByRole('button', { name: 'Move the booking' }).click();
+      await w.page.waitForURL(new RegExp(`/bookings/${bookingId}$`));
+      await expect(w.page.locator('body').textContent()).resolves.toContain('Booking moved to 19 Jun 2027');
+      expect(await hasHorizontalScroll(w.page)).toBe(false);
+      expect(w.errors).toEqual([]);
+      await w.close();
+
+      const org = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(org.context, e2e.server.url, await sessionCookie(deps, trip.organizerId));
+      await org.page.goto('/organizer/verifications');
+      const queue = (await org.page.locator('main').textContent()) ?? '';
+      expect(queue).toContain('Farah Khan');
+      expect(queue).toContain('₹1,500');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      expect(org.errors).toEqual([]);
+      await org.close();
+
+      expect(await bookingNow(bookingId)).toEqual({ departure_id: later, status: 'confirmed' });
+      const refunds = await e2e.server.db
+        .selectFrom('refunds')
+        .select(['amount_paise', 'method', 'status'])
+        .where('booking_id', '=', bookingId)
+        .execute();
+      expect(refunds).toEqual([{ amount_paise: 150_000, method: 'manual', status: 'pending' }]);
+    });
+  }
+
   it('a traveler passes a seat to a friend: the second guest renamed (JavaScript off)', async () => {
     const trip = await makeTrip(deps, { title: 'Kuari Pass', pricePaise: 700_000, start: '2027-03-20' });
     const meId = await createUser(deps, { name: 'Nisha Pal', phone: '+919812300011' });
