@@ -102,9 +102,17 @@ const paymentColumns = [
   'o.name as organizer_name',
 ] as const;
 
+/** What of each payment has been refunded so far: a payment may be refunded in parts (a move's difference, then a cancellation). */
+const refundedOfPayment = (db: Db) =>
+  db
+    .selectFrom('refunds as r')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('r.amount_paise'), sql<number>`0`).as('n'))
+    .where('r.payment_id', '=', sql.ref<number>('p.id'));
+
 export async function listPayments(db: Db, f: PaymentFilter, limit: number) {
   const rows = await paymentsWhere(db, f)
     .select(paymentColumns)
+    .select(refundedOfPayment(db).as('refunded_paise'))
     .orderBy('p.id', 'desc')
     .limit(limit)
     .offset((f.page - 1) * limit)

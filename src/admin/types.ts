@@ -53,6 +53,8 @@ export interface AuditRow {
   targetId: string | null;
   before: string | null;
   after: string | null;
+  /** The money the entry records, in rupees ("amount ₹12,000 → ₹10,000 · refund ₹2,000"); empty when none. */
+  amounts: string;
   createdAt: string;
 }
 

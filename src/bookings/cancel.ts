@@ -8,8 +8,7 @@ import { Conflict } from '../lib/errors.js';
 import { getSettings, type RefundRule } from '../lib/settings.js';
 import { daysBetween, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
-import { paymentsOf } from '../payments/orders.js';
-import { recordRefund, sendPendingRefunds } from '../payments/refunds.js';
+import { refundAcross, refundableOf, sendPendingRefunds } from '../payments/refunds.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
@@ -96,9 +95,9 @@ async function cancelInTx(
   const b = await q.findBooking(trx, bookingId);
   if (!b || (b.status !== 'pending' && b.status !== 'confirmed')) return -1;
   const now = isoNow(deps.clock);
-  // What was actually paid (a deposit, or all of it), payment by payment: the refund is a share of it.
-  const paid = (await paymentsOf(trx, payer(bookingId))).filter((p) => p.status === 'paid');
-  const received = paid.reduce((n, p) => n + p.amount_paise, 0);
+  // What was actually paid (a deposit, or all of it) and not already given back (a move's
+  // difference, say): the refund is a share of it.
+  const received = await refundableOf(trx, payer(bookingId));
   // A UPI payment the organizer has not checked yet may well have left the traveler's account:
   // its proof stays in the organizer's queue, and verifying it then records the refund due
   // (verifyUpiProof), worked out here like a paid one's.
@@ -109,27 +108,18 @@ async function cancelInTx(
   if (!(await lifecycle.cancel(trx, b, reason, refund, now))) return -1;
   await offerFreedSeats(trx, deps, b.departure_id);
   // The share of the money received goes back against its payments, the latest first (a refund
-  // through Razorpay is made per payment, never above what that payment took).
-  let left = Math.floor((received * percent) / 100);
-  for (const p of [...paid].reverse()) {
-    const part = Math.min(left, p.amount_paise);
-    if (part <= 0) break;
-    left -= part;
-    await recordRefund(trx, {
-      booking_id: bookingId,
-      payment_id: p.id,
-      amount_paise: part,
-      method: p.method === 'razorpay' ? 'razorpay' : 'manual',
-      reason:
-        reason === 'organizer'
-          ? 'Cancelled by the organizer'
-          : reason === 'balance_unpaid'
-            ? `Balance unpaid (${percent}% of what was paid under the policy)`
-            : `Cancelled by the traveler (${percent}% under the policy)`,
-      created_at: now,
-    });
-    if (p.method === 'upi') await message(deps, trx, 'refund-due', bookingId, { refundPaise: part });
-  }
+  // through Razorpay is made per payment, never above what is left of that payment).
+  const parts = await refundAcross(trx, payer(bookingId), Math.floor((received * percent) / 100), {
+    reason:
+      reason === 'organizer'
+        ? 'Cancelled by the organizer'
+        : reason === 'balance_unpaid'
+          ? `Balance unpaid (${percent}% of what was paid under the policy)`
+          : `Cancelled by the traveler (${percent}% under the policy)`,
+    created_at: now,
+  });
+  for (const part of parts)
+    if (part.method === 'manual') await message(deps, trx, 'refund-due', bookingId, { refundPaise: part.amountPaise });
   const told: BookingMessage[] =
     reason === 'balance_unpaid'
       ? ['balance-unpaid-cancelled', 'balance-unpaid-organizer']

@@ -13,6 +13,7 @@ import * as q from './queries.js';
  *   cancelled (expired) ──confirm (seats taken again)──→ confirmed
  *   cancelled ──refundOnArrival (money that came too late, received and due back)──→ cancelled
  *   confirmed ──move (the new departure's seats taken, the old one's released)──→ confirmed
+ *   confirmed ──lowerPrice (a move to a cheaper date: what it costs and what was received come down)──→ confirmed
  *   pending (proof being checked) ──askResend──→ pending (a new proof asked for, held until a deadline)
  *                                  ←─awaitProof── (the new proof)
  *   confirmed, deposit paid (payment_status 'pending') ──payBalance──→ confirmed, paid
@@ -21,7 +22,7 @@ import * as q from './queries.js';
  *
  * `paid_paise` is the money received so far: confirm sets it to what paid for the booking (its
  * deposit or all of it), payBalance adds the balance, refundOnArrival adds money that arrived
- * after a cancellation (and adds it to `refund_paise` too).
+ * after a cancellation (and adds it to `refund_paise` too), lowerPrice takes off what a move gives back.
  *
  * Each verb checks the transition twice: against the booking it was given (nothing is written
  * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
@@ -298,6 +299,24 @@ export async function refundOnArrival(
     payment_method: how.method,
     refund_paise: b.refund_paise + how.amount,
     updated_at: how.now,
+  });
+}
+
+/**
+ * A move to a cheaper date: the confirmed booking now costs `amountPaise`, and `refundPaise` of
+ * what was received goes back (paid_paise comes down with it). A balance the new price leaves
+ * covered is owed no more. Refused when the booking changed meanwhile.
+ */
+export async function lowerPrice(
+  db: Db,
+  b: Owing,
+  s: { amountPaise: number; refundPaise: number; now: string },
+): Promise<boolean> {
+  if (!allowed(b, ['confirmed'])) return false;
+  return q.addPaid(db, b.id, ['confirmed'], b.paid_paise, -s.refundPaise, {
+    amount_paise: s.amountPaise,
+    ...(b.paid_paise - s.refundPaise >= s.amountPaise ? { payment_status: 'paid' as const } : {}),
+    updated_at: s.now,
   });
 }
 

@@ -17,8 +17,9 @@ import * as lifecycle from './lifecycle.js';
 import { bookingFor, ownBooking } from './access.js';
 import { message } from './messages.js';
 import { balanceOf } from './deposits.js';
-import { toDetails } from './rows.js';
+import { payer, toDetails } from './rows.js';
 import { offerFreedSeats } from './waitlist.js';
+import { refundAcross, refundableOf, sendPendingRefunds } from '../payments/refunds.js';
 import type { MoveOption, MoveRecord, MoveTerms, Participant } from './types.js';
 
 /**
@@ -114,16 +115,57 @@ export async function moveBooking(
     const due = terms.feePaise + terms.differencePaise;
     // TODO(issue 32, item 3): collect what is due as a pending move (booking_moves 'awaiting_payment').
     if (due > 0) throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
-    // TODO(issue 32, item 3): refund it once a payment can be refunded in part more than once
-    // (refunds are one per payment today: a later cancellation's refund would find its place taken).
-    if (due < 0)
-      throw new Conflict(
-        `Today's price is ${formatPaise(-due)} lower; ask the organizer to move this booking while refunds of a difference are not available.`,
-      );
     return moveInTx(deps, trx, actor, b, target, terms, side);
   });
   await bookingChanged(deps, seen);
+  // A cheaper date's difference goes back through Razorpay after the commit, as a cancellation's does.
+  await sendPendingRefunds(deps, bookingId);
   return out;
+}
+
+/**
+ * A move to a cheaper date (its fee less than the difference): the booking now costs the new
+ * price plus the fee, and what was received beyond that is refunded against its payments, the
+ * latest first, never above what is left of each (a UPI payment's part is paid back by hand by
+ * the organizer, who is told). Audited; the refund in paise (0 when nothing was paid beyond it).
+ */
+async function refundDifference(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actor: Actor,
+  b: BookingRow,
+  terms: MoveTerms,
+  now: string,
+): Promise<number> {
+  const amount = b.amount_paise + terms.differencePaise + terms.feePaise;
+  const owed = Math.min(Math.max(0, b.paid_paise - amount), await refundableOf(trx, payer(b.id)));
+  const parts = owed
+    ? await refundAcross(trx, payer(b.id), owed, {
+        reason: `Moved from ${formatDay(b.start_date)} to a cheaper date`,
+        created_at: now,
+      })
+    : [];
+  const refund = parts.reduce((n, p) => n + p.amountPaise, 0);
+  if (!(await lifecycle.lowerPrice(trx, b, { amountPaise: amount, refundPaise: refund, now })))
+    throw new Conflict('This booking changed meanwhile; reload the page and try again.');
+  for (const p of parts)
+    if (p.method === 'manual')
+      await message(deps, trx, 'refund-due', b.id, { refundPaise: p.amountPaise, movedFrom: b.start_date });
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'booking.move_refunded',
+    targetType: 'booking',
+    targetId: b.id,
+    before: { amount_paise: b.amount_paise, paid_paise: b.paid_paise },
+    after: {
+      amount_paise: amount,
+      paid_paise: b.paid_paise - refund,
+      refund_paise: refund,
+      fee_paise: terms.feePaise,
+      refunds: parts.map((p) => ({ payment: p.paymentId, amount_paise: p.amountPaise, method: p.method })),
+    },
+  });
+  return refund;
 }
 
 /**
@@ -160,6 +202,8 @@ async function moveInTx(
       'departure',
     );
   await offerFreedSeats(trx, deps, b.departure_id);
+  const refundPaise =
+    terms.feePaise + terms.differencePaise < 0 ? await refundDifference(deps, trx, actor, b, terms, now) : 0;
   await qm.insertMove(trx, {
     booking_id: b.id,
     from_departure_id: b.departure_id,
@@ -173,7 +217,7 @@ async function moveInTx(
     created_at: now,
     done_at: now,
   });
-  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer' };
+  const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer', refundPaise };
   await message(deps, trx, ['booking-moved', 'booking-moved-organizer'], b.id, x);
   await audit(trx, deps.clock, {
     actorId: actor.id,

@@ -83,10 +83,12 @@ const bookingPayments: PaymentOwner = {
   async refunded(deps, trx, r, { actor, razorpayId }) {
     const b = (await q.findBooking(trx, r.booking_id))!;
     // A deposit and a balance come back as one refund each: the booking's refund is their sum.
+    // A move's difference given back before the cancellation is not part of it.
+    const ofCancellation = (x: { created_at: string }) => !b.cancelled_at || x.created_at >= b.cancelled_at;
     const back = (await refundsOf(trx, payer(b.id)))
-      .filter((x) => x.status === 'processed')
+      .filter((x) => x.status === 'processed' && ofCancellation(x))
       .reduce((n, x) => n + x.amount_paise, 0);
-    if (b.status === 'cancelled')
+    if (b.status === 'cancelled' && ofCancellation(r))
       await lifecycle.settle(
         trx,
         b,

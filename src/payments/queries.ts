@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -50,7 +50,18 @@ export async function recordEvent(db: Db, id: string, event: string, at: string)
   return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-/** A new refund, still to be sent (razorpay) or paid back by hand (manual). */
+/** What has been refunded of a payment so far, whatever became of each refund (a failed one is paid back by hand). */
+const refundedOfPayment = (db: Db, paymentId: Expression<number> | number) =>
+  db
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('refunds.amount_paise'), sql<number>`0`).as('n'))
+    .where('refunds.payment_id', '=', paymentId);
+
+/**
+ * A new refund, still to be sent (razorpay) or paid back by hand (manual); a payment may be
+ * refunded in parts. Undefined (and nothing written) when it would take the payment's refunds
+ * above its amount: checked in the insert itself, so two refunds at once cannot both pass.
+ */
 export function insertRefund(
   db: Db,
   r: Pick<
@@ -60,10 +71,46 @@ export function insertRefund(
 ) {
   return db
     .insertInto('refunds')
-    .values({ ...r, status: 'pending', razorpay_refund_id: null, last_error: null, processed_at: null })
-    .onConflict((oc) => oc.column('payment_id').doNothing())
+    .columns(['booking_id', 'payment_id', 'amount_paise', 'method', 'reason', 'created_at', 'status'])
+    .expression(
+      db
+        .selectFrom('payments')
+        .select([
+          sql.val(r.booking_id).as('booking_id'),
+          'payments.id as payment_id',
+          sql.val(r.amount_paise).as('amount_paise'),
+          sql.val(r.method).as('method'),
+          sql.val(r.reason).as('reason'),
+          sql.val(r.created_at).as('created_at'),
+          sql.lit('pending').as('status'),
+        ])
+        .where('payments.id', '=', r.payment_id)
+        .where(
+          (eb) => eb.parens(refundedOfPayment(db, eb.ref('payments.id')), '+', r.amount_paise),
+          '<=',
+          (eb) => eb.ref('payments.amount_paise'),
+        ),
+    )
     .returning('id')
     .executeTakeFirst();
+}
+
+/** Each payment of an owner with what is left of it to refund (its amount minus its refunds so far). */
+export function refundLeftOf(db: Db, owner: string, ownerId: number) {
+  return db
+    .selectFrom('payments')
+    .selectAll('payments')
+    .select((eb) => eb('payments.amount_paise', '-', refundedOfPayment(db, eb.ref('payments.id'))).as('left_paise'))
+    .where('payments.owner', '=', owner)
+    .where('payments.booking_id', '=', ownerId)
+    .orderBy('payments.id')
+    .execute();
+}
+
+/** What of a payment has come back to the payer so far. */
+export async function processedOfPayment(db: Db, paymentId: number): Promise<number> {
+  const r = await refundedOfPayment(db, paymentId).where('refunds.status', '=', 'processed').executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export function refundsToSend(db: Db, bookingId?: number) {

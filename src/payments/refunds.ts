@@ -11,7 +11,10 @@ import * as q from './queries.js';
 
 type Db = Kysely<Database>;
 
-/** A refund is recorded, still to be sent (razorpay) or paid back by hand (manual); one per payment. */
+/**
+ * A refund is recorded, still to be sent (razorpay) or paid back by hand (manual). A payment may
+ * be refunded in parts, never above its amount: undefined (nothing recorded) when it would be.
+ */
 export function recordRefund(
   db: Db,
   r: Pick<
@@ -20,6 +23,47 @@ export function recordRefund(
   >,
 ) {
   return q.insertRefund(db, r);
+}
+
+/** One part of a refund spread over a payer's payments. */
+export interface RefundPart {
+  paymentId: number;
+  amountPaise: number;
+  method: 'razorpay' | 'manual';
+}
+
+/**
+ * Records `totalPaise` going back to a payer against its paid payments, the latest first, each
+ * never above what is left of it (its amount minus its earlier refunds): a Razorpay refund is
+ * made per payment. What could not be placed (more than is left in all) is not recorded.
+ */
+export async function refundAcross(
+  db: Db,
+  payer: { owner: string; id: number },
+  totalPaise: number,
+  r: { reason: string; created_at: string },
+): Promise<RefundPart[]> {
+  const parts: RefundPart[] = [];
+  let left = totalPaise;
+  const paid = (await q.refundLeftOf(db, payer.owner, payer.id)).filter((p) => p.status === 'paid');
+  for (const p of paid.reverse()) {
+    if (left <= 0) break;
+    const amount = Math.min(left, Number(p.left_paise));
+    if (amount <= 0) continue;
+    const method = p.method === 'razorpay' ? 'razorpay' : 'manual';
+    if (!(await q.insertRefund(db, { booking_id: payer.id, payment_id: p.id, amount_paise: amount, method, ...r })))
+      continue;
+    parts.push({ paymentId: p.id, amountPaise: amount, method });
+    left -= amount;
+  }
+  return parts;
+}
+
+/** What is left to refund of a payer's paid payments in all (what they paid, less what went back). */
+export async function refundableOf(db: Db, payer: { owner: string; id: number }): Promise<number> {
+  return (await q.refundLeftOf(db, payer.owner, payer.id))
+    .filter((p) => p.status === 'paid')
+    .reduce((n, p) => n + Math.max(0, Number(p.left_paise)), 0);
 }
 
 export const findRefund = (db: Db, id: number): Promise<RefundRow | undefined> => q.findRefund(db, id);
@@ -49,7 +93,9 @@ export async function refundProcessed(
   if (r.status === 'processed') return false;
   const now = isoNow(deps.clock);
   await q.markRefundRowProcessed(trx, r.id, razorpayId ?? r.razorpay_refund_id, now);
-  if (pay.amount_paise === r.amount_paise) await q.markPaymentRefunded(trx, r.payment_id, now);
+  // Refunded in parts (a move's difference, then a cancellation): refunded once all of it has come back.
+  if (r.amount_paise === pay.amount_paise || (await q.processedOfPayment(trx, r.payment_id)) >= pay.amount_paise)
+    await q.markPaymentRefunded(trx, r.payment_id, now);
   await paymentOwner(pay.owner)?.refunded(deps, trx, r, { actor, razorpayId });
   return true;
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { createUser, makeBooking, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
-import { bookingForm, bookingIdFrom, sendUpiProof } from '../bookings/support.js';
+import { addDeparture, createUser, makeBooking, makeTrip, sessionCookie, signedIn } from '../support/factories.js';
+import { bookingForm, bookingIdFrom, bookPaidByUpi, sendUpiProof } from '../bookings/support.js';
 import { updateProfile } from '../../src/auth/profile.js';
 import { earnings } from '../../src/bookings/organizer.js';
 import { enqueue } from '../../src/notifications/outbox.js';
@@ -431,5 +431,38 @@ describe('the console index and the audit log', () => {
     expect(byActor).toContain('2 entries');
     const prefix = await (await t.request('/admin/audit?action=settings.', { cookie: admin.cookie })).text();
     expect(prefix).toContain('1 entry');
+  });
+
+  it("offers the season's actions (moves, the waitlist, the balance) in the action filter before any is written", async () => {
+    const written = async (file: string) =>
+      [...(await readFile(join('src/bookings', file), 'utf8')).matchAll(/action: '([a-z_.]+)'/g)].map((m) => m[1]);
+    const season = [
+      ...(await written('move.ts')),
+      ...(await written('waitlist.ts')),
+      'payment.balance_captured',
+      'upi.balance_verified',
+    ];
+    expect(season).toEqual(expect.arrayContaining(['booking.moved', 'waitlist.offered', 'waitlist.offer_expired']));
+    expect(await t.db.selectFrom('audit_log').select('id').execute()).toEqual([]);
+    const page = await (await t.request('/admin/audit', { cookie: admin.cookie })).text();
+    for (const action of [...season, 'waitlist.']) expect(page).toContain(`<option value="${action}">`);
+  });
+
+  it("shows the amounts of a move's money: the new price, what was paid and the refund, in rupees", async () => {
+    const trip = await makeTrip(t.deps, { pricePaise: 500_000, start: '2027-03-10' });
+    const later = await addDeparture(t.deps, trip.tripId, { start: '2027-04-10' });
+    const { me, id } = await bookPaidByUpi(t, trip);
+    await t.db.updateTable('trips').set({ price_paise: 400_000 }).where('id', '=', trip.tripId).execute();
+    expect((await t.post(`/bookings/${id}/move`, { departure: String(later) }, me.cookie)).status).toBe(303);
+
+    const refunded = await (
+      await t.request('/admin/audit?action=booking.move_refunded', { cookie: admin.cookie })
+    ).text();
+    expect(refunded).toContain('1 entry');
+    expect(refunded).toContain('amount ₹5,000 → ₹4,000 · paid ₹5,000 → ₹4,000 · refund ₹1,000');
+    const moved = await (await t.request('/admin/audit?action=booking.moved', { cookie: admin.cookie })).text();
+    expect(moved).toContain('amount ₹5,000 → ₹4,000');
+    const verified = await (await t.request('/admin/audit?action=upi.verified', { cookie: admin.cookie })).text();
+    expect(verified).toContain('amount ₹5,000');
   });
 });

@@ -2,8 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { addDeparture, makeBooking, makeTrip, sessionCookie, signedIn, type TripFields } from '../support/factories.js';
 import { withFakeRazorpay, type FakeRazorpayServer } from '../support/fake-razorpay.js';
-import { bookingForm, bookingIdFrom, emailsAbout } from './support.js';
+import { bookingForm, bookingIdFrom, bookPaidByUpi, emailsAbout } from './support.js';
 import { seatsThatDoNotAddUp } from '../support/seats.js';
+import { recordRefund } from '../../src/payments/refunds.js';
 
 const setup = withFakeRazorpay();
 let t: TestApp;
@@ -23,13 +24,16 @@ const seats = async (departureId: number) =>
     .seats_taken;
 const movesOf = (bookingId: number) =>
   t.db.selectFrom('booking_moves').selectAll().where('booking_id', '=', bookingId).execute();
-const auditsOf = (bookingId: number) =>
+const refundsOf = (bookingId: number) =>
+  t.db.selectFrom('refunds').selectAll().where('booking_id', '=', bookingId).orderBy('id').execute();
+const auditRows = (action: string, bookingId: number) =>
   t.db
     .selectFrom('audit_log')
     .selectAll()
-    .where('action', '=', 'booking.moved')
+    .where('action', '=', action)
     .where('target_id', '=', String(bookingId))
     .execute();
+const auditsOf = (bookingId: number) => auditRows('booking.moved', bookingId);
 
 /**
  * After every test: each departure holds exactly the seats of its live bookings and of its open
@@ -217,18 +221,143 @@ describe('moving a booking to another departure', () => {
     expect(await movesOf(a.id)).toHaveLength(0);
   });
 
-  it('a lower price today is not refunded yet: the move is refused and nothing changes', async () => {
-    const trip = await twoDepartures();
+  it('a move to a cheaper date gives the difference back through Razorpay; a cancellation then refunds only what is left', async () => {
+    const trip = await twoDepartures({ refundPolicy: [{ days: 0, percent: 50 }] });
     const b = await paidOnline(trip, 1);
     await t.db.updateTable('trips').set({ price_paise: 1_000_000 }).where('id', '=', trip.tripId).execute();
+    expect(await (await t.request(`/bookings/${b.id}/move`, { cookie: b.me.cookie })).text()).toContain(
+      'price is ₹2,000 lower: moving gives back ₹2,000 of what you paid',
+    );
 
-    const res = await t.post(`/bookings/${b.id}/move`, { departure: String(trip.second) }, b.me.cookie);
-    expect(res.status).toBe(409);
-    expect(await res.text()).toContain('ask the organizer');
+    // Razorpay takes the refund and reports it processed later, by webhook.
+    rzp.fake.refundStatus = 'pending';
+    try {
+      const res = await t.post(`/bookings/${b.id}/move`, { departure: String(trip.second) }, b.me.cookie);
+      expect(res.status).toBe(303);
+    } finally {
+      rzp.fake.refundStatus = 'processed';
+    }
+    expect(await booking(b.id)).toMatchObject({
+      departure_id: trip.second,
+      status: 'confirmed',
+      payment_status: 'paid',
+      amount_paise: 1_000_000,
+      paid_paise: 1_000_000,
+    });
+    const [moved] = await refundsOf(b.id);
+    expect(moved).toMatchObject({ amount_paise: 200_000, method: 'razorpay', status: 'initiated' });
+    expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(200_000);
+    expect(await movesOf(b.id)).toMatchObject([{ difference_paise: -200_000, status: 'done' }]);
+    const code = (await booking(b.id)).code;
+    expect((await emailsAbout(t.deps, 'booking-moved', code))[0].text).toContain('₹2,000 comes back to you');
+    expect(await auditRows('booking.move_refunded', b.id)).toMatchObject([
+      { after: expect.stringContaining('"refund_paise":200000') },
+    ]);
 
-    expect(await booking(b.id)).toMatchObject({ departure_id: trip.departureId, amount_paise: 1_200_000 });
-    expect(await t.db.selectFrom('refunds').selectAll().where('booking_id', '=', b.id).execute()).toEqual([]);
-    expect(await movesOf(b.id)).toEqual([]);
+    // refund.processed, delivered twice (a retry under another event id, then a replay): recorded once.
+    const processed = { ...rzp.fake.refunds.get(moved.razorpay_refund_id!)!, status: 'processed' as const };
+    for (const id of ['evt_move_1', 'evt_move_2', 'evt_move_2']) {
+      const w = rzp.fake.webhook('refund.processed', { refund: processed }, id);
+      expect((await t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers })).status).toBe(
+        200,
+      );
+    }
+    expect((await refundsOf(b.id))[0]).toMatchObject({ status: 'processed' });
+    expect(await emailsAbout(t.deps, 'booking-refunded', code)).toHaveLength(1);
+    // The admin's payments list shows what of the payment came back.
+    const admin = await signedIn(t.deps, { role: 'admin' });
+    const payments = await (await t.request(`/admin/payments?trip=${trip.tripId}`, { cookie: admin.cookie })).text();
+    expect(payments).toContain('(refunded ₹2,000)');
+    // Refunded in part: the payment is still a paid one.
+    expect(
+      (await t.db.selectFrom('payments').select('status').where('booking_id', '=', b.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('paid');
+
+    // A week later, the policy's 50% applies to what is left of the payment (₹10,000), not to the ₹12,000 first paid.
+    t.clock.advance(7 * 24 * 3_600_000);
+    try {
+      expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.me.cookie)).status).toBe(303);
+      const all = await refundsOf(b.id);
+      expect(all.map((r) => [r.amount_paise, r.status])).toEqual([
+        [200_000, 'processed'],
+        [500_000, 'processed'],
+      ]);
+      expect(rzp.fake.payments.get(b.paymentId)!.amount_refunded).toBe(700_000);
+      expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 500_000 });
+    } finally {
+      t.clock.set('2026-11-25T06:30:00Z');
+    }
+  });
+
+  it('cancelling in full after a cheaper move never refunds more than was paid in all', async () => {
+    const trip = await twoDepartures();
+    const b = await paidOnline(trip, 2);
+    await t.db.updateTable('trips').set({ price_paise: 900_000 }).where('id', '=', trip.tripId).execute();
+    expect((await t.post(`/bookings/${b.id}/move`, { departure: String(trip.second) }, b.me.cookie)).status).toBe(303);
+    expect(await booking(b.id)).toMatchObject({ amount_paise: 1_800_000, paid_paise: 1_800_000 });
+
+    const own = await sessionCookie(t.deps, trip.organizerId);
+    const cancel = await t.post(`/organizer/departures/${trip.second}/cancel`, { note: 'Snowed in' }, own);
+    expect(cancel.status).toBe(303);
+    const all = await refundsOf(b.id);
+    expect(all.map((r) => r.amount_paise)).toEqual([600_000, 1_800_000]);
+    expect(all.reduce((n, r) => n + r.amount_paise, 0)).toBe(2_400_000);
+    expect(rzp.fake.payments.get(b.paymentId)).toMatchObject({ amount_refunded: 2_400_000, status: 'refunded' });
+    expect(
+      (await t.db.selectFrom('payments').select('status').where('booking_id', '=', b.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('refunded');
+  });
+
+  it("a UPI-paid booking's difference goes to the organizer's refunds to pay back by hand", async () => {
+    const trip = await twoDepartures({ pricePaise: 500_000 });
+    const { me, id, organizer: own } = await bookPaidByUpi(t, trip, 2);
+    await t.db
+      .updateTable('trips')
+      .set({ price_paise: 400_000, move_fee_paise: 50_000 })
+      .where('id', '=', trip.tripId)
+      .execute();
+
+    expect((await t.post(`/bookings/${id}/move`, { departure: String(trip.second) }, me.cookie)).status).toBe(303);
+    // ₹2,000 cheaper for two guests, less the ₹500 fee: ₹1,500 back.
+    expect(await booking(id)).toMatchObject({ departure_id: trip.second, amount_paise: 850_000, paid_paise: 850_000 });
+    expect(await refundsOf(id)).toMatchObject([{ amount_paise: 150_000, method: 'manual', status: 'pending' }]);
+    const code = (await booking(id)).code;
+    const due = await emailsAbout(t.deps, 'refund-due', code);
+    expect(due).toHaveLength(1);
+    expect(due[0].text).toContain('moved from');
+    const queue = await (await t.request('/organizer/verifications', { cookie: own })).text();
+    expect(queue).toContain(code);
+    expect(queue).toContain('₹1,500');
+
+    // The organizer pays it back and says so: the UPI payment, refunded in part, stays a paid one.
+    const [refund] = await refundsOf(id);
+    expect((await t.post(`/organizer/refunds/${refund.id}/done`, {}, own)).status).toBe(303);
+    expect(await refundsOf(id)).toMatchObject([{ status: 'processed' }]);
+    expect(await booking(id)).toMatchObject({ status: 'confirmed', payment_status: 'paid', paid_paise: 850_000 });
+    const [pay] = await t.db.selectFrom('payments').selectAll().where('booking_id', '=', id).execute();
+    expect(pay).toMatchObject({ method: 'upi', status: 'paid', amount_paise: 1_000_000 });
+    expect(await emailsAbout(t.deps, 'booking-refunded', code)).toHaveLength(1);
+    // Nothing more than is left of the payment can be recorded against it.
+    const over = { booking_id: id, payment_id: pay.id, method: 'manual' as const, reason: 'x', created_at: '' };
+    expect(await recordRefund(t.db, { ...over, amount_paise: 850_001 })).toBeUndefined();
+    expect(await recordRefund(t.db, { ...over, amount_paise: 850_000 })).toBeDefined();
+  });
+
+  it('a booking with its balance still owed moved to a cheaper date owes less, and nothing is refunded', async () => {
+    const trip = await twoDepartures({ deposit: { kind: 'percent', value: 25, dueDays: 30 } });
+    const { me, id } = await bookPaidByUpi(t, trip, 1, { pay: 'deposit' });
+    expect(await booking(id)).toMatchObject({ status: 'confirmed', payment_status: 'pending', paid_paise: 300_000 });
+    await t.db.updateTable('trips').set({ price_paise: 1_000_000 }).where('id', '=', trip.tripId).execute();
+
+    expect((await t.post(`/bookings/${id}/move`, { departure: String(trip.second) }, me.cookie)).status).toBe(303);
+    expect(await booking(id)).toMatchObject({
+      amount_paise: 1_000_000,
+      paid_paise: 300_000,
+      payment_status: 'pending',
+    });
+    expect(await refundsOf(id)).toEqual([]);
   });
 
   it('the organizer moves a booking with no fee and past the cut-off; another organizer cannot', async () => {

@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
 import type { Deps } from '../../src/deps.js';
+import type { TestApp } from '../support/app.js';
+import { sessionCookie, signedIn } from '../support/factories.js';
 
 /** The booking form as a browser posts it: one row of participant fields per guest. */
 export function bookingForm(
@@ -75,4 +78,24 @@ export async function emailsAbout(deps: Pick<Deps, 'db'>, template: string, code
   return rows
     .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
     .filter((m) => m.text.includes(code));
+}
+
+/**
+ * A traveler books a departure and pays by UPI as the app has them do: the booking form, the
+ * proof, and the organizer verifying it. `pay: 'deposit'` in `extra` pays only the deposit.
+ */
+export async function bookPaidByUpi(
+  t: TestApp,
+  trip: { tripId: number; departureId: number; organizerId: number },
+  guests = 1,
+  extra: Record<string, string | string[]> = {},
+) {
+  const me = await signedIn(t.deps);
+  const res = await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, guests, extra), me.cookie);
+  const id = bookingIdFrom(res);
+  expect((await sendUpiProof(t, id, me.cookie)).status).toBe(303);
+  const organizer = await sessionCookie(t.deps, trip.organizerId);
+  const proof = await t.db.selectFrom('upi_proofs').select('id').where('booking_id', '=', id).executeTakeFirstOrThrow();
+  expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, organizer)).status).toBe(303);
+  return { me, id, organizer };
 }

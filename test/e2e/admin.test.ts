@@ -3,6 +3,7 @@ import { openPage, hasHorizontalScroll, screenshot, useSession } from './support
 import { serverAndBrowser } from './support/harness.js';
 import { layoutProblems } from './support/layout.js';
 import { createUser, makeBooking, makeTrip, sessionCookie } from '../support/factories.js';
+import { audit } from '../../src/lib/audit.js';
 import { systemClock } from '../../src/lib/clock.js';
 
 const e2e = serverAndBrowser();
@@ -62,6 +63,15 @@ describe('admin console (Chromium, 360×640, JavaScript off)', () => {
     await w.page.fill(`#trip-${trip.tripId} textarea[name=reason]`, 'Itinerary copied from another listing');
     await w.page.click(`#trip-${trip.tripId} button[type=submit]`);
     await expect(w.page.locator('.flash').textContent()).resolves.toContain('the organizer has been told why');
+    // A move's money in the audit log: its amounts, in rupees, fit the phone too.
+    await audit(deps.db, deps.clock, {
+      actorId: null,
+      action: 'booking.move_refunded',
+      targetType: 'booking',
+      targetId: 1,
+      before: { amount_paise: 12_500_000, paid_paise: 12_500_000 },
+      after: { amount_paise: 11_000_000, paid_paise: 11_250_000, refund_paise: 1_250_000, fee_paise: 250_000 },
+    });
     const problems: string[] = [];
     for (const path of [
       '/admin',
@@ -75,6 +85,10 @@ describe('admin console (Chromium, 360×640, JavaScript off)', () => {
       problems.push(...(await layoutProblems(w.page)).map((p) => `${path}: ${p}`));
     }
     expect(problems).toEqual([]);
+    await w.page.goto('/admin/audit?action=booking.move_refunded');
+    await expect(w.page.locator('#audit-list').textContent()).resolves.toContain(
+      'amount ₹1,25,000 → ₹1,10,000 · paid ₹1,25,000 → ₹1,12,500 · refund ₹12,500 · fee ₹2,500',
+    );
     expect(w.errors).toEqual([]);
     await w.close();
   });

@@ -20,6 +20,37 @@ const seatsOf = async (id: number) =>
   (await e2e.server.db.selectFrom('departures').select('seats_taken').where('id', '=', id).executeTakeFirstOrThrow())
     .seats_taken;
 
+/** A confirmed booking as the factories make it, its seats taken on its departure. */
+async function confirmedBooking(
+  trip: { tripId: number; departureId: number; organizerId: number },
+  userId: number,
+  amountPaise: number,
+  participants: { name: string; phone: string }[],
+) {
+  const id = await makeBooking(deps, {
+    trip,
+    userId,
+    guests: participants.length,
+    amountPaise,
+    status: 'confirmed',
+    participants,
+  });
+  await e2e.server.db
+    .updateTable('departures')
+    .set({ seats_taken: participants.length })
+    .where('id', '=', trip.departureId)
+    .execute();
+  return id;
+}
+
+/** Where a booking is now, and in what state. */
+const bookingNow = (id: number) =>
+  e2e.server.db
+    .selectFrom('bookings')
+    .select(['departure_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+
 describe('moving to another batch on a phone (360×640)', () => {
   for (const javaScript of [false, true]) {
     it(`a traveler moves a confirmed booking to a later departure (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
@@ -70,6 +101,126 @@ describe('moving to another batch on a phone (360×640)', () => {
       expect(w.errors).toEqual([]);
       expect(w.offHost).toEqual([]);
       await w.close();
+    });
+  }
+
+  for (const javaScript of [false, true]) {
+    it(`the organizer moves a traveler's booking from their bookings page; the traveler sees the new date (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const orgId = await createUser(deps, { role: 'organizer', name: 'Himalaya Hikers', upi_id: 'hh@okaxis' });
+      const trip = await makeTrip(deps, {
+        title: 'Dayara Bugyal',
+        organizerId: orgId,
+        pricePaise: 800_000,
+        start: '2027-05-02',
+      });
+      const later = await addDeparture(deps, trip.tripId, { start: '2027-05-16', capacity: 8 });
+      const travelerId = await createUser(deps, { name: 'Kavya Iyer', phone: '+919812300021' });
+      const bookingId = await confirmedBooking(trip, travelerId, 800_000, [
+        { name: 'Kavya Iyer', phone: '9812300021' },
+      ]);
+
+      const org = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(org.context, e2e.server.url, await sessionCookie(deps, orgId));
+      await org.page.goto('/organizer/bookings');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      await org.page.locator(`a[href="/organizer/bookings/${bookingId}/move"]`).click();
+      await org.page.waitForURL(new RegExp(`/organizer/bookings/${bookingId}/move$`));
+      await expect(org.page.locator('#move').textContent()).resolves.toContain(
+        'No fee: the traveler is told of the move.',
+      );
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      if (javaScript) expect(await axeProblems(org.page)).toEqual([]);
+      await org.page.getByRole('radio', { name: /16 May 2027/ }).check();
+      await org.page.getByRole('button', { name: 'Move the booking' }).click();
+      await org.page.waitForURL(/\/organizer\/bookings$/);
+      await expect(org.page.locator('body').textContent()).resolves.toContain('Booking moved to 16 May 2027');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      expect(org.errors).toEqual([]);
+      expect(org.offHost).toEqual([]);
+      await org.close();
+
+      const me = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(me.context, e2e.server.url, await sessionCookie(deps, travelerId));
+      await me.page.goto(`/bookings/${bookingId}`);
+      const text = (await me.page.locator('main').textContent()) ?? '';
+      expect(text).toContain('16 May 2027');
+      expect(text).not.toContain('2 May 2027');
+      expect(await hasHorizontalScroll(me.page)).toBe(false);
+      expect(me.errors).toEqual([]);
+      await me.close();
+
+      expect(await bookingNow(bookingId)).toEqual({ departure_id: later, status: 'confirmed' });
+      expect(await seatsOf(trip.departureId)).toBe(0);
+      expect(await seatsOf(later)).toBe(1);
+      const moves = await e2e.server.db
+        .selectFrom('booking_moves')
+        .select(['by_organizer', 'moved_by', 'fee_paise'])
+        .where('booking_id', '=', bookingId)
+        .execute();
+      expect(moves).toEqual([{ by_organizer: 1, moved_by: orgId, fee_paise: 0 }]);
+    });
+  }
+
+  for (const javaScript of [false, true]) {
+    it(`a traveler paid by UPI moves to a cheaper date; the organizer finds the difference to pay back (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const trip = await makeTrip(deps, { title: 'Hampta Pass', pricePaise: 900_000, start: '2027-06-05' });
+      const later = await addDeparture(deps, trip.tripId, { start: '2027-06-19', capacity: 6 });
+      const meId = await createUser(deps, { name: 'Farah Khan', phone: '+919812300031' });
+      const bookingId = await confirmedBooking(trip, meId, 900_000, [{ name: 'Farah Khan', phone: '9812300031' }]);
+      const now = new Date().toISOString();
+      await e2e.server.db
+        .updateTable('bookings')
+        .set({ paid_paise: 900_000, payment_method: 'upi' })
+        .where('id', '=', bookingId)
+        .execute();
+      await e2e.server.db
+        .insertInto('payments')
+        .values({
+          booking_id: bookingId,
+          owner: 'booking',
+          method: 'upi',
+          amount_paise: 900_000,
+          status: 'paid',
+          razorpay_order_id: null,
+          razorpay_payment_id: null,
+          utr: `4123000${bookingId}`.padEnd(12, '0'),
+          paid_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await e2e.server.db.updateTable('trips').set({ price_paise: 750_000 }).where('id', '=', trip.tripId).execute();
+
+      const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(w.context, e2e.server.url, await sessionCookie(deps, meId));
+      await w.page.goto(`/bookings/${bookingId}/move`);
+      await expect(w.page.locator('#move-cost').textContent()).resolves.toContain('moving gives back ₹1,500');
+      expect(await hasHorizontalScroll(w.page)).toBe(false);
+      await w.page.getByRole('radio', { name: /19 Jun 2027/ }).check();
+      await w.page.getByRole('button', { name: 'Move the booking' }).click();
+      await w.page.waitForURL(new RegExp(`/bookings/${bookingId}$`));
+      await expect(w.page.locator('body').textContent()).resolves.toContain('Booking moved to 19 Jun 2027');
+      expect(await hasHorizontalScroll(w.page)).toBe(false);
+      expect(w.errors).toEqual([]);
+      await w.close();
+
+      const org = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(org.context, e2e.server.url, await sessionCookie(deps, trip.organizerId));
+      await org.page.goto('/organizer/verifications');
+      const queue = (await org.page.locator('main').textContent()) ?? '';
+      expect(queue).toContain('Farah Khan');
+      expect(queue).toContain('₹1,500');
+      expect(await hasHorizontalScroll(org.page)).toBe(false);
+      expect(org.errors).toEqual([]);
+      await org.close();
+
+      expect(await bookingNow(bookingId)).toEqual({ departure_id: later, status: 'confirmed' });
+      const refunds = await e2e.server.db
+        .selectFrom('refunds')
+        .select(['amount_paise', 'method', 'status'])
+        .where('booking_id', '=', bookingId)
+        .execute();
+      expect(refunds).toEqual([{ amount_paise: 150_000, method: 'manual', status: 'pending' }]);
     });
   }
 

@@ -62,6 +62,11 @@ export function AuditPage(p: AuditPageProps) {
                 </a>
               </td>
               <td data-label="Change">
+                {r.amounts && (
+                  <p class="audit-amounts">
+                    <strong>{r.amounts}</strong>
+                  </p>
+                )}
                 <small>
                   {r.before && <code>{r.before}</code>}
                   {r.before && r.after && ' → '}

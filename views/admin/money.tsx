@@ -164,7 +164,10 @@ export function PaymentsPage(p: ListProps<AdminPayment, PaymentFilter>) {
                 <small>{r.organizer_name}</small>
               </td>
               <td data-label="Status">{r.status}</td>
-              <td data-label="Amount">{formatPaise(r.amount_paise)}</td>
+              <td data-label="Amount">
+                {formatPaise(r.amount_paise)}
+                {Number(r.refunded_paise) > 0 && <small> (refunded {formatPaise(Number(r.refunded_paise))})</small>}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -238,15 +238,20 @@ export function compose(
               `Booking ${code} (${trip}) was paid twice, online and by UPI; ${formatPaise(x.refundPaise ?? 0)} of the UPI payment is due back to ${b.travelerName}.`,
               'Send it from your UPI app, then mark it as refunded.',
             ]
-          : x.gatewayFailed
+          : x.movedFrom
             ? [
-                `Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.travelerName}.`,
-                'Pay it back by UPI or bank transfer, then mark it as refunded.',
-              ]
-            : [
-                `Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
+                `Booking ${code} (${trip}) moved from ${formatDay(x.movedFrom)} to a cheaper date; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
                 'Send it from your UPI app, then mark it as refunded.',
-              ],
+              ]
+            : x.gatewayFailed
+              ? [
+                  `Razorpay could not send the refund of ${formatPaise(x.refundPaise ?? 0)} for booking ${code} (${trip}) back to ${b.travelerName}.`,
+                  'Pay it back by UPI or bank transfer, then mark it as refunded.',
+                ]
+              : [
+                  `Booking ${code} (${trip}) was cancelled; ${formatPaise(x.refundPaise ?? 0)} is due back to ${b.travelerName} (paid by UPI).`,
+                  'Send it from your UPI app, then mark it as refunded.',
+                ],
       };
     case 'booking-moved': {
       const dates = `from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)} (${guests})`;
@@ -257,7 +262,10 @@ export function compose(
           x.movedByOrganizer
             ? `The organizer moved your booking ${code} for ${b.title} ${dates}.`
             : `Your booking ${code} for ${b.title} moved ${dates}.`,
-        ],
+          x.refundPaise
+            ? `The new date costs less: ${formatPaise(x.refundPaise)} comes back to you (a refund to your card or account, or from the organizer by UPI for a UPI payment).`
+            : '',
+        ].filter(Boolean),
         sms: `TrekTribe: booking ${code} (${b.title}) moved to ${formatDay(b.startDate)}.`,
       };
     }

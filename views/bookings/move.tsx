@@ -27,7 +27,8 @@ function costText(t: MoveTerms): string {
   const due = t.feePaise + t.differencePaise;
   if (due > 0)
     return `Moving costs ${formatPaise(due)}${t.feePaise ? ` (a ${formatPaise(t.feePaise)} fee${t.differencePaise > 0 ? ` and ${formatPaise(t.differencePaise)} for today's price` : ''})` : " (today's price)"}.`;
-  if (due < 0) return `Today's price is ${formatPaise(-due)} lower: ask the organizer to move this booking.`;
+  if (due < 0)
+    return `Today's price is ${formatPaise(-t.differencePaise)} lower${t.feePaise ? ` (less a ${formatPaise(t.feePaise)} fee)` : ''}: moving gives back ${formatPaise(-due)} of what you paid, or takes it off the balance still to pay.`;
   return 'Moving is free.';
 }
 
