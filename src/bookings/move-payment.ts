@@ -21,7 +21,7 @@ import { message } from './messages.js';
 import './payment-owner.js';
 import { pendingMoveFor } from './move.js';
 import { payer, toPayable, toProofRecord } from './rows.js';
-import { keep, keptFor, upiLink } from './upi-proofs.js';
+import { keep, keptFor, toKept, upiLink } from './upi-proofs.js';
 import type { KeptScreenshot, PayableBooking, PayerContact, PendingMove } from './types.js';
 
 /**
@@ -195,8 +195,7 @@ export async function keepMoveProofScreenshot(
 ): Promise<KeptScreenshot | null> {
   const b = await ownBooking(deps, actor, bookingId);
   if (!b.upi_id || !(await pendingMoveFor(deps.db, b))) return null;
-  const k = await keep(deps, actor.id, b.id, file);
-  return { ref: k.id, fileName: k.file_name, expiresAt: k.expires_at };
+  return toKept(await keep(deps, actor.id, b.id, file));
 }
 
 /** The traveler gives up on the move waiting for payment: the booking stays where it is. */

@@ -176,7 +176,7 @@ export async function submitUpiProof(
 /** How long a screenshot that came with a form sent back is kept for the next try. */
 const KEPT_SCREENSHOT_TTL = HOUR;
 
-const toKept = (k: { id: string; file_name: string; expires_at: string }): KeptScreenshot => ({
+export const toKept = (k: { id: string; file_name: string; expires_at: string }): KeptScreenshot => ({
   ref: k.id,
   fileName: k.file_name,
   expiresAt: k.expires_at,
