@@ -41,12 +41,7 @@ const paymentsOf = (id: number) =>
 const refundsOf = (id: number) =>
   t.db.selectFrom('refunds').selectAll().where('booking_id', '=', id).orderBy('id').execute();
 const audits = (id: number, action: string) =>
-  t.db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('action', '=', action)
-    .where('target_id', '=', String(id))
-    .execute();
+  t.db.selectFrom('audit_log').selectAll().where('action', '=', action).where('target_id', '=', String(id)).execute();
 const deliver = (w: { body: string; headers: Record<string, string> }) =>
   t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
 
@@ -103,7 +98,11 @@ describe('a move that costs money', () => {
     await askToMove(b, trip.second);
 
     // Waiting: nothing about the booking or the seats has changed.
-    expect(await booking(b.id)).toMatchObject({ departure_id: trip.departureId, amount_paise: PRICE, paid_paise: PRICE });
+    expect(await booking(b.id)).toMatchObject({
+      departure_id: trip.departureId,
+      amount_paise: PRICE,
+      paid_paise: PRICE,
+    });
     expect([await seats(trip.departureId), await seats(trip.second)]).toEqual([1, 0]);
     expect(await movesOf(b.id)).toMatchObject([{ status: 'awaiting_payment', due_paise: FEE, fee_paise: FEE }]);
     const bookingPage = await (await t.request(`/bookings/${b.id}`, { cookie: b.me.cookie })).text();
@@ -183,9 +182,7 @@ describe('a move that costs money', () => {
 
     // While the organizer checks, the move can be neither cancelled nor replaced.
     expect((await t.post(`/bookings/${b.id}/move/cancel`, {}, b.me.cookie)).status).toBe(409);
-    expect((await t.post(`/bookings/${b.id}/move`, { departure: String(trip.second) }, b.me.cookie)).status).toBe(
-      409,
-    );
+    expect((await t.post(`/bookings/${b.id}/move`, { departure: String(trip.second) }, b.me.cookie)).status).toBe(409);
 
     const org = await sessionCookie(t.deps, trip.organizerId);
     const res = await t.post(`/organizer/verifications/${proof.id}/reject`, { reason: 'No such credit' }, org);
@@ -201,9 +198,9 @@ describe('a move that costs money', () => {
     const told = await emailsAbout(t.deps, 'move-not-made', (await booking(b.id)).code);
     expect(told).toHaveLength(1);
     expect(told[0].text).toContain('No such credit');
-    expect((await t.request(`/bookings/${b.id}`, { cookie: b.me.cookie }).then((r) => r.text())).includes('pending-move')).toBe(
-      false,
-    );
+    expect(
+      (await t.request(`/bookings/${b.id}`, { cookie: b.me.cookie }).then((r) => r.text())).includes('pending-move'),
+    ).toBe(false);
   });
 
   it('the seats gone before the payment arrives: the booking stays, the payment goes back in full and the traveler is told', async () => {
@@ -217,7 +214,11 @@ describe('a move that costs money', () => {
     const { payment } = rzp.fake.pay(order.razorpay_order_id!);
     expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
 
-    expect(await booking(b.id)).toMatchObject({ departure_id: trip.departureId, amount_paise: PRICE, paid_paise: PRICE });
+    expect(await booking(b.id)).toMatchObject({
+      departure_id: trip.departureId,
+      amount_paise: PRICE,
+      paid_paise: PRICE,
+    });
     expect([await seats(trip.departureId), await seats(trip.second)]).toEqual([1, 1]);
     expect(await movesOf(b.id)).toMatchObject([{ status: 'cancelled' }]);
     const movePayment = (await paymentsOf(b.id)).find((p) => p.razorpay_order_id === order.razorpay_order_id)!;
