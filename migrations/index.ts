@@ -33,6 +33,7 @@ import * as m0064 from './0064_upi_proof_resend.js';
 import * as m0065 from './0065_deposits.js';
 import * as m0066 from './0066_waitlist.js';
 import * as m0067 from './0067_booking_moves.js';
+import * as m0068 from './0068_move_payments.js';
 import * as m0069 from './0069_refunds_in_parts.js';
 
 /**
@@ -77,5 +78,6 @@ export const migrations: Record<string, Migration> = {
   '0065_deposits': m0065,
   '0066_waitlist': m0066,
   '0067_booking_moves': m0067,
+  '0068_move_payments': m0068,
   '0069_refunds_in_parts': m0069,
 };

@@ -12,10 +12,14 @@ import type { AuditRow } from './types.js';
  */
 const SEASON_ACTIONS = [
   'booking.moved',
+  'booking.move_pending',
+  'booking.move_cancelled',
   'booking.move_refunded',
   'booking.participants_edited',
   'payment.balance_captured',
   'upi.balance_verified',
+  'upi.move_verified',
+  'upi.move_rejected',
   'waitlist.',
   'waitlist.joined',
   'waitlist.left',

@@ -21,8 +21,9 @@ import * as q from './queries.js';
  *        └──cancel (balance_unpaid)──→ cancelled
  *
  * `paid_paise` is the money received so far: confirm sets it to what paid for the booking (its
- * deposit or all of it), payBalance adds the balance, refundOnArrival adds money that arrived
- * after a cancellation (and adds it to `refund_paise` too), lowerPrice takes off what a move gives back.
+ * deposit or all of it), payBalance adds the balance, move adds what a paid move cost, refundOnArrival
+ * adds money that arrived after a cancellation (and adds it to `refund_paise` too), lowerPrice takes off
+ * what a move gives back.
  *
  * Each verb checks the transition twice: against the booking it was given (nothing is written
  * when that is not a state it may leave) and in its UPDATE (`where status in …`), so a booking
@@ -249,21 +250,25 @@ export async function cancel(
  * taken and the old one's released in the caller's transaction, or nothing changes (false: no
  * seats there, the departure closed, or the booking is no longer confirmed where it was).
  * `amountPaise` is what the booking costs on its new departure; `balanceDueOn` when its balance is
- * due there (a balance still owed follows the new start).
+ * due there (a balance still owed follows the new start); `paidPaise` what was paid for the move
+ * itself (added to `paid_paise`).
  */
 export async function move(
   db: Db,
-  b: BookingState & { balance_due_on: string | null },
+  b: BookingState & { balance_due_on: string | null; paid_paise: number },
   toDepartureId: number,
   amountPaise: number,
   balanceDueOn: string | null,
   now: string,
+  paidPaise = 0,
 ): Promise<boolean> {
   if (!allowed(b, ['confirmed']) || b.departure_id === toDepartureId) return false;
   if ((await q.takeSeats(db, toDepartureId, b.guests)) === 0) return false;
   const ok = await q.changeDeparture(db, b.id, b.departure_id, {
     departure_id: toDepartureId,
     amount_paise: amountPaise,
+    // What the traveler paid for the move (its fee, a higher price) is money received like any other.
+    ...(paidPaise > 0 ? { paid_paise: b.paid_paise + paidPaise } : {}),
     // A new due day for the balance: its reminders start again.
     ...(balanceDueOn !== b.balance_due_on ? { balance_due_on: balanceDueOn, balance_reminders: 0 } : {}),
     updated_at: now,

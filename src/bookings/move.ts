@@ -9,9 +9,12 @@ import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { formatPaise } from '../lib/money.js';
 import { addDays, formatDay, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
+import { recordUpiPayment } from '../payments/orders.js';
+import { recordRefund, refundAcross, refundableOf, sendPendingRefunds } from '../payments/refunds.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
 import * as qm from './queries-moves.js';
+import * as qp from './queries-upi-proofs.js';
 import type { BookingRow } from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import { bookingFor, ownBooking } from './access.js';
@@ -19,8 +22,7 @@ import { message } from './messages.js';
 import { balanceOf } from './deposits.js';
 import { payer, toDetails } from './rows.js';
 import { offerFreedSeats } from './waitlist.js';
-import { refundAcross, refundableOf, sendPendingRefunds } from '../payments/refunds.js';
-import type { MoveOption, MoveRecord, MoveTerms, Participant } from './types.js';
+import type { MoveOption, MoveRecord, MoveTerms, Participant, PendingMove } from './types.js';
 
 /**
  * Moving a confirmed booking to another departure of its trip (the traveler until the trip's
@@ -75,7 +77,22 @@ const toMoveRecord = (m: Awaited<ReturnType<typeof qm.movesOf>>[number]): MoveRe
   createdAt: m.created_at,
 });
 
-/** What the move page shows: the booking, the departures it could go to, the terms, its earlier moves. */
+/** The booking's move waiting for its payment, as its pages show it; null when none waits (or the booking is not confirmed). */
+export async function pendingMoveFor(db: Kysely<Database>, b: BookingRow): Promise<PendingMove | null> {
+  const m = b.status === 'confirmed' ? await qm.pendingMoveOf(db, b.id) : undefined;
+  if (!m) return null;
+  return {
+    id: m.id,
+    toStart: m.to_start,
+    toEnd: m.to_end,
+    feePaise: m.fee_paise,
+    differencePaise: m.difference_paise,
+    duePaise: m.due_paise,
+    proofPending: !!(await qp.pendingMoveProof(db, m.id)),
+  };
+}
+
+/** What the move page shows: the booking, the departures it could go to, the terms, a move waiting for payment, its earlier moves. */
 export async function moveChoices(deps: Deps, actor: Actor, bookingId: number, side: Side) {
   const b = await sideOf(deps, actor, bookingId, side);
   const today = istDate(deps.clock.now());
@@ -84,7 +101,8 @@ export async function moveChoices(deps: Deps, actor: Actor, bookingId: number, s
     booking: toDetails(b),
     terms,
     options: terms.open ? await optionsOf(deps.db, b, side, today) : [],
-    moves: (await qm.movesOf(deps.db, b.id)).map(toMoveRecord),
+    pending: await pendingMoveFor(deps.db, b),
+    moves: (await qm.movesOf(deps.db, b.id)).filter((m) => m.status === 'done').map(toMoveRecord),
   };
 }
 
@@ -99,7 +117,7 @@ export async function moveBooking(
   bookingId: number,
   toDepartureId: number,
   side: Side,
-): Promise<{ startDate: string }> {
+): Promise<{ startDate: string; duePaise?: number }> {
   const seen = await sideOf(deps, actor, bookingId, side);
   const today = istDate(deps.clock.now());
   const out = await tx(deps.db, async (trx) => {
@@ -113,9 +131,8 @@ export async function moveBooking(
     const target = (await optionsOf(trx, b, side, today)).find((o) => o.departureId === toDepartureId);
     if (!target) throw new DomainError('Choose one of the departures listed.', 'departure');
     const due = terms.feePaise + terms.differencePaise;
-    // TODO(issue 32, item 3): collect what is due as a pending move (booking_moves 'awaiting_payment').
-    if (due > 0) throw new Conflict(`This move costs ${formatPaise(due)}; paying for a move is not available yet.`);
-    return moveInTx(deps, trx, actor, b, target, terms, side);
+    if (due > 0) return pendInTx(deps, trx, actor, b, target, terms, due, today);
+    return moveInTx(deps, trx, actor.id, b, target, terms, side);
   });
   await bookingChanged(deps, seen);
   // A cheaper date's difference goes back through Razorpay after the commit, as a cancellation's does.
@@ -132,7 +149,7 @@ export async function moveBooking(
 async function refundDifference(
   deps: Deps,
   trx: Kysely<Database>,
-  actor: Actor,
+  actorId: number | null,
   b: BookingRow,
   terms: MoveTerms,
   now: string,
@@ -152,7 +169,7 @@ async function refundDifference(
     if (p.method === 'manual')
       await message(deps, trx, 'refund-due', b.id, { refundPaise: p.amountPaise, movedFrom: b.start_date });
   await audit(trx, deps.clock, {
-    actorId: actor.id,
+    actorId,
     action: 'booking.move_refunded',
     targetType: 'booking',
     targetId: b.id,
@@ -184,53 +201,229 @@ function balanceDueAfterMove(b: BookingRow, target: MoveOption, today: string): 
   return dueOn;
 }
 
-async function moveInTx(
+/**
+ * A traveler's move that costs something waits for its payment: a `booking_moves` row
+ * 'awaiting_payment' with what it costs, the booking left confirmed where it is and no seat
+ * taken or released. The new date's seats are not held meanwhile: when they are gone by the time
+ * the money arrives, it goes back in full (settlePaidMove). A new pending move replaces the old one,
+ * unless the old one's UPI proof is with the organizer.
+ */
+async function pendInTx(
   deps: Deps,
   trx: Kysely<Database>,
   actor: Actor,
   b: BookingRow,
   target: MoveOption,
   terms: MoveTerms,
-  side: Side,
-): Promise<{ startDate: string }> {
+  due: number,
+  today: string,
+): Promise<{ startDate: string; duePaise: number }> {
+  balanceDueAfterMove(b, target, today);
   const now = isoNow(deps.clock);
-  const amount = b.amount_paise + terms.differencePaise;
-  const balanceDueOn = balanceDueAfterMove(b, target, istDate(deps.clock.now()));
-  if (!(await lifecycle.move(trx, b, target.departureId, amount, balanceDueOn, now)))
+  const before = await qm.pendingMoveOf(trx, b.id);
+  if (before && (await qp.pendingMoveProof(trx, before.id)))
     throw new Conflict(
-      `Not enough seats left on ${formatDay(target.startDate)} for ${b.guests} guest${b.guests === 1 ? '' : 's'}.`,
-      'departure',
+      `Your UPI payment for the move to ${formatDay(before.to_start)} is with the organizer; wait for their answer.`,
     );
-  await offerFreedSeats(trx, deps, b.departure_id);
-  const refundPaise =
-    terms.feePaise + terms.differencePaise < 0 ? await refundDifference(deps, trx, actor, b, terms, now) : 0;
-  await qm.insertMove(trx, {
+  if (before) await qm.closePendingMove(trx, before.id, 'cancelled', now);
+  const moveId = await qm.insertMove(trx, {
     booking_id: b.id,
     from_departure_id: b.departure_id,
     to_departure_id: target.departureId,
     guests: b.guests,
     fee_paise: terms.feePaise,
     difference_paise: terms.differencePaise,
-    status: 'done',
+    due_paise: due,
+    status: 'awaiting_payment',
     moved_by: actor.id,
-    by_organizer: side === 'organizer' ? 1 : 0,
+    by_organizer: 0,
     created_at: now,
-    done_at: now,
+    done_at: null,
   });
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'booking.move_pending',
+    targetType: 'booking',
+    targetId: b.id,
+    before: before ? { pending_move: before.id } : null,
+    after: { move: moveId, to_start: target.startDate, fee_paise: terms.feePaise, due_paise: due },
+  });
+  return { startDate: target.startDate, duePaise: due };
+}
+
+type MoveRow = NonNullable<Awaited<ReturnType<typeof qm.findMove>>>;
+
+/** Why a paid move cannot be made now; null when it can. */
+function refusal(m: MoveRow, b: BookingRow): string | null {
+  if (m.status !== 'awaiting_payment') return 'the move was cancelled before its payment arrived';
+  if (b.status !== 'confirmed' || b.departure_id !== m.from_departure_id) return 'your booking changed meanwhile';
+  return null;
+}
+
+/**
+ * The money for a pending move arrived (online: its order captured; UPI: its proof verified), in
+ * the caller's transaction: the move is made like any other (moveInTx: seats, waitlist, messages,
+ * audit), the booking costing the fee and the new price and `paid_paise` raised by what was paid.
+ * When it can no longer be made (the seats are gone, the move was cancelled or replaced, the
+ * booking cancelled), the payment goes back in full — through Razorpay, or by the organizer for
+ * UPI — and the traveler is told; the booking stays where it is.
+ */
+export async function settlePaidMove(
+  deps: Deps,
+  trx: Kysely<Database>,
+  m: MoveRow,
+  paid: { method: 'online' | 'upi'; amount: number; paymentId: number; actorId: number | null },
+): Promise<'moved' | 'refunding'> {
+  const b = (await q.findBooking(trx, m.booking_id))!;
+  const target = await qm.departureOf(trx, m.to_departure_id);
+  const move = { departureId: m.to_departure_id, startDate: target.start_date, endDate: target.end_date };
+  let why = refusal(m, b);
+  if (!why)
+    try {
+      const terms = { feePaise: m.fee_paise, differencePaise: m.difference_paise, lastDay: '', open: true };
+      const option = { ...move, seatsLeft: 0, fits: true };
+      await moveInTx(deps, trx, paid.actorId, b, option, terms, 'traveler', { moveId: m.id, paid: paid.amount });
+      return 'moved';
+    } catch (e) {
+      if (!(e instanceof Conflict)) throw e;
+      why = e.message.replace(/\.$/, '');
+    }
+  const now = isoNow(deps.clock);
+  await qm.closePendingMove(trx, m.id, 'cancelled', now);
+  await recordRefund(trx, {
+    booking_id: b.id,
+    payment_id: paid.paymentId,
+    amount_paise: paid.amount,
+    method: paid.method === 'online' ? 'razorpay' : 'manual',
+    reason: `Paid for a move to ${formatDay(move.startDate)} that could not be made`,
+    created_at: now,
+  });
+  const x = { moveTo: move.startDate, reason: why, refundPaise: paid.amount, byHand: paid.method === 'upi' };
+  await message(deps, trx, 'move-not-made', b.id, x);
+  await audit(trx, deps.clock, {
+    actorId: paid.actorId,
+    action: 'booking.move_refunded',
+    targetType: 'booking',
+    targetId: b.id,
+    after: { move: m.id, to_start: move.startDate, amount_paise: paid.amount, method: paid.method, reason: why },
+  });
+  return 'refunding';
+}
+
+/** For the payment owner: the captured order of a pending move, settled; null when the order pays no move. */
+export async function moveOrderCaptured(
+  deps: Deps,
+  trx: Kysely<Database>,
+  order: { id: number; razorpay_order_id: string | null },
+  amount: number,
+): Promise<'confirmed' | 'refunding' | null> {
+  const m = order.razorpay_order_id ? await qm.moveByOrder(trx, order.razorpay_order_id) : undefined;
+  if (!m) return null;
+  const out = await settlePaidMove(deps, trx, m, { method: 'online', amount, paymentId: order.id, actorId: null });
+  return out === 'moved' ? 'confirmed' : 'refunding';
+}
+
+/** For the verification queue: the organizer found a move's UPI payment; recorded, then the move settled. */
+export async function moveProofVerified(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actor: Actor,
+  p: { id: number; move_id: number | null; amount_paise: number; utr: string },
+): Promise<void> {
+  const m = (await qm.findMove(trx, p.move_id!))!;
+  const now = isoNow(deps.clock);
+  const pay = await recordUpiPayment(trx, payer(m.booking_id), { amount: p.amount_paise, utr: p.utr, at: now });
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'upi.move_verified',
+    targetType: 'booking',
+    targetId: m.booking_id,
+    after: { proof: p.id, move: m.id, utr: p.utr, amount_paise: p.amount_paise },
+  });
+  await settlePaidMove(deps, trx, m, { method: 'upi', amount: p.amount_paise, paymentId: pay.id, actorId: actor.id });
+}
+
+/** For the verification queue: a move's UPI payment was not found: the move is cancelled, the booking stays, the traveler told. */
+export async function moveProofRejected(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actor: Actor,
+  p: { id: number; move_id: number | null; utr: string },
+  reason: string,
+): Promise<void> {
+  const m = (await qm.findMove(trx, p.move_id!))!;
+  const target = await qm.departureOf(trx, m.to_departure_id);
+  await qm.closePendingMove(trx, m.id, 'cancelled', isoNow(deps.clock));
+  await message(deps, trx, 'move-not-made', m.booking_id, {
+    moveTo: target.start_date,
+    reason: `the organizer did not find your UPI payment (${reason})`,
+  });
+  await audit(trx, deps.clock, {
+    actorId: actor.id,
+    action: 'upi.move_rejected',
+    targetType: 'booking',
+    targetId: m.booking_id,
+    after: { proof: p.id, move: m.id, utr: p.utr, reason },
+  });
+}
+
+async function moveInTx(
+  deps: Deps,
+  trx: Kysely<Database>,
+  actorId: number | null,
+  b: BookingRow,
+  target: MoveOption,
+  terms: MoveTerms,
+  side: Side,
+  /** A pending move paid for: its row, and what was paid (the fee becomes part of what the booking cost). */
+  paidMove?: { moveId: number; paid: number },
+): Promise<{ startDate: string }> {
+  const now = isoNow(deps.clock);
+  const amount = b.amount_paise + terms.differencePaise + (paidMove ? terms.feePaise : 0);
+  const balanceDueOn = balanceDueAfterMove(b, target, istDate(deps.clock.now()));
+  if (!(await lifecycle.move(trx, b, target.departureId, amount, balanceDueOn, now, paidMove?.paid ?? 0)))
+    throw new Conflict(
+      `Not enough seats left on ${formatDay(target.startDate)} for ${b.guests} guest${b.guests === 1 ? '' : 's'}.`,
+      'departure',
+    );
+  await offerFreedSeats(trx, deps, b.departure_id);
+  const refundPaise =
+    terms.feePaise + terms.differencePaise < 0 ? await refundDifference(deps, trx, actorId, b, terms, now) : 0;
+  if (paidMove) await qm.closePendingMove(trx, paidMove.moveId, 'done', now);
+  else
+    await qm.insertMove(trx, {
+      booking_id: b.id,
+      from_departure_id: b.departure_id,
+      to_departure_id: target.departureId,
+      guests: b.guests,
+      fee_paise: terms.feePaise,
+      difference_paise: terms.differencePaise,
+      status: 'done',
+      moved_by: actorId,
+      by_organizer: side === 'organizer' ? 1 : 0,
+      created_at: now,
+      done_at: now,
+    });
   const x = { movedFrom: b.start_date, movedByOrganizer: side === 'organizer', refundPaise };
   await message(deps, trx, ['booking-moved', 'booking-moved-organizer'], b.id, x);
   await audit(trx, deps.clock, {
-    actorId: actor.id,
+    actorId,
     action: 'booking.moved',
     targetType: 'booking',
     targetId: b.id,
-    before: { departure_id: b.departure_id, start_date: b.start_date, amount_paise: b.amount_paise },
+    before: {
+      departure_id: b.departure_id,
+      start_date: b.start_date,
+      amount_paise: b.amount_paise,
+      ...(paidMove ? { paid_paise: b.paid_paise } : {}),
+    },
     after: {
       departure_id: target.departureId,
       start_date: target.startDate,
       amount_paise: amount,
       fee_paise: terms.feePaise,
       by: side,
+      ...(paidMove ? { move: paidMove.moveId, paid_paise: b.paid_paise + paidMove.paid } : {}),
     },
   });
   return { startDate: target.startDate };

@@ -6,6 +6,7 @@ import { istDate } from '../lib/time.js';
 import * as q from './queries.js';
 import { bookingFor } from './access.js';
 import { cancellable, policyOf, refundPreview } from './cancel.js';
+import { pendingMoveFor } from './move.js';
 import { payer, toDetails, toProofRecord, toSummary } from './rows.js';
 
 /** The traveler's list of bookings, and a booking's own page. */
@@ -29,6 +30,7 @@ export async function bookingDetails(deps: Deps, actor: Actor, id: number) {
     refunds,
     proofs: proofs.map(toProofRecord),
     preview,
+    pendingMove: await pendingMoveFor(deps.db, b),
     isTraveler: b.user_id === actor.id,
   };
 }

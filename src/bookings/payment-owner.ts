@@ -7,6 +7,7 @@ import { payer } from './rows.js';
 import * as q from './queries.js';
 import * as lifecycle from './lifecycle.js';
 import { message } from './messages.js';
+import { moveOrderCaptured } from './move.js';
 
 /**
  * The bookings feature as a payer (src/payments/owners.ts): what a captured payment buys, and
@@ -14,10 +15,14 @@ import { message } from './messages.js';
  */
 const bookingPayments: PaymentOwner = {
   /**
-   * Confirm the booking (its deposit or all of it paid), or pay its balance; when its hold
+   * Make the pending move the order was opened for (./move.ts), confirm the booking (its deposit
+   * or all of it paid), or pay its balance; when its hold
    * expired and the seats are gone (or it was cancelled, or owes nothing), refund it in full.
    */
   async captured(deps, trx, pay, p) {
+    // An order opened to pay a move: the move made, or the money back when it can no longer be.
+    const forMove = await moveOrderCaptured(deps, trx, pay, p.amount);
+    if (forMove) return forMove;
     const now = isoNow(deps.clock);
     const b = (await q.findBooking(trx, pay.booking_id))!;
     if (b.status === 'confirmed' && (await lifecycle.payBalance(trx, b, { method: 'online', amount: p.amount, now }))) {

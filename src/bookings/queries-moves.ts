@@ -29,6 +29,7 @@ export async function insertMove(db: Db, m: Insertable<Database['booking_moves']
       fee_paise: m.fee_paise,
       difference_paise: m.difference_paise,
       status: m.status,
+      due_paise: m.due_paise ?? 0,
       moved_by: m.moved_by,
       by_organizer: m.by_organizer,
       created_at: m.created_at,
@@ -36,6 +37,65 @@ export async function insertMove(db: Db, m: Insertable<Database['booking_moves']
     })
     .executeTakeFirstOrThrow();
   return Number(r.insertId);
+}
+
+/** The move of a booking waiting for its payment (one at most), with the dates it goes to. */
+export function pendingMoveOf(db: Db, bookingId: number) {
+  return db
+    .selectFrom('booking_moves')
+    .innerJoin('departures as to_d', 'to_d.id', 'booking_moves.to_departure_id')
+    .selectAll('booking_moves')
+    .select(['to_d.start_date as to_start', 'to_d.end_date as to_end'])
+    .where('booking_moves.booking_id', '=', bookingId)
+    .where('booking_moves.status', '=', 'awaiting_payment')
+    .executeTakeFirst();
+}
+
+export function departureOf(db: Db, id: number) {
+  return db
+    .selectFrom('departures')
+    .select(['id', 'start_date', 'end_date'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+export function findMove(db: Db, id: number) {
+  return db.selectFrom('booking_moves').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The move a Razorpay order was opened to pay, whatever became of it. */
+export function moveByOrder(db: Db, orderId: string) {
+  return db
+    .selectFrom('booking_moves')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+export async function setMoveOrder(db: Db, moveId: number, orderId: string): Promise<void> {
+  await db
+    .updateTable('booking_moves')
+    .set({ order_id: orderId })
+    .where('id', '=', moveId)
+    .where('status', '=', 'awaiting_payment')
+    .execute();
+}
+
+/** Ends a move waiting for its payment ('done': paid and made; 'cancelled'): true when this call did it. */
+export async function closePendingMove(
+  db: Db,
+  moveId: number,
+  status: 'done' | 'cancelled',
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('booking_moves')
+    .set({ status, done_at: status === 'done' ? now : null })
+    .where('id', '=', moveId)
+    .where('status', '=', 'awaiting_payment')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** A booking's moves, newest first, with the dates moved from and to. */

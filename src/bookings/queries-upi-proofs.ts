@@ -14,11 +14,23 @@ export function utrUsedElsewhere(db: Db, utr: string, bookingId: number) {
     .executeTakeFirst();
 }
 
+/** The booking's own payment proof waiting for the organizer (a move's proof is not: see pendingMoveProof). */
 export function pendingProofOf(db: Db, bookingId: number) {
   return db
     .selectFrom('upi_proofs')
     .select(['id', 'amount_paise'])
     .where('booking_id', '=', bookingId)
+    .where('status', '=', 'pending')
+    .where('move_id', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The proof of a move's payment waiting for the organizer, if one is. */
+export function pendingMoveProof(db: Db, moveId: number) {
+  return db
+    .selectFrom('upi_proofs')
+    .select(['id', 'amount_paise'])
+    .where('move_id', '=', moveId)
     .where('status', '=', 'pending')
     .executeTakeFirst();
 }
@@ -108,6 +120,8 @@ export function verificationQueue(db: Db, organizerId: number | null) {
     .innerJoin('trips', 'trips.id', 'bookings.trip_id')
     .innerJoin('departures', 'departures.id', 'bookings.departure_id')
     .innerJoin('users as traveler', 'traveler.id', 'bookings.user_id')
+    .leftJoin('booking_moves as mv', 'mv.id', 'upi_proofs.move_id')
+    .leftJoin('departures as move_to', 'move_to.id', 'mv.to_departure_id')
     .select([
       'upi_proofs.id',
       'upi_proofs.utr',
@@ -127,6 +141,7 @@ export function verificationQueue(db: Db, organizerId: number | null) {
       'departures.start_date',
       'traveler.name as traveler_name',
       'traveler.phone as traveler_phone',
+      'move_to.start_date as move_to',
     ])
     .where('upi_proofs.status', '=', 'pending')
     .orderBy('upi_proofs.created_at');

@@ -313,6 +313,7 @@ export async function changeDeparture(
   set: {
     departure_id: number;
     amount_paise: number;
+    paid_paise?: number;
     balance_due_on?: string | null;
     balance_reminders?: number;
     updated_at: string;

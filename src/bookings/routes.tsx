@@ -48,6 +48,7 @@ import {
 } from './schemas.js';
 import { departureWaitlist, joinWaitlist, leaveWaitlist, myWaitlist, openOffer } from './waitlist.js';
 import { DepartureWaitlistPage, MyWaitlistPage } from '../../views/bookings/waitlist.js';
+import { movePaymentRoutes } from './routes-move-payment.js';
 
 type C = Context<AppEnv>;
 type Body = Record<string, string | string[] | File | (string | File)[] | undefined>;
@@ -290,6 +291,12 @@ const renderMove = async (c: C, side: Side, errors: FieldErrors = {}, status: 20
 async function postMove(c: C, side: Side, to: number, done: string) {
   const r = await tryForm(() => moveBooking(c.get('deps'), actor(c), idParam(c), to, side));
   if (!r.ok) return renderMove(c, side, r.errors, r.status === 409 ? 409 : 422);
+  if (r.value.duePaise)
+    return redirectWith(
+      c,
+      `/bookings/${idParam(c)}/move/pay`,
+      `Pay ${formatPaise(r.value.duePaise)} to complete the move to ${formatDay(r.value.startDate)}; your booking stays on its date until then.`,
+    );
   return redirectWith(c, done, `Booking moved to ${formatDay(r.value.startDate)}.`);
 }
 
@@ -474,3 +481,5 @@ bookingRoutes.post(
 bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), async (c) => {
   return page(c, <EarningsPage {...await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });
+
+bookingRoutes.route('/', movePaymentRoutes);

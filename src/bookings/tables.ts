@@ -73,6 +73,8 @@ export interface UpiProofsTable {
   reminded_at: Generated<string | null>;
   /** Set when the organizer asked for the proof again instead of rejecting it: the new proof's deadline. */
   resend_by: Generated<string | null>;
+  /** The pending move this proof pays for (migration 0068); null for the booking's own payment. */
+  move_id: Generated<number | null>;
   created_at: string;
 }
 
@@ -128,6 +130,10 @@ export interface BookingMovesTable {
   /** The new price of the seats less what the booking cost: above 0 is collected, below 0 refunded. */
   difference_paise: number;
   status: MoveStatus;
+  /** What the traveler pays for the move (fee + a higher price), 0 for a free one (migration 0068). */
+  due_paise: Generated<number>;
+  /** The Razorpay order paying an 'awaiting_payment' move, once one was opened. */
+  order_id: Generated<string | null>;
   moved_by: number | null;
   by_organizer: Generated<number>;
   created_at: string;

@@ -93,6 +93,8 @@ export interface VerificationItem {
   startDate: string;
   travelerName: string;
   travelerPhone: string | null;
+  /** A proof paying a move: the start of the departure the booking is to move to; null for the booking's own payment. */
+  moveTo: string | null;
 }
 
 /** A refund the organizer pays back by hand: a UPI one, or one Razorpay could not send. */
@@ -325,6 +327,18 @@ export interface MoveTerms {
   lastDay: string;
   /** Still before the cut-off (always true on the organizer's side while the trip is to come). */
   open: boolean;
+}
+
+/** A move waiting for its payment (the booking stays on its departure until it is paid). */
+export interface PendingMove {
+  id: number;
+  toStart: string;
+  toEnd: string;
+  feePaise: number;
+  differencePaise: number;
+  duePaise: number;
+  /** Its UPI proof is with the organizer: it can be neither cancelled nor paid again meanwhile. */
+  proofPending: boolean;
 }
 
 /** A move of a booking, as its page lists it. */

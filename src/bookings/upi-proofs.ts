@@ -21,12 +21,13 @@ import type { KeptScreenshot } from './types.js';
 
 /** Paying a booking by UPI: the payment page, the traveler's proof (UTR and screenshot), the screenshots' keeping. */
 
-function upiLink(b: BookingRow): string | null {
+/** The UPI app link paying `amount` (what the booking asks now, unless told) to its organizer. */
+export function upiLink(b: BookingRow, amount = dueNow(b)): string | null {
   if (!b.upi_id) return null;
   const p = new URLSearchParams({
     pa: b.upi_id,
     pn: b.org_display_name ?? b.organizer_name,
-    am: (dueNow(b) / 100).toFixed(2),
+    am: (amount / 100).toFixed(2),
     tn: b.code,
     cu: 'INR',
   });
@@ -175,14 +176,14 @@ export async function submitUpiProof(
 /** How long a screenshot that came with a form sent back is kept for the next try. */
 const KEPT_SCREENSHOT_TTL = HOUR;
 
-const toKept = (k: { id: string; file_name: string; expires_at: string }): KeptScreenshot => ({
+export const toKept = (k: { id: string; file_name: string; expires_at: string }): KeptScreenshot => ({
   ref: k.id,
   fileName: k.file_name,
   expiresAt: k.expires_at,
 });
 
 /** Stores the screenshot and keeps it for this booking and user, replacing (and deleting) any kept before. */
-async function keep(deps: Deps, userId: number, bookingId: number, file: File) {
+export async function keep(deps: Deps, userId: number, bookingId: number, file: File) {
   const img = await storeImage(deps.config.dataDir, file, 'screenshot', PROOF_WIDTHS, 'proofs');
   const now = deps.clock.now();
   const row = {
@@ -224,7 +225,7 @@ export async function keepProofScreenshot(
 }
 
 /** This user's screenshot kept for this booking, if one is. */
-async function keptFor(deps: Deps, actor: Actor, bookingId: number): Promise<KeptScreenshot | null> {
+export async function keptFor(deps: Deps, actor: Actor, bookingId: number): Promise<KeptScreenshot | null> {
   const k = await qr.latestKeptScreenshot(deps.db, bookingId, actor.id, isoNow(deps.clock));
   return k ? toKept(k) : null;
 }

@@ -12,6 +12,7 @@ import * as q from './queries.js';
 import * as qp from './queries-upi-proofs.js';
 import * as lifecycle from './lifecycle.js';
 import { offerFreedSeats } from './waitlist.js';
+import { moveProofRejected, moveProofVerified } from './move.js';
 import { cancelledPercent } from './cancel.js';
 import { message } from './messages.js';
 // Registers bookings as the payment owner, before any refund of a booking is settled.
@@ -41,6 +42,7 @@ export async function verifyUpiProof(deps: Deps, actor: Actor, proofId: number):
       !(await qp.decideProof(trx, proofId, { status: 'verified', reason: null, decided_by: actor.id, decided_at: now }))
     )
       throw new Conflict('This payment proof was already decided.');
+    if (p.move_id) return moveProofVerified(deps, trx, actor, p);
     const b = (await q.findBooking(trx, p.booking_id))!;
     const upiPayment = { amount: p.amount_paise, utr: p.utr, at: now };
     if (
@@ -137,6 +139,7 @@ export async function rejectUpiProof(deps: Deps, actor: Actor, proofId: number, 
     const now = isoNow(deps.clock);
     if (!(await qp.decideProof(trx, proofId, { status: 'rejected', reason, decided_by: actor.id, decided_at: now })))
       throw new Conflict('This payment proof was already decided.');
+    if (p.move_id) return moveProofRejected(deps, trx, actor, p, reason);
     const b = (await q.findBooking(trx, p.booking_id))!;
     // A proof of the balance: the booking stays confirmed, its balance still owed by the due date.
     const balanceProof = b.status === 'confirmed' && (await lifecycle.balanceProofRejected(trx, b, now));
@@ -222,6 +225,7 @@ export async function verificationQueue(
       startDate: p.start_date,
       travelerName: p.traveler_name,
       travelerPhone: p.traveler_phone,
+      moveTo: p.move_to,
     })),
     resendHours: RESEND_HOURS,
     refunds: refunds.map((r) => ({

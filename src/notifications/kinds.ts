@@ -113,6 +113,12 @@ export const KINDS: Record<string, Kind> = {
     topic: 'bookings',
     mustGo: true,
   },
+  'move-not-made': {
+    label: 'A paid move to another departure not made',
+    for: 'traveler',
+    topic: 'bookings',
+    mustGo: true,
+  },
   'trial-ending': { label: 'Free trial ending', for: 'organizer', topic: 'account' },
   'trial-ended': { label: 'Free trial ended', for: 'organizer', topic: 'account', mustGo: true },
   'review-invite': { label: 'Invitations to review a trek', for: 'traveler', topic: 'reviews' },

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
  * runs, so the page is recognised by its path.
  */
 const onCheckoutPage = (c: Context) =>
-  /^\/(bookings\/\d+\/checkout|organizer\/subscription\/checkout\/\d+)$/.test(c.req.path) &&
+  /^\/(bookings\/\d+\/(move\/)?checkout|organizer\/subscription\/checkout\/\d+)$/.test(c.req.path) &&
   (c.get('deps') as { payments: { mode: string } } | undefined)?.payments.mode === 'razorpay';
 
 export const checkoutCsp = {

@@ -207,7 +207,7 @@ describe('moving a booking to another departure', () => {
     }
   });
 
-  it("the trip's move fee is shown and not yet collected: the traveler's move is refused and nothing changes", async () => {
+  it("the trip's move fee is shown and collected first: the traveler is sent to pay it, the booking staying where it is until then", async () => {
     const trip = await twoDepartures();
     await t.db.updateTable('trips').set({ move_fee_paise: 50_000 }).where('id', '=', trip.tripId).execute();
     const a = await confirmed(trip);
@@ -216,9 +216,15 @@ describe('moving a booking to another departure', () => {
       'Moving costs ₹500',
     );
     const res = await t.post(`/bookings/${a.id}/move`, { departure: String(trip.second) }, a.me.cookie);
-    expect(res.status).toBe(409);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/bookings/${a.id}/move/pay`);
     expect((await booking(a.id)).departure_id).toBe(trip.departureId);
-    expect(await movesOf(a.id)).toHaveLength(0);
+    expect([await seats(trip.departureId), await seats(trip.second)]).toEqual([1, 0]);
+    expect(await movesOf(a.id)).toMatchObject([
+      { to_departure_id: trip.second, status: 'awaiting_payment', fee_paise: 50_000, due_paise: 50_000 },
+    ]);
+    const movePage = await (await t.request(`/bookings/${a.id}/move`, { cookie: a.me.cookie })).text();
+    expect(movePage).toContain('Move to 10 Apr 2027: pay ₹500 to complete it.');
   });
 
   it('a move to a cheaper date gives the difference back through Razorpay; a cancellation then refunds only what is left', async () => {

@@ -47,13 +47,14 @@ export const nextUtr = () => String(700_000_000_000 + ++utrSeq);
 
 /**
  * POSTs a UPI proof (a UTR and a screenshot) for a booking, as the traveler's form does.
- * `file: null` leaves the screenshot out; `kept` sends the reference of a kept screenshot.
+ * `file: null` leaves the screenshot out; `kept` sends the reference of a kept screenshot; `path`
+ * posts it to another proof form (a move's: `/bookings/:id/move/pay/upi`).
  */
 export async function sendUpiProof(
   app: { request(path: string, init?: RequestInit & { cookie?: string }): Promise<Response> },
   bookingId: number,
   cookie: string,
-  opts: { utr?: string; file?: Uint8Array | null; fileName?: string; kept?: string } = {},
+  opts: { utr?: string; file?: Uint8Array | null; fileName?: string; kept?: string; path?: string } = {},
 ): Promise<Response> {
   const fd = new FormData();
   fd.set('utr', opts.utr ?? nextUtr());
@@ -64,7 +65,7 @@ export async function sendUpiProof(
       new File([file as Uint8Array<ArrayBuffer>], opts.fileName ?? 'shot.png', { type: 'image/png' }),
     );
   if (opts.kept !== undefined) fd.set('kept', opts.kept);
-  return app.request(`/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
+  return app.request(opts.path ?? `/bookings/${bookingId}/pay/upi`, { method: 'POST', body: fd, cookie });
 }
 
 /** The emails of one template that mention a booking code: to whom, and their text. */

@@ -5,10 +5,12 @@ import type {
   BookingSummary,
   Participant,
   PaymentRecord,
+  PendingMove,
   RefundPreview,
   RefundRecord,
   UpiProofRecord,
 } from '../../src/bookings/types.js';
+import { PendingMoveNotice } from './move.js';
 
 export interface BookingPageProps {
   booking: BookingDetails;
@@ -18,6 +20,7 @@ export interface BookingPageProps {
   proofs: UpiProofRecord[];
   preview: RefundPreview | null;
   isTraveler: boolean;
+  pendingMove: PendingMove | null;
 }
 
 /** A booking's status as people read it. */
@@ -209,6 +212,7 @@ export function BookingPage(p: BookingPageProps) {
         Organizer: {b.organizerName}
         {b.meetingPoint && <> · meeting point: {b.meetingPoint}</>}
       </p>
+      {p.pendingMove && p.isTraveler && <PendingMoveNotice bookingId={b.id} move={p.pendingMove} />}
       {(b.status === 'confirmed' || b.status === 'pending') && p.isTraveler && (
         <p>
           {b.status === 'confirmed' && (

@@ -29,7 +29,8 @@ export type BookingMessage =
   | 'balance-unpaid-cancelled'
   | 'balance-unpaid-organizer'
   | 'booking-moved'
-  | 'booking-moved-organizer';
+  | 'booking-moved-organizer'
+  | 'move-not-made';
 
 export function EmailBody(p: { lines: string[]; link: string; linkText: string }) {
   return (
@@ -64,6 +65,9 @@ export interface Extra {
   /** A booking moved to another departure: the start of the one it left, and who moved it. */
   movedFrom?: string;
   movedByOrganizer?: boolean;
+  /** A paid move that could not be made: the start it was to move to; `byHand` when it was paid by UPI (paid back by the organizer). */
+  moveTo?: string;
+  byHand?: boolean;
 }
 
 /** Subject and lines of each booking message; every one carries the booking code. */
@@ -156,7 +160,9 @@ export function compose(
         toOrganizer: true,
         subject: `Payment proof to verify ${code}`,
         lines: [
-          `${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`,
+          x.moveTo
+            ? `${b.travelerName} uploaded a UPI payment proof for moving booking ${code} (${trip}) to ${formatDay(x.moveTo)}, ${formatPaise(x.refundPaise ?? 0)}.`
+            : `${b.travelerName} uploaded a UPI payment proof for booking ${code} (${trip}), ${formatPaise(b.amountPaise)}.`,
           x.duplicateUtr
             ? 'Warning: this UTR was already used on another booking, so the hold was not extended: the seats go back on sale when it ends unless you verify the payment first.'
             : 'Check the UTR in your UPI app, then verify or reject it.',
@@ -276,6 +282,22 @@ export function compose(
         lines: [
           `Booking ${code} (${b.travelerName}, ${guests}) moved from ${formatDay(x.movedFrom ?? b.startDate)} to ${formatDay(b.startDate)}${x.movedByOrganizer ? ', as you asked' : ' by the traveler'}.`,
         ],
+      };
+    case 'move-not-made':
+      return {
+        toOrganizer: false,
+        subject: `Move not made ${code}: ${b.title}`,
+        lines: [
+          `Your booking ${code} for ${b.title} was not moved to ${formatDay(x.moveTo ?? b.startDate)}: ${x.reason ?? 'the move could not be made'}. It stays on ${formatDay(b.startDate)}.`,
+          ...(x.refundPaise
+            ? [
+                x.byHand
+                  ? `${formatPaise(x.refundPaise)} you paid for the move is due back; the organizer pays it back to you by UPI.`
+                  : `${formatPaise(x.refundPaise)} you paid for the move is being refunded in full.`,
+              ]
+            : []),
+        ],
+        sms: `TrekTribe: booking ${code} not moved to ${formatDay(x.moveTo ?? b.startDate)}; it stays on ${formatDay(b.startDate)}.`,
       };
     case 'booking-refunded':
       return {

@@ -1,8 +1,9 @@
 import type { FieldErrors } from '../../src/lib/errors.js';
 import { formatPaise } from '../../src/lib/money.js';
 import { formatDateTime, formatDay } from '../../src/lib/time.js';
-import type { BookingDetails, MoveOption, MoveRecord, MoveTerms } from '../../src/bookings/types.js';
+import type { BookingDetails, MoveOption, MoveRecord, MoveTerms, PendingMove } from '../../src/bookings/types.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
+import { PayPage, type PayPageProps } from '../payments/pay.js';
 import { bookInputId, bookLabel, bookRank, GuestFields, type GuestValues } from './book.js';
 
 /** Moving a booking to another departure (the traveler's page and the organizer's), and editing its participants. */
@@ -11,6 +12,7 @@ export interface MovePageProps {
   booking: BookingDetails;
   terms: MoveTerms;
   options: MoveOption[];
+  pending: PendingMove | null;
   moves: MoveRecord[];
   side: 'traveler' | 'organizer';
   errors: FieldErrors;
@@ -26,7 +28,7 @@ const FormError = (p: { errors: FieldErrors }) =>
 function costText(t: MoveTerms): string {
   const due = t.feePaise + t.differencePaise;
   if (due > 0)
-    return `Moving costs ${formatPaise(due)}${t.feePaise ? ` (a ${formatPaise(t.feePaise)} fee${t.differencePaise > 0 ? ` and ${formatPaise(t.differencePaise)} for today's price` : ''})` : " (today's price)"}.`;
+    return `Moving costs ${formatPaise(due)}${t.feePaise ? ` (a ${formatPaise(t.feePaise)} fee${t.differencePaise > 0 ? ` and ${formatPaise(t.differencePaise)} for today's price` : ''})` : " (today's price)"}: your booking stays on its date until you pay it.`;
   if (due < 0)
     return `Today's price is ${formatPaise(-t.differencePaise)} lower${t.feePaise ? ` (less a ${formatPaise(t.feePaise)} fee)` : ''}: moving gives back ${formatPaise(-due)} of what you paid, or takes it off the balance still to pay.`;
   return 'Moving is free.';
@@ -47,6 +49,7 @@ export function MovePage(p: MovePageProps) {
       </hgroup>
       <FormError errors={p.errors} />
       <ErrorSummary errors={p.errors} idOf={(k) => `move-${k}`} />
+      {p.pending && p.side === 'traveler' && <PendingMoveNotice bookingId={b.id} move={p.pending} />}
       {!p.terms.open ? (
         <p id="move-closed">
           {b.status !== 'confirmed'
@@ -106,6 +109,52 @@ export function MovePage(p: MovePageProps) {
         <a href={back}>Back</a>
       </p>
     </section>
+  );
+}
+
+/**
+ * A move waiting for its payment, on the move page and the booking page: what to pay to complete
+ * it, and a way to give it up (a plain form: works without JavaScript).
+ */
+export function PendingMoveNotice(p: { bookingId: number; move: PendingMove }) {
+  const m = p.move;
+  return (
+    <article id="pending-move">
+      <p>
+        <strong>
+          Move to {formatDay(m.toStart)}: pay {formatPaise(m.duePaise)} to complete it.
+        </strong>{' '}
+        Your booking stays on its present date until then; the seats on {formatDay(m.toStart)} are not held, so if they
+        are gone when your payment arrives, it comes back in full.
+      </p>
+      {m.proofPending ? (
+        <p>Your UPI payment for this move is with the organizer for checking.</p>
+      ) : (
+        <div class="actions">
+          <a href={`/bookings/${p.bookingId}/move/pay`} role="button">
+            Pay {formatPaise(m.duePaise)}
+          </a>{' '}
+          <form method="post" action={`/bookings/${p.bookingId}/move/cancel`} hx-boost="false" class="inline">
+            <button type="submit" class="secondary">
+              Cancel this move
+            </button>
+          </form>
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** The pay page of a move: the booking's pay page for the move's price, and a way back. */
+export function MovePayPage(p: Omit<PayPageProps, 'forMove'> & { move: PendingMove }) {
+  return (
+    <>
+      <PayPage {...p} forMove={{ toStart: p.move.toStart }} />
+      <p>
+        Your booking stays on {formatDay(p.booking.startDate)} until this is paid.{' '}
+        <a href={`/bookings/${p.booking.id}/move`}>Back to the move</a>
+      </p>
+    </>
   );
 }
 

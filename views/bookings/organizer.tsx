@@ -57,7 +57,14 @@ export function VerificationsPage(p: {
                   : 'no refund is due under the policy.'}
               </p>
             )}
-            {x.bookingStatus === 'confirmed' && (
+            {x.moveTo && (
+              <p class="move-payment">
+                A payment for moving this booking to <strong>{formatDay(x.moveTo)}</strong>: verifying it moves the
+                booking (or, when the seats are gone, the money is due back); rejecting it leaves the booking where it
+                is.
+              </p>
+            )}
+            {x.bookingStatus === 'confirmed' && !x.moveTo && (
               <p class="flash error" role="alert">
                 This booking was paid online meanwhile. If this UPI money arrived too, verify it: it is then due back to
                 the traveler in full.

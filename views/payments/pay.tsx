@@ -15,6 +15,8 @@ export interface PayPageProps {
   errors: FieldErrors;
   utr: string;
   proofHoldMinutes: number;
+  /** Paying for a move to another departure (its own paths under /bookings/:id/move/pay): the new start. */
+  forMove?: { toStart: string };
 }
 
 const formatHours = (minutes: number) =>
@@ -23,12 +25,14 @@ const formatHours = (minutes: number) =>
 /** Pay a held booking: online (Razorpay or the test gateway) or by UPI with a proof. */
 export function PayPage(p: PayPageProps) {
   const b = p.booking;
+  const base = p.forMove ? `/bookings/${b.id}/move/pay` : `/bookings/${b.id}/pay`;
   return (
     <section>
       <hgroup>
         <h1>
           {b.balance ? 'Pay the balance: ' : 'Pay '}
           {formatPaise(b.amountPaise)}
+          {p.forMove && ` to move to ${formatDay(p.forMove.toStart)}`}
         </h1>
         <p>
           {b.title} · {formatDay(b.startDate)} · {b.guests} guest{b.guests === 1 ? '' : 's'} · booking{' '}
@@ -66,7 +70,7 @@ export function PayPage(p: PayPageProps) {
                 UPI, cards, net banking or wallets through Razorpay.
                 {p.gatewayMode === 'test' && ' Test mode: no real money moves.'}
               </p>
-              <form method="post" action={`/bookings/${b.id}/pay/online`} hx-boost="false">
+              <form method="post" action={`${base}/online`} hx-boost="false">
                 <button type="submit">Pay {formatPaise(b.amountPaise)} online</button>
               </form>
             </article>
@@ -86,7 +90,7 @@ export function PayPage(p: PayPageProps) {
                 </p>
               )}
               <img
-                src={`/bookings/${b.id}/upi-qr.svg`}
+                src={p.forMove ? `/bookings/${b.id}/move/upi-qr.svg` : `/bookings/${b.id}/upi-qr.svg`}
                 width={200}
                 height={200}
                 alt={`UPI QR code to pay ${formatPaise(b.amountPaise)} to ${b.upiId}`}
@@ -102,10 +106,12 @@ export function PayPage(p: PayPageProps) {
                 ))}
               <p id="upi-proof-needs">
                 Send both: the 12-digit UTR from your UPI app and a screenshot of the payment (JPEG, PNG or WebP, up to{' '}
-                {MAX_IMAGE_BYTES / 1024 / 1024} MB). The organizer confirms or refuses it within{' '}
-                {formatHours(p.proofHoldMinutes)}; your seats stay held until then.
+                {MAX_IMAGE_BYTES / 1024 / 1024} MB).{' '}
+                {p.forMove
+                  ? 'Your booking stays on its date until the organizer confirms the payment; it moves then, if the seats are still there (if not, the money comes back).'
+                  : `The organizer confirms or refuses it within ${formatHours(p.proofHoldMinutes)}; your seats stay held until then.`}
               </p>
-              <form method="post" action={`/bookings/${b.id}/pay/upi`} enctype="multipart/form-data" hx-boost="false">
+              <form method="post" action={`${base}/upi`} enctype="multipart/form-data" hx-boost="false">
                 <label>
                   UTR (12-digit UPI reference)
                   <input
@@ -155,6 +161,8 @@ export function RazorpayCheckoutPage(p: {
   orderId: string;
   keyId: string;
   traveler: PayerContact;
+  /** Where Checkout's result is posted (the booking's own payment by default). */
+  verifyPath?: string;
 }) {
   const b = p.booking;
   return (
@@ -166,7 +174,7 @@ export function RazorpayCheckoutPage(p: {
       <form
         id="rzp-form"
         method="post"
-        action={`/bookings/${b.id}/pay/verify`}
+        action={p.verifyPath ?? `/bookings/${b.id}/pay/verify`}
         data-key={p.keyId}
         data-amount={String(b.amountPaise)}
         data-order={p.orderId}
@@ -185,7 +193,8 @@ export function RazorpayCheckoutPage(p: {
       </button>
       <noscript>
         <p>
-          Online payment needs JavaScript. <a href={`/bookings/${b.id}/pay`}>Pay by UPI instead</a>.
+          Online payment needs JavaScript.{' '}
+          <a href={p.verifyPath?.replace(/\/verify$/, '') ?? `/bookings/${b.id}/pay`}>Pay by UPI instead</a>.
         </p>
       </noscript>
     </section>
