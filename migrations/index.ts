@@ -35,6 +35,7 @@ import * as m0066 from './0066_waitlist.js';
 import * as m0067 from './0067_booking_moves.js';
 import * as m0068 from './0068_move_payments.js';
 import * as m0069 from './0069_refunds_in_parts.js';
+import * as m0070 from './0070_order_purpose.js';
 
 /**
  * Every migration, in order. Names sort in the order they run. The first of each feature
@@ -80,4 +81,5 @@ export const migrations: Record<string, Migration> = {
   '0067_booking_moves': m0067,
   '0068_move_payments': m0068,
   '0069_refunds_in_parts': m0069,
+  '0070_order_purpose': m0070,
 };

@@ -71,13 +71,16 @@ export async function movePaymentPage(deps: Deps, actor: Actor, bookingId: numbe
   };
 }
 
+/** A move's orders are the booking's, for that move alone: never reused for its balance or another move. */
+const moveOrderPayer = (bookingId: number, moveId: number) => ({ ...payer(bookingId), purpose: `move:${moveId}` });
+
 /** The Razorpay order paying the pending move (the open one, or a new one), tied to the move. */
 export async function startMovePayment(deps: Deps, actor: Actor, bookingId: number): Promise<string> {
   const { b, m } = await ownPendingMove(deps, actor, bookingId);
   if (m.proofPending) throw proofWaiting(m);
   if (deps.payments.mode === 'off') throw new Conflict('Online payment is not available here. Please pay by UPI.');
   try {
-    const orderId = await openOrder(deps, actor, payer(b.id), {
+    const orderId = await openOrder(deps, actor, moveOrderPayer(b.id, m.id), {
       amount: m.duePaise,
       receipt: b.code,
       notes: { booking_id: String(b.id), booking_code: b.code, move_id: String(m.id) },
@@ -102,7 +105,7 @@ export async function openMoveCheckout(
   bookingId: number,
 ): Promise<{ orderId: string; booking: PayableBooking; traveler: PayerContact } | null> {
   const { b, m } = await ownPendingMove(deps, actor, bookingId);
-  const orderId = await openOrderId(deps.db, payer(b.id), m.duePaise);
+  const orderId = await openOrderId(deps.db, moveOrderPayer(b.id, m.id), m.duePaise);
   const traveler = { name: b.traveler_name, email: b.traveler_email, phone: b.traveler_phone };
   return orderId ? { orderId, booking: asPayable(b, m), traveler } : null;
 }

@@ -18,6 +18,8 @@ type Db = Kysely<Database>;
 export interface Payer {
   owner: string;
   id: number;
+  /** An order for something other than the owner's own payment ("move:12"): never reused for another. */
+  purpose?: string;
 }
 
 export type Applied = 'confirmed' | 'already' | 'refunding' | 'unknown' | 'mismatch';
@@ -67,7 +69,7 @@ export function recordUpiPayment(db: Db, payer: Payer, p: { amount: number; utr:
 
 /** The Razorpay order still open for this amount, if one was made. */
 export async function openOrderId(db: Db, payer: Payer, amount: number): Promise<string | null> {
-  return (await q.openOrderOf(db, payer.owner, payer.id, amount))?.razorpay_order_id ?? null;
+  return (await q.openOrderOf(db, payer.owner, payer.id, amount, payer.purpose ?? null))?.razorpay_order_id ?? null;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function openOrder(
       razorpay_payment_id: null,
       utr: null,
       paid_at: null,
+      purpose: payer.purpose ?? null,
       created_at: now,
       updated_at: now,
     });

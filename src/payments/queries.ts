@@ -13,7 +13,7 @@ export function paymentByRazorpayId(db: Db, paymentId: string) {
   return db.selectFrom('payments').select('id').where('razorpay_payment_id', '=', paymentId).executeTakeFirst();
 }
 
-export function openOrderOf(db: Db, owner: string, ownerId: number, amount: number) {
+export function openOrderOf(db: Db, owner: string, ownerId: number, amount: number, purpose: string | null) {
   return db
     .selectFrom('payments')
     .selectAll()
@@ -22,6 +22,7 @@ export function openOrderOf(db: Db, owner: string, ownerId: number, amount: numb
     .where('method', '=', 'razorpay')
     .where('status', '=', 'created')
     .where('amount_paise', '=', amount)
+    .where('purpose', 'is', purpose)
     .orderBy('id', 'desc')
     .executeTakeFirst();
 }

@@ -23,6 +23,8 @@ export interface PaymentsTable {
   razorpay_payment_id: string | null;
   utr: string | null;
   paid_at: string | null;
+  /** What an open order was made for beyond its owner's own ("move:12"); reused only for that. */
+  purpose: string | null;
   created_at: string;
   updated_at: string;
 }

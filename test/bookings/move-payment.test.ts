@@ -261,6 +261,37 @@ describe('a move that costs money', () => {
     expect(await t.db.selectFrom('upi_proofs').selectAll().where('booking_id', '=', b.id).execute()).toEqual([]);
   });
 
+  it("a move's order is never taken for the balance of the same amount, nor the balance's for the move", async () => {
+    // A deposit of 20 % (₹2,400): the balance owed is ₹9,600, and so is this move's fee.
+    const trip = await twoDepartures({ fee: 960_000, deposit: { kind: 'percent', value: 20, dueDays: 30 } });
+    const me = await signedIn(t.deps);
+    const id = bookingIdFrom(
+      await t.post(`/trips/${trip.tripId}/book`, bookingForm(trip.departureId, 1, { pay: 'deposit' }), me.cookie),
+    );
+    await t.post(`/bookings/${id}/pay/online`, {}, me.cookie);
+    const { payment } = rzp.fake.pay((await paymentsOf(id)).at(-1)!.razorpay_order_id!);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment }))).status).toBe(200);
+    expect(await booking(id)).toMatchObject({ status: 'confirmed', payment_status: 'pending', paid_paise: 240_000 });
+    const b = { me, id };
+
+    await askToMove(b, trip.second);
+    const moveOrder = await openMoveOrder(b);
+    expect(moveOrder.amount_paise).toBe(960_000);
+    expect((await t.post(`/bookings/${id}/pay/online`, {}, me.cookie)).status).toBe(303);
+    const balanceOrder = (await paymentsOf(id)).filter((p) => p.status === 'created').at(-1)!;
+    expect(balanceOrder.razorpay_order_id).not.toBe(moveOrder.razorpay_order_id);
+
+    // The balance paid: the booking is paid in full and stays on its date; the move still waits.
+    const paid = rzp.fake.pay(balanceOrder.razorpay_order_id!);
+    expect((await deliver(rzp.fake.webhook('payment.captured', { payment: paid.payment }))).status).toBe(200);
+    expect(await booking(id)).toMatchObject({
+      departure_id: trip.departureId,
+      payment_status: 'paid',
+      paid_paise: 1_200_000,
+    });
+    expect((await movesOf(id)).at(-1)!.status).toBe('awaiting_payment');
+  });
+
   it("someone else's pending move cannot be paid, seen or cancelled (404)", async () => {
     const trip = await twoDepartures({ fee: FEE });
     const b = await paidOnline(trip, 1);
