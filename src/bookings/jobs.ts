@@ -12,6 +12,7 @@ import { BALANCE_GRACE_DAYS, BALANCE_REMINDER_DAYS } from './deposits.js';
 import { tx } from '../lib/transaction.js';
 import { bookingChanged } from '../live/service.js';
 import * as q from './queries.js';
+import * as qj from './queries-jobs.js';
 import * as qp from './queries-upi-proofs.js';
 import * as qr from './queries-upi-retries.js';
 import * as lifecycle from './lifecycle.js';
@@ -46,7 +47,7 @@ export async function expireHolds(deps: Deps): Promise<string> {
   const now = deps.clock.now();
   let expired = 0;
   let warned = 0;
-  for (const { id } of await q.expiredHolds(deps.db, now.toISOString())) {
+  for (const { id } of await qj.expiredHolds(deps.db, now.toISOString())) {
     const done = await tx(deps.db, async (trx) => {
       const b = await q.findBooking(trx, id);
       if (
@@ -69,9 +70,13 @@ export async function expireHolds(deps: Deps): Promise<string> {
     }
     await breathe();
   }
-  for (const { id } of await q.holdsExpiringBefore(deps.db, now.toISOString(), addMs(now, 10 * MINUTE).toISOString())) {
+  for (const { id } of await qj.holdsExpiringBefore(
+    deps.db,
+    now.toISOString(),
+    addMs(now, 10 * MINUTE).toISOString(),
+  )) {
     const done = await tx(deps.db, async (trx) => {
-      if (!(await q.markExpiryWarned(trx, id, now.toISOString()))) return false;
+      if (!(await qj.markExpiryWarned(trx, id, now.toISOString()))) return false;
       await message(deps, trx, 'hold-expiring', id);
       return true;
     });
@@ -175,9 +180,9 @@ async function releaseOverdueProof(
 export async function sendTripReminders(deps: Deps): Promise<string> {
   const tomorrow = istDate(addMs(deps.clock.now(), DAY));
   let sent = 0;
-  for (const { id } of await q.confirmedStartingOn(deps.db, tomorrow)) {
+  for (const { id } of await qj.confirmedStartingOn(deps.db, tomorrow)) {
     const done = await tx(deps.db, async (trx) => {
-      if (!(await q.markReminderSent(trx, id, isoNow(deps.clock)))) return false;
+      if (!(await qj.markReminderSent(trx, id, isoNow(deps.clock)))) return false;
       await message(deps, trx, 'trip-reminder', id);
       return true;
     });
@@ -191,7 +196,7 @@ export async function sendTripReminders(deps: Deps): Promise<string> {
 export async function completeEndedBookings(deps: Deps): Promise<string> {
   const today = istDate(deps.clock.now());
   let completed = 0;
-  for (const b of await q.confirmedEndedBefore(deps.db, today)) {
+  for (const b of await qj.confirmedEndedBefore(deps.db, today)) {
     if (await lifecycle.complete(deps.db, b, isoNow(deps.clock))) completed++;
     await breathe();
   }
@@ -211,12 +216,12 @@ export async function chaseBalances(deps: Deps): Promise<string> {
   const [first, second] = BALANCE_REMINDER_DAYS;
   let reminded = 0;
   let cancelled = 0;
-  for (const b of await q.balancesDueBy(deps.db, addDays(today, first))) {
+  for (const b of await qj.balancesDueBy(deps.db, addDays(today, first))) {
     const daysLeft = daysBetween(today, b.balance_due_on!);
     const n = daysLeft < 0 ? 0 : daysLeft <= second ? 2 : 1;
     if (n > b.balance_reminders) {
       const done = await tx(deps.db, async (trx) => {
-        if (!(await q.markBalanceReminded(trx, b.id, n))) return false;
+        if (!(await qj.markBalanceReminded(trx, b.id, n))) return false;
         await message(deps, trx, 'balance-reminder', b.id);
         return true;
       });

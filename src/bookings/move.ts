@@ -22,7 +22,7 @@ import { message } from './messages.js';
 import { balanceOf } from './deposits.js';
 import { payer, toDetails } from './rows.js';
 import { offerFreedSeats } from './waitlist.js';
-import type { MoveOption, MoveRecord, MoveTerms, Participant, PendingMove } from './types.js';
+import type { MoveOption, MoveRecord, MoveTerms, PendingMove } from './types.js';
 
 /**
  * Moving a confirmed booking to another departure of its trip (the traveler until the trip's
@@ -33,7 +33,7 @@ import type { MoveOption, MoveRecord, MoveTerms, Participant, PendingMove } from
 type Side = 'traveler' | 'organizer';
 
 /** The last day the traveler may still move or edit: the cut-off, and never the start day itself. */
-const lastDayOf = (b: Pick<BookingRow, 'start_date' | 'move_cutoff_days'>) =>
+export const lastDayOf = (b: Pick<BookingRow, 'start_date' | 'move_cutoff_days'>) =>
   addDays(b.start_date, -Math.max(1, b.move_cutoff_days));
 
 function termsOf(b: BookingRow, side: Side, today: string): MoveTerms {
@@ -427,53 +427,4 @@ async function moveInTx(
     },
   });
   return { startDate: target.startDate };
-}
-
-// ---------------------------------------------------------------- participants
-
-/** The participants' form: the booking, its people, and whether they can still be edited. */
-export async function participantsToEdit(deps: Deps, actor: Actor, bookingId: number) {
-  const b = await ownBooking(deps, actor, bookingId);
-  const lastDay = lastDayOf(b);
-  return {
-    booking: toDetails(b),
-    participants: (await q.participantsOf(deps.db, b.id)) as Participant[],
-    lastDay,
-    open: editable(b, istDate(deps.clock.now())),
-  };
-}
-
-const editable = (b: BookingRow, today: string) =>
-  (b.status === 'confirmed' || b.status === 'pending') && today <= lastDayOf(b);
-
-/** The traveler rewrites their participants' details (a seat passed to a friend) until the cut-off. */
-export async function editParticipants(
-  deps: Deps,
-  actor: Actor,
-  bookingId: number,
-  people: { name: string; phone: string; age: number; dietary: string }[],
-): Promise<void> {
-  await ownBooking(deps, actor, bookingId);
-  await tx(deps.db, async (trx) => {
-    const b = (await q.findBooking(trx, bookingId))!;
-    if (!editable(b, istDate(deps.clock.now())))
-      throw new Conflict(
-        b.status === 'confirmed' || b.status === 'pending'
-          ? `Participants could be changed until ${formatDay(lastDayOf(b))}; ask the organizer.`
-          : 'This booking can no longer be changed.',
-      );
-    const before = await q.participantsOf(trx, b.id);
-    if (people.length !== before.length)
-      throw new DomainError(`Give the details of all ${before.length} guests.`, 'name');
-    for (const [i, p] of people.entries())
-      await qm.updateParticipant(trx, b.id, { ...p, position: before[i].position });
-    await audit(trx, deps.clock, {
-      actorId: actor.id,
-      action: 'booking.participants_edited',
-      targetType: 'booking',
-      targetId: b.id,
-      before: before.map((p) => p.name),
-      after: people.map((p) => p.name),
-    });
-  });
 }

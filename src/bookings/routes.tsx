@@ -7,11 +7,9 @@ import { redirectWith } from '../lib/flash.js';
 import { formHook, tryAction, tryForm } from '../lib/forms.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatPaise } from '../lib/money.js';
-import { formatDay } from '../lib/time.js';
 import { page, qrSvg } from '../render.js';
 import { BookPage, JoinPage, type GuestValues } from '../../views/bookings/book.js';
 import { BookingPage, BookingsListPage, CancelPage, PassPage } from '../../views/bookings/booking.js';
-import { MovePage, ParticipantsPage } from '../../views/bookings/move.js';
 import {
   CancelDeparturePage,
   EarningsPage,
@@ -23,7 +21,6 @@ import { bookingFormData, createBooking, joinFreeTrip, leadOf } from './book.js'
 import { bookingIcs } from './calendar.js';
 import { cancelBooking, cancelDepartureBookings, cancellation, departureForOrganizer } from './cancel.js';
 import { bookingDetails, myBookings } from './my-bookings.js';
-import { editParticipants, moveBooking, moveChoices, participantsToEdit } from './move.js';
 import { earnings, organizerBookings, participantsCsv } from './organizer.js';
 import { proofScreenshot } from './upi-proofs.js';
 import {
@@ -39,39 +36,16 @@ import {
   cancelDepartureForm,
   joinForm,
   MAX_GUESTS,
-  moveForm,
-  participantsForm,
   rejectForm,
   resendForm,
   waitlistForm,
-  type BookingForm,
 } from './schemas.js';
 import { departureWaitlist, joinWaitlist, leaveWaitlist, myWaitlist, openOffer } from './waitlist.js';
 import { DepartureWaitlistPage, MyWaitlistPage } from '../../views/bookings/waitlist.js';
-import { movePaymentRoutes } from './routes-move-payment.js';
+import { moveRoutes } from './routes-move.js';
+import { guestValues, participantsOf } from './guest-rows.js';
 
 type C = Context<AppEnv>;
-type Body = Record<string, string | string[] | File | (string | File)[] | undefined>;
-
-function guestValues(src: Body, lead?: { name: string; phone: string }): GuestValues {
-  const arr = (k: string) => {
-    const v = src[k];
-    return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
-  };
-  const name = arr('name');
-  const phone = arr('phone');
-  if (lead && name.length === 0) name.push(lead.name);
-  if (lead && phone.length === 0) phone.push(lead.phone);
-  return {
-    name,
-    phone,
-    age: arr('age'),
-    diet: arr('diet'),
-    requests: typeof src.requests === 'string' ? src.requests : '',
-    pay: typeof src.pay === 'string' ? src.pay : undefined,
-  };
-}
-
 const departureOf = (v: unknown) => {
   const n = Number(v);
   return Number.isSafeInteger(n) && n > 0 ? n : null;
@@ -107,14 +81,6 @@ async function renderPosted(c: C, errors: FieldErrors, status: 200 | 409 | 422) 
   const body = await c.req.parseBody({ all: true });
   return renderBookForm(c, departureOf(body.departure), Number(body.guests) || 1, guestValues(body), errors, status);
 }
-
-const participantsOf = (f: Pick<BookingForm, 'guests' | 'name' | 'phone' | 'age' | 'diet'>) =>
-  Array.from({ length: f.guests }, (_, i) => ({
-    name: f.name[i],
-    phone: f.phone[i],
-    age: f.age[i],
-    dietary: f.diet[i] ?? '',
-  }));
 
 /** Booking, the traveler's pages, cancellations, the organizer's verification queue and bookings. */
 export const bookingRoutes = new Hono<AppEnv>();
@@ -279,96 +245,6 @@ bookingRoutes.post('/bookings/:id/cancel', requirePermission('bookings:create'),
   );
 });
 
-// ------------------------------------------------------------ moves and participants
-
-type Side = 'traveler' | 'organizer';
-const renderMove = async (c: C, side: Side, errors: FieldErrors = {}, status: 200 | 409 | 422 = 200) => {
-  const d = await moveChoices(c.get('deps'), actor(c), idParam(c), side);
-  return page(c, <MovePage {...d} side={side} errors={errors} />, { title: `Move ${d.booking.code}`, status });
-};
-
-/** The move to another departure, by the traveler (fee, cut-off) or the organizer (neither): same form, same verb. */
-async function postMove(c: C, side: Side, to: number, done: string) {
-  const r = await tryForm(() => moveBooking(c.get('deps'), actor(c), idParam(c), to, side));
-  if (!r.ok) return renderMove(c, side, r.errors, r.status === 409 ? 409 : 422);
-  if (r.value.duePaise)
-    return redirectWith(
-      c,
-      `/bookings/${idParam(c)}/move/pay`,
-      `Pay ${formatPaise(r.value.duePaise)} to complete the move to ${formatDay(r.value.startDate)}; your booking stays on its date until then.`,
-    );
-  return redirectWith(c, done, `Booking moved to ${formatDay(r.value.startDate)}.`);
-}
-
-bookingRoutes.get('/bookings/:id/move', requirePermission('bookings:create'), (c) => renderMove(c, 'traveler'));
-bookingRoutes.post(
-  '/bookings/:id/move',
-  requirePermission('bookings:create'),
-  zValidator(
-    'form',
-    moveForm,
-    formHook((c, _values, errors) => renderMove(c, 'traveler', errors, 422)),
-  ),
-  (c) => postMove(c, 'traveler', c.req.valid('form').departure, `/bookings/${idParam(c)}`),
-);
-bookingRoutes.get('/organizer/bookings/:id/move', requirePermission('bookings:verify'), (c) =>
-  renderMove(c, 'organizer'),
-);
-bookingRoutes.post(
-  '/organizer/bookings/:id/move',
-  requirePermission('bookings:verify'),
-  zValidator(
-    'form',
-    moveForm,
-    formHook((c, _values, errors) => renderMove(c, 'organizer', errors, 422)),
-  ),
-  (c) => postMove(c, 'organizer', c.req.valid('form').departure, '/organizer/bookings'),
-);
-
-const renderParticipants = async (
-  c: C,
-  values?: GuestValues,
-  errors: FieldErrors = {},
-  status: 200 | 409 | 422 = 200,
-) => {
-  const d = await participantsToEdit(c.get('deps'), actor(c), idParam(c));
-  const shown = values ?? {
-    name: d.participants.map((x) => x.name),
-    phone: d.participants.map((x) => x.phone),
-    age: d.participants.map((x) => String(x.age)),
-    diet: d.participants.map((x) => x.dietary),
-    requests: '',
-  };
-  const props = { booking: d.booking, values: shown, lastDay: d.lastDay, open: d.open, errors };
-  return page(c, <ParticipantsPage {...props} />, { title: `Participants ${d.booking.code}`, status });
-};
-
-bookingRoutes.get('/bookings/:id/participants', requirePermission('bookings:create'), (c) => renderParticipants(c));
-bookingRoutes.post(
-  '/bookings/:id/participants',
-  requirePermission('bookings:create'),
-  zValidator(
-    'form',
-    participantsForm,
-    formHook(async (c, _values, errors) =>
-      renderParticipants(c, guestValues(await c.req.parseBody({ all: true })), errors, 422),
-    ),
-  ),
-  async (c) => {
-    const f = c.req.valid('form');
-    const people = participantsOf(f);
-    const r = await tryForm(() => editParticipants(c.get('deps'), actor(c), idParam(c), people));
-    if (!r.ok)
-      return renderParticipants(
-        c,
-        guestValues(await c.req.parseBody({ all: true })),
-        r.errors,
-        r.status === 409 ? 409 : 422,
-      );
-    return redirectWith(c, `/bookings/${idParam(c)}`, 'Participants saved.');
-  },
-);
-
 // ------------------------------------------------------------ organizer
 
 /** The queue; with errors, those of the reject or resend form of the proof in the path. */
@@ -482,4 +358,4 @@ bookingRoutes.get('/organizer/earnings', requirePermission('bookings:verify'), a
   return page(c, <EarningsPage {...await earnings(c.get('deps'), actor(c))} />, { title: 'Earnings' });
 });
 
-bookingRoutes.route('/', movePaymentRoutes);
+bookingRoutes.route('/', moveRoutes);
