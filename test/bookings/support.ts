@@ -76,3 +76,13 @@ export async function emailsAbout(deps: Pick<Deps, 'db'>, template: string, code
     .map((m) => ({ to: m.recipient, text: JSON.parse(m.payload).text as string }))
     .filter((m) => m.text.includes(code));
 }
+
+/** A traveler's latest waitlist entry on a departure (undefined when they never joined it). */
+export const waitlistEntryOf = (deps: Pick<Deps, 'db'>, userId: number, departureId: number) =>
+  deps.db
+    .selectFrom('waitlist_entries')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('departure_id', '=', departureId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
