@@ -154,16 +154,29 @@ export async function openOffer(
   if (e.status === 'closed') throw new Conflict(CLOSED);
   if (e.status !== 'offered' || !e.offer_expires_at || e.offer_expires_at <= isoNow(deps.clock))
     throw new Conflict('This offer has ended: its seats went to the next traveler on the waitlist.', 'offer');
+  const closed = await closeOfferOnClosedDate(deps, actor, e.departure_id);
+  if (closed) throw new Conflict(closed);
   const d = (await qw.departureSeats(deps.db, e.departure_id))!;
-  if (d.trip_status !== 'active' || d.status !== 'open' || d.start_date <= istDate(deps.clock.now())) {
-    await closeOffer(deps, actor, e);
-    throw new Conflict(`${d.title}, ${formatDay(d.start_date)}: ${CLOSED[0]!.toLowerCase()}${CLOSED.slice(1)}`);
-  }
   return { tripId: d.trip_id, departureId: e.departure_id, guests: e.guests };
 }
 
 const CLOSED =
   'This date no longer takes bookings (the organizer paused or cancelled it), so your place on its waitlist is closed.';
+
+/**
+ * A booking (or a free trip's join) refused because its date stopped taking bookings: an open
+ * offer of this traveler's on that date is closed and its seats released; returns why, to tell
+ * them in a 409 page (null when they held no offer there, or the date still takes bookings).
+ */
+export async function closeOfferOnClosedDate(deps: Deps, actor: Actor, departureId: number): Promise<string | null> {
+  const e = await qw.liveEntryOf(deps.db, actor.id, departureId);
+  if (!e || e.status !== 'offered') return null;
+  const d = await qw.departureSeats(deps.db, departureId);
+  if (!d || (d.trip_status === 'active' && d.status === 'open' && d.start_date > istDate(deps.clock.now())))
+    return null;
+  await closeOffer(deps, actor, e);
+  return `${d.title}, ${formatDay(d.start_date)}: ${CLOSED[0]!.toLowerCase()}${CLOSED.slice(1)}`;
+}
 
 /** An offer on a date that no longer takes bookings: closed, its seats given back. */
 async function closeOffer(deps: Deps, actor: Actor, e: { id: number; departure_id: number; guests: number }) {

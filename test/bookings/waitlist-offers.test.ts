@@ -178,3 +178,27 @@ describe('where the waitlist keeps its SQL', () => {
     expect(src.match(/\b(selectFrom|insertInto|updateTable|deleteFrom)\(/g)).toBeNull();
   });
 });
+
+describe('booking with an offer on a date that stopped taking bookings', () => {
+  it('the booking form sent after the trip was paused: a 409 page saying why, the offer closed and its seat released', async () => {
+    const o = await offerOnOneSeat();
+    expect((await t.post(`/organizer/trips/${o.tripId}/deactivate`, {}, o.organizer)).status).toBe(303);
+    const res = await book(o.waiting, o.tripId, o.departureId, 1);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('no longer takes bookings (the organizer paused or cancelled it)');
+    expect((await entryOf(o.waiting.id, o.departureId)).status).toBe('closed');
+    expect(await seatsOf(o.departureId)).toBe(0);
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', o.waiting.id).execute()).toEqual([]);
+    expect(await seatsThatDoNotAddUp(t.db)).toEqual([]);
+  });
+
+  it('a free trip joined after it was paused: the same 409 page, the place given back', async () => {
+    const o = await offerOnOneSeat({ pricePaise: 0 });
+    expect((await t.post(`/organizer/trips/${o.tripId}/deactivate`, {}, o.organizer)).status).toBe(303);
+    const res = await t.post(`/trips/${o.tripId}/join`, { departure: String(o.departureId) }, o.waiting.cookie);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('no longer takes bookings');
+    expect((await entryOf(o.waiting.id, o.departureId)).status).toBe('closed');
+    expect(await seatsOf(o.departureId)).toBe(0);
+  });
+});
