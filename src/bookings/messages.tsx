@@ -85,7 +85,7 @@ export async function sendBookingMessage(
   if (m.sms && phone) await enqueue(db, deps, { channel: 'sms', to: phone, template: kind, text: m.sms.slice(0, 160) });
 }
 
-/** Queues a waitlist message to its traveler (and an offer's SMS, when they have a phone), in the caller's transaction. */
+/** Queues a waitlist message to its traveler by email, and by SMS when they have a phone, in the caller's transaction. */
 export async function sendWaitlistMessage(
   db: Kysely<Database>,
   deps: Pick<Deps, 'clock' | 'config'>,

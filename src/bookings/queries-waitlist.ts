@@ -52,6 +52,7 @@ export function departureSeats(db: Db, departureId: number) {
       'trips.id as trip_id',
       'trips.title',
       'trips.status as trip_status',
+      'trips.organizer_id',
     ])
     .where('departures.id', '=', departureId)
     .executeTakeFirst();
@@ -129,6 +130,7 @@ export function expiredOffers(db: Db, now: string, limit: number) {
       't.title',
       'u.name',
       'u.email',
+      'u.phone',
     ])
     .where('w.status', '=', 'offered')
     .where('w.offer_expires_at', '<=', now)
@@ -153,6 +155,7 @@ export function entriesOfTraveler(db: Db, userId: number) {
       'd.start_date',
       't.id as trip_id',
       't.title',
+      't.price_paise',
       sql<number>`(select count(*) from waitlist_entries o
                    where o.departure_id = w.departure_id and o.status in ('waiting', 'offered') and o.id <= w.id)`.as(
         'place',
@@ -191,9 +194,22 @@ export function liveEntriesToTell(db: Db, departureId: number) {
   return db
     .selectFrom('waitlist_entries as w')
     .innerJoin('users as u', 'u.id', 'w.user_id')
-    .select(['w.id', 'w.guests', 'w.status', 'w.user_id', 'u.name', 'u.email'])
+    .select(['w.id', 'w.guests', 'w.status', 'w.user_id', 'u.name', 'u.email', 'u.phone'])
     .where('w.departure_id', '=', departureId)
     .where('w.status', 'in', ['waiting', 'offered'])
     .orderBy('w.id')
     .execute();
+}
+
+/** The travelers still on these departures' waitlists (waiting or offered). */
+export async function liveUsersOf(db: Db, departureIds: number[]): Promise<number[]> {
+  if (departureIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('waitlist_entries')
+    .select('user_id')
+    .distinct()
+    .where('departure_id', 'in', departureIds)
+    .where('status', 'in', ['waiting', 'offered'])
+    .execute();
+  return rows.map((r) => r.user_id);
 }

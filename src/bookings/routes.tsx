@@ -66,11 +66,10 @@ async function renderBookForm(
     departureId,
     actor(c),
   );
-  if (trip.pricePaise === 0)
-    return page(c, <JoinPage trip={trip} seatsLeft={seatsLeft} error={Object.values(errors)[0]} />, {
-      title: `Join ${trip.title}`,
-      status,
-    });
+  if (trip.pricePaise === 0) {
+    const props = { trip, seatsLeft, errors, offered, offerUntil, waiting };
+    return page(c, <JoinPage {...props} />, { title: `Join ${trip.title}`, status });
+  }
   const n = Math.max(1, Math.min(guests || 1, MAX_GUESTS, Math.max(1, seatsLeft)));
   const props = { trip, departures, seatsLeft, deposit, guests: n, values, errors, offered, offerUntil, waiting };
   return page(c, <BookPage {...props} />, { title: `Book ${trip.title}`, status, fragment: <BookPage {...props} /> });
@@ -178,7 +177,8 @@ bookingRoutes.post('/waitlist/:id/leave', requirePermission('bookings:create'), 
 
 /** An offer's link: straight to the booking form, the offered seats held for this traveler. */
 bookingRoutes.get('/waitlist/:id/accept', requirePermission('bookings:create'), async (c) => {
-  const r = await tryForm(() => openOffer(c.get('deps'), actor(c), idParam(c)));
+  // An offer that ran out goes back to the list; a date that stopped taking bookings is a 409 page saying so.
+  const r = await tryForm(() => openOffer(c.get('deps'), actor(c), idParam(c)), { fieldsOnly: true });
   if (!r.ok) return redirectWith(c, '/waitlist', Object.values(r.errors)[0], 'error');
   const o = r.value;
   return c.redirect(`/trips/${o.tripId}/book?departure=${o.departureId}&guests=${o.guests}`, 303);

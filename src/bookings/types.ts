@@ -287,6 +287,8 @@ export interface WaitlistPlace {
   place: number;
   /** Set while seats are held for them: book before this. */
   offerExpiresAt: string | null;
+  /** A free trip: an offer is taken in one click (joined at once), no booking form. */
+  free: boolean;
 }
 
 /** A departure's waitlist as its organizer sees it. */

@@ -8,9 +8,9 @@ import { addMs, HOUR, isoNow } from '../lib/clock.js';
 import { Conflict, DomainError, NotFoundError } from '../lib/errors.js';
 import { breathe } from '../lib/jobs.js';
 import { getSetting } from '../lib/settings.js';
-import { istDate } from '../lib/time.js';
+import { formatDay, istDate } from '../lib/time.js';
 import { tx } from '../lib/transaction.js';
-import { channel, publish } from '../live/service.js';
+import { channel, publish, publishWith } from '../live/service.js';
 import { MAX_GUESTS } from './schemas.js';
 import { sendWaitlistMessage } from './messages.js';
 import * as q from './queries.js';
@@ -28,6 +28,19 @@ import type { DepartureWaitlist, WaitlistPlace } from './types.js';
 
 type Db = Kysely<Database>;
 
+/**
+ * The traveler's /waitlist page is live (src/live/pages.ts): everyone still on this departure's
+ * waitlist (whose place may have moved) and `also` (who just left it) fetch it again. Written in
+ * the changing transaction, so it is heard exactly when the change commits.
+ */
+async function tellWaitlist(trx: Db, deps: Pick<Deps, 'clock'>, departureId: number, also: number[] = []) {
+  const users = new Set([...(await qw.liveUsersOf(trx, [departureId])), ...also]);
+  if (users.size > 0) await publishWith(trx, deps.clock, { to: [...users].map(channel.user), event: WAITLIST_EVENT });
+}
+
+/** The SSE event on which a traveler's /waitlist page fetches its list again. */
+export const WAITLIST_EVENT = 'waitlist';
+
 /** Joins the waitlist of a departure that has fewer seats left than `guests`. */
 export async function joinWaitlist(
   deps: Deps,
@@ -43,8 +56,7 @@ export async function joinWaitlist(
     if (!d || d.trip_id !== tripId || d.trip_status !== 'active') throw new NotFoundError();
     if (d.status !== 'open' || d.start_date <= today)
       throw new DomainError('This departure is no longer taking bookings. Choose another date.', 'departure');
-    const organizer = await trx.selectFrom('trips').select('organizer_id').where('id', '=', tripId).executeTakeFirst();
-    if (organizer?.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
+    if (d.organizer_id === actor.id) throw new DomainError('You cannot book your own trip.', 'departure');
     const left = d.capacity - d.seats_taken;
     if (left >= input.guests)
       throw new DomainError(
@@ -84,6 +96,7 @@ export async function leaveWaitlist(deps: Deps, actor: Actor, entryId: number): 
       await q.releaseSeats(trx, e.departure_id, e.guests);
       await offerFreedSeats(trx, deps, e.departure_id);
     }
+    await tellWaitlist(trx, deps, e.departure_id, [e.user_id]);
   });
 }
 
@@ -99,6 +112,7 @@ export async function myWaitlist(deps: Deps, actor: Actor): Promise<WaitlistPlac
     guests: r.guests,
     place: Number(r.place),
     offerExpiresAt: r.status === 'offered' ? r.offer_expires_at : null,
+    free: r.price_paise === 0,
   }));
 }
 
@@ -125,7 +139,11 @@ export async function departureWaitlist(deps: Deps, actor: Actor, departureId: n
   };
 }
 
-/** An offer's link: where its booking form is, while the offer is open for this traveler. */
+/**
+ * An offer's link: where its booking form is, while the offer is open for this traveler. A trip
+ * paused or a date closed since the offer ends it here: the offer is closed, its seats go back
+ * (and to nobody else while the date takes no bookings), and the traveler is told why (409).
+ */
 export async function openOffer(
   deps: Deps,
   actor: Actor,
@@ -133,10 +151,47 @@ export async function openOffer(
 ): Promise<{ tripId: number; departureId: number; guests: number }> {
   const e = await qw.findEntry(deps.db, entryId);
   if (!e || e.user_id !== actor.id) throw new NotFoundError();
+  if (e.status === 'closed') throw new Conflict(CLOSED);
   if (e.status !== 'offered' || !e.offer_expires_at || e.offer_expires_at <= isoNow(deps.clock))
-    throw new Conflict('This offer has ended: its seats went to the next traveler on the waitlist.');
+    throw new Conflict('This offer has ended: its seats went to the next traveler on the waitlist.', 'offer');
+  const closed = await closeOfferOnClosedDate(deps, actor, e.departure_id);
+  if (closed) throw new Conflict(closed);
   const d = (await qw.departureSeats(deps.db, e.departure_id))!;
   return { tripId: d.trip_id, departureId: e.departure_id, guests: e.guests };
+}
+
+const CLOSED =
+  'This date no longer takes bookings (the organizer paused or cancelled it), so your place on its waitlist is closed.';
+
+/**
+ * A booking (or a free trip's join) refused because its date stopped taking bookings: an open
+ * offer of this traveler's on that date is closed and its seats released; returns why, to tell
+ * them in a 409 page (null when they held no offer there, or the date still takes bookings).
+ */
+export async function closeOfferOnClosedDate(deps: Deps, actor: Actor, departureId: number): Promise<string | null> {
+  const e = await qw.liveEntryOf(deps.db, actor.id, departureId);
+  if (!e || e.status !== 'offered') return null;
+  const d = await qw.departureSeats(deps.db, departureId);
+  if (!d || (d.trip_status === 'active' && d.status === 'open' && d.start_date > istDate(deps.clock.now())))
+    return null;
+  await closeOffer(deps, actor, e);
+  return `${d.title}, ${formatDay(d.start_date)}: ${CLOSED[0]!.toLowerCase()}${CLOSED.slice(1)}`;
+}
+
+/** An offer on a date that no longer takes bookings: closed, its seats given back. */
+async function closeOffer(deps: Deps, actor: Actor, e: { id: number; departure_id: number; guests: number }) {
+  await tx(deps.db, async (trx) => {
+    if (!(await qw.moveEntry(trx, e.id, ['offered'], 'closed', isoNow(deps.clock)))) return;
+    await q.releaseSeats(trx, e.departure_id, e.guests);
+    await audit(trx, deps.clock, {
+      actorId: actor.id,
+      action: 'waitlist.offer_closed',
+      targetType: 'departure',
+      targetId: e.departure_id,
+      before: { entry: e.id, guests: e.guests, status: 'offered' },
+    });
+    await tellWaitlist(trx, deps, e.departure_id, [actor.id]);
+  });
 }
 
 /** Seats held for this traveler by an open offer on the departure (0 when none): the booking form counts them as theirs. */
@@ -171,6 +226,7 @@ export async function useOffer(
       after: { entry: e.id, departure_id: departureId, offered: e.guests },
     });
     await offerFreedSeats(trx, deps, departureId);
+    await tellWaitlist(trx, deps, departureId, [userId]);
   };
 }
 
@@ -191,14 +247,14 @@ export async function offerFreedSeats(
   if (free <= 0) return 0;
   const now = deps.clock.now();
   const until = addMs(now, (await getSetting(trx, 'waitlistOfferHours')) * HOUR).toISOString();
-  let offers = 0;
+  const offeredTo: number[] = [];
   while (free > 0) {
     const [e] = await qw.waitingThatFit(trx, departureId, free, 1);
     if (!e) break;
     if ((await q.takeSeats(trx, departureId, e.guests)) === 0) break;
     await qw.markOffered(trx, e.id, now.toISOString(), until);
     free -= e.guests;
-    offers++;
+    offeredTo.push(e.user_id);
     await audit(trx, deps.clock, {
       actorId: null,
       action: 'waitlist.offered',
@@ -216,7 +272,10 @@ export async function offerFreedSeats(
       until,
     });
   }
-  return offers;
+  // Only the travelers offered seats see their page change: an offer keeps everyone's place.
+  if (offeredTo.length > 0)
+    await publishWith(trx, deps.clock, { to: offeredTo.map(channel.user), event: WAITLIST_EVENT });
+  return offeredTo.length;
 }
 
 /**
@@ -231,16 +290,16 @@ export async function closeWaitlist(
   const d = await qw.departureSeats(trx, departureId);
   if (!d) return 0;
   const now = isoNow(deps.clock);
-  let closed = 0;
+  const closed: number[] = [];
   for (const e of await qw.liveEntriesToTell(trx, departureId)) {
     if (!(await qw.moveEntry(trx, e.id, ['waiting', 'offered'], 'closed', now))) continue;
     if (e.status === 'offered') await q.releaseSeats(trx, departureId, e.guests);
-    closed++;
+    closed.push(e.user_id);
     await sendWaitlistMessage(
       trx,
       deps,
       'waitlist-closed',
-      { email: e.email, phone: null },
+      { email: e.email, phone: e.phone },
       {
         entryId: e.id,
         tripId: d.trip_id,
@@ -251,15 +310,17 @@ export async function closeWaitlist(
       },
     );
   }
-  if (closed > 0)
+  if (closed.length > 0) {
     await audit(trx, deps.clock, {
       actorId: null,
       action: 'waitlist.closed',
       targetType: 'departure',
       targetId: departureId,
-      after: { entries: closed },
+      after: { entries: closed.length },
     });
-  return closed;
+    await publishWith(trx, deps.clock, { to: closed.map(channel.user), event: WAITLIST_EVENT });
+  }
+  return closed.length;
 }
 
 const OFFERS_PER_TRANSACTION = 4;
@@ -269,6 +330,8 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
   let expired = 0;
   let offered = 0;
   const trips = new Set<number>();
+  const departures = new Set<number>();
+  const lapsedUsers = new Set<number>();
   for (;;) {
     const due = await qw.expiredOffers(deps.db, isoNow(deps.clock), 200);
     if (due.length === 0) break;
@@ -298,7 +361,7 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
             trx,
             deps,
             'waitlist-offer-expired',
-            { email: e.email, phone: null },
+            { email: e.email, phone: e.phone },
             {
               entryId: e.id,
               tripId: e.trip_id,
@@ -314,12 +377,24 @@ export async function expireWaitlistOffers(deps: Deps): Promise<string> {
       });
       expired += done.ended;
       offered += done.made;
-      if (done.ended > 0) trips.add(lapsed[0]!.trip_id);
+      if (done.ended > 0) {
+        trips.add(lapsed[0]!.trip_id);
+        departures.add(departureId);
+        for (const e of lapsed) lapsedUsers.add(e.user_id);
+      }
       await breathe();
     }
-    // The trip pages' seats left, once committed: one event per trip and batch.
-    if (trips.size > 0) await publish(deps, ...[...trips].map((id) => ({ to: channel.trip(id), event: 'seats' })));
+    // Once committed, one event per trip and per traveler and batch: the trip pages' seats left,
+    // and the /waitlist page of everyone whose offer ended or whose place moved up.
+    const travelers = new Set([...lapsedUsers, ...(await qw.liveUsersOf(deps.db, [...departures]))]);
+    const events = [
+      ...[...trips].map((id) => ({ to: channel.trip(id), event: 'seats' })),
+      ...(travelers.size > 0 ? [{ to: [...travelers].map(channel.user), event: WAITLIST_EVENT }] : []),
+    ];
+    if (events.length > 0) await publish(deps, ...events);
     trips.clear();
+    departures.clear();
+    lapsedUsers.clear();
   }
   return `${expired} offers expired, ${offered} made`;
 }

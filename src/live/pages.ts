@@ -62,6 +62,8 @@ const PAGES: Record<string, (c: Context<AppEnv>) => LivePage> = {
       widget('organizer', 'subscription', 'subscription'),
     ],
   }),
+  // The traveler's waitlists: a place that moved up, an offer made, ended or closed (their own channel).
+  '/waitlist': () => ({ pieces: [{ event: 'waitlist', target: '#my-waitlist' }] }),
   '/organizer/subscription': () => ({ pieces: [{ event: 'subscription', target: '#subscription-status' }] }),
 };
 

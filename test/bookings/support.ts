@@ -100,3 +100,13 @@ export async function bookPaidByUpi(
   expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, organizer)).status).toBe(303);
   return { me, id, organizer };
 }
+
+/** A traveler's latest waitlist entry on a departure (undefined when they never joined it). */
+export const waitlistEntryOf = (deps: Pick<Deps, 'db'>, userId: number, departureId: number) =>
+  deps.db
+    .selectFrom('waitlist_entries')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('departure_id', '=', departureId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();

@@ -85,4 +85,107 @@ describe('the waitlist on a phone (360×640)', () => {
       await w.close();
     });
   }
+
+  it('the open /waitlist page moves up a place and shows the offer without a reload (JavaScript on)', async () => {
+    const trip = await makeTrip(deps(), {
+      title: 'Kuari Pass live',
+      pricePaise: 650_000,
+      departures: [{ capacity: 1, taken: 1 }],
+    });
+    const holder = await signedInAs('Gopal Holder');
+    const held = await makeBooking(deps(), { trip, userId: holder.id, status: 'confirmed', amountPaise: 650_000 });
+    const ahead = await signedInAs('Asha Ahead');
+    const me = await signedInAs('Nisha Live');
+    const joinAs = (cookie: string) =>
+      fetch(`${e2e.server.url}/trips/${trip.tripId}/waitlist`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ departure: String(trip.departureId), guests: '1' }),
+        headers: { Cookie: cookie, Origin: e2e.server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+    expect((await joinAs(ahead.cookie)).status).toBe(303);
+    expect((await joinAs(me.cookie)).status).toBe(303);
+
+    const w = await openPage(e2e.browser, e2e.server.url);
+    await useSession(w.context, e2e.server.url, me.cookie);
+    const { page } = w;
+    await page.goto('/waitlist');
+    await expect(page.locator('#my-waitlist').textContent()).resolves.toContain('number 2');
+    await page.waitForFunction(() => !!document.getElementById('live')?.getAttribute('sse-connect'));
+    await page.waitForTimeout(500);
+    // Marks this very document: a reload or a navigation would lose it.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+
+    const post = (path: string, cookie: string) =>
+      fetch(`${e2e.server.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie, Origin: e2e.server.url },
+      });
+    const aheadEntry = await e2e.server.db
+      .selectFrom('waitlist_entries')
+      .select('id')
+      .where('user_id', '=', ahead.id)
+      .executeTakeFirstOrThrow();
+    expect((await post(`/waitlist/${aheadEntry.id}/leave`, ahead.cookie)).status).toBe(303);
+    await page.waitForFunction(() => document.getElementById('my-waitlist')?.textContent?.includes('number 1'), null, {
+      timeout: 5000,
+    });
+    expect((await post(`/bookings/${held}/cancel`, holder.cookie)).status).toBe(303);
+    await page.waitForFunction(
+      () => document.getElementById('my-waitlist')?.textContent?.includes('Seats are held for you until'),
+      null,
+      { timeout: 5000 },
+    );
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await expect(page.getByRole('button', { name: 'Book them' }).isVisible()).resolves.toBe(true);
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    expect(w.errors).toEqual([]);
+    expect(w.offHost).toEqual([]);
+    await w.close();
+  });
+
+  for (const javaScript of [false, true]) {
+    it(`a free trip's full date: join its waitlist, then join at once from /waitlist (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+      const trip = await makeTrip(deps(), {
+        title: `Free cleanup walk ${javaScript ? 'on' : 'off'}`,
+        pricePaise: 0,
+        departures: [{ capacity: 1, taken: 1 }],
+      });
+      const holder = await signedInAs('Tara Holder');
+      const held = await makeBooking(deps(), { trip, userId: holder.id, status: 'confirmed', amountPaise: 0 });
+      const me = await signedInAs('Omar Free');
+      const w = await openPage(e2e.browser, e2e.server.url, { javaScript });
+      await useSession(w.context, e2e.server.url, me.cookie);
+      const { page } = w;
+
+      await page.goto(`/trips/${trip.tripId}/book?departure=${trip.departureId}`);
+      await expect(page.locator('h1').textContent()).resolves.toContain('Join Free cleanup walk');
+      expect(await page.getByRole('button', { name: 'Join this trip' }).count()).toBe(0);
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      await page.getByRole('button', { name: 'Join the waitlist' }).click();
+      await page.waitForURL(/\/waitlist$/);
+      await expect(page.locator('#my-waitlist').textContent()).resolves.toContain('number 1');
+
+      const cancelled = await fetch(`${e2e.server.url}/bookings/${held}/cancel`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: holder.cookie, Origin: e2e.server.url },
+      });
+      expect(cancelled.status).toBe(303);
+      await page.goto('/waitlist');
+      await expect(page.locator('#my-waitlist').textContent()).resolves.toContain('A place is held for you until');
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      await page.getByRole('button', { name: 'Join now' }).click();
+      await page.waitForURL(/\/bookings\/\d+$/);
+      const booking = await e2e.server.db
+        .selectFrom('bookings')
+        .selectAll()
+        .where('user_id', '=', me.id)
+        .executeTakeFirstOrThrow();
+      expect(booking).toMatchObject({ guests: 1, status: 'confirmed', departure_id: trip.departureId });
+      expect(w.offHost).toEqual([]);
+      await w.close();
+    });
+  }
 });

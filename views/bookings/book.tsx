@@ -251,10 +251,18 @@ export function BookPage(p: BookPageProps) {
   );
 }
 
-/** A free trip: joined in one click with the traveler's own details. */
-export function JoinPage(p: { trip: BookingFormTrip; seatsLeft: number; error?: string }) {
+/** A free trip: joined in one click with the traveler's own details; a full date offers its waitlist. */
+export function JoinPage(p: {
+  trip: BookingFormTrip;
+  seatsLeft: number;
+  errors: FieldErrors;
+  offered?: number;
+  offerUntil?: string | null;
+  waiting?: boolean;
+}) {
+  const error = Object.entries(p.errors).find(([k]) => k !== 'waitlist')?.[1];
   return (
-    <section>
+    <section id="book">
       <hgroup>
         <h1>Join {p.trip.title}</h1>
         <p>
@@ -262,15 +270,46 @@ export function JoinPage(p: { trip: BookingFormTrip; seatsLeft: number; error?: 
           {p.seatsLeft === 1 ? '' : 's'} left
         </p>
       </hgroup>
-      {p.error && (
+      {error && (
         <p class="flash error" role="alert">
-          {p.error}
+          {error}
         </p>
       )}
-      <form method="post" action={`/trips/${p.trip.tripId}/join`} hx-boost="false">
-        <input type="hidden" name="departure" value={p.trip.departureId} />
-        <button type="submit">Join this trip</button>
-      </form>
+      {p.offered ? (
+        <p class="flash" role="status" id="waitlist-offer">
+          A place is held for you from the waitlist{p.offerUntil ? ` until ${formatDayClock(p.offerUntil)}` : ''}: join
+          below.
+        </p>
+      ) : null}
+      {p.errors.waitlist ? <ErrorSummary errors={{ waitlist: p.errors.waitlist }} idOf={bookInputId} /> : null}
+      {p.seatsLeft > 0 ? (
+        <form method="post" action={`/trips/${p.trip.tripId}/join`} hx-boost="false">
+          <input type="hidden" name="departure" value={p.trip.departureId} />
+          <button type="submit">Join this trip</button>
+        </form>
+      ) : p.waiting ? (
+        <p id="waitlist">
+          You are on the waitlist for this date.{' '}
+          <a id={bookInputId('waitlist')} href="/waitlist">
+            See your place
+          </a>
+          . <Err errors={p.errors} k="waitlist" />
+        </p>
+      ) : (
+        <form id="waitlist" method="post" action={`/trips/${p.trip.tripId}/waitlist`} hx-boost="false">
+          <h2>Full? Join the waitlist</h2>
+          <p class="muted">
+            When a place comes free it is offered in turn, held for you alone for a while; we send you a link by email
+            and SMS.
+          </p>
+          <input type="hidden" name="departure" value={p.trip.departureId} />
+          <input type="hidden" name="guests" value="1" />
+          <Err errors={p.errors} k="waitlist" />
+          <button type="submit" id={bookInputId('waitlist')} class="secondary">
+            Join the waitlist
+          </button>
+        </form>
+      )}
     </section>
   );
 }

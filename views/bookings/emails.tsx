@@ -423,6 +423,7 @@ export function composeWaitlist(
         ],
         path: `/trips/${w.tripId}`,
         linkText: 'See the trek',
+        sms: `TrekTribe: your waitlist offer for ${w.title} ${formatDay(w.startDate)} ended; the seats went to the next traveler. Trek:`,
       };
     case 'waitlist-closed':
       return {
@@ -433,6 +434,7 @@ export function composeWaitlist(
         ],
         path: `/trips/${w.tripId}`,
         linkText: 'See other dates',
+        sms: `TrekTribe: ${w.title} ${formatDay(w.startDate)} was cancelled, so its waitlist is closed. Other dates:`,
       };
   }
 }

@@ -21,12 +21,22 @@ export function MyWaitlistPage(p: { places: WaitlistPlace[] }) {
                 {formatDay(w.startDate)} · {seats(w.guests)}
               </p>
               {w.offerExpiresAt ? (
-                <p>
-                  <strong>Seats are held for you until {formatDayClock(w.offerExpiresAt)}.</strong>{' '}
-                  <a href={`/waitlist/${w.id}/accept`} role="button">
-                    Book them
-                  </a>
-                </p>
+                w.free ? (
+                  <form method="post" action={`/trips/${w.tripId}/join`} hx-boost="false">
+                    <p>
+                      <strong>A place is held for you until {formatDayClock(w.offerExpiresAt)}.</strong>
+                    </p>
+                    <input type="hidden" name="departure" value={w.departureId} />
+                    <button type="submit">Join now</button>
+                  </form>
+                ) : (
+                  <p>
+                    <strong>Seats are held for you until {formatDayClock(w.offerExpiresAt)}.</strong>{' '}
+                    <a href={`/waitlist/${w.id}/accept`} role="button">
+                      Book them
+                    </a>
+                  </p>
+                )
               ) : (
                 <p>
                   You are <strong>number {w.place}</strong> on the waitlist.
