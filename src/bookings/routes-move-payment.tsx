@@ -5,8 +5,8 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
-import { readUploadForm, takesFiles } from '../lib/uploads.js';
+import { formHook, tryForm } from '../lib/forms.js';
+import { takesFiles } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDay } from '../lib/time.js';
 import { page, qrSvg } from '../render.js';
@@ -21,7 +21,8 @@ import {
   startMovePayment,
   submitMoveProof,
 } from './move-payment.js';
-import { checkoutReturn, postedScreenshot, upiProofForm } from './schemas.js';
+import { checkoutReturn } from './schemas.js';
+import { readProofForm } from './upi-proof-form.js';
 
 /** Paying for a move to another departure (./move-payment.ts): its pay page, online or by UPI proof, and giving it up. */
 export const movePaymentRoutes = new Hono<AppEnv>();
@@ -107,21 +108,11 @@ movePaymentRoutes.get(
 
 /** The move's UPI proof, read like the booking's own (a form sent back keeps a screenshot that will do). */
 movePaymentRoutes.post('/bookings/:id/move/pay/upi', takesFiles, requirePermission('bookings:create'), async (c) => {
-  const posted = await readUploadForm(c);
-  const f = upiProofForm.safeParse(posted);
-  if (!f.success) {
-    const errors = fieldErrors(f.error.issues);
-    const file = postedScreenshot(posted.screenshot);
-    const kept =
-      file &&
-      (await tryForm(() => keepMoveProofScreenshot(c.get('deps'), actor(c), idParam(c), file), { fieldsOnly: true }));
-    if (kept && !kept.ok) errors.screenshot ??= kept.errors.screenshot;
-    return renderMovePay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
-  }
-  const shot = f.data.screenshot ?? { kept: f.data.kept ?? '' };
   const deps = c.get('deps');
-  const r = await tryForm(() => submitMoveProof(deps, actor(c), idParam(c), f.data.utr, shot), { fieldsOnly: true });
-  if (!r.ok) return renderMovePay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
+  const f = await readProofForm(c, (file) => keepMoveProofScreenshot(deps, actor(c), idParam(c), file));
+  if (!f.ok) return renderMovePay(c, f.errors, f.utr, 422);
+  const r = await tryForm(() => submitMoveProof(deps, actor(c), idParam(c), f.utr, f.screenshot), { fieldsOnly: true });
+  if (!r.ok) return renderMovePay(c, r.errors, f.utr, r.status === 409 ? 409 : 422);
   return redirectWith(
     c,
     `/bookings/${idParam(c)}`,

@@ -5,8 +5,8 @@ import type { AppEnv } from '../lib/env.js';
 import { requirePermission } from '../auth/middleware.js';
 import { DomainError, NotFoundError, type FieldErrors } from '../lib/errors.js';
 import { redirectWith } from '../lib/flash.js';
-import { fieldErrors, formHook, tryForm } from '../lib/forms.js';
-import { readUploadForm, takesFiles } from '../lib/uploads.js';
+import { formHook, tryForm } from '../lib/forms.js';
+import { takesFiles } from '../lib/uploads.js';
 import { actor, idParam } from '../lib/params.js';
 import { formatDateTime } from '../lib/time.js';
 import { page, qrSvg } from '../render.js';
@@ -14,7 +14,8 @@ import { PayPage, RazorpayCheckoutPage } from '../../views/payments/pay.js';
 import { bookingFor } from '../bookings/access.js';
 import { confirmCheckout, openCheckout, startOnlinePayment } from '../bookings/online-payment.js';
 import { keepProofScreenshot, paymentPage, submitUpiProof } from '../bookings/upi-proofs.js';
-import { checkoutReturn, postedScreenshot, upiProofForm } from '../bookings/schemas.js';
+import { checkoutReturn } from '../bookings/schemas.js';
+import { readProofForm } from '../bookings/upi-proof-form.js';
 import { CHECKOUT_JS } from './csp.js';
 import { testGatewayRoutes } from './test-gateway.js';
 import { handleRazorpayWebhook } from './webhook.js';
@@ -116,28 +117,13 @@ paymentRoutes.get(
   (c) => checkoutReturned(c, c.req.valid('query')),
 );
 
-/**
- * The UPI proof: its screenshot streams to disk (readUploadForm), then the form is checked. A form
- * sent back keeps a screenshot that will do (the page says so), so the next try needs no upload.
- */
+/** The UPI proof (read by readProofForm: a form sent back keeps a screenshot that will do, and says so). */
 paymentRoutes.post('/bookings/:id/pay/upi', takesFiles, requirePermission('bookings:create'), async (c) => {
-  const posted = await readUploadForm(c);
-  const f = upiProofForm.safeParse(posted);
-  if (!f.success) {
-    // Everything at once: a bad UTR does not hide that the file will not do either.
-    const errors = fieldErrors(f.error.issues);
-    const file = postedScreenshot(posted.screenshot);
-    const kept =
-      file &&
-      (await tryForm(() => keepProofScreenshot(c.get('deps'), actor(c), idParam(c), file), { fieldsOnly: true }));
-    if (kept && !kept.ok) errors.screenshot ??= kept.errors.screenshot;
-    return renderPay(c, errors, typeof posted.utr === 'string' ? posted.utr : '', 422);
-  }
-  const screenshot = f.data.screenshot ?? { kept: f.data.kept ?? '' };
-  const r = await tryForm(() => submitUpiProof(c.get('deps'), actor(c), idParam(c), f.data.utr, screenshot), {
-    fieldsOnly: true,
-  });
-  if (!r.ok) return renderPay(c, r.errors, f.data.utr, r.status === 409 ? 409 : 422);
+  const deps = c.get('deps');
+  const f = await readProofForm(c, (file) => keepProofScreenshot(deps, actor(c), idParam(c), file));
+  if (!f.ok) return renderPay(c, f.errors, f.utr, 422);
+  const r = await tryForm(() => submitUpiProof(deps, actor(c), idParam(c), f.utr, f.screenshot), { fieldsOnly: true });
+  if (!r.ok) return renderPay(c, r.errors, f.utr, r.status === 409 ? 409 : 422);
   const to = `/bookings/${idParam(c)}`;
   if (!r.value.duplicate)
     return redirectWith(c, to, 'Proof sent. The organizer will verify your payment; your seats stay held meanwhile.');
