@@ -26,6 +26,7 @@ const SEASON_ACTIONS = [
   'waitlist.offered',
   'waitlist.accepted',
   'waitlist.offer_expired',
+  'waitlist.offer_closed',
   'waitlist.closed',
 ];
 
