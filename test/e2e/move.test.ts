@@ -290,6 +290,9 @@ describe('moving to another batch on a phone (360×640)', () => {
     await page.getByRole('radio').first().check();
     await page.getByRole('button', { name: 'Move the booking' }).click();
     await page.waitForURL(new RegExp(`/bookings/${bookingId}/move/pay$`));
+    // The pay page in place and settled (with JavaScript on, a boosted swap) before anything reads it.
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
     expect(await hasHorizontalScroll(page)).toBe(false);
   }
 
