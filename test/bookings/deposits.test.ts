@@ -41,6 +41,17 @@ const deliver = (w: { body: string; headers: Record<string, string> }) =>
   t.request('/webhooks/razorpay', { method: 'POST', body: w.body, headers: w.headers });
 
 /** 20 % to book, the balance 30 days before the start (10 February 2027). */
+/** The organizer verifies the booking's UPI proof from their queue. */
+async function verifyProofOf(trip: { organizerId: number }, bookingId: number) {
+  const proof = await t.db
+    .selectFrom('upi_proofs')
+    .selectAll()
+    .where('booking_id', '=', bookingId)
+    .executeTakeFirstOrThrow();
+  const org = await sessionCookie(t.deps, trip.organizerId);
+  expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+}
+
 const depositTrip = (dueDays = 30, capacity = 10) =>
   makeTrip(t.deps, {
     pricePaise: PRICE,
@@ -286,13 +297,7 @@ describe('refunds on a partly paid booking', () => {
     t.clock.set('2026-12-01T05:00:00Z');
     expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
     expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 200_000 }); // 100 %: 99 days ahead
-    const proof = await t.db
-      .selectFrom('upi_proofs')
-      .selectAll()
-      .where('booking_id', '=', b.id)
-      .executeTakeFirstOrThrow();
-    const org = await sessionCookie(t.deps, trip.organizerId);
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    await verifyProofOf(trip, b.id);
     expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[200_000, 'manual']]);
   });
 
@@ -303,13 +308,7 @@ describe('refunds on a partly paid booking', () => {
     expect((await sendUpiProof(t, b.id, b.cookie)).status).toBe(303);
     expect((await t.post(`/bookings/${b.id}/cancel`, {}, b.cookie)).status).toBe(303);
     expect(await booking(b.id)).toMatchObject({ status: 'cancelled', refund_paise: 100_000 });
-    const proof = await t.db
-      .selectFrom('upi_proofs')
-      .selectAll()
-      .where('booking_id', '=', b.id)
-      .executeTakeFirstOrThrow();
-    const org = await sessionCookie(t.deps, trip.organizerId);
-    expect((await t.post(`/organizer/verifications/${proof.id}/verify`, {}, org)).status).toBe(303);
+    await verifyProofOf(trip, b.id);
     expect((await refundsOf(b.id)).map((r) => [r.amount_paise, r.method])).toEqual([[100_000, 'manual']]);
   });
 
